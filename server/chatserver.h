@@ -1,0 +1,43 @@
+#pragma once
+
+#include "clientid.h"
+#include "serverconfig.h"
+
+#include <QList>
+#include <QObject>
+#include <memory>
+
+class ConnectionListener;
+class Hub;
+class QThread;
+class ThreadPolicy;
+
+// The whole server: listeners, the hub in its thread, and the thread policy that hosts the
+// connection workers. Lives in the main thread.
+class ChatServer : public QObject {
+    Q_OBJECT
+public:
+    explicit ChatServer(ServerConfig config, QObject *parent = nullptr);
+    ~ChatServer() override;
+
+    // Binds every listen address; on failure says why and binds nothing.
+    bool start(QString *error);
+    // The addresses actually bound (port 0 resolved).
+    QList<ListenAddress> boundAddresses() const;
+    // Tells every client, closes every connection, stops every thread. Idempotent.
+    void shutdown(const QByteArray &reason = "Server shutting down");
+
+    int activeConnections() const;
+    int workerThreadCount() const;
+
+private:
+    void accept(qintptr descriptor);
+
+    std::shared_ptr<const ServerConfig> m_config;
+    QList<ConnectionListener *> m_listeners;
+    QThread *m_hubThread = nullptr;
+    Hub *m_hub = nullptr;
+    ThreadPolicy *m_policy = nullptr;
+    ClientId m_nextId = 0;
+    bool m_stopped = false;
+};

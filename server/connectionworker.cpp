@@ -1,0 +1,185 @@
+#include "connectionworker.h"
+
+#include "hub.h"
+#include "inboundline.h"
+#include "serverconfig.h"
+#include "workerhost.h"
+
+#include <QTcpSocket>
+#include <QThread>
+#include <QTimer>
+
+namespace {
+// Qt reads at most this much ahead of us, so a fast sender cannot make Qt buffer without limit.
+constexpr qint64 ReadBufferBytes = 64 * 1024;
+// How long a closing connection may take to flush its last lines before it is cut.
+constexpr qint64 CloseGraceMs = 10'000;
+} // namespace
+
+ConnectionWorker::ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config, Hub *hub,
+                                   WorkerHost *host)
+    : m_id(id)
+    , m_config(std::move(config))
+    , m_hub(hub)
+    , m_host(host)
+{
+}
+
+ConnectionWorker::~ConnectionWorker() = default;
+
+void ConnectionWorker::start(qintptr descriptor)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    // Born here, in the worker's thread: a socket is bound to the thread that creates it.
+    m_socket = new QTcpSocket(this);
+    if (!m_socket->setSocketDescriptor(descriptor)) {
+        finish("Connection setup failed: " + m_socket->errorString().toUtf8());
+        return;
+    }
+    m_socket->setReadBufferSize(ReadBufferBytes);
+    // Without it, small replies wait on delayed ACKs (about 40 ms each way).
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionWorker::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, [this] {
+        finish(m_closing ? QByteArray("Closed") : QByteArray("Connection closed"));
+    });
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        if (error == QAbstractSocket::RemoteHostClosedError)
+            return; // followed by disconnected(), with the ordinary reason
+        finish(m_socket->errorString().toUtf8());
+    });
+
+    m_lastInput.start();
+    m_tick = new QTimer(this);
+    // Check liveness a few times per interval; exact expiry matters less than not waking often.
+    m_tick->setInterval(std::max(50, std::min(m_config->pingIntervalMs, m_config->pingTimeoutMs) / 4));
+    connect(m_tick, &QTimer::timeout, this, &ConnectionWorker::onTick);
+    m_tick->start();
+
+    const QHostAddress peer = m_socket->peerAddress();
+    const quint16 port = m_socket->peerPort();
+    Hub *hub = m_hub;
+    WorkerHost *host = m_host;
+    const ClientId id = m_id;
+    // Queued to the hub ahead of any line from this connection, so the hub always knows the
+    // client before it hears from it.
+    QMetaObject::invokeMethod(
+        hub, [hub, id, host, peer, port] { hub->clientConnected(id, host, peer, port); }, Qt::QueuedConnection);
+
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+void ConnectionWorker::onReadyRead()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_finished || m_closing)
+        return;
+    QList<InboundLine> batch;
+    while (m_socket->bytesAvailable() > 0) {
+        m_reader.append(m_socket->read(ReadBufferBytes));
+        QByteArray line;
+        for (;;) {
+            const LineReader::Result r = m_reader.next(&line);
+            if (r == LineReader::Result::NeedMore)
+                break;
+            if (r == LineReader::Result::TooLong) {
+                batch.append({{}, InboundLine::Error::TooLong});
+                continue;
+            }
+            if (line.isEmpty())
+                continue; // blank lines are legal padding
+            if (std::optional<IrcMessage> msg = IrcMessage::parse(line))
+                batch.append({std::move(*msg), InboundLine::Error::None});
+            else
+                batch.append({{}, InboundLine::Error::Malformed});
+        }
+    }
+    m_lastInput.start();
+    m_pingSentAtMs = -1; // any input proves the peer is alive
+    if (batch.isEmpty())
+        return;
+    Hub *hub = m_hub;
+    const ClientId id = m_id;
+    // One queued call per read, not per line: a burst of lines costs the hub one wake-up.
+    QMetaObject::invokeMethod(
+        hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); }, Qt::QueuedConnection);
+}
+
+void ConnectionWorker::send(const QByteArray &frame)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_finished || !m_socket)
+        return;
+    // No flush here: QTcpSocket writes from the event loop, so many frames queued in one pass go
+    // out in one write() call.
+    m_socket->write(frame);
+    if (m_socket->bytesToWrite() > m_config->sendqBytes) {
+        finish("SendQ exceeded"); // before abort(), whose disconnected() would name no reason
+        m_socket->abort();
+    }
+}
+
+void ConnectionWorker::closeGracefully()
+{
+    if (m_finished || m_closing)
+        return;
+    m_closing = true;
+    m_closingSince.start();
+    // Flushes what is queued (the ERROR line), then emits disconnected().
+    m_socket->disconnectFromHost();
+}
+
+void ConnectionWorker::shutdown()
+{
+    if (m_finished)
+        return;
+    m_finished = true; // the hub is going away: report nothing
+    if (m_socket) {
+        m_socket->flush();
+        // Drain unread input: closing a socket with unread data sends RST, which can destroy
+        // the ERROR line still in flight.
+        m_socket->readAll();
+        m_socket->close();
+    }
+}
+
+void ConnectionWorker::onTick()
+{
+    if (m_finished)
+        return;
+    if (m_closing) {
+        if (m_closingSince.elapsed() > CloseGraceMs) {
+            finish("Closed");
+            m_socket->abort();
+        }
+        return;
+    }
+    const qint64 idle = m_lastInput.elapsed();
+    if (m_pingSentAtMs < 0) {
+        if (idle >= m_config->pingIntervalMs) {
+            m_pingSentAtMs = idle;
+            send("PING :" + m_config->name + "\r\n");
+        }
+    } else if (idle - m_pingSentAtMs >= m_config->pingTimeoutMs) {
+        const QByteArray reason = "Ping timeout: " + QByteArray::number(idle / 1000) + " seconds";
+        send("ERROR :Closing Link: " + reason + "\r\n");
+        m_socket->flush();
+        finish(reason);
+        m_socket->abort();
+    }
+}
+
+void ConnectionWorker::finish(const QByteArray &reason)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (m_tick)
+        m_tick->stop();
+    Hub *hub = m_hub;
+    const ClientId id = m_id;
+    QMetaObject::invokeMethod(hub, [hub, id, reason] { hub->clientGone(id, reason); }, Qt::QueuedConnection);
+    m_host->forget(m_id);
+    deleteLater();
+}

@@ -1,0 +1,220 @@
+#include "channelhandler.h"
+
+#include "hub.h"
+#include "outboundframe.h"
+#include "protocol/ircnames.h"
+#include "protocol/numerics.h"
+#include "serverconfig.h"
+
+#include <QDateTime>
+
+ChannelHandler::ChannelHandler(Hub &hub)
+    : m_hub(hub)
+{
+    using namespace std::placeholders;
+    hub.addCommand("JOIN", 1, true, std::bind(&ChannelHandler::joinCommand, this, _1, _2));
+    hub.addCommand("PART", 1, true, std::bind(&ChannelHandler::part, this, _1, _2));
+    hub.addCommand("TOPIC", 1, true, std::bind(&ChannelHandler::topic, this, _1, _2));
+    hub.addCommand("NAMES", 0, true, std::bind(&ChannelHandler::names, this, _1, _2));
+    hub.addCommand("LIST", 0, true, std::bind(&ChannelHandler::list, this, _1, _2));
+    hub.addCommand("MODE", 1, true, std::bind(&ChannelHandler::mode, this, _1, _2));
+}
+
+void ChannelHandler::joinCommand(HubClient &client, const IrcMessage &msg)
+{
+    if (msg.params.at(0) == "0") {
+        // "JOIN 0" leaves every channel.
+        const auto channels = client.channels;
+        for (HubChannel *ch : channels) {
+            IrcMessage partMsg("PART", {ch->name, "Left all channels"}, client.prefix);
+            partMsg.trailing = true;
+            OutboundFrame frame(std::move(partMsg));
+            m_hub.deliver(ch->memberClients, frame);
+            m_hub.leaveChannel(client, ch);
+        }
+        return;
+    }
+    for (const QByteArray &name : msg.params.at(0).split(',')) {
+        if (!name.isEmpty())
+            join(client, name);
+    }
+}
+
+void ChannelHandler::join(HubClient &client, const QByteArray &name)
+{
+    if (!IrcNames::isValidChannel(name)) {
+        m_hub.reply(client, Numeric::ERR_NOSUCHCHANNEL, {name, "No such channel"});
+        return;
+    }
+    if (HubChannel *existing = m_hub.findChannel(name); existing && existing->contains(&client))
+        return;
+    if (client.channels.size() >= m_hub.config().maxChannelsPerClient) {
+        m_hub.reply(client, Numeric::ERR_TOOMANYCHANNELS, {name, "You have joined too many channels"});
+        return;
+    }
+    HubChannel *channel = m_hub.joinChannel(client, name);
+    IrcMessage joinMsg("JOIN", {channel->name}, client.prefix);
+    OutboundFrame frame(std::move(joinMsg));
+    m_hub.deliver(channel->memberClients, frame);
+    sendTopic(client, *channel, false);
+    sendNames(client, *channel);
+}
+
+void ChannelHandler::part(HubClient &client, const IrcMessage &msg)
+{
+    const QByteArray reason = msg.param(1);
+    for (const QByteArray &name : msg.params.at(0).split(',')) {
+        if (name.isEmpty())
+            continue;
+        HubChannel *channel = m_hub.findChannel(name);
+        if (!channel) {
+            m_hub.reply(client, Numeric::ERR_NOSUCHCHANNEL, {name, "No such channel"});
+            continue;
+        }
+        if (!channel->contains(&client)) {
+            m_hub.reply(client, Numeric::ERR_NOTONCHANNEL, {channel->name, "You're not on that channel"});
+            continue;
+        }
+        IrcMessage partMsg("PART", {channel->name}, client.prefix);
+        if (!reason.isEmpty()) {
+            partMsg.params.append(reason);
+            partMsg.trailing = true;
+        }
+        OutboundFrame frame(std::move(partMsg));
+        m_hub.deliver(channel->memberClients, frame);
+        m_hub.leaveChannel(client, channel);
+    }
+}
+
+void ChannelHandler::topic(HubClient &client, const IrcMessage &msg)
+{
+    HubChannel *channel = m_hub.findChannel(msg.params.at(0));
+    if (!channel) {
+        m_hub.reply(client, Numeric::ERR_NOSUCHCHANNEL, {msg.params.at(0), "No such channel"});
+        return;
+    }
+    if (!channel->contains(&client)) {
+        m_hub.reply(client, Numeric::ERR_NOTONCHANNEL, {channel->name, "You're not on that channel"});
+        return;
+    }
+    if (msg.params.size() < 2) {
+        sendTopic(client, *channel, true);
+        return;
+    }
+    channel->topic = msg.params.at(1).left(IrcNames::TopicLen);
+    channel->topicSetBy = client.prefix;
+    channel->topicSetAt = QDateTime::currentSecsSinceEpoch();
+    IrcMessage topicMsg("TOPIC", {channel->name, channel->topic}, client.prefix);
+    topicMsg.trailing = true;
+    OutboundFrame frame(std::move(topicMsg));
+    m_hub.deliver(channel->memberClients, frame);
+}
+
+void ChannelHandler::sendTopic(HubClient &client, const HubChannel &channel, bool evenIfEmpty)
+{
+    if (channel.topic.isEmpty()) {
+        if (evenIfEmpty)
+            m_hub.reply(client, Numeric::RPL_NOTOPIC, {channel.name, "No topic is set"});
+        return;
+    }
+    m_hub.reply(client, Numeric::RPL_TOPIC, {channel.name, channel.topic});
+    IrcMessage who(Numeric::code(Numeric::RPL_TOPICWHOTIME),
+                   {client.nick, channel.name, channel.topicSetBy, QByteArray::number(channel.topicSetAt)});
+    m_hub.send(client, std::move(who));
+}
+
+void ChannelHandler::sendNames(HubClient &client, const HubChannel &channel)
+{
+    const bool full = client.caps & Capability::UserhostInNames;
+    const QByteArray head = ":" + m_hub.config().name + " 353 " + client.nick + " = " + channel.name + " :";
+    // Keep each 353 line inside the 512-byte limit, however many members there are.
+    const qsizetype budget = 510 - head.size();
+    QByteArray names;
+    auto flush = [&] {
+        if (!names.isEmpty())
+            m_hub.reply(client, Numeric::RPL_NAMREPLY, {"=", channel.name, names});
+        names.clear();
+    };
+    for (const HubChannel::Member &m : channel.members) {
+        QByteArray entry = m.op ? "@" : "";
+        entry += full ? m.client->prefix : m.client->nick;
+        if (!names.isEmpty() && names.size() + 1 + entry.size() > budget)
+            flush();
+        if (!names.isEmpty())
+            names.append(' ');
+        names.append(entry);
+    }
+    flush();
+    m_hub.reply(client, Numeric::RPL_ENDOFNAMES, {channel.name, "End of /NAMES list"});
+}
+
+void ChannelHandler::names(HubClient &client, const IrcMessage &msg)
+{
+    if (msg.params.isEmpty()) {
+        m_hub.reply(client, Numeric::RPL_ENDOFNAMES, {"*", "End of /NAMES list"});
+        return;
+    }
+    for (const QByteArray &name : msg.params.at(0).split(',')) {
+        if (const HubChannel *channel = m_hub.findChannel(name))
+            sendNames(client, *channel);
+        else
+            m_hub.reply(client, Numeric::RPL_ENDOFNAMES, {name, "End of /NAMES list"});
+    }
+}
+
+void ChannelHandler::list(HubClient &client, const IrcMessage &msg)
+{
+    m_hub.reply(client, Numeric::RPL_LISTSTART, {"Channel", "Users  Name"});
+    auto listOne = [&](const HubChannel &ch) {
+        m_hub.reply(client, Numeric::RPL_LIST, {ch.name, QByteArray::number(ch.members.size()), ch.topic});
+    };
+    if (msg.params.isEmpty() || msg.params.at(0).isEmpty()) {
+        for (const HubChannel *ch : m_hub.channels())
+            listOne(*ch);
+    } else {
+        for (const QByteArray &name : msg.params.at(0).split(','))
+            if (const HubChannel *ch = m_hub.findChannel(name))
+                listOne(*ch);
+    }
+    m_hub.reply(client, Numeric::RPL_LISTEND, {"End of /LIST"});
+}
+
+void ChannelHandler::mode(HubClient &client, const IrcMessage &msg)
+{
+    // Queries only for now: clients ask on every join and expect an answer, not an error.
+    const QByteArray target = msg.params.at(0);
+    if (IrcNames::isChannel(target)) {
+        const HubChannel *channel = m_hub.findChannel(target);
+        if (!channel) {
+            m_hub.reply(client, Numeric::ERR_NOSUCHCHANNEL, {target, "No such channel"});
+            return;
+        }
+        const QByteArray change = msg.param(1);
+        if (change.isEmpty()) {
+            IrcMessage is(Numeric::code(Numeric::RPL_CHANNELMODEIS), {client.nick, channel->name, "+n"});
+            m_hub.send(client, std::move(is));
+            IrcMessage created(Numeric::code(Numeric::RPL_CREATIONTIME),
+                               {client.nick, channel->name, QByteArray::number(channel->createdAt)});
+            m_hub.send(client, std::move(created));
+        } else if (change == "b" || change == "+b") {
+            m_hub.reply(client, Numeric::RPL_ENDOFBANLIST, {channel->name, "End of channel ban list"});
+        } else {
+            for (char c : change) {
+                if (c != '+' && c != '-')
+                    m_hub.reply(client, Numeric::ERR_UNKNOWNMODE,
+                                {QByteArray(1, c), "is an unknown mode char to me"});
+            }
+        }
+        return;
+    }
+    if (!IrcNames::equals(target, client.nick)) {
+        m_hub.reply(client, Numeric::ERR_USERSDONTMATCH, {"Can't change mode for other users"});
+        return;
+    }
+    if (msg.params.size() < 2) {
+        m_hub.reply(client, Numeric::RPL_UMODEIS, {"+"});
+        return;
+    }
+    // User modes are accepted silently until there are any worth having; clients set +i by
+    // habit and an error for it would only be noise.
+}

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QByteArray>
+
+class Hub;
+class IrcMessage;
+struct HubChannel;
+struct HubClient;
+
+// Channel membership and channel state: JOIN, PART, TOPIC, NAMES, LIST, MODE.
+class ChannelHandler {
+public:
+    explicit ChannelHandler(Hub &hub);
+
+    // Joins one channel by name, with every check and reply a JOIN command would get.
+    void join(HubClient &client, const QByteArray &name);
+    void sendNames(HubClient &client, const HubChannel &channel);
+
+private:
+    void joinCommand(HubClient &client, const IrcMessage &msg);
+    void part(HubClient &client, const IrcMessage &msg);
+    void topic(HubClient &client, const IrcMessage &msg);
+    void names(HubClient &client, const IrcMessage &msg);
+    void list(HubClient &client, const IrcMessage &msg);
+    void mode(HubClient &client, const IrcMessage &msg);
+    void sendTopic(HubClient &client, const HubChannel &channel, bool evenIfEmpty);
+
+    Hub &m_hub;
+};

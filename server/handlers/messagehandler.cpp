@@ -1,0 +1,128 @@
+#include "messagehandler.h"
+
+#include "hub.h"
+#include "outboundframe.h"
+#include "protocol/ircnames.h"
+#include "protocol/numerics.h"
+
+#include <QDateTime>
+
+namespace {
+constexpr int MaxTargets = 4;
+
+QList<IrcTag> clientOnlyTags(const IrcMessage &msg)
+{
+    QList<IrcTag> out;
+    for (const IrcTag &t : msg.tags)
+        if (t.key.startsWith('+'))
+            out.append(t);
+    return out;
+}
+} // namespace
+
+MessageHandler::MessageHandler(Hub &hub)
+    : m_hub(hub)
+{
+    using namespace std::placeholders;
+    const auto relay = std::bind(&MessageHandler::relay, this, _1, _2);
+    hub.addCommand("PRIVMSG", 0, true, relay);
+    hub.addCommand("NOTICE", 0, true, relay);
+    hub.addCommand("TAGMSG", 0, true, relay);
+    hub.addCommand("AWAY", 0, true, std::bind(&MessageHandler::away, this, _1, _2));
+}
+
+void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
+{
+    const bool isNotice = msg.command == "NOTICE";
+    const bool isTagmsg = msg.command == "TAGMSG";
+    // NOTICE must never trigger an automatic reply (RFC 2812 3.3.2), errors included.
+    auto error = [&](int numeric, QList<QByteArray> params) {
+        if (!isNotice)
+            m_hub.reply(client, numeric, std::move(params));
+    };
+    if (msg.params.isEmpty() || msg.params.at(0).isEmpty()) {
+        error(Numeric::ERR_NORECIPIENT, {"No recipient given (" + msg.command + ")"});
+        return;
+    }
+    if (!isTagmsg && (msg.params.size() < 2 || msg.params.at(1).isEmpty())) {
+        error(Numeric::ERR_NOTEXTTOSEND, {"No text to send"});
+        return;
+    }
+    client.lastMessageMs = QDateTime::currentMSecsSinceEpoch();
+    const QList<IrcTag> tags = clientOnlyTags(msg);
+    if (isTagmsg && tags.isEmpty())
+        return;
+
+    const QList<QByteArray> targets = msg.params.at(0).split(',');
+    for (qsizetype i = 0; i < targets.size(); ++i) {
+        const QByteArray &target = targets.at(i);
+        if (i >= MaxTargets) {
+            error(Numeric::ERR_NOSUCHNICK, {target, "Too many targets"});
+            continue;
+        }
+        QList<HubClient *> recipients;
+        QByteArray shownTarget;
+        if (IrcNames::isChannel(target)) {
+            HubChannel *channel = m_hub.findChannel(target);
+            if (!channel) {
+                error(Numeric::ERR_NOSUCHCHANNEL, {target, "No such channel"});
+                continue;
+            }
+            // Channels are +n: only members speak in them.
+            if (!channel->contains(&client)) {
+                error(Numeric::ERR_CANNOTSENDTOCHAN, {channel->name, "Cannot send to channel"});
+                continue;
+            }
+            shownTarget = channel->name;
+            recipients.reserve(channel->memberClients.size());
+            for (HubClient *member : channel->memberClients)
+                if (member != &client || (client.caps & Capability::EchoMessage))
+                    recipients.append(member);
+        } else {
+            HubClient *peer = m_hub.findNick(target);
+            if (!peer || !peer->registered) {
+                error(Numeric::ERR_NOSUCHNICK, {target, "No such nick/channel"});
+                continue;
+            }
+            shownTarget = peer->nick;
+            recipients.append(peer);
+            if (peer != &client && (client.caps & Capability::EchoMessage))
+                recipients.append(&client);
+            if (!peer->away.isEmpty() && msg.command == "PRIVMSG")
+                m_hub.reply(client, Numeric::RPL_AWAY, {peer->nick, peer->away});
+        }
+        if (isTagmsg) {
+            // TAGMSG is nothing but tags: only message-tags clients can receive it at all.
+            recipients.removeIf([](const HubClient *c) { return !(c->caps & Capability::MessageTags); });
+        }
+        IrcMessage out(msg.command, {shownTarget}, client.prefix);
+        if (!isTagmsg) {
+            out.params.append(msg.params.at(1));
+            out.trailing = true;
+        }
+        OutboundFrame frame(std::move(out), tags);
+        m_hub.deliver(recipients, frame);
+    }
+}
+
+void MessageHandler::away(HubClient &client, const IrcMessage &msg)
+{
+    const QByteArray text = msg.param(0).left(IrcNames::AwayLen);
+    const bool changed = client.away != text;
+    client.away = text;
+    if (text.isEmpty())
+        m_hub.reply(client, Numeric::RPL_UNAWAY, {"You are no longer marked as being away"});
+    else
+        m_hub.reply(client, Numeric::RPL_NOWAWAY, {"You have been marked as being away"});
+    if (!changed)
+        return;
+    IrcMessage notify("AWAY", {}, client.prefix);
+    if (!text.isEmpty()) {
+        notify.params.append(text);
+        notify.trailing = true;
+    }
+    QList<HubClient *> peers = m_hub.peersOf(client, false);
+    peers.removeIf([](const HubClient *c) { return !(c->caps & Capability::AwayNotify); });
+    OutboundFrame frame(std::move(notify));
+    m_hub.deliver(peers, frame);
+}

@@ -1,0 +1,118 @@
+#include "queryhandler.h"
+
+#include "hub.h"
+#include "protocol/ircnames.h"
+#include "protocol/numerics.h"
+#include "serverconfig.h"
+
+#include <QDateTime>
+
+QueryHandler::QueryHandler(Hub &hub)
+    : m_hub(hub)
+{
+    using namespace std::placeholders;
+    hub.addCommand("WHO", 0, true, std::bind(&QueryHandler::who, this, _1, _2));
+    hub.addCommand("WHOIS", 1, true, std::bind(&QueryHandler::whois, this, _1, _2));
+    hub.addCommand("USERHOST", 1, true, std::bind(&QueryHandler::userhost, this, _1, _2));
+    hub.addCommand("ISON", 1, true, std::bind(&QueryHandler::ison, this, _1, _2));
+}
+
+void QueryHandler::whoReply(HubClient &client, const HubClient &user, const QByteArray &channel, bool op)
+{
+    QByteArray flags = user.away.isEmpty() ? "H" : "G";
+    if (op)
+        flags += '@';
+    m_hub.reply(client, Numeric::RPL_WHOREPLY,
+                {channel, user.user, user.address, m_hub.config().name, user.nick, flags, "0 " + user.realname});
+}
+
+void QueryHandler::who(HubClient &client, const IrcMessage &msg)
+{
+    QByteArray mask = msg.param(0);
+    if (mask.isEmpty() || mask == "0")
+        mask = "*";
+    if (IrcNames::isChannel(mask)) {
+        if (const HubChannel *channel = m_hub.findChannel(mask)) {
+            for (const HubChannel::Member &m : channel->members)
+                whoReply(client, *m.client, channel->name, m.op);
+        }
+    } else {
+        for (const HubClient *user : m_hub.registeredClients()) {
+            if (IrcNames::matchesMask(mask, user->nick)) {
+                const HubChannel *shared = user->channels.isEmpty() ? nullptr : user->channels.first();
+                const bool op = shared && shared->members.at(shared->indexOf(user)).op;
+                whoReply(client, *user, shared ? shared->name : QByteArray("*"), op);
+            }
+        }
+    }
+    m_hub.reply(client, Numeric::RPL_ENDOFWHO, {mask, "End of /WHO list"});
+}
+
+void QueryHandler::whois(HubClient &client, const IrcMessage &msg)
+{
+    // "WHOIS server nick" and "WHOIS nick nick" both name the nick last.
+    const QByteArray nicks = msg.params.size() > 1 ? msg.params.at(1) : msg.params.at(0);
+    if (nicks.isEmpty()) {
+        m_hub.reply(client, Numeric::ERR_NONICKNAMEGIVEN, {"No nickname given"});
+        return;
+    }
+    const QByteArray nick = nicks.split(',').first();
+    const HubClient *user = m_hub.findNick(nick);
+    if (!user || !user->registered) {
+        m_hub.reply(client, Numeric::ERR_NOSUCHNICK, {nick, "No such nick/channel"});
+        m_hub.reply(client, Numeric::RPL_ENDOFWHOIS, {nick, "End of /WHOIS list"});
+        return;
+    }
+    const ServerConfig &config = m_hub.config();
+    m_hub.reply(client, Numeric::RPL_WHOISUSER, {user->nick, user->user, user->address, "*", user->realname});
+    if (!user->channels.isEmpty()) {
+        QByteArray list;
+        for (const HubChannel *ch : user->channels) {
+            if (!list.isEmpty())
+                list += ' ';
+            if (ch->members.at(ch->indexOf(user)).op)
+                list += '@';
+            list += ch->name;
+        }
+        m_hub.reply(client, Numeric::RPL_WHOISCHANNELS, {user->nick, list});
+    }
+    m_hub.reply(client, Numeric::RPL_WHOISSERVER, {user->nick, config.name, config.network + " server"});
+    if (!user->away.isEmpty())
+        m_hub.reply(client, Numeric::RPL_AWAY, {user->nick, user->away});
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const qint64 idle = user->lastMessageMs ? (now - user->lastMessageMs) / 1000 : now / 1000 - user->signonTime;
+    m_hub.reply(client, Numeric::RPL_WHOISIDLE,
+                {user->nick, QByteArray::number(idle), QByteArray::number(user->signonTime),
+                 "seconds idle, signon time"});
+    m_hub.reply(client, Numeric::RPL_ENDOFWHOIS, {user->nick, "End of /WHOIS list"});
+}
+
+void QueryHandler::userhost(HubClient &client, const IrcMessage &msg)
+{
+    QByteArray out;
+    for (qsizetype i = 0; i < msg.params.size() && i < 5; ++i) {
+        const HubClient *user = m_hub.findNick(msg.params.at(i));
+        if (!user || !user->registered)
+            continue;
+        if (!out.isEmpty())
+            out += ' ';
+        out += user->nick + '=' + (user->away.isEmpty() ? '+' : '-') + user->user + '@' + user->address;
+    }
+    m_hub.reply(client, Numeric::RPL_USERHOST, {out});
+}
+
+void QueryHandler::ison(HubClient &client, const IrcMessage &msg)
+{
+    QByteArray out;
+    for (const QByteArray &param : msg.params) {
+        for (const QByteArray &nick : param.split(' ')) {
+            const HubClient *user = nick.isEmpty() ? nullptr : m_hub.findNick(nick);
+            if (!user || !user->registered)
+                continue;
+            if (!out.isEmpty())
+                out += ' ';
+            out += user->nick;
+        }
+    }
+    m_hub.reply(client, Numeric::RPL_ISON, {out});
+}

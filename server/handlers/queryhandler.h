@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QByteArray>
+
+class Hub;
+class IrcMessage;
+struct HubClient;
+
+// Questions about users: WHO, WHOIS, USERHOST, ISON.
+class QueryHandler {
+public:
+    explicit QueryHandler(Hub &hub);
+
+private:
+    void who(HubClient &client, const IrcMessage &msg);
+    void whois(HubClient &client, const IrcMessage &msg);
+    void userhost(HubClient &client, const IrcMessage &msg);
+    void ison(HubClient &client, const IrcMessage &msg);
+    void whoReply(HubClient &client, const HubClient &user, const QByteArray &channel, bool op);
+
+    Hub &m_hub;
+};

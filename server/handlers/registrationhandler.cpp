@@ -1,0 +1,220 @@
+#include "registrationhandler.h"
+
+#include "channelhandler.h"
+#include "hub.h"
+#include "outboundframe.h"
+#include "protocol/ircnames.h"
+#include "protocol/numerics.h"
+#include "serverconfig.h"
+
+#include <QDateTime>
+
+RegistrationHandler::RegistrationHandler(Hub &hub)
+    : m_hub(hub)
+{
+    using namespace std::placeholders;
+    hub.addCommand("CAP", 1, false, std::bind(&RegistrationHandler::cap, this, _1, _2));
+    hub.addCommand("PASS", 1, false, std::bind(&RegistrationHandler::pass, this, _1, _2));
+    hub.addCommand("NICK", 0, false, std::bind(&RegistrationHandler::nick, this, _1, _2));
+    hub.addCommand("USER", 4, false, std::bind(&RegistrationHandler::user, this, _1, _2));
+    hub.addCommand("QUIT", 0, false, std::bind(&RegistrationHandler::quit, this, _1, _2));
+    hub.addCommand("PING", 0, false, std::bind(&RegistrationHandler::ping, this, _1, _2));
+    hub.addCommand("PONG", 0, false, [](HubClient &, const IrcMessage &) {});
+    hub.addCommand("MOTD", 0, true, [this](HubClient &c, const IrcMessage &) { sendMotd(c); });
+}
+
+void RegistrationHandler::cap(HubClient &client, const IrcMessage &msg)
+{
+    const QByteArray sub = msg.params.at(0).toUpper();
+    const QByteArray nick = client.displayNick();
+    if (sub == "LS") {
+        // Registration waits for CAP END once a client shows it speaks CAP (CAP 302).
+        if (!client.registered)
+            client.capNegotiating = true;
+        m_hub.send(client, IrcMessage("CAP", {nick, "LS", Capability::names(Capability::AllMask)}));
+    } else if (sub == "LIST") {
+        m_hub.send(client, IrcMessage("CAP", {nick, "LIST", Capability::names(client.caps)}));
+    } else if (sub == "REQ") {
+        if (!client.registered)
+            client.capNegotiating = true;
+        const QByteArray requested = msg.param(1);
+        Capability::Mask add = 0, remove = 0;
+        bool ok = true;
+        for (const QByteArray &word : requested.split(' ')) {
+            if (word.isEmpty())
+                continue;
+            const bool minus = word.startsWith('-');
+            const Capability::Flag flag = Capability::fromName(minus ? word.mid(1) : word);
+            if (flag == Capability::None) {
+                ok = false;
+                break;
+            }
+            (minus ? remove : add) |= flag;
+        }
+        // All or nothing, as CAP requires.
+        if (ok) {
+            client.caps = (client.caps | add) & ~remove;
+            IrcMessage ack("CAP", {nick, "ACK", requested});
+            ack.trailing = true;
+            m_hub.send(client, std::move(ack));
+        } else {
+            IrcMessage nak("CAP", {nick, "NAK", requested});
+            nak.trailing = true;
+            m_hub.send(client, std::move(nak));
+        }
+    } else if (sub == "END") {
+        if (!client.registered) {
+            client.capNegotiating = false;
+            tryComplete(client);
+        }
+    } else {
+        m_hub.reply(client, Numeric::ERR_INVALIDCAPCMD, {msg.params.at(0), "Invalid CAP command"});
+    }
+}
+
+void RegistrationHandler::pass(HubClient &client, const IrcMessage &msg)
+{
+    if (client.registered) {
+        m_hub.reply(client, Numeric::ERR_ALREADYREGISTERED, {"You may not reregister"});
+        return;
+    }
+    client.password = msg.params.at(0);
+}
+
+void RegistrationHandler::nick(HubClient &client, const IrcMessage &msg)
+{
+    const QByteArray wanted = msg.param(0);
+    if (wanted.isEmpty()) {
+        m_hub.reply(client, Numeric::ERR_NONICKNAMEGIVEN, {"No nickname given"});
+        return;
+    }
+    if (!IrcNames::isValidNick(wanted)) {
+        m_hub.reply(client, Numeric::ERR_ERRONEUSNICKNAME, {wanted, "Erroneous nickname"});
+        return;
+    }
+    if (wanted == client.nick)
+        return;
+    const QByteArray oldPrefix = client.prefix;
+    if (!m_hub.setNick(client, wanted)) {
+        m_hub.reply(client, Numeric::ERR_NICKNAMEINUSE, {wanted, "Nickname is already in use"});
+        return;
+    }
+    if (client.registered) {
+        IrcMessage change("NICK", {wanted}, oldPrefix);
+        change.trailing = true;
+        OutboundFrame frame(std::move(change));
+        m_hub.deliver(m_hub.peersOf(client, true), frame);
+    } else {
+        tryComplete(client);
+    }
+}
+
+void RegistrationHandler::user(HubClient &client, const IrcMessage &msg)
+{
+    if (client.registered || !client.user.isEmpty()) {
+        m_hub.reply(client, Numeric::ERR_ALREADYREGISTERED, {"You may not reregister"});
+        return;
+    }
+    QByteArray user;
+    for (char c : msg.params.at(0)) {
+        if (c != '@' && c != '!' && c > ' ' && c != ':')
+            user.append(c);
+    }
+    if (user.isEmpty()) {
+        m_hub.reply(client, Numeric::ERR_NEEDMOREPARAMS, {"USER", "Not enough parameters"});
+        return;
+    }
+    // No ident lookup, so the username is the client's claim: mark it with '~' as ircds do.
+    client.user = '~' + user.left(IrcNames::UserLen - 1);
+    client.realname = msg.params.at(3);
+    if (!client.nick.isEmpty())
+        client.updatePrefix();
+    tryComplete(client);
+}
+
+void RegistrationHandler::quit(HubClient &client, const IrcMessage &msg)
+{
+    const QByteArray reason = msg.params.isEmpty() ? QByteArray("Client Quit") : "Quit: " + msg.params.at(0);
+    m_hub.disconnect(client, reason);
+}
+
+void RegistrationHandler::ping(HubClient &client, const IrcMessage &msg)
+{
+    if (msg.params.isEmpty() || msg.params.at(0).isEmpty()) {
+        m_hub.reply(client, Numeric::ERR_NOORIGIN, {"No origin specified"});
+        return;
+    }
+    IrcMessage pong("PONG", {m_hub.config().name, msg.params.at(0)});
+    pong.trailing = true;
+    m_hub.send(client, std::move(pong));
+}
+
+void RegistrationHandler::tryComplete(HubClient &client)
+{
+    if (client.registered || client.nick.isEmpty() || client.user.isEmpty() || client.capNegotiating)
+        return;
+    const ServerConfig &config = m_hub.config();
+    if (!config.password.isEmpty() && client.password != config.password) {
+        m_hub.reply(client, Numeric::ERR_PASSWDMISMATCH, {"Password incorrect"});
+        m_hub.disconnect(client, "Bad password");
+        return;
+    }
+    client.registered = true;
+    client.updatePrefix();
+    welcome(client);
+    if (!config.autojoin.isEmpty())
+        m_hub.channelHandler().join(client, config.autojoin);
+}
+
+void RegistrationHandler::welcome(HubClient &client)
+{
+    const ServerConfig &config = m_hub.config();
+    const QByteArray version = "confab-" CONFAB_VERSION;
+    m_hub.reply(client, Numeric::RPL_WELCOME,
+                {"Welcome to the " + config.network + " IRC Network " + client.prefix});
+    m_hub.reply(client, Numeric::RPL_YOURHOST, {"Your host is " + config.name + ", running version " + version});
+    m_hub.reply(client, Numeric::RPL_CREATED, {"This server was created " + config.createdAt});
+    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "i", "no", "o"},
+                    config.name);
+    m_hub.send(client, std::move(info));
+
+    const QList<QByteArray> isupport = {
+        "AWAYLEN=" + QByteArray::number(IrcNames::AwayLen),
+        QByteArray("CASEMAPPING=") + IrcNames::CaseMapping,
+        "CHANLIMIT=#:" + QByteArray::number(config.maxChannelsPerClient),
+        "CHANMODES=,,,n",
+        "CHANNELLEN=" + QByteArray::number(IrcNames::ChannelLen),
+        "CHANTYPES=#",
+        "NETWORK=" + config.network,
+        "NICKLEN=" + QByteArray::number(IrcNames::NickLen),
+        "PREFIX=(o)@",
+        "TARGMAX=JOIN:,NAMES:1,NOTICE:4,PART:,PRIVMSG:4,WHOIS:1",
+        "TOPICLEN=" + QByteArray::number(IrcNames::TopicLen),
+        "USERLEN=" + QByteArray::number(IrcNames::UserLen),
+    };
+    QList<QByteArray> params = isupport;
+    params.append("are supported by this server");
+    m_hub.reply(client, Numeric::RPL_ISUPPORT, params);
+
+    const int users = m_hub.registeredCount();
+    m_hub.reply(client, Numeric::RPL_LUSERCLIENT,
+                {"There are " + QByteArray::number(users) + " users and 0 invisible on 1 servers"});
+    m_hub.reply(client, Numeric::RPL_LUSERCHANNELS,
+                {QByteArray::number(m_hub.channels().size()), "channels formed"});
+    m_hub.reply(client, Numeric::RPL_LUSERME,
+                {"I have " + QByteArray::number(users) + " clients and 0 servers"});
+    sendMotd(client);
+}
+
+void RegistrationHandler::sendMotd(HubClient &client)
+{
+    const ServerConfig &config = m_hub.config();
+    if (!config.hasMotd) {
+        m_hub.reply(client, Numeric::ERR_NOMOTD, {"MOTD File is missing"});
+        return;
+    }
+    m_hub.reply(client, Numeric::RPL_MOTDSTART, {"- " + config.name + " Message of the day - "});
+    for (const QByteArray &line : config.motd)
+        m_hub.reply(client, Numeric::RPL_MOTD, {"- " + line});
+    m_hub.reply(client, Numeric::RPL_ENDOFMOTD, {"End of /MOTD command."});
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+class Hub;
+class IrcMessage;
+struct HubClient;
+
+// Connection registration and its neighbours: CAP, PASS, NICK, USER, QUIT, PING/PONG, MOTD,
+// and the welcome burst that ends registration.
+class RegistrationHandler {
+public:
+    explicit RegistrationHandler(Hub &hub);
+
+    void sendMotd(HubClient &client);
+
+private:
+    void cap(HubClient &client, const IrcMessage &msg);
+    void pass(HubClient &client, const IrcMessage &msg);
+    void nick(HubClient &client, const IrcMessage &msg);
+    void user(HubClient &client, const IrcMessage &msg);
+    void quit(HubClient &client, const IrcMessage &msg);
+    void ping(HubClient &client, const IrcMessage &msg);
+    void tryComplete(HubClient &client);
+    void welcome(HubClient &client);
+
+    Hub &m_hub;
+};

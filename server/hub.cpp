@@ -1,0 +1,269 @@
+#include "hub.h"
+
+#include "handlers/channelhandler.h"
+#include "handlers/messagehandler.h"
+#include "handlers/queryhandler.h"
+#include "handlers/registrationhandler.h"
+#include "localrouter.h"
+#include "outboundframe.h"
+#include "protocol/ircnames.h"
+#include "protocol/numerics.h"
+#include "serverconfig.h"
+
+#include <QDateTime>
+#include <QThread>
+
+Hub::Hub(std::shared_ptr<const ServerConfig> config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_router(std::make_unique<LocalRouter>())
+    , m_registration(std::make_unique<RegistrationHandler>(*this))
+    , m_channelHandler(std::make_unique<ChannelHandler>(*this))
+    , m_messageHandler(std::make_unique<MessageHandler>(*this))
+    , m_queryHandler(std::make_unique<QueryHandler>(*this))
+{
+}
+
+Hub::~Hub() { qDeleteAll(m_channels); }
+
+void Hub::setRouter(std::unique_ptr<Router> router) { m_router = std::move(router); }
+
+void Hub::addCommand(const QByteArray &name, int minParams, bool needsRegistration, CommandFn fn)
+{
+    m_commands.insert(name, {minParams, needsRegistration, std::move(fn)});
+}
+
+void Hub::clientConnected(ClientId id, WorkerHost *host, const QHostAddress &address, quint16 port)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    auto client = std::make_unique<HubClient>();
+    client->id = id;
+    client->host = host;
+    QByteArray text = address.toString().toLatin1();
+    // A hostmask must not start with ':' (it would end the parameter list), nor hold '%' scope.
+    if (const qsizetype pct = text.indexOf('%'); pct >= 0)
+        text.truncate(pct);
+    if (text.startsWith(':'))
+        text.prepend('0');
+    client->address = text;
+    client->port = port;
+    client->signonTime = QDateTime::currentSecsSinceEpoch();
+    m_clients.emplace(id, std::move(client));
+}
+
+void Hub::clientLines(ClientId id, const QList<InboundLine> &lines)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    auto it = m_clients.find(id);
+    if (it == m_clients.end())
+        return;
+    HubClient &client = *it->second;
+    for (const InboundLine &line : lines) {
+        if (client.closing)
+            return;
+        handleLine(client, line);
+    }
+}
+
+void Hub::handleLine(HubClient &client, const InboundLine &line)
+{
+    switch (line.error) {
+    case InboundLine::Error::TooLong:
+        reply(client, Numeric::ERR_INPUTTOOLONG, {"Input line was too long"});
+        return;
+    case InboundLine::Error::Malformed:
+        send(client, IrcMessage("NOTICE", {client.displayNick(), "Malformed line ignored (NUL byte or bad syntax)"},
+                                m_config->name));
+        return;
+    case InboundLine::Error::None:
+        break;
+    }
+    const IrcMessage &msg = line.message;
+    const auto cmd = m_commands.constFind(msg.command);
+    if (cmd == m_commands.cend()) {
+        if (client.registered)
+            reply(client, Numeric::ERR_UNKNOWNCOMMAND, {msg.command, "Unknown command"});
+        else
+            reply(client, Numeric::ERR_NOTREGISTERED, {"You have not registered"});
+        return;
+    }
+    if (cmd->needsRegistration && !client.registered) {
+        reply(client, Numeric::ERR_NOTREGISTERED, {"You have not registered"});
+        return;
+    }
+    if (msg.params.size() < cmd->minParams) {
+        reply(client, Numeric::ERR_NEEDMOREPARAMS, {msg.command, "Not enough parameters"});
+        return;
+    }
+    cmd->fn(client, msg);
+}
+
+void Hub::clientGone(ClientId id, const QByteArray &reason)
+{
+    auto it = m_clients.find(id);
+    if (it == m_clients.end())
+        return;
+    HubClient &client = *it->second;
+    if (!client.closing) {
+        if (client.registered) {
+            IrcMessage quit("QUIT", {reason}, client.prefix);
+            quit.trailing = true;
+            OutboundFrame frame(std::move(quit));
+            deliver(peersOf(client, false), frame);
+        }
+        detach(client);
+    }
+    WorkerHost *host = client.host;
+    m_clients.erase(it);
+    // Only now may the thread policy retire the host: nothing routes to this client any more.
+    Q_EMIT hostReleased(host);
+}
+
+void Hub::shutdown(const QByteArray &reason)
+{
+    for (auto &[id, client] : m_clients) {
+        if (client->closing)
+            continue;
+        IrcMessage error("ERROR", {"Closing Link: " + client->address + " (" + reason + ")"});
+        error.trailing = true;
+        send(*client, std::move(error));
+        client->closing = true;
+        m_router->close(*client);
+    }
+    m_clients.clear();
+    m_nicks.clear();
+    qDeleteAll(m_channels);
+    m_channels.clear();
+}
+
+HubClient *Hub::findNick(QByteArrayView nick) const { return m_nicks.value(IrcNames::fold(nick)); }
+
+HubChannel *Hub::findChannel(QByteArrayView name) const { return m_channels.value(IrcNames::fold(name)); }
+
+QList<HubClient *> Hub::registeredClients() const
+{
+    QList<HubClient *> out;
+    out.reserve(m_nicks.size());
+    for (HubClient *c : m_nicks)
+        if (c->registered)
+            out.append(c);
+    return out;
+}
+
+void Hub::send(HubClient &to, IrcMessage message)
+{
+    if (message.source.isEmpty() && message.command != "ERROR")
+        message.source = m_config->name;
+    OutboundFrame frame(std::move(message));
+    deliver({&to}, frame);
+}
+
+void Hub::reply(HubClient &to, int numeric, QList<QByteArray> params)
+{
+    params.prepend(to.displayNick());
+    IrcMessage msg(Numeric::code(numeric), std::move(params), m_config->name);
+    msg.trailing = msg.params.size() > 1;
+    send(to, std::move(msg));
+}
+
+void Hub::deliver(const QList<HubClient *> &recipients, OutboundFrame &frame)
+{
+    if (!recipients.isEmpty())
+        m_router->deliver(recipients, frame);
+}
+
+QList<HubClient *> Hub::peersOf(const HubClient &client, bool includeSelf) const
+{
+    QList<HubClient *> out;
+    if (includeSelf)
+        out.append(const_cast<HubClient *>(&client));
+    if (client.channels.size() == 1) {
+        for (HubClient *c : client.channels.first()->memberClients)
+            if (c != &client)
+                out.append(c);
+        return out;
+    }
+    QSet<const HubClient *> seen{&client};
+    for (const HubChannel *ch : client.channels) {
+        for (HubClient *c : ch->memberClients) {
+            if (!seen.contains(c)) {
+                seen.insert(c);
+                out.append(c);
+            }
+        }
+    }
+    return out;
+}
+
+HubChannel *Hub::joinChannel(HubClient &client, const QByteArray &name)
+{
+    const QByteArray key = IrcNames::fold(name);
+    HubChannel *&channel = m_channels[key];
+    bool created = false;
+    if (!channel) {
+        channel = new HubChannel;
+        channel->name = name;
+        channel->createdAt = QDateTime::currentSecsSinceEpoch();
+        created = true;
+    }
+    // Whoever creates a channel runs it, as on every IRC network.
+    channel->members.append({&client, created});
+    channel->memberClients.append(&client);
+    client.channels.append(channel);
+    return channel;
+}
+
+void Hub::leaveChannel(HubClient &client, HubChannel *channel)
+{
+    const qsizetype i = channel->indexOf(&client);
+    if (i >= 0) {
+        channel->members.removeAt(i);
+        channel->memberClients.removeAt(i);
+    }
+    client.channels.removeOne(channel);
+    if (channel->members.isEmpty()) {
+        m_channels.remove(IrcNames::fold(channel->name));
+        delete channel;
+    }
+}
+
+bool Hub::setNick(HubClient &client, const QByteArray &nick)
+{
+    const QByteArray key = IrcNames::fold(nick);
+    HubClient *holder = m_nicks.value(key);
+    if (holder && holder != &client)
+        return false;
+    if (!client.nick.isEmpty())
+        m_nicks.remove(IrcNames::fold(client.nick));
+    m_nicks.insert(key, &client);
+    client.nick = nick;
+    client.updatePrefix();
+    return true;
+}
+
+void Hub::disconnect(HubClient &client, const QByteArray &quitReason)
+{
+    if (client.closing)
+        return;
+    if (client.registered) {
+        IrcMessage quit("QUIT", {quitReason}, client.prefix);
+        quit.trailing = true;
+        OutboundFrame frame(std::move(quit));
+        deliver(peersOf(client, false), frame);
+    }
+    IrcMessage error("ERROR", {"Closing Link: " + client.address + " (" + quitReason + ")"});
+    error.trailing = true;
+    send(client, std::move(error));
+    detach(client);
+    client.closing = true;
+    m_router->close(client);
+}
+
+void Hub::detach(HubClient &client)
+{
+    const auto channels = client.channels;
+    for (HubChannel *ch : channels)
+        leaveChannel(client, ch);
+    if (!client.nick.isEmpty() && m_nicks.value(IrcNames::fold(client.nick)) == &client)
+        m_nicks.remove(IrcNames::fold(client.nick));
+}

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "clientid.h"
+#include "hubchannel.h"
+#include "hubclient.h"
+#include "inboundline.h"
+#include "workerhost.h" // complete type: WorkerHost* crosses threads in a queued signal
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <functional>
+#include <memory>
+#include <unordered_map>
+
+class ChannelHandler;
+class MessageHandler;
+class OutboundFrame;
+class QueryHandler;
+class RegistrationHandler;
+class Router;
+struct ServerConfig;
+
+// The one owner of the nick and channel registry. It lives in a thread of its own and is only
+// ever entered through queued calls, so its state needs no lock: every command from every
+// client is applied in one order, which is also what keeps per-sender message order intact.
+// It decides who receives what; the Router decides how bytes get there.
+class Hub : public QObject {
+    Q_OBJECT
+public:
+    explicit Hub(std::shared_ptr<const ServerConfig> config, QObject *parent = nullptr);
+    ~Hub() override;
+
+    void setRouter(std::unique_ptr<Router> router);
+
+    // Entry points, queued from the workers and the server.
+    void clientConnected(ClientId id, WorkerHost *host, const QHostAddress &address, quint16 port);
+    void clientLines(ClientId id, const QList<InboundLine> &lines);
+    void clientGone(ClientId id, const QByteArray &reason);
+    // Tells every client why, closes every connection, forgets everything.
+    void shutdown(const QByteArray &reason);
+
+    // What the command handlers build on.
+    using CommandFn = std::function<void(HubClient &, const IrcMessage &)>;
+    void addCommand(const QByteArray &name, int minParams, bool needsRegistration, CommandFn fn);
+
+    const ServerConfig &config() const { return *m_config; }
+    HubClient *findNick(QByteArrayView nick) const;
+    HubChannel *findChannel(QByteArrayView name) const;
+    const QHash<QByteArray, HubChannel *> &channels() const { return m_channels; }
+    QList<HubClient *> registeredClients() const;
+    int registeredCount() const { return int(registeredClients().size()); }
+
+    // Server-originated message to one client.
+    void send(HubClient &to, IrcMessage message);
+    // A numeric reply: source is the server, first parameter the client's nick (or "*").
+    void reply(HubClient &to, int numeric, QList<QByteArray> params);
+    void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame);
+    // Everyone who shares a channel with `client`, each once; `client` itself when asked.
+    QList<HubClient *> peersOf(const HubClient &client, bool includeSelf) const;
+
+    HubChannel *joinChannel(HubClient &client, const QByteArray &name);
+    void leaveChannel(HubClient &client, HubChannel *channel);
+    // Takes the nick if it is free (or the client's own under another case).
+    bool setNick(HubClient &client, const QByteArray &nick);
+    // Announces QUIT to the client's peers, sends it ERROR, and closes its connection.
+    void disconnect(HubClient &client, const QByteArray &quitReason);
+
+    RegistrationHandler &registration() { return *m_registration; }
+    ChannelHandler &channelHandler() { return *m_channelHandler; }
+
+Q_SIGNALS:
+    // A connection is gone for good; its host may be retired.
+    void hostReleased(WorkerHost *host);
+
+private:
+    void handleLine(HubClient &client, const InboundLine &line);
+    void detach(HubClient &client);
+
+    struct Command {
+        int minParams;
+        bool needsRegistration;
+        CommandFn fn;
+    };
+
+    std::shared_ptr<const ServerConfig> m_config;
+    std::unique_ptr<Router> m_router;
+    std::unordered_map<ClientId, std::unique_ptr<HubClient>> m_clients;
+    QHash<QByteArray, HubClient *> m_nicks;      // folded nick -> client
+    QHash<QByteArray, HubChannel *> m_channels;  // folded name -> channel (owned)
+    QHash<QByteArray, Command> m_commands;
+    std::unique_ptr<RegistrationHandler> m_registration;
+    std::unique_ptr<ChannelHandler> m_channelHandler;
+    std::unique_ptr<MessageHandler> m_messageHandler;
+    std::unique_ptr<QueryHandler> m_queryHandler;
+};

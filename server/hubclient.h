@@ -1,0 +1,36 @@
+#pragma once
+
+#include "capabilities.h"
+#include "clientid.h"
+
+#include <QByteArray>
+#include <QList>
+
+class WorkerHost;
+struct HubChannel;
+
+// The hub's record of one connection. Owned and touched only by the hub's thread.
+struct HubClient {
+    ClientId id = 0;
+    WorkerHost *host = nullptr; // where its worker lives; only ever a routing key here
+    QByteArray address;         // peer IP as shown in hostmasks
+    quint16 port = 0;
+
+    QByteArray nick;            // empty until NICK
+    QByteArray user;            // empty until USER
+    QByteArray realname;
+    QByteArray prefix;          // "nick!user@host", kept up to date with the nick
+    QByteArray password;        // from PASS, checked at registration
+    QByteArray away;            // empty: present
+    Capability::Mask caps = 0;
+    bool capNegotiating = false; // CAP LS/REQ seen and no CAP END yet: registration waits
+    bool registered = false;
+    bool closing = false;        // removed from the registry, its connection is closing
+    qint64 signonTime = 0;       // seconds since the epoch
+    qint64 lastMessageMs = 0;    // for WHOIS idle time
+
+    QList<HubChannel *> channels;
+
+    QByteArray displayNick() const { return nick.isEmpty() ? QByteArray("*") : nick; }
+    void updatePrefix() { prefix = nick + '!' + user + '@' + address; }
+};

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QList>
+
+class OutboundFrame;
+struct HubClient;
+
+// The hub's one way out: it decides who receives a frame, the router decides how it gets there.
+// A history store or a multi-node backplane is another Router (or wraps this one); the workers
+// never see the difference.
+class Router {
+public:
+    virtual ~Router() = default;
+    virtual void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame) = 0;
+    // Flush what was delivered so far to this client, then close its connection.
+    virtual void close(const HubClient &client) = 0;
+};

@@ -1,0 +1,58 @@
+#include "serverconfig.h"
+
+bool ListenAddress::parse(const QString &text, ListenAddress *out, QString *error)
+{
+    QString host = text.trimmed();
+    QString port;
+    if (host.startsWith(u'[')) {
+        const qsizetype close = host.indexOf(u']');
+        if (close < 0) {
+            *error = QStringLiteral("missing ']' in %1").arg(text);
+            return false;
+        }
+        const QString rest = host.mid(close + 1);
+        if (!rest.isEmpty() && !rest.startsWith(u':')) {
+            *error = QStringLiteral("expected ':' after ']' in %1").arg(text);
+            return false;
+        }
+        port = rest.mid(1);
+        host = host.mid(1, close - 1);
+    } else if (host.count(u':') == 1) {
+        const qsizetype colon = host.indexOf(u':');
+        port = host.mid(colon + 1);
+        host = host.left(colon);
+    } else if (!host.contains(u':') && !host.isEmpty() && host.toUInt() > 0 && !host.contains(u'.')) {
+        port = host; // a bare port number
+        host.clear();
+    }
+
+    ListenAddress result;
+    if (host.isEmpty() || host == u"localhost")
+        result.host = QHostAddress(QHostAddress::LocalHost);
+    else if (host == u"*")
+        result.host = QHostAddress(QHostAddress::Any);
+    else if (!result.host.setAddress(host)) {
+        *error = QStringLiteral("'%1' is not an IP address (use e.g. 127.0.0.1, 0.0.0.0, [::1] or [::])").arg(host);
+        return false;
+    }
+    if (port.isEmpty()) {
+        result.port = ServerConfig::DefaultPort;
+    } else {
+        bool ok = false;
+        const uint value = port.toUInt(&ok);
+        if (!ok || value > 65535) {
+            *error = QStringLiteral("'%1' is not a port number").arg(port);
+            return false;
+        }
+        result.port = quint16(value);
+    }
+    *out = result;
+    return true;
+}
+
+QString ListenAddress::toString() const
+{
+    if (host.protocol() == QAbstractSocket::IPv6Protocol)
+        return QStringLiteral("[%1]:%2").arg(host.toString()).arg(port);
+    return QStringLiteral("%1:%2").arg(host.toString()).arg(port);
+}

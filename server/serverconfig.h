@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QString>
+
+struct ListenAddress {
+    QHostAddress host;
+    quint16 port = 0;
+
+    // "HOST:PORT", "[V6]:PORT", "HOST" (port 6667) or ":PORT"/"PORT" (127.0.0.1).
+    static bool parse(const QString &text, ListenAddress *out, QString *error);
+    QString toString() const;
+};
+
+// Everything the server was told at start-up. Built once in main(), then shared read-only by
+// every thread (through a shared_ptr to const), so no thread ever needs a lock to read it.
+struct ServerConfig {
+    QList<ListenAddress> listen;
+    QByteArray name = "confab.local";
+    QByteArray network = "Confab";
+    QList<QByteArray> motd;
+    bool hasMotd = false;
+    QByteArray autojoin = "#lobby";
+    QByteArray password;
+    int maxClients = 0;        // 0: no limit
+    int threads = 0;           // 0: one thread per connection; N: a pool of N threads
+    int maxChannelsPerClient = 50;
+    int pingIntervalMs = 120'000;
+    int pingTimeoutMs = 60'000;
+    qint64 sendqBytes = 1 << 20;
+    QByteArray createdAt;
+
+    static constexpr quint16 DefaultPort = 6667;
+};

@@ -1,0 +1,70 @@
+#include "threadpolicy.h"
+
+#include "workerhost.h"
+
+#include <QThread>
+
+ThreadPolicy::ThreadPolicy(int poolSize, QObject *parent)
+    : QObject(parent)
+    , m_poolSize(poolSize)
+{
+}
+
+ThreadPolicy::~ThreadPolicy() { shutdown(); }
+
+ThreadPolicy::Slot &ThreadPolicy::newSlot()
+{
+    auto *thread = new QThread;
+    thread->setObjectName(QStringLiteral("confab-worker"));
+    auto *host = new WorkerHost;
+    host->moveToThread(thread);
+    thread->start();
+    m_slots.append({thread, host, 0});
+    return m_slots.last();
+}
+
+WorkerHost *ThreadPolicy::acquire()
+{
+    Slot *chosen = nullptr;
+    if (m_poolSize > 0 && m_slots.size() >= m_poolSize) {
+        chosen = &*std::min_element(m_slots.begin(), m_slots.end(),
+                                    [](const Slot &a, const Slot &b) { return a.load < b.load; });
+    } else {
+        chosen = &newSlot();
+    }
+    ++chosen->load;
+    ++m_active;
+    return chosen->host;
+}
+
+void ThreadPolicy::release(WorkerHost *host)
+{
+    auto it = std::find_if(m_slots.begin(), m_slots.end(), [host](const Slot &s) { return s.host == host; });
+    if (it == m_slots.end())
+        return;
+    --m_active;
+    if (--it->load == 0 && m_poolSize == 0) {
+        stopSlot(*it);
+        m_slots.erase(it);
+    }
+}
+
+void ThreadPolicy::stopSlot(Slot &slot)
+{
+    // The host's pending events (late deliveries for a connection that is gone) die with it.
+    slot.thread->quit();
+    slot.thread->wait();
+    delete slot.host;
+    delete slot.thread;
+}
+
+void ThreadPolicy::shutdown()
+{
+    for (Slot &slot : m_slots) {
+        // Blocking is safe here: worker threads never wait on the main thread.
+        QMetaObject::invokeMethod(slot.host, &WorkerHost::closeAll, Qt::BlockingQueuedConnection);
+        stopSlot(slot);
+    }
+    m_slots.clear();
+    m_active = 0;
+}

@@ -1,0 +1,32 @@
+#include "testserver.h"
+
+#include <QDebug>
+
+ServerConfig TestServer::defaultConfig()
+{
+    ServerConfig config;
+    config.listen = {{QHostAddress(QHostAddress::LocalHost), 0}};
+    config.name = "test.confab";
+    config.createdAt = "today";
+    return config;
+}
+
+TestServer::TestServer(ServerConfig config)
+    : m_server(std::make_unique<ChatServer>(std::move(config)))
+{
+}
+
+TestServer::~TestServer() = default;
+
+bool TestServer::start()
+{
+    QString error;
+    if (!m_server->start(&error)) {
+        qWarning() << "TestServer:" << error;
+        return false;
+    }
+    const ListenAddress bound = m_server->boundAddresses().first();
+    m_address = bound.host;
+    m_port = bound.port;
+    return m_port != 0;
+}
