@@ -30,3 +30,13 @@ bool TestServer::start()
     m_port = bound.port;
     return m_port != 0;
 }
+
+std::unique_ptr<RawClient> TestServer::client(const QByteArray &nick, const QByteArray &autojoin)
+{
+    auto c = std::make_unique<RawClient>();
+    if (!c->connectTo(m_address, m_port))
+        return nullptr;
+    if (!nick.isEmpty() && !c->registerAs(nick, autojoin))
+        return nullptr;
+    return c;
+}

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatserver.h"
+#include "rawclient.h"
 #include "serverconfig.h"
 
 #include <memory>
@@ -17,6 +18,9 @@ public:
     quint16 port() const { return m_port; }
     QHostAddress address() const { return m_address; }
     ChatServer &server() { return *m_server; }
+
+    // A connected client; registered as `nick` (and through the autojoin) unless nick is empty.
+    std::unique_ptr<RawClient> client(const QByteArray &nick = {}, const QByteArray &autojoin = "#lobby");
 
 private:
     std::unique_ptr<ChatServer> m_server;

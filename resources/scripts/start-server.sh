@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs, builds and starts confab-server in the foreground. Arguments go to the server,
+# e.g.: resources/scripts/start-server.sh --listen 0.0.0.0:6667
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+"$root/resources/scripts/build.sh"
+echo "Connect with: nc 127.0.0.1 6667   (then: NICK you / USER you 0 * :You)"
+echo "          or: irssi -c 127.0.0.1 -p 6667 -n you"
+exec "$root/build/server/confab-server" "$@"

@@ -1,0 +1,236 @@
+// Bad input and bad peers: nothing crashes, nothing leaks, the other clients carry on.
+
+#include "testserver.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+RawClient::Predicate quitOf(const QByteArray &nick)
+{
+    return [nick](const IrcMessage &m) { return m.command == "QUIT" && m.sourceNick() == nick; };
+}
+
+// A client that never reads: a blocking POSIX socket with a tiny receive buffer. QTcpSocket
+// would read for us from the event loop, which is exactly what this client must not do.
+class DeafClient {
+public:
+    ~DeafClient()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    bool connectTo(quint16 port)
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        const int small = 4096;
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        sockaddr_in addr = {};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        return ::connect(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
+    }
+    bool send(const QByteArray &bytes) { return ::write(m_fd, bytes.constData(), bytes.size()) == bytes.size(); }
+
+private:
+    int m_fd = -1;
+};
+} // namespace
+
+class TestRobustness : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void disconnectMidMessage();
+    void overlongLineGets417AndConnectionGoesOn();
+    void endlessLineWithoutNewlineIsBounded();
+    void nulByteLineIsRefused();
+    void pingTimeoutDropsSilentClient();
+    void sendqOverflowDropsOnlyTheSlowReader();
+    void threadsAreReleasedWhenClientsLeave();
+    void shutdownTellsEveryClient();
+};
+
+void TestRobustness::disconnectMidMessage()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto observer = server.client("observer");
+    auto leaver = server.client("leaver");
+    QVERIFY(observer && leaver);
+    leaver->sendRaw("PRIVMSG #lobby :this line never ends");
+    QVERIFY(leaver->socket().waitForBytesWritten(1000));
+    leaver->socket().abort();
+    const auto quit = observer->waitFor(quitOf("leaver"));
+    QVERIFY(quit);
+    QVERIFY(!quit->params.at(0).isEmpty()); // a reason is always given
+    QVERIFY(observer->sync());
+    QCOMPARE(observer->count(RawClient::command("PRIVMSG")), 0);
+    QTRY_COMPARE(server.server().activeConnections(), 1);
+}
+
+void TestRobustness::overlongLineGets417AndConnectionGoesOn()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto alice = server.client("alice");
+    auto bob = server.client("bob");
+    QVERIFY(alice && bob);
+    alice->send("PRIVMSG #lobby :" + QByteArray(600, 'x'));
+    const auto err = alice->waitForCommand("417");
+    QVERIFY(err);
+    QCOMPARE(err->params.at(0), QByteArray("alice"));
+    // Tags have their own, larger budget; exceeding it is refused the same way.
+    alice->send("@+big=" + QByteArray(5000, 't') + " PRIVMSG #lobby :tags too big");
+    QVERIFY(alice->waitForCommand("417"));
+    alice->send("PRIVMSG #lobby :still here");
+    QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.params.last() == "still here"; }));
+    QVERIFY(bob->sync());
+    QCOMPARE(bob->count(RawClient::command("PRIVMSG")), 1); // the long ones went nowhere
+}
+
+void TestRobustness::endlessLineWithoutNewlineIsBounded()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto alice = server.client("alice");
+    QVERIFY(alice);
+    // 2 MB with no newline: one 417, and the server drops the bytes instead of buffering them.
+    const QByteArray chunk(64 * 1024, 'y');
+    for (int i = 0; i < 32; ++i)
+        alice->sendRaw(chunk);
+    alice->sendRaw("\r\n");
+    QVERIFY(alice->waitForCommand("417", 10000));
+    QVERIFY(alice->sync(10000));
+    QCOMPARE(alice->count(RawClient::command("417")), 1);
+}
+
+void TestRobustness::nulByteLineIsRefused()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto alice = server.client("alice");
+    auto bob = server.client("bob");
+    QVERIFY(alice && bob);
+    alice->sendRaw(QByteArray("PRIVMSG #lobby :a\0b\r\n", 21));
+    const auto notice = alice->waitForCommand("NOTICE");
+    QVERIFY(notice);
+    QVERIFY(notice->params.last().contains("NUL"));
+    QVERIFY(bob->sync());
+    QCOMPARE(bob->count(RawClient::command("PRIVMSG")), 0);
+    QVERIFY(alice->isConnected());
+}
+
+void TestRobustness::pingTimeoutDropsSilentClient()
+{
+    ServerConfig config = TestServer::defaultConfig();
+    config.pingIntervalMs = 300;
+    config.pingTimeoutMs = 300;
+    TestServer server(config);
+    QVERIFY(server.start());
+    auto silent = server.client("silent");
+    auto lively = server.client("lively");
+    QVERIFY(silent && lively);
+    QVERIFY(silent->waitForCommand("PING"));
+    // lively answers every PING until silent has been dropped.
+    bool dropped = false;
+    QElapsedTimer deadline;
+    deadline.start();
+    while (!dropped && deadline.elapsed() < 10000) {
+        if (const auto ping = lively->waitForCommand("PING", 200))
+            lively->send("PONG :" + ping->params.last());
+        dropped = lively->count(quitOf("silent")) > 0;
+    }
+    QVERIFY(dropped);
+    const auto quit = lively->all(quitOf("silent")).first();
+    QVERIFY(quit.params.at(0).startsWith("Ping timeout"));
+    QVERIFY(silent->waitForCommand("ERROR"));
+    QVERIFY(silent->waitForDisconnected());
+    QVERIFY(lively->isConnected());
+    QTRY_COMPARE(server.server().activeConnections(), 1);
+}
+
+void TestRobustness::sendqOverflowDropsOnlyTheSlowReader()
+{
+    ServerConfig config = TestServer::defaultConfig();
+    config.sendqBytes = 64 * 1024;
+    TestServer server(config);
+    QVERIFY(server.start());
+    auto sender = server.client("sender");
+    auto reader = server.client("reader");
+    QVERIFY(sender && reader);
+    DeafClient deaf;
+    QVERIFY(deaf.connectTo(server.port()));
+    QVERIFY(deaf.send("NICK deaf\r\nUSER deaf 0 * :deaf\r\n"));
+    QVERIFY(reader->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "deaf"; }));
+
+    // Chat until the deaf client is dropped; bounded in count and time. The sender waits for the
+    // reader to catch up after each batch, so that only the deaf client falls behind.
+    const QByteArray padding(400, 'p');
+    const qsizetype base = reader->receivedCount();
+    int sent = 0;
+    QElapsedTimer timer;
+    timer.start();
+    while (reader->count(quitOf("deaf")) == 0 && sent < 100000 && timer.elapsed() < 60000) {
+        for (int i = 0; i < 100; ++i)
+            sender->send("PRIVMSG #lobby :" + QByteArray::number(sent++) + ' ' + padding);
+        QVERIFY(QTest::qWaitFor([&] { return reader->receivedCount() - base >= sent; }, 10000));
+    }
+    QVERIFY2(QTest::qWaitFor([&] { return reader->count(quitOf("deaf")) > 0; }, 20000),
+             qPrintable(QStringLiteral("deaf client not dropped after %1 messages").arg(sent)));
+    QCOMPARE(reader->all(quitOf("deaf")).first().params.at(0), QByteArray("SendQ exceeded"));
+    // The reader that keeps up lost nothing, in order.
+    QVERIFY(sender->sync(30000));
+    QVERIFY(reader->sync(30000));
+    const QList<IrcMessage> got = reader->all(RawClient::command("PRIVMSG"));
+    QCOMPARE(got.size(), sent);
+    for (int i = 0; i < got.size(); ++i)
+        QVERIFY(got.at(i).params.last().startsWith(QByteArray::number(i) + ' '));
+    QTRY_COMPARE(server.server().activeConnections(), 2);
+}
+
+void TestRobustness::threadsAreReleasedWhenClientsLeave()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    std::vector<std::unique_ptr<RawClient>> clients;
+    for (int i = 0; i < 20; ++i) {
+        clients.push_back(server.client("t" + QByteArray::number(i)));
+        QVERIFY(clients.back());
+    }
+    QCOMPARE(server.server().workerThreadCount(), 20);
+    for (size_t i = 0; i < clients.size(); ++i) {
+        if (i % 2)
+            clients[i]->send("QUIT");
+        else
+            clients[i]->socket().abort();
+    }
+    QTRY_COMPARE(server.server().activeConnections(), 0);
+    QTRY_COMPARE(server.server().workerThreadCount(), 0);
+}
+
+void TestRobustness::shutdownTellsEveryClient()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto a = server.client("a");
+    auto b = server.client("b");
+    QVERIFY(a && b);
+    server.server().shutdown("Maintenance");
+    for (RawClient *c : {a.get(), b.get()}) {
+        const auto error = c->waitForCommand("ERROR");
+        QVERIFY(error);
+        QVERIFY(error->params.at(0).contains("Maintenance"));
+        QVERIFY(c->waitForDisconnected());
+    }
+    QCOMPARE(server.server().workerThreadCount(), 0);
+    // Idempotent, and the destructor's own shutdown is then a no-op.
+    server.server().shutdown();
+}
+
+QTEST_GUILESS_MAIN(TestRobustness)
+#include "tst_robustness.moc"

@@ -1,0 +1,170 @@
+// confab-server as a real process: command line, start-up errors, signals and exit codes.
+
+#include "rawclient.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryFile>
+#include <QTest>
+#include <csignal>
+
+namespace {
+const QString Binary = QStringLiteral(CONFAB_SERVER_BINARY);
+
+// Starts the server and reads the port it printed; the process is owned by the caller.
+bool startServer(QProcess &proc, QStringList args, QHostAddress *host, quint16 *port)
+{
+    proc.start(Binary, args);
+    if (!proc.waitForStarted(5000))
+        return false;
+    QByteArray out;
+    const QRegularExpression re(QStringLiteral("listening on \\[?([0-9a-f:.]+)\\]?:(\\d+)"));
+    const bool ok = QTest::qWaitFor(
+        [&] {
+            out += proc.readAllStandardOutput();
+            return re.match(QString::fromUtf8(out)).hasMatch();
+        },
+        10000);
+    if (!ok)
+        return false;
+    const QRegularExpressionMatch m = re.match(QString::fromUtf8(out));
+    host->setAddress(m.captured(1));
+    *port = quint16(m.captured(2).toUInt());
+    return true;
+}
+} // namespace
+
+class TestServerProcess : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void helpAndVersion();
+    void badArguments_data();
+    void badArguments();
+    void portInUseIsAClearError();
+    void motdFileAndName();
+    void sigtermShutsDownCleanly_data();
+    void sigtermShutsDownCleanly();
+};
+
+void TestServerProcess::helpAndVersion()
+{
+    QProcess help;
+    help.start(Binary, {QStringLiteral("--help")});
+    QVERIFY(help.waitForFinished(5000));
+    QCOMPARE(help.exitCode(), 0);
+    const QByteArray text = help.readAllStandardOutput();
+    for (const char *opt : {"--listen", "--name", "--motd", "--autojoin", "--password", "--max-clients", "--threads"})
+        QVERIFY2(text.contains(opt), opt);
+
+    QProcess version;
+    version.start(Binary, {QStringLiteral("--version")});
+    QVERIFY(version.waitForFinished(5000));
+    QCOMPARE(version.exitCode(), 0);
+    QVERIFY(version.readAllStandardOutput().contains(CONFAB_VERSION));
+}
+
+void TestServerProcess::badArguments_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("complaint");
+    QTest::newRow("listen not an address") << QStringList{"--listen", "example.org:6667"} << QByteArray("--listen");
+    QTest::newRow("listen bad port") << QStringList{"--listen", "127.0.0.1:99999"} << QByteArray("port");
+    QTest::newRow("autojoin not a channel") << QStringList{"--autojoin", "lobby"} << QByteArray("--autojoin");
+    QTest::newRow("max-clients not a number") << QStringList{"--max-clients", "lots"} << QByteArray("--max-clients");
+    QTest::newRow("missing motd") << QStringList{"--motd", "/nonexistent/motd.txt"} << QByteArray("--motd");
+    QTest::newRow("stray argument") << QStringList{"extra"} << QByteArray("unexpected");
+    QTest::newRow("unknown option") << QStringList{"--frobnicate"} << QByteArray("frobnicate");
+}
+
+void TestServerProcess::badArguments()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, complaint);
+    QProcess proc;
+    proc.start(Binary, args);
+    QVERIFY(proc.waitForFinished(5000));
+    QVERIFY(proc.exitCode() != 0);
+    QVERIFY2(proc.readAllStandardError().contains(complaint), complaint.constData());
+}
+
+void TestServerProcess::portInUseIsAClearError()
+{
+    QProcess first;
+    QHostAddress host;
+    quint16 port = 0;
+    QVERIFY(startServer(first, {"--listen", "127.0.0.1:0"}, &host, &port));
+    QProcess second;
+    second.start(Binary, {"--listen", QStringLiteral("127.0.0.1:%1").arg(port)});
+    QVERIFY(second.waitForFinished(5000));
+    QCOMPARE(second.exitCode(), 1);
+    QVERIFY(second.readAllStandardError().contains("cannot listen"));
+    first.terminate();
+    QTRY_COMPARE(first.state(), QProcess::NotRunning);
+}
+
+void TestServerProcess::motdFileAndName()
+{
+    QTemporaryFile motd;
+    QVERIFY(motd.open());
+    motd.write("Line one\nLine two\n");
+    motd.close();
+    QProcess proc;
+    QHostAddress host;
+    quint16 port = 0;
+    QVERIFY(startServer(proc, {"--listen", "127.0.0.1:0", "--motd", motd.fileName(), "--name", "chat.example"},
+                        &host, &port));
+    RawClient c;
+    QVERIFY(c.connectTo(host, port));
+    QVERIFY(c.registerAs("reader"));
+    const QList<IrcMessage> lines = c.all(RawClient::command("372"));
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.at(0).params.last(), QByteArray("- Line one"));
+    QCOMPARE(lines.at(0).source, QByteArray("chat.example"));
+    proc.terminate();
+    QTRY_COMPARE(proc.state(), QProcess::NotRunning);
+}
+
+void TestServerProcess::sigtermShutsDownCleanly_data()
+{
+    QTest::addColumn<int>("signal");
+    QTest::addColumn<QString>("listen");
+    QTest::newRow("SIGTERM") << int(SIGTERM) << QStringLiteral("127.0.0.1:0");
+    QTest::newRow("SIGINT, IPv6") << int(SIGINT) << QStringLiteral("[::1]:0");
+}
+
+void TestServerProcess::sigtermShutsDownCleanly()
+{
+    QFETCH(int, signal);
+    QFETCH(QString, listen);
+    QProcess proc;
+    QHostAddress host;
+    quint16 port = 0;
+    if (!startServer(proc, {"--listen", listen}, &host, &port)) {
+        proc.kill();
+        proc.waitForFinished();
+        if (listen.startsWith(u'['))
+            QSKIP("no IPv6 loopback on this machine");
+        QFAIL("server did not start");
+    }
+    RawClient a, b;
+    QVERIFY(a.connectTo(host, port) && b.connectTo(host, port));
+    QVERIFY(a.registerAs("a"));
+    QVERIFY(b.registerAs("b"));
+    a.send("PRIVMSG #lobby :before the end");
+    QVERIFY(b.waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; }));
+
+    ::kill(pid_t(proc.processId()), signal);
+    for (RawClient *c : {&a, &b}) {
+        const auto error = c->waitForCommand("ERROR");
+        QVERIFY(error);
+        QVERIFY(error->params.at(0).contains("shutting down"));
+        QVERIFY(c->waitForDisconnected());
+    }
+    // The event loop above may already have reaped it, so wait on the state, not the signal.
+    QTRY_COMPARE_WITH_TIMEOUT(proc.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(proc.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(proc.exitCode(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestServerProcess)
+#include "tst_serverprocess.moc"
