@@ -109,7 +109,7 @@ void ConnectionWorker::onReadyRead()
 void ConnectionWorker::send(const QByteArray &frame)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (m_finished || !m_socket)
+    if (m_finished || m_closing || !m_socket)
         return;
     // No flush here: QTcpSocket writes from the event loop, so many frames queued in one pass go
     // out in one write() call.

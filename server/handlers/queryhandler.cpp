@@ -15,6 +15,7 @@ QueryHandler::QueryHandler(Hub &hub)
     hub.addCommand("WHOIS", 1, true, std::bind(&QueryHandler::whois, this, _1, _2));
     hub.addCommand("USERHOST", 1, true, std::bind(&QueryHandler::userhost, this, _1, _2));
     hub.addCommand("ISON", 1, true, std::bind(&QueryHandler::ison, this, _1, _2));
+    hub.addCommand("WHOWAS", 0, true, std::bind(&QueryHandler::whowas, this, _1, _2));
 }
 
 void QueryHandler::whoReply(HubClient &client, const HubClient &user, const QByteArray &channel, bool op)
@@ -115,4 +116,16 @@ void QueryHandler::ison(HubClient &client, const IrcMessage &msg)
         }
     }
     m_hub.reply(client, Numeric::RPL_ISON, {out});
+}
+
+void QueryHandler::whowas(HubClient &client, const IrcMessage &msg)
+{
+    // No nick history is kept; clients (irssi) fall back to WHOWAS and need a proper ending.
+    const QByteArray nick = msg.param(0);
+    if (nick.isEmpty()) {
+        m_hub.reply(client, Numeric::ERR_NONICKNAMEGIVEN, {"No nickname given"});
+        return;
+    }
+    m_hub.reply(client, Numeric::ERR_WASNOSUCHNICK, {nick, "There was no such nickname"});
+    m_hub.reply(client, Numeric::RPL_ENDOFWHOWAS, {nick, "End of WHOWAS"});
 }

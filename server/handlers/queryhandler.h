@@ -6,7 +6,7 @@ class Hub;
 class IrcMessage;
 struct HubClient;
 
-// Questions about users: WHO, WHOIS, USERHOST, ISON.
+// Questions about users: WHO, WHOIS, WHOWAS, USERHOST, ISON.
 class QueryHandler {
 public:
     explicit QueryHandler(Hub &hub);
@@ -16,6 +16,7 @@ private:
     void whois(HubClient &client, const IrcMessage &msg);
     void userhost(HubClient &client, const IrcMessage &msg);
     void ison(HubClient &client, const IrcMessage &msg);
+    void whowas(HubClient &client, const IrcMessage &msg);
     void whoReply(HubClient &client, const HubClient &user, const QByteArray &channel, bool op);
 
     Hub &m_hub;

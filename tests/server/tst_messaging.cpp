@@ -308,6 +308,9 @@ void TestMessaging::namesWhoWhoisList()
     QVERIFY(bob->waitForCommand("318"));
     bob->send("WHOIS");
     QVERIFY(bob->waitForCommand("461"));
+    bob->send("WHOWAS ghost");
+    QVERIFY(bob->waitForCommand("406"));
+    QVERIFY(bob->waitForCommand("369"));
 
     alice->send("JOIN #quiet");
     QVERIFY(alice->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#quiet"; }));
