@@ -26,7 +26,7 @@ public:
     bool trailing = false;
 
     IrcMessage() = default;
-    IrcMessage(QByteArray command, QList<QByteArray> params, QByteArray source = {})
+    explicit IrcMessage(QByteArray command, QList<QByteArray> params = {}, QByteArray source = {})
         : source(std::move(source)), command(std::move(command)), params(std::move(params))
     {
     }

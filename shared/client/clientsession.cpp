@@ -1,0 +1,606 @@
+#include "clientsession.h"
+
+#include "protocol/ircmessage.h"
+#include "protocol/numerics.h"
+#include "text/irctext.h"
+
+#include <QDateTime>
+#include <QRandomGenerator>
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace {
+// What this session knows how to use; it asks for the ones the server offers.
+const QStringList WantedCaps = {QStringLiteral("server-time"), QStringLiteral("echo-message"),
+                                QStringLiteral("multi-prefix"), QStringLiteral("away-notify"),
+                                QStringLiteral("message-tags")};
+
+QByteArray utf8(const QString &s) { return s.toUtf8(); }
+
+QString stripPrefixes(QString nick)
+{
+    while (!nick.isEmpty() && QStringLiteral("~&@%+").contains(nick.front()))
+        nick.remove(0, 1);
+    const qsizetype bang = nick.indexOf(u'!');
+    return bang >= 0 ? nick.left(bang) : nick;
+}
+} // namespace
+
+ClientSession::ClientSession(QObject *parent)
+    : QObject(parent)
+    , m_socket(new QTcpSocket(this))
+    , m_reconnectTimer(new QTimer(this))
+{
+    m_reconnectTimer->setSingleShot(true);
+    connect(m_reconnectTimer, &QTimer::timeout, this, &ClientSession::open);
+    connect(m_socket, &QTcpSocket::connected, this, &ClientSession::onConnected);
+    connect(m_socket, &QTcpSocket::readyRead, this, &ClientSession::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, [this] { onSocketClosed(QStringLiteral("Connection closed")); });
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError err) {
+        if (err == QAbstractSocket::RemoteHostClosedError)
+            return; // disconnected() follows
+        if (m_socket->state() != QAbstractSocket::ConnectedState)
+            onSocketClosed(m_socket->errorString());
+    });
+}
+
+ClientSession::~ClientSession()
+{
+    m_socket->disconnect(this);
+}
+
+void ClientSession::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void ClientSession::open()
+{
+    m_userQuit = false;
+    m_reconnectTimer->stop();
+    m_reader = LineReader();
+    m_lastError.clear();
+    setState(State::Connecting);
+    m_socket->abort();
+    m_socket->connectToHost(m_options.host, m_options.port);
+}
+
+void ClientSession::quit(const QString &reason)
+{
+    m_userQuit = true;
+    m_reconnectTimer->stop();
+    m_queue.clear();
+    if (m_socket->state() == QAbstractSocket::ConnectedState) {
+        sendCommand("QUIT", {utf8(reason.isEmpty() ? QStringLiteral("Leaving") : reason)}, true);
+        m_socket->disconnectFromHost(); // flushes the QUIT, then disconnected()
+    } else {
+        m_socket->abort();
+        if (m_state != State::Disconnected) {
+            setState(State::Disconnected);
+            Q_EMIT disconnected(QStringLiteral("Quit"));
+        }
+    }
+}
+
+void ClientSession::onConnected()
+{
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_attempt = 0;
+    m_nickAttempt = 0;
+    m_caps.clear();
+    m_capsOffered.clear();
+    setState(State::Registering);
+    sendLine("CAP LS 302");
+    if (!m_options.password.isEmpty())
+        sendCommand("PASS", {utf8(m_options.password)});
+    sendCommand("NICK", {utf8(m_options.nick)});
+    const QString user = m_options.user.isEmpty() ? m_options.nick : m_options.user;
+    const QString real = m_options.realName.isEmpty() ? m_options.nick : m_options.realName;
+    sendCommand("USER", {utf8(user), "0", "*", utf8(real)}, true);
+}
+
+void ClientSession::onSocketClosed(const QString &reason)
+{
+    if (m_state == State::Disconnected || m_state == State::WaitingToReconnect)
+        return;
+    const QString why = m_lastError.isEmpty() ? reason : m_lastError;
+    m_users.clear();
+    m_pendingNames.clear();
+    if (m_userQuit || !m_options.autoReconnect) {
+        setState(State::Disconnected);
+        Q_EMIT disconnected(why);
+        return;
+    }
+    Q_EMIT disconnected(why);
+    scheduleReconnect();
+}
+
+void ClientSession::scheduleReconnect()
+{
+    ++m_attempt;
+    // Exponential back-off with jitter, so that a restarted server is not hit by every client
+    // at the same instant.
+    const qint64 base = std::min<qint64>(qint64(m_options.reconnectMinMs) << std::min(m_attempt - 1, 16),
+                                         m_options.reconnectMaxMs);
+    const int delay = int(base / 2 + QRandomGenerator::global()->bounded(base / 2 + 1));
+    setState(State::WaitingToReconnect);
+    Q_EMIT reconnectScheduled(m_attempt, delay);
+    m_reconnectTimer->start(delay);
+}
+
+void ClientSession::onReadyRead()
+{
+    m_reader.append(m_socket->readAll());
+    QByteArray line;
+    for (;;) {
+        const LineReader::Result r = m_reader.next(&line);
+        if (r == LineReader::Result::NeedMore)
+            break;
+        if (r == LineReader::Result::TooLong || line.isEmpty())
+            continue;
+        if (const std::optional<IrcMessage> msg = IrcMessage::parse(line))
+            handle(*msg);
+        if (m_socket->state() != QAbstractSocket::ConnectedState)
+            break;
+    }
+}
+
+void ClientSession::sendLine(const QByteArray &line)
+{
+    m_socket->write(line + "\r\n");
+}
+
+void ClientSession::sendCommand(const QByteArray &command, const QList<QByteArray> &params, bool trailing)
+{
+    IrcMessage msg(command, params);
+    msg.trailing = trailing;
+    if (const std::optional<QByteArray> wire = msg.serialize())
+        m_socket->write(*wire);
+    else
+        Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
+}
+
+bool ClientSession::deliverOrQueue(const QByteArray &line, const QString &what)
+{
+    if (m_state == State::Connected) {
+        sendLine(line);
+        return true;
+    }
+    if (m_userQuit || m_state == State::Disconnected) {
+        Q_EMIT error(tr("Not connected: %1 was not sent").arg(what));
+        return false;
+    }
+    if (m_queue.size() >= m_options.maxQueued) {
+        Q_EMIT error(tr("Still reconnecting and %1 messages are waiting: %2 was not sent").arg(m_queue.size()).arg(what));
+        return false;
+    }
+    m_queue.append(line);
+    return true;
+}
+
+void ClientSession::emitOwnMessage(ChatMessage::Kind kind, const QString &target, const QString &text)
+{
+    ChatMessage m;
+    m.kind = kind;
+    m.time = QDateTime::currentDateTime();
+    m.from = m_nick.isEmpty() ? m_options.nick : m_nick;
+    m.target = target;
+    m.text = text;
+    m.isPrivate = !isChannel(target);
+    m.isOwn = true;
+    Q_EMIT messageReceived(m);
+}
+
+namespace {
+// A PRIVMSG's text split so that each line fits the 512-byte limit once the server prefixes it
+// with our full hostmask (up to about 100 bytes), never inside a UTF-8 sequence.
+QList<QByteArray> splitText(const QByteArray &text, qsizetype budget)
+{
+    QList<QByteArray> parts;
+    qsizetype pos = 0;
+    while (text.size() - pos > budget) {
+        qsizetype cut = pos + budget;
+        while (cut > pos && (uchar(text.at(cut)) & 0xc0) == 0x80)
+            --cut;
+        const qsizetype space = text.lastIndexOf(' ', cut);
+        if (space > pos + budget / 2)
+            cut = space + 1;
+        parts.append(text.mid(pos, cut - pos));
+        pos = cut;
+    }
+    parts.append(text.mid(pos));
+    return parts;
+}
+} // namespace
+
+void ClientSession::sendMessage(const QString &target, const QString &text)
+{
+    if (target.isEmpty() || text.isEmpty())
+        return;
+    const QByteArray t = utf8(target);
+    const qsizetype budget = 400 - t.size();
+    for (const QByteArray &part : splitText(utf8(text), budget)) {
+        IrcMessage msg("PRIVMSG", {t, part});
+        msg.trailing = true;
+        const std::optional<QByteArray> wire = msg.serialize();
+        if (!wire) {
+            Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
+            return;
+        }
+        if (!deliverOrQueue(wire->chopped(2), tr("your message to %1").arg(target)))
+            return;
+        if (!m_caps.contains(QStringLiteral("echo-message")))
+            emitOwnMessage(ChatMessage::Kind::Message, target, IrcText::decode(part));
+    }
+}
+
+void ClientSession::sendAction(const QString &target, const QString &text)
+{
+    const QByteArray ctcp = "\x01" "ACTION " + utf8(text) + "\x01";
+    IrcMessage msg("PRIVMSG", {utf8(target), ctcp});
+    msg.trailing = true;
+    const std::optional<QByteArray> wire = msg.serialize();
+    if (!wire) {
+        Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
+        return;
+    }
+    if (deliverOrQueue(wire->chopped(2), tr("your action")) && !m_caps.contains(QStringLiteral("echo-message")))
+        emitOwnMessage(ChatMessage::Kind::Action, target, text);
+}
+
+void ClientSession::sendNotice(const QString &target, const QString &text)
+{
+    IrcMessage msg("NOTICE", {utf8(target), utf8(text)});
+    msg.trailing = true;
+    if (const std::optional<QByteArray> wire = msg.serialize()) {
+        if (deliverOrQueue(wire->chopped(2), tr("your notice")) && !m_caps.contains(QStringLiteral("echo-message")))
+            emitOwnMessage(ChatMessage::Kind::Notice, target, text);
+    }
+}
+
+void ClientSession::join(const QString &channel)
+{
+    if (!m_channelOrder.contains(channel, Qt::CaseInsensitive) && m_state != State::Connected) {
+        // Remembered, and joined on (re)registration.
+        m_channelOrder.append(channel);
+        return;
+    }
+    deliverOrQueue("JOIN " + utf8(channel), tr("JOIN"));
+}
+
+void ClientSession::part(const QString &channel, const QString &reason)
+{
+    IrcMessage msg("PART", {utf8(channel)});
+    if (!reason.isEmpty()) {
+        msg.params.append(utf8(reason));
+        msg.trailing = true;
+    }
+    if (const std::optional<QByteArray> wire = msg.serialize())
+        deliverOrQueue(wire->chopped(2), tr("PART"));
+}
+
+void ClientSession::setTopic(const QString &channel, const QString &topic)
+{
+    IrcMessage msg("TOPIC", {utf8(channel), utf8(topic)});
+    msg.trailing = true;
+    if (const std::optional<QByteArray> wire = msg.serialize())
+        deliverOrQueue(wire->chopped(2), tr("TOPIC"));
+}
+
+void ClientSession::requestTopic(const QString &channel) { deliverOrQueue("TOPIC " + utf8(channel), tr("TOPIC")); }
+
+void ClientSession::setAway(const QString &message)
+{
+    IrcMessage msg("AWAY");
+    if (!message.isEmpty()) {
+        msg.params.append(utf8(message));
+        msg.trailing = true;
+    }
+    if (const std::optional<QByteArray> wire = msg.serialize())
+        deliverOrQueue(wire->chopped(2), tr("AWAY"));
+}
+
+void ClientSession::changeNick(const QString &nick)
+{
+    if (m_state != State::Connected) {
+        m_options.nick = nick; // used at the next registration
+        return;
+    }
+    sendCommand("NICK", {utf8(nick)});
+}
+
+void ClientSession::who(const QString &mask) { deliverOrQueue("WHO " + utf8(mask), tr("WHO")); }
+
+void ClientSession::whois(const QString &nick) { deliverOrQueue("WHOIS " + utf8(nick), tr("WHOIS")); }
+
+void ClientSession::sendRaw(const QString &line)
+{
+    const QByteArray bytes = utf8(line);
+    if (bytes.contains('\r') || bytes.contains('\n') || bytes.contains('\0')) {
+        Q_EMIT error(tr("Not sent: a raw line cannot contain a line break or NUL byte"));
+        return;
+    }
+    deliverOrQueue(bytes, tr("the raw line"));
+}
+
+void ClientSession::sync(const QString &token)
+{
+    if (m_socket->state() != QAbstractSocket::ConnectedState) {
+        Q_EMIT synced(token);
+        return;
+    }
+    sendCommand("PING", {"confab-sync-" + utf8(token)});
+}
+
+QStringList ClientSession::users(const QString &channel) const { return m_users.value(channel.toLower()); }
+
+QHostAddress ClientSession::localAddress() const { return m_socket->localAddress(); }
+
+quint16 ClientSession::localPort() const { return m_socket->localPort(); }
+
+void ClientSession::addUser(const QString &channel, const QString &nick)
+{
+    QStringList &list = m_users[channel.toLower()];
+    if (!list.contains(nick, Qt::CaseInsensitive))
+        list.append(nick);
+}
+
+void ClientSession::removeUser(const QString &channel, const QString &nick)
+{
+    QStringList &list = m_users[channel.toLower()];
+    list.removeIf([&](const QString &n) { return n.compare(nick, Qt::CaseInsensitive) == 0; });
+}
+
+ChatMessage ClientSession::makeMessage(const IrcMessage &msg) const
+{
+    ChatMessage m;
+    const QByteArray time = msg.tag("time");
+    m.time = time.isEmpty() ? QDateTime::currentDateTime()
+                            : QDateTime::fromString(QString::fromLatin1(time), Qt::ISODateWithMs).toLocalTime();
+    if (!m.time.isValid())
+        m.time = QDateTime::currentDateTime();
+    m.from = IrcText::decode(msg.sourceNick());
+    m.target = IrcText::decode(msg.param(0));
+    QByteArray text = msg.param(1);
+    m.kind = msg.command == "NOTICE" ? ChatMessage::Kind::Notice : ChatMessage::Kind::Message;
+    if (text.startsWith("\x01" "ACTION ") || text == "\x01" "ACTION\x01") {
+        m.kind = ChatMessage::Kind::Action;
+        text = text.mid(8);
+        if (text.endsWith('\x01'))
+            text.chop(1);
+    }
+    m.text = IrcText::decode(text);
+    m.isOwn = m.from.compare(m_nick, Qt::CaseInsensitive) == 0;
+    m.isPrivate = !isChannel(m.target);
+    m.isHighlight = !m.isOwn && !m_nick.isEmpty() && m.text.contains(m_nick, Qt::CaseInsensitive);
+    return m;
+}
+
+void ClientSession::handle(const IrcMessage &msg)
+{
+    const QByteArray &cmd = msg.command;
+    if (cmd.size() == 3 && cmd.at(0) >= '0' && cmd.at(0) <= '9') {
+        handleNumeric(cmd.toInt(), msg);
+        return;
+    }
+    const QString from = IrcText::decode(msg.sourceNick());
+    const bool own = !m_nick.isEmpty() && from.compare(m_nick, Qt::CaseInsensitive) == 0;
+    if (cmd == "PING") {
+        IrcMessage pong("PONG", msg.params);
+        pong.trailing = true;
+        if (const std::optional<QByteArray> wire = pong.serialize())
+            m_socket->write(*wire);
+    } else if (cmd == "PONG") {
+        const QByteArray token = msg.params.isEmpty() ? QByteArray() : msg.params.last();
+        if (token.startsWith("confab-sync-"))
+            Q_EMIT synced(QString::fromUtf8(token.mid(12)));
+    } else if (cmd == "CAP") {
+        handleCap(msg);
+    } else if (cmd == "PRIVMSG" || cmd == "NOTICE") {
+        if (msg.params.size() < 2)
+            return;
+        ChatMessage m = makeMessage(msg);
+        if (m.from.isEmpty() || (!msg.source.contains('!') && !msg.source.isEmpty() && m.kind == ChatMessage::Kind::Notice
+                                 && !isChannel(m.target) && m_state != State::Connected)) {
+            // Server notices during registration ("*** Looking up your hostname").
+            Q_EMIT serverText(m.text);
+            return;
+        }
+        // CTCP requests other than ACTION get no answer and are not shown as chat.
+        if (m.text.startsWith(QChar(1)) && m.kind != ChatMessage::Kind::Action)
+            return;
+        Q_EMIT messageReceived(m);
+    } else if (cmd == "JOIN") {
+        const QString channel = IrcText::decode(msg.param(0));
+        if (own) {
+            if (!m_channelOrder.contains(channel, Qt::CaseInsensitive))
+                m_channelOrder.append(channel);
+            m_users.remove(channel.toLower());
+        }
+        addUser(channel, from);
+        Q_EMIT joined(channel, from, own);
+        Q_EMIT usersChanged(channel);
+    } else if (cmd == "PART" || cmd == "KICK") {
+        const QString channel = IrcText::decode(msg.param(0));
+        const QString who = cmd == "KICK" ? IrcText::decode(msg.param(1)) : from;
+        const bool itsMe = who.compare(m_nick, Qt::CaseInsensitive) == 0;
+        const QString reason = IrcText::decode(cmd == "KICK" ? msg.param(2) : msg.param(1));
+        if (itsMe) {
+            m_channelOrder.removeIf([&](const QString &c) { return c.compare(channel, Qt::CaseInsensitive) == 0; });
+            m_users.remove(channel.toLower());
+        } else {
+            removeUser(channel, who);
+        }
+        Q_EMIT parted(channel, who, reason, itsMe);
+        Q_EMIT usersChanged(channel);
+    } else if (cmd == "QUIT") {
+        QStringList where;
+        for (auto it = m_users.begin(); it != m_users.end(); ++it) {
+            if (it->contains(from, Qt::CaseInsensitive)) {
+                removeUser(it.key(), from);
+                where.append(it.key());
+            }
+        }
+        Q_EMIT userQuit(from, IrcText::decode(msg.param(0)), where);
+        for (const QString &ch : std::as_const(where))
+            Q_EMIT usersChanged(ch);
+    } else if (cmd == "NICK") {
+        const QString newNick = IrcText::decode(msg.param(0));
+        for (auto it = m_users.begin(); it != m_users.end(); ++it) {
+            for (QString &n : *it)
+                if (n.compare(from, Qt::CaseInsensitive) == 0)
+                    n = newNick;
+        }
+        if (own) {
+            m_nick = newNick;
+            m_options.nick = newNick;
+        }
+        Q_EMIT nickChanged(from, newNick, own);
+        for (auto it = m_users.cbegin(); it != m_users.cend(); ++it)
+            if (it->contains(newNick, Qt::CaseInsensitive))
+                Q_EMIT usersChanged(it.key());
+    } else if (cmd == "TOPIC") {
+        const QString channel = IrcText::decode(msg.param(0));
+        const QString topic = IrcText::decode(msg.param(1));
+        m_topics.insert(channel.toLower(), topic);
+        Q_EMIT topicChanged(channel, topic, from);
+    } else if (cmd == "AWAY") {
+        Q_EMIT awayChanged(from, IrcText::decode(msg.param(0)));
+    } else if (cmd == "ERROR") {
+        m_lastError = IrcText::decode(msg.param(0));
+    }
+}
+
+void ClientSession::handleCap(const IrcMessage &msg)
+{
+    const QByteArray sub = msg.param(1).toUpper();
+    if (sub == "LS") {
+        // "CAP * LS * :..." continues on the next line; the last line has no "*".
+        const bool more = msg.params.size() > 3 && msg.param(2) == "*";
+        for (const QByteArray &cap : msg.params.last().split(' ')) {
+            const QByteArray name = cap.left(cap.indexOf('=') < 0 ? cap.size() : cap.indexOf('='));
+            if (!name.isEmpty())
+                m_capsOffered.append(QString::fromUtf8(name));
+        }
+        if (more || m_state != State::Registering)
+            return;
+        QStringList request;
+        for (const QString &cap : WantedCaps)
+            if (m_capsOffered.contains(cap))
+                request.append(cap);
+        if (request.isEmpty())
+            sendLine("CAP END");
+        else
+            sendCommand("CAP", {"REQ", utf8(request.join(u' '))}, true);
+    } else if (sub == "ACK") {
+        for (const QByteArray &cap : msg.params.last().split(' ')) {
+            if (cap.startsWith('-'))
+                m_caps.remove(QString::fromUtf8(cap.mid(1)));
+            else if (!cap.isEmpty())
+                m_caps.insert(QString::fromUtf8(cap));
+        }
+        if (m_state == State::Registering)
+            sendLine("CAP END");
+    } else if (sub == "NAK") {
+        if (m_state == State::Registering)
+            sendLine("CAP END");
+    }
+}
+
+void ClientSession::completeRegistration(const QString &nick)
+{
+    m_nick = nick;
+    setState(State::Connected);
+    Q_EMIT registered(nick);
+    // Rejoin (or first join) every channel we should be in, then what was typed meanwhile.
+    const QStringList channels = m_channelOrder.isEmpty() ? m_options.channels : m_channelOrder;
+    m_channelOrder.clear();
+    for (const QString &ch : channels)
+        if (!ch.isEmpty())
+            sendCommand("JOIN", {utf8(ch)});
+    const QList<QByteArray> queued = std::exchange(m_queue, {});
+    for (const QByteArray &line : queued)
+        sendLine(line);
+}
+
+void ClientSession::handleNumeric(int code, const IrcMessage &msg)
+{
+    auto text = [&msg] { return IrcText::decode(msg.params.isEmpty() ? QByteArray() : msg.params.last()); };
+    auto param = [&msg](int i) { return IrcText::decode(msg.param(i)); };
+    switch (code) {
+    case Numeric::RPL_WELCOME:
+        m_serverName = IrcText::decode(msg.source);
+        Q_EMIT serverText(text());
+        completeRegistration(param(0));
+        return;
+    case Numeric::ERR_NICKNAMEINUSE:
+    case Numeric::ERR_ERRONEUSNICKNAME:
+        if (m_state == State::Registering) {
+            // nick_, nick__, ... and, past the length limit, nick plus a number.
+            ++m_nickAttempt;
+            QString next = m_options.nick + QString(m_nickAttempt, u'_');
+            if (m_nickAttempt > 3 || code == Numeric::ERR_ERRONEUSNICKNAME)
+                next = QStringLiteral("confab%1").arg(QRandomGenerator::global()->bounded(10000, 99999));
+            sendCommand("NICK", {utf8(next)});
+            Q_EMIT error(tr("Nickname %1 is not available, trying %2").arg(param(1), next));
+            return;
+        }
+        Q_EMIT error(text() + QStringLiteral(": ") + param(1));
+        return;
+    case Numeric::RPL_NAMREPLY: {
+        const QString channel = param(2);
+        QStringList &pending = m_pendingNames[channel.toLower()];
+        for (const QString &n : text().split(u' ', Qt::SkipEmptyParts))
+            pending.append(stripPrefixes(n));
+        return;
+    }
+    case Numeric::RPL_ENDOFNAMES: {
+        const QString channel = param(1);
+        if (m_pendingNames.contains(channel.toLower()))
+            m_users.insert(channel.toLower(), m_pendingNames.take(channel.toLower()));
+        Q_EMIT usersChanged(channel);
+        return;
+    }
+    case Numeric::RPL_TOPIC:
+        m_topics.insert(param(1).toLower(), text());
+        Q_EMIT topicChanged(param(1), text(), QString());
+        return;
+    case Numeric::RPL_NOTOPIC:
+    case Numeric::RPL_TOPICWHOTIME:
+    case Numeric::RPL_CHANNELMODEIS:
+    case Numeric::RPL_CREATIONTIME:
+        return;
+    case Numeric::RPL_WHOREPLY:
+        // <me> <channel> <user> <host> <server> <nick> <flags> :<hops> <realname>
+        Q_EMIT whoReply(param(5), param(2) + u'@' + param(3), text().section(u' ', 1), param(1));
+        return;
+    case Numeric::RPL_ENDOFWHO:
+        Q_EMIT whoEnd(param(1));
+        return;
+    case Numeric::RPL_WHOISUSER:
+        Q_EMIT serverText(tr("%1 is %2@%3 (%4)").arg(param(1), param(2), param(3), text()));
+        return;
+    case Numeric::RPL_WHOISCHANNELS:
+        Q_EMIT serverText(tr("%1 is on %2").arg(param(1), text()));
+        return;
+    case Numeric::RPL_ENDOFWHOIS:
+        return;
+    case Numeric::RPL_AWAY:
+        Q_EMIT serverText(tr("%1 is away: %2").arg(param(1), text()));
+        return;
+    default:
+        break;
+    }
+    if (code >= 400 && code < 600) {
+        // "<me> <thing> :<explanation>" reads best as "<thing>: <explanation>".
+        const QString subject = msg.params.size() > 2 ? param(1) : QString();
+        Q_EMIT error(subject.isEmpty() ? text() : subject + QStringLiteral(": ") + text());
+        return;
+    }
+    if (code == Numeric::RPL_ISUPPORT || code == Numeric::RPL_MYINFO)
+        return;
+    Q_EMIT serverText(text());
+}

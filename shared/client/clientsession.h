@@ -1,0 +1,142 @@
+#pragma once
+
+#include "chatevent.h"
+#include "protocol/linereader.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QSet>
+#include <QStringList>
+
+class IrcMessage;
+class QTcpSocket;
+class QTimer;
+
+// One connection to an IRC server (Confab's or any other) and everything a chat view needs from
+// it, as typed signals: the views never parse IRC. It registers (trying nick_, nick__ ... when the
+// nick is taken), negotiates the IRCv3 capabilities it knows, joins its channels, answers PING,
+// and when the connection drops it reconnects with back-off and rejoins. Messages sent while
+// disconnected are queued (up to a limit) and sent after registration; past the limit they are
+// refused with an error signal, never dropped silently.
+//
+// Thread-agnostic: it lives in whichever thread creates it (or it is moved to), and all its
+// children follow.
+class ClientSession : public QObject {
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Registering, Connected, WaitingToReconnect };
+    Q_ENUM(State)
+
+    struct Options {
+        QString host = QStringLiteral("127.0.0.1");
+        quint16 port = 6667;
+        QString nick;
+        QString user;     // defaults to the nick
+        QString realName; // defaults to the nick
+        QString password;
+        QStringList channels{QStringLiteral("#lobby")};
+        bool autoReconnect = true;
+        int reconnectMinMs = 500;
+        int reconnectMaxMs = 30'000;
+        int maxQueued = 200;
+    };
+
+    explicit ClientSession(QObject *parent = nullptr);
+    ~ClientSession() override;
+
+    void setOptions(const Options &options) { m_options = options; }
+    const Options &options() const { return m_options; }
+
+    void open();
+    // Sends QUIT (when connected), closes, and does not reconnect.
+    void quit(const QString &reason = {});
+
+    // Actions. Each one either goes out now, is queued for after reconnect, or emits error().
+    void sendMessage(const QString &target, const QString &text);
+    void sendAction(const QString &target, const QString &text);
+    void sendNotice(const QString &target, const QString &text);
+    void join(const QString &channel);
+    void part(const QString &channel, const QString &reason = {});
+    void setTopic(const QString &channel, const QString &topic);
+    void requestTopic(const QString &channel);
+    void setAway(const QString &message);
+    void changeNick(const QString &nick);
+    void who(const QString &mask);
+    void whois(const QString &nick);
+    void sendRaw(const QString &line);
+    // Emits synced(token) once the server has handled everything sent before it.
+    void sync(const QString &token);
+
+    State state() const { return m_state; }
+    QString nick() const { return m_nick; }
+    QString serverName() const { return m_serverName; }
+    QStringList channels() const { return m_channelOrder; }
+    QStringList users(const QString &channel) const;
+    QString topic(const QString &channel) const { return m_topics.value(channel.toLower()); }
+    QSet<QString> enabledCaps() const { return m_caps; }
+    QHostAddress localAddress() const;
+    quint16 localPort() const;
+    bool isChannel(const QString &target) const { return target.startsWith(u'#') || target.startsWith(u'&'); }
+
+Q_SIGNALS:
+    void stateChanged(ClientSession::State state);
+    void registered(const QString &nick);
+    void disconnected(const QString &reason);
+    void reconnectScheduled(int attempt, int delayMs);
+    void messageReceived(const ChatMessage &message);
+    void joined(const QString &channel, const QString &nick, bool own);
+    void parted(const QString &channel, const QString &nick, const QString &reason, bool own);
+    void userQuit(const QString &nick, const QString &reason, const QStringList &channels);
+    void nickChanged(const QString &oldNick, const QString &newNick, bool own);
+    void topicChanged(const QString &channel, const QString &topic, const QString &by);
+    void usersChanged(const QString &channel);
+    void awayChanged(const QString &nick, const QString &message);
+    // One WHO/WHOIS result line; whoEnd after the last.
+    void whoReply(const QString &nick, const QString &userHost, const QString &realName, const QString &channel);
+    void whoEnd(const QString &mask);
+    // Server text worth showing (welcome, MOTD, WHOIS details, ...).
+    void serverText(const QString &text);
+    // Something the user should see went wrong (an error numeric, a refused send, ...).
+    void error(const QString &text);
+    void synced(const QString &token);
+
+private:
+    void setState(State state);
+    void onConnected();
+    void onReadyRead();
+    void onSocketClosed(const QString &reason);
+    void scheduleReconnect();
+    void handle(const IrcMessage &msg);
+    void handleNumeric(int code, const IrcMessage &msg);
+    void handleCap(const IrcMessage &msg);
+    void completeRegistration(const QString &nick);
+    void sendLine(const QByteArray &line);
+    void sendCommand(const QByteArray &command, const QList<QByteArray> &params, bool trailing = false);
+    // Sends when registered, queues when reconnecting, refuses otherwise. Returns true if not refused.
+    bool deliverOrQueue(const QByteArray &line, const QString &what);
+    void emitOwnMessage(ChatMessage::Kind kind, const QString &target, const QString &text);
+    void addUser(const QString &channel, const QString &nick);
+    void removeUser(const QString &channel, const QString &nick);
+    ChatMessage makeMessage(const IrcMessage &msg) const;
+    QString nickKey(const QString &nick) const { return nick.toLower(); }
+
+    Options m_options;
+    QTcpSocket *m_socket = nullptr;
+    QTimer *m_reconnectTimer = nullptr;
+    LineReader m_reader;
+    State m_state = State::Disconnected;
+    bool m_userQuit = false;
+    int m_attempt = 0;
+    int m_nickAttempt = 0;
+    QString m_nick;
+    QString m_serverName;
+    QString m_lastError;
+    QSet<QString> m_caps;
+    QStringList m_capsOffered;
+    QStringList m_channelOrder;                  // channels we are in (or rejoin), as named
+    QHash<QString, QStringList> m_users;         // channel key -> nicks (with prefixes stripped)
+    QHash<QString, QStringList> m_pendingNames;  // channel key -> NAMES in progress
+    QHash<QString, QString> m_topics;
+    QList<QByteArray> m_queue;                   // lines waiting for registration
+};

@@ -1,0 +1,92 @@
+#include "irctext.h"
+
+#include <QStringDecoder>
+
+namespace IrcText {
+
+QString decode(const QByteArray &bytes)
+{
+    QStringDecoder utf8(QStringConverter::Utf8, QStringConverter::Flag::Stateless);
+    QString text = utf8(bytes);
+    if (!utf8.hasError())
+        return text;
+    return QString::fromLatin1(bytes);
+}
+
+QString stripFormatting(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text.at(i).unicode();
+        switch (c) {
+        case 0x02: case 0x1d: case 0x1f: case 0x1e: case 0x11: case 0x16: case 0x0f:
+            break; // bold, italic, underline, strikethrough, monospace, reverse, reset
+        case 0x03: {
+            // ^C[fg[,bg]] with one or two digits each.
+            auto digits = [&](qsizetype &j) {
+                int n = 0;
+                while (n < 2 && j + 1 < text.size() && text.at(j + 1).isDigit() && text.at(j + 1).unicode() < 128) {
+                    ++j;
+                    ++n;
+                }
+                return n;
+            };
+            if (digits(i) > 0 && i + 2 < text.size() && text.at(i + 1) == u',' && text.at(i + 2).isDigit()) {
+                ++i;
+                digits(i);
+            }
+            break;
+        }
+        case 0x04: {
+            // ^D hex colour: RRGGBB[,RRGGBB]
+            auto hex = [&](qsizetype at) {
+                if (at + 6 > text.size())
+                    return false;
+                for (qsizetype k = at; k < at + 6; ++k)
+                    if (!isxdigit(text.at(k).toLatin1()))
+                        return false;
+                return true;
+            };
+            if (hex(i + 1)) {
+                i += 6;
+                if (i + 1 < text.size() && text.at(i + 1) == u',' && hex(i + 2))
+                    i += 7;
+            }
+            break;
+        }
+        default:
+            out.append(text.at(i));
+        }
+    }
+    return out;
+}
+
+QString sanitize(const QString &text)
+{
+    const QString plain = stripFormatting(text);
+    QString out;
+    out.reserve(plain.size());
+    for (const QChar ch : plain) {
+        const char16_t c = ch.unicode();
+        if (c == u'\t') {
+            out.append(u' ');
+        } else if (c < 0x20) {
+            out.append(u'^');
+            out.append(QChar(char16_t(c + 0x40))); // ESC -> ^[, BEL -> ^G
+        } else if (c == 0x7f) {
+            out.append(u"^?");
+        } else if (c >= 0x80 && c < 0xa0) {
+            out.append(QStringLiteral("<%1>").arg(int(c), 2, 16, QLatin1Char('0')));
+        } else if (c == 0x2028 || c == 0x2029 || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e)
+                   || (c >= 0x2066 && c <= 0x2069)) {
+            // Line separators and bidirectional overrides can reorder or split what is shown.
+            out.append(QStringLiteral("<U+%1>").arg(int(c), 4, 16, QLatin1Char('0')).toUpper());
+        } else {
+            out.append(ch);
+        }
+    }
+    return out;
+}
+
+} // namespace IrcText

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+// Turning IRC bytes into text a view can show safely.
+namespace IrcText {
+// IRC carries bytes. Valid UTF-8 is decoded as such; anything else is taken as Latin-1, as
+// irssi and WeeChat do, so that no byte is lost or turned into a replacement character.
+QString decode(const QByteArray &bytes);
+
+// Makes network text harmless for a terminal: every C0 control (but TAB), DEL and C1 control is
+// shown as a visible placeholder, so that no peer can move the cursor, change colours, retitle
+// the window or inject input. ESC [ 3 1 m becomes "^[[31m". IRC formatting codes (bold 0x02,
+// colour 0x03, ...) are removed first, with their colour arguments, since a terminal view draws
+// its own colours.
+QString sanitize(const QString &text);
+
+// Removes IRC formatting codes (and colour arguments), leaving control characters alone.
+QString stripFormatting(const QString &text);
+} // namespace IrcText
