@@ -2,7 +2,7 @@
 
 #include "chatserver.h"
 #include "protocol/ircnames.h"
-#include "signalwatcher.h"
+#include "system/signalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

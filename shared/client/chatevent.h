@@ -15,3 +15,28 @@ struct ChatMessage {
     bool isOwn = false; // sent by this session
     bool isHighlight = false; // mentions our nick
 };
+
+// Everything a chat view shows, as one value type: both clients render these and nothing else.
+struct ChatEvent {
+    enum class Type {
+        Message,    // `message` holds it
+        Join,       // nick joined channel
+        Part,       // nick left channel (text: reason)
+        Quit,       // nick quit (text: reason)
+        Nick,       // nick is now text
+        Topic,      // channel topic is text (nick set it, when known)
+        Away,       // nick is away (text) or back (empty text)
+        Who,        // one user: nick, text: user@host and real name, channel
+        Info,       // a line of information (server text, command results)
+        Error,      // something went wrong
+        Connection, // the connection state changed (text says how)
+    };
+    Type type = Type::Info;
+    QDateTime time = QDateTime::currentDateTime();
+    int session = 0;
+    QString nick;
+    QString channel;
+    QString text;
+    bool own = false;
+    ChatMessage message;
+};

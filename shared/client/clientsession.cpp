@@ -109,7 +109,7 @@ void ClientSession::onSocketClosed(const QString &reason)
     const QString why = m_lastError.isEmpty() ? reason : m_lastError;
     m_users.clear();
     m_pendingNames.clear();
-    if (m_userQuit || !m_options.autoReconnect) {
+    if (m_userQuit || !m_options.autoReconnect || (!m_everRegistered && !m_options.retryFirstConnection)) {
         setState(State::Disconnected);
         Q_EMIT disconnected(why);
         return;
@@ -163,10 +163,11 @@ void ClientSession::sendCommand(const QByteArray &command, const QList<QByteArra
         Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
 }
 
-bool ClientSession::deliverOrQueue(const QByteArray &line, const QString &what)
+bool ClientSession::deliverOrQueue(const QByteArray &line, const QString &what, const std::optional<ChatMessage> &own)
 {
     if (m_state == State::Connected) {
         sendLine(line);
+        lineSent(own);
         return true;
     }
     if (m_userQuit || m_state == State::Disconnected) {
@@ -177,11 +178,22 @@ bool ClientSession::deliverOrQueue(const QByteArray &line, const QString &what)
         Q_EMIT error(tr("Still reconnecting and %1 messages are waiting: %2 was not sent").arg(m_queue.size()).arg(what));
         return false;
     }
-    m_queue.append(line);
+    m_queue.append({line, own});
     return true;
 }
 
-void ClientSession::emitOwnMessage(ChatMessage::Kind kind, const QString &target, const QString &text)
+void ClientSession::lineSent(const std::optional<ChatMessage> &own)
+{
+    // With echo-message the server's copy is the one shown, with the server's timestamp.
+    if (own && !m_caps.contains(QStringLiteral("echo-message"))) {
+        ChatMessage m = *own;
+        m.time = QDateTime::currentDateTime();
+        m.from = m_nick;
+        Q_EMIT messageReceived(m);
+    }
+}
+
+ChatMessage ClientSession::ownMessage(ChatMessage::Kind kind, const QString &target, const QString &text) const
 {
     ChatMessage m;
     m.kind = kind;
@@ -191,7 +203,7 @@ void ClientSession::emitOwnMessage(ChatMessage::Kind kind, const QString &target
     m.text = text;
     m.isPrivate = !isChannel(target);
     m.isOwn = true;
-    Q_EMIT messageReceived(m);
+    return m;
 }
 
 namespace {
@@ -230,10 +242,9 @@ void ClientSession::sendMessage(const QString &target, const QString &text)
             Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
             return;
         }
-        if (!deliverOrQueue(wire->chopped(2), tr("your message to %1").arg(target)))
+        if (!deliverOrQueue(wire->chopped(2), tr("your message to %1").arg(target),
+                            ownMessage(ChatMessage::Kind::Message, target, IrcText::decode(part))))
             return;
-        if (!m_caps.contains(QStringLiteral("echo-message")))
-            emitOwnMessage(ChatMessage::Kind::Message, target, IrcText::decode(part));
     }
 }
 
@@ -247,8 +258,7 @@ void ClientSession::sendAction(const QString &target, const QString &text)
         Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
         return;
     }
-    if (deliverOrQueue(wire->chopped(2), tr("your action")) && !m_caps.contains(QStringLiteral("echo-message")))
-        emitOwnMessage(ChatMessage::Kind::Action, target, text);
+    deliverOrQueue(wire->chopped(2), tr("your action"), ownMessage(ChatMessage::Kind::Action, target, text));
 }
 
 void ClientSession::sendNotice(const QString &target, const QString &text)
@@ -256,8 +266,7 @@ void ClientSession::sendNotice(const QString &target, const QString &text)
     IrcMessage msg("NOTICE", {utf8(target), utf8(text)});
     msg.trailing = true;
     if (const std::optional<QByteArray> wire = msg.serialize()) {
-        if (deliverOrQueue(wire->chopped(2), tr("your notice")) && !m_caps.contains(QStringLiteral("echo-message")))
-            emitOwnMessage(ChatMessage::Kind::Notice, target, text);
+        deliverOrQueue(wire->chopped(2), tr("your notice"), ownMessage(ChatMessage::Kind::Notice, target, text));
     }
 }
 
@@ -328,11 +337,12 @@ void ClientSession::sendRaw(const QString &line)
 
 void ClientSession::sync(const QString &token)
 {
-    if (m_socket->state() != QAbstractSocket::ConnectedState) {
+    if (m_userQuit || m_state == State::Disconnected) {
         Q_EMIT synced(token);
         return;
     }
-    sendCommand("PING", {"confab-sync-" + utf8(token)});
+    // Queued like any other line while registering, so it comes back after what was queued.
+    deliverOrQueue("PING :confab-sync-" + utf8(token), tr("PING"));
 }
 
 QStringList ClientSession::users(const QString &channel) const { return m_users.value(channel.toLower()); }
@@ -513,6 +523,7 @@ void ClientSession::handleCap(const IrcMessage &msg)
 void ClientSession::completeRegistration(const QString &nick)
 {
     m_nick = nick;
+    m_everRegistered = true;
     setState(State::Connected);
     Q_EMIT registered(nick);
     // Rejoin (or first join) every channel we should be in, then what was typed meanwhile.
@@ -521,9 +532,11 @@ void ClientSession::completeRegistration(const QString &nick)
     for (const QString &ch : channels)
         if (!ch.isEmpty())
             sendCommand("JOIN", {utf8(ch)});
-    const QList<QByteArray> queued = std::exchange(m_queue, {});
-    for (const QByteArray &line : queued)
-        sendLine(line);
+    const QList<Pending> queued = std::exchange(m_queue, {});
+    for (const Pending &p : queued) {
+        sendLine(p.line);
+        lineSent(p.own);
+    }
 }
 
 void ClientSession::handleNumeric(int code, const IrcMessage &msg)
@@ -594,7 +607,7 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
     default:
         break;
     }
-    if (code >= 400 && code < 600) {
+    if (code >= 400 && code < 600 && code != Numeric::ERR_NOMOTD) {
         // "<me> <thing> :<explanation>" reads best as "<thing>: <explanation>".
         const QString subject = msg.params.size() > 2 ? param(1) : QString();
         Q_EMIT error(subject.isEmpty() ? text() : subject + QStringLiteral(": ") + text());
@@ -602,5 +615,9 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
     }
     if (code == Numeric::RPL_ISUPPORT || code == Numeric::RPL_MYINFO)
         return;
-    Q_EMIT serverText(text());
+    // Everything after our nick: "254 me 3 :channels formed" reads "3 channels formed".
+    QStringList words;
+    for (qsizetype i = 1; i < msg.params.size(); ++i)
+        words.append(param(int(i)));
+    Q_EMIT serverText(words.join(u' '));
 }

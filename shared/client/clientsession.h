@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QSet>
 #include <QStringList>
+#include <optional>
 
 class IrcMessage;
 class QTcpSocket;
@@ -37,6 +38,9 @@ public:
         QString password;
         QStringList channels{QStringLiteral("#lobby")};
         bool autoReconnect = true;
+        // Whether a first connection that never registered is retried too. Scripts want an
+        // immediate answer instead.
+        bool retryFirstConnection = true;
         int reconnectMinMs = 500;
         int reconnectMaxMs = 30'000;
         int maxQueued = 200;
@@ -113,9 +117,12 @@ private:
     void completeRegistration(const QString &nick);
     void sendLine(const QByteArray &line);
     void sendCommand(const QByteArray &command, const QList<QByteArray> &params, bool trailing = false);
-    // Sends when registered, queues when reconnecting, refuses otherwise. Returns true if not refused.
-    bool deliverOrQueue(const QByteArray &line, const QString &what);
-    void emitOwnMessage(ChatMessage::Kind kind, const QString &target, const QString &text);
+    // Sends when registered, queues when reconnecting, refuses otherwise. Returns true if not
+    // refused. `own` is reported as our own message once the line really goes out (and only when
+    // the server will not echo it).
+    bool deliverOrQueue(const QByteArray &line, const QString &what, const std::optional<ChatMessage> &own = {});
+    void lineSent(const std::optional<ChatMessage> &own);
+    ChatMessage ownMessage(ChatMessage::Kind kind, const QString &target, const QString &text) const;
     void addUser(const QString &channel, const QString &nick);
     void removeUser(const QString &channel, const QString &nick);
     ChatMessage makeMessage(const IrcMessage &msg) const;
@@ -127,6 +134,7 @@ private:
     LineReader m_reader;
     State m_state = State::Disconnected;
     bool m_userQuit = false;
+    bool m_everRegistered = false;
     int m_attempt = 0;
     int m_nickAttempt = 0;
     QString m_nick;
@@ -138,5 +146,9 @@ private:
     QHash<QString, QStringList> m_users;         // channel key -> nicks (with prefixes stripped)
     QHash<QString, QStringList> m_pendingNames;  // channel key -> NAMES in progress
     QHash<QString, QString> m_topics;
-    QList<QByteArray> m_queue;                   // lines waiting for registration
+    struct Pending {
+        QByteArray line;
+        std::optional<ChatMessage> own;
+    };
+    QList<Pending> m_queue;                      // lines waiting for registration
 };

@@ -4,8 +4,9 @@
 
 class QSocketNotifier;
 
-// Turns SIGINT/SIGTERM into a Qt signal in the main thread (self-pipe trick): a signal handler
-// may only write a byte, the event loop does the rest.
+// Turns Unix signals (SIGINT, SIGTERM, SIGWINCH, ...) into a Qt signal in the main thread (the
+// self-pipe trick): a signal handler may only write a byte, the event loop does the rest.
+// One instance per process.
 class SignalWatcher : public QObject {
     Q_OBJECT
 public:

@@ -1,0 +1,155 @@
+#include "eventformatter.h"
+
+#include "text/irctext.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace EventFormatter {
+
+QString Line::text() const
+{
+    QString out = time;
+    if (!marker.isEmpty())
+        out += u' ' + marker;
+    if (!body.isEmpty())
+        out += u' ' + body;
+    return out;
+}
+
+Line format(const ChatEvent &ev, const QString &current)
+{
+    using T = ChatEvent::Type;
+    auto safe = [](const QString &s) { return IrcText::sanitize(s); };
+    Line line;
+    line.time = ev.time.toLocalTime().toString(QStringLiteral("[HH:mm]"));
+    const QString nick = safe(ev.nick);
+    const QString channel = safe(ev.channel);
+    const bool elsewhere = !channel.isEmpty() && channel.compare(current, Qt::CaseInsensitive) != 0;
+    const QString where = elsewhere ? channel + u' ' : QString();
+    switch (ev.type) {
+    case T::Message: {
+        const ChatMessage &m = ev.message;
+        const QString text = safe(m.text);
+        line.nick = nick;
+        line.isHighlight = m.isHighlight;
+        if (m.kind == ChatMessage::Kind::Action) {
+            line.marker = (m.isPrivate ? QString() : where) + u'*';
+            line.body = nick + u' ' + text;
+        } else if (m.kind == ChatMessage::Kind::Notice) {
+            line.marker = (m.isPrivate ? QString() : where) + u'-' + nick + u'-';
+            line.body = text;
+        } else if (m.isPrivate) {
+            if (m.isOwn) {
+                line.marker = QStringLiteral("-> %1:").arg(channel);
+                line.nick = channel;
+            } else {
+                line.marker = QStringLiteral("<- %1:").arg(nick);
+            }
+            line.body = text;
+        } else {
+            line.marker = where + u'<' + nick + u'>';
+            line.body = text;
+        }
+        break;
+    }
+    case T::Join:
+        line.marker = QStringLiteral("-->");
+        line.body = QStringLiteral("%1 joined %2").arg(nick, channel);
+        line.isQuiet = true;
+        break;
+    case T::Part:
+        line.marker = QStringLiteral("<--");
+        line.body = QStringLiteral("%1 left %2").arg(nick, channel);
+        if (!ev.text.isEmpty())
+            line.body += QStringLiteral(" (%1)").arg(safe(ev.text));
+        line.isQuiet = true;
+        break;
+    case T::Quit:
+        line.marker = QStringLiteral("<--");
+        line.body = QStringLiteral("%1 quit (%2)").arg(nick, safe(ev.text));
+        line.isQuiet = true;
+        break;
+    case T::Nick:
+        line.marker = QStringLiteral("---");
+        line.body = QStringLiteral("%1 is now known as %2").arg(nick, safe(ev.text));
+        break;
+    case T::Topic:
+        line.marker = QStringLiteral("---");
+        line.body = nick.isEmpty() ? QStringLiteral("Topic of %1: %2").arg(channel, safe(ev.text))
+                                   : QStringLiteral("%1 set the topic of %2: %3").arg(nick, channel, safe(ev.text));
+        break;
+    case T::Away:
+        line.marker = QStringLiteral("---");
+        line.body = ev.text.isEmpty() ? QStringLiteral("%1 is back").arg(nick)
+                                      : QStringLiteral("%1 is away: %2").arg(nick, safe(ev.text));
+        line.isQuiet = true;
+        break;
+    case T::Who:
+        line.marker = QStringLiteral("---");
+        line.nick = nick;
+        line.body = QStringLiteral("%1 %2").arg(nick, safe(ev.text));
+        break;
+    case T::Info:
+    case T::Connection:
+        line.marker = QStringLiteral("---");
+        line.body = safe(ev.text);
+        line.isQuiet = true;
+        break;
+    case T::Error:
+        line.marker = QStringLiteral("!!!");
+        line.body = safe(ev.text);
+        line.isError = true;
+        break;
+    }
+    return line;
+}
+
+QByteArray toJson(const ChatEvent &ev)
+{
+    using T = ChatEvent::Type;
+    static const char *const names[] = {"message", "join", "part", "quit", "nick", "topic",
+                                        "away", "who", "info", "error", "connection"};
+    QJsonObject o;
+    o.insert(QStringLiteral("type"), QString::fromLatin1(names[int(ev.type)]));
+    o.insert(QStringLiteral("time"), ev.time.toUTC().toString(Qt::ISODateWithMs));
+    o.insert(QStringLiteral("session"), ev.session);
+    if (ev.type == T::Message) {
+        const ChatMessage &m = ev.message;
+        static const char *const kinds[] = {"privmsg", "action", "notice"};
+        o.insert(QStringLiteral("kind"), QString::fromLatin1(kinds[int(m.kind)]));
+        o.insert(QStringLiteral("from"), m.from);
+        o.insert(QStringLiteral("target"), m.target);
+        o.insert(QStringLiteral("text"), m.text);
+        o.insert(QStringLiteral("private"), m.isPrivate);
+        o.insert(QStringLiteral("own"), m.isOwn);
+    } else {
+        if (!ev.nick.isEmpty())
+            o.insert(QStringLiteral("nick"), ev.nick);
+        if (!ev.channel.isEmpty())
+            o.insert(QStringLiteral("channel"), ev.channel);
+        if (!ev.text.isEmpty())
+            o.insert(QStringLiteral("text"), ev.text);
+        if (ev.own)
+            o.insert(QStringLiteral("own"), true);
+    }
+    const QByteArray json = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    // QJsonDocument escapes C0 controls but writes DEL and C1 controls (U+0080-U+009F) as they
+    // are; some terminals act on those, so escape them too. The text stays exact for jq.
+    QByteArray out;
+    out.reserve(json.size());
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const uchar c = uchar(json.at(i));
+        if (c == 0x7f) {
+            out += "\\u007f";
+        } else if (c == 0xc2 && i + 1 < json.size() && uchar(json.at(i + 1)) >= 0x80 && uchar(json.at(i + 1)) < 0xa0) {
+            out += "\\u00" + QByteArray::number(uchar(json.at(i + 1)), 16);
+            ++i;
+        } else {
+            out += char(c);
+        }
+    }
+    return out;
+}
+
+} // namespace EventFormatter

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "client/chatevent.h"
+
+#include <QByteArray>
+#include <QString>
+
+// How the terminal client writes a ChatEvent: one line of text (every network string made
+// terminal-safe), or one JSON object for scripts.
+namespace EventFormatter {
+struct Line {
+    QString time;   // "[HH:MM]"
+    QString marker; // "<alice>", "-->", "---", "-> bob:" ...
+    QString nick;   // the nick to colour, when there is one
+    QString body;
+    bool isError = false;
+    bool isQuiet = false; // joins, parts, server text: shown dimmer, hidden by --quiet
+    bool isHighlight = false;
+    QString text() const;
+};
+
+// `current` is the conversation the view shows by default: messages there need no label.
+Line format(const ChatEvent &event, const QString &current);
+QByteArray toJson(const ChatEvent &event);
+} // namespace EventFormatter

@@ -1,0 +1,180 @@
+// confab: the terminal client. Full-screen on a terminal, plain lines when piped.
+
+#include "client/chatcontroller.h"
+#include "plainview.h"
+#include "screenview.h"
+#include "stdinreader.h"
+#include "system/signalwatcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QRegularExpression>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+int usageError(const QString &message)
+{
+    std::fprintf(stderr, "confab: %s (see --help)\n", qPrintable(message));
+    return 2;
+}
+
+// "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address.
+bool parseServer(const QString &text, QString *host, quint16 *port)
+{
+    static const QRegularExpression re(QStringLiteral("^(?:\\[([^\\]]+)\\]|([^:\\[\\]]+))(?::(\\d+))?$"));
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch()) {
+        if (text.count(u':') > 1) { // bare IPv6
+            *host = text;
+            return true;
+        }
+        return false;
+    }
+    *host = m.captured(1).isEmpty() ? m.captured(2) : m.captured(1);
+    if (!m.captured(3).isEmpty()) {
+        const uint p = m.captured(3).toUInt();
+        if (p == 0 || p > 65535)
+            return false;
+        *port = quint16(p);
+    }
+    return true;
+}
+
+QString defaultNick()
+{
+    QString user = qEnvironmentVariable("USER");
+    user.remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9_\\-\\[\\]\\\\^{}|`]")));
+    if (user.isEmpty() || user.front().isDigit() || user.front() == u'-')
+        user.prepend(QStringLiteral("guest"));
+    return user.left(30);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("confab"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CONFAB_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Confab terminal chat client. Full-screen on a terminal; when stdin or stdout is not a terminal, "
+        "each input line is sent and each event printed as one line."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("server"), QStringLiteral("HOST[:PORT] (default 127.0.0.1:6667)"),
+                                 QStringLiteral("[HOST[:PORT]]"));
+    parser.addOptions({
+        {{QStringLiteral("n"), QStringLiteral("nick")}, QStringLiteral("Nickname (asked for on a terminal when missing)."), QStringLiteral("NICK")},
+        {{QStringLiteral("c"), QStringLiteral("channel")}, QStringLiteral("Channel to join (default #lobby)."), QStringLiteral("CHANNEL")},
+        {QStringLiteral("password"), QStringLiteral("Server password."), QStringLiteral("PASS")},
+        {QStringLiteral("send"), QStringLiteral("Send TEXT (a message or a /command), then exit."), QStringLiteral("TEXT")},
+        {QStringLiteral("format"), QStringLiteral("Plain-mode output: text (default) or json (one object per line)."), QStringLiteral("FORMAT"), QStringLiteral("text")},
+        {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Plain mode: print only chat and errors, not server or connection chatter.")},
+        {QStringLiteral("plain"), QStringLiteral("Plain mode even on a terminal.")},
+    });
+    parser.process(app);
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1)
+        return usageError(QStringLiteral("only one server may be given"));
+    ClientSession::Options options;
+    if (!positional.isEmpty() && !parseServer(positional.first(), &options.host, &options.port))
+        return usageError(QStringLiteral("'%1' is not HOST[:PORT]").arg(positional.first()));
+    const QString format = parser.value(QStringLiteral("format"));
+    if (format != u"text" && format != u"json")
+        return usageError(QStringLiteral("--format must be text or json"));
+    if (parser.isSet(QStringLiteral("channel"))) {
+        QString channel = parser.value(QStringLiteral("channel"));
+        if (!channel.startsWith(u'#'))
+            channel.prepend(u'#');
+        options.channels = {channel};
+    }
+    options.password = parser.value(QStringLiteral("password"));
+
+    const bool sendMode = parser.isSet(QStringLiteral("send"));
+    const bool interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    const bool fullScreen = interactive && !sendMode && !parser.isSet(QStringLiteral("plain"));
+
+    options.nick = parser.value(QStringLiteral("nick"));
+    if (options.nick.isEmpty() && interactive && !sendMode) {
+        // As the seeds do: ask.
+        std::string answer;
+        std::fputs("Enter your username: ", stdout);
+        std::fflush(stdout);
+        if (!std::getline(std::cin, answer))
+            return usageError(QStringLiteral("no nickname given"));
+        options.nick = QString::fromStdString(answer).trimmed();
+    }
+    if (options.nick.isEmpty())
+        options.nick = defaultNick();
+    if (options.nick.contains(u' '))
+        return usageError(QStringLiteral("a nickname cannot contain spaces"));
+
+    options.retryFirstConnection = fullScreen;
+
+    ChatController controller;
+    int exitCode = 0;
+    QObject::connect(&controller, &ChatController::finished, &app, [&] { QCoreApplication::exit(exitCode); });
+
+    // SIGWINCH is ours before ncurses starts, so ncurses leaves it alone and the view resizes.
+    SignalWatcher signalWatcher({SIGINT, SIGTERM, SIGHUP, SIGWINCH});
+    QObject::connect(&signalWatcher, &SignalWatcher::received, &controller, [&](int sig) {
+        if (sig == SIGWINCH)
+            return;
+        if (sig == SIGHUP)
+            exitCode = 1;
+        controller.quitAll(QStringLiteral("Leaving"));
+    });
+
+    std::unique_ptr<ScreenView> screen;
+    std::unique_ptr<PlainView> plain;
+    std::unique_ptr<StdinReader> reader;
+    if (fullScreen) {
+        screen = std::make_unique<ScreenView>(&controller);
+        QObject::connect(screen.get(), &ScreenView::lineEntered, &controller,
+                         qOverload<const QString &>(&ChatController::execute));
+        QObject::connect(&signalWatcher, &SignalWatcher::received, screen.get(), [&](int sig) {
+            if (sig == SIGWINCH)
+                screen->resize();
+        });
+    } else {
+        plain = std::make_unique<PlainView>(&controller,
+                                            format == u"json" ? PlainView::Format::Json : PlainView::Format::Text,
+                                            parser.isSet(QStringLiteral("quiet")));
+    }
+
+    const int id = controller.openSession(options);
+    ClientSession *session = controller.session(id);
+    if (!fullScreen) {
+        // A script wants an answer, not retries: no server at start is an error.
+        auto everRegistered = std::make_shared<bool>(false);
+        QObject::connect(session, &ClientSession::registered, &app, [everRegistered] { *everRegistered = true; });
+        QObject::connect(session, &ClientSession::disconnected, &app, [&, everRegistered](const QString &reason) {
+            if (*everRegistered)
+                return;
+            std::fprintf(stderr, "confab: cannot connect to %s port %u: %s\n", qPrintable(options.host),
+                         unsigned(options.port), qPrintable(reason));
+            exitCode = 1;
+            QCoreApplication::exit(1);
+        });
+        if (sendMode) {
+            controller.execute(parser.value(QStringLiteral("send")));
+            controller.finishInput();
+        } else {
+            reader = std::make_unique<StdinReader>();
+            QObject::connect(reader.get(), &StdinReader::lineRead, &controller,
+                             qOverload<const QString &>(&ChatController::execute));
+            QObject::connect(reader.get(), &StdinReader::endOfInput, &controller, &ChatController::finishInput);
+        }
+    }
+    const int rc = app.exec();
+    screen.reset(); // restore the terminal before anything else is printed
+    return rc;
+}

@@ -1,0 +1,474 @@
+#include "screenview.h"
+
+#include "client/chatcontroller.h"
+#include "eventformatter.h"
+
+#include <QSocketNotifier>
+#include <QTimer>
+#include <clocale>
+#include <curses.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <wchar.h>
+
+namespace {
+constexpr int MaxLines = 5000;
+enum Pair : short { Normal = 0, Error = 1, Quiet = 2, Highlight = 3, Status = 4, FirstNick = 5, NickColors = 6 };
+
+int columns(QStringView s)
+{
+    int width = 0;
+    for (const char32_t c : s.toUcs4()) {
+        const int w = ::wcwidth(wchar_t(c));
+        width += w < 0 ? 1 : w;
+    }
+    return width;
+}
+
+void put(QStringView s)
+{
+    const std::wstring w = s.toString().toStdWString();
+    waddnwstr(stdscr, w.c_str(), int(w.size()));
+}
+} // namespace
+
+ScreenView::ScreenView(ChatController *controller, QObject *parent)
+    : QObject(parent)
+    , m_controller(controller)
+{
+    std::setlocale(LC_ALL, "");
+    ::set_escdelay(25);
+    initscr();
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    if (has_colors()) {
+        start_color();
+        use_default_colors();
+        init_pair(Error, COLOR_RED, -1);
+        init_pair(Quiet, COLOR_CYAN, -1);
+        init_pair(Highlight, COLOR_YELLOW, -1);
+        init_pair(Status, COLOR_WHITE, COLOR_BLUE);
+        const short nickColors[NickColors] = {COLOR_GREEN, COLOR_MAGENTA, COLOR_BLUE, COLOR_YELLOW, COLOR_CYAN, COLOR_RED};
+        for (short i = 0; i < NickColors; ++i)
+            init_pair(short(FirstNick + i), nickColors[i], -1);
+    }
+    m_notifier = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &ScreenView::onKeys);
+    connect(controller, &ChatController::event, this, &ScreenView::append);
+    connect(controller, &ChatController::statusChanged, this, [this] {
+        drawStatus();
+        drawInput();
+        doupdate();
+    });
+    m_clock = new QTimer(this);
+    m_clock->start(15'000);
+    connect(m_clock, &QTimer::timeout, this, [this] {
+        drawStatus();
+        drawInput();
+        doupdate();
+    });
+    appendLine(Line{Segment{QStringLiteral("Confab %1. Type /help for commands, /quit to leave.").arg(QStringLiteral(CONFAB_VERSION)), Quiet}});
+    redraw();
+}
+
+ScreenView::~ScreenView()
+{
+    endwin();
+}
+
+void ScreenView::resize()
+{
+    winsize ws{};
+    if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+        resize_term(ws.ws_row, ws.ws_col);
+    clear();
+    redraw();
+}
+
+short ScreenView::nickColor(const QString &nick)
+{
+    // The same nick gets the same colour everywhere and every time.
+    uint h = 0;
+    for (const QChar c : nick)
+        h = h * 31 + c.toLower().unicode();
+    return short(FirstNick + h % NickColors);
+}
+
+void ScreenView::append(const ChatEvent &event)
+{
+    const EventFormatter::Line f = EventFormatter::format(event, m_controller->currentTarget(event.session));
+    Line line;
+    line.append(Segment{f.time + u' ', Quiet, false, true});
+    if (f.isError) {
+        line.append(Segment{f.marker + u' ' + f.body, Error, true, false});
+    } else if (f.isQuiet) {
+        line.append(Segment{f.marker + u' ' + f.body, Quiet, false, false});
+    } else if (!f.nick.isEmpty() && f.marker.contains(f.nick)) {
+        // Colour the nick inside its marker ("<alice>", "-> bob:").
+        const qsizetype at = f.marker.indexOf(f.nick);
+        line.append(Segment{f.marker.left(at), Normal});
+        line.append(Segment{f.nick, nickColor(f.nick), true});
+        line.append(Segment{f.marker.mid(at + f.nick.size()) + u' ', Normal});
+        line.append(Segment{f.body, f.isHighlight ? short(Highlight) : short(Normal), f.isHighlight});
+    } else {
+        line.append(Segment{f.marker + u' ' + f.body, f.isHighlight ? short(Highlight) : short(Normal)});
+    }
+    if (event.type == ChatEvent::Type::Message && f.isHighlight)
+        ::beep();
+    appendLine(std::move(line));
+    drawMessages();
+    drawStatus();
+    drawInput(); // puts the cursor back where the user is typing
+    doupdate();
+}
+
+void ScreenView::appendLine(Line line)
+{
+    m_lines.append(std::move(line));
+    if (m_lines.size() > MaxLines)
+        m_lines.remove(0, m_lines.size() - MaxLines);
+    if (m_scroll > 0) {
+        // Hold the view still while the user reads back.
+        m_scroll += int(wrap(m_lines.last(), std::max(1, COLS)).size());
+        ++m_unseen;
+    }
+}
+
+QList<ScreenView::Line> ScreenView::wrap(const Line &line, int width) const
+{
+    QList<Line> rows{{}};
+    int used = 0;
+    for (const Segment &seg : line) {
+        Segment piece = seg;
+        piece.text.clear();
+        for (const char32_t c : seg.text.toUcs4()) {
+            const int w = std::max(0, ::wcwidth(wchar_t(c)));
+            if (used + w > width) {
+                if (!piece.text.isEmpty())
+                    rows.last().append(piece);
+                piece.text.clear();
+                rows.append(Line());
+                used = 0;
+            }
+            piece.text += QString::fromUcs4(&c, 1);
+            used += w;
+        }
+        if (!piece.text.isEmpty())
+            rows.last().append(piece);
+    }
+    return rows;
+}
+
+void ScreenView::drawMessages()
+{
+    const int height = LINES - 2;
+    if (height <= 0 || COLS <= 0)
+        return;
+    // Gather wrapped rows from the bottom up, just enough to fill the pane.
+    QList<Line> rows;
+    const int need = height + m_scroll;
+    for (qsizetype i = m_lines.size() - 1; i >= 0 && rows.size() < need; --i) {
+        const QList<Line> wrapped = wrap(m_lines.at(i), COLS);
+        for (qsizetype k = wrapped.size() - 1; k >= 0; --k)
+            rows.prepend(wrapped.at(k));
+    }
+    m_scroll = std::clamp(m_scroll, 0, std::max(0, int(rows.size()) - height));
+    if (m_scroll == 0)
+        m_unseen = 0;
+    const qsizetype first = std::max<qsizetype>(0, rows.size() - height - m_scroll);
+    for (int y = 0; y < height; ++y) {
+        move(y, 0);
+        clrtoeol();
+        const qsizetype r = first + y;
+        if (r >= rows.size() - m_scroll || r >= rows.size())
+            continue;
+        for (const Segment &seg : rows.at(r)) {
+            attr_t attrs = COLOR_PAIR(seg.color);
+            if (seg.bold)
+                attrs |= A_BOLD;
+            if (seg.dim)
+                attrs |= A_DIM;
+            attron(attrs);
+            put(seg.text);
+            attroff(attrs);
+        }
+    }
+    wnoutrefresh(stdscr);
+}
+
+void ScreenView::drawStatus()
+{
+    const int y = LINES - 2;
+    if (y < 0)
+        return;
+    ClientSession *s = m_controller->activeSession();
+    QString text = QTime::currentTime().toString(QStringLiteral(" HH:mm "));
+    if (s) {
+        static const char *const states[] = {"disconnected", "connecting", "registering", "connected", "reconnecting"};
+        const QString target = m_controller->currentTarget();
+        text += QStringLiteral("| %1 | %2:%3 ").arg(s->nick().isEmpty() ? s->options().nick : s->nick(),
+                                                   s->options().host).arg(s->options().port);
+        if (!target.isEmpty()) {
+            text += QStringLiteral("| %1").arg(target);
+            if (s->isChannel(target))
+                text += QStringLiteral(" (%1 users)").arg(s->users(target).size());
+            text += u' ';
+        }
+        text += QStringLiteral("| %1 ").arg(QString::fromLatin1(states[int(s->state())]));
+        if (m_controller->sessionIds().size() > 1)
+            text += QStringLiteral("| session %1 of %2 ").arg(m_controller->activeId()).arg(m_controller->sessionIds().size());
+    } else {
+        text += QStringLiteral("| no session (/connect HOST PORT) ");
+    }
+    if (m_scroll > 0)
+        text += m_unseen ? QStringLiteral("| -- more (%1 new) -- ").arg(m_unseen) : QStringLiteral("| -- scrolled -- ");
+    move(y, 0);
+    attron(COLOR_PAIR(Status) | A_REVERSE * !has_colors());
+    int width = 0;
+    QString fitted;
+    for (const QChar c : text) {
+        const int w = columns(QStringView(&c, 1));
+        if (width + w > COLS)
+            break;
+        fitted += c;
+        width += w;
+    }
+    put(fitted);
+    for (int x = width; x < COLS; ++x)
+        addch(' ');
+    attroff(COLOR_PAIR(Status) | A_REVERSE * !has_colors());
+    wnoutrefresh(stdscr);
+}
+
+void ScreenView::drawInput()
+{
+    const int y = LINES - 1;
+    if (y < 0)
+        return;
+    const QString target = m_controller->currentTarget();
+    const QString prompt = (target.isEmpty() ? QStringLiteral("> ") : QStringLiteral("[%1] ").arg(target));
+    const int promptWidth = std::min(columns(prompt), std::max(0, COLS / 2));
+    const int room = std::max(1, COLS - promptWidth - 1);
+    // Scroll the input horizontally so the cursor stays visible.
+    const int cursorCol = columns(QStringView(m_input).left(m_cursor));
+    int skipCols = std::max(0, cursorCol - room + 1);
+    qsizetype start = 0;
+    int skipped = 0;
+    while (start < m_input.size() && skipped < skipCols) {
+        skipped += columns(QStringView(m_input).mid(start, 1));
+        ++start;
+    }
+    QString visible;
+    int width = 0;
+    for (qsizetype i = start; i < m_input.size(); ++i) {
+        const int w = columns(QStringView(m_input).mid(i, 1));
+        if (width + w > room)
+            break;
+        visible += m_input.at(i);
+        width += w;
+    }
+    move(y, 0);
+    clrtoeol();
+    attron(A_BOLD);
+    put(prompt.left(promptWidth));
+    attroff(A_BOLD);
+    put(visible);
+    move(y, promptWidth + cursorCol - skipped);
+    wnoutrefresh(stdscr);
+}
+
+void ScreenView::redraw()
+{
+    drawMessages();
+    drawStatus();
+    drawInput();
+    doupdate();
+}
+
+void ScreenView::onKeys()
+{
+    wint_t ch = 0;
+    for (;;) {
+        const int r = wget_wch(stdscr, &ch);
+        if (r == ERR)
+            break;
+        if (r == KEY_CODE_YES)
+            handleKey(int(ch));
+        else
+            handleChar(wchar_t(ch));
+    }
+    drawMessages();
+    drawStatus();
+    drawInput();
+    doupdate();
+}
+
+void ScreenView::handleChar(wchar_t ch)
+{
+    const bool isTab = ch == L'\t';
+    if (!isTab)
+        m_completing = false;
+    switch (ch) {
+    case L'\r':
+    case L'\n':
+        submit();
+        return;
+    case 127:
+    case 8: // Backspace
+        if (m_cursor > 0)
+            m_input.remove(--m_cursor, 1);
+        return;
+    case 1: // Ctrl-A
+        m_cursor = 0;
+        return;
+    case 5: // Ctrl-E
+        m_cursor = int(m_input.size());
+        return;
+    case 21: // Ctrl-U: kill to the start
+        m_input.remove(0, m_cursor);
+        m_cursor = 0;
+        return;
+    case 11: // Ctrl-K: kill to the end
+        m_input.truncate(m_cursor);
+        return;
+    case 23: { // Ctrl-W: kill the word before the cursor
+        int start = m_cursor;
+        while (start > 0 && m_input.at(start - 1) == u' ')
+            --start;
+        while (start > 0 && m_input.at(start - 1) != u' ')
+            --start;
+        m_input.remove(start, m_cursor - start);
+        m_cursor = start;
+        return;
+    }
+    case 12: // Ctrl-L
+        clear();
+        return;
+    case L'\t':
+        complete();
+        return;
+    default:
+        break;
+    }
+    if (ch < 0x20 || ch == 0x7f)
+        return; // other control keys do nothing
+    const QString text = QString::fromUcs4(reinterpret_cast<const char32_t *>(&ch), 1);
+    m_input.insert(m_cursor, text);
+    m_cursor += int(text.size());
+}
+
+void ScreenView::handleKey(int key)
+{
+    m_completing = false;
+    const int page = std::max(1, LINES - 3);
+    switch (key) {
+    case KEY_ENTER:
+        submit();
+        break;
+    case KEY_BACKSPACE:
+        if (m_cursor > 0)
+            m_input.remove(--m_cursor, 1);
+        break;
+    case KEY_DC:
+        if (m_cursor < m_input.size())
+            m_input.remove(m_cursor, 1);
+        break;
+    case KEY_LEFT:
+        m_cursor = std::max(0, m_cursor - 1);
+        break;
+    case KEY_RIGHT:
+        m_cursor = std::min(int(m_input.size()), m_cursor + 1);
+        break;
+    case KEY_HOME:
+        m_cursor = 0;
+        break;
+    case KEY_END:
+        m_cursor = int(m_input.size());
+        break;
+    case KEY_UP:
+        if (m_history.isEmpty())
+            break;
+        if (m_historyPos < 0) {
+            m_draft = m_input;
+            m_historyPos = int(m_history.size());
+        }
+        if (m_historyPos > 0) {
+            m_input = m_history.at(--m_historyPos);
+            m_cursor = int(m_input.size());
+        }
+        break;
+    case KEY_DOWN:
+        if (m_historyPos < 0)
+            break;
+        if (++m_historyPos >= m_history.size()) {
+            m_historyPos = -1;
+            m_input = m_draft;
+        } else {
+            m_input = m_history.at(m_historyPos);
+        }
+        m_cursor = int(m_input.size());
+        break;
+    case KEY_PPAGE:
+        m_scroll += page;
+        break;
+    case KEY_NPAGE:
+        m_scroll = std::max(0, m_scroll - page);
+        break;
+    case KEY_RESIZE:
+        resize();
+        break;
+    default:
+        break;
+    }
+}
+
+void ScreenView::submit()
+{
+    const QString line = m_input;
+    m_input.clear();
+    m_cursor = 0;
+    m_historyPos = -1;
+    m_scroll = 0;
+    if (line.trimmed().isEmpty())
+        return;
+    if (m_history.isEmpty() || m_history.last() != line)
+        m_history.append(line);
+    if (m_history.size() > 500)
+        m_history.removeFirst();
+    Q_EMIT lineEntered(line);
+}
+
+void ScreenView::complete()
+{
+    if (!m_completing) {
+        m_completeStart = m_cursor;
+        while (m_completeStart > 0 && m_input.at(m_completeStart - 1) != u' ')
+            --m_completeStart;
+        const QString prefix = m_input.mid(m_completeStart, m_cursor - m_completeStart);
+        m_candidates.clear();
+        ClientSession *s = m_controller->activeSession();
+        if (!s || prefix.isEmpty())
+            return;
+        QStringList names = s->users(m_controller->currentTarget());
+        std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) {
+            return a.compare(b, Qt::CaseInsensitive) < 0;
+        });
+        for (const QString &n : std::as_const(names))
+            if (n.startsWith(prefix, Qt::CaseInsensitive) && n != s->nick())
+                m_candidates.append(n);
+        if (m_candidates.isEmpty())
+            return;
+        m_candidateIndex = -1;
+        m_completing = true;
+    }
+    // Each Tab replaces the word with the next candidate.
+    m_candidateIndex = (m_candidateIndex + 1) % int(m_candidates.size());
+    QString word = m_candidates.at(m_candidateIndex);
+    word += m_completeStart == 0 ? QStringLiteral(": ") : QStringLiteral(" ");
+    qsizetype end = m_cursor;
+    m_input.replace(m_completeStart, end - m_completeStart, word);
+    m_cursor = int(m_completeStart + word.size());
+}

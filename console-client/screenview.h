@@ -1,0 +1,68 @@
+#pragma once
+
+#include "client/chatevent.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+class ChatController;
+class QSocketNotifier;
+class QTimer;
+
+// The full-screen terminal interface (ncursesw): a scrolling message pane, a status line and an
+// input line with editing, history and nick completion. Input is read from the event loop one
+// key at a time, so a message arriving while the user types is drawn at once and the input line
+// is redrawn intact under it: nothing ever blocks on the keyboard.
+class ScreenView : public QObject {
+    Q_OBJECT
+public:
+    explicit ScreenView(ChatController *controller, QObject *parent = nullptr);
+    ~ScreenView() override;
+
+    void resize();
+
+Q_SIGNALS:
+    void lineEntered(const QString &line);
+
+private:
+    struct Segment {
+        QString text;
+        short color = 0;
+        bool bold = false;
+        bool dim = false;
+    };
+    using Line = QList<Segment>;
+
+    void onKeys();
+    void handleChar(wchar_t ch);
+    void handleKey(int key);
+    void submit();
+    void complete();
+    void append(const ChatEvent &event);
+    void appendLine(Line line);
+    void redraw();
+    void drawMessages();
+    void drawStatus();
+    void drawInput();
+    QList<Line> wrap(const Line &line, int width) const;
+    static short nickColor(const QString &nick);
+
+    ChatController *m_controller;
+    QSocketNotifier *m_notifier = nullptr;
+    QTimer *m_clock = nullptr;
+    QList<Line> m_lines;
+    int m_scroll = 0; // rows scrolled back from the bottom
+    int m_unseen = 0; // lines that arrived while scrolled back
+    QString m_input;
+    int m_cursor = 0;
+    QStringList m_history;
+    int m_historyPos = -1;
+    QString m_draft;
+    // Tab completion state: the word being completed and where it starts.
+    QStringList m_candidates;
+    int m_candidateIndex = -1;
+    int m_completeStart = 0;
+    bool m_completing = false;
+};

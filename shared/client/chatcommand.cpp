@@ -1,0 +1,155 @@
+#include "chatcommand.h"
+
+#include <QHash>
+
+namespace {
+struct Spec {
+    ChatCommand::Kind kind;
+    int minArgs; // arguments that must be present
+    int maxArgs; // the last one takes the rest of the line; -1: no limit check
+    const char *usage;
+};
+
+const QHash<QString, Spec> &commands()
+{
+    using K = ChatCommand::Kind;
+    static const QHash<QString, Spec> table = {
+        {QStringLiteral("msg"), {K::Msg, 2, 2, "/msg NICK TEXT"}},
+        {QStringLiteral("me"), {K::Me, 1, 1, "/me TEXT"}},
+        {QStringLiteral("notice"), {K::Notice, 2, 2, "/notice TARGET TEXT"}},
+        {QStringLiteral("who"), {K::Who, 0, 1, "/who [MASK]"}},
+        {QStringLiteral("whois"), {K::Whois, 1, 1, "/whois NICK"}},
+        {QStringLiteral("join"), {K::Join, 1, 1, "/join #CHANNEL"}},
+        {QStringLiteral("part"), {K::Part, 0, 2, "/part [#CHANNEL] [REASON]"}},
+        {QStringLiteral("leave"), {K::Part, 0, 2, "/leave [#CHANNEL] [REASON]"}},
+        {QStringLiteral("nick"), {K::Nick, 1, 1, "/nick NEWNICK"}},
+        {QStringLiteral("topic"), {K::Topic, 0, 1, "/topic [TEXT]"}},
+        {QStringLiteral("away"), {K::Away, 0, 1, "/away [MESSAGE]"}},
+        {QStringLiteral("quit"), {K::Quit, 0, 1, "/quit [REASON]"}},
+        {QStringLiteral("exit"), {K::Quit, 0, 1, "/exit"}},
+        {QStringLiteral("help"), {K::Help, 0, 1, "/help"}},
+        {QStringLiteral("raw"), {K::Raw, 1, 1, "/raw IRC LINE"}},
+        {QStringLiteral("quote"), {K::Raw, 1, 1, "/quote IRC LINE"}},
+        {QStringLiteral("connect"), {K::Connect, 1, 2, "/connect HOST [PORT]"}},
+        {QStringLiteral("list"), {K::List, 0, 0, "/list"}},
+        {QStringLiteral("terminate"), {K::Terminate, 1, 1, "/terminate ID"}},
+        {QStringLiteral("send"), {K::Send, 2, 2, "/send ID TEXT"}},
+        {QStringLiteral("myip"), {K::MyIp, 0, 0, "/myip"}},
+        {QStringLiteral("myport"), {K::MyPort, 0, 0, "/myport"}},
+        {QStringLiteral("switch"), {K::Switch, 1, 1, "/switch ID"}},
+        {QStringLiteral("query"), {K::Query, 1, 1, "/query NICK"}},
+    };
+    return table;
+}
+
+// Splits `text` into at most `max` words, the last one keeping the rest of the line.
+QStringList splitArgs(const QString &text, int max)
+{
+    QStringList out;
+    QString rest = text.trimmed();
+    while (!rest.isEmpty()) {
+        if (max >= 0 && out.size() == max - 1) {
+            out.append(rest);
+            break;
+        }
+        const qsizetype space = rest.indexOf(u' ');
+        if (space < 0) {
+            out.append(rest);
+            break;
+        }
+        out.append(rest.left(space));
+        rest = rest.mid(space + 1).trimmed();
+    }
+    return out;
+}
+
+ChatCommand make(ChatCommand::Kind kind, QStringList args = {})
+{
+    ChatCommand c;
+    c.kind = kind;
+    c.args = std::move(args);
+    return c;
+}
+
+ChatCommand invalid(const QString &error)
+{
+    ChatCommand c;
+    c.kind = ChatCommand::Kind::Invalid;
+    c.error = error;
+    return c;
+}
+} // namespace
+
+ChatCommand ChatCommand::parse(const QString &input)
+{
+    QString line = input;
+    while (line.endsWith(u'\n') || line.endsWith(u'\r'))
+        line.chop(1);
+    const QString trimmed = line.trimmed();
+    if (trimmed.isEmpty())
+        return make(Kind::None);
+
+    // The seeds' aliases.
+    if (trimmed == u"\\q" || trimmed == u"QUIT" || trimmed == u"!logout")
+        return make(Kind::Quit);
+    if (trimmed == u"!who")
+        return make(Kind::Who);
+    if (trimmed.startsWith(u"!msg ") || trimmed == u"!msg") {
+        const QStringList args = splitArgs(trimmed.mid(4), 2);
+        if (args.size() < 2)
+            return invalid(QStringLiteral("usage: !msg NICK TEXT"));
+        return make(Kind::Msg, args);
+    }
+    if (trimmed.startsWith(u'@') && trimmed.size() > 1 && !trimmed.at(1).isSpace()) {
+        const QStringList args = splitArgs(trimmed.mid(1), 2);
+        if (args.size() < 2)
+            return invalid(QStringLiteral("usage: @NICK TEXT"));
+        return make(Kind::Msg, args);
+    }
+
+    if (!line.startsWith(u'/'))
+        return make(Kind::Say, {line});
+    if (line.startsWith(u"//"))
+        return make(Kind::Say, {line.mid(1)}); // "//text" says "/text"
+
+    const qsizetype space = line.indexOf(u' ');
+    const QString name = line.mid(1, space < 0 ? -1 : space - 1).toLower();
+    const QString rest = space < 0 ? QString() : line.mid(space + 1);
+    const auto it = commands().constFind(name);
+    if (it == commands().cend())
+        return invalid(QStringLiteral("unknown command /%1 (see /help)").arg(name));
+    const Spec &spec = *it;
+    QStringList args = splitArgs(rest, spec.maxArgs);
+    if (args.size() < spec.minArgs)
+        return invalid(QStringLiteral("usage: %1").arg(QString::fromLatin1(spec.usage)));
+    if (spec.kind == Kind::Part && !args.isEmpty() && !args.first().startsWith(u'#')) {
+        // "/part bye now" leaves the current channel with that reason.
+        args = QStringList{QString(), rest.trimmed()};
+    }
+    return make(spec.kind, args);
+}
+
+QString ChatCommand::help()
+{
+    return QStringLiteral(
+        "Commands:\n"
+        "  TEXT                    say TEXT in the current channel (//TEXT to start with '/')\n"
+        "  /msg NICK TEXT          private message (also @NICK TEXT and !msg NICK TEXT)\n"
+        "  /me TEXT                an action: * you TEXT\n"
+        "  /notice TARGET TEXT     a notice\n"
+        "  /who [MASK]             who is here (also !who)\n"
+        "  /whois NICK             about someone\n"
+        "  /join #CHANNEL          join a channel and make it current\n"
+        "  /part [#CHANNEL] [WHY]  leave a channel (the current one by default)\n"
+        "  /query NICK             make a private conversation current\n"
+        "  /nick NEWNICK           change your nickname\n"
+        "  /topic [TEXT]           show or set the current channel's topic\n"
+        "  /away [MESSAGE]         set or clear your away message\n"
+        "  /raw LINE               send a raw IRC line\n"
+        "  /connect HOST [PORT]    open another session; /list shows them\n"
+        "  /switch ID              make session ID the active one\n"
+        "  /send ID TEXT           say TEXT through session ID\n"
+        "  /terminate ID           close session ID\n"
+        "  /myip, /myport          the active session's local address and port\n"
+        "  /quit [REASON]          leave (also /exit, \\q, QUIT, !logout)");
+}

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+// One line of user input, understood. Parsing is pure; ChatController carries it out.
+struct ChatCommand {
+    enum class Kind {
+        None,      // empty line
+        Say,       // text to the current conversation
+        Msg,       // /msg NICK TEXT, @NICK TEXT, !msg NICK TEXT
+        Me,        // /me TEXT
+        Notice,    // /notice TARGET TEXT
+        Who,       // /who [MASK], !who
+        Whois,     // /whois NICK
+        Join,      // /join CHANNEL
+        Part,      // /part [CHANNEL] [REASON]
+        Nick,      // /nick NICK
+        Topic,     // /topic [TEXT]
+        Away,      // /away [TEXT]
+        Quit,      // /quit [REASON], \q, QUIT, !logout, /exit
+        Help,      // /help
+        Raw,       // /raw LINE
+        Connect,   // /connect HOST PORT
+        List,      // /list: the open sessions
+        Terminate, // /terminate ID
+        Send,      // /send ID TEXT
+        MyIp,      // /myip
+        MyPort,    // /myport
+        Switch,    // /switch ID: make a session the active one
+        Query,     // /query NICK: make a private conversation the current one
+        Invalid,   // a known command used wrongly, or an unknown one: see `error`
+    };
+    Kind kind = Kind::None;
+    QStringList args; // positional arguments; the last one holds the rest of the line
+    QString error;
+
+    static ChatCommand parse(const QString &line);
+    static QString help();
+};

@@ -1,0 +1,371 @@
+#include "chatcontroller.h"
+
+#include <QMetaEnum>
+
+ChatController::ChatController(QObject *parent)
+    : QObject(parent)
+{
+}
+
+ChatController::~ChatController() = default;
+
+ChatController::Entry *ChatController::entry(int id)
+{
+    for (Entry &e : m_entries)
+        if (e.id == id)
+            return &e;
+    return nullptr;
+}
+
+const ChatController::Entry *ChatController::entry(int id) const
+{
+    return const_cast<ChatController *>(this)->entry(id);
+}
+
+ClientSession *ChatController::activeSession() const
+{
+    const Entry *e = entry(m_active);
+    return e ? e->session : nullptr;
+}
+
+ClientSession *ChatController::session(int id) const
+{
+    const Entry *e = entry(id);
+    return e ? e->session : nullptr;
+}
+
+QString ChatController::currentTarget() const { return currentTarget(m_active); }
+
+QString ChatController::currentTarget(int id) const
+{
+    const Entry *e = entry(id);
+    return e ? e->current : QString();
+}
+
+void ChatController::setCurrentTarget(const QString &target)
+{
+    if (Entry *e = entry(m_active)) {
+        e->current = target;
+        Q_EMIT statusChanged();
+    }
+}
+
+QList<int> ChatController::sessionIds() const
+{
+    QList<int> ids;
+    for (const Entry &e : m_entries)
+        ids.append(e.id);
+    return ids;
+}
+
+void ChatController::emitEvent(ChatEvent::Type type, int session, const QString &text, const QString &nick,
+                               const QString &channel, bool own)
+{
+    ChatEvent ev;
+    ev.type = type;
+    ev.session = session;
+    ev.text = text;
+    ev.nick = nick;
+    ev.channel = channel;
+    ev.own = own;
+    Q_EMIT event(ev);
+}
+
+int ChatController::openSession(const ClientSession::Options &options)
+{
+    auto *session = new ClientSession(this);
+    session->setOptions(options);
+    m_entries.append({m_nextId++, session, options.channels.value(0)});
+    Entry &e = m_entries.last();
+    wire(e);
+    m_active = e.id;
+    Q_EMIT statusChanged();
+    emitEvent(ChatEvent::Type::Connection, e.id,
+              tr("Connecting to %1 port %2 as %3").arg(options.host).arg(options.port).arg(options.nick));
+    session->open();
+    return e.id;
+}
+
+void ChatController::wire(Entry &e)
+{
+    const int id = e.id;
+    ClientSession *s = e.session;
+    using T = ChatEvent::Type;
+    connect(s, &ClientSession::stateChanged, this, [this] { Q_EMIT statusChanged(); });
+    connect(s, &ClientSession::registered, this, [this, id, s](const QString &nick) {
+        emitEvent(T::Connection, id, tr("Connected to %1 as %2").arg(s->serverName(), nick));
+    });
+    connect(s, &ClientSession::disconnected, this, [this, id](const QString &reason) {
+        emitEvent(T::Connection, id, tr("Disconnected: %1").arg(reason));
+        checkFinished();
+    });
+    connect(s, &ClientSession::reconnectScheduled, this, [this, id](int attempt, int delayMs) {
+        emitEvent(T::Connection, id, tr("Reconnecting in %1 s (attempt %2)").arg(delayMs / 1000.0, 0, 'f', 1).arg(attempt));
+    });
+    connect(s, &ClientSession::messageReceived, this, [this, id](const ChatMessage &m) {
+        ChatEvent ev;
+        ev.type = T::Message;
+        ev.session = id;
+        ev.time = m.time;
+        ev.nick = m.from;
+        ev.channel = m.target;
+        ev.text = m.text;
+        ev.own = m.isOwn;
+        ev.message = m;
+        Q_EMIT event(ev);
+    });
+    connect(s, &ClientSession::joined, this, [this, id](const QString &channel, const QString &nick, bool own) {
+        if (own) {
+            if (Entry *e = entry(id))
+                e->current = channel;
+            Q_EMIT statusChanged();
+        }
+        emitEvent(T::Join, id, {}, nick, channel, own);
+    });
+    connect(s, &ClientSession::parted, this,
+            [this, id, s](const QString &channel, const QString &nick, const QString &reason, bool own) {
+                if (own) {
+                    Entry *e = entry(id);
+                    if (e && e->current.compare(channel, Qt::CaseInsensitive) == 0)
+                        e->current = s->channels().value(0);
+                    Q_EMIT statusChanged();
+                }
+                emitEvent(T::Part, id, reason, nick, channel, own);
+            });
+    connect(s, &ClientSession::userQuit, this, [this, id](const QString &nick, const QString &reason) {
+        emitEvent(T::Quit, id, reason, nick);
+    });
+    connect(s, &ClientSession::nickChanged, this, [this, id](const QString &oldNick, const QString &newNick, bool own) {
+        emitEvent(T::Nick, id, newNick, oldNick, {}, own);
+        if (own)
+            Q_EMIT statusChanged();
+    });
+    connect(s, &ClientSession::topicChanged, this,
+            [this, id](const QString &channel, const QString &topic, const QString &by) {
+                emitEvent(T::Topic, id, topic, by, channel);
+            });
+    connect(s, &ClientSession::awayChanged, this, [this, id](const QString &nick, const QString &message) {
+        emitEvent(T::Away, id, message, nick);
+    });
+    connect(s, &ClientSession::usersChanged, this, [this] { Q_EMIT statusChanged(); });
+    connect(s, &ClientSession::whoReply, this,
+            [this, id](const QString &nick, const QString &userHost, const QString &realName, const QString &channel) {
+                emitEvent(T::Who, id, QStringLiteral("(%1) %2").arg(userHost, realName), nick, channel);
+            });
+    connect(s, &ClientSession::whoEnd, this, [this, id](const QString &mask) {
+        emitEvent(T::Info, id, tr("End of /who %1").arg(mask));
+    });
+    connect(s, &ClientSession::serverText, this, [this, id](const QString &text) { emitEvent(T::Info, id, text); });
+    connect(s, &ClientSession::error, this, [this, id](const QString &text) { emitEvent(T::Error, id, text); });
+    connect(s, &ClientSession::synced, this, [this, id](const QString &token) {
+        if (m_pendingSyncs.remove(QStringLiteral("%1:%2").arg(id).arg(token)) && m_pendingSyncs.isEmpty())
+            quitAll();
+    });
+}
+
+void ChatController::execute(const QString &line) { execute(ChatCommand::parse(line)); }
+
+void ChatController::say(int id, const QString &text)
+{
+    Entry *e = entry(id);
+    if (!e) {
+        fail(tr("No session %1 (see /list)").arg(id));
+        return;
+    }
+    if (e->current.isEmpty()) {
+        fail(tr("You are not in a channel: /join #channel first, or /msg NICK TEXT"));
+        return;
+    }
+    e->session->sendMessage(e->current, text);
+}
+
+void ChatController::execute(const ChatCommand &cmd)
+{
+    using K = ChatCommand::Kind;
+    ClientSession *s = activeSession();
+    const QString arg0 = cmd.args.value(0);
+    const QString arg1 = cmd.args.value(1);
+    const bool needsSession = cmd.kind != K::None && cmd.kind != K::Invalid && cmd.kind != K::Help
+                              && cmd.kind != K::Connect && cmd.kind != K::List && cmd.kind != K::Quit
+                              && cmd.kind != K::Switch && cmd.kind != K::Terminate && cmd.kind != K::Send;
+    if (needsSession && !s) {
+        fail(tr("No open session: /connect HOST [PORT] first"));
+        return;
+    }
+    switch (cmd.kind) {
+    case K::None:
+        return;
+    case K::Invalid:
+        fail(cmd.error);
+        return;
+    case K::Say:
+        say(m_active, arg0);
+        return;
+    case K::Msg:
+        s->sendMessage(arg0, arg1);
+        return;
+    case K::Me:
+        if (currentTarget().isEmpty())
+            fail(tr("You are not in a channel"));
+        else
+            s->sendAction(currentTarget(), arg0);
+        return;
+    case K::Notice:
+        s->sendNotice(arg0, arg1);
+        return;
+    case K::Who: {
+        const QString mask = arg0.isEmpty() ? currentTarget() : arg0;
+        s->who(mask.isEmpty() ? QStringLiteral("*") : mask);
+        return;
+    }
+    case K::Whois:
+        s->whois(arg0);
+        return;
+    case K::Join:
+        s->join(arg0.startsWith(u'#') || arg0.startsWith(u'&') ? arg0 : u'#' + arg0);
+        return;
+    case K::Part: {
+        const QString channel = arg0.isEmpty() ? currentTarget() : arg0;
+        if (!s->isChannel(channel))
+            fail(tr("Not in a channel"));
+        else
+            s->part(channel, arg1);
+        return;
+    }
+    case K::Nick:
+        s->changeNick(arg0);
+        return;
+    case K::Topic:
+        if (!s->isChannel(currentTarget()))
+            fail(tr("Not in a channel"));
+        else if (arg0.isEmpty())
+            s->requestTopic(currentTarget());
+        else
+            s->setTopic(currentTarget(), arg0);
+        return;
+    case K::Away:
+        s->setAway(arg0);
+        return;
+    case K::Quit:
+        quitAll(arg0);
+        return;
+    case K::Help:
+        for (const QString &line : ChatCommand::help().split(u'\n'))
+            info(line);
+        return;
+    case K::Raw:
+        s->sendRaw(arg0);
+        return;
+    case K::Connect: {
+        bool ok = true;
+        const quint16 port = arg1.isEmpty() ? 6667 : quint16(arg1.toUInt(&ok));
+        if (!ok || port == 0) {
+            fail(tr("usage: /connect HOST [PORT]"));
+            return;
+        }
+        ClientSession::Options o = s ? s->options() : ClientSession::Options();
+        o.host = arg0;
+        o.port = port;
+        if (s)
+            o.nick = s->nick().isEmpty() ? o.nick : s->nick();
+        if (o.nick.isEmpty())
+            o.nick = QStringLiteral("guest");
+        openSession(o);
+        return;
+    }
+    case K::List:
+        if (m_entries.isEmpty()) {
+            info(tr("No open sessions"));
+            return;
+        }
+        info(tr("id  address          port   nick  state"));
+        for (const Entry &e : std::as_const(m_entries)) {
+            const ClientSession::Options &o = e.session->options();
+            info(QStringLiteral("%1%2  %3  %4  %5  %6")
+                     .arg(e.id == m_active ? u'*' : u' ')
+                     .arg(e.id)
+                     .arg(o.host, -15)
+                     .arg(o.port, -5)
+                     .arg(e.session->nick().isEmpty() ? o.nick : e.session->nick())
+                     .arg(QString::fromLatin1(QMetaEnum::fromType<ClientSession::State>().valueToKey(int(e.session->state())))));
+        }
+        return;
+    case K::Switch:
+    case K::Terminate:
+    case K::Send: {
+        bool ok = false;
+        const int id = arg0.toInt(&ok);
+        Entry *e = ok ? entry(id) : nullptr;
+        if (!e) {
+            fail(tr("No session %1 (see /list)").arg(arg0));
+            return;
+        }
+        if (cmd.kind == K::Switch) {
+            m_active = id;
+            info(tr("Session %1 is now active").arg(id));
+            Q_EMIT statusChanged();
+        } else if (cmd.kind == K::Send) {
+            say(id, arg1);
+        } else {
+            ClientSession *victim = e->session;
+            m_entries.removeIf([id](const Entry &x) { return x.id == id; });
+            victim->quit(tr("Terminated"));
+            // Let the QUIT go out before the socket object dies.
+            connect(victim, &ClientSession::disconnected, victim, &QObject::deleteLater);
+            if (victim->state() == ClientSession::State::Disconnected)
+                victim->deleteLater();
+            if (m_active == id)
+                m_active = m_entries.isEmpty() ? 0 : m_entries.first().id;
+            info(tr("Session %1 terminated").arg(id));
+            Q_EMIT statusChanged();
+            checkFinished();
+        }
+        return;
+    }
+    case K::MyIp:
+        info(tr("Your address: %1").arg(s->localAddress().toString()));
+        return;
+    case K::MyPort:
+        info(tr("Your port: %1").arg(s->localPort()));
+        return;
+    case K::Query:
+        setCurrentTarget(arg0);
+        info(tr("Talking to %1").arg(arg0));
+        return;
+    }
+}
+
+void ChatController::finishInput()
+{
+    if (m_entries.isEmpty()) {
+        quitAll();
+        return;
+    }
+    // A PING round trip per session: its PONG comes after the server's answers to everything
+    // sent before, so a script sees the replies to its own commands.
+    for (const Entry &e : std::as_const(m_entries)) {
+        const QString token = QStringLiteral("eof");
+        m_pendingSyncs.insert(QStringLiteral("%1:%2").arg(e.id).arg(token));
+        e.session->sync(token);
+    }
+}
+
+void ChatController::quitAll(const QString &reason)
+{
+    m_quitting = true;
+    m_pendingSyncs.clear();
+    for (const Entry &e : std::as_const(m_entries))
+        e.session->quit(reason);
+    checkFinished();
+}
+
+void ChatController::checkFinished()
+{
+    if (!m_quitting)
+        return;
+    for (const Entry &e : std::as_const(m_entries))
+        if (e.session->state() != ClientSession::State::Disconnected)
+            return;
+    m_quitting = false;
+    Q_EMIT finished();
+}
