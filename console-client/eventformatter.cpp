@@ -91,6 +91,7 @@ Line format(const ChatEvent &ev, const QString &current)
         line.body = QStringLiteral("%1 %2").arg(nick, safe(ev.text));
         break;
     case T::Info:
+    case T::Server:
     case T::Connection:
         line.marker = QStringLiteral("---");
         line.body = safe(ev.text);
@@ -108,8 +109,8 @@ Line format(const ChatEvent &ev, const QString &current)
 QByteArray toJson(const ChatEvent &ev)
 {
     using T = ChatEvent::Type;
-    static const char *const names[] = {"message", "join", "part", "quit", "nick", "topic",
-                                        "away", "who", "info", "error", "connection"};
+    static const char *const names[] = {"message", "join", "part", "quit", "nick",  "topic",
+                                        "away",    "who",  "info", "server", "error", "connection"};
     QJsonObject o;
     o.insert(QStringLiteral("type"), QString::fromLatin1(names[int(ev.type)]));
     o.insert(QStringLiteral("time"), ev.time.toUTC().toString(Qt::ISODateWithMs));

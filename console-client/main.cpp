@@ -76,7 +76,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("password"), QStringLiteral("Server password."), QStringLiteral("PASS")},
         {QStringLiteral("send"), QStringLiteral("Send TEXT (a message or a /command), then exit."), QStringLiteral("TEXT")},
         {QStringLiteral("format"), QStringLiteral("Plain-mode output: text (default) or json (one object per line)."), QStringLiteral("FORMAT"), QStringLiteral("text")},
-        {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Plain mode: print only chat and errors, not server or connection chatter.")},
+        {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Plain mode: leave out the server's welcome and MOTD and the connection notices.")},
         {QStringLiteral("plain"), QStringLiteral("Plain mode even on a terminal.")},
     });
     parser.process(app);

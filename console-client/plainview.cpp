@@ -17,7 +17,7 @@ PlainView::PlainView(ChatController *controller, Format format, bool quiet, QObj
 void PlainView::show(const ChatEvent &event)
 {
     // --quiet keeps the chat and the errors, and drops what the server and the connection say.
-    if (m_quiet && (event.type == ChatEvent::Type::Info || event.type == ChatEvent::Type::Connection))
+    if (m_quiet && (event.type == ChatEvent::Type::Server || event.type == ChatEvent::Type::Connection))
         return;
     if (m_format == Format::Json) {
         const QByteArray json = EventFormatter::toJson(event);

@@ -120,7 +120,7 @@ ChatCommand ChatCommand::parse(const QString &input)
         return invalid(QStringLiteral("unknown command /%1 (see /help)").arg(name));
     const Spec &spec = *it;
     QStringList args = splitArgs(rest, spec.maxArgs);
-    if (args.size() < spec.minArgs)
+    if (args.size() < spec.minArgs || (spec.maxArgs == 0 && !args.isEmpty()))
         return invalid(QStringLiteral("usage: %1").arg(QString::fromLatin1(spec.usage)));
     if (spec.kind == Kind::Part && !args.isEmpty() && !args.first().startsWith(u'#')) {
         // "/part bye now" leaves the current channel with that reason.

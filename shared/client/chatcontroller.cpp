@@ -156,6 +156,7 @@ void ChatController::wire(Entry &e)
         emitEvent(T::Info, id, tr("End of /who %1").arg(mask));
     });
     connect(s, &ClientSession::serverText, this, [this, id](const QString &text) { emitEvent(T::Info, id, text); });
+    connect(s, &ClientSession::welcomeText, this, [this, id](const QString &text) { emitEvent(T::Server, id, text); });
     connect(s, &ClientSession::error, this, [this, id](const QString &text) { emitEvent(T::Error, id, text); });
     connect(s, &ClientSession::synced, this, [this, id](const QString &token) {
         if (m_pendingSyncs.remove(QStringLiteral("%1:%2").arg(id).arg(token)) && m_pendingSyncs.isEmpty())

@@ -27,7 +27,8 @@ struct ChatEvent {
         Topic,      // channel topic is text (nick set it, when known)
         Away,       // nick is away (text) or back (empty text)
         Who,        // one user: nick, text: user@host and real name, channel
-        Info,       // a line of information (server text, command results)
+        Info,       // a line of information (replies to commands)
+        Server,     // what the server tells everyone (welcome, user counts, MOTD)
         Error,      // something went wrong
         Connection, // the connection state changed (text says how)
     };

@@ -546,7 +546,7 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
     switch (code) {
     case Numeric::RPL_WELCOME:
         m_serverName = IrcText::decode(msg.source);
-        Q_EMIT serverText(text());
+        Q_EMIT welcomeText(text());
         completeRegistration(param(0));
         return;
     case Numeric::ERR_NICKNAMEINUSE:
@@ -619,5 +619,10 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
     QStringList words;
     for (qsizetype i = 1; i < msg.params.size(); ++i)
         words.append(param(int(i)));
-    Q_EMIT serverText(words.join(u' '));
+    const bool welcome = code < 100 || (code >= 250 && code <= 266) || code == Numeric::RPL_MOTDSTART
+                         || code == Numeric::RPL_MOTD || code == Numeric::RPL_ENDOFMOTD || code == Numeric::ERR_NOMOTD;
+    if (welcome)
+        Q_EMIT welcomeText(words.join(u' '));
+    else
+        Q_EMIT serverText(words.join(u' '));
 }

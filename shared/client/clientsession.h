@@ -99,8 +99,10 @@ Q_SIGNALS:
     // One WHO/WHOIS result line; whoEnd after the last.
     void whoReply(const QString &nick, const QString &userHost, const QString &realName, const QString &channel);
     void whoEnd(const QString &mask);
-    // Server text worth showing (welcome, MOTD, WHOIS details, ...).
+    // Replies worth showing (WHOIS details, command results, ...).
     void serverText(const QString &text);
+    // What a server says to everyone who connects: the welcome burst, user counts, MOTD.
+    void welcomeText(const QString &text);
     // Something the user should see went wrong (an error numeric, a refused send, ...).
     void error(const QString &text);
     void synced(const QString &token);

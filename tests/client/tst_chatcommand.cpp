@@ -1,0 +1,96 @@
+#include "client/chatcommand.h"
+
+#include <QTest>
+
+using K = ChatCommand::Kind;
+Q_DECLARE_METATYPE(ChatCommand::Kind)
+
+class TestChatCommand : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void parse_data();
+    void parse();
+    void invalid_data();
+    void invalid();
+};
+
+void TestChatCommand::parse_data()
+{
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<ChatCommand::Kind>("kind");
+    QTest::addColumn<QStringList>("args");
+
+    QTest::newRow("empty") << "" << K::None << QStringList{};
+    QTest::newRow("blank") << "   " << K::None << QStringList{};
+    QTest::newRow("text") << "hello world" << K::Say << QStringList{"hello world"};
+    QTest::newRow("text keeps spacing") << "  a  b " << K::Say << QStringList{"  a  b "};
+    QTest::newRow("double slash") << "//not a command" << K::Say << QStringList{"/not a command"};
+    QTest::newRow("/msg") << "/msg bob hi there" << K::Msg << QStringList{"bob", "hi there"};
+    QTest::newRow("@nick (seed 001)") << "@bob hi there" << K::Msg << QStringList{"bob", "hi there"};
+    QTest::newRow("!msg (seed 003)") << "!msg bob hi there" << K::Msg << QStringList{"bob", "hi there"};
+    QTest::newRow("/MSG case-insensitive") << "/MSG bob x" << K::Msg << QStringList{"bob", "x"};
+    QTest::newRow("/me") << "/me waves hello" << K::Me << QStringList{"waves hello"};
+    QTest::newRow("/who") << "/who" << K::Who << QStringList{};
+    QTest::newRow("/who mask") << "/who a*" << K::Who << QStringList{"a*"};
+    QTest::newRow("!who (seed 003)") << "!who" << K::Who << QStringList{};
+    QTest::newRow("/join") << "/join #dev" << K::Join << QStringList{"#dev"};
+    QTest::newRow("/part") << "/part" << K::Part << QStringList{};
+    QTest::newRow("/part channel reason") << "/part #dev see you" << K::Part << QStringList{"#dev", "see you"};
+    QTest::newRow("/part reason only") << "/part see you" << K::Part << QStringList{"", "see you"};
+    QTest::newRow("/nick") << "/nick robert" << K::Nick << QStringList{"robert"};
+    QTest::newRow("/topic") << "/topic new topic" << K::Topic << QStringList{"new topic"};
+    QTest::newRow("/away") << "/away lunch" << K::Away << QStringList{"lunch"};
+    QTest::newRow("/away back") << "/away" << K::Away << QStringList{};
+    QTest::newRow("/quit") << "/quit" << K::Quit << QStringList{};
+    QTest::newRow("/quit reason") << "/quit gone fishing" << K::Quit << QStringList{"gone fishing"};
+    QTest::newRow("\\q (seed 001)") << "\\q" << K::Quit << QStringList{};
+    QTest::newRow("QUIT (seed 004)") << "QUIT" << K::Quit << QStringList{};
+    QTest::newRow("!logout (seed 003)") << "!logout" << K::Quit << QStringList{};
+    QTest::newRow("/exit") << "/exit" << K::Quit << QStringList{};
+    QTest::newRow("quit as a word is text") << "quit" << K::Say << QStringList{"quit"};
+    QTest::newRow("/help") << "/help" << K::Help << QStringList{};
+    QTest::newRow("/raw") << "/raw PRIVMSG #a :b c" << K::Raw << QStringList{"PRIVMSG #a :b c"};
+    QTest::newRow("/connect (seed 002)") << "/connect 10.0.0.1 6667" << K::Connect << QStringList{"10.0.0.1", "6667"};
+    QTest::newRow("/connect host only") << "/connect example.org" << K::Connect << QStringList{"example.org"};
+    QTest::newRow("/list") << "/list" << K::List << QStringList{};
+    QTest::newRow("/terminate") << "/terminate 2" << K::Terminate << QStringList{"2"};
+    QTest::newRow("/send") << "/send 2 hello there" << K::Send << QStringList{"2", "hello there"};
+    QTest::newRow("/myip") << "/myip" << K::MyIp << QStringList{};
+    QTest::newRow("/myport") << "/myport" << K::MyPort << QStringList{};
+    QTest::newRow("trailing newline") << "hi\r\n" << K::Say << QStringList{"hi"};
+}
+
+void TestChatCommand::parse()
+{
+    QFETCH(QString, line);
+    QFETCH(ChatCommand::Kind, kind);
+    QFETCH(QStringList, args);
+    const ChatCommand cmd = ChatCommand::parse(line);
+    QCOMPARE(cmd.kind, kind);
+    QCOMPARE(cmd.args, args);
+}
+
+void TestChatCommand::invalid_data()
+{
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<QString>("mentions");
+    QTest::newRow("unknown") << "/frobnicate" << "/frobnicate";
+    QTest::newRow("/msg without text") << "/msg bob" << "/msg NICK TEXT";
+    QTest::newRow("@nick without text") << "@bob" << "@NICK TEXT";
+    QTest::newRow("!msg without text") << "!msg bob" << "!msg NICK TEXT";
+    QTest::newRow("/join without channel") << "/join" << "/join";
+    QTest::newRow("/send without text") << "/send 1" << "/send ID TEXT";
+    QTest::newRow("/list with args") << "/list now" << "/list";
+}
+
+void TestChatCommand::invalid()
+{
+    QFETCH(QString, line);
+    QFETCH(QString, mentions);
+    const ChatCommand cmd = ChatCommand::parse(line);
+    QCOMPARE(cmd.kind, K::Invalid);
+    QVERIFY2(cmd.error.contains(mentions), qPrintable(cmd.error));
+}
+
+QTEST_GUILESS_MAIN(TestChatCommand)
+#include "tst_chatcommand.moc"

@@ -1,0 +1,302 @@
+// The terminal client in plain mode, as a real process, against a real server on port 0.
+
+#include "testserver.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTest>
+
+namespace {
+// A confab process whose output is collected as it comes. Waiting goes through the event loop,
+// which also runs the in-process server's listener.
+class Client {
+public:
+    Client(quint16 port, QStringList args)
+    {
+        m_proc.setProgram(QStringLiteral(CONFAB_CLIENT_BINARY));
+        m_proc.setArguments(QStringList{QStringLiteral("127.0.0.1:%1").arg(port)} + args);
+        QObject::connect(&m_proc, &QProcess::readyReadStandardOutput, [this] { m_out += m_proc.readAllStandardOutput(); });
+        QObject::connect(&m_proc, &QProcess::readyReadStandardError, [this] { m_err += m_proc.readAllStandardError(); });
+        m_proc.start();
+    }
+    ~Client()
+    {
+        if (m_proc.state() != QProcess::NotRunning) {
+            m_proc.kill();
+            m_proc.waitForFinished(2000);
+        }
+    }
+    void type(const QByteArray &line) { m_proc.write(line + '\n'); }
+    void closeInput() { m_proc.closeWriteChannel(); }
+    bool waitForOutput(const QByteArray &needle, int timeoutMs = 10000)
+    {
+        return QTest::qWaitFor([&] { return m_out.contains(needle); }, timeoutMs);
+    }
+    bool waitForExit(int timeoutMs = 10000)
+    {
+        return QTest::qWaitFor([&] { return m_proc.state() == QProcess::NotRunning; }, timeoutMs);
+    }
+    int exitCode() const { return m_proc.exitStatus() == QProcess::NormalExit ? m_proc.exitCode() : -1; }
+    const QByteArray &out() const { return m_out; }
+    const QByteArray &err() const { return m_err; }
+
+private:
+    QProcess m_proc;
+    QByteArray m_out;
+    QByteArray m_err;
+};
+
+RawClient::Predicate privmsgTo(const QByteArray &target, const QByteArray &text)
+{
+    return [=](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == target && m.param(1) == text; };
+}
+
+bool waitForJoin(RawClient &observer, const QByteArray &nick)
+{
+    return observer.waitFor([&](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == nick; }).has_value();
+}
+} // namespace
+
+class TestConsolePlain : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void broadcastAndPrivateMessages();
+    void receivesAndFormats();
+    void whoList();
+    void quitAliases_data();
+    void quitAliases();
+    void jsonOutput();
+    void sendOption();
+    void eofWaitsForReplies();
+    void hostileTextIsSanitised();
+    void exitCodes();
+};
+
+void TestConsolePlain::broadcastAndPrivateMessages()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    Client alice(server.port(), {"--nick", "alice"});
+    alice.type("Hello, World!");
+    alice.type("@bob psst (seed 001)");
+    alice.type("!msg bob psst (seed 003)");
+    alice.type("/msg bob psst (slash)");
+    QVERIFY(bob->waitFor(privmsgTo("#lobby", "Hello, World!")));
+    QVERIFY(bob->waitFor(privmsgTo("bob", "psst (seed 001)")));
+    QVERIFY(bob->waitFor(privmsgTo("bob", "psst (seed 003)")));
+    QVERIFY(bob->waitFor(privmsgTo("bob", "psst (slash)")));
+    QVERIFY(alice.waitForOutput("<alice> Hello, World!"));
+    QVERIFY(alice.waitForOutput("-> bob: psst (seed 001)"));
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+    QCOMPARE(alice.exitCode(), 0);
+}
+
+void TestConsolePlain::receivesAndFormats()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    Client alice(server.port(), {"--nick", "alice"});
+    QVERIFY(waitForJoin(*bob, "alice"));
+    bob->send("PRIVMSG #lobby :hi alice");
+    bob->send("PRIVMSG alice :a secret");
+    bob->send("PRIVMSG #lobby :\x01" "ACTION waves\x01");
+    bob->send("NICK robert");
+    QVERIFY(alice.waitForOutput("] <bob> hi alice"));
+    QVERIFY(alice.waitForOutput("] <- bob: a secret"));
+    QVERIFY(alice.waitForOutput("] * bob waves"));
+    QVERIFY(alice.waitForOutput("--- bob is now known as robert"));
+    bob->send("QUIT :off");
+    QVERIFY(alice.waitForOutput("<-- robert quit (Quit: off)"));
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+    QCOMPARE(alice.exitCode(), 0);
+}
+
+void TestConsolePlain::whoList()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    Client alice(server.port(), {"--nick", "alice"});
+    alice.type("!who");
+    QVERIFY(alice.waitForOutput("--- bob (~bob@127.0.0.1)"));
+    QVERIFY(alice.waitForOutput("--- alice (~alice@127.0.0.1)"));
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+}
+
+void TestConsolePlain::quitAliases_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QByteArray>("reason");
+    QTest::newRow("/quit reason") << QByteArray("/quit gone fishing") << QByteArray("Quit: gone fishing");
+    QTest::newRow("/quit") << QByteArray("/quit") << QByteArray("Quit: Leaving");
+    QTest::newRow("/exit") << QByteArray("/exit") << QByteArray("Quit: Leaving");
+    QTest::newRow("\\q") << QByteArray("\\q") << QByteArray("Quit: Leaving");
+    QTest::newRow("QUIT") << QByteArray("QUIT") << QByteArray("Quit: Leaving");
+    QTest::newRow("!logout") << QByteArray("!logout") << QByteArray("Quit: Leaving");
+}
+
+void TestConsolePlain::quitAliases()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QByteArray, reason);
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    Client alice(server.port(), {"--nick", "alice"});
+    QVERIFY(waitForJoin(*bob, "alice"));
+    alice.type(line); // stdin stays open: the quit command alone must end the client
+    const auto quit = bob->waitForCommand("QUIT");
+    QVERIFY(quit);
+    QCOMPARE(quit->sourceNick(), QByteArray("alice"));
+    QCOMPARE(quit->params.at(0), reason);
+    QVERIFY(alice.waitForExit());
+    QCOMPARE(alice.exitCode(), 0);
+}
+
+void TestConsolePlain::jsonOutput()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    Client alice(server.port(), {"--nick", "alice", "--format", "json"});
+    QVERIFY(waitForJoin(*bob, "alice"));
+    bob->send("PRIVMSG #lobby :json \"quoted\" text");
+    QVERIFY(alice.waitForOutput("quoted"));
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+    QCOMPARE(alice.exitCode(), 0);
+    bool sawMessage = false, sawJoin = false;
+    for (const QByteArray &line : alice.out().split('\n')) {
+        if (line.isEmpty())
+            continue;
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+        QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+        const QJsonObject o = doc.object();
+        QVERIFY(o.contains("type") && o.contains("time"));
+        if (o.value("type") == "message") {
+            QCOMPARE(o.value("from").toString(), QStringLiteral("bob"));
+            QCOMPARE(o.value("target").toString(), QStringLiteral("#lobby"));
+            QCOMPARE(o.value("text").toString(), QStringLiteral("json \"quoted\" text"));
+            QCOMPARE(o.value("private").toBool(), false);
+            sawMessage = true;
+        }
+        if (o.value("type") == "join" && o.value("nick") == "alice")
+            sawJoin = true;
+    }
+    QVERIFY(sawMessage && sawJoin);
+}
+
+void TestConsolePlain::sendOption()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    Client once(server.port(), {"--nick", "oneshot", "--send", "fire and forget"});
+    QVERIFY(bob->waitFor(privmsgTo("#lobby", "fire and forget")));
+    QVERIFY(once.waitForExit());
+    QCOMPARE(once.exitCode(), 0);
+    // --send takes commands too.
+    Client pm(server.port(), {"--nick", "oneshot2", "--send", "@bob just you", "--channel", "#other"});
+    QVERIFY(bob->waitFor(privmsgTo("bob", "just you")));
+    QVERIFY(pm.waitForExit());
+    QCOMPARE(pm.exitCode(), 0);
+}
+
+void TestConsolePlain::eofWaitsForReplies()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    // All of stdin arrives (and ends) before the client has even registered; the replies to it
+    // must still be printed before the client exits.
+    Client alice(server.port(), {"--nick", "alice", "--quiet"});
+    alice.type("/whois bob");
+    alice.type("/msg nobody hello");
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+    QCOMPARE(alice.exitCode(), 0);
+    QVERIFY2(alice.out().contains("bob is ~bob@127.0.0.1"), alice.out().constData());
+    QVERIFY2(alice.err().contains("nobody"), alice.err().constData());
+}
+
+void TestConsolePlain::hostileTextIsSanitised()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto mallory = server.client("mallory");
+    QVERIFY(mallory);
+    Client text(server.port(), {"--nick", "alice"});
+    Client json(server.port(), {"--nick", "carol", "--format", "json"});
+    // Either may join first: count instead of consuming in order.
+    QVERIFY(QTest::qWaitFor([&] { return mallory->count(RawClient::command("JOIN")) == 3; }, 10000));
+    const QByteArray evil = "\x1b[2J\x1b[H\x1b]0;pwned\x07 bell\x07 del\x7f c1:\xc2\x9b" "31m \x1bP+q\x1b\\ end";
+    mallory->send("PRIVMSG #lobby :" + evil);
+    mallory->send("TOPIC #lobby :\x1b[5mblink");
+    QVERIFY(text.waitForOutput(" end"));
+    QVERIFY(text.waitForOutput("blink"));
+    QVERIFY(json.waitForOutput(" end"));
+    text.closeInput();
+    json.closeInput();
+    QVERIFY(text.waitForExit() && json.waitForExit());
+    for (const QByteArray *out : {&text.out(), &json.out()}) {
+        QVERIFY(!out->contains('\x1b'));
+        QVERIFY(!out->contains('\x07'));
+        QVERIFY(!out->contains('\x7f'));
+        QVERIFY(!out->contains("\xc2\x9b"));
+    }
+    QVERIFY(text.out().contains("^[[2J^[[H^[]0;pwned^G bell^G del^? c1:<9b>31m"));
+    QVERIFY(text.out().contains("^[[5mblink"));
+    // JSON keeps the exact text, escaped.
+    QVERIFY(json.out().contains("\\u001b[2J"));
+    QVERIFY(json.out().contains("\\u009b"));
+}
+
+void TestConsolePlain::exitCodes()
+{
+    // No server: a clear message and exit 1.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 deadPort = probe.serverPort();
+    probe.close();
+    Client nobody(deadPort, {"--nick", "x", "--send", "hi"});
+    QVERIFY(nobody.waitForExit());
+    QCOMPARE(nobody.exitCode(), 1);
+    QVERIFY(nobody.err().contains("cannot connect"));
+
+    for (const QStringList &bad : {QStringList{"--format", "xml"}, QStringList{"--bogus"}, QStringList{"a:b:c:d", "x"}}) {
+        QProcess p;
+        p.start(QStringLiteral(CONFAB_CLIENT_BINARY), bad);
+        QVERIFY(p.waitForFinished(5000));
+        QVERIFY2(p.exitCode() != 0, qPrintable(bad.join(' ')));
+        QVERIFY(!p.readAllStandardError().isEmpty());
+    }
+    QProcess help;
+    help.start(QStringLiteral(CONFAB_CLIENT_BINARY), {"--help"});
+    QVERIFY(help.waitForFinished(5000));
+    QCOMPARE(help.exitCode(), 0);
+    const QByteArray text = help.readAllStandardOutput();
+    for (const char *opt : {"--nick", "--channel", "--password", "--send", "--format"})
+        QVERIFY2(text.contains(opt), opt);
+    QProcess version;
+    version.start(QStringLiteral(CONFAB_CLIENT_BINARY), {"--version"});
+    QVERIFY(version.waitForFinished(5000));
+    QVERIFY(version.readAllStandardOutput().contains(CONFAB_VERSION));
+}
+
+QTEST_GUILESS_MAIN(TestConsolePlain)
+#include "tst_consoleplain.moc"
