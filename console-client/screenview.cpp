@@ -206,6 +206,9 @@ void ScreenView::drawStatus()
         return;
     ClientSession *s = m_controller->activeSession();
     QString text = QTime::currentTime().toString(QStringLiteral(" HH:mm "));
+    // First, so that a narrow terminal never cuts it off: the user must know they are scrolled.
+    if (m_scroll > 0)
+        text += m_unseen ? QStringLiteral("| -- more (%1 new) -- ").arg(m_unseen) : QStringLiteral("| -- scrolled -- ");
     if (s) {
         static const char *const states[] = {"disconnected", "connecting", "registering", "connected", "reconnecting"};
         const QString target = m_controller->currentTarget();
@@ -223,8 +226,6 @@ void ScreenView::drawStatus()
     } else {
         text += QStringLiteral("| no session (/connect HOST PORT) ");
     }
-    if (m_scroll > 0)
-        text += m_unseen ? QStringLiteral("| -- more (%1 new) -- ").arg(m_unseen) : QStringLiteral("| -- scrolled -- ");
     move(y, 0);
     attron(COLOR_PAIR(Status) | A_REVERSE * !has_colors());
     int width = 0;

@@ -283,7 +283,7 @@ void ChatController::execute(const ChatCommand &cmd)
         for (const Entry &e : std::as_const(m_entries)) {
             const ClientSession::Options &o = e.session->options();
             info(QStringLiteral("%1%2  %3  %4  %5  %6")
-                     .arg(e.id == m_active ? u'*' : u' ')
+                     .arg(e.id == m_active ? QStringLiteral("*") : QStringLiteral(" "))
                      .arg(e.id)
                      .arg(o.host, -15)
                      .arg(o.port, -5)

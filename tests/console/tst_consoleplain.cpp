@@ -72,6 +72,7 @@ private Q_SLOTS:
     void eofWaitsForReplies();
     void hostileTextIsSanitised();
     void exitCodes();
+    void severalSessions();
 };
 
 void TestConsolePlain::broadcastAndPrivateMessages()
@@ -296,6 +297,42 @@ void TestConsolePlain::exitCodes()
     version.start(QStringLiteral(CONFAB_CLIENT_BINARY), {"--version"});
     QVERIFY(version.waitForFinished(5000));
     QVERIFY(version.readAllStandardOutput().contains(CONFAB_VERSION));
+}
+
+void TestConsolePlain::severalSessions()
+{
+    // Seed 002's peer commands, made for sessions: /connect, /list, /send, /terminate, /myip, /myport.
+    TestServer first, second;
+    QVERIFY(first.start() && second.start());
+    auto bob = first.client("bob");
+    auto dave = second.client("dave");
+    QVERIFY(bob && dave);
+    Client alice(first.port(), {"--nick", "alice"});
+    QVERIFY(waitForJoin(*bob, "alice"));
+    alice.type(QByteArray("/connect 127.0.0.1 ") + QByteArray::number(second.port()));
+    QVERIFY(waitForJoin(*dave, "alice"));
+    alice.type("/list");
+    QVERIFY(alice.waitForOutput(QByteArray("*2  127.0.0.1        ") + QByteArray::number(second.port())));
+    QVERIFY(alice.waitForOutput(QByteArray(" 1  127.0.0.1        ") + QByteArray::number(first.port())));
+    alice.type("to the active one");
+    QVERIFY(dave->waitFor(privmsgTo("#lobby", "to the active one")));
+    alice.type("/send 1 through session one");
+    QVERIFY(bob->waitFor(privmsgTo("#lobby", "through session one")));
+    alice.type("/myip");
+    QVERIFY(alice.waitForOutput("Your address: 127.0.0.1"));
+    alice.type("/myport");
+    QVERIFY(alice.waitForOutput("Your port: "));
+    alice.type("/send 9 nowhere");
+    QVERIFY(QTest::qWaitFor([&] { return alice.err().contains("No session 9"); }, 5000));
+    alice.type("/terminate 2");
+    const auto quit = dave->waitForCommand("QUIT");
+    QVERIFY(quit && quit->sourceNick() == "alice");
+    alice.type("back to one");
+    QVERIFY(bob->waitFor(privmsgTo("#lobby", "back to one")));
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+    QCOMPARE(alice.exitCode(), 0);
+    QVERIFY(bob->waitForCommand("QUIT"));
 }
 
 QTEST_GUILESS_MAIN(TestConsolePlain)

@@ -1,0 +1,227 @@
+// The full-screen terminal client, driven through tmux: real terminal, real keys, real screen.
+
+#include "testserver.h"
+
+#include <QCoreApplication>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTest>
+
+namespace {
+// One tmux server of our own (-L), one window running confab.
+class Tmux {
+public:
+    Tmux()
+        : m_socket(QStringLiteral("confab-test-%1").arg(QCoreApplication::applicationPid()))
+    {
+    }
+    ~Tmux() { run({"kill-server"}); }
+
+    bool start(const QString &command, int width = 80, int height = 20)
+    {
+        return run({"new-session", "-d", "-s", "t", "-x", QString::number(width), "-y", QString::number(height),
+                    command});
+    }
+    bool keys(const QStringList &keys) { return run(QStringList{"send-keys", "-t", "t"} + keys); }
+    bool literal(const QString &text) { return run({"send-keys", "-t", "t", "-l", text}); }
+    QString screen()
+    {
+        QProcess p;
+        p.start(QStringLiteral("tmux"), {"-L", m_socket, "capture-pane", "-t", "t", "-p"});
+        p.waitForFinished(5000);
+        return QString::fromUtf8(p.readAllStandardOutput());
+    }
+    QStringList lines() { return screen().split(u'\n'); }
+    bool waitForScreen(const std::function<bool(const QString &)> &pred, int timeoutMs = 10000)
+    {
+        return QTest::qWaitFor([&] { return pred(screen()); }, timeoutMs);
+    }
+    bool waitFor(const QString &text, int timeoutMs = 10000)
+    {
+        return waitForScreen([&](const QString &s) { return s.contains(text); }, timeoutMs);
+    }
+    bool alive()
+    {
+        QProcess p;
+        p.start(QStringLiteral("tmux"), {"-L", m_socket, "has-session", "-t", "t"});
+        p.waitForFinished(5000);
+        return p.exitCode() == 0;
+    }
+    bool run(const QStringList &args)
+    {
+        QProcess p;
+        p.start(QStringLiteral("tmux"), QStringList{"-L", m_socket} + args);
+        return p.waitForFinished(5000) && p.exitCode() == 0;
+    }
+
+private:
+    QString m_socket;
+};
+
+QString clientCommand(quint16 port, const QString &nick)
+{
+    return QStringLiteral("%1 127.0.0.1:%2 --nick %3").arg(QStringLiteral(CONFAB_CLIENT_BINARY)).arg(port).arg(nick);
+}
+} // namespace
+
+class TestConsoleScreen : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void typingWhileMessagesArrive();
+    void statusLineAndCompletion();
+    void hostileTextAndWideCharacters();
+    void scrollbackAndResize();
+    void quitLeavesCleanly();
+
+private:
+    struct Setup {
+        std::unique_ptr<TestServer> server;
+        std::unique_ptr<RawClient> bob;
+        std::unique_ptr<Tmux> tmux;
+    };
+    Setup start(int width = 80, int height = 20);
+};
+
+void TestConsoleScreen::initTestCase()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("tmux")).isEmpty())
+        QSKIP("tmux is not installed (resources/scripts/run-tests.sh installs it)");
+}
+
+TestConsoleScreen::Setup TestConsoleScreen::start(int width, int height)
+{
+    Setup s;
+    s.server = std::make_unique<TestServer>();
+    if (!s.server->start())
+        return s;
+    s.bob = s.server->client("bob");
+    s.tmux = std::make_unique<Tmux>();
+    if (!s.bob || !s.tmux->start(clientCommand(s.server->port(), "alice"), width, height))
+        return s;
+    // Ready when alice has joined and her screen says so.
+    if (!s.bob->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; })
+        || !s.tmux->waitFor(QStringLiteral("alice joined #lobby")))
+        s.bob.reset();
+    return s;
+}
+
+void TestConsoleScreen::typingWhileMessagesArrive()
+{
+    Setup s = start();
+    QVERIFY(s.bob);
+    QVERIFY(s.tmux->literal(QStringLiteral("half-typed draft")));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("[#lobby] half-typed draft")));
+    for (int i = 1; i <= 30; ++i)
+        s.bob->send("PRIVMSG #lobby :incoming number " + QByteArray::number(i));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("<bob> incoming number 30")));
+    // The messages are on screen at once, and the input line is exactly as typed.
+    const QStringList lines = s.tmux->lines();
+    QVERIFY2(lines.contains(QStringLiteral("[#lobby] half-typed draft")), qPrintable(lines.join(u'\n')));
+    // Typing goes on where it left off.
+    QVERIFY(s.tmux->literal(QStringLiteral(" finished")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    const auto got = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.sourceNick() == "alice"; });
+    QVERIFY(got);
+    QCOMPARE(got->params.at(1), QByteArray("half-typed draft finished"));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("<alice> half-typed draft finished")));
+    QVERIFY(s.tmux->waitForScreen([](const QString &scr) { return scr.trimmed().endsWith(QStringLiteral("[#lobby]")); }));
+}
+
+void TestConsoleScreen::statusLineAndCompletion()
+{
+    Setup s = start();
+    QVERIFY(s.bob);
+    QVERIFY(s.tmux->waitForScreen([&](const QString &scr) {
+        return scr.contains(QStringLiteral("| alice | 127.0.0.1:%1 | #lobby (2 users) | connected").arg(s.server->port()));
+    }));
+    auto carol = s.server->client("carol");
+    QVERIFY(carol);
+    QVERIFY(s.tmux->waitFor(QStringLiteral("#lobby (3 users)")));
+    // Tab completes nicks; a second Tab cycles to the next match.
+    QVERIFY(s.tmux->literal(QStringLiteral("hi c")));
+    QVERIFY(s.tmux->keys({"Tab"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("[#lobby] hi carol")));
+    QVERIFY(s.tmux->keys({"C-u"}));
+    QVERIFY(s.tmux->literal(QStringLiteral("b")));
+    QVERIFY(s.tmux->keys({"Tab"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("[#lobby] bob:")));
+    // Editing: Home, then text at the start; Ctrl-W removes a word.
+    QVERIFY(s.tmux->keys({"Home"}));
+    QVERIFY(s.tmux->literal(QStringLiteral("@")));
+    QVERIFY(s.tmux->keys({"End"}));
+    QVERIFY(s.tmux->literal(QStringLiteral("private words"))); // completion left "bob: "
+    QVERIFY(s.tmux->keys({"C-w"}));
+    // (capture-pane drops trailing spaces)
+    QVERIFY(s.tmux->waitForScreen([](const QString &scr) {
+        return scr.contains(QStringLiteral("[#lobby] @bob: private")) && !scr.contains(QStringLiteral("words"));
+    }));
+    QVERIFY(s.tmux->keys({"C-u"}));
+    QVERIFY(s.tmux->literal(QStringLiteral("@bob just for you")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    const auto pm = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "bob"; });
+    QVERIFY(pm);
+    QCOMPARE(pm->params.at(1), QByteArray("just for you"));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("-> bob: just for you")));
+    // History: Up brings the last line back.
+    QVERIFY(s.tmux->keys({"Up"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("[#lobby] @bob just for you")));
+}
+
+void TestConsoleScreen::hostileTextAndWideCharacters()
+{
+    Setup s = start();
+    QVERIFY(s.bob);
+    s.bob->send("PRIVMSG #lobby :before the attack");
+    QVERIFY(s.tmux->waitFor(QStringLiteral("before the attack")));
+    s.bob->send("PRIVMSG #lobby :\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b[31mred");
+    s.bob->send("PRIVMSG #lobby :\xe4\xbd\xa0\xe5\xa5\xbd wide \xf0\x9f\x98\x80 ok");
+    QVERIFY(s.tmux->waitFor(QStringLiteral("ok")));
+    const QString scr = s.tmux->screen();
+    // Nothing was cleared or moved: the earlier line is still there, the attack is visible text.
+    QVERIFY(scr.contains(QStringLiteral("before the attack")));
+    QVERIFY2(scr.contains(QStringLiteral("<bob> ^[[2J^[[H^[]0;pwned^G^[[31mred")), qPrintable(scr));
+    QVERIFY(scr.contains(QStringLiteral("<bob> \u4f60\u597d wide")));
+    QVERIFY(s.tmux->alive());
+}
+
+void TestConsoleScreen::scrollbackAndResize()
+{
+    Setup s = start(80, 12);
+    QVERIFY(s.bob);
+    for (int i = 1; i <= 40; ++i)
+        s.bob->send("PRIVMSG #lobby :line " + QByteArray::number(i));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("<bob> line 40")));
+    QVERIFY(!s.tmux->screen().contains(QStringLiteral("<bob> line 25\n")));
+    QVERIFY(s.tmux->keys({"PageUp"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("-- scrolled --")));
+    QVERIFY(!s.tmux->screen().contains(QStringLiteral("<bob> line 40")));
+    s.bob->send("PRIVMSG #lobby :arrived while scrolled");
+    QVERIFY(s.tmux->waitFor(QStringLiteral("more (1 new)")));
+    // The view held still while the new line arrived, so it is one row further down than a page.
+    QVERIFY(s.tmux->keys({"PageDown"}));
+    QVERIFY(s.tmux->keys({"PageDown"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("arrived while scrolled")));
+    QVERIFY(!s.tmux->screen().contains(QStringLiteral("-- more")));
+    // A narrower window: the status line is redrawn to fit and long lines wrap.
+    QVERIFY(s.tmux->run({"resize-window", "-t", "t", "-x", "40", "-y", "12"}));
+    s.bob->send("PRIVMSG #lobby :" + QByteArray("this line is long enough to wrap in forty columns, surely"));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("surely")));
+    for (const QString &line : s.tmux->lines())
+        QVERIFY2(line.size() <= 40, qPrintable(line));
+}
+
+void TestConsoleScreen::quitLeavesCleanly()
+{
+    Setup s = start();
+    QVERIFY(s.bob);
+    QVERIFY(s.tmux->literal(QStringLiteral("/quit see you")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    const auto quit = s.bob->waitForCommand("QUIT");
+    QVERIFY(quit);
+    QCOMPARE(quit->params.at(0), QByteArray("Quit: see you"));
+    QVERIFY(QTest::qWaitFor([&] { return !s.tmux->alive(); }, 10000)); // the client exited
+}
+
+QTEST_GUILESS_MAIN(TestConsoleScreen)
+#include "tst_consolescreen.moc"
