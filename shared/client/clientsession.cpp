@@ -617,7 +617,9 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
         return;
     // Everything after our nick: "254 me 3 :channels formed" reads "3 channels formed".
     QStringList words;
-    for (qsizetype i = 1; i < msg.params.size(); ++i)
+    // 265/266 repeat their numbers in the text; elsewhere the middle parameters matter.
+    const bool textOnly = code == Numeric::RPL_LOCALUSERS || code == Numeric::RPL_GLOBALUSERS;
+    for (qsizetype i = textOnly ? msg.params.size() - 1 : 1; i < msg.params.size(); ++i)
         words.append(param(int(i)));
     const bool welcome = code < 100 || (code >= 250 && code <= 266) || code == Numeric::RPL_MOTDSTART
                          || code == Numeric::RPL_MOTD || code == Numeric::RPL_ENDOFMOTD || code == Numeric::ERR_NOMOTD;

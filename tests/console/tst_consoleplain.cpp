@@ -73,6 +73,7 @@ private Q_SLOTS:
     void hostileTextIsSanitised();
     void exitCodes();
     void severalSessions();
+    void serverPassword();
 };
 
 void TestConsolePlain::broadcastAndPrivateMessages()
@@ -333,6 +334,26 @@ void TestConsolePlain::severalSessions()
     QVERIFY(alice.waitForExit());
     QCOMPARE(alice.exitCode(), 0);
     QVERIFY(bob->waitForCommand("QUIT"));
+}
+
+void TestConsolePlain::serverPassword()
+{
+    ServerConfig config = TestServer::defaultConfig();
+    config.password = "letmein";
+    TestServer server(config);
+    QVERIFY(server.start());
+    Client wrong(server.port(), {"--nick", "w", "--password", "nope", "--send", "hi"});
+    QVERIFY(wrong.waitForExit());
+    QVERIFY(wrong.exitCode() != 0);
+    QVERIFY(wrong.err().contains("Password incorrect"));
+    auto observer = std::make_unique<RawClient>();
+    QVERIFY(observer->connectTo(server.address(), server.port()));
+    observer->send("PASS letmein");
+    QVERIFY(observer->registerAs("observer"));
+    Client right(server.port(), {"--nick", "r", "--password", "letmein", "--send", "let in"});
+    QVERIFY(observer->waitFor(privmsgTo("#lobby", "let in")));
+    QVERIFY(right.waitForExit());
+    QCOMPARE(right.exitCode(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestConsolePlain)

@@ -11,8 +11,9 @@ namespace {
 // One tmux server of our own (-L), one window running confab.
 class Tmux {
 public:
+    // A socket of its own per instance: a new server must not race the last one's shutdown.
     Tmux()
-        : m_socket(QStringLiteral("confab-test-%1").arg(QCoreApplication::applicationPid()))
+        : m_socket(QStringLiteral("confab-test-%1-%2").arg(QCoreApplication::applicationPid()).arg(++s_count))
     {
     }
     ~Tmux() { run({"kill-server"}); }
@@ -55,6 +56,7 @@ public:
     }
 
 private:
+    static inline int s_count = 0;
     QString m_socket;
 };
 
@@ -73,6 +75,9 @@ private Q_SLOTS:
     void hostileTextAndWideCharacters();
     void scrollbackAndResize();
     void quitLeavesCleanly();
+    void ctrlCLeavesCleanly();
+    void asksForNickname();
+    void reconnectsWhenServerReturns();
 
 private:
     struct Setup {
@@ -221,6 +226,59 @@ void TestConsoleScreen::quitLeavesCleanly()
     QVERIFY(quit);
     QCOMPARE(quit->params.at(0), QByteArray("Quit: see you"));
     QVERIFY(QTest::qWaitFor([&] { return !s.tmux->alive(); }, 10000)); // the client exited
+}
+
+void TestConsoleScreen::ctrlCLeavesCleanly()
+{
+    Setup s = start();
+    QVERIFY(s.bob);
+    QVERIFY(s.tmux->keys({"C-c"}));
+    const auto quit = s.bob->waitForCommand("QUIT");
+    QVERIFY(quit);
+    QCOMPARE(quit->sourceNick(), QByteArray("alice"));
+    QVERIFY(QTest::qWaitFor([&] { return !s.tmux->alive(); }, 10000));
+}
+
+void TestConsoleScreen::asksForNickname()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    Tmux tmux;
+    QVERIFY(tmux.start(QStringLiteral("%1 127.0.0.1:%2").arg(QStringLiteral(CONFAB_CLIENT_BINARY)).arg(server.port())));
+    QVERIFY(tmux.waitFor(QStringLiteral("Enter your username:")));
+    QVERIFY(tmux.literal(QStringLiteral("prompted")));
+    QVERIFY(tmux.keys({"Enter"}));
+    QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "prompted"; }));
+    QVERIFY(tmux.waitFor(QStringLiteral("| prompted |")));
+}
+
+void TestConsoleScreen::reconnectsWhenServerReturns()
+{
+    auto server = std::make_unique<TestServer>();
+    QVERIFY(server->start());
+    const quint16 port = server->port();
+    Tmux tmux;
+    QVERIFY(tmux.start(clientCommand(port, "alice")));
+    QVERIFY(tmux.waitFor(QStringLiteral("alice joined #lobby")));
+    server.reset();
+    // The user is told, and the status line says so.
+    QVERIFY(tmux.waitFor(QStringLiteral("Disconnected: Closing Link")));
+    QVERIFY(tmux.waitFor(QStringLiteral("Reconnecting in")));
+    QVERIFY(tmux.literal(QStringLiteral("typed while away")));
+    QVERIFY(tmux.keys({"Enter"}));
+
+    ServerConfig config = TestServer::defaultConfig();
+    config.listen = {{QHostAddress(QHostAddress::LocalHost), port}};
+    TestServer again(config);
+    QVERIFY(again.start());
+    auto bob = again.client("bob");
+    QVERIFY(bob);
+    const auto msg = bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; }, 20000);
+    QVERIFY(msg);
+    QCOMPARE(msg->params.at(1), QByteArray("typed while away"));
+    QVERIFY(tmux.waitFor(QStringLiteral("| connected")));
 }
 
 QTEST_GUILESS_MAIN(TestConsoleScreen)
