@@ -17,10 +17,10 @@ QString Line::text() const
     return out;
 }
 
-Line format(const ChatEvent &ev, const QString &current)
+Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
 {
     using T = ChatEvent::Type;
-    auto safe = [](const QString &s) { return IrcText::sanitize(s); };
+    auto safe = [style](const QString &s) { return IrcText::sanitize(s, style); };
     Line line;
     line.time = ev.time.toLocalTime().toString(QStringLiteral("[HH:mm]"));
     const QString nick = safe(ev.nick);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "client/chatevent.h"
+#include "text/irctext.h"
 
 #include <QByteArray>
 #include <QString>
@@ -20,6 +21,6 @@ struct Line {
 };
 
 // `current` is the conversation the view shows by default: messages there need no label.
-Line format(const ChatEvent &event, const QString &current);
+Line format(const ChatEvent &event, const QString &current, IrcText::Style style = IrcText::Style::Caret);
 QByteArray toJson(const ChatEvent &event);
 } // namespace EventFormatter

@@ -99,22 +99,23 @@ short ScreenView::nickColor(const QString &nick)
 
 void ScreenView::append(const ChatEvent &event)
 {
-    const EventFormatter::Line f = EventFormatter::format(event, m_controller->currentTarget(event.session));
+    const EventFormatter::Line f =
+        EventFormatter::format(event, m_controller->currentTarget(event.session), IrcText::Style::Marked);
     Line line;
-    line.append(Segment{f.time + u' ', Quiet, false, true});
+    addSegment(line, Segment{f.time + u' ', Quiet, false, true});
     if (f.isError) {
-        line.append(Segment{f.marker + u' ' + f.body, Error, true, false});
+        addSegment(line, Segment{f.marker + u' ' + f.body, Error, true, false});
     } else if (f.isQuiet) {
-        line.append(Segment{f.marker + u' ' + f.body, Quiet, false, false});
+        addSegment(line, Segment{f.marker + u' ' + f.body, Quiet, false, false});
     } else if (!f.nick.isEmpty() && f.marker.contains(f.nick)) {
         // Colour the nick inside its marker ("<alice>", "-> bob:").
         const qsizetype at = f.marker.indexOf(f.nick);
-        line.append(Segment{f.marker.left(at), Normal});
-        line.append(Segment{f.nick, nickColor(f.nick), true});
-        line.append(Segment{f.marker.mid(at + f.nick.size()) + u' ', Normal});
-        line.append(Segment{f.body, f.isHighlight ? short(Highlight) : short(Normal), f.isHighlight});
+        addSegment(line, Segment{f.marker.left(at), Normal});
+        addSegment(line, Segment{f.nick, nickColor(f.nick), true});
+        addSegment(line, Segment{f.marker.mid(at + f.nick.size()) + u' ', Normal});
+        addSegment(line, Segment{f.body, f.isHighlight ? short(Highlight) : short(Normal), f.isHighlight});
     } else {
-        line.append(Segment{f.marker + u' ' + f.body, f.isHighlight ? short(Highlight) : short(Normal)});
+        addSegment(line, Segment{f.marker + u' ' + f.body, f.isHighlight ? short(Highlight) : short(Normal)});
     }
     if (event.type == ChatEvent::Type::Message && f.isHighlight)
         ::beep();
@@ -123,6 +124,34 @@ void ScreenView::append(const ChatEvent &event)
     drawStatus();
     drawInput(); // puts the cursor back where the user is typing
     doupdate();
+}
+
+void ScreenView::addSegment(Line &line, const Segment &segment)
+{
+    Segment plain = segment;
+    plain.text.clear();
+    const QString &t = segment.text;
+    for (qsizetype i = 0; i < t.size(); ++i) {
+        if (t.at(i) == QChar(IrcText::ControlMark) && i + 1 < t.size()) {
+            if (!plain.text.isEmpty()) {
+                line.append(plain);
+                plain.text.clear();
+            }
+            Segment control = segment;
+            control.text = t.at(++i);
+            control.reverse = true;
+            // Consecutive placeholder characters ("<9b>") form one reverse run.
+            while (i + 2 < t.size() && t.at(i + 1) == QChar(IrcText::ControlMark)) {
+                control.text += t.at(i + 2);
+                i += 2;
+            }
+            line.append(control);
+        } else {
+            plain.text += t.at(i);
+        }
+    }
+    if (!plain.text.isEmpty())
+        line.append(plain);
 }
 
 void ScreenView::appendLine(Line line)
@@ -191,6 +220,8 @@ void ScreenView::drawMessages()
                 attrs |= A_BOLD;
             if (seg.dim)
                 attrs |= A_DIM;
+            if (seg.reverse)
+                attrs |= A_REVERSE;
             attron(attrs);
             put(seg.text);
             attroff(attrs);

@@ -32,6 +32,7 @@ private:
         short color = 0;
         bool bold = false;
         bool dim = false;
+        bool reverse = false; // a control-character placeholder
     };
     using Line = QList<Segment>;
 
@@ -42,6 +43,8 @@ private:
     void complete();
     void append(const ChatEvent &event);
     void appendLine(Line line);
+    // Splits a segment at the sanitiser's control marks into normal and reverse-video parts.
+    static void addSegment(Line &line, const Segment &segment);
     void redraw();
     void drawMessages();
     void drawStatus();

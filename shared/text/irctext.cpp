@@ -62,26 +62,40 @@ QString stripFormatting(const QString &text)
     return out;
 }
 
-QString sanitize(const QString &text)
+QString sanitize(const QString &text, Style style)
 {
     const QString plain = stripFormatting(text);
     QString out;
     out.reserve(plain.size());
+    const QChar mark = style == Style::Marked ? QChar(ControlMark) : QChar(u'^');
+    auto placeholder = [&](const QString &shown) {
+        if (style == Style::Marked) {
+            for (const QChar c : shown) {
+                out.append(mark);
+                out.append(c);
+            }
+        } else {
+            out.append(shown);
+        }
+    };
     for (const QChar ch : plain) {
         const char16_t c = ch.unicode();
         if (c == u'\t') {
             out.append(u' ');
         } else if (c < 0x20) {
-            out.append(u'^');
-            out.append(QChar(char16_t(c + 0x40))); // ESC -> ^[, BEL -> ^G
+            // ESC -> ^[, BEL -> ^G
+            if (style == Style::Marked)
+                placeholder(QString(QChar(char16_t(c + 0x40))));
+            else
+                out.append(u'^').append(QChar(char16_t(c + 0x40)));
         } else if (c == 0x7f) {
-            out.append(u"^?");
+            placeholder(style == Style::Marked ? QStringLiteral("?") : QStringLiteral("^?"));
         } else if (c >= 0x80 && c < 0xa0) {
-            out.append(QStringLiteral("<%1>").arg(int(c), 2, 16, QLatin1Char('0')));
+            placeholder(QStringLiteral("<%1>").arg(int(c), 2, 16, QLatin1Char('0')));
         } else if (c == 0x2028 || c == 0x2029 || c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e)
-                   || (c >= 0x2066 && c <= 0x2069)) {
+                   || (c >= 0x2066 && c <= 0x2069) || c == ControlMark) {
             // Line separators and bidirectional overrides can reorder or split what is shown.
-            out.append(QStringLiteral("<U+%1>").arg(int(c), 4, 16, QLatin1Char('0')).toUpper());
+            placeholder(QStringLiteral("<U+%1>").arg(int(c), 4, 16, QLatin1Char('0')).toUpper());
         } else {
             out.append(ch);
         }

@@ -14,7 +14,14 @@ QString decode(const QByteArray &bytes);
 // the window or inject input. ESC [ 3 1 m becomes "^[[31m". IRC formatting codes (bold 0x02,
 // colour 0x03, ...) are removed first, with their colour arguments, since a terminal view draws
 // its own colours.
-QString sanitize(const QString &text);
+//
+// In Marked style each placeholder is preceded by ControlMark instead of drawn with '^', so that
+// a view can render it in reverse video as irssi and WeeChat do (ESC as a reverse "["). A
+// ControlMark already present in the input is itself turned into a placeholder, so no peer can
+// forge one.
+enum class Style { Caret, Marked };
+inline constexpr char16_t ControlMark = 0xE000;
+QString sanitize(const QString &text, Style style = Style::Caret);
 
 // Removes IRC formatting codes (and colour arguments), leaving control characters alone.
 QString stripFormatting(const QString &text);

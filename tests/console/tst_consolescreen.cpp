@@ -25,10 +25,14 @@ public:
     }
     bool keys(const QStringList &keys) { return run(QStringList{"send-keys", "-t", "t"} + keys); }
     bool literal(const QString &text) { return run({"send-keys", "-t", "t", "-l", text}); }
-    QString screen()
+    // With `attributes`, SGR sequences mark colours and reverse video (capture-pane -e).
+    QString screen(bool attributes = false)
     {
         QProcess p;
-        p.start(QStringLiteral("tmux"), {"-L", m_socket, "capture-pane", "-t", "t", "-p"});
+        QStringList args{"-L", m_socket, "capture-pane", "-t", "t", "-p"};
+        if (attributes)
+            args << "-e";
+        p.start(QStringLiteral("tmux"), args);
         p.waitForFinished(5000);
         return QString::fromUtf8(p.readAllStandardOutput());
     }
@@ -183,9 +187,12 @@ void TestConsoleScreen::hostileTextAndWideCharacters()
     s.bob->send("PRIVMSG #lobby :\xe4\xbd\xa0\xe5\xa5\xbd wide \xf0\x9f\x98\x80 ok");
     QVERIFY(s.tmux->waitFor(QStringLiteral("ok")));
     const QString scr = s.tmux->screen();
-    // Nothing was cleared or moved: the earlier line is still there, the attack is visible text.
+    // Nothing was cleared or moved: the earlier line is still there, the attack is visible text,
+    // each control character a reverse-video letter as irssi draws it (ESC is a reverse "[").
     QVERIFY(scr.contains(QStringLiteral("before the attack")));
-    QVERIFY2(scr.contains(QStringLiteral("<bob> ^[[2J^[[H^[]0;pwned^G^[[31mred")), qPrintable(scr));
+    QVERIFY2(scr.contains(QStringLiteral("<bob> [[2J[[H[]0;pwnedG[[31mred")), qPrintable(scr));
+    const QString withAttributes = s.tmux->screen(true);
+    QVERIFY2(withAttributes.contains(QStringLiteral("\x1b[7m[")), qPrintable(withAttributes));
     QVERIFY(scr.contains(QStringLiteral("<bob> \u4f60\u597d wide")));
     QVERIFY(s.tmux->alive());
 }

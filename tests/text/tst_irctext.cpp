@@ -8,6 +8,7 @@ private Q_SLOTS:
     void decode();
     void sanitize_data();
     void sanitize();
+    void markedStyle();
     void stripFormatting_data();
     void stripFormatting();
 };
@@ -49,6 +50,20 @@ void TestIrcText::sanitize()
     for (const QChar c : out)
         QVERIFY2(c.unicode() >= 0x20 && c.unicode() != 0x7f && (c.unicode() < 0x80 || c.unicode() >= 0xa0),
                  "a control character survived");
+}
+
+void TestIrcText::markedStyle()
+{
+    const QChar mark(IrcText::ControlMark);
+    QCOMPARE(IrcText::sanitize(QStringLiteral("a\x1b[1mb"), IrcText::Style::Marked),
+             QString(u'a') + mark + u'[' + QStringLiteral("[1mb"));
+    QCOMPARE(IrcText::sanitize(QStringLiteral("\u009b"), IrcText::Style::Marked),
+             QString(mark) + u'<' + mark + u'9' + mark + u'b' + mark + u'>');
+    // A peer cannot forge a mark: a literal one becomes a placeholder itself.
+    const QString forged = IrcText::sanitize(QString(mark) + u'X', IrcText::Style::Marked);
+    QVERIFY(!forged.startsWith(QString(mark) + u'X'));
+    QVERIFY(forged.endsWith(u'X'));
+    QVERIFY(QString(forged).remove(mark).contains(QStringLiteral("<U+E000>")));
 }
 
 void TestIrcText::stripFormatting_data()
