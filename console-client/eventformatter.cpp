@@ -2,6 +2,7 @@
 
 #include "text/irctext.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -97,6 +98,10 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
         line.body = safe(ev.text);
         line.isQuiet = true;
         break;
+    case T::Users:
+    case T::State:
+        line.skip = true;
+        break;
     case T::Error:
         line.marker = QStringLiteral("!!!");
         line.body = safe(ev.text);
@@ -109,8 +114,8 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
 QByteArray toJson(const ChatEvent &ev)
 {
     using T = ChatEvent::Type;
-    static const char *const names[] = {"message", "join", "part", "quit", "nick",  "topic",
-                                        "away",    "who",  "info", "server", "error", "connection"};
+    static const char *const names[] = {"message", "join",  "part",       "quit",  "nick",  "topic", "away",
+                                        "who",     "info",  "server",     "error", "connection", "users", "state"};
     QJsonObject o;
     o.insert(QStringLiteral("type"), QString::fromLatin1(names[int(ev.type)]));
     o.insert(QStringLiteral("time"), ev.time.toUTC().toString(Qt::ISODateWithMs));
@@ -133,6 +138,8 @@ QByteArray toJson(const ChatEvent &ev)
             o.insert(QStringLiteral("text"), ev.text);
         if (ev.own)
             o.insert(QStringLiteral("own"), true);
+        if (ev.type == T::Users)
+            o.insert(QStringLiteral("users"), QJsonArray::fromStringList(ev.list));
     }
     const QByteArray json = QJsonDocument(o).toJson(QJsonDocument::Compact);
     // QJsonDocument escapes C0 controls but writes DEL and C1 controls (U+0080-U+009F) as they

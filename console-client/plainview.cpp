@@ -19,6 +19,9 @@ void PlainView::show(const ChatEvent &event)
     // --quiet keeps the chat and the errors, and drops what the server and the connection say.
     if (m_quiet && (event.type == ChatEvent::Type::Server || event.type == ChatEvent::Type::Connection))
         return;
+    // State snapshots are for views that cannot ask the session; a script does not want them.
+    if (event.type == ChatEvent::Type::State || (event.type == ChatEvent::Type::Users && m_format == Format::Text))
+        return;
     if (m_format == Format::Json) {
         const QByteArray json = EventFormatter::toJson(event);
         std::fwrite(json.constData(), 1, size_t(json.size()), stdout);

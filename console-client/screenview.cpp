@@ -101,6 +101,8 @@ void ScreenView::append(const ChatEvent &event)
 {
     const EventFormatter::Line f =
         EventFormatter::format(event, m_controller->currentTarget(event.session), IrcText::Style::Marked);
+    if (f.skip)
+        return;
     Line line;
     addSegment(line, Segment{f.time + u' ', Quiet, false, true});
     if (f.isError) {

@@ -91,7 +91,10 @@ void ChatController::wire(Entry &e)
     const int id = e.id;
     ClientSession *s = e.session;
     using T = ChatEvent::Type;
-    connect(s, &ClientSession::stateChanged, this, [this] { Q_EMIT statusChanged(); });
+    connect(s, &ClientSession::stateChanged, this, [this, id] {
+        emitState(id);
+        Q_EMIT statusChanged();
+    });
     connect(s, &ClientSession::registered, this, [this, id, s](const QString &nick) {
         emitEvent(T::Connection, id, tr("Connected to %1 as %2").arg(s->serverName(), nick));
     });
@@ -137,8 +140,10 @@ void ChatController::wire(Entry &e)
     });
     connect(s, &ClientSession::nickChanged, this, [this, id](const QString &oldNick, const QString &newNick, bool own) {
         emitEvent(T::Nick, id, newNick, oldNick, {}, own);
-        if (own)
+        if (own) {
+            emitState(id);
             Q_EMIT statusChanged();
+        }
     });
     connect(s, &ClientSession::topicChanged, this,
             [this, id](const QString &channel, const QString &topic, const QString &by) {
@@ -147,7 +152,17 @@ void ChatController::wire(Entry &e)
     connect(s, &ClientSession::awayChanged, this, [this, id](const QString &nick, const QString &message) {
         emitEvent(T::Away, id, message, nick);
     });
-    connect(s, &ClientSession::usersChanged, this, [this] { Q_EMIT statusChanged(); });
+    connect(s, &ClientSession::usersChanged, this, [this, id, s](const QString &channel) {
+        ChatEvent ev;
+        ev.type = T::Users;
+        ev.session = id;
+        ev.channel = channel;
+        ev.list = s->users(channel);
+        std::sort(ev.list.begin(), ev.list.end(),
+                  [](const QString &a, const QString &b) { return a.compare(b, Qt::CaseInsensitive) < 0; });
+        Q_EMIT event(ev);
+        Q_EMIT statusChanged();
+    });
     connect(s, &ClientSession::whoReply, this,
             [this, id](const QString &nick, const QString &userHost, const QString &realName, const QString &channel) {
                 emitEvent(T::Who, id, QStringLiteral("(%1) %2").arg(userHost, realName), nick, channel);
@@ -162,6 +177,18 @@ void ChatController::wire(Entry &e)
         if (m_pendingSyncs.remove(QStringLiteral("%1:%2").arg(id).arg(token)) && m_pendingSyncs.isEmpty())
             quitAll();
     });
+}
+
+void ChatController::emitState(int id)
+{
+    const Entry *e = entry(id);
+    if (!e)
+        return;
+    static const char *const names[] = {"disconnected", "connecting", "registering", "connected", "reconnecting"};
+    const ClientSession *s = e->session;
+    emitEvent(ChatEvent::Type::State, id, QString::fromLatin1(names[int(s->state())]),
+              s->nick().isEmpty() ? s->options().nick : s->nick(),
+              QStringLiteral("%1:%2").arg(s->options().host).arg(s->options().port));
 }
 
 void ChatController::execute(const QString &line) { execute(ChatCommand::parse(line)); }

@@ -55,6 +55,7 @@ private:
     void fail(const QString &text) { emitEvent(ChatEvent::Type::Error, m_active, text); }
     void say(int id, const QString &text);
     void checkFinished();
+    void emitState(int id);
 
     QList<Entry> m_entries;
     int m_active = 0;

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QDateTime>
+#include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 // A message as the views see it: decoded text, who, where, when. Built by ClientSession only.
 struct ChatMessage {
@@ -31,6 +33,9 @@ struct ChatEvent {
         Server,     // what the server tells everyone (welcome, user counts, MOTD)
         Error,      // something went wrong
         Connection, // the connection state changed (text says how)
+        // For views in another thread, which cannot ask the session: snapshots of its state.
+        Users,      // channel's members are `list` (sorted, operators first)
+        State,      // own nick is nick, server "host:port" is channel, text is the state name
     };
     Type type = Type::Info;
     QDateTime time = QDateTime::currentDateTime();
@@ -40,4 +45,8 @@ struct ChatEvent {
     QString text;
     bool own = false;
     ChatMessage message;
+    QStringList list;
 };
+
+Q_DECLARE_METATYPE(ChatMessage)
+Q_DECLARE_METATYPE(ChatEvent)
