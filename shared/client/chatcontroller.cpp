@@ -50,6 +50,16 @@ void ChatController::setCurrentTarget(const QString &target)
     }
 }
 
+void ChatController::setCurrent(int session, const QString &target)
+{
+    Entry *e = entry(session);
+    if (!e)
+        return;
+    m_active = session;
+    e->current = target;
+    Q_EMIT statusChanged();
+}
+
 QList<int> ChatController::sessionIds() const
 {
     QList<int> ids;

@@ -32,6 +32,8 @@ public:
     ClientSession *session(int id) const;
     QString currentTarget(int id) const;
     void setCurrentTarget(const QString &target);
+    // Makes `session` the active one and `target` its current conversation (a view's selection).
+    void setCurrent(int session, const QString &target);
 
 Q_SIGNALS:
     void event(const ChatEvent &event);

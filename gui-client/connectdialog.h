@@ -1,0 +1,28 @@
+#pragma once
+
+#include "client/clientsession.h"
+
+#include <QDialog>
+
+class QCheckBox;
+class QLineEdit;
+class QSpinBox;
+
+// Where to connect and as whom. Remembers the last answers with QSettings; the password only
+// when asked to, since QSettings stores it as plain text.
+class ConnectDialog : public QDialog {
+    Q_OBJECT
+public:
+    explicit ConnectDialog(QWidget *parent = nullptr);
+
+    ClientSession::Options options() const;
+    void setOptions(const ClientSession::Options &options);
+    void accept() override;
+
+private:
+    QLineEdit *m_host;
+    QSpinBox *m_port;
+    QLineEdit *m_nick;
+    QLineEdit *m_password;
+    QCheckBox *m_rememberPassword;
+};

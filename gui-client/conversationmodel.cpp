@@ -1,0 +1,113 @@
+#include "conversationmodel.h"
+
+#include "messagemodel.h"
+
+#include <QColor>
+#include <QFont>
+
+ConversationModel::ConversationModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
+
+int ConversationModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_items.size()); }
+
+QVariant ConversationModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_items.size())
+        return {};
+    const Conversation &c = m_items.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole: {
+        QString label = c.type == Type::Private ? QStringLiteral("@ %1").arg(c.name) : c.name;
+        if (c.type != Type::Server)
+            label.prepend(QStringLiteral("  "));
+        if (c.unread > 0)
+            label += QStringLiteral(" (%1)").arg(c.unread);
+        return label;
+    }
+    case Qt::FontRole: {
+        QFont f;
+        f.setBold(c.unread > 0);
+        f.setItalic(!c.joined);
+        return f;
+    }
+    case Qt::ForegroundRole:
+        if (c.highlighted)
+            return QColor(200, 40, 40);
+        return {};
+    case Qt::ToolTipRole:
+        return c.topic.isEmpty() ? QVariant() : QVariant(c.topic);
+    case SessionRole: return c.session;
+    case NameRole: return c.name;
+    case TypeRole: return int(c.type);
+    case UnreadRole: return c.unread;
+    case HighlightRole: return c.highlighted;
+    default: return {};
+    }
+}
+
+int ConversationModel::find(int session, const QString &name) const
+{
+    for (int i = 0; i < m_items.size(); ++i)
+        if (m_items.at(i).session == session && m_items.at(i).name.compare(name, Qt::CaseInsensitive) == 0)
+            return i;
+    return -1;
+}
+
+int ConversationModel::serverRow(int session) const
+{
+    for (int i = 0; i < m_items.size(); ++i)
+        if (m_items.at(i).session == session && m_items.at(i).type == Type::Server)
+            return i;
+    return -1;
+}
+
+int ConversationModel::ensure(int session, const QString &name, Type type)
+{
+    if (const int row = find(session, name); row >= 0 && (type != Type::Server || at(row).type == Type::Server))
+        return row;
+    // Keep each session's conversations together, its console first.
+    int row = int(m_items.size());
+    for (int i = 0; i < m_items.size(); ++i) {
+        if (m_items.at(i).session > session) {
+            row = i;
+            break;
+        }
+    }
+    Conversation c;
+    c.session = session;
+    c.name = name;
+    c.type = type;
+    c.messages = new MessageModel(this);
+    beginInsertRows({}, row, row);
+    m_items.insert(row, c);
+    endInsertRows();
+    return row;
+}
+
+void ConversationModel::rename(int row, const QString &name)
+{
+    m_items[row].name = name;
+    changed(row);
+}
+
+void ConversationModel::markUnread(int row, bool highlight)
+{
+    ++m_items[row].unread;
+    m_items[row].highlighted = m_items[row].highlighted || highlight;
+    changed(row);
+}
+
+void ConversationModel::markRead(int row)
+{
+    m_items[row].unread = 0;
+    m_items[row].highlighted = false;
+    changed(row);
+}
+
+void ConversationModel::changed(int row)
+{
+    const QModelIndex i = index(row);
+    Q_EMIT dataChanged(i, i);
+}

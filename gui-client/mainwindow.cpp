@@ -1,0 +1,306 @@
+#include "mainwindow.h"
+
+#include "inputline.h"
+#include "messageview.h"
+#include "sessionthread.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QListView>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStringListModel>
+#include <QSystemTrayIcon>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace {
+using Kind = MessageModel::Kind;
+}
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_thread(new SessionThread(this))
+    , m_conversations(new ConversationModel(this))
+    , m_users(new QStringListModel(this))
+    , m_conversationView(new QListView(this))
+    , m_messages(new MessageView(this))
+    , m_userView(new QListView(this))
+    , m_topic(new QLabel(this))
+    , m_input(new InputLine(this))
+    , m_status(new QLabel(this))
+{
+    setWindowTitle(QStringLiteral("Confab"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/confab-256.png")));
+
+    m_conversationView->setModel(m_conversations);
+    m_conversationView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_userView->setModel(m_users);
+    m_userView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_topic->setTextFormat(Qt::PlainText); // a topic is network text: never rich text
+    m_topic->setWordWrap(true);
+
+    auto *centre = new QWidget(this);
+    auto *column = new QVBoxLayout(centre);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->addWidget(m_topic);
+    column->addWidget(m_messages, 1);
+    column->addWidget(m_input);
+    auto *splitter = new QSplitter(this);
+    splitter->addWidget(m_conversationView);
+    splitter->addWidget(centre);
+    splitter->addWidget(m_userView);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({160, 560, 140});
+    setCentralWidget(splitter);
+    statusBar()->addWidget(m_status, 1);
+    resize(900, 560);
+
+    connect(m_thread, &SessionThread::event, this, &MainWindow::onEvent);
+    connect(m_thread, &SessionThread::finished, this, [this] {
+        m_closed = true;
+        if (m_closing)
+            close();
+    });
+    connect(m_conversationView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &index) { setCurrent(index.row()); });
+    connect(m_userView, &QListView::doubleClicked, this, [this](const QModelIndex &index) {
+        QString nick = index.data().toString();
+        if (nick.startsWith(u'@'))
+            nick.remove(0, 1);
+        openPrivate(nick);
+    });
+    connect(m_input, &InputLine::submitted, this, [this](const QString &line) { m_thread->execute(line); });
+    m_input->setCompletionSource([this] {
+        return m_current >= 0 ? m_conversations->at(m_current).users : QStringList();
+    });
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->show();
+    }
+    connect(this, &MainWindow::notificationRequested, this, [this](const QString &title, const QString &text) {
+        if (m_tray)
+            m_tray->showMessage(title, text, QSystemTrayIcon::Information, 5000);
+        QApplication::alert(this);
+    });
+    m_status->setText(tr("Not connected"));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::connectTo(const ClientSession::Options &options) { m_thread->open(options); }
+
+QString MainWindow::statusText() const { return m_status->text(); }
+
+bool MainWindow::selectConversation(const QString &name)
+{
+    for (int i = 0; i < m_conversations->count(); ++i) {
+        if (m_conversations->at(i).name.compare(name, Qt::CaseInsensitive) == 0) {
+            m_conversationView->setCurrentIndex(m_conversations->index(i));
+            return true;
+        }
+    }
+    return false;
+}
+
+MessageModel::Row MainWindow::infoRow(const ChatEvent &event, MessageModel::Kind kind, const QString &text) const
+{
+    MessageModel::Row row;
+    row.time = event.time;
+    row.kind = kind;
+    row.text = text;
+    return row;
+}
+
+void MainWindow::addRow(int row, const MessageModel::Row &line, bool counts, bool highlight)
+{
+    if (row < 0)
+        return;
+    m_conversations->at(row).messages->append(line);
+    if (row != m_current && counts)
+        m_conversations->markUnread(row, highlight);
+}
+
+void MainWindow::addToSession(int session, const MessageModel::Row &line, const QString &onlyWithNick)
+{
+    // Events about a user go to every conversation they are part of.
+    for (int i = 0; i < m_conversations->count(); ++i) {
+        const ConversationModel::Conversation &c = m_conversations->at(i);
+        if (c.session != session)
+            continue;
+        const bool relevant = onlyWithNick.isEmpty() || c.users.contains(onlyWithNick, Qt::CaseInsensitive)
+                              || (c.type == ConversationModel::Type::Private
+                                  && c.name.compare(onlyWithNick, Qt::CaseInsensitive) == 0);
+        if (relevant)
+            addRow(i, line, false);
+    }
+}
+
+void MainWindow::onEvent(const ChatEvent &ev)
+{
+    using T = ChatEvent::Type;
+    using CT = ConversationModel::Type;
+    const int server = m_conversations->serverRow(ev.session);
+    const int console = server >= 0 ? server : m_conversations->ensure(ev.session, tr("server %1").arg(ev.session), CT::Server);
+    if (m_current < 0)
+        m_conversationView->setCurrentIndex(m_conversations->index(console));
+    // Where replies and errors go: the conversation the user is looking at, if it is this session's.
+    const int here = m_current >= 0 && m_conversations->at(m_current).session == ev.session ? m_current : console;
+
+    switch (ev.type) {
+    case T::Message: {
+        const ChatMessage &m = ev.message;
+        const QString name = m.isPrivate ? (m.isOwn ? m.target : m.from) : m.target;
+        const int row = m_conversations->ensure(ev.session, name, m.isPrivate ? CT::Private : CT::Channel);
+        MessageModel::Row line;
+        line.time = m.time;
+        line.kind = m.kind == ChatMessage::Kind::Action ? Kind::Action
+                    : m.kind == ChatMessage::Kind::Notice ? Kind::Notice
+                                                         : Kind::Message;
+        line.nick = m.from;
+        line.text = m.text;
+        line.own = m.isOwn;
+        line.highlight = m.isHighlight;
+        addRow(row, line, true, m.isHighlight || (m.isPrivate && !m.isOwn));
+        if (!m.isOwn && (m.isHighlight || m.isPrivate) && !isActiveWindow())
+            Q_EMIT notificationRequested(m.isPrivate ? tr("%1 (private)").arg(m.from) : tr("%1 in %2").arg(m.from, m.target),
+                                         m.text);
+        break;
+    }
+    case T::Join: {
+        int row = m_conversations->find(ev.session, ev.channel);
+        if (ev.own) {
+            row = m_conversations->ensure(ev.session, ev.channel, CT::Channel);
+            m_conversations->at(row).joined = true;
+            m_conversations->changed(row);
+            m_conversationView->setCurrentIndex(m_conversations->index(row));
+        }
+        addRow(row, infoRow(ev, Kind::Event, tr("--> %1 joined %2").arg(ev.nick, ev.channel)), false);
+        break;
+    }
+    case T::Part: {
+        const int row = m_conversations->find(ev.session, ev.channel);
+        QString text = tr("<-- %1 left %2").arg(ev.nick, ev.channel);
+        if (!ev.text.isEmpty())
+            text += QStringLiteral(" (%1)").arg(ev.text);
+        addRow(row, infoRow(ev, Kind::Event, text), false);
+        if (ev.own && row >= 0) {
+            m_conversations->at(row).joined = false;
+            m_conversations->changed(row);
+        }
+        break;
+    }
+    case T::Quit:
+        addToSession(ev.session, infoRow(ev, Kind::Event, tr("<-- %1 quit (%2)").arg(ev.nick, ev.text)), ev.nick);
+        break;
+    case T::Nick: {
+        addToSession(ev.session, infoRow(ev, Kind::Event, tr("%1 is now known as %2").arg(ev.nick, ev.text)), ev.nick);
+        // A private conversation follows its peer's new nick.
+        const int row = m_conversations->find(ev.session, ev.nick);
+        if (row >= 0 && m_conversations->at(row).type == CT::Private)
+            m_conversations->rename(row, ev.text);
+        break;
+    }
+    case T::Topic: {
+        const int row = m_conversations->find(ev.session, ev.channel);
+        if (row >= 0) {
+            m_conversations->at(row).topic = ev.text;
+            m_conversations->changed(row);
+            if (row == m_current)
+                m_topic->setText(ev.text);
+        }
+        const QString text = ev.nick.isEmpty() ? tr("Topic: %1").arg(ev.text) : tr("%1 set the topic: %2").arg(ev.nick, ev.text);
+        addRow(row, infoRow(ev, Kind::Event, text), false);
+        break;
+    }
+    case T::Users: {
+        const int row = m_conversations->find(ev.session, ev.channel);
+        if (row >= 0) {
+            m_conversations->at(row).users = ev.list;
+            if (row == m_current)
+                refreshUsers();
+        }
+        break;
+    }
+    case T::State:
+        m_ownNick.insert(ev.session, ev.nick);
+        m_state.insert(ev.session, ev.text);
+        m_conversations->rename(console, ev.channel);
+        m_status->setText(tr("%1 on %2: %3").arg(ev.nick, ev.channel, ev.text));
+        break;
+    case T::Connection:
+        // Visible in every conversation of the session: the user sees the drop and the return.
+        addToSession(ev.session, infoRow(ev, Kind::Info, ev.text));
+        statusBar()->showMessage(ev.text, 5000);
+        break;
+    case T::Away:
+        addToSession(ev.session,
+                     infoRow(ev, Kind::Event, ev.text.isEmpty() ? tr("%1 is back").arg(ev.nick) : tr("%1 is away: %2").arg(ev.nick, ev.text)),
+                     ev.nick);
+        break;
+    case T::Who:
+        addRow(here, infoRow(ev, Kind::Info, QStringLiteral("%1 %2").arg(ev.nick, ev.text)), false);
+        break;
+    case T::Info:
+        addRow(here, infoRow(ev, Kind::Info, ev.text), false);
+        break;
+    case T::Server:
+        addRow(console, infoRow(ev, Kind::Info, ev.text), false);
+        break;
+    case T::Error:
+        addRow(here, infoRow(ev, Kind::Error, ev.text), false);
+        break;
+    }
+}
+
+void MainWindow::setCurrent(int row)
+{
+    if (row < 0 || row >= m_conversations->count())
+        return;
+    m_current = row;
+    ConversationModel::Conversation &c = m_conversations->at(row);
+    m_conversations->markRead(row);
+    m_messages->setModel(c.messages);
+    m_topic->setText(c.topic);
+    m_topic->setVisible(c.type == ConversationModel::Type::Channel);
+    refreshUsers();
+    m_thread->setCurrent(c.session, c.type == ConversationModel::Type::Server ? QString() : c.name);
+    m_input->setFocus();
+}
+
+void MainWindow::refreshUsers()
+{
+    const QStringList users = m_current >= 0 ? m_conversations->at(m_current).users : QStringList();
+    if (m_users->stringList() != users)
+        m_users->setStringList(users);
+}
+
+void MainWindow::openPrivate(const QString &nick)
+{
+    if (m_current < 0 || nick.isEmpty())
+        return;
+    const int session = m_conversations->at(m_current).session;
+    const int row = m_conversations->ensure(session, nick, ConversationModel::Type::Private);
+    m_conversationView->setCurrentIndex(m_conversations->index(row));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_closed) {
+        event->accept();
+        return;
+    }
+    // Say goodbye to every server first; close for real once they are gone (or after a while).
+    event->ignore();
+    if (m_closing)
+        return;
+    m_closing = true;
+    m_status->setText(tr("Leaving..."));
+    m_thread->quit(tr("Leaving"));
+    QTimer::singleShot(3000, this, [this] {
+        m_closed = true;
+        close();
+    });
+}

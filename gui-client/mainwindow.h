@@ -1,0 +1,72 @@
+#pragma once
+
+#include "client/chatevent.h"
+#include "client/clientsession.h"
+#include "conversationmodel.h"
+#include "messagemodel.h"
+
+#include <QMainWindow>
+
+class InputLine;
+class MessageView;
+class QLabel;
+class QListView;
+class QStringListModel;
+class QSystemTrayIcon;
+class SessionThread;
+
+// The desktop client's window: conversations on the left, the current one's messages in the
+// middle with its topic above, its users on the right, the input line below, the connection in
+// the status bar. It renders ChatEvents from the network thread and sends typed lines back;
+// it never touches a socket or parses IRC.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void connectTo(const ClientSession::Options &options);
+
+    // For tests and for the screenshot tool.
+    InputLine *inputLine() const { return m_input; }
+    MessageView *messageView() const { return m_messages; }
+    QListView *userView() const { return m_userView; }
+    QListView *conversationView() const { return m_conversationView; }
+    ConversationModel *conversations() const { return m_conversations; }
+    QStringListModel *users() const { return m_users; }
+    int currentRow() const { return m_current; }
+    QString statusText() const;
+    bool selectConversation(const QString &name);
+
+Q_SIGNALS:
+    // A mention or private message arrived while the window was not active.
+    void notificationRequested(const QString &title, const QString &text);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void onEvent(const ChatEvent &event);
+    void addRow(int row, const MessageModel::Row &line, bool counts = true, bool highlight = false);
+    void addToSession(int session, const MessageModel::Row &line, const QString &onlyWithNick = {});
+    void setCurrent(int row);
+    void openPrivate(const QString &nick);
+    void refreshUsers();
+    MessageModel::Row infoRow(const ChatEvent &event, MessageModel::Kind kind, const QString &text) const;
+
+    SessionThread *m_thread;
+    ConversationModel *m_conversations;
+    QStringListModel *m_users;
+    QListView *m_conversationView;
+    MessageView *m_messages;
+    QListView *m_userView;
+    QLabel *m_topic;
+    InputLine *m_input;
+    QLabel *m_status;
+    QSystemTrayIcon *m_tray = nullptr;
+    int m_current = -1;
+    bool m_closing = false;
+    bool m_closed = false;
+    QHash<int, QString> m_ownNick;
+    QHash<int, QString> m_state;
+};

@@ -1,0 +1,323 @@
+// The desktop client's window against a real server on port 0 (QT_QPA_PLATFORM=offscreen).
+
+#include "inputline.h"
+#include "mainwindow.h"
+#include "messagedelegate.h"
+#include "messageview.h"
+#include "testserver.h"
+
+#include <QAbstractTextDocumentLayout>
+#include <QApplication>
+#include <QLabel>
+#include <QListView>
+#include <QSignalSpy>
+#include <QStringListModel>
+#include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+
+namespace {
+ClientSession::Options optionsFor(quint16 port, const QString &nick)
+{
+    ClientSession::Options o;
+    o.host = QStringLiteral("127.0.0.1");
+    o.port = port;
+    o.nick = nick;
+    o.reconnectMinMs = 50;
+    o.reconnectMaxMs = 200;
+    return o;
+}
+
+// The texts of the current conversation's rows.
+QStringList shownLines(const MainWindow &w)
+{
+    QStringList out;
+    const QAbstractItemModel *m = w.messageView()->model();
+    for (int i = 0; m && i < m->rowCount(); ++i)
+        out.append(m->index(i, 0).data().toString());
+    return out;
+}
+
+bool showsLine(const MainWindow &w, const QString &needle)
+{
+    return QTest::qWaitFor([&] {
+        for (const QString &l : shownLines(w))
+            if (l.contains(needle))
+                return true;
+        return false;
+    }, 10000);
+}
+
+// A double-click as a user makes it. Qt 6.4's QTest::mouseDClick sends no press first, so an
+// item view has no pressed index and never emits doubleClicked().
+void doubleClick(QAbstractItemView *view, const QModelIndex &index)
+{
+    const QPoint at = view->visualRect(index).center();
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, at);
+}
+
+struct Fixture {
+    std::unique_ptr<TestServer> server;
+    std::unique_ptr<RawClient> bob;
+    std::unique_ptr<MainWindow> window;
+};
+
+Fixture start()
+{
+    Fixture f;
+    f.server = std::make_unique<TestServer>();
+    if (!f.server->start())
+        return f;
+    f.bob = f.server->client("bob");
+    f.window = std::make_unique<MainWindow>();
+    f.window->show();
+    f.window->connectTo(optionsFor(f.server->port(), QStringLiteral("alice")));
+    const bool joined = f.bob && f.bob->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; })
+                        && QTest::qWaitFor([&] { return f.window->users()->stringList().contains(QStringLiteral("bob")); }, 10000);
+    if (!joined)
+        f.bob.reset();
+    return f;
+}
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void connectsAndJoins();
+    void typedMessageReachesOtherClient();
+    void incomingMessageAppears();
+    void userListFollowsMembership();
+    void privateConversations();
+    void networkTextIsNeverMarkup();
+    void linksAreClickable();
+    void mentionRaisesNotification();
+    void reconnectIsVisibleAndConversationsSurvive();
+    void closingQuitsCleanly();
+};
+
+void TestMainWindow::connectsAndJoins()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    QCOMPARE(f.window->conversations()->at(f.window->currentRow()).name, QStringLiteral("#lobby"));
+    QTRY_VERIFY(f.window->statusText().contains(QStringLiteral("connected")));
+    QVERIFY(f.window->statusText().contains(QStringLiteral("alice")));
+    QCOMPARE(f.window->users()->stringList(), (QStringList{"alice", "bob"}));
+}
+
+void TestMainWindow::typedMessageReachesOtherClient()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    QTest::keyClicks(f.window->inputLine(), QStringLiteral("hello from the window"));
+    QTest::keyClick(f.window->inputLine(), Qt::Key_Return);
+    const auto got = f.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; });
+    QVERIFY(got);
+    QCOMPARE(got->params, (QList<QByteArray>{"#lobby", "hello from the window"}));
+    QVERIFY(f.window->inputLine()->text().isEmpty());
+    QVERIFY(showsLine(*f.window, QStringLiteral("<alice> hello from the window")));
+    // The seeds' aliases work here too.
+    QTest::keyClicks(f.window->inputLine(), QStringLiteral("@bob just you"));
+    QTest::keyClick(f.window->inputLine(), Qt::Key_Return);
+    const auto pm = f.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; });
+    QVERIFY(pm && pm->params.at(0) == "bob");
+    // History: Up brings back the last line.
+    QTest::keyClick(f.window->inputLine(), Qt::Key_Up);
+    QCOMPARE(f.window->inputLine()->text(), QStringLiteral("@bob just you"));
+}
+
+void TestMainWindow::incomingMessageAppears()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    f.bob->send("PRIVMSG #lobby :hi alice, welcome");
+    QVERIFY(showsLine(*f.window, QStringLiteral("<bob> hi alice, welcome")));
+    // Tab completion from the channel's users.
+    QTest::keyClicks(f.window->inputLine(), QStringLiteral("b"));
+    QTest::keyClick(f.window->inputLine(), Qt::Key_Tab);
+    QCOMPARE(f.window->inputLine()->text(), QStringLiteral("bob: "));
+}
+
+void TestMainWindow::userListFollowsMembership()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    auto carol = f.server->client("carol");
+    QVERIFY(carol);
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"alice", "bob", "carol"}));
+    carol->send("NICK caroline");
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"alice", "bob", "caroline"}));
+    QVERIFY(showsLine(*f.window, QStringLiteral("carol is now known as caroline")));
+    carol->send("QUIT :bye");
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"alice", "bob"}));
+    QVERIFY(showsLine(*f.window, QStringLiteral("caroline quit")));
+    f.bob->send("PART #lobby");
+    QTRY_COMPARE(f.window->users()->stringList(), QStringList{"alice"});
+}
+
+void TestMainWindow::privateConversations()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    // An incoming private message opens a conversation, with an unread count.
+    f.bob->send("PRIVMSG alice :psst");
+    QTRY_VERIFY(f.window->conversations()->find(1, QStringLiteral("bob")) >= 0);
+    const int row = f.window->conversations()->find(1, QStringLiteral("bob"));
+    QCOMPARE(f.window->conversations()->at(row).unread, 1);
+    QVERIFY(f.window->conversations()->index(row).data().toString().contains(QStringLiteral("(1)")));
+    // Double-clicking a user opens (here: selects) the private conversation.
+    QListView *users = f.window->userView();
+    const QModelIndex bobIndex = f.window->users()->index(int(f.window->users()->stringList().indexOf(QStringLiteral("bob"))));
+    doubleClick(users, bobIndex);
+    QTRY_COMPARE(f.window->currentRow(), f.window->conversations()->find(1, QStringLiteral("bob")));
+    QVERIFY(showsLine(*f.window, QStringLiteral("<bob> psst")));
+    QCOMPARE(f.window->conversations()->at(f.window->currentRow()).unread, 0);
+    // Typing here talks to bob privately.
+    QTest::keyClicks(f.window->inputLine(), QStringLiteral("only for bob"));
+    QTest::keyClick(f.window->inputLine(), Qt::Key_Return);
+    const auto pm = f.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; });
+    QVERIFY(pm);
+    QCOMPARE(pm->params, (QList<QByteArray>{"bob", "only for bob"}));
+    // Double-click on a user with no conversation yet creates one.
+    auto dave = f.server->client("dave");
+    QVERIFY(dave);
+    QVERIFY(f.window->selectConversation(QStringLiteral("#lobby")));
+    QTRY_VERIFY(f.window->users()->stringList().contains(QStringLiteral("dave")));
+    const QModelIndex daveIndex = f.window->users()->index(int(f.window->users()->stringList().indexOf(QStringLiteral("dave"))));
+    doubleClick(users, daveIndex);
+    QTRY_COMPARE(f.window->conversations()->at(f.window->currentRow()).name, QStringLiteral("dave"));
+}
+
+void TestMainWindow::networkTextIsNeverMarkup()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    f.bob->send("PRIVMSG #lobby :<b>bold?</b> <img src=x> &amp; \x1b[31mred\x1b[0m");
+    QVERIFY(showsLine(*f.window, QStringLiteral("<b>bold?</b>")));
+    const QAbstractItemModel *m = f.window->messageView()->model();
+    const QModelIndex last = m->index(m->rowCount() - 1, 0);
+    QTextDocument doc;
+    MessageDelegate::buildDocument(doc, last, 600, f.window->font());
+    // What is drawn is the literal text, escape sequences as visible placeholders.
+    QVERIFY2(doc.toPlainText().contains(QStringLiteral("<b>bold?</b> <img src=x> &amp; ^[[31mred^[[0m")),
+             qPrintable(doc.toPlainText()));
+    QVERIFY(!doc.toHtml().contains(QStringLiteral("<img")));
+    // The topic label never interprets markup either.
+    f.bob->send("TOPIC #lobby :<i>topic</i>");
+    QVERIFY(QTest::qWaitFor([&] {
+        for (QLabel *l : f.window->findChildren<QLabel *>())
+            if (l->text() == QStringLiteral("<i>topic</i>") && l->textFormat() == Qt::PlainText)
+                return true;
+        return false;
+    }, 10000));
+}
+
+void TestMainWindow::linksAreClickable()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    f.bob->send("PRIVMSG #lobby :see https://example.org/page?a=1 now");
+    QVERIFY(showsLine(*f.window, QStringLiteral("https://example.org/page?a=1")));
+    MessageView *view = f.window->messageView();
+    // Don't open a browser in a test: drop the view's own handler, then record the request.
+    disconnect(view, &MessageView::linkActivated, nullptr, nullptr);
+    QSignalSpy clicked(view, &MessageView::linkActivated);
+    const QAbstractItemModel *m = view->model();
+    const QModelIndex last = m->index(m->rowCount() - 1, 0);
+    view->scrollTo(last);
+    const QRect rect = view->visualRect(last);
+    QTextDocument doc;
+    MessageDelegate::buildDocument(doc, last, rect.width(), view->font());
+    (void)doc.size(); // lays the document out
+    const int at = int(doc.toPlainText().indexOf(QStringLiteral("example.org")));
+    QVERIFY(at > 0);
+    const QTextBlock block = doc.findBlock(at);
+    const QTextLine line = block.layout()->lineForTextPosition(at - block.position());
+    QVERIFY(line.isValid());
+    const QPointF inDoc(line.cursorToX(at - block.position()) + 4,
+                        block.layout()->position().y() + line.y() + line.height() / 2);
+    QVERIFY(view->linkAt(rect.topLeft() + inDoc.toPoint()).isValid());
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.topLeft() + inDoc.toPoint());
+    QCOMPARE(clicked.size(), 1);
+    QCOMPARE(clicked.first().first().toUrl(), QUrl(QStringLiteral("https://example.org/page?a=1")));
+}
+
+void TestMainWindow::mentionRaisesNotification()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    QSignalSpy notified(f.window.get(), &MainWindow::notificationRequested);
+    // Another window has the focus: exactly the case for a notification.
+    QWidget other;
+    other.show();
+    QApplication::setActiveWindow(&other);
+    QTRY_VERIFY(!f.window->isActiveWindow());
+    f.bob->send("PRIVMSG #lobby :hey alice, look");
+    QVERIFY(notified.wait(10000));
+    QCOMPARE(notified.first().at(1).toString(), QStringLiteral("hey alice, look"));
+    f.bob->send("PRIVMSG #lobby :no mention here");
+    QVERIFY(showsLine(*f.window, QStringLiteral("no mention here")));
+    QCOMPARE(notified.size(), 1);
+    const QAbstractItemModel *m = f.window->messageView()->model();
+    bool highlighted = false;
+    for (int i = 0; i < m->rowCount(); ++i)
+        if (m->index(i, 0).data().toString().contains(QStringLiteral("hey alice")))
+            highlighted = m->index(i, 0).data(MessageModel::HighlightRole).toBool();
+    QVERIFY(highlighted);
+    // While the window has the focus, a mention is highlighted but not notified.
+    QApplication::setActiveWindow(f.window.get());
+    QTRY_VERIFY(f.window->isActiveWindow());
+    f.bob->send("PRIVMSG #lobby :alice, you are here");
+    QVERIFY(showsLine(*f.window, QStringLiteral("alice, you are here")));
+    QCOMPARE(notified.size(), 1);
+}
+
+void TestMainWindow::reconnectIsVisibleAndConversationsSurvive()
+{
+    auto server = std::make_unique<TestServer>();
+    QVERIFY(server->start());
+    const quint16 port = server->port();
+    MainWindow window;
+    window.show();
+    window.connectTo(optionsFor(port, QStringLiteral("alice")));
+    QTRY_VERIFY_WITH_TIMEOUT(window.users()->stringList().contains(QStringLiteral("alice")), 10000);
+    auto bob = server->client("bob");
+    QVERIFY(bob);
+    bob->send("PRIVMSG #lobby :before the restart");
+    QVERIFY(showsLine(window, QStringLiteral("before the restart")));
+    bob.reset();
+    server.reset();
+    QVERIFY(showsLine(window, QStringLiteral("Disconnected")));
+    QTRY_VERIFY_WITH_TIMEOUT(!window.statusText().endsWith(QStringLiteral(": connected")), 10000);
+
+    ServerConfig config = TestServer::defaultConfig();
+    config.listen = {{QHostAddress(QHostAddress::LocalHost), port}};
+    TestServer again(config);
+    QVERIFY(again.start());
+    QVERIFY(showsLine(window, QStringLiteral("Connected to")));
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusText().endsWith(QStringLiteral(": connected")), 10000);
+    // Same conversation, history intact, and it works again.
+    QCOMPARE(window.conversations()->at(window.currentRow()).name, QStringLiteral("#lobby"));
+    QVERIFY(showsLine(window, QStringLiteral("before the restart")));
+    auto carol = again.client("carol");
+    QVERIFY(carol);
+    QTest::keyClicks(window.inputLine(), QStringLiteral("back again"));
+    QTest::keyClick(window.inputLine(), Qt::Key_Return);
+    QVERIFY(carol->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1) == "back again"; }));
+}
+
+void TestMainWindow::closingQuitsCleanly()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    f.window->close();
+    const auto quit = f.bob->waitForCommand("QUIT");
+    QVERIFY(quit);
+    QCOMPARE(quit->sourceNick(), QByteArray("alice"));
+    QTRY_VERIFY(!f.window->isVisible());
+    f.window.reset(); // stops and waits for the network thread
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"
