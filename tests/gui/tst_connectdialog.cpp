@@ -1,0 +1,89 @@
+#include "connectdialog.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QTimer>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+class TestConnectDialog : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void remembersAnswers();
+    void passwordOnlyWhenAsked();
+    void refusesEmptyNick();
+
+private:
+    QTemporaryDir m_home;
+};
+
+void TestConnectDialog::initTestCase()
+{
+    // Keep the user's real settings out of it.
+    QVERIFY(m_home.isValid());
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_home.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("ConfabTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("connectdialog"));
+}
+
+void TestConnectDialog::remembersAnswers()
+{
+    {
+        ConnectDialog dialog;
+        ClientSession::Options o;
+        o.host = QStringLiteral("chat.example.org");
+        o.port = 6697;
+        o.nick = QStringLiteral("remembered");
+        dialog.setOptions(o);
+        dialog.accept();
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    }
+    ConnectDialog again;
+    QCOMPARE(again.options().host, QStringLiteral("chat.example.org"));
+    QCOMPARE(again.options().port, quint16(6697));
+    QCOMPARE(again.options().nick, QStringLiteral("remembered"));
+}
+
+void TestConnectDialog::passwordOnlyWhenAsked()
+{
+    {
+        ConnectDialog dialog;
+        ClientSession::Options o = dialog.options();
+        o.password = QStringLiteral("secret");
+        dialog.setOptions(o);
+        dialog.accept();
+    }
+    QCOMPARE(ConnectDialog().options().password, QString()); // not stored by default
+    {
+        ConnectDialog dialog;
+        ClientSession::Options o = dialog.options();
+        o.password = QStringLiteral("secret");
+        dialog.setOptions(o);
+        dialog.findChild<QCheckBox *>()->setChecked(true);
+        dialog.accept();
+    }
+    QCOMPARE(ConnectDialog().options().password, QStringLiteral("secret"));
+}
+
+void TestConnectDialog::refusesEmptyNick()
+{
+    ConnectDialog dialog;
+    ClientSession::Options o = dialog.options();
+    o.nick.clear();
+    dialog.setOptions(o);
+    // accept() warns with a message box instead of closing; answer it.
+    QTimer::singleShot(0, [] {
+        if (QWidget *box = QApplication::activeModalWidget())
+            box->close();
+    });
+    dialog.accept();
+    QVERIFY(dialog.result() != int(QDialog::Accepted));
+}
+
+QTEST_MAIN(TestConnectDialog)
+#include "tst_connectdialog.moc"
