@@ -23,28 +23,6 @@ int usageError(const QString &message)
     return 2;
 }
 
-// "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address.
-bool parseServer(const QString &text, QString *host, quint16 *port)
-{
-    static const QRegularExpression re(QStringLiteral("^(?:\\[([^\\]]+)\\]|([^:\\[\\]]+))(?::(\\d+))?$"));
-    const QRegularExpressionMatch m = re.match(text);
-    if (!m.hasMatch()) {
-        if (text.count(u':') > 1) { // bare IPv6
-            *host = text;
-            return true;
-        }
-        return false;
-    }
-    *host = m.captured(1).isEmpty() ? m.captured(2) : m.captured(1);
-    if (!m.captured(3).isEmpty()) {
-        const uint p = m.captured(3).toUInt();
-        if (p == 0 || p > 65535)
-            return false;
-        *port = quint16(p);
-    }
-    return true;
-}
-
 QString defaultNick()
 {
     QString user = qEnvironmentVariable("USER");
@@ -85,7 +63,7 @@ int main(int argc, char *argv[])
     if (positional.size() > 1)
         return usageError(QStringLiteral("only one server may be given"));
     ClientSession::Options options;
-    if (!positional.isEmpty() && !parseServer(positional.first(), &options.host, &options.port))
+    if (!positional.isEmpty() && !ClientSession::parseAddress(positional.first(), &options.host, &options.port))
         return usageError(QStringLiteral("'%1' is not HOST[:PORT]").arg(positional.first()));
     const QString format = parser.value(QStringLiteral("format"));
     if (format != u"text" && format != u"json")

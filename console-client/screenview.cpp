@@ -342,9 +342,8 @@ void ScreenView::onKeys()
 
 void ScreenView::handleChar(wchar_t ch)
 {
-    const bool isTab = ch == L'\t';
-    if (!isTab)
-        m_completing = false;
+    if (ch != L'\t')
+        m_completer.reset();
     switch (ch) {
     case L'\r':
     case L'\n':
@@ -396,7 +395,7 @@ void ScreenView::handleChar(wchar_t ch)
 
 void ScreenView::handleKey(int key)
 {
-    m_completing = false;
+    m_completer.reset();
     const int page = std::max(1, LINES - 3);
     switch (key) {
     case KEY_ENTER:
@@ -423,27 +422,11 @@ void ScreenView::handleKey(int key)
         m_cursor = int(m_input.size());
         break;
     case KEY_UP:
-        if (m_history.isEmpty())
-            break;
-        if (m_historyPos < 0) {
-            m_draft = m_input;
-            m_historyPos = int(m_history.size());
-        }
-        if (m_historyPos > 0) {
-            m_input = m_history.at(--m_historyPos);
+    case KEY_DOWN:
+        if (const std::optional<QString> line = key == KEY_UP ? m_history.older(m_input) : m_history.newer()) {
+            m_input = *line;
             m_cursor = int(m_input.size());
         }
-        break;
-    case KEY_DOWN:
-        if (m_historyPos < 0)
-            break;
-        if (++m_historyPos >= m_history.size()) {
-            m_historyPos = -1;
-            m_input = m_draft;
-        } else {
-            m_input = m_history.at(m_historyPos);
-        }
-        m_cursor = int(m_input.size());
         break;
     case KEY_PPAGE:
         m_scroll += page;
@@ -464,45 +447,21 @@ void ScreenView::submit()
     const QString line = m_input;
     m_input.clear();
     m_cursor = 0;
-    m_historyPos = -1;
     m_scroll = 0;
-    if (line.trimmed().isEmpty())
-        return;
-    if (m_history.isEmpty() || m_history.last() != line)
-        m_history.append(line);
-    if (m_history.size() > 500)
-        m_history.removeFirst();
-    Q_EMIT lineEntered(line);
+    m_history.add(line);
+    if (!line.trimmed().isEmpty())
+        Q_EMIT lineEntered(line);
 }
 
 void ScreenView::complete()
 {
-    if (!m_completing) {
-        m_completeStart = m_cursor;
-        while (m_completeStart > 0 && m_input.at(m_completeStart - 1) != u' ')
-            --m_completeStart;
-        const QString prefix = m_input.mid(m_completeStart, m_cursor - m_completeStart);
-        m_candidates.clear();
-        ClientSession *s = m_controller->activeSession();
-        if (!s || prefix.isEmpty())
-            return;
-        QStringList names = s->users(m_controller->currentTarget());
-        std::sort(names.begin(), names.end(), [](const QString &a, const QString &b) {
-            return a.compare(b, Qt::CaseInsensitive) < 0;
-        });
-        for (const QString &n : std::as_const(names))
-            if (n.startsWith(prefix, Qt::CaseInsensitive) && n != s->nick())
-                m_candidates.append(n);
-        if (m_candidates.isEmpty())
-            return;
-        m_candidateIndex = -1;
-        m_completing = true;
+    ClientSession *s = m_controller->activeSession();
+    if (!s)
+        return;
+    QStringList nicks = s->users(m_controller->currentTarget());
+    nicks.removeAll(s->nick());
+    if (const std::optional<NickCompleter::Result> r = m_completer.complete(m_input, m_cursor, nicks)) {
+        m_input = r->text;
+        m_cursor = r->cursor;
     }
-    // Each Tab replaces the word with the next candidate.
-    m_candidateIndex = (m_candidateIndex + 1) % int(m_candidates.size());
-    QString word = m_candidates.at(m_candidateIndex);
-    word += m_completeStart == 0 ? QStringLiteral(": ") : QStringLiteral(" ");
-    qsizetype end = m_cursor;
-    m_input.replace(m_completeStart, end - m_completeStart, word);
-    m_cursor = int(m_completeStart + word.size());
 }

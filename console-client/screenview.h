@@ -1,6 +1,8 @@
 #pragma once
 
 #include "client/chatevent.h"
+#include "client/inputhistory.h"
+#include "client/nickcompleter.h"
 
 #include <QList>
 #include <QObject>
@@ -60,12 +62,6 @@ private:
     int m_unseen = 0; // lines that arrived while scrolled back
     QString m_input;
     int m_cursor = 0;
-    QStringList m_history;
-    int m_historyPos = -1;
-    QString m_draft;
-    // Tab completion state: the word being completed and where it starts.
-    QStringList m_candidates;
-    int m_candidateIndex = -1;
-    int m_completeStart = 0;
-    bool m_completing = false;
+    InputHistory m_history;
+    NickCompleter m_completer;
 };

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "client/inputhistory.h"
+#include "client/nickcompleter.h"
+
 #include <QLineEdit>
 #include <QStringList>
 #include <functional>
@@ -21,14 +24,7 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
-    void complete();
-
     std::function<QStringList()> m_source;
-    QStringList m_history;
-    int m_historyPos = -1;
-    QString m_draft;
-    QStringList m_candidates;
-    int m_candidateIndex = -1;
-    int m_completeStart = 0;
-    bool m_completing = false;
+    InputHistory m_history;
+    NickCompleter m_completer;
 };

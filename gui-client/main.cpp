@@ -5,7 +5,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QRegularExpression>
 #include <cstdio>
 
 int main(int argc, char *argv[])
@@ -37,15 +36,10 @@ int main(int argc, char *argv[])
     options.nick = parser.value(QStringLiteral("nick"));
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty()) {
-        static const QRegularExpression re(QStringLiteral(R"(^(?:\[([^\]]+)\]|([^:\[\]]+))(?::(\d+))?$)"));
-        const QRegularExpressionMatch m = re.match(args.first());
-        if (!m.hasMatch() || (m.captured(3).toUInt() > 65535)) {
+        if (!ClientSession::parseAddress(args.first(), &options.host, &options.port)) {
             std::fprintf(stderr, "confab-gui: '%s' is not HOST[:PORT]\n", qPrintable(args.first()));
             return 2;
         }
-        options.host = m.captured(1).isEmpty() ? m.captured(2) : m.captured(1);
-        if (!m.captured(3).isEmpty())
-            options.port = quint16(m.captured(3).toUInt());
     }
     if (args.isEmpty() || options.nick.isEmpty()) {
         ConnectDialog dialog;

@@ -73,7 +73,12 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_input, &InputLine::submitted, this, [this](const QString &line) { m_thread->execute(line); });
     m_input->setCompletionSource([this] {
-        return m_current >= 0 ? m_conversations->at(m_current).users : QStringList();
+        if (m_current < 0)
+            return QStringList();
+        const ConversationModel::Conversation &c = m_conversations->at(m_current);
+        QStringList nicks = c.users;
+        nicks.removeAll(m_ownNick.value(c.session));
+        return nicks;
     });
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -42,6 +43,27 @@ ClientSession::ClientSession(QObject *parent)
         if (m_socket->state() != QAbstractSocket::ConnectedState)
             onSocketClosed(m_socket->errorString());
     });
+}
+
+bool ClientSession::parseAddress(const QString &text, QString *host, quint16 *port)
+{
+    static const QRegularExpression re(QStringLiteral(R"(^(?:\[([^\]]+)\]|([^:\[\]]+))(?::(\d+))?$)"));
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch()) {
+        if (text.count(u':') > 1 && !text.contains(u'[')) { // bare IPv6
+            *host = text;
+            return true;
+        }
+        return false;
+    }
+    if (!m.captured(3).isEmpty()) {
+        const uint p = m.captured(3).toUInt();
+        if (p == 0 || p > 65535)
+            return false;
+        *port = quint16(p);
+    }
+    *host = m.captured(1).isEmpty() ? m.captured(2) : m.captured(1);
+    return true;
 }
 
 ClientSession::~ClientSession()

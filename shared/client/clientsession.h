@@ -47,6 +47,9 @@ public:
     };
 
     explicit ClientSession(QObject *parent = nullptr);
+
+    // "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address; the port is left alone if absent.
+    static bool parseAddress(const QString &text, QString *host, quint16 *port);
     ~ClientSession() override;
 
     void setOptions(const Options &options) { m_options = options; }
