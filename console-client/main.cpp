@@ -134,8 +134,8 @@ int main(int argc, char *argv[])
         // A script wants an answer, not retries: no server at start is an error.
         auto everRegistered = std::make_shared<bool>(false);
         QObject::connect(session, &ClientSession::registered, &app, [everRegistered] { *everRegistered = true; });
-        QObject::connect(session, &ClientSession::disconnected, &app, [&, everRegistered](const QString &reason) {
-            if (*everRegistered)
+        QObject::connect(session, &ClientSession::disconnected, &app, [&, everRegistered, session](const QString &reason) {
+            if (*everRegistered || session->quitRequested())
                 return;
             std::fprintf(stderr, "confab: cannot connect to %s port %u: %s\n", qPrintable(options.host),
                          unsigned(options.port), qPrintable(reason));

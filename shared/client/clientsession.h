@@ -76,6 +76,8 @@ public:
     void sync(const QString &token);
 
     State state() const { return m_state; }
+    // quit() was called: the coming disconnect is the user's wish, not a failure.
+    bool quitRequested() const { return m_userQuit; }
     QString nick() const { return m_nick; }
     QString serverName() const { return m_serverName; }
     QStringList channels() const { return m_channelOrder; }
