@@ -74,6 +74,7 @@ private Q_SLOTS:
     void exitCodes();
     void severalSessions();
     void serverPassword();
+    void quitBeforeWelcome();
 };
 
 void TestConsolePlain::broadcastAndPrivateMessages()
@@ -354,6 +355,20 @@ void TestConsolePlain::serverPassword()
     QVERIFY(observer->waitFor(privmsgTo("#lobby", "let in")));
     QVERIFY(right.waitForExit());
     QCOMPARE(right.exitCode(), 0);
+}
+
+void TestConsolePlain::quitBeforeWelcome()
+{
+    // Whatever stage the connection has reached when /quit is read, leaving is not an error.
+    TestServer server;
+    QVERIFY(server.start());
+    for (int i = 0; i < 5; ++i) {
+        Client hasty(server.port(), {"--nick", "hasty" + QString::number(i)});
+        hasty.type("/quit");
+        QVERIFY(hasty.waitForExit());
+        QCOMPARE(hasty.exitCode(), 0);
+        QVERIFY2(!hasty.err().contains("cannot connect"), hasty.err().constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConsolePlain)
