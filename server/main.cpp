@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <csignal>
+#include <sys/resource.h>
 #include <cstdio>
 
 namespace {
@@ -119,6 +120,13 @@ int main(int argc, char *argv[])
     config.maxClients = int(std::min<qint64>(maxClients, 1'000'000));
     config.threads = int(std::min<qint64>(threads, 1024));
     config.sendqBytes = sendq;
+
+    // Each client is a descriptor: allow as many as the hard limit does (often 1024 soft).
+    rlimit files{};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
 
     ChatServer server(std::move(config));
     if (!server.start(&error)) {

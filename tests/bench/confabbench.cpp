@@ -1,0 +1,731 @@
+// confab-bench: IRC server benchmark. See --help, docs/performance.md and
+// resources/scripts/bench.sh. Loopback only, every workload bounded in count and time.
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <functional>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string>
+#include <string_view>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+using Ns = long long;
+Ns now()
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return Ns(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+double cpuSeconds()
+{
+    rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+struct Options {
+    std::string host = "127.0.0.1";
+    int port = 6667;
+    std::string workload = "all";
+    std::string label = "server";
+    int serverPid = 0;
+    double duration = 10; // fanout and saturation, seconds
+    int fanoutClients = 500;
+    int fanoutSenders = 10;
+    int fanoutRate = 20; // messages per second per sender
+    int saturationClients = 100;
+    int window = 8;
+    int idleClients = 5000;
+    int connectWindow = 200; // registrations in flight at once
+    bool progress = true;
+};
+
+struct Conn {
+    int fd = -1;
+    int index = 0;
+    std::string in;
+    std::string out;
+    size_t outPos = 0;
+    bool registered = false;
+    bool joined = false;
+    bool closed = false;
+    int error = 0; // errno when closed by an error
+};
+
+// Latency samples in microseconds.
+struct Stats {
+    std::vector<double> us;
+    void add(Ns ns) { us.push_back(double(ns) / 1000.0); }
+    double pct(double p)
+    {
+        if (us.empty())
+            return 0;
+        const size_t k = std::min(us.size() - 1, size_t(p / 100.0 * double(us.size())));
+        std::nth_element(us.begin(), us.begin() + long(k), us.end());
+        return us[k];
+    }
+    double mean() const
+    {
+        double s = 0;
+        for (double v : us)
+            s += v;
+        return us.empty() ? 0 : s / double(us.size());
+    }
+    double max() const { return us.empty() ? 0 : *std::max_element(us.begin(), us.end()); }
+};
+
+long vmRssKb(int pid)
+{
+    if (pid <= 0)
+        return -1;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/status", pid);
+    FILE *f = std::fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long kb = -1;
+    while (std::fgets(line, sizeof line, f))
+        if (std::strncmp(line, "VmRSS:", 6) == 0)
+            kb = std::atol(line + 6);
+    std::fclose(f);
+    return kb;
+}
+
+int threadCount(int pid)
+{
+    if (pid <= 0)
+        return -1;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/status", pid);
+    FILE *f = std::fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[256];
+    int n = -1;
+    while (std::fgets(line, sizeof line, f))
+        if (std::strncmp(line, "Threads:", 8) == 0)
+            n = std::atoi(line + 8);
+    std::fclose(f);
+    return n;
+}
+
+// The event loop: every connection non-blocking in one epoll set; writes are buffered and
+// flushed once per pass.
+class Loop {
+public:
+    using LineHandler = std::function<void(Conn &, std::string_view)>;
+
+    explicit Loop(const Options &o)
+        : m_opt(o)
+    {
+        m_ep = epoll_create1(EPOLL_CLOEXEC);
+        std::memset(&m_addr, 0, sizeof m_addr);
+        m_addr.sin_family = AF_INET;
+        m_addr.sin_port = htons(uint16_t(o.port));
+        inet_pton(AF_INET, o.host.c_str(), &m_addr.sin_addr);
+    }
+    ~Loop()
+    {
+        closeAll();
+        ::close(m_ep);
+    }
+
+    std::vector<Conn> conns;
+    LineHandler onLine;
+
+    void prepare(int n)
+    {
+        conns.assign(size_t(n), Conn());
+        for (int i = 0; i < n; ++i)
+            conns[size_t(i)].index = i;
+        m_dirtyFlag.assign(conns.size(), false);
+    }
+
+    bool start(int i)
+    {
+        {
+            Conn &c = conns[size_t(i)];
+            c.fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (c.fd < 0) {
+                std::fprintf(stderr, "socket: %s\n", std::strerror(errno));
+                return false;
+            }
+            const int one = 1;
+            setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            if (::connect(c.fd, reinterpret_cast<sockaddr *>(&m_addr), sizeof m_addr) < 0 && errno != EINPROGRESS) {
+                std::fprintf(stderr, "connect: %s\n", std::strerror(errno));
+                return false;
+            }
+            epoll_event ev{};
+            ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
+            ev.data.u32 = uint32_t(i);
+            epoll_ctl(m_ep, EPOLL_CTL_ADD, c.fd, &ev);
+        }
+        return true;
+    }
+
+    std::string firstError() const
+    {
+        for (const Conn &c : conns)
+            if (c.closed)
+                return c.error ? std::strerror(c.error) : "closed by the server";
+        return {};
+    }
+
+    void closeAll()
+    {
+        for (Conn &c : conns)
+            if (c.fd >= 0) {
+                ::close(c.fd);
+                c.fd = -1;
+            }
+        conns.clear();
+    }
+
+    void send(Conn &c, std::string_view data)
+    {
+        c.out.append(data);
+        if (c.fd >= 0 && !m_dirtyFlag[size_t(c.index)]) {
+            m_dirtyFlag[size_t(c.index)] = true;
+            m_dirty.push_back(c.index);
+        }
+    }
+
+    // One pass: wait up to timeoutMs for events, read and dispatch every complete line, flush.
+    void pass(int timeoutMs)
+    {
+        flush();
+        epoll_event events[256];
+        const int n = epoll_wait(m_ep, events, 256, timeoutMs);
+        for (int k = 0; k < n; ++k) {
+            Conn &c = conns[events[k].data.u32];
+            if (events[k].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                readAll(c);
+            if (events[k].events & EPOLLOUT)
+                writeSome(c);
+        }
+        flush();
+    }
+
+    int closedCount() const
+    {
+        int n = 0;
+        for (const Conn &c : conns)
+            n += c.closed;
+        return n;
+    }
+
+private:
+    void flush()
+    {
+        for (int i : m_dirty) {
+            m_dirtyFlag[size_t(i)] = false;
+            writeSome(conns[size_t(i)]);
+        }
+        m_dirty.clear();
+    }
+
+    void writeSome(Conn &c)
+    {
+        while (c.outPos < c.out.size() && !c.closed) {
+            const ssize_t w = ::send(c.fd, c.out.data() + c.outPos, c.out.size() - c.outPos, MSG_NOSIGNAL);
+            if (w <= 0) {
+                if (w < 0 && (errno == EAGAIN || errno == ENOTCONN))
+                    return; // EPOLLOUT will call again
+                c.closed = true;
+                c.error = w < 0 ? errno : 0;
+                return;
+            }
+            c.outPos += size_t(w);
+        }
+        if (c.outPos == c.out.size()) {
+            c.out.clear();
+            c.outPos = 0;
+        }
+    }
+
+    void readAll(Conn &c)
+    {
+        char buf[65536];
+        for (;;) {
+            const ssize_t r = ::recv(c.fd, buf, sizeof buf, 0);
+            if (r > 0) {
+                c.in.append(buf, size_t(r));
+                continue;
+            }
+            if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                c.closed = true;
+                c.error = r < 0 ? errno : 0;
+            }
+            break;
+        }
+        size_t start = 0;
+        for (;;) {
+            const size_t nl = c.in.find('\n', start);
+            if (nl == std::string::npos)
+                break;
+            size_t len = nl - start;
+            if (len > 0 && c.in[start + len - 1] == '\r')
+                --len;
+            const std::string_view line(c.in.data() + start, len);
+            if (line.size() > 5 && line.compare(0, 5, "PING ") == 0) {
+                std::string pong = "PONG ";
+                pong.append(line.substr(5));
+                pong += "\r\n";
+                send(c, pong);
+            } else if (onLine) {
+                onLine(c, line);
+            }
+            start = nl + 1;
+        }
+        c.in.erase(0, start);
+    }
+
+    const Options &m_opt;
+    int m_ep;
+    sockaddr_in m_addr;
+    std::vector<int> m_dirty;
+    std::vector<bool> m_dirtyFlag;
+};
+
+// Registers n connections (and joins #bench when asked); returns seconds taken, or -1.
+double connectAndRegister(Loop &loop, int n, bool join, double timeoutS, int window)
+{
+    const Ns t0 = now();
+    loop.prepare(n);
+    // A fresh nick prefix per workload: the server may still be retiring the last one's clients.
+    static int generation = 0;
+    const std::string prefix = "b" + std::to_string(++generation) + "x";
+    int started = 0;
+    auto startMore = [&](int ready) {
+        // At most `window` registrations in flight: a burst larger than a server's accept
+        // queue would measure its backlog, not its speed.
+        while (started < n && started - ready < window) {
+            Conn &c = loop.conns[size_t(started)];
+            if (!loop.start(started))
+                return false;
+            const std::string nick = prefix + std::to_string(c.index);
+            loop.send(c, "NICK " + nick + "\r\nUSER " + nick + " 0 * :bench\r\n");
+            ++started;
+        }
+        return true;
+    };
+    int registered = 0, joined = 0;
+    loop.onLine = [&](Conn &c, std::string_view line) {
+        // ":server 001 nick ..." and ":server 366 nick #bench ..."
+        const size_t sp = line.find(' ');
+        if (sp == std::string_view::npos)
+            return;
+        const std::string_view rest = line.substr(sp + 1);
+        if (!c.registered && rest.compare(0, 4, "001 ") == 0) {
+            c.registered = true;
+            ++registered;
+            if (join)
+                loop.send(c, "JOIN #bench\r\n");
+        } else if (join && !c.joined && rest.compare(0, 4, "366 ") == 0 && rest.find("#bench") != std::string_view::npos) {
+            c.joined = true;
+            ++joined;
+        }
+    };
+    const Ns deadline = t0 + Ns(timeoutS * 1e9);
+    while ((join ? joined : registered) < n && now() < deadline) {
+        if (!startMore(join ? joined : registered))
+            return -1;
+        loop.pass(50);
+        if (loop.closedCount() > 0) {
+            std::fprintf(stderr, "\n%d connections closed during registration (%s)\n", loop.closedCount(),
+                         loop.firstError().c_str());
+            return -1;
+        }
+    }
+    if ((join ? joined : registered) < n) {
+        std::fprintf(stderr, "\nonly %d of %d registered in time\n", join ? joined : registered, n);
+        return -1;
+    }
+    loop.onLine = nullptr;
+    return double(now() - t0) / 1e9;
+}
+
+// "... PRIVMSG #bench :S Q T" -> sender, seq, timestamp
+bool parseBenchMessage(std::string_view line, int *sender, long *seq, Ns *stamp)
+{
+    const size_t p = line.find(" PRIVMSG #bench :");
+    if (p == std::string_view::npos)
+        return false;
+    const char *s = line.data() + p + 17;
+    const char *end = line.data() + line.size();
+    char *e = nullptr;
+    *sender = int(std::strtol(s, &e, 10));
+    if (e >= end)
+        return false;
+    *seq = std::strtol(e + 1, &e, 10);
+    if (e >= end)
+        return false;
+    *stamp = std::strtoll(e + 1, &e, 10);
+    return true;
+}
+
+std::string benchMessage(int sender, long seq)
+{
+    char buf[128];
+    const int n = std::snprintf(buf, sizeof buf, "PRIVMSG #bench :%d %ld %lld padding-to-a-realistic-chat-line-length\r\n",
+                                sender, seq, now());
+    return std::string(buf, size_t(n));
+}
+
+struct Result {
+    std::string workload;
+    std::string json;
+    std::string table;
+};
+
+void progress(const Options &o, const char *name, double elapsed, long deliveries)
+{
+    if (!o.progress)
+        return;
+    std::fprintf(stderr, "\r[%s] %-10s %6.1f s  %11ld deliveries  %9.0f/s   ", o.label.c_str(), name, elapsed, deliveries,
+                 elapsed > 0 ? double(deliveries) / elapsed : 0.0);
+    std::fflush(stderr);
+}
+
+// seed 003's benchmark: users x messages; each user sends its next message only once every
+// other user has received the previous one.
+Result runSeed(const Options &o, int users, int messages)
+{
+    Loop loop(o);
+    Result r;
+    char name[32];
+    std::snprintf(name, sizeof name, "seed-%dx%d", users, messages);
+    r.workload = name;
+    if (connectAndRegister(loop, users, true, 60, o.connectWindow) < 0)
+        return r;
+    std::vector<long> nextSeq(size_t(users), 0);
+    std::vector<int> pendingReceivers(size_t(users), 0);
+    Stats lat;
+    long deliveries = 0;
+    int done = 0;
+    auto sendNext = [&](int u) {
+        if (nextSeq[size_t(u)] >= messages) {
+            ++done;
+            return;
+        }
+        pendingReceivers[size_t(u)] = users - 1;
+        loop.send(loop.conns[size_t(u)], benchMessage(u, nextSeq[size_t(u)]++));
+    };
+    loop.onLine = [&](Conn &, std::string_view line) {
+        int s;
+        long q;
+        Ns t;
+        if (!parseBenchMessage(line, &s, &q, &t))
+            return;
+        lat.add(now() - t);
+        ++deliveries;
+        if (--pendingReceivers[size_t(s)] == 0)
+            sendNext(s);
+    };
+    const double cpu0 = cpuSeconds();
+    const Ns t0 = now();
+    for (int u = 0; u < users; ++u)
+        sendNext(u);
+    const Ns deadline = t0 + Ns(120e9);
+    Ns lastProgress = t0;
+    while (done < users && now() < deadline) {
+        loop.pass(20);
+        if (now() - lastProgress > 500'000'000) {
+            progress(o, name, double(now() - t0) / 1e9, deliveries);
+            lastProgress = now();
+        }
+    }
+    const double total = double(now() - t0) / 1e9;
+    const double cpu = (cpuSeconds() - cpu0) / total * 100;
+    const long expected = long(users) * messages * (users - 1);
+    char json[512], table[256];
+    std::snprintf(json, sizeof json,
+                  "{\"server\":\"%s\",\"workload\":\"%s\",\"users\":%d,\"messages\":%d,\"total_s\":%.4f,"
+                  "\"deliveries\":%ld,\"expected\":%ld,\"mean_ms\":%.3f,\"p99_ms\":%.3f,\"bench_cpu_pct\":%.0f}",
+                  o.label.c_str(), name, users, messages, total, deliveries, expected, lat.mean() / 1000,
+                  lat.pct(99) / 1000, cpu);
+    std::snprintf(table, sizeof table, "%-18s total %8.3f s   mean %7.3f ms   p99 %7.3f ms   %ld/%ld delivered   bench cpu %3.0f%%",
+                  name, total, lat.mean() / 1000, lat.pct(99) / 1000, deliveries, expected, cpu);
+    r.json = json;
+    r.table = table;
+    return r;
+}
+
+// 500 clients in one channel; 10 of them send at a fixed rate.
+Result runFanout(const Options &o)
+{
+    Loop loop(o);
+    Result r;
+    r.workload = "fanout";
+    const int n = o.fanoutClients;
+    if (connectAndRegister(loop, n, true, 120, o.connectWindow) < 0)
+        return r;
+    Stats lat;
+    long deliveries = 0;
+    loop.onLine = [&](Conn &, std::string_view line) {
+        int s;
+        long q;
+        Ns t;
+        if (parseBenchMessage(line, &s, &q, &t)) {
+            lat.add(now() - t);
+            ++deliveries;
+        }
+    };
+    const int senders = std::min(o.fanoutSenders, n);
+    const Ns interval = Ns(1e9 / o.fanoutRate);
+    std::vector<Ns> due(static_cast<size_t>(senders));
+    const double cpu0 = cpuSeconds();
+    const Ns t0 = now();
+    for (int s = 0; s < senders; ++s)
+        due[size_t(s)] = t0 + interval * s / senders; // spread the senders out
+    long sent = 0;
+    const Ns end = t0 + Ns(o.duration * 1e9);
+    Ns lastProgress = t0;
+    while (now() < end) {
+        const Ns t = now();
+        for (int s = 0; s < senders; ++s) {
+            while (due[size_t(s)] <= t && due[size_t(s)] < end) {
+                loop.send(loop.conns[size_t(s)], benchMessage(s, sent++));
+                due[size_t(s)] += interval;
+            }
+        }
+        loop.pass(1);
+        if (t - lastProgress > 500'000'000) {
+            progress(o, "fanout", double(t - t0) / 1e9, deliveries);
+            lastProgress = t;
+        }
+    }
+    // Let what is in flight arrive (bounded).
+    const long expected = sent * (n - 1);
+    const Ns drainEnd = now() + Ns(5e9);
+    while (deliveries < expected && now() < drainEnd)
+        loop.pass(10);
+    const double wall = double(now() - t0) / 1e9;
+    const double cpu = (cpuSeconds() - cpu0) / wall * 100;
+    const double rate = double(deliveries) / o.duration;
+    char json[512], table[256];
+    std::snprintf(json, sizeof json,
+                  "{\"server\":\"%s\",\"workload\":\"fanout\",\"clients\":%d,\"senders\":%d,\"rate\":%d,\"duration_s\":%.1f,"
+                  "\"deliveries\":%ld,\"expected\":%ld,\"lost\":%ld,\"deliveries_per_s\":%.0f,\"p50_ms\":%.3f,"
+                  "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"bench_cpu_pct\":%.0f}",
+                  o.label.c_str(), n, senders, o.fanoutRate, o.duration, deliveries, expected, expected - deliveries,
+                  rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000, cpu);
+    std::snprintf(table, sizeof table,
+                  "%-18s %9.0f deliveries/s   p50 %7.3f ms   p99 %7.3f ms   max %8.3f ms   lost %ld   bench cpu %3.0f%%",
+                  "fanout", rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000, expected - deliveries, cpu);
+    r.json = json;
+    r.table = table;
+    return r;
+}
+
+// 100 clients in one channel, all sending as fast as they can with `window` messages each not
+// yet delivered to everyone.
+Result runSaturation(const Options &o)
+{
+    Loop loop(o);
+    Result r;
+    r.workload = "saturation";
+    const int n = o.saturationClients;
+    const int w = o.window;
+    if (connectAndRegister(loop, n, true, 60, o.connectWindow) < 0)
+        return r;
+    // received[s][q % w]: how many have this sender's message q; messages complete in order
+    // per sender, since every receiver gets one sender's messages in order.
+    std::vector<std::vector<int>> received(size_t(n), std::vector<int>(size_t(w), 0));
+    std::vector<long> nextSeq(size_t(n), 0), completed(size_t(n), 0);
+    long deliveries = 0;
+    bool sending = true;
+    auto refill = [&](int s) {
+        while (sending && nextSeq[size_t(s)] - completed[size_t(s)] < w) {
+            received[size_t(s)][size_t(nextSeq[size_t(s)] % w)] = 0;
+            loop.send(loop.conns[size_t(s)], benchMessage(s, nextSeq[size_t(s)]++));
+        }
+    };
+    loop.onLine = [&](Conn &, std::string_view line) {
+        int s;
+        long q;
+        Ns t;
+        if (!parseBenchMessage(line, &s, &q, &t))
+            return;
+        ++deliveries;
+        if (++received[size_t(s)][size_t(q % w)] == n - 1) {
+            while (completed[size_t(s)] < nextSeq[size_t(s)]
+                   && received[size_t(s)][size_t(completed[size_t(s)] % w)] == n - 1)
+                ++completed[size_t(s)];
+            refill(s);
+        }
+    };
+    const double cpu0 = cpuSeconds();
+    const Ns t0 = now();
+    for (int s = 0; s < n; ++s)
+        refill(s);
+    const Ns end = t0 + Ns(o.duration * 1e9);
+    Ns lastProgress = t0;
+    while (now() < end) {
+        loop.pass(5);
+        if (now() - lastProgress > 500'000'000) {
+            progress(o, "saturation", double(now() - t0) / 1e9, deliveries);
+            lastProgress = now();
+        }
+    }
+    const double wall = double(now() - t0) / 1e9;
+    const long counted = deliveries;
+    sending = false;
+    const double cpu = (cpuSeconds() - cpu0) / wall * 100;
+    const double rate = double(counted) / wall;
+    char json[512], table[256];
+    std::snprintf(json, sizeof json,
+                  "{\"server\":\"%s\",\"workload\":\"saturation\",\"clients\":%d,\"window\":%d,\"duration_s\":%.1f,"
+                  "\"deliveries\":%ld,\"deliveries_per_s\":%.0f,\"closed\":%d,\"bench_cpu_pct\":%.0f}",
+                  o.label.c_str(), n, w, wall, counted, rate, loop.closedCount(), cpu);
+    std::snprintf(table, sizeof table, "%-18s %9.0f deliveries/s   (%d clients, window %d, %.0f s)   bench cpu %3.0f%%",
+                  "saturation", rate, n, w, wall, cpu);
+    r.json = json;
+    r.table = table;
+    return r;
+}
+
+// Many idle registered connections: how long to connect them, and the server's memory for each.
+Result runIdle(const Options &o)
+{
+    Loop loop(o);
+    Result r;
+    r.workload = "idle";
+    const int n = o.idleClients;
+    const long rss0 = vmRssKb(o.serverPid);
+    const double seconds = connectAndRegister(loop, n, false, 120, o.connectWindow);
+    if (seconds < 0)
+        return r;
+    // Let the server settle (its last writes), bounded.
+    for (int i = 0; i < 20; ++i)
+        loop.pass(10);
+    const long rss1 = vmRssKb(o.serverPid);
+    const int threads = threadCount(o.serverPid);
+    const double perConn = rss0 >= 0 && rss1 >= 0 ? double(rss1 - rss0) * 1024.0 / n : -1;
+    char json[512], table[256];
+    std::snprintf(json, sizeof json,
+                  "{\"server\":\"%s\",\"workload\":\"idle\",\"clients\":%d,\"connect_s\":%.3f,\"rss_before_kb\":%ld,"
+                  "\"rss_after_kb\":%ld,\"bytes_per_connection\":%.0f,\"server_threads\":%d}",
+                  o.label.c_str(), n, seconds, rss0, rss1, perConn, threads);
+    if (perConn >= 0)
+        std::snprintf(table, sizeof table, "%-18s %d connected in %.3f s   server memory %.1f KB per connection   %d threads",
+                      "idle", n, seconds, perConn / 1024, threads);
+    else
+        std::snprintf(table, sizeof table, "%-18s %d connected in %.3f s   (no --server-pid: memory not measured)", "idle",
+                      n, seconds);
+    r.json = json;
+    r.table = table;
+    return r;
+}
+
+void usage()
+{
+    std::puts(
+        "usage: confab-bench [--host 127.0.0.1] [--port 6667] [--workload all|seed|fanout|saturation|idle]\n"
+        "                    [--label NAME] [--server-pid PID] [--duration S] [--fanout-clients N]\n"
+        "                    [--senders N] [--rate N] [--saturation-clients N] [--window N] [--idle-clients N]\n"
+        "                    [--connect-window N] [--no-progress]\n"
+        "Drives an IRC server over real TCP connections on loopback and prints a table, then one JSON\n"
+        "line per workload. --server-pid lets the idle workload read the server's memory.");
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "confab-bench: %s needs a value\n", a.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--host") o.host = value();
+        else if (a == "--port") o.port = std::atoi(value().c_str());
+        else if (a == "--workload") o.workload = value();
+        else if (a == "--label") o.label = value();
+        else if (a == "--server-pid") o.serverPid = std::atoi(value().c_str());
+        else if (a == "--duration") o.duration = std::atof(value().c_str());
+        else if (a == "--fanout-clients") o.fanoutClients = std::atoi(value().c_str());
+        else if (a == "--senders") o.fanoutSenders = std::atoi(value().c_str());
+        else if (a == "--rate") o.fanoutRate = std::atoi(value().c_str());
+        else if (a == "--saturation-clients") o.saturationClients = std::atoi(value().c_str());
+        else if (a == "--window") o.window = std::atoi(value().c_str());
+        else if (a == "--idle-clients") o.idleClients = std::atoi(value().c_str());
+        else if (a == "--connect-window") o.connectWindow = std::max(1, std::atoi(value().c_str()));
+        else if (a == "--no-progress") o.progress = false;
+        else if (a == "--help" || a == "-h") {
+            usage();
+            return 0;
+        } else {
+            std::fprintf(stderr, "confab-bench: unknown option %s (see --help)\n", a.c_str());
+            return 2;
+        }
+    }
+    in_addr probe;
+    if (inet_pton(AF_INET, o.host.c_str(), &probe) != 1 || (ntohl(probe.s_addr) >> 24) != 127) {
+        std::fprintf(stderr, "confab-bench: loopback only (127.0.0.0/8), got %s\n", o.host.c_str());
+        return 2;
+    }
+    if (o.duration <= 0 || o.duration > 300 || o.idleClients > 50000 || o.fanoutClients > 10000) {
+        std::fprintf(stderr, "confab-bench: bounds: duration 0-300 s, at most 50000 idle and 10000 fanout clients\n");
+        return 2;
+    }
+    // Thousands of sockets: raise the descriptor limit as far as we may.
+    rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) == 0) {
+        lim.rlim_cur = lim.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &lim);
+    }
+
+    std::vector<Result> results;
+    const bool all = o.workload == "all";
+    if (all || o.workload == "seed") {
+        results.push_back(runSeed(o, 10, 5));
+        results.push_back(runSeed(o, 50, 10));
+        results.push_back(runSeed(o, 60, 25));
+    }
+    if (all || o.workload == "fanout")
+        results.push_back(runFanout(o));
+    if (all || o.workload == "saturation")
+        results.push_back(runSaturation(o));
+    if (all || o.workload == "idle")
+        results.push_back(runIdle(o));
+    if (o.progress)
+        std::fputs("\r\033[K", stderr);
+
+    bool failed = false;
+    std::printf("%s on %s:%d\n", o.label.c_str(), o.host.c_str(), o.port);
+    for (const Result &r : results) {
+        if (r.json.empty()) {
+            std::printf("  %-18s FAILED\n", r.workload.c_str());
+            failed = true;
+        } else {
+            std::printf("  %s\n", r.table.c_str());
+        }
+    }
+    for (const Result &r : results)
+        if (!r.json.empty())
+            std::printf("%s\n", r.json.c_str());
+    return failed ? 1 : 0;
+}
