@@ -1,5 +1,9 @@
 #include "serverconfig.h"
 
+#include <QThread>
+
+int ServerConfig::defaultThreads() { return std::max(1, QThread::idealThreadCount()); }
+
 bool ListenAddress::parse(const QString &text, ListenAddress *out, QString *error)
 {
     QString host = text.trimmed();

@@ -25,7 +25,10 @@ struct ServerConfig {
     QByteArray autojoin = "#lobby";
     QByteArray password;
     int maxClients = 0;        // 0: no limit
-    int threads = 0;           // 0: one thread per connection; N: a pool of N threads
+    // N: a pool of N worker threads; 0: one thread per connection. The pool is the default: with
+    // one thread per connection every delivery wakes a thread of its own, which measured ~100x
+    // slower under load and costs a thread per idle client (docs/performance.md).
+    int threads = defaultThreads();
     int maxChannelsPerClient = 50;
     int pingIntervalMs = 120'000;
     int pingTimeoutMs = 60'000;
@@ -33,4 +36,5 @@ struct ServerConfig {
     QByteArray createdAt;
 
     static constexpr quint16 DefaultPort = 6667;
+    static int defaultThreads();
 };

@@ -180,7 +180,7 @@ void TestMessaging::noticeNeverTriggersErrors()
 
 void TestMessaging::joinPartQuitNotices()
 {
-    TestServer server;
+    TestServer server(withThreads(0));
     QVERIFY(server.start());
     auto alice = server.client("alice");
     QVERIFY(alice);

@@ -195,7 +195,9 @@ void TestRobustness::sendqOverflowDropsOnlyTheSlowReader()
 
 void TestRobustness::threadsAreReleasedWhenClientsLeave()
 {
-    TestServer server;
+    ServerConfig config = TestServer::defaultConfig();
+    config.threads = 0; // one thread per connection: each must be retired
+    TestServer server(config);
     QVERIFY(server.start());
     std::vector<std::unique_ptr<RawClient>> clients;
     for (int i = 0; i < 20; ++i) {
