@@ -7,7 +7,9 @@
 
 #include <QTcpSocket>
 #include <QThread>
-#include <QTimer>
+#include <cerrno>
+#include <cstring>
+#include <sys/uio.h>
 
 namespace {
 // Qt reads at most this much ahead of us, so a fast sender cannot make Qt buffer without limit.
@@ -50,11 +52,6 @@ void ConnectionWorker::start(qintptr descriptor)
     });
 
     m_lastInput.start();
-    m_tick = new QTimer(this);
-    // Check liveness a few times per interval; exact expiry matters less than not waking often.
-    m_tick->setInterval(std::max(50, std::min(m_config->pingIntervalMs, m_config->pingTimeoutMs) / 4));
-    connect(m_tick, &QTimer::timeout, this, &ConnectionWorker::onTick);
-    m_tick->start();
 
     const QHostAddress peer = m_socket->peerAddress();
     const quint16 port = m_socket->peerPort();
@@ -76,8 +73,13 @@ void ConnectionWorker::onReadyRead()
     if (m_finished || m_closing)
         return;
     QList<InboundLine> batch;
+    // A stack buffer: QIODevice::read(maxSize) would allocate maxSize bytes on every read.
+    char chunk[16384];
     while (m_socket->bytesAvailable() > 0) {
-        m_reader.append(m_socket->read(ReadBufferBytes));
+        const qint64 got = m_socket->read(chunk, sizeof chunk);
+        if (got <= 0)
+            break;
+        m_reader.append(QByteArrayView(chunk, got));
         QByteArray line;
         for (;;) {
             const LineReader::Result r = m_reader.next(&line);
@@ -111,19 +113,85 @@ void ConnectionWorker::send(const QByteArray &frame)
     Q_ASSERT(QThread::currentThread() == thread());
     if (m_finished || m_closing || !m_socket)
         return;
-    // No flush here: QTcpSocket writes from the event loop, so many frames queued in one pass go
-    // out in one write() call.
-    m_socket->write(frame);
-    if (m_socket->bytesToWrite() > m_config->sendqBytes) {
+    m_pending.append(frame);
+    m_pendingBytes += frame.size();
+    if (m_pendingBytes + m_socket->bytesToWrite() > m_config->sendqBytes) {
         finish("SendQ exceeded"); // before abort(), whose disconnected() would name no reason
         m_socket->abort();
+        return;
     }
+    if (!m_flushQueued) {
+        m_flushQueued = true;
+        m_host->scheduleFlush(m_id);
+    }
+}
+
+void ConnectionWorker::flushPending()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_flushQueued = false;
+    if (m_pending.isEmpty() || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+        m_pending.clear();
+        m_pendingBytes = 0;
+        return;
+    }
+    qsizetype first = 0;
+    qint64 offset = 0; // into m_pending[first]
+    // With nothing in Qt's buffer, write straight to the descriptor: one writev() for all the
+    // frames of this pass, and no copy into QTcpSocket's buffer (whose chunk every idle
+    // connection would otherwise keep). Only what the kernel does not take goes to Qt, which then
+    // writes it when the socket is writable; later frames follow it there, so order is kept.
+    if (m_socket->bytesToWrite() == 0) {
+        const int fd = int(m_socket->socketDescriptor());
+        while (first < m_pending.size()) {
+            iovec iov[64];
+            int count = 0;
+            for (qsizetype i = first; i < m_pending.size() && count < 64; ++i, ++count) {
+                const QByteArray &f = m_pending.at(i);
+                const qint64 skip = i == first ? offset : 0;
+                iov[count].iov_base = const_cast<char *>(f.constData() + skip);
+                iov[count].iov_len = size_t(f.size() - skip);
+            }
+            const ssize_t n = ::writev(fd, iov, count);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK)
+                    break;
+                const QByteArray reason = QByteArray("Write error: ") + std::strerror(errno);
+                m_pending.clear();
+                m_pendingBytes = 0;
+                finish(reason);
+                m_socket->abort();
+                return;
+            }
+            qint64 written = n;
+            while (written > 0 && first < m_pending.size()) {
+                const qint64 left = m_pending.at(first).size() - offset;
+                if (written >= left) {
+                    written -= left;
+                    ++first;
+                    offset = 0;
+                } else {
+                    offset += written;
+                    written = 0;
+                }
+            }
+        }
+    }
+    for (qsizetype i = first; i < m_pending.size(); ++i) {
+        const QByteArray &f = m_pending.at(i);
+        m_socket->write(i == first ? f.constData() + offset : f.constData(), i == first ? f.size() - offset : f.size());
+    }
+    m_pending.clear();
+    m_pendingBytes = 0;
 }
 
 void ConnectionWorker::closeGracefully()
 {
     if (m_finished || m_closing)
         return;
+    flushPending(); // the ERROR line and whatever came before it
     m_closing = true;
     m_closingSince.start();
     // Flushes what is queued (the ERROR line), then emits disconnected().
@@ -134,6 +202,7 @@ void ConnectionWorker::shutdown()
 {
     if (m_finished)
         return;
+    flushPending();
     m_finished = true; // the hub is going away: report nothing
     if (m_socket) {
         m_socket->flush();
@@ -144,9 +213,15 @@ void ConnectionWorker::shutdown()
     }
 }
 
-void ConnectionWorker::onTick()
+int ConnectionWorker::tickIntervalMs() const
 {
-    if (m_finished)
+    // Checked a few times per interval; exact expiry matters less than not waking often.
+    return std::max(50, std::min(m_config->pingIntervalMs, m_config->pingTimeoutMs) / 4);
+}
+
+void ConnectionWorker::checkLiveness()
+{
+    if (m_finished || !m_socket)
         return;
     if (m_closing) {
         if (m_closingSince.elapsed() > CloseGraceMs) {
@@ -164,6 +239,7 @@ void ConnectionWorker::onTick()
     } else if (idle - m_pingSentAtMs >= m_config->pingTimeoutMs) {
         const QByteArray reason = "Ping timeout: " + QByteArray::number(idle / 1000) + " seconds";
         send("ERROR :Closing Link: " + reason + "\r\n");
+        flushPending();
         m_socket->flush();
         finish(reason);
         m_socket->abort();
@@ -175,8 +251,6 @@ void ConnectionWorker::finish(const QByteArray &reason)
     if (m_finished)
         return;
     m_finished = true;
-    if (m_tick)
-        m_tick->stop();
     Hub *hub = m_hub;
     const ClientId id = m_id;
     QMetaObject::invokeMethod(hub, [hub, id, reason] { hub->clientGone(id, reason); }, Qt::QueuedConnection);

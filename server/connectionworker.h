@@ -4,12 +4,12 @@
 #include "protocol/linereader.h"
 
 #include <QElapsedTimer>
+#include <QList>
 #include <QObject>
 #include <memory>
 
 class Hub;
 class QTcpSocket;
-class QTimer;
 class WorkerHost;
 struct ServerConfig;
 
@@ -27,14 +27,19 @@ public:
 
     // All of these run in the worker's thread.
     void start(qintptr descriptor);
+    // Queues a frame; the host flushes every connection with queued frames once per event-loop
+    // pass (flushPending), so a burst of deliveries costs one write() per connection.
     void send(const QByteArray &frame);
+    void flushPending();
     void closeGracefully();
     // Server shutdown: push out what is queued without blocking, and report nothing to the hub.
     void shutdown();
+    // Ping and close-grace deadlines; the host calls it for all its workers from one timer.
+    void checkLiveness();
+    int tickIntervalMs() const;
 
 private:
     void onReadyRead();
-    void onTick();
     void finish(const QByteArray &reason);
 
     const ClientId m_id;
@@ -42,8 +47,10 @@ private:
     Hub *const m_hub;
     WorkerHost *const m_host;
     QTcpSocket *m_socket = nullptr;
-    QTimer *m_tick = nullptr;
     LineReader m_reader;
+    QList<QByteArray> m_pending; // shared frames, not copies
+    qint64 m_pendingBytes = 0;
+    bool m_flushQueued = false;
     QElapsedTimer m_lastInput;
     QElapsedTimer m_closingSince;
     qint64 m_pingSentAtMs = -1; // m_lastInput time when we sent PING; -1: none outstanding

@@ -3,12 +3,21 @@
 #include "connectionworker.h"
 
 #include <QThread>
+#include <QTimer>
+
+WorkerHost::WorkerHost()
+    : m_tick(new QTimer(this)) // a child, so it moves to the host's thread with it
+{
+    connect(m_tick, &QTimer::timeout, this, &WorkerHost::tick);
+}
 
 void WorkerHost::adopt(ConnectionWorker *worker, qintptr descriptor)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     Q_ASSERT(worker->thread() == thread());
     m_workers.insert(worker->id(), worker);
+    if (!m_tick->isActive())
+        m_tick->start(worker->tickIntervalMs()); // here, in the host's own thread
     worker->start(descriptor);
 }
 
@@ -38,3 +47,26 @@ void WorkerHost::closeAll()
 }
 
 void WorkerHost::forget(ClientId id) { m_workers.remove(id); }
+
+void WorkerHost::scheduleFlush(ClientId id)
+{
+    if (m_dirty.isEmpty())
+        QMetaObject::invokeMethod(this, &WorkerHost::flushAll, Qt::QueuedConnection);
+    m_dirty.append(id);
+}
+
+void WorkerHost::flushAll()
+{
+    const QList<ClientId> dirty = std::exchange(m_dirty, {});
+    for (ClientId id : dirty)
+        if (ConnectionWorker *w = m_workers.value(id))
+            w->flushPending();
+}
+
+void WorkerHost::tick()
+{
+    // A copy: a check may finish a worker, which then forgets itself here.
+    const QList<ConnectionWorker *> workers = m_workers.values();
+    for (ConnectionWorker *w : workers)
+        w->checkLiveness();
+}

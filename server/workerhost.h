@@ -8,6 +8,7 @@
 #include <QObject>
 
 class ConnectionWorker;
+class QTimer;
 
 // The object that lives in a worker thread beside that thread's connection workers, and the
 // target of every cross-thread call into that thread: adopting a new connection, delivering a
@@ -18,6 +19,8 @@ class WorkerHost : public QObject {
 public:
     using Batch = QList<std::pair<ClientId, QByteArray>>;
 
+    WorkerHost();
+
     // The following run in the host's thread only.
     void adopt(ConnectionWorker *worker, qintptr descriptor);
     void deliver(const Batch &batch);
@@ -25,7 +28,18 @@ public:
     // Server shutdown: flush what each connection has queued, then close them all.
     void closeAll();
     void forget(ClientId id);
+    // A worker has frames queued: flush it once the deliveries already queued to this thread are
+    // handled. One queued call flushes every such worker.
+    void scheduleFlush(ClientId id);
 
 private:
+    void flushAll();
+
+    void tick();
+
     QHash<ClientId, ConnectionWorker *> m_workers;
+    // One liveness timer per thread rather than per connection: thousands of idle clients cost
+    // no timers of their own.
+    QTimer *m_tick;
+    QList<ClientId> m_dirty; // ids, not pointers: a worker may finish before the flush runs
 };

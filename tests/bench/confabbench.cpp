@@ -682,6 +682,9 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    // The progress line is for a person watching; in a log it is noise.
+    if (!isatty(STDERR_FILENO))
+        o.progress = false;
     in_addr probe;
     if (inet_pton(AF_INET, o.host.c_str(), &probe) != 1 || (ntohl(probe.s_addr) >> 24) != 127) {
         std::fprintf(stderr, "confab-bench: loopback only (127.0.0.0/8), got %s\n", o.host.c_str());

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Runs confab-bench against confab-server (a pool of threads, and one thread per connection) and
+# against ngircd, RUNS times each (default 3), all on loopback, and prints the medians and the
+# Confab/ngircd ratios as Markdown. Raw JSON lines are kept in build/bench-results.jsonl.
+#   RUNS=3 DURATION=20 resources/scripts/bench.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CONFAB_EXTRA_PACKAGES="ngircd python3" "$root/resources/scripts/build.sh" >&2
+runs=${RUNS:-3}
+duration=${DURATION:-20}
+build="$root/build"
+results="$build/bench-results.jsonl"
+: > "$results"
+ngircd_conf="$root/../shared/bench/ngircd.conf"
+[ -f "$ngircd_conf" ] || ngircd_conf="$root/tests/bench/ngircd.conf"
+
+wait_port() { # PORT: wait (bounded) until something listens
+    for _ in $(seq 100); do
+        (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "nothing listens on port $1" >&2
+    return 1
+}
+
+run_one() { # LABEL PORT PID EXTRA-BENCH-ARGS...
+    local label=$1 port=$2 pid=$3
+    shift 3
+    "$build/tests/bench/confab-bench" --port "$port" --label "$label" --server-pid "$pid" \
+        --duration "$duration" "$@" | tee /dev/stderr | grep '^{' >> "$results" || true
+}
+
+stop() { # PID
+    kill -TERM "$1" 2>/dev/null || true
+    for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+    kill -KILL "$1" 2>/dev/null || true
+}
+
+for run in $(seq "$runs"); do
+    echo "== run $run of $runs" >&2
+    "$build/server/confab-server" --listen 127.0.0.1:26667 --autojoin '' >/dev/null 2>&1 &
+    pid=$!; wait_port 26667
+    run_one confab-pool 26667 "$pid"
+    stop "$pid"
+
+    "$build/server/confab-server" --listen 127.0.0.1:26668 --autojoin '' --threads 0 >/dev/null 2>&1 &
+    pid=$!; wait_port 26668
+    run_one confab-thread-per-connection 26668 "$pid"
+    stop "$pid"
+
+    # ngircd's listen backlog is small: a burst of connects beyond it is reset, so its
+    # connections are opened five at a time.
+    ngircd -n -f "$ngircd_conf" >/dev/null 2>&1 &
+    pid=$!; wait_port 27667
+    run_one ngircd 27667 "$pid" --connect-window 5
+    stop "$pid"
+done
+
+python3 - "$results" <<'PY'
+import json, statistics, sys, collections
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+by = collections.defaultdict(list)
+for r in rows:
+    by[(r["server"], r["workload"])].append(r)
+servers = ["confab-pool", "confab-thread-per-connection", "ngircd"]
+metrics = {
+    "seed-10x5": [("total_s", "total s"), ("mean_ms", "mean ms"), ("p99_ms", "p99 ms")],
+    "seed-50x10": [("total_s", "total s"), ("mean_ms", "mean ms"), ("p99_ms", "p99 ms")],
+    "seed-60x25": [("total_s", "total s"), ("mean_ms", "mean ms"), ("p99_ms", "p99 ms")],
+    "fanout": [("deliveries_per_s", "deliveries/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms"), ("max_ms", "max ms"), ("lost", "lost")],
+    "saturation": [("deliveries_per_s", "deliveries/s")],
+    "idle": [("connect_s", "connect s"), ("bytes_per_connection", "bytes/connection"), ("server_threads", "threads")],
+}
+def med(server, workload, key):
+    vals = [r[key] for r in by.get((server, workload), []) if key in r]
+    return statistics.median(vals) if vals else None
+def fmt(v):
+    if v is None: return "failed"
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)
+runs = max((len(v) for v in by.values()), default=0)
+print(f"Medians of {runs} runs.\n")
+print("| workload | metric | " + " | ".join(servers) + " | pool / ngircd |")
+print("|---|---|" + "---|" * (len(servers) + 1))
+for w, ms in metrics.items():
+    for key, name in ms:
+        vals = [med(s, w, key) for s in servers]
+        ratio = f"{vals[0] / vals[2]:.2f}" if vals[0] is not None and vals[2] not in (None, 0) else ""
+        print(f"| {w} | {name} | " + " | ".join(fmt(v) for v in vals) + f" | {ratio} |")
+cpu = [r.get("bench_cpu_pct") for r in rows if "bench_cpu_pct" in r]
+if cpu:
+    print(f"\nconfab-bench's own CPU use: at most {max(cpu):.0f}% of one core.")
+PY
