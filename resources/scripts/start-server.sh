@@ -4,6 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 "$root/resources/scripts/build.sh"
-echo "Connect with: nc 127.0.0.1 6667   (then: NICK you / USER you 0 * :You)"
+echo "Connect with: $root/build/console-client/confab 127.0.0.1:6667 --nick you"
+echo "          or: nc 127.0.0.1 6667   (then: NICK you / USER you 0 * :You)"
 echo "          or: irssi -c 127.0.0.1 -p 6667 -n you"
 exec "$root/build/server/confab-server" "$@"
