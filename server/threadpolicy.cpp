@@ -18,6 +18,9 @@ ThreadPolicy::Slot &ThreadPolicy::newSlot()
     thread->setObjectName(QStringLiteral("confab-worker"));
     auto *host = new WorkerHost;
     host->moveToThread(thread);
+    // The host (and its timer) dies in its own thread, as the thread finishes: an object with
+    // timers must not be destroyed from another thread.
+    connect(thread, &QThread::finished, host, &QObject::deleteLater);
     thread->start();
     m_slots.append({thread, host, 0});
     return m_slots.last();
@@ -53,8 +56,7 @@ void ThreadPolicy::stopSlot(Slot &slot)
 {
     // The host's pending events (late deliveries for a connection that is gone) die with it.
     slot.thread->quit();
-    slot.thread->wait();
-    delete slot.host;
+    slot.thread->wait(); // finished() has run: the host is deleted
     delete slot.thread;
 }
 

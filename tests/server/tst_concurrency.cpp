@@ -3,11 +3,15 @@
 
 #include "testserver.h"
 
+#include <QRegularExpression>
 #include <QTest>
 
 class TestConcurrency : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Any Qt warning (a timer stopped from the wrong thread, a notifier misuse, an unparseable
+    // line) is a bug: fail on it.
+    void init() { QTest::failOnWarning(QRegularExpression(QStringLiteral("."))); }
     void everyMessageOnceInOrder_data();
     void everyMessageOnceInOrder();
 };

@@ -2,6 +2,7 @@
 
 #include "testserver.h"
 
+#include <QRegularExpression>
 #include <QTest>
 
 namespace {
@@ -21,6 +22,9 @@ RawClient::Predicate privmsg(const QByteArray &text)
 class TestMessaging : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Any Qt warning (a timer stopped from the wrong thread, a notifier misuse, an unparseable
+    // line) is a bug: fail on it.
+    void init() { QTest::failOnWarning(QRegularExpression(QStringLiteral("."))); }
     void broadcastReachesEveryMemberOnce_data();
     void broadcastReachesEveryMemberOnce();
     void echoMessage();

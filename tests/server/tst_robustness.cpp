@@ -3,6 +3,7 @@
 #include "testserver.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QTest>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -45,6 +46,9 @@ private:
 class TestRobustness : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Any Qt warning (a timer stopped from the wrong thread, a notifier misuse, an unparseable
+    // line) is a bug: fail on it.
+    void init() { QTest::failOnWarning(QRegularExpression(QStringLiteral("."))); }
     void disconnectMidMessage();
     void overlongLineGets417AndConnectionGoesOn();
     void endlessLineWithoutNewlineIsBounded();
