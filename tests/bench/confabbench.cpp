@@ -89,7 +89,8 @@ struct Stats {
     double max() const { return us.empty() ? 0 : *std::max_element(us.begin(), us.end()); }
 };
 
-long vmRssKb(int pid)
+// A numeric field of /proc/PID/status ("VmRSS:", "Threads:"), or -1.
+long procStatusField(int pid, const char *field)
 {
     if (pid <= 0)
         return -1;
@@ -99,30 +100,13 @@ long vmRssKb(int pid)
     if (!f)
         return -1;
     char line[256];
-    long kb = -1;
+    long value = -1;
+    const size_t n = std::strlen(field);
     while (std::fgets(line, sizeof line, f))
-        if (std::strncmp(line, "VmRSS:", 6) == 0)
-            kb = std::atol(line + 6);
+        if (std::strncmp(line, field, n) == 0)
+            value = std::atol(line + n);
     std::fclose(f);
-    return kb;
-}
-
-int threadCount(int pid)
-{
-    if (pid <= 0)
-        return -1;
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/status", pid);
-    FILE *f = std::fopen(path, "r");
-    if (!f)
-        return -1;
-    char line[256];
-    int n = -1;
-    while (std::fgets(line, sizeof line, f))
-        if (std::strncmp(line, "Threads:", 8) == 0)
-            n = std::atoi(line + 8);
-    std::fclose(f);
-    return n;
+    return value;
 }
 
 // The event loop: every connection non-blocking in one epoll set; writes are buffered and
@@ -609,15 +593,15 @@ Result runIdle(const Options &o)
     Result r;
     r.workload = "idle";
     const int n = o.idleClients;
-    const long rss0 = vmRssKb(o.serverPid);
+    const long rss0 = procStatusField(o.serverPid, "VmRSS:");
     const double seconds = connectAndRegister(loop, n, false, 120, o.connectWindow);
     if (seconds < 0)
         return r;
     // Let the server settle (its last writes), bounded.
     for (int i = 0; i < 20; ++i)
         loop.pass(10);
-    const long rss1 = vmRssKb(o.serverPid);
-    const int threads = threadCount(o.serverPid);
+    const long rss1 = procStatusField(o.serverPid, "VmRSS:");
+    const int threads = int(procStatusField(o.serverPid, "Threads:"));
     const double perConn = rss0 >= 0 && rss1 >= 0 ? double(rss1 - rss0) * 1024.0 / n : -1;
     char json[512], table[256];
     std::snprintf(json, sizeof json,
