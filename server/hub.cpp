@@ -105,12 +105,7 @@ void Hub::clientGone(ClientId id, const QByteArray &reason)
         return;
     HubClient &client = *it->second;
     if (!client.closing) {
-        if (client.registered) {
-            IrcMessage quit("QUIT", {reason}, client.prefix);
-            quit.trailing = true;
-            OutboundFrame frame(std::move(quit));
-            deliver(peersOf(client, false), frame);
-        }
+        announceQuit(client, reason);
         detach(client);
     }
     WorkerHost *host = client.host;
@@ -124,9 +119,7 @@ void Hub::shutdown(const QByteArray &reason)
     for (auto &[id, client] : m_clients) {
         if (client->closing)
             continue;
-        IrcMessage error("ERROR", {"Closing Link: " + client->address + " (" + reason + ")"});
-        error.trailing = true;
-        send(*client, std::move(error));
+        sendClosingLink(*client, reason);
         client->closing = true;
         m_router->close(*client);
     }
@@ -245,18 +238,28 @@ void Hub::disconnect(HubClient &client, const QByteArray &quitReason)
 {
     if (client.closing)
         return;
-    if (client.registered) {
-        IrcMessage quit("QUIT", {quitReason}, client.prefix);
-        quit.trailing = true;
-        OutboundFrame frame(std::move(quit));
-        deliver(peersOf(client, false), frame);
-    }
-    IrcMessage error("ERROR", {"Closing Link: " + client.address + " (" + quitReason + ")"});
-    error.trailing = true;
-    send(client, std::move(error));
+    announceQuit(client, quitReason);
+    sendClosingLink(client, quitReason);
     detach(client);
     client.closing = true;
     m_router->close(client);
+}
+
+void Hub::announceQuit(HubClient &client, const QByteArray &reason)
+{
+    if (!client.registered)
+        return; // nobody has seen it yet
+    IrcMessage quit("QUIT", {reason}, client.prefix);
+    quit.trailing = true;
+    OutboundFrame frame(std::move(quit));
+    deliver(peersOf(client, false), frame);
+}
+
+void Hub::sendClosingLink(HubClient &client, const QByteArray &reason)
+{
+    IrcMessage error("ERROR", {"Closing Link: " + client.address + " (" + reason + ")"});
+    error.trailing = true;
+    send(client, std::move(error));
 }
 
 void Hub::detach(HubClient &client)

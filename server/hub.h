@@ -76,6 +76,8 @@ Q_SIGNALS:
 private:
     void handleLine(HubClient &client, const InboundLine &line);
     void detach(HubClient &client);
+    void announceQuit(HubClient &client, const QByteArray &reason);
+    void sendClosingLink(HubClient &client, const QByteArray &reason);
 
     struct Command {
         int minParams;

@@ -185,6 +185,16 @@ void ClientSession::sendCommand(const QByteArray &command, const QList<QByteArra
         Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
 }
 
+bool ClientSession::queueMessage(const IrcMessage &msg, const QString &what, const std::optional<ChatMessage> &own)
+{
+    const std::optional<QByteArray> wire = msg.serialize();
+    if (!wire) {
+        Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
+        return false;
+    }
+    return deliverOrQueue(wire->chopped(2), what, own);
+}
+
 bool ClientSession::deliverOrQueue(const QByteArray &line, const QString &what, const std::optional<ChatMessage> &own)
 {
     if (m_state == State::Connected) {
@@ -259,13 +269,8 @@ void ClientSession::sendMessage(const QString &target, const QString &text)
     for (const QByteArray &part : splitText(utf8(text), budget)) {
         IrcMessage msg("PRIVMSG", {t, part});
         msg.trailing = true;
-        const std::optional<QByteArray> wire = msg.serialize();
-        if (!wire) {
-            Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
-            return;
-        }
-        if (!deliverOrQueue(wire->chopped(2), tr("your message to %1").arg(target),
-                            ownMessage(ChatMessage::Kind::Message, target, IrcText::decode(part))))
+        if (!queueMessage(msg, tr("your message to %1").arg(target),
+                          ownMessage(ChatMessage::Kind::Message, target, IrcText::decode(part))))
             return;
     }
 }
@@ -275,21 +280,14 @@ void ClientSession::sendAction(const QString &target, const QString &text)
     const QByteArray ctcp = "\x01" "ACTION " + utf8(text) + "\x01";
     IrcMessage msg("PRIVMSG", {utf8(target), ctcp});
     msg.trailing = true;
-    const std::optional<QByteArray> wire = msg.serialize();
-    if (!wire) {
-        Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
-        return;
-    }
-    deliverOrQueue(wire->chopped(2), tr("your action"), ownMessage(ChatMessage::Kind::Action, target, text));
+    queueMessage(msg, tr("your action"), ownMessage(ChatMessage::Kind::Action, target, text));
 }
 
 void ClientSession::sendNotice(const QString &target, const QString &text)
 {
     IrcMessage msg("NOTICE", {utf8(target), utf8(text)});
     msg.trailing = true;
-    if (const std::optional<QByteArray> wire = msg.serialize()) {
-        deliverOrQueue(wire->chopped(2), tr("your notice"), ownMessage(ChatMessage::Kind::Notice, target, text));
-    }
+    queueMessage(msg, tr("your notice"), ownMessage(ChatMessage::Kind::Notice, target, text));
 }
 
 void ClientSession::join(const QString &channel)
@@ -309,16 +307,14 @@ void ClientSession::part(const QString &channel, const QString &reason)
         msg.params.append(utf8(reason));
         msg.trailing = true;
     }
-    if (const std::optional<QByteArray> wire = msg.serialize())
-        deliverOrQueue(wire->chopped(2), tr("PART"));
+    queueMessage(msg, tr("PART"));
 }
 
 void ClientSession::setTopic(const QString &channel, const QString &topic)
 {
     IrcMessage msg("TOPIC", {utf8(channel), utf8(topic)});
     msg.trailing = true;
-    if (const std::optional<QByteArray> wire = msg.serialize())
-        deliverOrQueue(wire->chopped(2), tr("TOPIC"));
+    queueMessage(msg, tr("TOPIC"));
 }
 
 void ClientSession::requestTopic(const QString &channel) { deliverOrQueue("TOPIC " + utf8(channel), tr("TOPIC")); }
@@ -330,8 +326,7 @@ void ClientSession::setAway(const QString &message)
         msg.params.append(utf8(message));
         msg.trailing = true;
     }
-    if (const std::optional<QByteArray> wire = msg.serialize())
-        deliverOrQueue(wire->chopped(2), tr("AWAY"));
+    queueMessage(msg, tr("AWAY"));
 }
 
 void ClientSession::changeNick(const QString &nick)
@@ -421,10 +416,7 @@ void ClientSession::handle(const IrcMessage &msg)
     const QString from = IrcText::decode(msg.sourceNick());
     const bool own = !m_nick.isEmpty() && from.compare(m_nick, Qt::CaseInsensitive) == 0;
     if (cmd == "PING") {
-        IrcMessage pong("PONG", msg.params);
-        pong.trailing = true;
-        if (const std::optional<QByteArray> wire = pong.serialize())
-            m_socket->write(*wire);
+        sendCommand("PONG", msg.params, true);
     } else if (cmd == "PONG") {
         const QByteArray token = msg.params.isEmpty() ? QByteArray() : msg.params.last();
         if (token.startsWith("confab-sync-"))

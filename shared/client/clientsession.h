@@ -129,6 +129,8 @@ private:
     // the server will not echo it).
     bool deliverOrQueue(const QByteArray &line, const QString &what, const std::optional<ChatMessage> &own = {});
     void lineSent(const std::optional<ChatMessage> &own);
+    // Serialises `msg` (refusing CR, LF and NUL with an error signal), then deliverOrQueue().
+    bool queueMessage(const IrcMessage &msg, const QString &what, const std::optional<ChatMessage> &own = {});
     ChatMessage ownMessage(ChatMessage::Kind kind, const QString &target, const QString &text) const;
     void addUser(const QString &channel, const QString &nick);
     void removeUser(const QString &channel, const QString &nick);
