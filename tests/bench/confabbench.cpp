@@ -191,6 +191,16 @@ public:
         }
     }
 
+    // For latency measurements: the message's time stamp is taken as it is formatted, so it is
+    // written at once rather than at the end of this pass, after every other ready socket has
+    // been read. Otherwise the bench's own pass would count as the server's latency.
+    void sendNow(Conn &c, std::string_view data)
+    {
+        c.out.append(data);
+        if (c.fd >= 0)
+            writeSome(c);
+    }
+
     // One pass: wait up to timeoutMs for events, read and dispatch every complete line, flush.
     void pass(int timeoutMs)
     {
@@ -410,7 +420,7 @@ Result runSeed(const Options &o, int users, int messages)
             return;
         }
         pendingReceivers[size_t(u)] = users - 1;
-        loop.send(loop.conns[size_t(u)], benchMessage(u, nextSeq[size_t(u)]++));
+        loop.sendNow(loop.conns[size_t(u)], benchMessage(u, nextSeq[size_t(u)]++));
     };
     loop.onLine = [&](Conn &, std::string_view line) {
         int s;
