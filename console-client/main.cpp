@@ -3,7 +3,7 @@
 #include "client/chatcontroller.h"
 #include "plainview.h"
 #include "screenview.h"
-#include "stdinreader.h"
+#include "system/stdinreader.h"
 #include "system/signalwatcher.h"
 
 #include <QCommandLineParser>

@@ -3,6 +3,7 @@
 #include "connectionlistener.h"
 #include "connectionworker.h"
 #include "hub.h"
+#include "serverlog.h"
 #include "threadpolicy.h"
 #include "workerhost.h"
 
@@ -45,6 +46,10 @@ bool ChatServer::start(QString *error)
             return false;
         }
         connect(listener, &ConnectionListener::descriptorAccepted, this, &ChatServer::accept);
+        // Usually out of descriptors: say so, the listener keeps going.
+        connect(listener, &QTcpServer::acceptError, this, [listener](QAbstractSocket::SocketError) {
+            qCWarning(lcServer, "accept failed: %s", qPrintable(listener->errorString()));
+        });
         m_listeners.append(listener);
     }
     return true;
@@ -62,10 +67,61 @@ int ChatServer::activeConnections() const { return m_policy->activeConnections()
 
 int ChatServer::workerThreadCount() const { return m_policy->threadCount(); }
 
+// Blocking calls are safe: neither the hub nor the worker threads ever wait on this thread.
+QList<ChatServer::ConnectionInfo> ChatServer::connections() const
+{
+    if (m_stopped)
+        return {};
+    QList<Hub::ClientSummary> clients;
+    Hub *hub = m_hub;
+    QMetaObject::invokeMethod(hub, [hub, &clients] { clients = hub->clientSummaries(); }, Qt::BlockingQueuedConnection);
+    QHash<ClientId, WorkerHost::Traffic> traffic;
+    for (WorkerHost *host : m_policy->hosts()) {
+        QList<WorkerHost::Traffic> part;
+        QMetaObject::invokeMethod(host, [host, &part] { part = host->traffic(); }, Qt::BlockingQueuedConnection);
+        for (const WorkerHost::Traffic &t : part)
+            traffic.insert(t.id, t);
+    }
+    QList<ConnectionInfo> out;
+    for (const Hub::ClientSummary &c : clients) {
+        const WorkerHost::Traffic t = traffic.value(c.id, {c.id, 0, 0});
+        out.append({c.id, c.nick, c.address, c.port, c.signonTime, t.bytesIn, t.bytesOut});
+    }
+    return out;
+}
+
+bool ChatServer::terminate(ClientId id, const QByteArray &reason)
+{
+    bool done = false;
+    Hub *hub = m_hub;
+    if (!m_stopped)
+        QMetaObject::invokeMethod(hub, [&] { done = hub->terminate(id, reason); }, Qt::BlockingQueuedConnection);
+    return done;
+}
+
+bool ChatServer::notice(ClientId id, const QByteArray &text)
+{
+    bool done = false;
+    Hub *hub = m_hub;
+    if (!m_stopped)
+        QMetaObject::invokeMethod(hub, [&] { done = hub->noticeTo(id, text); }, Qt::BlockingQueuedConnection);
+    return done;
+}
+
+int ChatServer::broadcast(const QByteArray &text)
+{
+    int count = 0;
+    Hub *hub = m_hub;
+    if (!m_stopped)
+        QMetaObject::invokeMethod(hub, [&] { count = hub->broadcastNotice(text); }, Qt::BlockingQueuedConnection);
+    return count;
+}
+
 void ChatServer::accept(qintptr descriptor)
 {
     if (m_config->maxClients > 0 && m_policy->activeConnections() >= m_config->maxClients) {
         // Refused before any socket object exists: a few bytes straight to the descriptor.
+        qCInfo(lcServer, "refused a connection: the server is full (%d connections)", m_config->maxClients);
         static const char full[] = "ERROR :Closing Link: server is full\r\n";
         [[maybe_unused]] const auto written = ::write(int(descriptor), full, sizeof full - 1);
         ::close(int(descriptor));

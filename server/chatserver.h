@@ -30,6 +30,22 @@ public:
     int activeConnections() const;
     int workerThreadCount() const;
 
+    // For the operator console; each asks the hub (and for traffic, the worker threads) and
+    // waits for the answer.
+    struct ConnectionInfo {
+        ClientId id = 0;
+        QByteArray nick;
+        QByteArray address;
+        quint16 port = 0;
+        qint64 signonTime = 0;
+        qint64 bytesIn = 0;
+        qint64 bytesOut = 0;
+    };
+    QList<ConnectionInfo> connections() const;
+    bool terminate(ClientId id, const QByteArray &reason);
+    bool notice(ClientId id, const QByteArray &text);
+    int broadcast(const QByteArray &text);
+
 private:
     void accept(qintptr descriptor);
 

@@ -7,6 +7,7 @@
 
 #include <QTcpSocket>
 #include <QThread>
+#include <QTimer>
 #include <cerrno>
 #include <cstring>
 #include <sys/uio.h>
@@ -52,6 +53,9 @@ void ConnectionWorker::start(qintptr descriptor)
     });
 
     m_lastInput.start();
+    m_floodControlled = m_config->floodRate > 0 && !m_config->isExempt(m_socket->peerAddress());
+    m_tokens = m_config->floodBurst;
+    m_tokenClock.start();
 
     const QHostAddress peer = m_socket->peerAddress();
     const quint16 port = m_socket->peerPort();
@@ -72,13 +76,34 @@ void ConnectionWorker::onReadyRead()
     Q_ASSERT(QThread::currentThread() == thread());
     if (m_finished || m_closing)
         return;
-    QList<InboundLine> batch;
+    if (!m_floodControlled) {
+        QList<InboundLine> batch;
+        parseInto(&batch);
+        if (batch.isEmpty())
+            return;
+        Hub *hub = m_hub;
+        const ClientId id = m_id;
+        // One queued call per read, not per line: a burst of lines costs the hub one wake-up.
+        QMetaObject::invokeMethod(
+            hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); }, Qt::QueuedConnection);
+        return;
+    }
+    const qsizetype before = m_held.size();
+    parseInto(&m_held);
+    for (qsizetype i = before; i < m_held.size(); ++i)
+        m_heldBytes += m_held.at(i).size;
+    release();
+}
+
+void ConnectionWorker::parseInto(QList<InboundLine> *out)
+{
     // A stack buffer: QIODevice::read(maxSize) would allocate maxSize bytes on every read.
     char chunk[16384];
     while (m_socket->bytesAvailable() > 0) {
         const qint64 got = m_socket->read(chunk, sizeof chunk);
         if (got <= 0)
             break;
+        m_bytesIn += got;
         m_reader.append(QByteArrayView(chunk, got));
         QByteArray line;
         for (;;) {
@@ -86,26 +111,58 @@ void ConnectionWorker::onReadyRead()
             if (r == LineReader::Result::NeedMore)
                 break;
             if (r == LineReader::Result::TooLong) {
-                batch.append({{}, InboundLine::Error::TooLong});
+                out->append({{}, InboundLine::Error::TooLong, LineReader::MaxBodyBytes});
                 continue;
             }
             if (line.isEmpty())
                 continue; // blank lines are legal padding
-            if (std::optional<IrcMessage> msg = IrcMessage::parse(line))
-                batch.append({std::move(*msg), InboundLine::Error::None});
+            std::optional<IrcMessage> msg = IrcMessage::parse(line);
+            if (!msg)
+                out->append({{}, InboundLine::Error::Malformed, line.size()});
+            else if (!line.isValidUtf8()) // UTF8ONLY: never relay bytes clients cannot decode
+                out->append({std::move(*msg), InboundLine::Error::InvalidUtf8, line.size()});
             else
-                batch.append({{}, InboundLine::Error::Malformed});
+                out->append({std::move(*msg), InboundLine::Error::None, line.size()});
         }
     }
     m_lastInput.start();
     m_pingSentAtMs = -1; // any input proves the peer is alive
-    if (batch.isEmpty())
+}
+
+void ConnectionWorker::release()
+{
+    if (m_finished || m_closing || m_held.isEmpty())
         return;
-    Hub *hub = m_hub;
-    const ClientId id = m_id;
-    // One queued call per read, not per line: a burst of lines costs the hub one wake-up.
-    QMetaObject::invokeMethod(
-        hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); }, Qt::QueuedConnection);
+    const double burst = m_config->floodBurst;
+    m_tokens = std::min(burst, m_tokens + double(m_tokenClock.restart()) * m_config->floodRate / 1000.0);
+    qsizetype allowed = 0;
+    while (allowed < m_held.size() && m_tokens >= 1) {
+        m_tokens -= 1;
+        m_heldBytes -= m_held.at(allowed).size;
+        ++allowed;
+    }
+    if (allowed > 0) {
+        QList<InboundLine> batch = allowed == m_held.size() ? std::exchange(m_held, {}) : m_held.first(allowed);
+        if (!m_held.isEmpty())
+            m_held.remove(0, allowed);
+        Hub *hub = m_hub;
+        const ClientId id = m_id;
+        QMetaObject::invokeMethod(
+            hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); }, Qt::QueuedConnection);
+    }
+    if (m_held.isEmpty())
+        return;
+    if (m_heldBytes > m_config->recvqBytes) {
+        drop("Excess Flood");
+        return;
+    }
+    if (!m_floodTimer) {
+        m_floodTimer = new QTimer(this);
+        m_floodTimer->setSingleShot(true);
+        connect(m_floodTimer, &QTimer::timeout, this, &ConnectionWorker::release);
+    }
+    if (!m_floodTimer->isActive())
+        m_floodTimer->start(int(std::ceil((1 - m_tokens) * 1000 / m_config->floodRate)));
 }
 
 void ConnectionWorker::send(const QByteArray &frame)
@@ -115,6 +172,7 @@ void ConnectionWorker::send(const QByteArray &frame)
         return;
     m_pending.append(frame);
     m_pendingBytes += frame.size();
+    m_bytesOut += frame.size();
     if (m_pendingBytes + m_socket->bytesToWrite() > m_config->sendqBytes) {
         finish("SendQ exceeded"); // before abort(), whose disconnected() would name no reason
         m_socket->abort();
@@ -237,13 +295,17 @@ void ConnectionWorker::checkLiveness()
             send("PING :" + m_config->name + "\r\n");
         }
     } else if (idle - m_pingSentAtMs >= m_config->pingTimeoutMs) {
-        const QByteArray reason = "Ping timeout: " + QByteArray::number(idle / 1000) + " seconds";
-        send("ERROR :Closing Link: " + reason + "\r\n");
-        flushPending();
-        m_socket->flush();
-        finish(reason);
-        m_socket->abort();
+        drop("Ping timeout: " + QByteArray::number(idle / 1000) + " seconds");
     }
+}
+
+void ConnectionWorker::drop(const QByteArray &reason)
+{
+    send("ERROR :Closing Link: " + reason + "\r\n");
+    flushPending();
+    m_socket->flush();
+    finish(reason);
+    m_socket->abort();
 }
 
 void ConnectionWorker::finish(const QByteArray &reason)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clientid.h"
+#include "inboundline.h"
 #include "protocol/linereader.h"
 
 #include <QElapsedTimer>
@@ -10,6 +11,7 @@
 
 class Hub;
 class QTcpSocket;
+class QTimer;
 class WorkerHost;
 struct ServerConfig;
 
@@ -24,6 +26,8 @@ public:
     ~ConnectionWorker() override;
 
     ClientId id() const { return m_id; }
+    qint64 bytesIn() const { return m_bytesIn; }
+    qint64 bytesOut() const { return m_bytesOut; }
 
     // All of these run in the worker's thread.
     void start(qintptr descriptor);
@@ -40,7 +44,12 @@ public:
 
 private:
     void onReadyRead();
+    void parseInto(QList<InboundLine> *out);
+    // Hands the hub what flood control allows now; the rest waits for tokens.
+    void release();
     void finish(const QByteArray &reason);
+    // ERROR to the client, then cut: for limits the client broke (ping timeout, flood).
+    void drop(const QByteArray &reason);
 
     const ClientId m_id;
     const std::shared_ptr<const ServerConfig> m_config;
@@ -50,10 +59,20 @@ private:
     LineReader m_reader;
     QList<QByteArray> m_pending; // shared frames, not copies
     qint64 m_pendingBytes = 0;
+    qint64 m_bytesIn = 0;
+    qint64 m_bytesOut = 0; // handed to the socket (queued or written)
     bool m_flushQueued = false;
     QElapsedTimer m_lastInput;
     QElapsedTimer m_closingSince;
     qint64 m_pingSentAtMs = -1; // m_lastInput time when we sent PING; -1: none outstanding
     bool m_finished = false;
     bool m_closing = false;
+
+    // Flood control (ServerConfig::floodBurst/floodRate); off for exempt addresses.
+    bool m_floodControlled = false;
+    double m_tokens = 0;
+    QElapsedTimer m_tokenClock;
+    QList<InboundLine> m_held;  // lines read but not yet allowed through
+    qint64 m_heldBytes = 0;
+    QTimer *m_floodTimer = nullptr; // created only for a client that floods
 };

@@ -9,9 +9,11 @@
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
 #include "serverconfig.h"
+#include "serverlog.h"
 
 #include <QDateTime>
 #include <QThread>
+#include <QTimer>
 
 Hub::Hub(std::shared_ptr<const ServerConfig> config, QObject *parent)
     : QObject(parent)
@@ -21,7 +23,12 @@ Hub::Hub(std::shared_ptr<const ServerConfig> config, QObject *parent)
     , m_channelHandler(std::make_unique<ChannelHandler>(*this))
     , m_messageHandler(std::make_unique<MessageHandler>(*this))
     , m_queryHandler(std::make_unique<QueryHandler>(*this))
+    , m_registrationTimer(new QTimer(this)) // a child: it moves to the hub's thread with it
 {
+    m_clock.start();
+    // Checked a few times per timeout, at most once a second: expiry need not be exact.
+    m_registrationTimer->setInterval(std::clamp(m_config->registrationTimeoutMs / 4, 20, 1000));
+    connect(m_registrationTimer, &QTimer::timeout, this, &Hub::checkRegistrationTimeouts);
 }
 
 Hub::~Hub() { qDeleteAll(m_channels); }
@@ -36,6 +43,8 @@ void Hub::addCommand(const QByteArray &name, int minParams, bool needsRegistrati
 void Hub::clientConnected(ClientId id, WorkerHost *host, const QHostAddress &address, quint16 port)
 {
     Q_ASSERT(QThread::currentThread() == thread());
+    if (m_shutDown)
+        return;
     auto client = std::make_unique<HubClient>();
     client->id = id;
     client->host = host;
@@ -48,7 +57,39 @@ void Hub::clientConnected(ClientId id, WorkerHost *host, const QHostAddress &add
     client->address = text;
     client->port = port;
     client->signonTime = QDateTime::currentSecsSinceEpoch();
+    client->connectedMs = m_clock.elapsed();
+    HubClient &added = *client;
     m_clients.emplace(id, std::move(client));
+    qCInfo(lcServer, "connect #%llu from %s port %u", qulonglong(id), added.address.constData(), unsigned(port));
+    if (!m_registrationTimer->isActive())
+        m_registrationTimer->start();
+
+    const int fromHere = ++m_perAddress[added.address];
+    if (m_config->maxPerIp > 0 && fromHere > m_config->maxPerIp && !m_config->isExempt(address)) {
+        qCInfo(lcServer, "refused #%llu: more than %d connections from %s", qulonglong(id), m_config->maxPerIp,
+                  added.address.constData());
+        sendClosingLink(added, "Too many connections from your address (at most "
+                                   + QByteArray::number(m_config->maxPerIp) + ")");
+        added.closing = true;
+        added.closeReason = "Too many connections from this address";
+        m_router->close(added);
+    }
+}
+
+void Hub::checkRegistrationTimeouts()
+{
+    const qint64 now = m_clock.elapsed();
+    bool waiting = false;
+    for (auto &[id, client] : m_clients) {
+        if (client->registered || client->closing)
+            continue;
+        if (now - client->connectedMs >= m_config->registrationTimeoutMs)
+            disconnect(*client, "Registration timed out");
+        else
+            waiting = true;
+    }
+    if (!waiting)
+        m_registrationTimer->stop();
 }
 
 void Hub::clientLines(ClientId id, const QList<InboundLine> &lines)
@@ -75,6 +116,14 @@ void Hub::handleLine(HubClient &client, const InboundLine &line)
         send(client, IrcMessage("NOTICE", {client.displayNick(), "Malformed line ignored (NUL byte or bad syntax)"},
                                 m_config->name));
         return;
+    case InboundLine::Error::InvalidUtf8:
+        // IRCv3 UTF8ONLY: refuse rather than relay bytes other clients would show as garbage.
+    {
+        IrcMessage fail("FAIL", {line.message.command, "INVALID_UTF8", "Message rejected: this server accepts only UTF-8 text"});
+        fail.trailing = true;
+        send(client, std::move(fail));
+        return;
+    }
     case InboundLine::Error::None:
         break;
     }
@@ -104,11 +153,15 @@ void Hub::clientGone(ClientId id, const QByteArray &reason)
     if (it == m_clients.end())
         return;
     HubClient &client = *it->second;
+    qCInfo(lcServer, "disconnect #%llu %s (%s)", qulonglong(id), client.displayNick().constData(),
+           (client.closeReason.isEmpty() ? reason : client.closeReason).constData());
     if (!client.closing) {
         announceQuit(client, reason);
         detach(client);
     }
     WorkerHost *host = client.host;
+    if (auto count = m_perAddress.find(client.address); count != m_perAddress.end() && --*count <= 0)
+        m_perAddress.erase(count);
     m_clients.erase(it);
     // Only now may the thread policy retire the host: nothing routes to this client any more.
     Q_EMIT hostReleased(host);
@@ -116,6 +169,8 @@ void Hub::clientGone(ClientId id, const QByteArray &reason)
 
 void Hub::shutdown(const QByteArray &reason)
 {
+    m_shutDown = true;
+    m_registrationTimer->stop(); // here, in the hub's thread: the hub is deleted from another
     for (auto &[id, client] : m_clients) {
         if (client->closing)
             continue;
@@ -124,9 +179,52 @@ void Hub::shutdown(const QByteArray &reason)
         m_router->close(*client);
     }
     m_clients.clear();
+    m_perAddress.clear();
     m_nicks.clear();
     qDeleteAll(m_channels);
     m_channels.clear();
+}
+
+QList<Hub::ClientSummary> Hub::clientSummaries() const
+{
+    QList<ClientSummary> out;
+    for (const auto &[id, c] : m_clients)
+        if (!c->closing)
+            out.append({id, c->nick, c->address, c->port, c->signonTime});
+    std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
+    return out;
+}
+
+bool Hub::terminate(ClientId id, const QByteArray &reason)
+{
+    auto it = m_clients.find(id);
+    if (it == m_clients.end() || it->second->closing)
+        return false;
+    disconnect(*it->second, reason.isEmpty() ? QByteArray("Terminated by the server operator")
+                                             : "Terminated by the server operator: " + reason);
+    return true;
+}
+
+bool Hub::noticeTo(ClientId id, const QByteArray &text)
+{
+    auto it = m_clients.find(id);
+    if (it == m_clients.end() || it->second->closing)
+        return false;
+    IrcMessage notice("NOTICE", {it->second->displayNick(), text});
+    notice.trailing = true;
+    send(*it->second, std::move(notice));
+    return true;
+}
+
+int Hub::broadcastNotice(const QByteArray &text)
+{
+    // "$server" addresses everyone on this server, so one line suits every receiver.
+    IrcMessage notice("NOTICE", {"$" + m_config->name, text}, m_config->name);
+    notice.trailing = true;
+    OutboundFrame frame(std::move(notice));
+    const QList<HubClient *> everyone = registeredClients();
+    deliver(everyone, frame);
+    return int(everyone.size());
 }
 
 HubClient *Hub::findNick(QByteArrayView nick) const { return m_nicks.value(IrcNames::fold(nick)); }
@@ -242,6 +340,7 @@ void Hub::disconnect(HubClient &client, const QByteArray &quitReason)
     sendClosingLink(client, quitReason);
     detach(client);
     client.closing = true;
+    client.closeReason = quitReason;
     m_router->close(client);
 }
 

@@ -6,6 +6,7 @@
 #include "inboundline.h"
 #include "workerhost.h" // complete type: WorkerHost* crosses threads in a queued signal
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
@@ -18,6 +19,7 @@ class MessageHandler;
 class OutboundFrame;
 class QueryHandler;
 class RegistrationHandler;
+class QTimer;
 class Router;
 struct ServerConfig;
 
@@ -39,6 +41,20 @@ public:
     void clientGone(ClientId id, const QByteArray &reason);
     // Tells every client why, closes every connection, forgets everything.
     void shutdown(const QByteArray &reason);
+
+    // For the operator console.
+    struct ClientSummary {
+        ClientId id;
+        QByteArray nick;
+        QByteArray address;
+        quint16 port;
+        qint64 signonTime;
+    };
+    QList<ClientSummary> clientSummaries() const;
+    bool terminate(ClientId id, const QByteArray &reason);
+    bool noticeTo(ClientId id, const QByteArray &text);
+    // A server notice to every registered client, serialised once. Returns how many.
+    int broadcastNotice(const QByteArray &text);
 
     // What the command handlers build on.
     using CommandFn = std::function<void(HubClient &, const IrcMessage &)>;
@@ -75,6 +91,8 @@ Q_SIGNALS:
 
 private:
     void handleLine(HubClient &client, const InboundLine &line);
+    // Drops connections that have not registered in time.
+    void checkRegistrationTimeouts();
     void detach(HubClient &client);
     void announceQuit(HubClient &client, const QByteArray &reason);
     void sendClosingLink(HubClient &client, const QByteArray &reason);
@@ -95,4 +113,10 @@ private:
     std::unique_ptr<ChannelHandler> m_channelHandler;
     std::unique_ptr<MessageHandler> m_messageHandler;
     std::unique_ptr<QueryHandler> m_queryHandler;
+    QHash<QByteArray, int> m_perAddress; // connections per peer address
+    QElapsedTimer m_clock;
+    QTimer *m_registrationTimer; // runs only while someone is unregistered
+    // After shutdown() the worker threads go away; a connection accepted just before may still
+    // report in, and must not be routed to a host that no longer exists.
+    bool m_shutDown = false;
 };

@@ -26,7 +26,9 @@ struct HubClient {
     bool capNegotiating = false; // CAP LS/REQ seen and no CAP END yet: registration waits
     bool registered = false;
     bool closing = false;        // removed from the registry, its connection is closing
+    QByteArray closeReason;      // why the hub closed it, for the log
     qint64 signonTime = 0;       // seconds since the epoch
+    qint64 connectedMs = 0;      // on the hub's monotonic clock
     qint64 lastMessageMs = 0;    // for WHOIS idle time
 
     QList<HubChannel *> channels;

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QString>
 
+#include "protocol/ircnames.h"
+
 struct ListenAddress {
     QHostAddress host;
     quint16 port = 0;
@@ -25,6 +27,10 @@ struct ServerConfig {
     QByteArray autojoin = "#lobby";
     QByteArray password;
     int maxClients = 0;        // 0: no limit
+    // Connections from one address; 0: no limit. Exempt networks (loopback by default, so local
+    // scripts and benchmarks with hundreds of clients work) skip this and flood control.
+    int maxPerIp = 10;
+    QList<QPair<QHostAddress, int>> exempt = defaultExempt();
     // N: a pool of N worker threads; 0: one thread per connection. The pool is the default: with
     // one thread per connection every delivery wakes a thread of its own, which measured ~100x
     // slower under load and costs a thread per idle client (docs/performance.md).
@@ -32,9 +38,22 @@ struct ServerConfig {
     int maxChannelsPerClient = 50;
     int pingIntervalMs = 120'000;
     int pingTimeoutMs = 60'000;
+    // A connection must finish NICK/USER (and CAP) within this time: a client that connects and
+    // says nothing, or one byte now and then, cannot hold a slot for long.
+    int registrationTimeoutMs = 60'000;
     qint64 sendqBytes = 1 << 20;
+    // Flood control, a token bucket per connection: floodBurst lines at once, then floodRate
+    // lines per second. Lines beyond it wait; once more than recvqBytes wait, the client is
+    // dropped with "Excess Flood". floodRate 0 turns it off.
+    int floodBurst = 30;
+    double floodRate = 5;
+    qint64 recvqBytes = 16 * 1024;
+    int nickLen = IrcNames::NickLen;
+    int channelLen = IrcNames::ChannelLen;
     QByteArray createdAt;
 
     static constexpr quint16 DefaultPort = 6667;
     static int defaultThreads();
+    static QList<QPair<QHostAddress, int>> defaultExempt();
+    bool isExempt(const QHostAddress &address) const;
 };

@@ -40,6 +40,14 @@ WorkerHost *ThreadPolicy::acquire()
     return chosen->host;
 }
 
+QList<WorkerHost *> ThreadPolicy::hosts() const
+{
+    QList<WorkerHost *> out;
+    for (const Slot &s : m_slots)
+        out.append(s.host);
+    return out;
+}
+
 void ThreadPolicy::release(WorkerHost *host)
 {
     auto it = std::find_if(m_slots.begin(), m_slots.end(), [host](const Slot &s) { return s.host == host; });

@@ -20,6 +20,7 @@ public:
     void release(WorkerHost *host);
     int activeConnections() const { return m_active; }
     int threadCount() const { return int(m_slots.size()); }
+    QList<WorkerHost *> hosts() const;
     // Closes every connection, then quits and waits for every thread.
     void shutdown();
 

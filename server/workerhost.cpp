@@ -48,6 +48,16 @@ void WorkerHost::closeAll()
 
 void WorkerHost::forget(ClientId id) { m_workers.remove(id); }
 
+QList<WorkerHost::Traffic> WorkerHost::traffic() const
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    QList<Traffic> out;
+    out.reserve(m_workers.size());
+    for (const ConnectionWorker *w : m_workers)
+        out.append({w->id(), w->bytesIn(), w->bytesOut()});
+    return out;
+}
+
 void WorkerHost::scheduleFlush(ClientId id)
 {
     if (m_dirty.isEmpty())

@@ -28,6 +28,12 @@ public:
     // Server shutdown: flush what each connection has queued, then close them all.
     void closeAll();
     void forget(ClientId id);
+    struct Traffic {
+        ClientId id;
+        qint64 bytesIn;
+        qint64 bytesOut;
+    };
+    QList<Traffic> traffic() const;
     // A worker has frames queued: flush it once the deliveries already queued to this thread are
     // handled. One queued call flushes every such worker.
     void scheduleFlush(ClientId id);

@@ -42,7 +42,7 @@ void ChannelHandler::joinCommand(HubClient &client, const IrcMessage &msg)
 
 void ChannelHandler::join(HubClient &client, const QByteArray &name)
 {
-    if (!IrcNames::isValidChannel(name)) {
+    if (!IrcNames::isValidChannel(name, m_hub.config().channelLen)) {
         m_hub.reply(client, Numeric::ERR_NOSUCHCHANNEL, {name, "No such channel"});
         return;
     }

@@ -2,6 +2,7 @@
 
 #include "channelhandler.h"
 #include "hub.h"
+#include "serverlog.h"
 #include "outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
@@ -88,7 +89,7 @@ void RegistrationHandler::nick(HubClient &client, const IrcMessage &msg)
         m_hub.reply(client, Numeric::ERR_NONICKNAMEGIVEN, {"No nickname given"});
         return;
     }
-    if (!IrcNames::isValidNick(wanted)) {
+    if (!IrcNames::isValidNick(wanted, m_hub.config().nickLen)) {
         m_hub.reply(client, Numeric::ERR_ERRONEUSNICKNAME, {wanted, "Erroneous nickname"});
         return;
     }
@@ -136,6 +137,7 @@ void RegistrationHandler::quit(HubClient &client, const IrcMessage &msg)
 {
     const QByteArray reason = msg.params.isEmpty() ? QByteArray("Client Quit") : "Quit: " + msg.params.at(0);
     m_hub.disconnect(client, reason);
+    client.closeReason = "Quit"; // what the user wrote is theirs, not the log's
 }
 
 void RegistrationHandler::ping(HubClient &client, const IrcMessage &msg)
@@ -161,6 +163,7 @@ void RegistrationHandler::tryComplete(HubClient &client)
     }
     client.registered = true;
     client.updatePrefix();
+    qCInfo(lcServer, "registered #%llu as %s", qulonglong(client.id), client.prefix.constData());
     welcome(client);
     if (!config.autojoin.isEmpty())
         m_hub.channelHandler().join(client, config.autojoin);
@@ -183,14 +186,15 @@ void RegistrationHandler::welcome(HubClient &client)
         QByteArray("CASEMAPPING=") + IrcNames::CaseMapping,
         "CHANLIMIT=#:" + QByteArray::number(config.maxChannelsPerClient),
         "CHANMODES=,,,n",
-        "CHANNELLEN=" + QByteArray::number(IrcNames::ChannelLen),
+        "CHANNELLEN=" + QByteArray::number(config.channelLen),
         "CHANTYPES=#",
         "NETWORK=" + config.network,
-        "NICKLEN=" + QByteArray::number(IrcNames::NickLen),
+        "NICKLEN=" + QByteArray::number(config.nickLen),
         "PREFIX=(o)@",
         "TARGMAX=JOIN:,NAMES:1,NOTICE:4,PART:,PRIVMSG:4,WHOIS:1",
         "TOPICLEN=" + QByteArray::number(IrcNames::TopicLen),
         "USERLEN=" + QByteArray::number(IrcNames::UserLen),
+        "UTF8ONLY",
     };
     QList<QByteArray> params = isupport;
     params.append("are supported by this server");

@@ -35,9 +35,9 @@ bool equals(QByteArrayView a, QByteArrayView b)
     return true;
 }
 
-bool isValidNick(QByteArrayView nick)
+bool isValidNick(QByteArrayView nick, int maxLen)
 {
-    if (nick.isEmpty() || nick.size() > NickLen)
+    if (nick.isEmpty() || nick.size() > maxLen)
         return false;
     if (!isLetter(nick.front()) && !isSpecial(nick.front()))
         return false;
@@ -49,9 +49,9 @@ bool isValidNick(QByteArrayView nick)
 
 bool isChannel(QByteArrayView target) { return !target.isEmpty() && target.front() == ChannelPrefix; }
 
-bool isValidChannel(QByteArrayView name)
+bool isValidChannel(QByteArrayView name, int maxLen)
 {
-    if (name.size() < 2 || name.size() > ChannelLen || !isChannel(name))
+    if (name.size() < 2 || name.size() > maxLen || !isChannel(name))
         return false;
     for (char c : name) {
         switch (c) {

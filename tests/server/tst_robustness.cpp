@@ -57,6 +57,7 @@ private Q_SLOTS:
     void sendqOverflowDropsOnlyTheSlowReader();
     void threadsAreReleasedWhenClientsLeave();
     void shutdownTellsEveryClient();
+    void shutdownWhileClientsAreConnecting();
 };
 
 void TestRobustness::disconnectMidMessage()
@@ -236,6 +237,33 @@ void TestRobustness::shutdownTellsEveryClient()
     QCOMPARE(server.server().workerThreadCount(), 0);
     // Idempotent, and the destructor's own shutdown is then a no-op.
     server.server().shutdown();
+}
+
+// Connections accepted just before shutdown report to the hub after it has let go of the worker
+// threads: the hub must ignore them rather than route replies to a deleted thread host.
+void TestRobustness::shutdownWhileClientsAreConnecting()
+{
+    for (int round = 0; round < 20; ++round) {
+        TestServer server;
+        QVERIFY(server.start());
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        for (int i = 0; i < 10; ++i) {
+            auto s = std::make_unique<QTcpSocket>();
+            s->connectToHost(server.address(), server.port());
+            sockets.push_back(std::move(s));
+        }
+        // Registration lines in flight as well, so the hub has replies to route.
+        for (auto &s : sockets) {
+            QVERIFY(s->waitForConnected(5000));
+            s->write("CAP LS 302\r\nNICK n" + QByteArray::number(round) + "\r\n");
+            s->flush();
+        }
+        // Accepted and handed to the worker threads; whether they have reported to the hub yet
+        // is up to the scheduler.
+        QTRY_COMPARE(server.server().activeConnections(), 10);
+        server.server().shutdown("Going down");
+        QCOMPARE(server.server().workerThreadCount(), 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRobustness)

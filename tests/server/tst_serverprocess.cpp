@@ -44,6 +44,11 @@ private Q_SLOTS:
     void motdFileAndName();
     void sigtermShutsDownCleanly_data();
     void sigtermShutsDownCleanly();
+    void configFileAndCommandLinePrecedence();
+    void configFileErrors_data();
+    void configFileErrors();
+    void logsConnectionsButNotMessages();
+    void consoleOnStandardInput();
 };
 
 void TestServerProcess::helpAndVersion()
@@ -74,6 +79,11 @@ void TestServerProcess::badArguments_data()
     QTest::newRow("missing motd") << QStringList{"--motd", "/nonexistent/motd.txt"} << QByteArray("--motd");
     QTest::newRow("stray argument") << QStringList{"extra"} << QByteArray("unexpected");
     QTest::newRow("unknown option") << QStringList{"--frobnicate"} << QByteArray("frobnicate");
+    QTest::newRow("flood rate negative") << QStringList{"--flood-rate", "-1"} << QByteArray("--flood-rate");
+    QTest::newRow("exempt not a network") << QStringList{"--exempt", "localhost"} << QByteArray("--exempt");
+    QTest::newRow("nick-len too long") << QStringList{"--nick-len", "100"} << QByteArray("--nick-len");
+    QTest::newRow("log level") << QStringList{"--log-level", "chatty"} << QByteArray("--log-level");
+    QTest::newRow("missing config") << QStringList{"--config", "/nonexistent/confab.conf"} << QByteArray("--config");
 }
 
 void TestServerProcess::badArguments()
@@ -164,6 +174,113 @@ void TestServerProcess::sigtermShutsDownCleanly()
     QTRY_COMPARE_WITH_TIMEOUT(proc.state(), QProcess::NotRunning, 10000);
     QCOMPARE(proc.exitStatus(), QProcess::NormalExit);
     QCOMPARE(proc.exitCode(), 0);
+}
+
+void TestServerProcess::configFileAndCommandLinePrecedence()
+{
+    QTemporaryFile conf;
+    QVERIFY(conf.open());
+    conf.write("# comments are fine\n"
+               "listen = 127.0.0.1:0\n"
+               "name = from.file\n"
+               "network = FileNet\n"
+               "autojoin = \"#filechan\"\n"
+               "nick-len = 12\n");
+    conf.close();
+    QProcess proc;
+    QHostAddress host;
+    quint16 port = 0;
+    // The command line wins over the file: the name comes from here, the rest from the file.
+    QVERIFY(startServer(proc, {"--config", conf.fileName(), "--name", "from.cli"}, &host, &port));
+    RawClient c;
+    QVERIFY(c.connectTo(host, port));
+    QVERIFY(c.registerAs("reader", "#filechan"));
+    const IrcMessage welcome = c.all(RawClient::command("001")).constFirst();
+    QCOMPARE(welcome.source, QByteArray("from.cli"));
+    QVERIFY(welcome.params.last().contains("FileNet"));
+    const QList<QByteArray> isupport = c.all(RawClient::command("005")).constFirst().params;
+    QVERIFY(isupport.contains("NICKLEN=12"));
+    proc.terminate();
+    QTRY_COMPARE(proc.state(), QProcess::NotRunning);
+}
+
+void TestServerProcess::configFileErrors_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QByteArray>("complaint");
+    QTest::newRow("unknown key") << QByteArray("listen = 127.0.0.1:0\nmax-clinets = 5\n") << QByteArray("unknown key 'max-clinets'");
+    QTest::newRow("bad value") << QByteArray("threads = many\n") << QByteArray("'threads' in");
+}
+
+void TestServerProcess::configFileErrors()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QByteArray, complaint);
+    QTemporaryFile conf;
+    QVERIFY(conf.open());
+    conf.write(content);
+    conf.close();
+    QProcess proc;
+    proc.start(Binary, {"--config", conf.fileName()});
+    QVERIFY(proc.waitForFinished(5000));
+    QCOMPARE(proc.exitCode(), 2);
+    const QByteArray err = proc.readAllStandardError();
+    QVERIFY2(err.contains(complaint), err.constData());
+}
+
+void TestServerProcess::logsConnectionsButNotMessages()
+{
+    QProcess proc;
+    QHostAddress host;
+    quint16 port = 0;
+    QVERIFY(startServer(proc, {"--listen", "127.0.0.1:0", "--log-level", "info"}, &host, &port));
+    {
+        RawClient a, b;
+        QVERIFY(a.connectTo(host, port) && b.connectTo(host, port));
+        QVERIFY(a.registerAs("alice"));
+        QVERIFY(b.registerAs("bob"));
+        a.send("PRIVMSG #lobby :a very private remark");
+        QVERIFY(b.waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; }));
+        a.send("QUIT :my secret reason");
+        QVERIFY(a.waitForDisconnected());
+    }
+    QByteArray err;
+    QVERIFY(QTest::qWaitFor([&] {
+        err += proc.readAllStandardError();
+        return err.count("disconnect #") >= 2;
+    }, 10000));
+    QVERIFY2(err.contains("connect #1 from 127.0.0.1"), err.constData());
+    QVERIFY2(err.contains("registered #1 as alice!"), err.constData());
+    QVERIFY2(err.contains(" info "), err.constData());
+    QVERIFY2(QRegularExpression(QStringLiteral("disconnect #1 alice \\(Quit\\)")).match(QString::fromUtf8(err)).hasMatch(),
+             err.constData());
+    QVERIFY(!err.contains("private remark"));
+    QVERIFY(!err.contains("secret reason"));
+    proc.terminate();
+    QTRY_COMPARE(proc.state(), QProcess::NotRunning);
+}
+
+void TestServerProcess::consoleOnStandardInput()
+{
+    QProcess proc;
+    QHostAddress host;
+    quint16 port = 0;
+    QVERIFY(startServer(proc, {"--listen", "127.0.0.1:0", "--console"}, &host, &port));
+    RawClient a;
+    QVERIFY(a.connectTo(host, port));
+    QVERIFY(a.registerAs("alice"));
+    proc.write("list\nbroadcast hello from the operator\nexit\n");
+    const auto notice = a.waitForCommand("NOTICE");
+    QVERIFY(notice);
+    QCOMPARE(notice->params.last(), QByteArray("hello from the operator"));
+    const auto error = a.waitForCommand("ERROR");
+    QVERIFY(error);
+    QVERIFY(a.waitForDisconnected());
+    QTRY_COMPARE_WITH_TIMEOUT(proc.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(proc.exitCode(), 0);
+    const QByteArray out = proc.readAllStandardOutput();
+    QVERIFY2(out.contains(" alice "), out.constData());
+    QVERIFY2(out.contains("sent to 1 client"), out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestServerProcess)

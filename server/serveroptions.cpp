@@ -1,0 +1,290 @@
+#include "serveroptions.h"
+
+#include "protocol/ircnames.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
+#include <QSettings>
+#include <memory>
+
+namespace {
+
+struct OptionSpec {
+    const char *name;
+    const char *valueName; // nullptr: a flag
+    const char *description;
+};
+
+// Every option, in --help order. Each is also a key of the configuration file.
+const OptionSpec Options[] = {
+    {"config", "FILE", "Read options from an INI file (keys as the long options); the command line wins."},
+    {"listen", "HOST:PORT", "Listen on HOST:PORT ([V6]:PORT for IPv6); repeatable. Default 127.0.0.1:6667."},
+    {"name", "NAME", "Server name shown to clients (default confab.local)."},
+    {"network", "NAME", "Network name in the welcome message and ISUPPORT (default Confab)."},
+    {"motd", "FILE", "File with the message of the day."},
+    {"autojoin", "CHANNEL", "Channel every new client joins (default #lobby; '' for none)."},
+    {"password", "PASS", "Server password clients must send with PASS."},
+    {"max-clients", "N", "Maximum simultaneous connections (default 0: no limit)."},
+    {"max-per-ip", "N", "Maximum connections from one address (default 10; 0: no limit)."},
+    {"exempt", "CIDR", "Network exempt from --max-per-ip and flood control; repeatable (default 127.0.0.0/8 and ::1; 'none' for no exemption)."},
+    {"threads", "N", "Worker threads: N for a pool of N (default: one per CPU core), 0 for one thread per connection."},
+    {"ping-interval", "SECONDS", "Seconds of silence before the server sends PING (default 120)."},
+    {"ping-timeout", "SECONDS", "Seconds to wait for an answer to PING (default 60)."},
+    {"registration-timeout", "SECONDS", "Seconds a new connection has to register (default 60)."},
+    {"sendq", "BYTES", "Unsent bytes allowed per connection before it is dropped (default 1048576)."},
+    {"recvq", "BYTES", "Bytes of input held back by flood control before the client is dropped (default 16384)."},
+    {"flood-burst", "LINES", "Lines a client may send at once (default 30)."},
+    {"flood-rate", "LINES", "Lines per second a client may send after the burst (default 5; 0: no flood control)."},
+    {"max-channels", "N", "Channels one client may join (default 50)."},
+    {"nick-len", "N", "Longest nickname in bytes (default 30, at most 64)."},
+    {"channel-len", "N", "Longest channel name in bytes (default 50, at most 64)."},
+    {"log-level", "LEVEL", "error, warning, info (default: connections, registrations, disconnects) or debug."},
+    {"console", nullptr, "Read operator commands from standard input even when it is not a terminal."},
+};
+
+// Where each value comes from: the command line if given there, else the file.
+class Source {
+public:
+    Source(const QCommandLineParser &parser, const QSettings *file, QString fileName)
+        : m_parser(parser)
+        , m_file(file)
+        , m_fileName(std::move(fileName))
+    {
+    }
+
+    bool isSet(const QString &name) const { return m_parser.isSet(name) || (m_file && m_file->contains(name)); }
+
+    QStringList values(const QString &name) const
+    {
+        if (m_parser.isSet(name))
+            return m_parser.values(name);
+        if (m_file && m_file->contains(name))
+            return m_file->value(name).toStringList(); // "a, b" in the file is a list
+        return {};
+    }
+
+    QString value(const QString &name) const
+    {
+        if (m_parser.isSet(name))
+            return m_parser.value(name);
+        if (m_file && m_file->contains(name)) {
+            const QVariant v = m_file->value(name);
+            // An unquoted comma makes QSettings split the value; a single value keeps it whole.
+            return v.userType() == QMetaType::QStringList ? v.toStringList().join(u',') : v.toString();
+        }
+        return {};
+    }
+
+    bool flag(const QString &name) const
+    {
+        if (m_parser.isSet(name))
+            return true;
+        if (!m_file || !m_file->contains(name))
+            return false;
+        const QString v = m_file->value(name).toString().toLower();
+        return v == u"true" || v == u"yes" || v == u"on" || v == u"1";
+    }
+
+    // How to name the option in an error message.
+    QString origin(const QString &name) const
+    {
+        if (m_parser.isSet(name) || !m_file)
+            return QStringLiteral("--") + name;
+        return QStringLiteral("'%1' in %2").arg(name, m_fileName);
+    }
+
+private:
+    const QCommandLineParser &m_parser;
+    const QSettings *m_file;
+    QString m_fileName;
+};
+
+bool readNumber(const Source &src, const QString &name, qint64 min, qint64 max, qint64 *out, QString *error)
+{
+    if (!src.isSet(name))
+        return true;
+    bool ok = false;
+    const qint64 value = src.value(name).trimmed().toLongLong(&ok);
+    if (!ok || value < min || value > max) {
+        *error = QStringLiteral("%1 needs a whole number from %2 to %3").arg(src.origin(name)).arg(min).arg(max);
+        return false;
+    }
+    *out = value;
+    return true;
+}
+
+bool readInt(const Source &src, const QString &name, int min, int max, int *out, QString *error)
+{
+    qint64 value = *out;
+    if (!readNumber(src, name, min, max, &value, error))
+        return false;
+    *out = int(value);
+    return true;
+}
+
+bool readSeconds(const Source &src, const QString &name, int *outMs, QString *error)
+{
+    if (!src.isSet(name))
+        return true;
+    bool ok = false;
+    const double seconds = src.value(name).trimmed().toDouble(&ok);
+    if (!ok || seconds <= 0 || seconds > 86400) {
+        *error = QStringLiteral("%1 needs a number of seconds (0 < s <= 86400)").arg(src.origin(name));
+        return false;
+    }
+    *outMs = int(seconds * 1000);
+    return true;
+}
+
+} // namespace
+
+ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Confab chat server: a small, fast IRC server."));
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    for (const OptionSpec &o : Options) {
+        if (o.valueName)
+            parser.addOption({QString::fromLatin1(o.name), QString::fromUtf8(o.description), QString::fromLatin1(o.valueName)});
+        else
+            parser.addOption({QString::fromLatin1(o.name), QString::fromUtf8(o.description)});
+    }
+    if (!parser.parse(args)) {
+        m_message = parser.errorText() + QStringLiteral(" (see --help)");
+        return Outcome::Error;
+    }
+    if (parser.isSet(help)) {
+        m_message = parser.helpText();
+        return Outcome::Exit;
+    }
+    if (parser.isSet(version)) {
+        m_message = QCoreApplication::applicationName() + u' ' + QCoreApplication::applicationVersion() + u'\n';
+        return Outcome::Exit;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        m_message = QStringLiteral("unexpected argument '%1' (see --help)").arg(parser.positionalArguments().first());
+        return Outcome::Error;
+    }
+
+    std::unique_ptr<QSettings> file;
+    const QString fileName = parser.value(QStringLiteral("config"));
+    if (!fileName.isEmpty()) {
+        const QFileInfo info(fileName);
+        if (!info.isFile() || !info.isReadable()) {
+            m_message = QStringLiteral("--config: cannot read %1").arg(fileName);
+            return Outcome::Error;
+        }
+        file = std::make_unique<QSettings>(fileName, QSettings::IniFormat);
+        if (file->status() != QSettings::NoError) {
+            m_message = QStringLiteral("--config: %1 is not a valid INI file").arg(fileName);
+            return Outcome::Error;
+        }
+        // A misspelt key would otherwise be silently ignored.
+        for (const QString &key : file->allKeys()) {
+            const bool known = std::any_of(std::begin(Options), std::end(Options), [&](const OptionSpec &o) {
+                return key == QLatin1String(o.name) && key != u"config";
+            });
+            if (!known) {
+                m_message = QStringLiteral("--config: unknown key '%1' in %2 (see --help for the names)").arg(key, fileName);
+                return Outcome::Error;
+            }
+        }
+    }
+    const Source src(parser, file.get(), fileName);
+    ServerConfig &config = m_config;
+    config.createdAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toLatin1();
+    QString error;
+    auto fail = [this](const QString &text) {
+        m_message = text;
+        return Outcome::Error;
+    };
+
+    QStringList listen = src.values(QStringLiteral("listen"));
+    if (listen.isEmpty())
+        listen = {QStringLiteral("127.0.0.1:6667")};
+    for (const QString &text : listen) {
+        ListenAddress address;
+        if (!ListenAddress::parse(text, &address, &error))
+            return fail(QStringLiteral("%1: %2").arg(src.origin(QStringLiteral("listen")), error));
+        config.listen.append(address);
+    }
+    for (const char *key : {"name", "network"}) {
+        const QString name = QString::fromLatin1(key);
+        if (!src.isSet(name))
+            continue;
+        const QByteArray value = src.value(name).toUtf8();
+        const bool isName = name == u"name";
+        const bool word = std::all_of(value.begin(), value.end(), [](char c) { return uchar(c) > ' ' && c != ','; });
+        if (value.isEmpty() || !word || value.startsWith(':'))
+            return fail(QStringLiteral("%1 must be one word, such as %2").arg(src.origin(name), isName ? QStringLiteral("chat.example.org") : QStringLiteral("Confab")));
+        (isName ? config.name : config.network) = value;
+    }
+    if (src.isSet(QStringLiteral("password")))
+        config.password = src.value(QStringLiteral("password")).toUtf8();
+    if (src.isSet(QStringLiteral("exempt"))) {
+        config.exempt.clear();
+        for (const QString &text : src.values(QStringLiteral("exempt"))) {
+            if (text.trimmed() == u"none" || text.trimmed().isEmpty())
+                continue;
+            const auto subnet = QHostAddress::parseSubnet(text.trimmed());
+            if (subnet.first.isNull())
+                return fail(QStringLiteral("%1: '%2' is not a network (use e.g. 10.0.0.0/8 or ::1/128)").arg(src.origin(QStringLiteral("exempt")), text));
+            config.exempt.append(subnet);
+        }
+    }
+
+    qint64 sendq = config.sendqBytes, recvq = config.recvqBytes;
+    if (!readInt(src, QStringLiteral("max-clients"), 0, 1'000'000, &config.maxClients, &error)
+        || !readInt(src, QStringLiteral("max-per-ip"), 0, 1'000'000, &config.maxPerIp, &error)
+        || !readInt(src, QStringLiteral("threads"), 0, 1024, &config.threads, &error)
+        || !readInt(src, QStringLiteral("flood-burst"), 1, 100'000, &config.floodBurst, &error)
+        || !readInt(src, QStringLiteral("max-channels"), 1, 10'000, &config.maxChannelsPerClient, &error)
+        || !readInt(src, QStringLiteral("nick-len"), 1, IrcNames::MaxNameLen, &config.nickLen, &error)
+        || !readInt(src, QStringLiteral("channel-len"), 2, IrcNames::MaxNameLen, &config.channelLen, &error)
+        || !readNumber(src, QStringLiteral("sendq"), 1024, qint64(1) << 32, &sendq, &error)
+        || !readNumber(src, QStringLiteral("recvq"), 1024, qint64(1) << 30, &recvq, &error)
+        || !readSeconds(src, QStringLiteral("ping-interval"), &config.pingIntervalMs, &error)
+        || !readSeconds(src, QStringLiteral("ping-timeout"), &config.pingTimeoutMs, &error)
+        || !readSeconds(src, QStringLiteral("registration-timeout"), &config.registrationTimeoutMs, &error))
+        return fail(error);
+    config.sendqBytes = sendq;
+    config.recvqBytes = recvq;
+    if (src.isSet(QStringLiteral("flood-rate"))) {
+        bool ok = false;
+        const double rate = src.value(QStringLiteral("flood-rate")).trimmed().toDouble(&ok);
+        if (!ok || rate < 0 || rate > 1e6)
+            return fail(QStringLiteral("%1 needs a number of lines per second (0 turns flood control off)").arg(src.origin(QStringLiteral("flood-rate"))));
+        config.floodRate = rate;
+    }
+    if (src.isSet(QStringLiteral("autojoin"))) {
+        config.autojoin = src.value(QStringLiteral("autojoin")).toUtf8();
+        if (!config.autojoin.isEmpty() && !IrcNames::isValidChannel(config.autojoin, config.channelLen))
+            return fail(QStringLiteral("%1: '%2' is not a channel name (it starts with # and is at most %3 bytes)")
+                            .arg(src.origin(QStringLiteral("autojoin")), QString::fromUtf8(config.autojoin))
+                            .arg(config.channelLen));
+    }
+    if (src.isSet(QStringLiteral("motd"))) {
+        QFile motd(src.value(QStringLiteral("motd")));
+        if (!motd.open(QIODevice::ReadOnly))
+            return fail(QStringLiteral("%1: cannot read %2: %3").arg(src.origin(QStringLiteral("motd")), motd.fileName(), motd.errorString()));
+        const QByteArray text = motd.read(64 * 1024);
+        for (QByteArray line : text.split('\n')) {
+            line.replace('\r', "").replace('\0', "");
+            config.motd.append(line.left(400));
+        }
+        while (!config.motd.isEmpty() && config.motd.last().isEmpty())
+            config.motd.removeLast();
+        config.hasMotd = true;
+    }
+    if (src.isSet(QStringLiteral("log-level"))) {
+        m_logLevel = src.value(QStringLiteral("log-level")).trimmed().toLower();
+        if (!QStringList{QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("info"), QStringLiteral("debug")}.contains(m_logLevel))
+            return fail(QStringLiteral("%1 is one of error, warning, info, debug").arg(src.origin(QStringLiteral("log-level"))));
+    }
+    m_console = src.flag(QStringLiteral("console"));
+    return Outcome::Run;
+}
