@@ -5,6 +5,7 @@
 #include "hub.h"
 #include "serverlog.h"
 #include "threadpolicy.h"
+#include "tlscontext.h"
 #include "workerhost.h"
 
 #include <QThread>
@@ -35,6 +36,13 @@ ChatServer::~ChatServer()
 
 bool ChatServer::start(QString *error)
 {
+    if (m_config->hasTls()) {
+        m_tls = std::make_shared<TlsContext>(m_config->tlsCertFile, m_config->tlsKeyFile);
+        if (!m_tls->load(error)) {
+            m_tls.reset();
+            return false;
+        }
+    }
     for (const ListenAddress &address : m_config->listen) {
         auto *listener = new ConnectionListener(this);
         listener->setListenBacklogSize(ListenBacklog);
@@ -45,7 +53,9 @@ bool ChatServer::start(QString *error)
             m_listeners.clear();
             return false;
         }
-        connect(listener, &ConnectionListener::descriptorAccepted, this, &ChatServer::accept);
+        const bool tls = address.tls;
+        connect(listener, &ConnectionListener::descriptorAccepted, this,
+                [this, tls](qintptr descriptor) { accept(descriptor, tls); });
         // Usually out of descriptors: say so, the listener keeps going.
         connect(listener, &QTcpServer::acceptError, this, [listener](QAbstractSocket::SocketError) {
             qCWarning(lcServer, "accept failed: %s", qPrintable(listener->errorString()));
@@ -58,10 +68,21 @@ bool ChatServer::start(QString *error)
 QList<ListenAddress> ChatServer::boundAddresses() const
 {
     QList<ListenAddress> out;
-    for (const ConnectionListener *l : m_listeners)
-        out.append({l->serverAddress(), l->serverPort()});
+    for (qsizetype i = 0; i < m_listeners.size(); ++i)
+        out.append({m_listeners.at(i)->serverAddress(), m_listeners.at(i)->serverPort(), m_config->listen.at(i).tls});
     return out;
 }
+
+bool ChatServer::reloadTls(QString *error)
+{
+    if (!m_tls) {
+        *error = QStringLiteral("no TLS listener is configured");
+        return false;
+    }
+    return m_tls->load(error);
+}
+
+QString ChatServer::tlsFingerprint() const { return m_tls ? m_tls->fingerprint() : QString(); }
 
 int ChatServer::activeConnections() const { return m_policy->activeConnections(); }
 
@@ -117,7 +138,7 @@ int ChatServer::broadcast(const QByteArray &text)
     return count;
 }
 
-void ChatServer::accept(qintptr descriptor)
+void ChatServer::accept(qintptr descriptor, bool tls)
 {
     if (m_config->maxClients > 0 && m_policy->activeConnections() >= m_config->maxClients) {
         // Refused before any socket object exists: a few bytes straight to the descriptor.
@@ -128,7 +149,7 @@ void ChatServer::accept(qintptr descriptor)
         return;
     }
     WorkerHost *host = m_policy->acquire();
-    auto *worker = new ConnectionWorker(++m_nextId, m_config, m_hub, host);
+    auto *worker = new ConnectionWorker(++m_nextId, m_config, tls ? m_tls : nullptr, m_hub, host);
     // Hand-off: the worker has no parent and no children yet, so it moves alone; it creates its
     // socket from the descriptor once it runs in its new thread.
     worker->moveToThread(host->thread());

@@ -11,6 +11,7 @@ class ConnectionListener;
 class Hub;
 class QThread;
 class ThreadPolicy;
+class TlsContext;
 
 // The whole server: listeners, the hub in its thread, and the thread policy that hosts the
 // connection workers. Lives in the main thread.
@@ -20,8 +21,13 @@ public:
     explicit ChatServer(ServerConfig config, QObject *parent = nullptr);
     ~ChatServer() override;
 
-    // Binds every listen address; on failure says why and binds nothing.
+    // Loads the TLS certificate (if any TLS listener is configured) and binds every listen
+    // address; on failure says why and binds nothing.
     bool start(QString *error);
+    // Re-reads the certificate and key for new TLS connections; existing ones are untouched.
+    // On failure the old ones stay in use.
+    bool reloadTls(QString *error);
+    QString tlsFingerprint() const;
     // The addresses actually bound (port 0 resolved).
     QList<ListenAddress> boundAddresses() const;
     // Tells every client, closes every connection, stops every thread. Idempotent.
@@ -47,9 +53,10 @@ public:
     int broadcast(const QByteArray &text);
 
 private:
-    void accept(qintptr descriptor);
+    void accept(qintptr descriptor, bool tls);
 
     std::shared_ptr<const ServerConfig> m_config;
+    std::shared_ptr<TlsContext> m_tls; // null without TLS listeners
     QList<ConnectionListener *> m_listeners;
     QThread *m_hubThread = nullptr;
     Hub *m_hub = nullptr;

@@ -3,8 +3,10 @@
 #include "hub.h"
 #include "inboundline.h"
 #include "serverconfig.h"
+#include "tlscontext.h"
 #include "workerhost.h"
 
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
@@ -19,10 +21,11 @@ constexpr qint64 ReadBufferBytes = 64 * 1024;
 constexpr qint64 CloseGraceMs = 10'000;
 } // namespace
 
-ConnectionWorker::ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config, Hub *hub,
-                                   WorkerHost *host)
+ConnectionWorker::ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config,
+                                   std::shared_ptr<TlsContext> tls, Hub *hub, WorkerHost *host)
     : m_id(id)
     , m_config(std::move(config))
+    , m_tls(std::move(tls))
     , m_hub(hub)
     , m_host(host)
 {
@@ -33,8 +36,15 @@ ConnectionWorker::~ConnectionWorker() = default;
 void ConnectionWorker::start(qintptr descriptor)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    // Born here, in the worker's thread: a socket is bound to the thread that creates it.
-    m_socket = new QTcpSocket(this);
+    // Born here, in the worker's thread: a socket is bound to the thread that creates it. (This is
+    // why the server does not use QSslServer, which creates TLS sockets in the listening thread.)
+    if (m_tls) {
+        m_sslSocket = new QSslSocket(this);
+        m_sslSocket->setSslConfiguration(m_tls->configuration());
+        m_socket = m_sslSocket;
+    } else {
+        m_socket = new QTcpSocket(this);
+    }
     if (!m_socket->setSocketDescriptor(descriptor)) {
         finish("Connection setup failed: " + m_socket->errorString().toUtf8());
         return;
@@ -53,6 +63,8 @@ void ConnectionWorker::start(qintptr descriptor)
     });
 
     m_lastInput.start();
+    if (m_sslSocket)
+        m_sslSocket->startServerEncryption();
     m_floodControlled = m_config->floodRate > 0 && !m_config->isExempt(m_socket->peerAddress());
     m_tokens = m_config->floodBurst;
     m_tokenClock.start();
@@ -199,7 +211,8 @@ void ConnectionWorker::flushPending()
     // frames of this pass, and no copy into QTcpSocket's buffer (whose chunk every idle
     // connection would otherwise keep). Only what the kernel does not take goes to Qt, which then
     // writes it when the socket is writable; later frames follow it there, so order is kept.
-    if (m_socket->bytesToWrite() == 0) {
+    // Not for TLS: the bytes must go through the encryption layer.
+    if (!m_sslSocket && m_socket->bytesToWrite() == 0) {
         const int fd = int(m_socket->socketDescriptor());
         while (first < m_pending.size()) {
             iovec iov[64];
@@ -274,7 +287,10 @@ void ConnectionWorker::shutdown()
 int ConnectionWorker::tickIntervalMs() const
 {
     // Checked a few times per interval; exact expiry matters less than not waking often.
-    return std::max(50, std::min(m_config->pingIntervalMs, m_config->pingTimeoutMs) / 4);
+    int shortest = std::min(m_config->pingIntervalMs, m_config->pingTimeoutMs);
+    if (m_config->hasTls()) // one timer serves a thread's plain and TLS connections alike
+        shortest = std::min(shortest, m_config->tlsHandshakeTimeoutMs);
+    return std::max(50, shortest / 4);
 }
 
 void ConnectionWorker::checkLiveness()
@@ -289,6 +305,14 @@ void ConnectionWorker::checkLiveness()
         return;
     }
     const qint64 idle = m_lastInput.elapsed();
+    if (m_sslSocket && !m_sslSocket->isEncrypted()) {
+        // No input can have arrived before the handshake ended, so idle is its age.
+        if (idle >= m_config->tlsHandshakeTimeoutMs) {
+            finish("TLS handshake timed out");
+            m_socket->abort();
+        }
+        return;
+    }
     if (m_pingSentAtMs < 0) {
         if (idle >= m_config->pingIntervalMs) {
             m_pingSentAtMs = idle;

@@ -10,8 +10,10 @@
 #include <memory>
 
 class Hub;
+class QSslSocket;
 class QTcpSocket;
 class QTimer;
+class TlsContext;
 class WorkerHost;
 struct ServerConfig;
 
@@ -22,7 +24,9 @@ struct ServerConfig;
 class ConnectionWorker : public QObject {
     Q_OBJECT
 public:
-    ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config, Hub *hub, WorkerHost *host);
+    // `tls` is null for a plain connection.
+    ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config, std::shared_ptr<TlsContext> tls, Hub *hub,
+                     WorkerHost *host);
     ~ConnectionWorker() override;
 
     ClientId id() const { return m_id; }
@@ -53,9 +57,11 @@ private:
 
     const ClientId m_id;
     const std::shared_ptr<const ServerConfig> m_config;
+    const std::shared_ptr<TlsContext> m_tls;
     Hub *const m_hub;
     WorkerHost *const m_host;
     QTcpSocket *m_socket = nullptr;
+    QSslSocket *m_sslSocket = nullptr; // the same object as m_socket, for a TLS connection
     LineReader m_reader;
     QList<QByteArray> m_pending; // shared frames, not copies
     qint64 m_pendingBytes = 0;

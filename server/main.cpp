@@ -54,15 +54,26 @@ int main(int argc, char *argv[])
     }
     bool loopbackOnly = true;
     for (const ListenAddress &address : server.boundAddresses()) {
-        std::printf("confab-server: listening on %s\n", qPrintable(address.toString()));
+        std::printf("confab-server: listening on %s%s\n", qPrintable(address.toString()), address.tls ? " (TLS)" : "");
         loopbackOnly = loopbackOnly && address.host.isLoopback();
     }
+    if (!server.tlsFingerprint().isEmpty())
+        std::printf("confab-server: TLS certificate SHA-256 %s\n", qPrintable(server.tlsFingerprint()));
     if (loopbackOnly)
         std::printf("confab-server: only this machine can connect; use --listen 0.0.0.0:6667 (or [::]:6667) to accept remote clients\n");
     std::fflush(stdout);
 
-    SignalWatcher signalWatcher({SIGINT, SIGTERM});
+    SignalWatcher signalWatcher({SIGINT, SIGTERM, SIGHUP});
     QObject::connect(&signalWatcher, &SignalWatcher::received, &app, [&server](int sig) {
+        if (sig == SIGHUP) {
+            // New certificate and key for new TLS connections (renewals); nobody is dropped.
+            QString why;
+            if (server.reloadTls(&why))
+                qCInfo(lcServer, "SIGHUP: TLS certificate reloaded, SHA-256 %s", qPrintable(server.tlsFingerprint()));
+            else
+                qCWarning(lcServer, "SIGHUP: nothing reloaded: %s", qPrintable(why));
+            return;
+        }
         std::fprintf(stderr, "confab-server: %s received, shutting down\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
         server.shutdown();
         QCoreApplication::quit();

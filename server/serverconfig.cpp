@@ -21,7 +21,12 @@ bool ServerConfig::isExempt(const QHostAddress &address) const
     return false;
 }
 
-bool ListenAddress::parse(const QString &text, ListenAddress *out, QString *error)
+bool ServerConfig::hasTls() const
+{
+    return std::any_of(listen.begin(), listen.end(), [](const ListenAddress &a) { return a.tls; });
+}
+
+bool ListenAddress::parse(const QString &text, ListenAddress *out, QString *error, quint16 defaultPort)
 {
     QString host = text.trimmed();
     QString port;
@@ -57,7 +62,7 @@ bool ListenAddress::parse(const QString &text, ListenAddress *out, QString *erro
         return false;
     }
     if (port.isEmpty()) {
-        result.port = ServerConfig::DefaultPort;
+        result.port = defaultPort;
     } else {
         bool ok = false;
         const uint value = port.toUInt(&ok);

@@ -10,16 +10,22 @@
 struct ListenAddress {
     QHostAddress host;
     quint16 port = 0;
+    bool tls = false;
 
-    // "HOST:PORT", "[V6]:PORT", "HOST" (port 6667) or ":PORT"/"PORT" (127.0.0.1).
-    static bool parse(const QString &text, ListenAddress *out, QString *error);
+    // "HOST:PORT", "[V6]:PORT", "HOST" (defaultPort) or ":PORT"/"PORT" (127.0.0.1).
+    static bool parse(const QString &text, ListenAddress *out, QString *error, quint16 defaultPort = 6667);
     QString toString() const;
 };
 
 // Everything the server was told at start-up. Built once in main(), then shared read-only by
 // every thread (through a shared_ptr to const), so no thread ever needs a lock to read it.
 struct ServerConfig {
-    QList<ListenAddress> listen;
+    QList<ListenAddress> listen; // plain and TLS (ListenAddress::tls)
+    // PEM files for the TLS listeners; re-read on SIGHUP.
+    QString tlsCertFile;
+    QString tlsKeyFile;
+    // A TLS connection must finish its handshake within this time.
+    int tlsHandshakeTimeoutMs = 10'000;
     QByteArray name = "confab.local";
     QByteArray network = "Confab";
     QList<QByteArray> motd;
@@ -53,6 +59,8 @@ struct ServerConfig {
     QByteArray createdAt;
 
     static constexpr quint16 DefaultPort = 6667;
+    static constexpr quint16 DefaultTlsPort = 6697;
+    bool hasTls() const;
     static int defaultThreads();
     static QList<QPair<QHostAddress, int>> defaultExempt();
     bool isExempt(const QHostAddress &address) const;

@@ -21,7 +21,10 @@ struct OptionSpec {
 // Every option, in --help order. Each is also a key of the configuration file.
 const OptionSpec Options[] = {
     {"config", "FILE", "Read options from an INI file (keys as the long options); the command line wins."},
-    {"listen", "HOST:PORT", "Listen on HOST:PORT ([V6]:PORT for IPv6); repeatable. Default 127.0.0.1:6667."},
+    {"listen", "HOST:PORT", "Listen on HOST:PORT ([V6]:PORT for IPv6); repeatable. Default 127.0.0.1:6667 when neither --listen nor --tls-listen is given."},
+    {"tls-listen", "HOST:PORT", "Listen for TLS connections on HOST:PORT (port 6697 by convention); repeatable. Needs --tls-cert and --tls-key."},
+    {"tls-cert", "FILE", "PEM certificate (chain) for the TLS listeners; re-read on SIGHUP."},
+    {"tls-key", "FILE", "PEM private key (unencrypted) for the TLS listeners; re-read on SIGHUP."},
     {"name", "NAME", "Server name shown to clients (default confab.local)."},
     {"network", "NAME", "Network name in the welcome message and ISUPPORT (default Confab)."},
     {"motd", "FILE", "File with the message of the day."},
@@ -204,7 +207,8 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
     };
 
     QStringList listen = src.values(QStringLiteral("listen"));
-    if (listen.isEmpty())
+    const QStringList tlsListen = src.values(QStringLiteral("tls-listen"));
+    if (listen.isEmpty() && tlsListen.isEmpty())
         listen = {QStringLiteral("127.0.0.1:6667")};
     for (const QString &text : listen) {
         ListenAddress address;
@@ -212,6 +216,19 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
             return fail(QStringLiteral("%1: %2").arg(src.origin(QStringLiteral("listen")), error));
         config.listen.append(address);
     }
+    for (const QString &text : tlsListen) {
+        ListenAddress address;
+        if (!ListenAddress::parse(text, &address, &error, ServerConfig::DefaultTlsPort))
+            return fail(QStringLiteral("%1: %2").arg(src.origin(QStringLiteral("tls-listen")), error));
+        address.tls = true;
+        config.listen.append(address);
+    }
+    config.tlsCertFile = src.value(QStringLiteral("tls-cert"));
+    config.tlsKeyFile = src.value(QStringLiteral("tls-key"));
+    if (!tlsListen.isEmpty() && (config.tlsCertFile.isEmpty() || config.tlsKeyFile.isEmpty()))
+        return fail(QStringLiteral("--tls-listen needs --tls-cert FILE and --tls-key FILE"));
+    if (tlsListen.isEmpty() && (!config.tlsCertFile.isEmpty() || !config.tlsKeyFile.isEmpty()))
+        return fail(QStringLiteral("--tls-cert and --tls-key are for --tls-listen, which is not given"));
     for (const char *key : {"name", "network"}) {
         const QString name = QString::fromLatin1(key);
         if (!src.isSet(name))

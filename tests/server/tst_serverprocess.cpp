@@ -1,7 +1,9 @@
 // confab-server as a real process: command line, start-up errors, signals and exit codes.
 
 #include "rawclient.h"
+#include "testcertificate.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryFile>
@@ -49,6 +51,8 @@ private Q_SLOTS:
     void configFileErrors();
     void logsConnectionsButNotMessages();
     void consoleOnStandardInput();
+    void tlsListenerAndSighupReload();
+    void tlsStartupErrors();
 };
 
 void TestServerProcess::helpAndVersion()
@@ -281,6 +285,68 @@ void TestServerProcess::consoleOnStandardInput()
     const QByteArray out = proc.readAllStandardOutput();
     QVERIFY2(out.contains(" alice "), out.constData());
     QVERIFY2(out.contains("sent to 1 client"), out.constData());
+}
+
+void TestServerProcess::tlsListenerAndSighupReload()
+{
+    TestCertificate live;
+    QVERIFY(live.make());
+    QProcess proc;
+    proc.start(Binary, {"--tls-listen", "127.0.0.1:0", "--tls-cert", live.certFile(), "--tls-key", live.keyFile(),
+                        "--log-level", "info"});
+    QByteArray out;
+    const QRegularExpression re(QStringLiteral("listening on 127.0.0.1:(\\d+) \\(TLS\\)"));
+    QVERIFY(QTest::qWaitFor([&] {
+        out += proc.readAllStandardOutput();
+        return out.contains("SHA-256");
+    }, 10000));
+    const QRegularExpressionMatch m = re.match(QString::fromUtf8(out));
+    QVERIFY2(m.hasMatch(), out.constData());
+    QVERIFY2(!out.contains("listening on 127.0.0.1:6667"), out.constData()); // TLS only: no plain default
+    const quint16 port = quint16(m.captured(1).toUInt());
+    const QByteArray fingerprint = live.certificate().digest(QCryptographicHash::Sha256).toHex(':').toUpper();
+    QVERIFY2(out.contains(fingerprint), out.constData());
+
+    RawClient before;
+    QVERIFY(before.connectToTls(QHostAddress::LocalHost, port, live.certificate()));
+    QVERIFY(before.registerAs("before"));
+
+    TestCertificate renewed;
+    QVERIFY(renewed.make());
+    QFile::remove(live.certFile());
+    QFile::remove(live.keyFile());
+    QVERIFY(QFile::copy(renewed.certFile(), live.certFile()));
+    QVERIFY(QFile::copy(renewed.keyFile(), live.keyFile()));
+    ::kill(pid_t(proc.processId()), SIGHUP);
+    QByteArray err;
+    QVERIFY(QTest::qWaitFor([&] {
+        err += proc.readAllStandardError();
+        return err.contains("TLS certificate reloaded");
+    }, 10000));
+    RawClient after;
+    QVERIFY(after.connectToTls(QHostAddress::LocalHost, port, renewed.certificate()));
+    QVERIFY(after.registerAs("after"));
+    before.send("PRIVMSG after :still connected");
+    QVERIFY(after.waitFor([](const IrcMessage &msg) { return msg.command == "PRIVMSG"; }));
+    QCOMPARE(proc.state(), QProcess::Running);
+    proc.terminate();
+    QTRY_COMPARE_WITH_TIMEOUT(proc.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(proc.exitCode(), 0);
+}
+
+void TestServerProcess::tlsStartupErrors()
+{
+    QProcess missing;
+    missing.start(Binary, {"--tls-listen", "127.0.0.1:0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"});
+    QVERIFY(missing.waitForFinished(5000));
+    QCOMPARE(missing.exitCode(), 1);
+    QVERIFY(missing.readAllStandardError().contains("cannot read certificate /nonexistent/cert.pem"));
+
+    QProcess incomplete;
+    incomplete.start(Binary, {"--tls-listen", "127.0.0.1:0"});
+    QVERIFY(incomplete.waitForFinished(5000));
+    QCOMPARE(incomplete.exitCode(), 2);
+    QVERIFY(incomplete.readAllStandardError().contains("--tls-cert"));
 }
 
 QTEST_GUILESS_MAIN(TestServerProcess)

@@ -14,6 +14,15 @@ bool RawClient::connectTo(const QHostAddress &host, quint16 port)
     return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 5000);
 }
 
+bool RawClient::connectToTls(const QHostAddress &host, quint16 port, const QSslCertificate &trusted)
+{
+    QSslConfiguration config = m_socket.sslConfiguration();
+    config.setCaCertificates({trusted});
+    m_socket.setSslConfiguration(config);
+    m_socket.connectToHostEncrypted(host.toString(), port);
+    return QTest::qWaitFor([this] { return m_socket.isEncrypted(); }, 5000);
+}
+
 void RawClient::send(const QByteArray &line) { sendRaw(line + "\r\n"); }
 
 void RawClient::sendRaw(const QByteArray &bytes) { m_socket.write(bytes); }

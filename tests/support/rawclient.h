@@ -4,7 +4,8 @@
 
 #include <QList>
 #include <QObject>
-#include <QTcpSocket>
+#include <QSslCertificate>
+#include <QSslSocket>
 #include <functional>
 #include <optional>
 
@@ -17,6 +18,8 @@ public:
     explicit RawClient(QObject *parent = nullptr);
 
     bool connectTo(const QHostAddress &host, quint16 port);
+    // TLS, trusting only `trusted` (the test's throw-away certificate); true once encrypted.
+    bool connectToTls(const QHostAddress &host, quint16 port, const QSslCertificate &trusted);
     void send(const QByteArray &line);          // "\r\n" is appended
     void sendRaw(const QByteArray &bytes);      // exactly these bytes
     // NICK + USER, then waits for the welcome and for the autojoin to finish (if any).
@@ -33,7 +36,7 @@ public:
     QList<IrcMessage> all(const Predicate &pred) const;
     int count(const Predicate &pred) const { return int(all(pred).size()); }
 
-    QTcpSocket &socket() { return m_socket; }
+    QSslSocket &socket() { return m_socket; }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     qsizetype receivedCount() const { return m_messages.size(); }
     const IrcMessage &message(qsizetype i) const { return m_messages.at(i); }
@@ -43,7 +46,7 @@ public:
 private:
     void onReadyRead();
 
-    QTcpSocket m_socket;
+    QSslSocket m_socket; // used as a plain QTcpSocket unless connectToTls() is called
     QByteArray m_buffer;
     QList<IrcMessage> m_messages;
     qsizetype m_cursor = 0;

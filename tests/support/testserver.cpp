@@ -25,10 +25,14 @@ bool TestServer::start()
         qWarning() << "TestServer:" << error;
         return false;
     }
-    const ListenAddress bound = m_server->boundAddresses().first();
-    m_address = bound.host;
-    m_port = bound.port;
-    return m_port != 0;
+    for (const ListenAddress &bound : m_server->boundAddresses()) {
+        m_address = bound.host;
+        if (bound.tls && !m_tlsPort)
+            m_tlsPort = bound.port;
+        if (!bound.tls && !m_port)
+            m_port = bound.port;
+    }
+    return m_port != 0 || m_tlsPort != 0;
 }
 
 std::unique_ptr<RawClient> TestServer::client(const QByteArray &nick, const QByteArray &autojoin)

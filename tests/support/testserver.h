@@ -16,6 +16,7 @@ public:
 
     bool start();
     quint16 port() const { return m_port; }
+    quint16 tlsPort() const { return m_tlsPort; } // the first TLS listener's, if any
     QHostAddress address() const { return m_address; }
     ChatServer &server() { return *m_server; }
 
@@ -26,4 +27,5 @@ private:
     std::unique_ptr<ChatServer> m_server;
     QHostAddress m_address;
     quint16 m_port = 0;
+    quint16 m_tlsPort = 0;
 };

@@ -1,0 +1,74 @@
+#include "tlscontext.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QSslKey>
+#include <QSslSocket>
+
+TlsContext::TlsContext(QString certFile, QString keyFile)
+    : m_certFile(std::move(certFile))
+    , m_keyFile(std::move(keyFile))
+{
+}
+
+bool TlsContext::load(QString *error)
+{
+    if (!QSslSocket::supportsSsl()) {
+        *error = QStringLiteral("TLS is not available: Qt found no TLS backend (is libssl installed?)");
+        return false;
+    }
+    QFile certFile(m_certFile);
+    if (!certFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read certificate %1: %2").arg(m_certFile, certFile.errorString());
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    if (chain.isEmpty() || chain.first().isNull()) {
+        *error = QStringLiteral("%1 holds no PEM certificate").arg(m_certFile);
+        return false;
+    }
+    QFile keyFile(m_keyFile);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read private key %1: %2").arg(m_keyFile, keyFile.errorString());
+        return false;
+    }
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key;
+    for (QSsl::KeyAlgorithm algorithm : {QSsl::Ec, QSsl::Rsa, QSsl::Dsa}) {
+        key = QSslKey(keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull()) {
+        *error = QStringLiteral("%1 holds no unencrypted PEM private key (RSA, EC or DSA)").arg(m_keyFile);
+        return false;
+    }
+    if (chain.first().expiryDate() < QDateTime::currentDateTimeUtc()) {
+        *error = QStringLiteral("the certificate in %1 expired on %2")
+                     .arg(m_certFile, chain.first().expiryDate().toString(Qt::ISODate));
+        return false;
+    }
+
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setLocalCertificateChain(chain);
+    config.setPrivateKey(key);
+    config.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with PASS, not certificates
+    config.setProtocol(QSsl::TlsV1_2OrLater);
+    QMutexLocker lock(&m_lock);
+    m_configuration = config;
+    return true;
+}
+
+QSslConfiguration TlsContext::configuration() const
+{
+    QMutexLocker lock(&m_lock);
+    return m_configuration;
+}
+
+QString TlsContext::fingerprint() const
+{
+    const QSslConfiguration config = configuration();
+    if (config.localCertificate().isNull())
+        return {};
+    return QString::fromLatin1(config.localCertificate().digest(QCryptographicHash::Sha256).toHex(':')).toUpper();
+}
