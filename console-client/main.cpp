@@ -46,12 +46,16 @@ int main(int argc, char *argv[])
         "each input line is sent and each event printed as one line."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("server"), QStringLiteral("HOST[:PORT] (default 127.0.0.1:6667)"),
+    parser.addPositionalArgument(QStringLiteral("server"),
+                                 QStringLiteral("HOST[:PORT] (default 127.0.0.1:6667); ircs://HOST[:PORT] or HOST:+PORT for TLS"),
                                  QStringLiteral("[HOST[:PORT]]"));
     parser.addOptions({
         {{QStringLiteral("n"), QStringLiteral("nick")}, QStringLiteral("Nickname (asked for on a terminal when missing)."), QStringLiteral("NICK")},
         {{QStringLiteral("c"), QStringLiteral("channel")}, QStringLiteral("Channel to join (default #lobby)."), QStringLiteral("CHANNEL")},
         {QStringLiteral("password"), QStringLiteral("Server password."), QStringLiteral("PASS")},
+        {QStringLiteral("tls"), QStringLiteral("Connect with TLS (default port 6697); the certificate is verified.")},
+        {QStringLiteral("tls-fingerprint"), QStringLiteral("Trust exactly the certificate with this SHA-256 fingerprint (for a self-signed server; implies --tls)."), QStringLiteral("SHA256")},
+        {QStringLiteral("insecure"), QStringLiteral("TLS without checking the certificate at all. Anyone on the way can then read and change the conversation.")},
         {QStringLiteral("send"), QStringLiteral("Send TEXT (a message or a /command), then exit."), QStringLiteral("TEXT")},
         {QStringLiteral("format"), QStringLiteral("Plain-mode output: text (default) or json (one object per line)."), QStringLiteral("FORMAT"), QStringLiteral("text")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Plain mode: leave out the server's welcome and MOTD and the connection notices.")},
@@ -63,8 +67,19 @@ int main(int argc, char *argv[])
     if (positional.size() > 1)
         return usageError(QStringLiteral("only one server may be given"));
     ClientSession::Options options;
-    if (!positional.isEmpty() && !ClientSession::parseAddress(positional.first(), &options.host, &options.port))
+    quint16 port = 0;
+    bool addressTls = false;
+    if (!positional.isEmpty() && !ClientSession::parseAddress(positional.first(), &options.host, &port, &addressTls))
         return usageError(QStringLiteral("'%1' is not HOST[:PORT]").arg(positional.first()));
+    options.tlsFingerprint = parser.value(QStringLiteral("tls-fingerprint"));
+    if (!options.tlsFingerprint.isEmpty() && ClientSession::normalizeFingerprint(options.tlsFingerprint).isEmpty())
+        return usageError(QStringLiteral("--tls-fingerprint needs a SHA-256 fingerprint (64 hex digits, colons allowed)"));
+    options.tlsInsecure = parser.isSet(QStringLiteral("insecure"));
+    options.tls = addressTls || parser.isSet(QStringLiteral("tls")) || !options.tlsFingerprint.isEmpty() || options.tlsInsecure;
+    options.port = port ? port : options.tls ? ClientSession::DefaultTlsPort : ClientSession::DefaultPort;
+    if (options.tlsInsecure)
+        std::fprintf(stderr, "confab: WARNING: --insecure: the server's certificate will not be checked; anyone between "
+                             "you and the server can read and change this conversation\n");
     const QString format = parser.value(QStringLiteral("format"));
     if (format != u"text" && format != u"json")
         return usageError(QStringLiteral("--format must be text or json"));

@@ -8,6 +8,7 @@
 #include <QPushButton>
 #include <QRegularExpressionValidator>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 
 ConnectDialog::ConnectDialog(QWidget *parent)
@@ -17,6 +18,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     , m_nick(new QLineEdit(this))
     , m_password(new QLineEdit(this))
     , m_rememberPassword(new QCheckBox(tr("Remember the password (stored as plain text)"), this))
+    , m_tls(new QCheckBox(tr("Use &TLS (encrypted; the certificate is verified)"), this))
+    , m_fingerprint(new QLineEdit(this))
 {
     setWindowTitle(tr("Connect to a Confab server"));
     m_port->setRange(1, 65535);
@@ -27,6 +30,17 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     auto *form = new QFormLayout(this);
     form->addRow(tr("&Server:"), m_host);
     form->addRow(tr("&Port:"), m_port);
+    form->addRow(QString(), m_tls);
+    m_fingerprint->setPlaceholderText(tr("SHA-256, only for a self-signed certificate"));
+    form->addRow(tr("Trusted &fingerprint:"), m_fingerprint);
+    // The conventional ports follow the checkbox, unless the user chose another one.
+    connect(m_tls, &QCheckBox::toggled, this, [this](bool on) {
+        if (on && m_port->value() == ClientSession::DefaultPort)
+            m_port->setValue(ClientSession::DefaultTlsPort);
+        else if (!on && m_port->value() == ClientSession::DefaultTlsPort)
+            m_port->setValue(ClientSession::DefaultPort);
+        m_fingerprint->setEnabled(on);
+    });
     form->addRow(tr("&Nickname:"), m_nick);
     form->addRow(tr("Pass&word:"), m_password);
     form->addRow(QString(), m_rememberPassword);
@@ -42,6 +56,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     o.port = quint16(settings.value(QStringLiteral("connection/port"), 6667).toUInt());
     o.nick = settings.value(QStringLiteral("connection/nick"), qEnvironmentVariable("USER")).toString();
     o.password = settings.value(QStringLiteral("connection/password")).toString();
+    o.tls = settings.value(QStringLiteral("connection/tls"), false).toBool();
+    o.tlsFingerprint = settings.value(QStringLiteral("connection/tlsFingerprint")).toString();
     m_rememberPassword->setChecked(!o.password.isEmpty());
     setOptions(o);
 }
@@ -53,6 +69,8 @@ ClientSession::Options ConnectDialog::options() const
     o.port = quint16(m_port->value());
     o.nick = m_nick->text().trimmed();
     o.password = m_password->text();
+    o.tls = m_tls->isChecked();
+    o.tlsFingerprint = o.tls ? m_fingerprint->text().trimmed() : QString();
     return o;
 }
 
@@ -62,6 +80,10 @@ void ConnectDialog::setOptions(const ClientSession::Options &o)
     m_port->setValue(o.port);
     m_nick->setText(o.nick);
     m_password->setText(o.password);
+    const QSignalBlocker block(m_tls); // keep the given port
+    m_tls->setChecked(o.tls);
+    m_fingerprint->setText(o.tlsFingerprint);
+    m_fingerprint->setEnabled(o.tls);
 }
 
 void ConnectDialog::accept()
@@ -71,10 +93,16 @@ void ConnectDialog::accept()
         QMessageBox::warning(this, windowTitle(), tr("A server and a nickname are needed."));
         return;
     }
+    if (!o.tlsFingerprint.isEmpty() && ClientSession::normalizeFingerprint(o.tlsFingerprint).isEmpty()) {
+        QMessageBox::warning(this, windowTitle(), tr("The fingerprint must be a SHA-256 one: 64 hex digits, colons allowed."));
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("connection/host"), o.host);
     settings.setValue(QStringLiteral("connection/port"), o.port);
     settings.setValue(QStringLiteral("connection/nick"), o.nick);
+    settings.setValue(QStringLiteral("connection/tls"), o.tls);
+    settings.setValue(QStringLiteral("connection/tlsFingerprint"), o.tlsFingerprint);
     if (m_rememberPassword->isChecked())
         settings.setValue(QStringLiteral("connection/password"), o.password);
     else

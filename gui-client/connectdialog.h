@@ -25,4 +25,6 @@ private:
     QLineEdit *m_nick;
     QLineEdit *m_password;
     QCheckBox *m_rememberPassword;
+    QCheckBox *m_tls;
+    QLineEdit *m_fingerprint;
 };

@@ -7,7 +7,8 @@
 #include <QDateTime>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QTcpSocket>
+#include <QCryptographicHash>
+#include <QSslSocket>
 #include <QTimer>
 
 namespace {
@@ -29,12 +30,28 @@ QString stripPrefixes(QString nick)
 
 ClientSession::ClientSession(QObject *parent)
     : QObject(parent)
-    , m_socket(new QTcpSocket(this))
+    , m_socket(new QSslSocket(this))
     , m_reconnectTimer(new QTimer(this))
 {
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &ClientSession::open);
-    connect(m_socket, &QTcpSocket::connected, this, &ClientSession::onConnected);
+    connect(m_socket, &QTcpSocket::connected, this, [this] {
+        if (!m_options.tls)
+            onConnected();
+    });
+    connect(m_socket, &QSslSocket::encrypted, this, [this] {
+        if (!pinMatches()) {
+            // Valid for some CA, but not the certificate the user pinned.
+            m_lastError = tr("TLS certificate of %1 does not match --tls-fingerprint (it is SHA-256 %2)")
+                              .arg(m_options.host, QString::fromLatin1(m_socket->peerCertificate().digest(QCryptographicHash::Sha256).toHex(':')).toUpper());
+            m_tlsRefused = true;
+            m_socket->abort();
+            onSocketClosed(m_lastError);
+            return;
+        }
+        onConnected();
+    });
+    connect(m_socket, &QSslSocket::sslErrors, this, &ClientSession::onSslErrors);
     connect(m_socket, &QTcpSocket::readyRead, this, &ClientSession::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, [this] { onSocketClosed(QStringLiteral("Connection closed")); });
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError err) {
@@ -45,10 +62,44 @@ ClientSession::ClientSession(QObject *parent)
     });
 }
 
-bool ClientSession::parseAddress(const QString &text, QString *host, quint16 *port)
+QByteArray ClientSession::normalizeFingerprint(const QString &text)
 {
+    QByteArray hex = text.trimmed().toLatin1().toLower();
+    if (hex.startsWith("sha256:"))
+        hex = hex.mid(7);
+    hex.replace(':', "");
+    const bool isHex = std::all_of(hex.begin(), hex.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    return hex.size() == 64 && isHex ? hex : QByteArray();
+}
+
+bool ClientSession::parseAddress(const QString &input, QString *host, quint16 *port, bool *tls)
+{
+    QString text = input.trimmed();
+    bool secure = false;
+    bool schemePort = false;
+    if (text.startsWith(u"ircs://", Qt::CaseInsensitive)) {
+        secure = true;
+        schemePort = true;
+        text = text.mid(7);
+    } else if (text.startsWith(u"irc://", Qt::CaseInsensitive)) {
+        text = text.mid(6);
+    }
+    if (text.endsWith(u'/'))
+        text.chop(1);
+    // "host:+6697", the common spelling of a TLS port.
+    static const QRegularExpression plusPort(QStringLiteral(R"(:\+(\d+)$)"));
+    if (const QRegularExpressionMatch pm = plusPort.match(text); pm.hasMatch()) {
+        secure = true;
+        text.replace(pm.capturedStart(), 2, QStringLiteral(":"));
+    }
+    if (secure && !tls)
+        return false; // the caller cannot do TLS
     static const QRegularExpression re(QStringLiteral(R"(^(?:\[([^\]]+)\]|([^:\[\]]+))(?::(\d+))?$)"));
     const QRegularExpressionMatch m = re.match(text);
+    if (tls)
+        *tls = secure;
+    if (schemePort && m.hasMatch() && m.captured(3).isEmpty())
+        *port = DefaultTlsPort;
     if (!m.hasMatch()) {
         if (text.count(u':') > 1 && !text.contains(u'[')) { // bare IPv6
             *host = text;
@@ -87,7 +138,48 @@ void ClientSession::open()
     m_lastError.clear();
     setState(State::Connecting);
     m_socket->abort();
-    m_socket->connectToHost(m_options.host, m_options.port);
+    if (m_options.tls) {
+        m_tlsRefused = false;
+        m_socket->connectToHostEncrypted(m_options.host, m_options.port);
+    } else {
+        m_socket->connectToHost(m_options.host, m_options.port);
+    }
+}
+
+bool ClientSession::pinMatches() const
+{
+    if (m_options.tlsFingerprint.isEmpty())
+        return true;
+    const QByteArray pinned = normalizeFingerprint(m_options.tlsFingerprint);
+    return !pinned.isEmpty() && m_socket->peerCertificate().digest(QCryptographicHash::Sha256).toHex() == pinned;
+}
+
+void ClientSession::onSslErrors(const QList<QSslError> &errors)
+{
+    const QSslCertificate cert = m_socket->peerCertificate();
+    const QString fingerprint = QString::fromLatin1(cert.digest(QCryptographicHash::Sha256).toHex(':')).toUpper();
+    if (!m_options.tlsFingerprint.isEmpty() && !cert.isNull()) {
+        if (pinMatches()) {
+            m_socket->ignoreSslErrors(); // the user vouched for exactly this certificate
+            return;
+        }
+        m_lastError = tr("TLS certificate of %1 does not match --tls-fingerprint (it is SHA-256 %2)").arg(m_options.host, fingerprint);
+        m_tlsRefused = true;
+        return; // not ignored: the handshake fails and the socket closes
+    }
+    if (m_options.tlsInsecure) {
+        m_socket->ignoreSslErrors();
+        Q_EMIT error(tr("TLS certificate NOT verified (--insecure): anyone between you and %1 can read and change "
+                        "this conversation").arg(m_options.host));
+        return;
+    }
+    QStringList why;
+    for (const QSslError &e : errors)
+        why.append(e.errorString());
+    why.removeDuplicates();
+    m_lastError = tr("TLS certificate of %1 not trusted: %2. If you trust it, connect with --tls-fingerprint %3")
+                      .arg(m_options.host, why.join(QStringLiteral("; ")), fingerprint);
+    m_tlsRefused = true;
 }
 
 void ClientSession::quit(const QString &reason)
@@ -131,7 +223,8 @@ void ClientSession::onSocketClosed(const QString &reason)
     const QString why = m_lastError.isEmpty() ? reason : m_lastError;
     m_users.clear();
     m_pendingNames.clear();
-    if (m_userQuit || !m_options.autoReconnect || (!m_everRegistered && !m_options.retryFirstConnection)) {
+    // A certificate that failed verification fails again: retrying would only hide the reason.
+    if (m_userQuit || m_tlsRefused || !m_options.autoReconnect || (!m_everRegistered && !m_options.retryFirstConnection)) {
         setState(State::Disconnected);
         Q_EMIT disconnected(why);
         return;

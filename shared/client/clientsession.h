@@ -11,7 +11,8 @@
 #include <optional>
 
 class IrcMessage;
-class QTcpSocket;
+class QSslError;
+class QSslSocket;
 class QTimer;
 
 // One connection to an IRC server (Confab's or any other) and everything a chat view needs from
@@ -36,6 +37,12 @@ public:
         QString user;     // defaults to the nick
         QString realName; // defaults to the nick
         QString password;
+        // TLS: the certificate is verified against the system's CAs unless it matches
+        // tlsFingerprint (SHA-256, hex, colons optional: pins a self-signed certificate) or
+        // tlsInsecure is set (nothing is checked; callers say so loudly).
+        bool tls = false;
+        QString tlsFingerprint;
+        bool tlsInsecure = false;
         QStringList channels{QStringLiteral("#lobby")};
         bool autoReconnect = true;
         // Whether a first connection that never registered is retried too. Scripts want an
@@ -48,8 +55,15 @@ public:
 
     explicit ClientSession(QObject *parent = nullptr);
 
+    static constexpr quint16 DefaultPort = 6667;
+    static constexpr quint16 DefaultTlsPort = 6697;
     // "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address; the port is left alone if absent.
-    static bool parseAddress(const QString &text, QString *host, quint16 *port);
+    // TLS forms set *tls (when given): "ircs://HOST[:PORT]" (port 6697 unless given) and
+    // "HOST:+PORT"; "irc://HOST[:PORT]" is plain.
+    static bool parseAddress(const QString &text, QString *host, quint16 *port, bool *tls = nullptr);
+    // "AB:CD:..." or "abcd...": the same fingerprint, as lower-case hex without colons; empty if
+    // it is not a SHA-256 fingerprint.
+    static QByteArray normalizeFingerprint(const QString &text);
     ~ClientSession() override;
 
     void setOptions(const Options &options) { m_options = options; }
@@ -117,6 +131,9 @@ private:
     void onConnected();
     void onReadyRead();
     void onSocketClosed(const QString &reason);
+    void onSslErrors(const QList<QSslError> &errors);
+    // The pinned fingerprint, if any, against the certificate the server showed.
+    bool pinMatches() const;
     void scheduleReconnect();
     void handle(const IrcMessage &msg);
     void handleNumeric(int code, const IrcMessage &msg);
@@ -138,7 +155,8 @@ private:
     QString nickKey(const QString &nick) const { return nick.toLower(); }
 
     Options m_options;
-    QTcpSocket *m_socket = nullptr;
+    QSslSocket *m_socket = nullptr; // plain TCP unless Options::tls
+    bool m_tlsRefused = false;      // verification failed: reconnecting would fail the same way
     QTimer *m_reconnectTimer = nullptr;
     LineReader m_reader;
     State m_state = State::Disconnected;

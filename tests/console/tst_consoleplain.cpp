@@ -1,5 +1,6 @@
 // The terminal client in plain mode, as a real process, against a real server on port 0.
 
+#include "testcertificate.h"
 #include "testserver.h"
 
 #include <QJsonDocument>
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void severalSessions();
     void serverPassword();
     void quitBeforeWelcome();
+    void tlsWithPinnedFingerprint();
 };
 
 void TestConsolePlain::broadcastAndPrivateMessages()
@@ -369,6 +371,39 @@ void TestConsolePlain::quitBeforeWelcome()
         QCOMPARE(hasty.exitCode(), 0);
         QVERIFY2(!hasty.err().contains("cannot connect"), hasty.err().constData());
     }
+}
+
+// --tls with a self-signed certificate: refused with the reason and the fingerprint (exit 1), then
+// accepted when that fingerprint is pinned.
+void TestConsolePlain::tlsWithPinnedFingerprint()
+{
+    TestCertificate cert;
+    QVERIFY(cert.make());
+    ServerConfig config = TestServer::defaultConfig();
+    config.listen = {{QHostAddress(QHostAddress::LocalHost), 0, true}};
+    config.tlsCertFile = cert.certFile();
+    config.tlsKeyFile = cert.keyFile();
+    TestServer server(config);
+    QVERIFY(server.start());
+    const QString fingerprint = QString::fromLatin1(cert.certificate().digest(QCryptographicHash::Sha256).toHex(':')).toUpper();
+
+    Client refused(server.tlsPort(), {"--tls", "--nick", "careful", "--send", "hi"});
+    QVERIFY(refused.waitForExit());
+    QCOMPARE(refused.exitCode(), 1);
+    QVERIFY2(refused.err().contains("not trusted"), refused.err().constData());
+    QVERIFY2(refused.err().contains(fingerprint.toLatin1()), refused.err().constData());
+
+    RawClient observer;
+    QVERIFY(observer.connectToTls(server.address(), server.tlsPort(), cert.certificate()));
+    QVERIFY(observer.registerAs("observer"));
+    Client pinned(server.tlsPort(), {"--tls-fingerprint", fingerprint, "--nick", "pinned", "--send", "secret hello"});
+    QVERIFY(observer.waitFor(privmsgTo("#lobby", "secret hello")));
+    QVERIFY(pinned.waitForExit());
+    QCOMPARE(pinned.exitCode(), 0);
+
+    Client bad(server.tlsPort(), {"--tls-fingerprint", "not-hex", "--nick", "x", "--send", "hi"});
+    QVERIFY(bad.waitForExit());
+    QCOMPARE(bad.exitCode(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestConsolePlain)

@@ -1,0 +1,164 @@
+// The client side of TLS, against the real server's TLS listener with a throw-away certificate:
+// verification by default, a pinned fingerprint, --insecure, and the address forms.
+
+#include "client/clientsession.h"
+#include "testcertificate.h"
+#include "testserver.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+ServerConfig tlsConfig(const TestCertificate &cert)
+{
+    ServerConfig config = TestServer::defaultConfig();
+    config.listen.append({QHostAddress(QHostAddress::LocalHost), 0, true});
+    config.tlsCertFile = cert.certFile();
+    config.tlsKeyFile = cert.keyFile();
+    return config;
+}
+
+ClientSession::Options tlsOptions(quint16 port, const QString &nick)
+{
+    ClientSession::Options o;
+    o.host = QStringLiteral("127.0.0.1");
+    o.port = port;
+    o.nick = nick;
+    o.tls = true;
+    o.reconnectMinMs = 50;
+    o.reconnectMaxMs = 100;
+    return o;
+}
+
+QString fingerprintOf(const QSslCertificate &cert)
+{
+    return QString::fromLatin1(cert.digest(QCryptographicHash::Sha256).toHex(':'));
+}
+} // namespace
+
+class TestClientTls : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void addressForms_data();
+    void addressForms();
+    void pinnedFingerprintConnects();
+    void untrustedCertificateIsRefusedWithTheReason();
+    void wrongPinIsRefused();
+    void insecureConnectsAndSaysSo();
+
+private:
+    TestCertificate m_cert;
+};
+
+void TestClientTls::initTestCase()
+{
+    QVERIFY(QSslSocket::supportsSsl());
+    QVERIFY(m_cert.make());
+}
+
+void TestClientTls::addressForms_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port"); // 0: left alone
+    QTest::addColumn<bool>("tls");
+    QTest::newRow("plain") << "chat.example.org:6668" << "chat.example.org" << 6668 << false;
+    QTest::newRow("ircs default port") << "ircs://chat.example.org" << "chat.example.org" << 6697 << true;
+    QTest::newRow("ircs with port") << "ircs://chat.example.org:7000/" << "chat.example.org" << 7000 << true;
+    QTest::newRow("plus port") << "chat.example.org:+6697" << "chat.example.org" << 6697 << true;
+    QTest::newRow("irc scheme") << "irc://127.0.0.1" << "127.0.0.1" << 0 << false;
+    QTest::newRow("ipv6 plus port") << "[::1]:+6697" << "::1" << 6697 << true;
+}
+
+void TestClientTls::addressForms()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QFETCH(bool, tls);
+    QString gotHost;
+    quint16 gotPort = 0;
+    bool gotTls = false;
+    QVERIFY(ClientSession::parseAddress(text, &gotHost, &gotPort, &gotTls));
+    QCOMPARE(gotHost, host);
+    QCOMPARE(int(gotPort), port);
+    QCOMPARE(gotTls, tls);
+    // A caller that cannot do TLS is told so rather than silently connecting in plain text.
+    if (tls)
+        QVERIFY(!ClientSession::parseAddress(text, &gotHost, &gotPort));
+}
+
+void TestClientTls::pinnedFingerprintConnects()
+{
+    TestServer server(tlsConfig(m_cert));
+    QVERIFY(server.start());
+    ClientSession s;
+    ClientSession::Options o = tlsOptions(server.tlsPort(), QStringLiteral("pinned"));
+    o.tlsFingerprint = fingerprintOf(m_cert.certificate()).toUpper(); // the form the server prints
+    s.setOptions(o);
+    QSignalSpy registered(&s, &ClientSession::registered);
+    s.open();
+    QVERIFY(registered.wait());
+    auto plain = server.client("plain");
+    QVERIFY(plain);
+    s.sendMessage(QStringLiteral("#lobby"), QStringLiteral("through TLS"));
+    QVERIFY(plain->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1) == "through TLS"; }));
+}
+
+void TestClientTls::untrustedCertificateIsRefusedWithTheReason()
+{
+    TestServer server(tlsConfig(m_cert));
+    QVERIFY(server.start());
+    ClientSession s;
+    s.setOptions(tlsOptions(server.tlsPort(), QStringLiteral("careful")));
+    QSignalSpy disconnected(&s, &ClientSession::disconnected);
+    QSignalSpy registered(&s, &ClientSession::registered);
+    s.open();
+    QVERIFY(disconnected.wait());
+    const QString reason = disconnected.first().first().toString();
+    QVERIFY2(reason.contains(QStringLiteral("not trusted")), qPrintable(reason));
+    QVERIFY2(reason.contains(QStringLiteral("self signed"), Qt::CaseInsensitive) || reason.contains(QStringLiteral("self-signed"), Qt::CaseInsensitive),
+             qPrintable(reason));
+    // It tells the user how to trust it, with the fingerprint to check.
+    QVERIFY2(reason.contains(fingerprintOf(m_cert.certificate()), Qt::CaseInsensitive), qPrintable(reason));
+    // A verification failure is not retried, even with auto-reconnect on.
+    QCOMPARE(s.state(), ClientSession::State::Disconnected);
+    QVERIFY(!registered.wait(500));
+    QCOMPARE(disconnected.count(), 1);
+}
+
+void TestClientTls::wrongPinIsRefused()
+{
+    TestServer server(tlsConfig(m_cert));
+    QVERIFY(server.start());
+    ClientSession s;
+    ClientSession::Options o = tlsOptions(server.tlsPort(), QStringLiteral("pinned"));
+    o.tlsFingerprint = QString(64, u'a');
+    s.setOptions(o);
+    QSignalSpy disconnected(&s, &ClientSession::disconnected);
+    s.open();
+    QVERIFY(disconnected.wait());
+    QVERIFY2(disconnected.first().first().toString().contains(QStringLiteral("does not match")),
+             qPrintable(disconnected.first().first().toString()));
+    QCOMPARE(s.state(), ClientSession::State::Disconnected);
+}
+
+void TestClientTls::insecureConnectsAndSaysSo()
+{
+    TestServer server(tlsConfig(m_cert));
+    QVERIFY(server.start());
+    ClientSession s;
+    ClientSession::Options o = tlsOptions(server.tlsPort(), QStringLiteral("reckless"));
+    o.tlsInsecure = true;
+    s.setOptions(o);
+    QSignalSpy registered(&s, &ClientSession::registered);
+    QSignalSpy errors(&s, &ClientSession::error);
+    s.open();
+    QVERIFY(registered.wait());
+    QVERIFY(!errors.isEmpty());
+    QVERIFY(errors.first().first().toString().contains(QStringLiteral("NOT verified")));
+}
+
+QTEST_GUILESS_MAIN(TestClientTls)
+#include "tst_clienttls.moc"
