@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Confab needs on Debian 12 (only what is missing) and builds it in ./build.
+# Installs what Confab needs on Debian 12 (only what is missing) and builds it in ./build (or
+# $CONFAB_BUILD_DIR; $CONFAB_BUILD_TARGET builds one target instead of everything).
 # Usage: resources/scripts/build.sh [extra cmake -D options]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,5 +18,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
-cmake --build "$root/build" --parallel "$(nproc)"
+build="${CONFAB_BUILD_DIR:-$root/build}"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
+cmake --build "$build" --parallel "$(nproc)" ${CONFAB_BUILD_TARGET:+--target "$CONFAB_BUILD_TARGET"}
