@@ -9,7 +9,7 @@ mode=${1:-address}
 case "$mode" in
 address) build="$root/build-asan"
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
-    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" ;;
 thread) build="$root/build-tsan"
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp:print_suppressions=0" ;;
 *) echo "usage: $0 address|thread" >&2; exit 2 ;;

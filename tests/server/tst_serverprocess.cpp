@@ -1,6 +1,7 @@
 // confab-server as a real process: command line, start-up errors, signals and exit codes.
 
 #include "rawclient.h"
+#include "serverprocess.h"
 #include "testcertificate.h"
 
 #include <QFile>
@@ -14,25 +15,9 @@ namespace {
 const QString Binary = QStringLiteral(CONFAB_SERVER_BINARY);
 
 // Starts the server and reads the port it printed; the process is owned by the caller.
-bool startServer(QProcess &proc, QStringList args, QHostAddress *host, quint16 *port)
+bool startServer(QProcess &proc, const QStringList &args, QHostAddress *host, quint16 *port)
 {
-    proc.start(Binary, args);
-    if (!proc.waitForStarted(5000))
-        return false;
-    QByteArray out;
-    const QRegularExpression re(QStringLiteral("listening on \\[?([0-9a-f:.]+)\\]?:(\\d+)"));
-    const bool ok = QTest::qWaitFor(
-        [&] {
-            out += proc.readAllStandardOutput();
-            return re.match(QString::fromUtf8(out)).hasMatch();
-        },
-        10000);
-    if (!ok)
-        return false;
-    const QRegularExpressionMatch m = re.match(QString::fromUtf8(out));
-    host->setAddress(m.captured(1));
-    *port = quint16(m.captured(2).toUInt());
-    return true;
+    return ServerProcess::start(proc, Binary, args, host, port);
 }
 } // namespace
 

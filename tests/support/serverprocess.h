@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QProcess>
+#include <QStringList>
+
+// confab-server as a child process, for tests that need it whole (signals, exit codes, its
+// memory and descriptors as the kernel sees them).
+namespace ServerProcess {
+// Starts `binary` with `args` and waits for its first "listening on HOST:PORT" line.
+bool start(QProcess &proc, const QString &binary, const QStringList &args, QHostAddress *host, quint16 *port);
+// From /proc/PID/status: a "kB" field such as VmRSS (in bytes), or Threads. -1 if unreadable.
+qint64 statusField(qint64 pid, const QByteArray &field);
+// Open descriptors of the process (/proc/PID/fd), -1 if unreadable.
+int openDescriptors(qint64 pid);
+} // namespace ServerProcess
