@@ -2,6 +2,8 @@
 
 #include "handlers/channelhandler.h"
 #include "handlers/messagehandler.h"
+#include "handlers/modehandler.h"
+#include "handlers/operatorhandler.h"
 #include "handlers/queryhandler.h"
 #include "handlers/registrationhandler.h"
 #include "localrouter.h"
@@ -23,6 +25,8 @@ Hub::Hub(std::shared_ptr<const ServerConfig> config, QObject *parent)
     , m_channelHandler(std::make_unique<ChannelHandler>(*this))
     , m_messageHandler(std::make_unique<MessageHandler>(*this))
     , m_queryHandler(std::make_unique<QueryHandler>(*this))
+    , m_modeHandler(std::make_unique<ModeHandler>(*this))
+    , m_operatorHandler(std::make_unique<OperatorHandler>(*this))
     , m_registrationTimer(new QTimer(this)) // a child: it moves to the hub's thread with it
 {
     m_clock.start();
@@ -298,7 +302,8 @@ HubChannel *Hub::joinChannel(HubClient &client, const QByteArray &name)
         created = true;
     }
     // Whoever creates a channel runs it, as on every IRC network.
-    channel->members.append({&client, created});
+    channel->members.append({&client, created, false});
+    channel->invited.removeOne(client.id); // an invitation is good for one join
     channel->memberClients.append(&client);
     client.channels.append(channel);
     return channel;

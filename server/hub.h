@@ -16,6 +16,8 @@
 
 class ChannelHandler;
 class MessageHandler;
+class ModeHandler;
+class OperatorHandler;
 class OutboundFrame;
 class QueryHandler;
 class RegistrationHandler;
@@ -113,6 +115,8 @@ private:
     std::unique_ptr<ChannelHandler> m_channelHandler;
     std::unique_ptr<MessageHandler> m_messageHandler;
     std::unique_ptr<QueryHandler> m_queryHandler;
+    std::unique_ptr<ModeHandler> m_modeHandler;
+    std::unique_ptr<OperatorHandler> m_operatorHandler;
     QHash<QByteArray, int> m_perAddress; // connections per peer address
     QElapsedTimer m_clock;
     QTimer *m_registrationTimer; // runs only while someone is unregistered

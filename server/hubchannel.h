@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clientid.h"
+
 #include <QByteArray>
 #include <QList>
 
@@ -9,14 +11,31 @@ struct HubClient;
 struct HubChannel {
     struct Member {
         HubClient *client;
-        bool op;
+        bool op = false;
+        bool voice = false;
+        // The NAMES/WHO prefix: all of them with multi-prefix, else the highest.
+        QByteArray prefix(bool all) const;
     };
+    struct Ban {
+        QByteArray mask;
+        QByteArray setBy;
+        qint64 setAt;
+    };
+    static constexpr int MaxBans = 100;
 
     QByteArray name;        // as first created (case preserved)
     QByteArray topic;
     QByteArray topicSetBy;
     qint64 topicSetAt = 0;
     qint64 createdAt = 0;
+    // Modes. +n (no messages from outside) is always on.
+    bool topicLocked = false; // +t: only operators set the topic
+    bool moderated = false;   // +m: only operators and voiced members speak
+    bool inviteOnly = false;  // +i: JOIN needs an INVITE
+    QByteArray key;           // +k
+    int limit = 0;            // +l, 0: none
+    QList<Ban> bans;          // +b
+    QList<ClientId> invited;  // by INVITE, until they join (ids: an invitee may quit meanwhile)
     // A list rather than a hash: joins keep their order for NAMES, and the broadcast loop over a
     // contiguous array is the hottest loop in the server.
     QList<Member> members;
@@ -30,4 +49,10 @@ struct HubChannel {
         return -1;
     }
     bool contains(const HubClient *c) const { return indexOf(c) >= 0; }
+    Member *member(const HubClient *c) { const qsizetype i = indexOf(c); return i < 0 ? nullptr : &members[i]; }
+    const Member *member(const HubClient *c) const { const qsizetype i = indexOf(c); return i < 0 ? nullptr : &members.at(i); }
+    bool isOperator(const HubClient *c) const { const Member *m = member(c); return m && m->op; }
+    bool isBanned(const HubClient &c) const;
+    // "+nt", "+ntkl key 10": the key only for those who may see it.
+    QList<QByteArray> modeParams(bool showKey) const;
 };

@@ -25,6 +25,7 @@ struct HubClient {
     Capability::Mask caps = 0;
     bool capNegotiating = false; // CAP LS/REQ seen and no CAP END yet: registration waits
     bool registered = false;
+    QByteArray operName;         // set once OPER succeeded: an IRC operator (user mode +o)
     bool closing = false;        // removed from the registry, its connection is closing
     QByteArray closeReason;      // why the hub closed it, for the log
     qint64 signonTime = 0;       // seconds since the epoch
@@ -33,6 +34,7 @@ struct HubClient {
 
     QList<HubChannel *> channels;
 
+    bool isOper() const { return !operName.isEmpty(); }
     QByteArray displayNick() const { return nick.isEmpty() ? QByteArray("*") : nick; }
     void updatePrefix() { prefix = nick + '!' + user + '@' + address; }
 };

@@ -1,6 +1,42 @@
 #include "serverconfig.h"
 
+#include <QPasswordDigestor>
+#include <QRandomGenerator>
 #include <QThread>
+
+namespace {
+constexpr char HashPrefix[] = "pbkdf2-sha256$";
+constexpr int HashIterations = 100'000;
+} // namespace
+
+QByteArray OperAccount::hash(const QByteArray &password)
+{
+    QByteArray salt(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(salt.data()), salt.size() / 4);
+    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password, salt, HashIterations, 32);
+    return HashPrefix + QByteArray::number(HashIterations) + '$' + salt.toHex() + '$' + key.toHex();
+}
+
+bool OperAccount::matches(const QByteArray &password) const
+{
+    if (!secret.startsWith(HashPrefix))
+        return !secret.isEmpty() && secret == password;
+    const QList<QByteArray> parts = secret.mid(int(sizeof HashPrefix) - 1).split('$');
+    if (parts.size() != 3)
+        return false;
+    const int iterations = parts.at(0).toInt();
+    const QByteArray salt = QByteArray::fromHex(parts.at(1));
+    const QByteArray expected = QByteArray::fromHex(parts.at(2));
+    if (iterations <= 0 || iterations > 10'000'000 || salt.isEmpty() || expected.isEmpty())
+        return false;
+    const QByteArray got = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password, salt, iterations,
+                                                              quint64(expected.size()));
+    // Compare every byte, so the time taken says nothing about where they differ.
+    char diff = char(got.size() ^ expected.size());
+    for (qsizetype i = 0; i < std::min(got.size(), expected.size()); ++i)
+        diff |= char(got.at(i) ^ expected.at(i));
+    return diff == 0;
+}
 
 int ServerConfig::defaultThreads() { return std::max(1, QThread::idealThreadCount()); }
 

@@ -17,6 +17,16 @@ struct ListenAddress {
     QString toString() const;
 };
 
+// An IRC operator account (OPER NAME PASSWORD). The secret is the password itself or, better,
+// its hash as made by `confab-server --hash-password` (PBKDF2-SHA256, salted).
+struct OperAccount {
+    QByteArray name;
+    QByteArray secret;
+
+    bool matches(const QByteArray &password) const;
+    static QByteArray hash(const QByteArray &password);
+};
+
 // Everything the server was told at start-up. Built once in main(), then shared read-only by
 // every thread (through a shared_ptr to const), so no thread ever needs a lock to read it.
 struct ServerConfig {
@@ -32,6 +42,7 @@ struct ServerConfig {
     bool hasMotd = false;
     QByteArray autojoin = "#lobby";
     QByteArray password;
+    QList<OperAccount> opers;
     int maxClients = 0;        // 0: no limit
     // Connections from one address; 0: no limit. Exempt networks (loopback by default, so local
     // scripts and benchmarks with hundreds of clients work) skip this and flood control.

@@ -30,6 +30,8 @@ const OptionSpec Options[] = {
     {"motd", "FILE", "File with the message of the day."},
     {"autojoin", "CHANNEL", "Channel every new client joins (default #lobby; '' for none)."},
     {"password", "PASS", "Server password clients must send with PASS."},
+    {"oper", "NAME:PASSWORD", "An IRC operator account for OPER; repeatable. PASSWORD may be a hash from --hash-password."},
+    {"hash-password", nullptr, "Read a password on standard input, print its hash for --oper NAME:HASH, and exit."},
     {"max-clients", "N", "Maximum simultaneous connections (default 0: no limit)."},
     {"max-per-ip", "N", "Maximum connections from one address (default 10; 0: no limit)."},
     {"exempt", "CIDR", "Network exempt from --max-per-ip and flood control; repeatable (default 127.0.0.0/8 and ::1; 'none' for no exemption)."},
@@ -168,6 +170,20 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
         m_message = QCoreApplication::applicationName() + u' ' + QCoreApplication::applicationVersion() + u'\n';
         return Outcome::Exit;
     }
+    if (parser.isSet(QStringLiteral("hash-password"))) {
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly)) {
+            m_message = QStringLiteral("--hash-password: cannot read standard input");
+            return Outcome::Error;
+        }
+        const QByteArray password = in.readLine().trimmed();
+        if (password.isEmpty()) {
+            m_message = QStringLiteral("--hash-password: no password on standard input");
+            return Outcome::Error;
+        }
+        m_message = QString::fromLatin1(OperAccount::hash(password)) + u'\n';
+        return Outcome::Exit;
+    }
     if (!parser.positionalArguments().isEmpty()) {
         m_message = QStringLiteral("unexpected argument '%1' (see --help)").arg(parser.positionalArguments().first());
         return Outcome::Error;
@@ -242,6 +258,14 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
     }
     if (src.isSet(QStringLiteral("password")))
         config.password = src.value(QStringLiteral("password")).toUtf8();
+    for (const QString &entry : src.values(QStringLiteral("oper"))) {
+        const qsizetype colon = entry.indexOf(u':');
+        const QByteArray name = entry.left(colon).trimmed().toUtf8();
+        const QByteArray secret = colon < 0 ? QByteArray() : entry.mid(colon + 1).toUtf8();
+        if (name.isEmpty() || secret.isEmpty() || name.contains(' '))
+            return fail(QStringLiteral("%1 needs NAME:PASSWORD (or NAME:HASH from --hash-password)").arg(src.origin(QStringLiteral("oper"))));
+        config.opers.append({name, secret});
+    }
     if (src.isSet(QStringLiteral("exempt"))) {
         config.exempt.clear();
         for (const QString &text : src.values(QStringLiteral("exempt"))) {

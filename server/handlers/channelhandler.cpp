@@ -17,7 +17,6 @@ ChannelHandler::ChannelHandler(Hub &hub)
     hub.addCommand("TOPIC", 1, true, std::bind(&ChannelHandler::topic, this, _1, _2));
     hub.addCommand("NAMES", 0, true, std::bind(&ChannelHandler::names, this, _1, _2));
     hub.addCommand("LIST", 0, true, std::bind(&ChannelHandler::list, this, _1, _2));
-    hub.addCommand("MODE", 1, true, std::bind(&ChannelHandler::mode, this, _1, _2));
 }
 
 void ChannelHandler::joinCommand(HubClient &client, const IrcMessage &msg)
@@ -34,20 +33,37 @@ void ChannelHandler::joinCommand(HubClient &client, const IrcMessage &msg)
         }
         return;
     }
-    for (const QByteArray &name : msg.params.at(0).split(',')) {
-        if (!name.isEmpty())
-            join(client, name);
+    const QList<QByteArray> names = msg.params.at(0).split(',');
+    const QList<QByteArray> keys = msg.param(1).split(',');
+    for (qsizetype i = 0; i < names.size(); ++i) {
+        if (!names.at(i).isEmpty())
+            join(client, names.at(i), keys.value(i));
     }
 }
 
-void ChannelHandler::join(HubClient &client, const QByteArray &name)
+void ChannelHandler::join(HubClient &client, const QByteArray &name, const QByteArray &key)
 {
     if (!IrcNames::isValidChannel(name, m_hub.config().channelLen)) {
         m_hub.reply(client, Numeric::ERR_NOSUCHCHANNEL, {name, "No such channel"});
         return;
     }
-    if (HubChannel *existing = m_hub.findChannel(name); existing && existing->contains(&client))
-        return;
+    if (HubChannel *existing = m_hub.findChannel(name)) {
+        if (existing->contains(&client))
+            return;
+        // An invitation lets one in past +i, +l and a ban, but not past a key.
+        const bool invited = existing->invited.contains(client.id) || client.isOper();
+        auto refuse = [&](int numeric, const char *why) {
+            m_hub.reply(client, numeric, {existing->name, why});
+        };
+        if (!existing->key.isEmpty() && key != existing->key && !client.isOper())
+            return refuse(Numeric::ERR_BADCHANNELKEY, "Cannot join channel (+k)");
+        if (!invited && existing->inviteOnly)
+            return refuse(Numeric::ERR_INVITEONLYCHAN, "Cannot join channel (+i)");
+        if (!invited && existing->isBanned(client))
+            return refuse(Numeric::ERR_BANNEDFROMCHAN, "Cannot join channel (+b)");
+        if (!invited && existing->limit > 0 && existing->members.size() >= existing->limit)
+            return refuse(Numeric::ERR_CHANNELISFULL, "Cannot join channel (+l)");
+    }
     if (client.channels.size() >= m_hub.config().maxChannelsPerClient) {
         m_hub.reply(client, Numeric::ERR_TOOMANYCHANNELS, {name, "You have joined too many channels"});
         return;
@@ -101,6 +117,10 @@ void ChannelHandler::topic(HubClient &client, const IrcMessage &msg)
         sendTopic(client, *channel, true);
         return;
     }
+    if (channel->topicLocked && !channel->isOperator(&client) && !client.isOper()) {
+        m_hub.reply(client, Numeric::ERR_CHANOPRIVSNEEDED, {channel->name, "You're not channel operator"});
+        return;
+    }
     channel->topic = msg.params.at(1).left(IrcNames::TopicLen);
     channel->topicSetBy = client.prefix;
     channel->topicSetAt = QDateTime::currentSecsSinceEpoch();
@@ -136,7 +156,7 @@ void ChannelHandler::sendNames(HubClient &client, const HubChannel &channel)
         names.clear();
     };
     for (const HubChannel::Member &m : channel.members) {
-        QByteArray entry = m.op ? "@" : "";
+        QByteArray entry = m.prefix(client.caps & Capability::MultiPrefix);
         entry += full ? m.client->prefix : m.client->nick;
         if (!names.isEmpty() && names.size() + 1 + entry.size() > budget)
             flush();
@@ -177,44 +197,4 @@ void ChannelHandler::list(HubClient &client, const IrcMessage &msg)
                 listOne(*ch);
     }
     m_hub.reply(client, Numeric::RPL_LISTEND, {"End of /LIST"});
-}
-
-void ChannelHandler::mode(HubClient &client, const IrcMessage &msg)
-{
-    // Queries only for now: clients ask on every join and expect an answer, not an error.
-    const QByteArray target = msg.params.at(0);
-    if (IrcNames::isChannel(target)) {
-        const HubChannel *channel = m_hub.findChannel(target);
-        if (!channel) {
-            m_hub.reply(client, Numeric::ERR_NOSUCHCHANNEL, {target, "No such channel"});
-            return;
-        }
-        const QByteArray change = msg.param(1);
-        if (change.isEmpty()) {
-            IrcMessage is(Numeric::code(Numeric::RPL_CHANNELMODEIS), {client.nick, channel->name, "+n"});
-            m_hub.send(client, std::move(is));
-            IrcMessage created(Numeric::code(Numeric::RPL_CREATIONTIME),
-                               {client.nick, channel->name, QByteArray::number(channel->createdAt)});
-            m_hub.send(client, std::move(created));
-        } else if (change == "b" || change == "+b") {
-            m_hub.reply(client, Numeric::RPL_ENDOFBANLIST, {channel->name, "End of channel ban list"});
-        } else {
-            for (char c : change) {
-                if (c != '+' && c != '-')
-                    m_hub.reply(client, Numeric::ERR_UNKNOWNMODE,
-                                {QByteArray(1, c), "is an unknown mode char to me"});
-            }
-        }
-        return;
-    }
-    if (!IrcNames::equals(target, client.nick)) {
-        m_hub.reply(client, Numeric::ERR_USERSDONTMATCH, {"Can't change mode for other users"});
-        return;
-    }
-    if (msg.params.size() < 2) {
-        m_hub.reply(client, Numeric::RPL_UMODEIS, {"+"});
-        return;
-    }
-    // User modes are accepted silently until there are any worth having; clients set +i by
-    // habit and an error for it would only be noise.
 }

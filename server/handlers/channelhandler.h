@@ -7,13 +7,14 @@ class IrcMessage;
 struct HubChannel;
 struct HubClient;
 
-// Channel membership and channel state: JOIN, PART, TOPIC, NAMES, LIST, MODE.
+// Channel membership and channel state: JOIN (with keys, limits, bans and invitations), PART,
+// TOPIC, NAMES, LIST. MODE is ModeHandler's, KICK and INVITE OperatorHandler's.
 class ChannelHandler {
 public:
     explicit ChannelHandler(Hub &hub);
 
     // Joins one channel by name, with every check and reply a JOIN command would get.
-    void join(HubClient &client, const QByteArray &name);
+    void join(HubClient &client, const QByteArray &name, const QByteArray &key = {});
     void sendNames(HubClient &client, const HubChannel &channel);
 
 private:
@@ -22,7 +23,6 @@ private:
     void topic(HubClient &client, const IrcMessage &msg);
     void names(HubClient &client, const IrcMessage &msg);
     void list(HubClient &client, const IrcMessage &msg);
-    void mode(HubClient &client, const IrcMessage &msg);
     void sendTopic(HubClient &client, const HubChannel &channel, bool evenIfEmpty);
 
     Hub &m_hub;

@@ -68,8 +68,11 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
                 error(Numeric::ERR_NOSUCHCHANNEL, {target, "No such channel"});
                 continue;
             }
-            // Channels are +n: only members speak in them.
-            if (!channel->contains(&client)) {
+            // Channels are +n: only members speak in them. With +m only operators and voiced
+            // members do, and a banned member is silenced unless voiced.
+            const HubChannel::Member *self = channel->member(&client);
+            const bool privileged = self && (self->op || self->voice);
+            if (!self || (channel->moderated && !privileged) || (!privileged && channel->isBanned(client))) {
                 error(Numeric::ERR_CANNOTSENDTOCHAN, {channel->name, "Cannot send to channel"});
                 continue;
             }

@@ -177,7 +177,7 @@ void RegistrationHandler::welcome(HubClient &client)
                 {"Welcome to the " + config.network + " IRC Network " + client.prefix});
     m_hub.reply(client, Numeric::RPL_YOURHOST, {"Your host is " + config.name + ", running version " + version});
     m_hub.reply(client, Numeric::RPL_CREATED, {"This server was created " + config.createdAt});
-    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "i", "no", "o"},
+    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "io", "biklmnotv", "bklov"},
                     config.name);
     m_hub.send(client, std::move(info));
 
@@ -185,12 +185,13 @@ void RegistrationHandler::welcome(HubClient &client)
         "AWAYLEN=" + QByteArray::number(IrcNames::AwayLen),
         QByteArray("CASEMAPPING=") + IrcNames::CaseMapping,
         "CHANLIMIT=#:" + QByteArray::number(config.maxChannelsPerClient),
-        "CHANMODES=,,,n",
+        "CHANMODES=b,k,l,imnt",
         "CHANNELLEN=" + QByteArray::number(config.channelLen),
         "CHANTYPES=#",
         "NETWORK=" + config.network,
         "NICKLEN=" + QByteArray::number(config.nickLen),
-        "PREFIX=(o)@",
+        "MODES=6",
+        "PREFIX=(ov)@+",
         "TARGMAX=JOIN:,NAMES:1,NOTICE:4,PART:,PRIVMSG:4,WHOIS:1",
         "TOPICLEN=" + QByteArray::number(IrcNames::TopicLen),
         "USERLEN=" + QByteArray::number(IrcNames::UserLen),

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void consoleOnStandardInput();
     void tlsListenerAndSighupReload();
     void tlsStartupErrors();
+    void hashedOperPassword();
 };
 
 void TestServerProcess::helpAndVersion()
@@ -332,6 +333,33 @@ void TestServerProcess::tlsStartupErrors()
     QVERIFY(incomplete.waitForFinished(5000));
     QCOMPARE(incomplete.exitCode(), 2);
     QVERIFY(incomplete.readAllStandardError().contains("--tls-cert"));
+}
+
+void TestServerProcess::hashedOperPassword()
+{
+    QProcess hash;
+    hash.start(Binary, {"--hash-password"});
+    QVERIFY(hash.waitForStarted(5000));
+    hash.write("s3cret\n");
+    hash.closeWriteChannel();
+    QVERIFY(hash.waitForFinished(10000));
+    QCOMPARE(hash.exitCode(), 0);
+    const QByteArray hashed = hash.readAllStandardOutput().trimmed();
+    QVERIFY2(hashed.startsWith("pbkdf2-sha256$") && !hashed.contains("s3cret"), hashed.constData());
+
+    QProcess proc;
+    QHostAddress host;
+    quint16 port = 0;
+    QVERIFY(startServer(proc, {"--listen", "127.0.0.1:0", "--oper", "admin:" + QString::fromLatin1(hashed)}, &host, &port));
+    RawClient c;
+    QVERIFY(c.connectTo(host, port));
+    QVERIFY(c.registerAs("boss"));
+    c.send("OPER admin wrong");
+    QVERIFY(c.waitForCommand("464"));
+    c.send("OPER admin s3cret");
+    QVERIFY(c.waitForCommand("381"));
+    proc.terminate();
+    QTRY_COMPARE(proc.state(), QProcess::NotRunning);
 }
 
 QTEST_GUILESS_MAIN(TestServerProcess)

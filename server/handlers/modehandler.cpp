@@ -1,0 +1,260 @@
+#include "modehandler.h"
+
+#include "hub.h"
+#include "outboundframe.h"
+#include "protocol/ircnames.h"
+#include "protocol/numerics.h"
+
+#include <QDateTime>
+
+namespace {
+// Modes with an argument, as many per MODE command as ISUPPORT MODES says.
+constexpr int MaxParamModes = 6;
+} // namespace
+
+ModeHandler::ModeHandler(Hub &hub)
+    : m_hub(hub)
+{
+    using namespace std::placeholders;
+    hub.addCommand("MODE", 1, true, std::bind(&ModeHandler::mode, this, _1, _2));
+}
+
+QByteArray ModeHandler::normalizeMask(const QByteArray &mask)
+{
+    QByteArray m = mask;
+    if (!m.contains('!') && !m.contains('@'))
+        m += "!*@*";
+    else if (!m.contains('!'))
+        m.prepend("*!");
+    else if (!m.contains('@'))
+        m += "@*";
+    return m.left(IrcNames::MaxNameLen * 3);
+}
+
+void ModeHandler::mode(HubClient &client, const IrcMessage &msg)
+{
+    const QByteArray &target = msg.params.at(0);
+    if (!IrcNames::isChannel(target)) {
+        userMode(client, msg);
+        return;
+    }
+    HubChannel *channel = m_hub.findChannel(target);
+    if (!channel) {
+        m_hub.reply(client, Numeric::ERR_NOSUCHCHANNEL, {target, "No such channel"});
+        return;
+    }
+    if (msg.params.size() < 2) {
+        QList<QByteArray> params = channel->modeParams(channel->contains(&client) || client.isOper());
+        params.prepend(channel->name);
+        m_hub.reply(client, Numeric::RPL_CHANNELMODEIS, params);
+        m_hub.reply(client, Numeric::RPL_CREATIONTIME, {channel->name, QByteArray::number(channel->createdAt)});
+        return;
+    }
+    channelMode(client, *channel, msg);
+}
+
+void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcMessage &msg)
+{
+    const bool privileged = channel.isOperator(&client) || client.isOper();
+    const QByteArray &changes = msg.params.at(1);
+    qsizetype nextArg = 2;
+    auto takeArg = [&]() -> std::optional<QByteArray> {
+        if (nextArg < msg.params.size())
+            return msg.params.at(nextArg++);
+        return std::nullopt;
+    };
+
+    QByteArray applied;       // "+o-k"
+    QList<QByteArray> args;   // their arguments
+    char appliedSign = 0;
+    auto record = [&](char sign, char mode, const QByteArray &arg = {}) {
+        if (sign != appliedSign) {
+            applied += sign;
+            appliedSign = sign;
+        }
+        applied += mode;
+        if (!arg.isNull())
+            args.append(arg);
+    };
+    bool deniedOnce = false;
+    auto deny = [&] {
+        if (!deniedOnce)
+            m_hub.reply(client, Numeric::ERR_CHANOPRIVSNEEDED, {channel.name, "You're not channel operator"});
+        deniedOnce = true;
+    };
+
+    char sign = '+';
+    int paramModes = 0;
+    for (char mode : changes) {
+        if (mode == '+' || mode == '-') {
+            sign = mode;
+            continue;
+        }
+        const bool adding = sign == '+';
+        switch (mode) {
+        case 'b': {
+            const std::optional<QByteArray> mask = takeArg();
+            if (!mask || mask->isEmpty() || mask->contains(' ')) {
+                sendBanList(client, channel); // "MODE #c b" / "+b" lists, for everyone
+                break;
+            }
+            if (++paramModes > MaxParamModes)
+                break;
+            if (!privileged) {
+                deny();
+                break;
+            }
+            const QByteArray full = normalizeMask(*mask);
+            const auto it = std::find_if(channel.bans.begin(), channel.bans.end(),
+                                         [&](const HubChannel::Ban &b) { return IrcNames::equals(b.mask, full); });
+            if (adding && it == channel.bans.end()) {
+                if (channel.bans.size() >= HubChannel::MaxBans) {
+                    m_hub.reply(client, Numeric::ERR_BANLISTFULL, {channel.name, full, "Channel ban list is full"});
+                    break;
+                }
+                channel.bans.append({full, client.prefix, QDateTime::currentSecsSinceEpoch()});
+                record(sign, mode, full);
+            } else if (!adding && it != channel.bans.end()) {
+                channel.bans.erase(it);
+                record(sign, mode, full);
+            }
+            break;
+        }
+        case 'o':
+        case 'v': {
+            const std::optional<QByteArray> nick = takeArg();
+            if (!nick || ++paramModes > MaxParamModes)
+                break;
+            if (!privileged) {
+                deny();
+                break;
+            }
+            HubClient *who = m_hub.findNick(*nick);
+            HubChannel::Member *member = who ? channel.member(who) : nullptr;
+            if (!who) {
+                m_hub.reply(client, Numeric::ERR_NOSUCHNICK, {*nick, "No such nick/channel"});
+                break;
+            }
+            if (!member) {
+                m_hub.reply(client, Numeric::ERR_USERNOTINCHANNEL, {who->nick, channel.name, "They aren't on that channel"});
+                break;
+            }
+            bool &flag = mode == 'o' ? member->op : member->voice;
+            if (flag != adding) {
+                flag = adding;
+                record(sign, mode, who->nick);
+            }
+            break;
+        }
+        case 'k': {
+            std::optional<QByteArray> key = takeArg();
+            if (adding && (!key || key->isEmpty()))
+                break; // "+k" without a key changes nothing
+            if (++paramModes > MaxParamModes)
+                break;
+            if (!privileged) {
+                deny();
+                break;
+            }
+            if (adding) {
+                if (key->contains(',') || key->contains(' ') || key->size() > 32) {
+                    m_hub.reply(client, Numeric::ERR_INVALIDMODEPARAM, {channel.name, "k", *key, "Invalid key"});
+                    break;
+                }
+                channel.key = *key;
+                record(sign, mode, *key);
+            } else if (!channel.key.isEmpty()) {
+                channel.key.clear();
+                record(sign, mode, "*");
+            }
+            break;
+        }
+        case 'l': {
+            if (!privileged) {
+                if (adding)
+                    takeArg();
+                deny();
+                break;
+            }
+            if (adding) {
+                const std::optional<QByteArray> value = takeArg();
+                bool ok = false;
+                const int limit = value ? value->toInt(&ok) : 0;
+                if (!ok || limit <= 0) {
+                    m_hub.reply(client, Numeric::ERR_INVALIDMODEPARAM,
+                                {channel.name, "l", value.value_or("*"), "Invalid limit (a positive number)"});
+                    break;
+                }
+                if (++paramModes > MaxParamModes)
+                    break;
+                channel.limit = limit;
+                record(sign, mode, QByteArray::number(limit));
+            } else if (channel.limit) {
+                channel.limit = 0;
+                record(sign, mode);
+            }
+            break;
+        }
+        case 'i':
+        case 'm':
+        case 't': {
+            if (!privileged) {
+                deny();
+                break;
+            }
+            bool &flag = mode == 'i' ? channel.inviteOnly : mode == 'm' ? channel.moderated : channel.topicLocked;
+            if (flag != adding) {
+                flag = adding;
+                record(sign, mode);
+            }
+            break;
+        }
+        case 'n':
+            break; // always on
+        default:
+            m_hub.reply(client, Numeric::ERR_UNKNOWNMODE, {QByteArray(1, mode), "is an unknown mode char to me"});
+            break;
+        }
+    }
+    if (applied.isEmpty())
+        return;
+    IrcMessage change("MODE", {channel.name, applied}, client.prefix);
+    change.params.append(args);
+    OutboundFrame frame(std::move(change));
+    m_hub.deliver(channel.memberClients, frame);
+}
+
+void ModeHandler::sendBanList(HubClient &client, const HubChannel &channel)
+{
+    for (const HubChannel::Ban &b : channel.bans)
+        m_hub.reply(client, Numeric::RPL_BANLIST, {channel.name, b.mask, b.setBy, QByteArray::number(b.setAt)});
+    m_hub.reply(client, Numeric::RPL_ENDOFBANLIST, {channel.name, "End of channel ban list"});
+}
+
+void ModeHandler::userMode(HubClient &client, const IrcMessage &msg)
+{
+    const QByteArray &target = msg.params.at(0);
+    if (!m_hub.findNick(target)) {
+        m_hub.reply(client, Numeric::ERR_NOSUCHNICK, {target, "No such nick/channel"});
+        return;
+    }
+    if (!IrcNames::equals(target, client.nick)) {
+        m_hub.reply(client, Numeric::ERR_USERSDONTMATCH, {"Can't change mode for other users"});
+        return;
+    }
+    if (msg.params.size() < 2) {
+        m_hub.reply(client, Numeric::RPL_UMODEIS, {client.isOper() ? "+o" : "+"});
+        return;
+    }
+    // +o comes only from OPER; -o gives it up. Other user modes are accepted silently: clients
+    // set +i by habit and an error for it would only be noise.
+    char sign = '+';
+    for (char c : msg.params.at(1)) {
+        if (c == '+' || c == '-')
+            sign = c;
+        else if (c == 'o' && sign == '-' && client.isOper()) {
+            client.operName.clear();
+            m_hub.send(client, IrcMessage("MODE", {client.nick, "-o"}, client.prefix));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+#include "operatorhandler.h"
+
+#include "hub.h"
+#include "outboundframe.h"
+#include "protocol/ircnames.h"
+#include "protocol/numerics.h"
+#include "serverconfig.h"
+#include "serverlog.h"
+
+OperatorHandler::OperatorHandler(Hub &hub)
+    : m_hub(hub)
+{
+    using namespace std::placeholders;
+    hub.addCommand("OPER", 2, true, std::bind(&OperatorHandler::oper, this, _1, _2));
+    hub.addCommand("KILL", 1, true, std::bind(&OperatorHandler::kill, this, _1, _2));
+    hub.addCommand("KICK", 2, true, std::bind(&OperatorHandler::kick, this, _1, _2));
+    hub.addCommand("INVITE", 2, true, std::bind(&OperatorHandler::invite, this, _1, _2));
+}
+
+void OperatorHandler::oper(HubClient &client, const IrcMessage &msg)
+{
+    const QByteArray &name = msg.params.at(0);
+    const QList<OperAccount> &accounts = m_hub.config().opers;
+    const auto account = std::find_if(accounts.begin(), accounts.end(), [&](const OperAccount &a) { return a.name == name; });
+    if (account == accounts.end()) {
+        qCWarning(lcServer, "failed OPER #%llu %s: no account %s", qulonglong(client.id), client.prefix.constData(), name.constData());
+        m_hub.reply(client, Numeric::ERR_NOOPERHOST, {"No O-lines for your host"});
+        return;
+    }
+    if (!account->matches(msg.params.at(1))) {
+        qCWarning(lcServer, "failed OPER #%llu %s: wrong password for %s", qulonglong(client.id), client.prefix.constData(),
+                  name.constData());
+        m_hub.reply(client, Numeric::ERR_PASSWDMISMATCH, {"Password incorrect"});
+        return;
+    }
+    const bool already = client.isOper();
+    client.operName = name;
+    qCInfo(lcServer, "oper #%llu %s as %s", qulonglong(client.id), client.prefix.constData(), name.constData());
+    m_hub.reply(client, Numeric::RPL_YOUREOPER, {"You are now an IRC operator"});
+    if (!already)
+        m_hub.send(client, IrcMessage("MODE", {client.nick, "+o"}, client.prefix));
+}
+
+void OperatorHandler::kill(HubClient &client, const IrcMessage &msg)
+{
+    if (!client.isOper()) {
+        m_hub.reply(client, Numeric::ERR_NOPRIVILEGES, {"Permission Denied- You're not an IRC operator"});
+        return;
+    }
+    HubClient *victim = m_hub.findNick(msg.params.at(0));
+    if (!victim || !victim->registered) {
+        m_hub.reply(client, Numeric::ERR_NOSUCHNICK, {msg.params.at(0), "No such nick/channel"});
+        return;
+    }
+    const QByteArray reason = msg.param(1).isEmpty() ? QByteArray("no reason") : msg.param(1);
+    qCInfo(lcServer, "kill #%llu %s by %s", qulonglong(victim->id), victim->nick.constData(), client.nick.constData());
+    m_hub.disconnect(*victim, "Killed (" + client.nick + " (" + reason + "))");
+}
+
+void OperatorHandler::kick(HubClient &client, const IrcMessage &msg)
+{
+    HubChannel *channel = m_hub.findChannel(msg.params.at(0));
+    if (!channel) {
+        m_hub.reply(client, Numeric::ERR_NOSUCHCHANNEL, {msg.params.at(0), "No such channel"});
+        return;
+    }
+    const bool member = channel->contains(&client);
+    if (!member && !client.isOper()) {
+        m_hub.reply(client, Numeric::ERR_NOTONCHANNEL, {channel->name, "You're not on that channel"});
+        return;
+    }
+    if (!channel->isOperator(&client) && !client.isOper()) {
+        m_hub.reply(client, Numeric::ERR_CHANOPRIVSNEEDED, {channel->name, "You're not channel operator"});
+        return;
+    }
+    const QByteArray reason = msg.param(2).isEmpty() ? client.nick : msg.param(2);
+    for (const QByteArray &nick : msg.params.at(1).split(',')) {
+        HubClient *victim = m_hub.findNick(nick);
+        if (!victim || !channel->contains(victim)) {
+            m_hub.reply(client, Numeric::ERR_USERNOTINCHANNEL, {nick, channel->name, "They aren't on that channel"});
+            continue;
+        }
+        IrcMessage kickMsg("KICK", {channel->name, victim->nick, reason}, client.prefix);
+        kickMsg.trailing = true;
+        OutboundFrame frame(std::move(kickMsg));
+        m_hub.deliver(channel->memberClients, frame); // the victim included
+        const bool last = channel->members.size() == 1;
+        m_hub.leaveChannel(*victim, channel);
+        if (last)
+            return; // the channel is gone
+    }
+}
+
+void OperatorHandler::invite(HubClient &client, const IrcMessage &msg)
+{
+    HubClient *target = m_hub.findNick(msg.params.at(0));
+    const QByteArray &channelName = msg.params.at(1);
+    if (!target || !target->registered) {
+        m_hub.reply(client, Numeric::ERR_NOSUCHNICK, {msg.params.at(0), "No such nick/channel"});
+        return;
+    }
+    HubChannel *channel = m_hub.findChannel(channelName);
+    if (channel) {
+        if (!channel->contains(&client)) {
+            m_hub.reply(client, Numeric::ERR_NOTONCHANNEL, {channel->name, "You're not on that channel"});
+            return;
+        }
+        if (channel->inviteOnly && !channel->isOperator(&client) && !client.isOper()) {
+            m_hub.reply(client, Numeric::ERR_CHANOPRIVSNEEDED, {channel->name, "You're not channel operator"});
+            return;
+        }
+        if (channel->contains(target)) {
+            m_hub.reply(client, Numeric::ERR_USERONCHANNEL, {target->nick, channel->name, "is already on channel"});
+            return;
+        }
+        if (!channel->invited.contains(target->id))
+            channel->invited.append(target->id);
+    }
+    const QByteArray shownChannel = channel ? channel->name : channelName;
+    m_hub.reply(client, Numeric::RPL_INVITING, {target->nick, shownChannel});
+    m_hub.send(*target, IrcMessage("INVITE", {target->nick, shownChannel}, client.prefix));
+}
