@@ -588,6 +588,16 @@ void ClientSession::handle(const IrcMessage &msg)
         Q_EMIT awayChanged(from, IrcText::decode(msg.param(0)));
     } else if (cmd == "ERROR") {
         m_lastError = IrcText::decode(msg.param(0));
+    } else if (cmd == "INVITE") {
+        Q_EMIT serverText(tr("%1 invites you to %2 (/join %2)").arg(from, IrcText::decode(msg.param(1))));
+    } else if (cmd == "MODE" && msg.params.size() >= 2) {
+        QStringList change;
+        for (qsizetype i = 1; i < msg.params.size(); ++i)
+            change.append(IrcText::decode(msg.params.at(i)));
+        Q_EMIT serverText(tr("%1 sets mode %2 on %3").arg(from, change.join(u' '), IrcText::decode(msg.param(0))));
+    } else if (cmd == "FAIL" && msg.params.size() >= 3) {
+        // IRCv3 standard replies: FAIL <command> <code> [context...] :<description>
+        Q_EMIT error(tr("%1 refused: %2").arg(IrcText::decode(msg.param(0)), IrcText::decode(msg.params.last())));
     }
 }
 

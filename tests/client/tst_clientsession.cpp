@@ -57,6 +57,7 @@ private Q_SLOTS:
     void takenNickGetsUnderscore();
     void membershipEvents();
     void errorsAreReported();
+    void invitesAndModesAreShown();
     void reconnectsAfterServerRestart();
     void queueLimitRefusesVisibly();
     void quitDoesNotReconnect();
@@ -230,6 +231,31 @@ void TestClientSession::errorsAreReported()
     a->sendRaw("FROBNICATE");
     QVERIFY(errors.wait());
     QVERIFY(errors.last().first().toString().contains("Unknown command"));
+}
+
+void TestClientSession::invitesAndModesAreShown()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto a = makeSession(server.port(), "alice", {"#lobby", "#den"});
+    auto b = makeSession(server.port(), "bob");
+    a->open();
+    b->open();
+    QVERIFY(waitRegistered(*a, "#den") && waitRegistered(*b));
+    QSignalSpy textB(b.get(), &ClientSession::serverText);
+    QSignalSpy textA(a.get(), &ClientSession::serverText);
+    a->sendRaw(QStringLiteral("INVITE bob #den"));
+    QVERIFY(QTest::qWaitFor([&] {
+        return std::any_of(textB.begin(), textB.end(), [](const QList<QVariant> &args) {
+            return args.first().toString() == u"alice invites you to #den (/join #den)";
+        });
+    }, 5000));
+    a->sendRaw(QStringLiteral("MODE #den +t"));
+    QVERIFY(QTest::qWaitFor([&] {
+        return std::any_of(textA.begin(), textA.end(), [](const QList<QVariant> &args) {
+            return args.first().toString() == u"alice sets mode +t on #den";
+        });
+    }, 5000));
 }
 
 void TestClientSession::reconnectsAfterServerRestart()
