@@ -88,16 +88,26 @@ int ChatServer::activeConnections() const { return m_policy->activeConnections()
 
 int ChatServer::workerThreadCount() const { return m_policy->threadCount(); }
 
-// Blocking calls are safe: neither the hub nor the worker threads ever wait on this thread.
+namespace {
+// Runs fn(hub) in the hub's thread and waits for its result; `fallback` once the server stopped.
+// Blocking is safe: neither the hub nor the worker threads ever wait on the main thread.
+template <typename T, typename Fn>
+T askHub(Hub *hub, bool stopped, T fallback, Fn fn)
+{
+    if (stopped)
+        return fallback;
+    T result = fallback;
+    QMetaObject::invokeMethod(hub, [&] { result = fn(*hub); }, Qt::BlockingQueuedConnection);
+    return result;
+}
+} // namespace
+
 QList<ChatServer::ConnectionInfo> ChatServer::connections() const
 {
-    if (m_stopped)
-        return {};
-    QList<Hub::ClientSummary> clients;
-    Hub *hub = m_hub;
-    QMetaObject::invokeMethod(hub, [hub, &clients] { clients = hub->clientSummaries(); }, Qt::BlockingQueuedConnection);
+    const QList<Hub::ClientSummary> clients =
+        askHub(m_hub, m_stopped, QList<Hub::ClientSummary>(), [](Hub &hub) { return hub.clientSummaries(); });
     QHash<ClientId, WorkerHost::Traffic> traffic;
-    for (WorkerHost *host : m_policy->hosts()) {
+    for (WorkerHost *host : m_stopped ? QList<WorkerHost *>() : m_policy->hosts()) {
         QList<WorkerHost::Traffic> part;
         QMetaObject::invokeMethod(host, [host, &part] { part = host->traffic(); }, Qt::BlockingQueuedConnection);
         for (const WorkerHost::Traffic &t : part)
@@ -113,29 +123,17 @@ QList<ChatServer::ConnectionInfo> ChatServer::connections() const
 
 bool ChatServer::terminate(ClientId id, const QByteArray &reason)
 {
-    bool done = false;
-    Hub *hub = m_hub;
-    if (!m_stopped)
-        QMetaObject::invokeMethod(hub, [&] { done = hub->terminate(id, reason); }, Qt::BlockingQueuedConnection);
-    return done;
+    return askHub(m_hub, m_stopped, false, [&](Hub &hub) { return hub.terminate(id, reason); });
 }
 
 bool ChatServer::notice(ClientId id, const QByteArray &text)
 {
-    bool done = false;
-    Hub *hub = m_hub;
-    if (!m_stopped)
-        QMetaObject::invokeMethod(hub, [&] { done = hub->noticeTo(id, text); }, Qt::BlockingQueuedConnection);
-    return done;
+    return askHub(m_hub, m_stopped, false, [&](Hub &hub) { return hub.noticeTo(id, text); });
 }
 
 int ChatServer::broadcast(const QByteArray &text)
 {
-    int count = 0;
-    Hub *hub = m_hub;
-    if (!m_stopped)
-        QMetaObject::invokeMethod(hub, [&] { count = hub->broadcastNotice(text); }, Qt::BlockingQueuedConnection);
-    return count;
+    return askHub(m_hub, m_stopped, 0, [&](Hub &hub) { return hub.broadcastNotice(text); });
 }
 
 void ChatServer::accept(qintptr descriptor, bool tls)

@@ -9,15 +9,6 @@
 #include <QTest>
 
 namespace {
-ServerConfig tlsConfig(const TestCertificate &cert)
-{
-    ServerConfig config = TestServer::defaultConfig();
-    config.listen.append({QHostAddress(QHostAddress::LocalHost), 0, true});
-    config.tlsCertFile = cert.certFile();
-    config.tlsKeyFile = cert.keyFile();
-    return config;
-}
-
 ClientSession::Options tlsOptions(quint16 port, const QString &nick)
 {
     ClientSession::Options o;
@@ -91,7 +82,7 @@ void TestClientTls::addressForms()
 
 void TestClientTls::pinnedFingerprintConnects()
 {
-    TestServer server(tlsConfig(m_cert));
+    TestServer server(TestServer::tlsConfig(m_cert));
     QVERIFY(server.start());
     ClientSession s;
     ClientSession::Options o = tlsOptions(server.tlsPort(), QStringLiteral("pinned"));
@@ -108,7 +99,7 @@ void TestClientTls::pinnedFingerprintConnects()
 
 void TestClientTls::untrustedCertificateIsRefusedWithTheReason()
 {
-    TestServer server(tlsConfig(m_cert));
+    TestServer server(TestServer::tlsConfig(m_cert));
     QVERIFY(server.start());
     ClientSession s;
     s.setOptions(tlsOptions(server.tlsPort(), QStringLiteral("careful")));
@@ -130,7 +121,7 @@ void TestClientTls::untrustedCertificateIsRefusedWithTheReason()
 
 void TestClientTls::wrongPinIsRefused()
 {
-    TestServer server(tlsConfig(m_cert));
+    TestServer server(TestServer::tlsConfig(m_cert));
     QVERIFY(server.start());
     ClientSession s;
     ClientSession::Options o = tlsOptions(server.tlsPort(), QStringLiteral("pinned"));
@@ -146,7 +137,7 @@ void TestClientTls::wrongPinIsRefused()
 
 void TestClientTls::insecureConnectsAndSaysSo()
 {
-    TestServer server(tlsConfig(m_cert));
+    TestServer server(TestServer::tlsConfig(m_cert));
     QVERIFY(server.start());
     ClientSession s;
     ClientSession::Options o = tlsOptions(server.tlsPort(), QStringLiteral("reckless"));

@@ -379,11 +379,7 @@ void TestConsolePlain::tlsWithPinnedFingerprint()
 {
     TestCertificate cert;
     QVERIFY(cert.make());
-    ServerConfig config = TestServer::defaultConfig();
-    config.listen = {{QHostAddress(QHostAddress::LocalHost), 0, true}};
-    config.tlsCertFile = cert.certFile();
-    config.tlsKeyFile = cert.keyFile();
-    TestServer server(config);
+    TestServer server(TestServer::tlsConfig(cert));
     QVERIFY(server.start());
     const QString fingerprint = QString::fromLatin1(cert.certificate().digest(QCryptographicHash::Sha256).toHex(':')).toUpper();
 

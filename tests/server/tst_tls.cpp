@@ -9,16 +9,6 @@
 #include <QTest>
 
 namespace {
-ServerConfig tlsConfig(const TestCertificate &cert)
-{
-    ServerConfig config = TestServer::defaultConfig();
-    ListenAddress tls{QHostAddress(QHostAddress::LocalHost), 0, true};
-    config.listen.append(tls);
-    config.tlsCertFile = cert.certFile();
-    config.tlsKeyFile = cert.keyFile();
-    return config;
-}
-
 bool replaceFile(const QString &from, const QString &to)
 {
     QFile::remove(to);
@@ -51,7 +41,7 @@ void TestTls::initTestCase()
 
 void TestTls::tlsAndPlainSideBySide()
 {
-    TestServer server(tlsConfig(m_cert));
+    TestServer server(TestServer::tlsConfig(m_cert));
     QVERIFY(server.start());
     QVERIFY(server.port() && server.tlsPort());
     RawClient secure;
@@ -75,7 +65,7 @@ void TestTls::tlsAndPlainSideBySide()
 
 void TestTls::handshakeTimeoutClosesSilentConnection()
 {
-    ServerConfig config = tlsConfig(m_cert);
+    ServerConfig config = TestServer::tlsConfig(m_cert);
     config.tlsHandshakeTimeoutMs = 300;
     TestServer server(config);
     QVERIFY(server.start());
@@ -89,7 +79,7 @@ void TestTls::handshakeTimeoutClosesSilentConnection()
 
 void TestTls::plainTextOnTheTlsPortIsDropped()
 {
-    TestServer server(tlsConfig(m_cert));
+    TestServer server(TestServer::tlsConfig(m_cert));
     QVERIFY(server.start());
     QTcpSocket confused;
     confused.connectToHost(server.address(), server.tlsPort());
@@ -109,7 +99,7 @@ void TestTls::reloadServesTheNewCertificateAndKeepsConnections()
 {
     TestCertificate live; // the files the server reads; renewed below
     QVERIFY(live.make());
-    TestServer server(tlsConfig(live));
+    TestServer server(TestServer::tlsConfig(live));
     QVERIFY(server.start());
     const QSslCertificate first = live.certificate();
     RawClient before;
@@ -140,7 +130,7 @@ void TestTls::failedReloadKeepsTheOldCertificate()
 {
     TestCertificate live;
     QVERIFY(live.make());
-    TestServer server(tlsConfig(live));
+    TestServer server(TestServer::tlsConfig(live));
     QVERIFY(server.start());
     const QSslCertificate original = live.certificate();
     QFile key(live.keyFile());
@@ -158,7 +148,7 @@ void TestTls::failedReloadKeepsTheOldCertificate()
 void TestTls::startupErrorsAreClear()
 {
     {
-        ServerConfig config = tlsConfig(m_cert);
+        ServerConfig config = TestServer::tlsConfig(m_cert);
         config.tlsCertFile = m_cert.dir() + QStringLiteral("/missing.pem");
         ChatServer server(config);
         QString error;
@@ -168,7 +158,7 @@ void TestTls::startupErrorsAreClear()
         QVERIFY(server.boundAddresses().isEmpty());
     }
     {
-        ServerConfig config = tlsConfig(m_cert);
+        ServerConfig config = TestServer::tlsConfig(m_cert);
         config.tlsKeyFile = m_cert.certFile(); // a certificate is not a key
         ChatServer server(config);
         QString error;

@@ -1,5 +1,7 @@
 #include "testserver.h"
 
+#include "testcertificate.h"
+
 #include <QDebug>
 
 ServerConfig TestServer::defaultConfig()
@@ -8,6 +10,15 @@ ServerConfig TestServer::defaultConfig()
     config.listen = {{QHostAddress(QHostAddress::LocalHost), 0}};
     config.name = "test.confab";
     config.createdAt = "today";
+    return config;
+}
+
+ServerConfig TestServer::tlsConfig(const TestCertificate &cert)
+{
+    ServerConfig config = defaultConfig();
+    config.listen.append({QHostAddress(QHostAddress::LocalHost), 0, true});
+    config.tlsCertFile = cert.certFile();
+    config.tlsKeyFile = cert.keyFile();
     return config;
 }
 

@@ -10,6 +10,8 @@
 class TestServer {
 public:
     static ServerConfig defaultConfig();
+    // defaultConfig() plus a TLS listener on 127.0.0.1 port 0 with this certificate.
+    static ServerConfig tlsConfig(const class TestCertificate &cert);
 
     explicit TestServer(ServerConfig config = defaultConfig());
     ~TestServer();
