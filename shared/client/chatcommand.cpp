@@ -38,6 +38,10 @@ const QHash<QString, Spec> &commands()
         {QStringLiteral("myport"), {K::MyPort, 0, 0, "/myport"}},
         {QStringLiteral("switch"), {K::Switch, 1, 1, "/switch ID"}},
         {QStringLiteral("query"), {K::Query, 1, 1, "/query NICK"}},
+        {QStringLiteral("kick"), {K::Kick, 1, 2, "/kick NICK [REASON]"}},
+        {QStringLiteral("invite"), {K::Invite, 1, 2, "/invite NICK [#CHANNEL]"}},
+        {QStringLiteral("mode"), {K::Mode, 0, 1, "/mode [+MODES ARGS] or /mode TARGET MODES ARGS"}},
+        {QStringLiteral("oper"), {K::Oper, 2, 2, "/oper NAME PASSWORD"}},
     };
     return table;
 }
@@ -145,8 +149,13 @@ QString ChatCommand::help()
         "  /nick NEWNICK           change your nickname\n"
         "  /topic [TEXT]           show or set the current channel's topic\n"
         "  /away [MESSAGE]         set or clear your away message\n"
+        "  /mode [+MODES [ARGS]]   show or change the current channel's modes (+o NICK, +v, +m,\n"
+        "                          +t, +b MASK, +k KEY, +l N, +i); /mode TARGET ... for another\n"
+        "  /kick NICK [REASON]     put someone out of the current channel (channel operators)\n"
+        "  /invite NICK [#CHANNEL] invite someone (to the current channel by default)\n"
+        "  /oper NAME PASSWORD     become a server operator\n"
         "  /raw LINE               send a raw IRC line\n"
-        "  /connect HOST [PORT]    open another session; /list shows them\n"
+        "  /connect HOST [PORT]    open another session (ircs://HOST for TLS); /list shows them\n"
         "  /switch ID              make session ID the active one\n"
         "  /send ID TEXT           say TEXT through session ID\n"
         "  /terminate ID           close session ID\n"

@@ -29,6 +29,10 @@ struct ChatCommand {
         MyPort,    // /myport
         Switch,    // /switch ID: make a session the active one
         Query,     // /query NICK: make a private conversation the current one
+        Kick,      // /kick NICK [REASON], in the current channel
+        Invite,    // /invite NICK [#CHANNEL]
+        Mode,      // /mode [+/-MODES [ARGS]] for the current channel, or /mode TARGET ...
+        Oper,      // /oper NAME PASSWORD
         Invalid,   // a known command used wrongly, or an unknown one: see `error`
     };
     Kind kind = Kind::None;

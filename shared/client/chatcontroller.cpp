@@ -284,6 +284,38 @@ void ChatController::execute(const ChatCommand &cmd)
     case K::Away:
         s->setAway(arg0);
         return;
+    case K::Kick: {
+        if (!s->isChannel(currentTarget())) {
+            fail(tr("Not in a channel"));
+            return;
+        }
+        const QStringList words = arg0.split(u' ', Qt::SkipEmptyParts);
+        s->sendRaw(QStringLiteral("KICK %1 %2 :%3").arg(currentTarget(), words.value(0), arg1.isEmpty() ? s->nick() : arg1));
+        return;
+    }
+    case K::Invite: {
+        const QString channel = arg1.isEmpty() ? currentTarget() : arg1;
+        if (!s->isChannel(channel)) {
+            fail(tr("usage: /invite NICK [#CHANNEL]"));
+            return;
+        }
+        s->sendRaw(QStringLiteral("INVITE %1 %2").arg(arg0, channel));
+        return;
+    }
+    case K::Mode:
+        if (arg0.isEmpty() || arg0.startsWith(u'+') || arg0.startsWith(u'-')) {
+            if (!s->isChannel(currentTarget())) {
+                fail(tr("usage: /mode TARGET [MODES [ARGS]]"));
+                return;
+            }
+            s->sendRaw(QStringLiteral("MODE %1 %2").arg(currentTarget(), arg0).trimmed());
+        } else {
+            s->sendRaw(QStringLiteral("MODE ") + arg0);
+        }
+        return;
+    case K::Oper:
+        s->sendRaw(QStringLiteral("OPER %1 %2").arg(arg0, arg1));
+        return;
     case K::Quit:
         quitAll(arg0);
         return;
@@ -295,15 +327,18 @@ void ChatController::execute(const ChatCommand &cmd)
         s->sendRaw(arg0);
         return;
     case K::Connect: {
-        bool ok = true;
-        const quint16 port = arg1.isEmpty() ? 6667 : quint16(arg1.toUInt(&ok));
-        if (!ok || port == 0) {
-            fail(tr("usage: /connect HOST [PORT]"));
+        ClientSession::Options o = s ? s->options() : ClientSession::Options();
+        quint16 port = 0;
+        bool tls = false;
+        bool ok = ClientSession::parseAddress(arg0, &o.host, &port, &tls);
+        if (ok && !arg1.isEmpty())
+            port = quint16(arg1.toUInt(&ok));
+        if (!ok || (!arg1.isEmpty() && port == 0)) {
+            fail(tr("usage: /connect HOST [PORT] (ircs://HOST[:PORT] for TLS)"));
             return;
         }
-        ClientSession::Options o = s ? s->options() : ClientSession::Options();
-        o.host = arg0;
-        o.port = port;
+        o.tls = tls;
+        o.port = port ? port : tls ? ClientSession::DefaultTlsPort : ClientSession::DefaultPort;
         if (s)
             o.nick = s->nick().isEmpty() ? o.nick : s->nick();
         if (o.nick.isEmpty())

@@ -28,6 +28,11 @@ void TestChatCommand::parse_data()
     QTest::newRow("/msg") << "/msg bob hi there" << K::Msg << QStringList{"bob", "hi there"};
     QTest::newRow("@nick (seed 001)") << "@bob hi there" << K::Msg << QStringList{"bob", "hi there"};
     QTest::newRow("!msg (seed 003)") << "!msg bob hi there" << K::Msg << QStringList{"bob", "hi there"};
+    QTest::newRow("/kick") << "/kick bob stop that now" << K::Kick << QStringList{"bob", "stop that now"};
+    QTest::newRow("/invite") << "/invite carol #den" << K::Invite << QStringList{"carol", "#den"};
+    QTest::newRow("/mode") << "/mode +o bob" << K::Mode << QStringList{"+o bob"};
+    QTest::newRow("/mode query") << "/mode" << K::Mode << QStringList{};
+    QTest::newRow("/oper") << "/oper admin s3cret" << K::Oper << QStringList{"admin", "s3cret"};
     QTest::newRow("/MSG case-insensitive") << "/MSG bob x" << K::Msg << QStringList{"bob", "x"};
     QTest::newRow("/me") << "/me waves hello" << K::Me << QStringList{"waves hello"};
     QTest::newRow("/who") << "/who" << K::Who << QStringList{};

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void serverPassword();
     void quitBeforeWelcome();
     void tlsWithPinnedFingerprint();
+    void channelOperatorCommands();
 };
 
 void TestConsolePlain::broadcastAndPrivateMessages()
@@ -400,6 +401,29 @@ void TestConsolePlain::tlsWithPinnedFingerprint()
     Client bad(server.tlsPort(), {"--tls-fingerprint", "not-hex", "--nick", "x", "--send", "hi"});
     QVERIFY(bad.waitForExit());
     QCOMPARE(bad.exitCode(), 2);
+}
+
+void TestConsolePlain::channelOperatorCommands()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    Client alice(server.port(), {"--nick", "alice", "--channel", "#ops"}); // creates it: operator
+    QVERIFY(alice.waitForOutput("alice joined #ops"));
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    bob->send("JOIN #ops");
+    QVERIFY(alice.waitForOutput("bob joined #ops"));
+    alice.type("/mode +m");
+    QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+m"; }));
+    QVERIFY(alice.waitForOutput("alice sets mode +m on #ops"));
+    alice.type("/kick bob be nice");
+    const auto kick = bob->waitFor([](const IrcMessage &m) { return m.command == "KICK"; });
+    QVERIFY(kick);
+    QCOMPARE(kick->params, (QList<QByteArray>{"#ops", "bob", "be nice"}));
+    alice.type("/invite bob");
+    QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "INVITE" && m.param(1) == "#ops"; }));
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
 }
 
 QTEST_GUILESS_MAIN(TestConsolePlain)
