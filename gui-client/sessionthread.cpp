@@ -1,6 +1,7 @@
 #include "sessionthread.h"
 
 #include "client/chatcontroller.h"
+#include "system/crossthread.h"
 
 #include <QThread>
 
@@ -23,7 +24,7 @@ SessionThread::~SessionThread()
 {
     ChatController *controller = m_controller;
     // The controller and its sockets die in their own thread, then the thread ends.
-    QMetaObject::invokeMethod(controller, [controller] { delete controller; }, Qt::BlockingQueuedConnection);
+    CrossThread::call(controller, [controller] { delete controller; });
     m_thread->quit();
     m_thread->wait();
     delete m_thread;
@@ -32,23 +33,23 @@ SessionThread::~SessionThread()
 void SessionThread::open(const ClientSession::Options &options)
 {
     ChatController *c = m_controller;
-    QMetaObject::invokeMethod(c, [c, options] { c->openSession(options); }, Qt::QueuedConnection);
+    CrossThread::post(c, [c, options] { c->openSession(options); });
 }
 
 void SessionThread::execute(const QString &line)
 {
     ChatController *c = m_controller;
-    QMetaObject::invokeMethod(c, [c, line] { c->execute(line); }, Qt::QueuedConnection);
+    CrossThread::post(c, [c, line] { c->execute(line); });
 }
 
 void SessionThread::setCurrent(int session, const QString &target)
 {
     ChatController *c = m_controller;
-    QMetaObject::invokeMethod(c, [c, session, target] { c->setCurrent(session, target); }, Qt::QueuedConnection);
+    CrossThread::post(c, [c, session, target] { c->setCurrent(session, target); });
 }
 
 void SessionThread::quit(const QString &reason)
 {
     ChatController *c = m_controller;
-    QMetaObject::invokeMethod(c, [c, reason] { c->quitAll(reason); }, Qt::QueuedConnection);
+    CrossThread::post(c, [c, reason] { c->quitAll(reason); });
 }

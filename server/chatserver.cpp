@@ -4,6 +4,7 @@
 #include "connectionworker.h"
 #include "hub.h"
 #include "serverlog.h"
+#include "system/crossthread.h"
 #include "threadpolicy.h"
 #include "tlscontext.h"
 #include "workerhost.h"
@@ -90,14 +91,13 @@ int ChatServer::workerThreadCount() const { return m_policy->threadCount(); }
 
 namespace {
 // Runs fn(hub) in the hub's thread and waits for its result; `fallback` once the server stopped.
-// Blocking is safe: neither the hub nor the worker threads ever wait on the main thread.
 template <typename T, typename Fn>
 T askHub(Hub *hub, bool stopped, T fallback, Fn fn)
 {
     if (stopped)
         return fallback;
     T result = fallback;
-    QMetaObject::invokeMethod(hub, [&] { result = fn(*hub); }, Qt::BlockingQueuedConnection);
+    CrossThread::call(hub, [&] { result = fn(*hub); });
     return result;
 }
 } // namespace
@@ -109,7 +109,7 @@ QList<ChatServer::ConnectionInfo> ChatServer::connections() const
     QHash<ClientId, WorkerHost::Traffic> traffic;
     for (WorkerHost *host : m_stopped ? QList<WorkerHost *>() : m_policy->hosts()) {
         QList<WorkerHost::Traffic> part;
-        QMetaObject::invokeMethod(host, [host, &part] { part = host->traffic(); }, Qt::BlockingQueuedConnection);
+        CrossThread::call(host, [host, &part] { part = host->traffic(); });
         for (const WorkerHost::Traffic &t : part)
             traffic.insert(t.id, t);
     }
@@ -151,8 +151,7 @@ void ChatServer::accept(qintptr descriptor, bool tls)
     // Hand-off: the worker has no parent and no children yet, so it moves alone; it creates its
     // socket from the descriptor once it runs in its new thread.
     worker->moveToThread(host->thread());
-    QMetaObject::invokeMethod(host, [host, worker, descriptor] { host->adopt(worker, descriptor); },
-                              Qt::QueuedConnection);
+    CrossThread::post(host, [host, worker, descriptor] { host->adopt(worker, descriptor); });
 }
 
 void ChatServer::shutdown(const QByteArray &reason)
@@ -166,7 +165,7 @@ void ChatServer::shutdown(const QByteArray &reason)
     // The hub queues an ERROR line to every client and asks each worker to close; the policy's
     // closeAll then runs behind those events in every worker thread.
     Hub *hub = m_hub;
-    QMetaObject::invokeMethod(hub, [hub, reason] { hub->shutdown(reason); }, Qt::BlockingQueuedConnection);
+    CrossThread::call(hub, [hub, reason] { hub->shutdown(reason); });
     m_policy->shutdown();
     m_hubThread->quit();
     m_hubThread->wait();

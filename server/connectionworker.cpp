@@ -3,6 +3,7 @@
 #include "hub.h"
 #include "inboundline.h"
 #include "serverconfig.h"
+#include "system/crossthread.h"
 #include "tlscontext.h"
 #include "workerhost.h"
 
@@ -76,8 +77,7 @@ void ConnectionWorker::start(qintptr descriptor)
     const ClientId id = m_id;
     // Queued to the hub ahead of any line from this connection, so the hub always knows the
     // client before it hears from it.
-    QMetaObject::invokeMethod(
-        hub, [hub, id, host, peer, port] { hub->clientConnected(id, host, peer, port); }, Qt::QueuedConnection);
+    CrossThread::post(hub, [hub, id, host, peer, port] { hub->clientConnected(id, host, peer, port); });
 
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
@@ -96,8 +96,7 @@ void ConnectionWorker::onReadyRead()
         Hub *hub = m_hub;
         const ClientId id = m_id;
         // One queued call per read, not per line: a burst of lines costs the hub one wake-up.
-        QMetaObject::invokeMethod(
-            hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); }, Qt::QueuedConnection);
+        CrossThread::post(hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); });
         return;
     }
     const qsizetype before = m_held.size();
@@ -159,8 +158,7 @@ void ConnectionWorker::release()
             m_held.remove(0, allowed);
         Hub *hub = m_hub;
         const ClientId id = m_id;
-        QMetaObject::invokeMethod(
-            hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); }, Qt::QueuedConnection);
+        CrossThread::post(hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); });
     }
     if (m_held.isEmpty())
         return;
@@ -339,7 +337,7 @@ void ConnectionWorker::finish(const QByteArray &reason)
     m_finished = true;
     Hub *hub = m_hub;
     const ClientId id = m_id;
-    QMetaObject::invokeMethod(hub, [hub, id, reason] { hub->clientGone(id, reason); }, Qt::QueuedConnection);
+    CrossThread::post(hub, [hub, id, reason] { hub->clientGone(id, reason); });
     m_host->forget(m_id);
     deleteLater();
 }

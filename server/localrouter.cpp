@@ -4,7 +4,7 @@
 #include "outboundframe.h"
 #include "workerhost.h"
 
-#include <QMetaObject>
+#include "system/crossthread.h"
 #include <QVarLengthArray>
 
 void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &frame)
@@ -27,8 +27,7 @@ void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &f
         it->second.append({client->id, bytes});
     }
     for (auto &[host, batch] : batches) {
-        QMetaObject::invokeMethod(
-            host, [host, batch = std::move(batch)] { host->deliver(batch); }, Qt::QueuedConnection);
+        CrossThread::post(host, [host, batch = std::move(batch)] { host->deliver(batch); });
     }
 }
 
@@ -36,5 +35,5 @@ void LocalRouter::close(const HubClient &client)
 {
     WorkerHost *host = client.host;
     const ClientId id = client.id;
-    QMetaObject::invokeMethod(host, [host, id] { host->closeClient(id); }, Qt::QueuedConnection);
+    CrossThread::post(host, [host, id] { host->closeClient(id); });
 }

@@ -1,5 +1,6 @@
 #include "threadpolicy.h"
 
+#include "system/crossthread.h"
 #include "workerhost.h"
 
 #include <QThread>
@@ -72,7 +73,8 @@ void ThreadPolicy::shutdown()
 {
     for (Slot &slot : m_slots) {
         // Blocking is safe here: worker threads never wait on the main thread.
-        QMetaObject::invokeMethod(slot.host, &WorkerHost::closeAll, Qt::BlockingQueuedConnection);
+        WorkerHost *host = slot.host;
+        CrossThread::call(host, [host] { host->closeAll(); });
         stopSlot(slot);
     }
     m_slots.clear();

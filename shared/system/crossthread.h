@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QMetaObject>
+#include <QObject>
+#include <QThread>
+#include <mutex>
+#include <utility>
+
+// The one way Confab calls into another thread: a queued call (post) or a blocking one (call)
+// on an object living there. Qt's event queue is what orders the two threads; in a
+// ThreadSanitizer build this also makes that ordering visible to TSan, which cannot see the
+// futexes Debian's (uninstrumented) Qt synchronises with. A striped std::mutex is held around
+// the post and taken again before the call runs: a real lock, so TSan learns that everything
+// the poster wrote (including the call's own arguments, moved into Qt's event) happens before
+// the call. Outside TSan builds there is no lock and no cost.
+namespace CrossThread {
+
+#if defined(__SANITIZE_THREAD__)
+inline std::mutex &stripe(const void *key)
+{
+    static std::mutex stripes[64];
+    return stripes[(reinterpret_cast<quintptr>(key) >> 4) % 64];
+}
+#define CONFAB_CROSS_THREAD_LOCK(key) const std::lock_guard<std::mutex> confabCrossThreadLock(CrossThread::stripe(key))
+#define CONFAB_CROSS_THREAD_SYNC(key) CrossThread::stripe(key).lock(), CrossThread::stripe(key).unlock()
+#else
+#define CONFAB_CROSS_THREAD_LOCK(key) (void)(key)
+#define CONFAB_CROSS_THREAD_SYNC(key) (void)(key)
+#endif
+
+// Runs fn() in target's thread, later.
+template <typename Fn>
+void post(QObject *target, Fn &&fn)
+{
+    QThread *thread = target->thread();
+    CONFAB_CROSS_THREAD_LOCK(thread);
+    QMetaObject::invokeMethod(
+        target,
+        [fn = std::forward<Fn>(fn), thread]() mutable {
+            CONFAB_CROSS_THREAD_SYNC(thread);
+            fn();
+        },
+        Qt::QueuedConnection);
+}
+
+// Runs fn() in target's thread and waits for it. Only for callers that the target's thread
+// never waits on (no deadlock): the main thread calling into the hub or a worker thread. No
+// stripe is held while fn runs, so fn may post or call further.
+template <typename Fn>
+void call(QObject *target, Fn &&fn)
+{
+    QThread *thread = target->thread();
+    {
+        CONFAB_CROSS_THREAD_LOCK(thread);
+        QMetaObject::invokeMethod(
+            target,
+            [&fn, thread] {
+                CONFAB_CROSS_THREAD_SYNC(thread);
+                fn();
+                CONFAB_CROSS_THREAD_SYNC(&fn); // what fn wrote happens before the caller reads it
+            },
+            Qt::BlockingQueuedConnection);
+    }
+    CONFAB_CROSS_THREAD_SYNC(&fn);
+}
+
+} // namespace CrossThread
