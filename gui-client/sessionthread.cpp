@@ -15,8 +15,13 @@ SessionThread::SessionThread(QObject *parent)
     // Moved before it has any child: the sessions and their sockets are created later, in
     // open(), which runs in the network thread.
     m_controller->moveToThread(m_thread);
-    connect(m_controller, &ChatController::event, this, &SessionThread::event);
-    connect(m_controller, &ChatController::finished, this, &SessionThread::finished);
+    // Direct connections run in the network thread; CrossThread::post carries each event over.
+    connect(m_controller, &ChatController::event, this, [this](const ChatEvent &e) {
+        CrossThread::post(this, [this, e] { Q_EMIT event(e); });
+    }, Qt::DirectConnection);
+    connect(m_controller, &ChatController::finished, this, [this] {
+        CrossThread::post(this, [this] { Q_EMIT finished(); });
+    }, Qt::DirectConnection);
     m_thread->start();
 }
 
