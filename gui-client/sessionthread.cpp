@@ -12,6 +12,7 @@ SessionThread::SessionThread(QObject *parent)
 {
     qRegisterMetaType<ChatEvent>();
     m_thread->setObjectName(QStringLiteral("confab-network"));
+    CrossThread::track(m_thread);
     // Moved before it has any child: the sessions and their sockets are created later, in
     // open(), which runs in the network thread.
     m_controller->moveToThread(m_thread);
@@ -32,6 +33,7 @@ SessionThread::~SessionThread()
     CrossThread::call(controller, [controller] { delete controller; });
     m_thread->quit();
     m_thread->wait();
+    CrossThread::joined(m_thread);
     delete m_thread;
 }
 

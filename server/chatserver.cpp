@@ -25,6 +25,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     m_hub = new Hub(m_config);
     m_hubThread = new QThread;
     m_hubThread->setObjectName(QStringLiteral("confab-hub"));
+    CrossThread::track(m_hubThread);
     m_hub->moveToThread(m_hubThread);
     connect(m_hub, &Hub::hostReleased, m_policy, &ThreadPolicy::release);
     m_hubThread->start();
@@ -169,6 +170,7 @@ void ChatServer::shutdown(const QByteArray &reason)
     m_policy->shutdown();
     m_hubThread->quit();
     m_hubThread->wait();
+    CrossThread::joined(m_hubThread);
     delete m_hub;
     m_hub = nullptr;
     delete m_hubThread;

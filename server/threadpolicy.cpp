@@ -17,6 +17,7 @@ ThreadPolicy::Slot &ThreadPolicy::newSlot()
 {
     auto *thread = new QThread;
     thread->setObjectName(QStringLiteral("confab-worker"));
+    CrossThread::track(thread);
     auto *host = new WorkerHost;
     host->moveToThread(thread);
     // The host (and its timer) dies in its own thread, as the thread finishes: an object with
@@ -66,6 +67,7 @@ void ThreadPolicy::stopSlot(Slot &slot)
     // The host's pending events (late deliveries for a connection that is gone) die with it.
     slot.thread->quit();
     slot.thread->wait(); // finished() has run: the host is deleted
+    CrossThread::joined(slot.thread);
     delete slot.thread;
 }
 

@@ -64,4 +64,15 @@ void call(QObject *target, Fn &&fn)
     CONFAB_CROSS_THREAD_SYNC(&fn);
 }
 
+// For a thread that will be quit and waited for: track() it when it is created, and call joined()
+// after wait(), so that everything the thread did happens before what the waiter does next
+// (deleting what the thread used).
+inline void track(QThread *thread)
+{
+    QObject::connect(
+        thread, &QThread::finished, thread, [thread] { CONFAB_CROSS_THREAD_SYNC(thread); }, Qt::DirectConnection);
+}
+
+inline void joined(QThread *thread) { CONFAB_CROSS_THREAD_SYNC(thread); }
+
 } // namespace CrossThread
