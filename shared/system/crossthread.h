@@ -3,6 +3,7 @@
 #include <QMetaObject>
 #include <QObject>
 #include <QThread>
+#include <future>
 #include <mutex>
 #include <utility>
 
@@ -36,32 +37,29 @@ void post(QObject *target, Fn &&fn)
     CONFAB_CROSS_THREAD_LOCK(thread);
     QMetaObject::invokeMethod(
         target,
-        [fn = std::forward<Fn>(fn), thread]() mutable {
-            CONFAB_CROSS_THREAD_SYNC(thread);
+        [fn = std::forward<Fn>(fn)]() mutable {
+            // The key is this thread, not a capture: reading a capture before the lock would
+            // itself be unordered.
+            CONFAB_CROSS_THREAD_SYNC(QThread::currentThread());
             fn();
         },
         Qt::QueuedConnection);
 }
 
 // Runs fn() in target's thread and waits for it. Only for callers that the target's thread
-// never waits on (no deadlock): the main thread calling into the hub or a worker thread. No
-// stripe is held while fn runs, so fn may post or call further.
+// never waits on (no deadlock): the main thread calling into the hub or a worker thread. The
+// wait is a std::promise rather than Qt's blocking connection, so the hand-back is as visible to
+// TSan as the hand-over.
 template <typename Fn>
 void call(QObject *target, Fn &&fn)
 {
-    QThread *thread = target->thread();
-    {
-        CONFAB_CROSS_THREAD_LOCK(thread);
-        QMetaObject::invokeMethod(
-            target,
-            [&fn, thread] {
-                CONFAB_CROSS_THREAD_SYNC(thread);
-                fn();
-                CONFAB_CROSS_THREAD_SYNC(&fn); // what fn wrote happens before the caller reads it
-            },
-            Qt::BlockingQueuedConnection);
-    }
-    CONFAB_CROSS_THREAD_SYNC(&fn);
+    std::promise<void> done;
+    std::future<void> finished = done.get_future();
+    post(target, [&fn, &done] {
+        fn();
+        done.set_value();
+    });
+    finished.wait();
 }
 
 // For a thread that will be quit and waited for: track() it when it is created, and call joined()
