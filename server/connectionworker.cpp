@@ -91,12 +91,8 @@ void ConnectionWorker::onReadyRead()
     if (!m_floodControlled) {
         QList<InboundLine> batch;
         parseInto(&batch);
-        if (batch.isEmpty())
-            return;
-        Hub *hub = m_hub;
-        const ClientId id = m_id;
-        // One queued call per read, not per line: a burst of lines costs the hub one wake-up.
-        CrossThread::post(hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); });
+        if (!batch.isEmpty())
+            handOver(std::move(batch));
         return;
     }
     const qsizetype before = m_held.size();
@@ -104,6 +100,14 @@ void ConnectionWorker::onReadyRead()
     for (qsizetype i = before; i < m_held.size(); ++i)
         m_heldBytes += m_held.at(i).size;
     release();
+}
+
+void ConnectionWorker::handOver(QList<InboundLine> &&batch)
+{
+    Hub *hub = m_hub;
+    const ClientId id = m_id;
+    // One queued call per read, not per line: a burst of lines costs the hub one wake-up.
+    CrossThread::post(hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); });
 }
 
 void ConnectionWorker::parseInto(QList<InboundLine> *out)
@@ -156,9 +160,7 @@ void ConnectionWorker::release()
         QList<InboundLine> batch = allowed == m_held.size() ? std::exchange(m_held, {}) : m_held.first(allowed);
         if (!m_held.isEmpty())
             m_held.remove(0, allowed);
-        Hub *hub = m_hub;
-        const ClientId id = m_id;
-        CrossThread::post(hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); });
+        handOver(std::move(batch));
     }
     if (m_held.isEmpty())
         return;

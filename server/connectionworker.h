@@ -49,6 +49,7 @@ public:
 private:
     void onReadyRead();
     void parseInto(QList<InboundLine> *out);
+    void handOver(QList<InboundLine> &&batch); // to the hub
     // Hands the hub what flood control allows now; the rest waits for tokens.
     void release();
     void finish(const QByteArray &reason);
