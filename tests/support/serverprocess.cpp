@@ -1,9 +1,11 @@
 #include "serverprocess.h"
 
 #include <QDir>
+#include <QSet>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTest>
+#include <unistd.h>
 
 bool ServerProcess::start(QProcess &proc, const QString &binary, const QStringList &args, QHostAddress *host, quint16 *port)
 {
@@ -26,6 +28,15 @@ bool ServerProcess::start(QProcess &proc, const QString &binary, const QStringLi
     return true;
 }
 
+bool ServerProcess::exitedCleanly(QProcess &proc, QByteArray *why, const QByteArray &stderrSoFar)
+{
+    if (proc.exitStatus() == QProcess::NormalExit && proc.exitCode() == 0)
+        return true;
+    *why = (proc.exitStatus() == QProcess::CrashExit ? "killed by signal " : "exit code ")
+           + QByteArray::number(proc.exitCode()) + "; stderr:\n" + stderrSoFar + proc.readAllStandardError();
+    return false;
+}
+
 qint64 ServerProcess::statusField(qint64 pid, const QByteArray &field)
 {
     QFile status(QStringLiteral("/proc/%1/status").arg(pid));
@@ -45,4 +56,34 @@ int ServerProcess::openDescriptors(qint64 pid)
 {
     const QDir fds(QStringLiteral("/proc/%1/fd").arg(pid));
     return fds.exists() ? int(fds.entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System).size()) : -1;
+}
+
+int ServerProcess::connectionDescriptors(qint64 pid)
+{
+    const QDir fds(QStringLiteral("/proc/%1/fd").arg(pid));
+    if (!fds.exists())
+        return -1;
+    QSet<QByteArray> sockets;
+    for (const QString &name : fds.entryList(QDir::NoDotAndDotDot | QDir::AllEntries | QDir::System)) {
+        // QFileInfo would resolve "socket:[INODE]" as a path; the raw link text is what counts.
+        char target[64] = {};
+        const ssize_t n = ::readlink(QFile::encodeName(fds.filePath(name)).constData(), target, sizeof target - 1);
+        const QByteArray link(target, n > 0 ? n : 0);
+        if (link.startsWith("socket:[") && link.endsWith(']'))
+            sockets.insert(link.mid(8, link.size() - 9));
+    }
+    int connections = 0;
+    for (const char *table : {"tcp", "tcp6"}) {
+        QFile file(QStringLiteral("/proc/%1/net/%2").arg(pid).arg(QLatin1String(table)));
+        if (!file.open(QIODevice::ReadOnly))
+            return -1;
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        for (qsizetype i = 1; i < lines.size(); ++i) { // line 0 names the columns
+            const QList<QByteArray> fields = lines.at(i).simplified().split(' ');
+            // st is field 3 (0A = LISTEN), inode field 9.
+            if (fields.size() > 9 && fields.at(3) != "0A" && sockets.contains(fields.at(9)))
+                ++connections;
+        }
+    }
+    return connections;
 }
