@@ -15,8 +15,9 @@ thread) build="$root/build-tsan"
     # frees, copies and waits it makes through intercepted libc calls would be reported without
     # the ordering (futexes) behind them. ignore_noninstrumented_modules drops exactly those
     # reports; Confab's own cross-thread hand-offs are made visible by CrossThread.
-    # die_after_fork=0: QProcess forks from a threaded test and the child only execs, which TSan
-    # cannot tell from a child that goes on running threads.
+    # die_after_fork=0: a test program with server threads running forks its client processes
+    # (tests/support/sanitizerfork.cpp); each child only execs, which TSan cannot tell from a
+    # child that goes on running threads.
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:die_after_fork=0:suppressions=$root/tests/tsan.supp:print_suppressions=0" ;;
 *) echo "usage: $0 address|thread" >&2; exit 2 ;;
 esac
