@@ -72,7 +72,10 @@ int ServerProcess::connectionDescriptors(qint64 pid)
         if (link.startsWith("socket:[") && link.endsWith(']'))
             sockets.insert(link.mid(8, link.size() - 9));
     }
-    int connections = 0;
+    // The kernel does not snapshot these tables: while other sockets come and go, a line can be
+    // read twice or skipped. Counting distinct inodes removes the doubles; callers retry (QTRY)
+    // for the skips.
+    QSet<QByteArray> connections;
     for (const char *table : {"tcp", "tcp6"}) {
         QFile file(QStringLiteral("/proc/%1/net/%2").arg(pid).arg(QLatin1String(table)));
         if (!file.open(QIODevice::ReadOnly))
@@ -82,8 +85,8 @@ int ServerProcess::connectionDescriptors(qint64 pid)
             const QList<QByteArray> fields = lines.at(i).simplified().split(' ');
             // st is field 3 (0A = LISTEN), inode field 9.
             if (fields.size() > 9 && fields.at(3) != "0A" && sockets.contains(fields.at(9)))
-                ++connections;
+                connections.insert(fields.at(9));
         }
     }
-    return connections;
+    return int(connections.size());
 }

@@ -17,6 +17,6 @@ qint64 statusField(qint64 pid, const QByteArray &field);
 // Open descriptors of the process (/proc/PID/fd), -1 if unreadable.
 int openDescriptors(qint64 pid);
 // How many of those are TCP connections (not listening sockets), matched by inode against
-// /proc/PID/net/tcp and tcp6; -1 if unreadable. Zero means the server holds no client at all.
+// /proc/PID/net/tcp and tcp6; -1 if unreadable. Not a snapshot: compare it with QTRY.
 int connectionDescriptors(qint64 pid);
 } // namespace ServerProcess
