@@ -31,9 +31,7 @@ SessionThread::~SessionThread()
     ChatController *controller = m_controller;
     // The controller and its sockets die in their own thread, then the thread ends.
     CrossThread::call(controller, [controller] { delete controller; });
-    m_thread->quit();
-    m_thread->wait();
-    CrossThread::joined(m_thread);
+    CrossThread::stop(m_thread);
     delete m_thread;
 }
 

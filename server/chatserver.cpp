@@ -168,9 +168,7 @@ void ChatServer::shutdown(const QByteArray &reason)
     Hub *hub = m_hub;
     CrossThread::call(hub, [hub, reason] { hub->shutdown(reason); });
     m_policy->shutdown();
-    m_hubThread->quit();
-    m_hubThread->wait();
-    CrossThread::joined(m_hubThread);
+    CrossThread::stop(m_hubThread);
     delete m_hub;
     m_hub = nullptr;
     delete m_hubThread;

@@ -65,9 +65,7 @@ void ThreadPolicy::release(WorkerHost *host)
 void ThreadPolicy::stopSlot(Slot &slot)
 {
     // The host's pending events (late deliveries for a connection that is gone) die with it.
-    slot.thread->quit();
-    slot.thread->wait(); // finished() has run: the host is deleted
-    CrossThread::joined(slot.thread);
+    CrossThread::stop(slot.thread); // finished() has run: the host is deleted
     delete slot.thread;
 }
 

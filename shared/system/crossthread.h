@@ -62,15 +62,15 @@ void call(QObject *target, Fn &&fn)
     finished.wait();
 }
 
-// For a thread that will be quit and waited for: track() it when it is created, and call joined()
-// after wait(), so that everything the thread did happens before what the waiter does next
-// (deleting what the thread used).
-inline void track(QThread *thread)
-{
-    QObject::connect(
-        thread, &QThread::finished, thread, [thread] { CONFAB_CROSS_THREAD_SYNC(thread); }, Qt::DirectConnection);
-}
-
-inline void joined(QThread *thread) { CONFAB_CROSS_THREAD_SYNC(thread); }
+// For a thread that will be stopped: track() it before it starts; stop() it instead of quit() and
+// wait(). QThread::wait() returns when the thread's event loop is over, but its threads are
+// detached and the OS thread still runs thread-exit code after that: destructors of
+// thread-locals and of libraries' per-thread state (OpenSSL's, for a thread that held TLS
+// sockets). A process that exits meanwhile runs the libraries' exit cleanup concurrently with
+// that code (OpenSSL documents that its atexit cleanup assumes every thread has ended). So
+// stop() also waits until the OS thread is gone. And everything the thread did happens before
+// what the caller does next (deleting what the thread used), visibly for TSan too.
+void track(QThread *thread);
+void stop(QThread *thread);
 
 } // namespace CrossThread

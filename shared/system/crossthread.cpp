@@ -1,0 +1,49 @@
+#include "crossthread.h"
+
+#include <QByteArray>
+#include <QDebug>
+#include <QElapsedTimer>
+#include <QVariant>
+#include <unistd.h>
+
+namespace {
+const char *const TidProperty = "confabThreadId";
+
+// Linux: a thread's /proc/self/task entry goes away once it has exited for good.
+void waitUntilGone(int tid)
+{
+    if (tid <= 0)
+        return;
+    const QByteArray entry = "/proc/self/task/" + QByteArray::number(tid);
+    QElapsedTimer waited;
+    waited.start();
+    for (int spins = 0; ::access(entry.constData(), F_OK) == 0; ++spins) {
+        // Normally a few microseconds; a descheduled thread may take longer.
+        if (waited.elapsed() > 5000) {
+            qWarning("thread %d has not exited 5 s after its event loop ended; going on", tid);
+            return;
+        }
+        if (spins < 100)
+            QThread::yieldCurrentThread();
+        else
+            QThread::usleep(100);
+    }
+}
+} // namespace
+
+void CrossThread::track(QThread *thread)
+{
+    QObject::connect(
+        thread, &QThread::started, thread, [thread] { thread->setProperty(TidProperty, int(::gettid())); },
+        Qt::DirectConnection);
+    QObject::connect(
+        thread, &QThread::finished, thread, [thread] { CONFAB_CROSS_THREAD_SYNC(thread); }, Qt::DirectConnection);
+}
+
+void CrossThread::stop(QThread *thread)
+{
+    thread->quit();
+    thread->wait();
+    CONFAB_CROSS_THREAD_SYNC(thread);
+    waitUntilGone(thread->property(TidProperty).toInt());
+}
