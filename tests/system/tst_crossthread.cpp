@@ -17,6 +17,26 @@ struct SlowThreadExit {
         g_exitWorkDone = true;
     }
 };
+// A running thread with an object living in it, as the server's hub and worker hosts are.
+struct Worker {
+    QThread thread;
+    QObject target;
+    Worker()
+    {
+        CrossThread::track(&thread);
+        target.moveToThread(&thread);
+        thread.start();
+    }
+    ~Worker() { stop(); }
+    // Brings the object back to this thread (it is deleted here) and ends the thread.
+    void stop()
+    {
+        if (!thread.isRunning())
+            return;
+        CrossThread::call(&target, [this] { target.moveToThread(QCoreApplication::instance()->thread()); });
+        CrossThread::stop(&thread);
+    }
+};
 } // namespace
 
 class TestCrossThread : public QObject {
@@ -29,31 +49,21 @@ private Q_SLOTS:
 
 void TestCrossThread::callRunsInTheTargetThread()
 {
-    QThread thread;
-    CrossThread::track(&thread);
-    QObject target;
-    target.moveToThread(&thread);
-    thread.start();
+    Worker worker;
     QThread *ranIn = nullptr;
-    CrossThread::call(&target, [&] { ranIn = QThread::currentThread(); });
-    QCOMPARE(ranIn, &thread);
-    CrossThread::call(&target, [&target] { target.moveToThread(QCoreApplication::instance()->thread()); });
-    CrossThread::stop(&thread);
-    QVERIFY(thread.isFinished());
+    CrossThread::call(&worker.target, [&] { ranIn = QThread::currentThread(); });
+    QCOMPARE(ranIn, &worker.thread);
+    worker.stop();
+    QVERIFY(worker.thread.isFinished());
 }
 
 void TestCrossThread::postKeepsOrder()
 {
-    QThread thread;
-    CrossThread::track(&thread);
-    QObject target;
-    target.moveToThread(&thread);
-    thread.start();
-    QList<int> seen; // written only in `thread`, read after call() returned
+    Worker worker;
+    QList<int> seen; // written only in the worker's thread, read once it has stopped
     for (int i = 0; i < 1000; ++i)
-        CrossThread::post(&target, [&seen, i] { seen.append(i); });
-    CrossThread::call(&target, [&target] { target.moveToThread(QCoreApplication::instance()->thread()); });
-    CrossThread::stop(&thread);
+        CrossThread::post(&worker.target, [&seen, i] { seen.append(i); });
+    worker.stop();
     QCOMPARE(seen.size(), 1000);
     for (int i = 0; i < 1000; ++i)
         QCOMPARE(seen.at(i), i);
@@ -61,21 +71,16 @@ void TestCrossThread::postKeepsOrder()
 
 void TestCrossThread::stopWaitsForTheOsThreadToEnd()
 {
-    QThread thread;
-    CrossThread::track(&thread);
-    QObject target;
-    target.moveToThread(&thread);
-    thread.start();
+    Worker worker;
     int tid = 0;
-    CrossThread::call(&target, [&tid] {
+    CrossThread::call(&worker.target, [&tid] {
         static thread_local SlowThreadExit slow;
         (void)&slow;
         tid = int(::gettid());
     });
-    CrossThread::call(&target, [&target] { target.moveToThread(QCoreApplication::instance()->thread()); });
     const QString entry = QStringLiteral("/proc/self/task/%1").arg(tid);
     QVERIFY(QFile::exists(entry));
-    CrossThread::stop(&thread);
+    worker.stop();
     // QThread::wait() alone returns 100 ms before this work is done.
     QVERIFY(g_exitWorkDone);
     QVERIFY(!QFile::exists(entry));
