@@ -3,11 +3,14 @@
 #include <QByteArray>
 #include <QDebug>
 #include <QElapsedTimer>
-#include <QVariant>
+#include <QHash>
+#include <QMutex>
 #include <unistd.h>
 
 namespace {
-const char *const TidProperty = "confabThreadId";
+// The OS thread id of each tracked QThread, recorded by the thread itself as it starts.
+QMutex s_tidsLock;
+QHash<const QThread *, int> s_tids; // guarded by s_tidsLock
 
 // Linux: a thread's /proc/self/task entry goes away once it has exited for good.
 void waitUntilGone(int tid)
@@ -34,7 +37,11 @@ void waitUntilGone(int tid)
 void CrossThread::track(QThread *thread)
 {
     QObject::connect(
-        thread, &QThread::started, thread, [thread] { thread->setProperty(TidProperty, int(::gettid())); },
+        thread, &QThread::started, thread,
+        [thread] {
+            const QMutexLocker lock(&s_tidsLock);
+            s_tids.insert(thread, int(::gettid()));
+        },
         Qt::DirectConnection);
     QObject::connect(
         thread, &QThread::finished, thread, [thread] { CONFAB_CROSS_THREAD_SYNC(thread); }, Qt::DirectConnection);
@@ -45,5 +52,10 @@ void CrossThread::stop(QThread *thread)
     thread->quit();
     thread->wait();
     CONFAB_CROSS_THREAD_SYNC(thread);
-    waitUntilGone(thread->property(TidProperty).toInt());
+    int tid = 0;
+    {
+        const QMutexLocker lock(&s_tidsLock);
+        tid = s_tids.take(thread);
+    }
+    waitUntilGone(tid);
 }
