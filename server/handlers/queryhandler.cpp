@@ -18,11 +18,10 @@ QueryHandler::QueryHandler(Hub &hub)
     hub.addCommand("WHOWAS", 0, true, std::bind(&QueryHandler::whowas, this, _1, _2));
 }
 
-void QueryHandler::whoReply(HubClient &client, const HubClient &user, const QByteArray &channel, bool op)
+void QueryHandler::whoReply(HubClient &client, const HubClient &user, const QByteArray &channel,
+                            const QByteArray &prefix)
 {
-    QByteArray flags = user.away.isEmpty() ? "H" : "G";
-    if (op)
-        flags += '@';
+    const QByteArray flags = (user.away.isEmpty() ? "H" : "G") + prefix;
     m_hub.reply(client, Numeric::RPL_WHOREPLY,
                 {channel, user.user, user.address, m_hub.config().name, user.nick, flags, "0 " + user.realname});
 }
@@ -32,17 +31,18 @@ void QueryHandler::who(HubClient &client, const IrcMessage &msg)
     QByteArray mask = msg.param(0);
     if (mask.isEmpty() || mask == "0")
         mask = "*";
+    const bool multiPrefix = client.caps & Capability::MultiPrefix;
     if (IrcNames::isChannel(mask)) {
         if (const HubChannel *channel = m_hub.findChannel(mask)) {
             for (const HubChannel::Member &m : channel->members)
-                whoReply(client, *m.client, channel->name, m.op);
+                whoReply(client, *m.client, channel->name, m.prefix(multiPrefix));
         }
     } else {
         for (const HubClient *user : m_hub.registeredClients()) {
             if (IrcNames::matchesMask(mask, user->nick)) {
                 const HubChannel *shared = user->channels.isEmpty() ? nullptr : user->channels.first();
-                const bool op = shared && shared->members.at(shared->indexOf(user)).op;
-                whoReply(client, *user, shared ? shared->name : QByteArray("*"), op);
+                whoReply(client, *user, shared ? shared->name : QByteArray("*"),
+                         shared ? shared->members.at(shared->indexOf(user)).prefix(multiPrefix) : QByteArray());
             }
         }
     }
@@ -71,9 +71,7 @@ void QueryHandler::whois(HubClient &client, const IrcMessage &msg)
         for (const HubChannel *ch : user->channels) {
             if (!list.isEmpty())
                 list += ' ';
-            if (ch->members.at(ch->indexOf(user)).op)
-                list += '@';
-            list += ch->name;
+            list += ch->members.at(ch->indexOf(user)).prefix(client.caps & Capability::MultiPrefix) + ch->name;
         }
         m_hub.reply(client, Numeric::RPL_WHOISCHANNELS, {user->nick, list});
     }

@@ -17,7 +17,7 @@ private:
     void userhost(HubClient &client, const IrcMessage &msg);
     void ison(HubClient &client, const IrcMessage &msg);
     void whowas(HubClient &client, const IrcMessage &msg);
-    void whoReply(HubClient &client, const HubClient &user, const QByteArray &channel, bool op);
+    void whoReply(HubClient &client, const HubClient &user, const QByteArray &channel, const QByteArray &prefix);
 
     Hub &m_hub;
 };

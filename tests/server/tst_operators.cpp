@@ -170,6 +170,19 @@ void TestOperators::moderatedAndVoice()
     const auto names = bob.waitFor(numeric("353"));
     QVERIFY(names);
     QCOMPARE(names->params.last(), QByteArray("@alice +bob"));
+    // WHO and WHOIS show the same status as NAMES.
+    bob.send("WHO #room");
+    for (const auto &[nick, flags] : {std::pair{"alice", "H@"}, std::pair{"bob", "H+"}}) {
+        const auto who = bob.waitFor([nick = QByteArray(nick)](const IrcMessage &m) {
+            return m.command == "352" && m.param(5) == nick;
+        });
+        QVERIFY(who);
+        QCOMPARE(who->param(6), QByteArray(flags));
+    }
+    room.alice->send("WHOIS bob");
+    const auto channels = room.alice->waitFor(numeric("319"));
+    QVERIFY(channels);
+    QCOMPARE(channels->params.last(), QByteArray("#lobby +#room")); // #lobby: the autojoin
     room.alice->send("MODE #room");
     const auto modes = room.alice->waitFor(numeric("324"));
     QVERIFY(modes && modes->params.at(2) == "+nm");
