@@ -1,13 +1,13 @@
 #include "chatserver.h"
 
-#include "connectionlistener.h"
-#include "connectionworker.h"
-#include "hub.h"
-#include "serverlog.h"
+#include "net/connectionlistener.h"
+#include "net/connectionworker.h"
+#include "hub/hub.h"
+#include "config/serverlog.h"
 #include "system/crossthread.h"
-#include "threadpolicy.h"
-#include "tlscontext.h"
-#include "workerhost.h"
+#include "net/threadpolicy.h"
+#include "net/tlscontext.h"
+#include "net/workerhost.h"
 
 #include <QThread>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "clientid.h"
-#include "serverconfig.h"
+#include "net/clientid.h"
+#include "config/serverconfig.h"
 
 #include <QList>
 #include <QObject>

@@ -3,8 +3,8 @@
 
 #include "chatserver.h"
 #include "serverconsole.h"
-#include "serverlog.h"
-#include "serveroptions.h"
+#include "config/serverlog.h"
+#include "config/serveroptions.h"
 #include "system/signalwatcher.h"
 #include "system/stdinreader.h"
 

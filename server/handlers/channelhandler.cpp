@@ -1,10 +1,10 @@
 #include "channelhandler.h"
 
-#include "hub.h"
-#include "outboundframe.h"
+#include "hub/hub.h"
+#include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 
 #include <QDateTime>
 

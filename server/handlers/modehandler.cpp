@@ -1,7 +1,7 @@
 #include "modehandler.h"
 
-#include "hub.h"
-#include "outboundframe.h"
+#include "hub/hub.h"
+#include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
 

@@ -1,11 +1,11 @@
 #include "operatorhandler.h"
 
-#include "hub.h"
-#include "outboundframe.h"
+#include "hub/hub.h"
+#include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "serverconfig.h"
-#include "serverlog.h"
+#include "config/serverconfig.h"
+#include "config/serverlog.h"
 
 OperatorHandler::OperatorHandler(Hub &hub)
     : m_hub(hub)

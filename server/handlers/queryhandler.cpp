@@ -1,9 +1,9 @@
 #include "queryhandler.h"
 
-#include "hub.h"
+#include "hub/hub.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 
 #include <QDateTime>
 

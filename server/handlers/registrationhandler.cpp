@@ -1,12 +1,12 @@
 #include "registrationhandler.h"
 
 #include "channelhandler.h"
-#include "hub.h"
-#include "serverlog.h"
-#include "outboundframe.h"
+#include "hub/hub.h"
+#include "config/serverlog.h"
+#include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 
 #include <QDateTime>
 

@@ -2,7 +2,7 @@
 
 #include "chatserver.h"
 #include "rawclient.h"
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 
 #include <memory>
 

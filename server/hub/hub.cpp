@@ -10,8 +10,8 @@
 #include "outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "serverconfig.h"
-#include "serverlog.h"
+#include "config/serverconfig.h"
+#include "config/serverlog.h"
 
 #include <QDateTime>
 #include <QThread>

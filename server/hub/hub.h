@@ -1,10 +1,10 @@
 #pragma once
 
-#include "clientid.h"
+#include "net/clientid.h"
 #include "hubchannel.h"
 #include "hubclient.h"
-#include "inboundline.h"
-#include "workerhost.h" // complete type: WorkerHost* crosses threads in a queued signal
+#include "net/inboundline.h"
+#include "net/workerhost.h" // complete type: WorkerHost* crosses threads in a queued signal
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -1,8 +1,8 @@
 #include "connectionworker.h"
 
-#include "hub.h"
+#include "hub/hub.h"
 #include "inboundline.h"
-#include "serverconfig.h"
+#include "config/serverconfig.h"
 #include "system/crossthread.h"
 #include "tlscontext.h"
 #include "workerhost.h"

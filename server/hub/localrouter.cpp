@@ -2,7 +2,7 @@
 
 #include "hubclient.h"
 #include "outboundframe.h"
-#include "workerhost.h"
+#include "net/workerhost.h"
 
 #include "system/crossthread.h"
 #include <QVarLengthArray>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "capabilities.h"
-#include "clientid.h"
+#include "net/clientid.h"
 
 #include <QByteArray>
 #include <QList>

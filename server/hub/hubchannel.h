@@ -1,6 +1,6 @@
 #pragma once
 
-#include "clientid.h"
+#include "net/clientid.h"
 
 #include <QByteArray>
 #include <QList>
