@@ -34,6 +34,20 @@ void waitUntilGone(int tid)
 }
 } // namespace
 
+#if defined(__SANITIZE_THREAD__)
+std::mutex &CrossThread::Tsan::lock()
+{
+    static std::mutex lock;
+    return lock;
+}
+
+bool &CrossThread::Tsan::holding()
+{
+    thread_local bool holding = false;
+    return holding;
+}
+#endif
+
 void CrossThread::track(QThread *thread)
 {
     QObject::connect(
@@ -43,15 +57,18 @@ void CrossThread::track(QThread *thread)
             s_tids.insert(thread, int(::gettid()));
         },
         Qt::DirectConnection);
-    QObject::connect(
-        thread, &QThread::finished, thread, [thread] { CONFAB_CROSS_THREAD_SYNC(thread); }, Qt::DirectConnection);
+#if defined(__SANITIZE_THREAD__)
+    QObject::connect(thread, &QThread::finished, thread, [] { Tsan::sync(); }, Qt::DirectConnection);
+#endif
 }
 
 void CrossThread::stop(QThread *thread)
 {
     thread->quit();
     thread->wait();
-    CONFAB_CROSS_THREAD_SYNC(thread);
+#if defined(__SANITIZE_THREAD__)
+    Tsan::sync();
+#endif
     int tid = 0;
     {
         const QMutexLocker lock(&s_tidsLock);
