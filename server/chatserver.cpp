@@ -1,13 +1,21 @@
 #include "chatserver.h"
 
+#include "config/serverlog.h"
+#include "handlers/channelhandler.h"
+#include "handlers/messagehandler.h"
+#include "handlers/modehandler.h"
+#include "handlers/operatorhandler.h"
+#include "handlers/queryhandler.h"
+#include "handlers/registrationhandler.h"
+#include "hub/hub.h"
+#include "hub/localrouter.h"
 #include "net/connectionlistener.h"
 #include "net/connectionworker.h"
-#include "hub/hub.h"
-#include "config/serverlog.h"
-#include "system/crossthread.h"
+#include "net/hostlink.h"
 #include "net/threadpolicy.h"
 #include "net/tlscontext.h"
 #include "net/workerhost.h"
+#include "system/crossthread.h"
 
 #include <QThread>
 #include <unistd.h>
@@ -21,13 +29,25 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::make_shared<const ServerConfig>(std::move(config)))
 {
-    m_policy = new ThreadPolicy(m_config->threads, this);
-    m_hub = new Hub(m_config);
+    // The hub, its way out and the commands it knows, all built before its thread starts. A new
+    // command handler is one more line here.
+    m_hub = new Hub(m_config, std::make_unique<LocalRouter>());
+    auto channels = std::make_unique<ChannelHandler>(*m_hub);
+    m_handlers.push_back(std::make_unique<RegistrationHandler>(*m_hub, *channels));
+    m_handlers.push_back(std::move(channels));
+    m_handlers.push_back(std::make_unique<MessageHandler>(*m_hub));
+    m_handlers.push_back(std::make_unique<QueryHandler>(*m_hub));
+    m_handlers.push_back(std::make_unique<ModeHandler>(*m_hub));
+    m_handlers.push_back(std::make_unique<OperatorHandler>(*m_hub));
     m_hubThread = new QThread;
     m_hubThread->setObjectName(QStringLiteral("confab-hub"));
     CrossThread::track(m_hubThread);
     m_hub->moveToThread(m_hubThread);
-    connect(m_hub, &Hub::hostReleased, m_policy, &ThreadPolicy::release);
+
+    m_policy = new ThreadPolicy(m_config->threads, this);
+    connect(m_policy, &ThreadPolicy::hostStarted, this, &ChatServer::wireHost);
+    // hub -> main thread: a connection is gone for good, so its thread may be retired.
+    CrossThread::connect(m_hub, &Hub::routeReleased, m_policy, &ThreadPolicy::release);
     m_hubThread->start();
 }
 
@@ -46,7 +66,7 @@ bool ChatServer::start(QString *error)
         }
     }
     for (const ListenAddress &address : m_config->listen) {
-        auto *listener = new ConnectionListener(this);
+        auto *listener = new ConnectionListener(address.tls, this);
         listener->setListenBacklogSize(ListenBacklog);
         if (!listener->listen(address.host, address.port)) {
             *error = QStringLiteral("cannot listen on %1: %2").arg(address.toString(), listener->errorString());
@@ -55,9 +75,8 @@ bool ChatServer::start(QString *error)
             m_listeners.clear();
             return false;
         }
-        const bool tls = address.tls;
-        connect(listener, &ConnectionListener::descriptorAccepted, this,
-                [this, tls](qintptr descriptor) { accept(descriptor, tls); });
+        // listener -> server (both in the main thread): the new connection's descriptor.
+        connect(listener, &ConnectionListener::descriptorAccepted, this, &ChatServer::accept);
         // Usually out of descriptors: say so, the listener keeps going.
         connect(listener, &QTcpServer::acceptError, this, [listener](QAbstractSocket::SocketError) {
             qCWarning(lcServer, "accept failed: %s", qPrintable(listener->errorString()));
@@ -90,28 +109,17 @@ int ChatServer::activeConnections() const { return m_policy->activeConnections()
 
 int ChatServer::workerThreadCount() const { return m_policy->threadCount(); }
 
-namespace {
-// Runs fn(hub) in the hub's thread and waits for its result; `fallback` once the server stopped.
-template <typename T, typename Fn>
-T askHub(Hub *hub, bool stopped, T fallback, Fn fn)
-{
-    if (stopped)
-        return fallback;
-    T result = fallback;
-    CrossThread::call(hub, [&] { result = fn(*hub); });
-    return result;
-}
-} // namespace
-
+// The operator console's questions need their answers at once, so they are blocking calls into
+// the hub's thread (and the worker threads', for traffic), not signals. Once the server has
+// stopped there is no hub and no worker thread left to ask.
 QList<ChatServer::ConnectionInfo> ChatServer::connections() const
 {
     const QList<Hub::ClientSummary> clients =
-        askHub(m_hub, m_stopped, QList<Hub::ClientSummary>(), [](Hub &hub) { return hub.clientSummaries(); });
+        m_hub ? CrossThread::call(m_hub, &Hub::clientSummaries).value_or(QList<Hub::ClientSummary>())
+              : QList<Hub::ClientSummary>();
     QHash<ClientId, WorkerHost::Traffic> traffic;
-    for (WorkerHost *host : m_stopped ? QList<WorkerHost *>() : m_policy->hosts()) {
-        QList<WorkerHost::Traffic> part;
-        CrossThread::call(host, [host, &part] { part = host->traffic(); });
-        for (const WorkerHost::Traffic &t : part)
+    for (WorkerHost *host : m_policy->hosts()) {
+        for (const WorkerHost::Traffic &t : CrossThread::call(host, &WorkerHost::traffic).value_or(QList<WorkerHost::Traffic>()))
             traffic.insert(t.id, t);
     }
     QList<ConnectionInfo> out;
@@ -124,17 +132,17 @@ QList<ChatServer::ConnectionInfo> ChatServer::connections() const
 
 bool ChatServer::terminate(ClientId id, const QByteArray &reason)
 {
-    return askHub(m_hub, m_stopped, false, [&](Hub &hub) { return hub.terminate(id, reason); });
+    return m_hub && CrossThread::call(m_hub, &Hub::terminate, id, reason).value_or(false);
 }
 
 bool ChatServer::notice(ClientId id, const QByteArray &text)
 {
-    return askHub(m_hub, m_stopped, false, [&](Hub &hub) { return hub.noticeTo(id, text); });
+    return m_hub && CrossThread::call(m_hub, &Hub::noticeTo, id, text).value_or(false);
 }
 
 int ChatServer::broadcast(const QByteArray &text)
 {
-    return askHub(m_hub, m_stopped, 0, [&](Hub &hub) { return hub.broadcastNotice(text); });
+    return m_hub ? CrossThread::call(m_hub, &Hub::broadcastNotice, text).value_or(0) : 0;
 }
 
 void ChatServer::accept(qintptr descriptor, bool tls)
@@ -147,12 +155,27 @@ void ChatServer::accept(qintptr descriptor, bool tls)
         ::close(int(descriptor));
         return;
     }
-    WorkerHost *host = m_policy->acquire();
-    auto *worker = new ConnectionWorker(++m_nextId, m_config, tls ? m_tls : nullptr, m_hub, host);
-    // Hand-off: the worker has no parent and no children yet, so it moves alone; it creates its
-    // socket from the descriptor once it runs in its new thread.
-    worker->moveToThread(host->thread());
-    CrossThread::post(host, [host, worker, descriptor] { host->adopt(worker, descriptor); });
+    HostLink *route = m_policy->acquire();
+    auto *worker = new ConnectionWorker(++m_nextId, m_config, tls ? m_tls : nullptr, route);
+    // worker -> hub, queued to the hub's thread: the connection's arrival, every batch of lines
+    // it reads, and its end.
+    CrossThread::connect(worker, &ConnectionWorker::connected, m_hub, &Hub::clientConnected);
+    CrossThread::connect(worker, &ConnectionWorker::linesRead, m_hub, &Hub::clientLines);
+    CrossThread::connect(worker, &ConnectionWorker::closed, m_hub, &Hub::clientGone);
+    // server -> worker thread: the worker has no parent and no children yet, so it moves alone;
+    // its host starts it there, and it creates its socket from the descriptor in that thread.
+    worker->moveToThread(route->hostThread());
+    route->adopt(worker, descriptor);
+}
+
+void ChatServer::wireHost(HostLink *link, WorkerHost *host)
+{
+    // server -> worker thread: a new connection to adopt.
+    CrossThread::connect(link, &HostLink::adoptRequested, host, &WorkerHost::adopt);
+    // hub -> worker thread: one batch of frames per thread and message, never one call per
+    // receiver; and closing a connection once what was routed to it is written.
+    CrossThread::connect(link, &HostLink::framesRouted, host, &WorkerHost::deliver);
+    CrossThread::connect(link, &HostLink::closeRequested, host, &WorkerHost::closeClient);
 }
 
 void ChatServer::shutdown(const QByteArray &reason)
@@ -162,11 +185,9 @@ void ChatServer::shutdown(const QByteArray &reason)
     m_stopped = true;
     qDeleteAll(m_listeners);
     m_listeners.clear();
-    disconnect(m_hub, &Hub::hostReleased, m_policy, &ThreadPolicy::release);
     // The hub queues an ERROR line to every client and asks each worker to close; the policy's
     // closeAll then runs behind those events in every worker thread.
-    Hub *hub = m_hub;
-    CrossThread::call(hub, [hub, reason] { hub->shutdown(reason); });
+    CrossThread::call(m_hub, &Hub::shutdown, reason);
     m_policy->shutdown();
     CrossThread::stop(m_hubThread);
     delete m_hub;

@@ -1,20 +1,26 @@
 #pragma once
 
-#include "net/clientid.h"
 #include "config/serverconfig.h"
+#include "net/clientid.h"
 
 #include <QList>
 #include <QObject>
 #include <memory>
+#include <vector>
 
+class CommandHandler;
 class ConnectionListener;
+class HostLink;
 class Hub;
 class QThread;
 class ThreadPolicy;
 class TlsContext;
+class WorkerHost;
 
-// The whole server: listeners, the hub in its thread, and the thread policy that hosts the
-// connection workers. Lives in the main thread.
+// The whole server, and its composition root: it builds the listeners, the hub with its router
+// and command handlers, and the thread policy that hosts the connection workers, and it makes
+// every connection between them, so that its connect() calls read as the server's data path
+// (docs/architecture.md). Lives in the main thread.
 class ChatServer : public QObject {
     Q_OBJECT
 public:
@@ -53,13 +59,18 @@ public:
     int broadcast(const QByteArray &text);
 
 private:
+    // A new connection from a listener: its worker, wired to the hub, handed to a worker thread.
     void accept(qintptr descriptor, bool tls);
+    // A new worker thread: its link carries the server's and the hub's calls into it.
+    void wireHost(HostLink *link, WorkerHost *host);
 
     std::shared_ptr<const ServerConfig> m_config;
     std::shared_ptr<TlsContext> m_tls; // null without TLS listeners
     QList<ConnectionListener *> m_listeners;
     QThread *m_hubThread = nullptr;
     Hub *m_hub = nullptr;
+    // Plain objects the hub calls in its own thread; they outlive it.
+    std::vector<std::unique_ptr<CommandHandler>> m_handlers;
     ThreadPolicy *m_policy = nullptr;
     ClientId m_nextId = 0;
     bool m_stopped = false;

@@ -9,7 +9,7 @@
 #include <QDateTime>
 
 ChannelHandler::ChannelHandler(Hub &hub)
-    : m_hub(hub)
+    : CommandHandler(hub)
 {
     using namespace std::placeholders;
     hub.addCommand("JOIN", 1, true, std::bind(&ChannelHandler::joinCommand, this, _1, _2));

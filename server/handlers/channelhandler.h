@@ -1,5 +1,7 @@
 #pragma once
 
+#include "commandhandler.h"
+
 #include <QByteArray>
 
 class Hub;
@@ -9,7 +11,7 @@ struct HubClient;
 
 // Channel membership and channel state: JOIN (with keys, limits, bans and invitations), PART,
 // TOPIC, NAMES, LIST. MODE is ModeHandler's, KICK and INVITE OperatorHandler's.
-class ChannelHandler {
+class ChannelHandler : public CommandHandler {
 public:
     explicit ChannelHandler(Hub &hub);
 
@@ -24,6 +26,4 @@ private:
     void names(HubClient &client, const IrcMessage &msg);
     void list(HubClient &client, const IrcMessage &msg);
     void sendTopic(HubClient &client, const HubChannel &channel, bool evenIfEmpty);
-
-    Hub &m_hub;
 };

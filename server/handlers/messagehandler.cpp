@@ -21,7 +21,7 @@ QList<IrcTag> clientOnlyTags(const IrcMessage &msg)
 } // namespace
 
 MessageHandler::MessageHandler(Hub &hub)
-    : m_hub(hub)
+    : CommandHandler(hub)
 {
     using namespace std::placeholders;
     const auto relay = std::bind(&MessageHandler::relay, this, _1, _2);

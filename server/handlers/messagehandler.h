@@ -1,5 +1,7 @@
 #pragma once
 
+#include "commandhandler.h"
+
 #include <QByteArray>
 
 class Hub;
@@ -7,13 +9,11 @@ class IrcMessage;
 struct HubClient;
 
 // Message relay: PRIVMSG, NOTICE and TAGMSG to channels and nicks, and AWAY.
-class MessageHandler {
+class MessageHandler : public CommandHandler {
 public:
     explicit MessageHandler(Hub &hub);
 
 private:
     void relay(HubClient &client, const IrcMessage &msg);
     void away(HubClient &client, const IrcMessage &msg);
-
-    Hub &m_hub;
 };

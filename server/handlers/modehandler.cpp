@@ -13,7 +13,7 @@ constexpr int MaxParamModes = 6;
 } // namespace
 
 ModeHandler::ModeHandler(Hub &hub)
-    : m_hub(hub)
+    : CommandHandler(hub)
 {
     using namespace std::placeholders;
     hub.addCommand("MODE", 1, true, std::bind(&ModeHandler::mode, this, _1, _2));

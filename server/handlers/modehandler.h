@@ -1,5 +1,7 @@
 #pragma once
 
+#include "commandhandler.h"
+
 #include <QByteArray>
 
 class Hub;
@@ -9,7 +11,7 @@ struct HubClient;
 
 // MODE, for channels (+o +v +b +k +l +i +m +t; +n is always on) and for users (+o, given by
 // OPER and only ever removed with MODE).
-class ModeHandler {
+class ModeHandler : public CommandHandler {
 public:
     explicit ModeHandler(Hub &hub);
 
@@ -21,6 +23,4 @@ private:
     void channelMode(HubClient &client, HubChannel &channel, const IrcMessage &msg);
     void userMode(HubClient &client, const IrcMessage &msg);
     void sendBanList(HubClient &client, const HubChannel &channel);
-
-    Hub &m_hub;
 };

@@ -8,7 +8,7 @@
 #include "config/serverlog.h"
 
 OperatorHandler::OperatorHandler(Hub &hub)
-    : m_hub(hub)
+    : CommandHandler(hub)
 {
     using namespace std::placeholders;
     hub.addCommand("OPER", 2, true, std::bind(&OperatorHandler::oper, this, _1, _2));

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "commandhandler.h"
+
 class Hub;
 class IrcMessage;
 struct HubClient;
 
 // Authority: OPER (server operators), KILL, and the channel operator's KICK and INVITE.
-class OperatorHandler {
+class OperatorHandler : public CommandHandler {
 public:
     explicit OperatorHandler(Hub &hub);
 
@@ -14,6 +16,4 @@ private:
     void kill(HubClient &client, const IrcMessage &msg);
     void kick(HubClient &client, const IrcMessage &msg);
     void invite(HubClient &client, const IrcMessage &msg);
-
-    Hub &m_hub;
 };

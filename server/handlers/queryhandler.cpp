@@ -8,7 +8,7 @@
 #include <QDateTime>
 
 QueryHandler::QueryHandler(Hub &hub)
-    : m_hub(hub)
+    : CommandHandler(hub)
 {
     using namespace std::placeholders;
     hub.addCommand("WHO", 0, true, std::bind(&QueryHandler::who, this, _1, _2));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "commandhandler.h"
+
 #include <QByteArray>
 
 class Hub;
@@ -7,7 +9,7 @@ class IrcMessage;
 struct HubClient;
 
 // Questions about users: WHO, WHOIS, WHOWAS, USERHOST, ISON.
-class QueryHandler {
+class QueryHandler : public CommandHandler {
 public:
     explicit QueryHandler(Hub &hub);
 
@@ -18,6 +20,4 @@ private:
     void ison(HubClient &client, const IrcMessage &msg);
     void whowas(HubClient &client, const IrcMessage &msg);
     void whoReply(HubClient &client, const HubClient &user, const QByteArray &channel, const QByteArray &prefix);
-
-    Hub &m_hub;
 };

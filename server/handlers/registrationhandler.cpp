@@ -10,8 +10,9 @@
 
 #include <QDateTime>
 
-RegistrationHandler::RegistrationHandler(Hub &hub)
-    : m_hub(hub)
+RegistrationHandler::RegistrationHandler(Hub &hub, ChannelHandler &channels)
+    : CommandHandler(hub)
+    , m_channels(channels)
 {
     using namespace std::placeholders;
     hub.addCommand("CAP", 1, false, std::bind(&RegistrationHandler::cap, this, _1, _2));
@@ -166,7 +167,7 @@ void RegistrationHandler::tryComplete(HubClient &client)
     qCInfo(lcServer, "registered #%llu as %s", qulonglong(client.id), client.prefix.constData());
     welcome(client);
     if (!config.autojoin.isEmpty())
-        m_hub.channelHandler().join(client, config.autojoin);
+        m_channels.join(client, config.autojoin);
 }
 
 void RegistrationHandler::welcome(HubClient &client)

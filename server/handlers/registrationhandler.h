@@ -1,14 +1,18 @@
 #pragma once
 
+#include "commandhandler.h"
+
+class ChannelHandler;
 class Hub;
 class IrcMessage;
 struct HubClient;
 
 // Connection registration and its neighbours: CAP, PASS, NICK, USER, QUIT, PING/PONG, MOTD,
 // and the welcome burst that ends registration.
-class RegistrationHandler {
+class RegistrationHandler : public CommandHandler {
 public:
-    explicit RegistrationHandler(Hub &hub);
+    // `channels` joins a newly registered client to the autojoin channel.
+    RegistrationHandler(Hub &hub, ChannelHandler &channels);
 
     void sendMotd(HubClient &client);
 
@@ -22,5 +26,5 @@ private:
     void tryComplete(HubClient &client);
     void welcome(HubClient &client);
 
-    Hub &m_hub;
+    ChannelHandler &m_channels;
 };

@@ -1,32 +1,20 @@
 #include "hub.h"
 
-#include "handlers/channelhandler.h"
-#include "handlers/messagehandler.h"
-#include "handlers/modehandler.h"
-#include "handlers/operatorhandler.h"
-#include "handlers/queryhandler.h"
-#include "handlers/registrationhandler.h"
-#include "localrouter.h"
+#include "config/serverconfig.h"
+#include "config/serverlog.h"
 #include "outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "config/serverconfig.h"
-#include "config/serverlog.h"
+#include "router.h"
 
 #include <QDateTime>
 #include <QThread>
 #include <QTimer>
 
-Hub::Hub(std::shared_ptr<const ServerConfig> config, QObject *parent)
+Hub::Hub(std::shared_ptr<const ServerConfig> config, std::unique_ptr<Router> router, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
-    , m_router(std::make_unique<LocalRouter>())
-    , m_registration(std::make_unique<RegistrationHandler>(*this))
-    , m_channelHandler(std::make_unique<ChannelHandler>(*this))
-    , m_messageHandler(std::make_unique<MessageHandler>(*this))
-    , m_queryHandler(std::make_unique<QueryHandler>(*this))
-    , m_modeHandler(std::make_unique<ModeHandler>(*this))
-    , m_operatorHandler(std::make_unique<OperatorHandler>(*this))
+    , m_router(std::move(router))
     , m_registrationTimer(new QTimer(this)) // a child: it moves to the hub's thread with it
 {
     m_clock.start();
@@ -37,21 +25,19 @@ Hub::Hub(std::shared_ptr<const ServerConfig> config, QObject *parent)
 
 Hub::~Hub() { qDeleteAll(m_channels); }
 
-void Hub::setRouter(std::unique_ptr<Router> router) { m_router = std::move(router); }
-
 void Hub::addCommand(const QByteArray &name, int minParams, bool needsRegistration, CommandFn fn)
 {
     m_commands.insert(name, {minParams, needsRegistration, std::move(fn)});
 }
 
-void Hub::clientConnected(ClientId id, WorkerHost *host, const QHostAddress &address, quint16 port)
+void Hub::clientConnected(ClientId id, HostLink *route, const QHostAddress &address, quint16 port)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     if (m_shutDown)
         return;
     auto client = std::make_unique<HubClient>();
     client->id = id;
-    client->host = host;
+    client->route = route;
     QByteArray text = address.toString().toLatin1();
     // A hostmask must not start with ':' (it would end the parameter list), nor hold '%' scope.
     if (const qsizetype pct = text.indexOf('%'); pct >= 0)
@@ -163,12 +149,12 @@ void Hub::clientGone(ClientId id, const QByteArray &reason)
         announceQuit(client, reason);
         detach(client);
     }
-    WorkerHost *host = client.host;
+    HostLink *route = client.route;
     if (auto count = m_perAddress.find(client.address); count != m_perAddress.end() && --*count <= 0)
         m_perAddress.erase(count);
     m_clients.erase(it);
-    // Only now may the thread policy retire the host: nothing routes to this client any more.
-    Q_EMIT hostReleased(host);
+    // Only now may the thread policy retire the thread: nothing routes to this client any more.
+    Q_EMIT routeReleased(route);
 }
 
 void Hub::shutdown(const QByteArray &reason)

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "net/clientid.h"
 #include "hubchannel.h"
 #include "hubclient.h"
+#include "net/clientid.h"
+#include "net/hostlink.h" // complete type: HostLink* crosses threads in queued signals
 #include "net/inboundline.h"
-#include "net/workerhost.h" // complete type: WorkerHost* crosses threads in a queued signal
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -14,13 +14,7 @@
 #include <memory>
 #include <unordered_map>
 
-class ChannelHandler;
-class MessageHandler;
-class ModeHandler;
-class OperatorHandler;
 class OutboundFrame;
-class QueryHandler;
-class RegistrationHandler;
 class QTimer;
 class Router;
 struct ServerConfig;
@@ -28,23 +22,25 @@ struct ServerConfig;
 // The one owner of the nick and channel registry. It lives in a thread of its own and is only
 // ever entered through queued calls, so its state needs no lock: every command from every
 // client is applied in one order, which is also what keeps per-sender message order intact.
-// It decides who receives what; the Router decides how bytes get there.
+// It decides who receives what; the Router decides how bytes get there. The command handlers
+// teach it their commands (addCommand); it knows none of them itself.
 class Hub : public QObject {
     Q_OBJECT
 public:
-    explicit Hub(std::shared_ptr<const ServerConfig> config, QObject *parent = nullptr);
+    Hub(std::shared_ptr<const ServerConfig> config, std::unique_ptr<Router> router, QObject *parent = nullptr);
     ~Hub() override;
 
-    void setRouter(std::unique_ptr<Router> router);
-
-    // Entry points, queued from the workers and the server.
-    void clientConnected(ClientId id, WorkerHost *host, const QHostAddress &address, quint16 port);
+public Q_SLOTS:
+    // From the connection workers, queued: a connection's arrival, its lines, its end.
+    void clientConnected(ClientId id, HostLink *route, const QHostAddress &address, quint16 port);
     void clientLines(ClientId id, const QList<InboundLine> &lines);
     void clientGone(ClientId id, const QByteArray &reason);
+
+public:
+    // The server's and the operator console's questions, run in the hub's thread while the main
+    // thread waits for the answer (CrossThread::call).
     // Tells every client why, closes every connection, forgets everything.
     void shutdown(const QByteArray &reason);
-
-    // For the operator console.
     struct ClientSummary {
         ClientId id;
         QByteArray nick;
@@ -84,12 +80,10 @@ public:
     // Announces QUIT to the client's peers, sends it ERROR, and closes its connection.
     void disconnect(HubClient &client, const QByteArray &quitReason);
 
-    RegistrationHandler &registration() { return *m_registration; }
-    ChannelHandler &channelHandler() { return *m_channelHandler; }
-
 Q_SIGNALS:
-    // A connection is gone for good; its host may be retired.
-    void hostReleased(WorkerHost *host);
+    // A connection is gone for good: nothing is routed to it any more, and the thread that
+    // hosted it may be retired.
+    void routeReleased(HostLink *route);
 
 private:
     void handleLine(HubClient &client, const InboundLine &line);
@@ -111,12 +105,6 @@ private:
     QHash<QByteArray, HubClient *> m_nicks;      // folded nick -> client
     QHash<QByteArray, HubChannel *> m_channels;  // folded name -> channel (owned)
     QHash<QByteArray, Command> m_commands;
-    std::unique_ptr<RegistrationHandler> m_registration;
-    std::unique_ptr<ChannelHandler> m_channelHandler;
-    std::unique_ptr<MessageHandler> m_messageHandler;
-    std::unique_ptr<QueryHandler> m_queryHandler;
-    std::unique_ptr<ModeHandler> m_modeHandler;
-    std::unique_ptr<OperatorHandler> m_operatorHandler;
     QHash<QByteArray, int> m_perAddress; // connections per peer address
     QElapsedTimer m_clock;
     QTimer *m_registrationTimer; // runs only while someone is unregistered

@@ -6,13 +6,13 @@
 #include <QByteArray>
 #include <QList>
 
-class WorkerHost;
+class HostLink;
 struct HubChannel;
 
 // The hub's record of one connection. Owned and touched only by the hub's thread.
 struct HubClient {
     ClientId id = 0;
-    WorkerHost *host = nullptr; // where its worker lives; only ever a routing key here
+    HostLink *route = nullptr;  // the link into the thread that hosts its worker
     QByteArray address;         // peer IP as shown in hostmasks
     quint16 port = 0;
 

@@ -7,11 +7,19 @@
 class ConnectionListener : public QTcpServer {
     Q_OBJECT
 public:
-    using QTcpServer::QTcpServer;
+    // `tls`: connections on this listener speak TLS from the first byte.
+    explicit ConnectionListener(bool tls, QObject *parent = nullptr)
+        : QTcpServer(parent)
+        , m_tls(tls)
+    {
+    }
 
 Q_SIGNALS:
-    void descriptorAccepted(qintptr descriptor);
+    void descriptorAccepted(qintptr descriptor, bool tls);
 
 protected:
-    void incomingConnection(qintptr descriptor) override { Q_EMIT descriptorAccepted(descriptor); }
+    void incomingConnection(qintptr descriptor) override { Q_EMIT descriptorAccepted(descriptor, m_tls); }
+
+private:
+    const bool m_tls;
 };

@@ -1,9 +1,7 @@
 #include "connectionworker.h"
 
-#include "hub/hub.h"
-#include "inboundline.h"
 #include "config/serverconfig.h"
-#include "system/crossthread.h"
+#include "inboundline.h"
 #include "tlscontext.h"
 #include "workerhost.h"
 
@@ -23,20 +21,20 @@ constexpr qint64 CloseGraceMs = 10'000;
 } // namespace
 
 ConnectionWorker::ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config,
-                                   std::shared_ptr<TlsContext> tls, Hub *hub, WorkerHost *host)
+                                   std::shared_ptr<TlsContext> tls, HostLink *route)
     : m_id(id)
     , m_config(std::move(config))
     , m_tls(std::move(tls))
-    , m_hub(hub)
-    , m_host(host)
+    , m_route(route)
 {
 }
 
 ConnectionWorker::~ConnectionWorker() = default;
 
-void ConnectionWorker::start(qintptr descriptor)
+void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
 {
     Q_ASSERT(QThread::currentThread() == thread());
+    m_host = host;
     // Born here, in the worker's thread: a socket is bound to the thread that creates it. (This is
     // why the server does not use QSslServer, which creates TLS sockets in the listening thread.)
     if (m_tls) {
@@ -47,6 +45,8 @@ void ConnectionWorker::start(qintptr descriptor)
         m_socket = new QTcpSocket(this);
     }
     if (!m_socket->setSocketDescriptor(descriptor)) {
+        // Announced all the same, so that the hub's closing of it releases its place in the pool.
+        Q_EMIT connected(m_id, m_route, QHostAddress(), 0);
         finish("Connection setup failed: " + m_socket->errorString().toUtf8());
         return;
     }
@@ -70,14 +70,7 @@ void ConnectionWorker::start(qintptr descriptor)
     m_tokens = m_config->floodBurst;
     m_tokenClock.start();
 
-    const QHostAddress peer = m_socket->peerAddress();
-    const quint16 port = m_socket->peerPort();
-    Hub *hub = m_hub;
-    WorkerHost *host = m_host;
-    const ClientId id = m_id;
-    // Queued to the hub ahead of any line from this connection, so the hub always knows the
-    // client before it hears from it.
-    CrossThread::post(hub, [hub, id, host, peer, port] { hub->clientConnected(id, host, peer, port); });
+    Q_EMIT connected(m_id, m_route, m_socket->peerAddress(), m_socket->peerPort());
 
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
@@ -92,7 +85,7 @@ void ConnectionWorker::onReadyRead()
         QList<InboundLine> batch;
         parseInto(&batch);
         if (!batch.isEmpty())
-            handOver(std::move(batch));
+            Q_EMIT linesRead(m_id, batch);
         return;
     }
     const qsizetype before = m_held.size();
@@ -100,14 +93,6 @@ void ConnectionWorker::onReadyRead()
     for (qsizetype i = before; i < m_held.size(); ++i)
         m_heldBytes += m_held.at(i).size;
     release();
-}
-
-void ConnectionWorker::handOver(QList<InboundLine> &&batch)
-{
-    Hub *hub = m_hub;
-    const ClientId id = m_id;
-    // One queued call per read, not per line: a burst of lines costs the hub one wake-up.
-    CrossThread::post(hub, [hub, id, batch = std::move(batch)] { hub->clientLines(id, batch); });
 }
 
 void ConnectionWorker::parseInto(QList<InboundLine> *out)
@@ -160,7 +145,7 @@ void ConnectionWorker::release()
         QList<InboundLine> batch = allowed == m_held.size() ? std::exchange(m_held, {}) : m_held.first(allowed);
         if (!m_held.isEmpty())
             m_held.remove(0, allowed);
-        handOver(std::move(batch));
+        Q_EMIT linesRead(m_id, batch);
     }
     if (m_held.isEmpty())
         return;
@@ -337,9 +322,8 @@ void ConnectionWorker::finish(const QByteArray &reason)
     if (m_finished)
         return;
     m_finished = true;
-    Hub *hub = m_hub;
-    const ClientId id = m_id;
-    CrossThread::post(hub, [hub, id, reason] { hub->clientGone(id, reason); });
-    m_host->forget(m_id);
+    Q_EMIT closed(m_id, reason);
+    if (m_host)
+        m_host->forget(m_id);
     deleteLater();
 }

@@ -5,11 +5,14 @@
 #include "protocol/linereader.h"
 
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <memory>
 
-class Hub;
+Q_MOC_INCLUDE("net/hostlink.h")
+
+class HostLink;
 class QSslSocket;
 class QTcpSocket;
 class QTimer;
@@ -19,14 +22,15 @@ struct ServerConfig;
 
 // One client connection. Created in the listener's thread with no parent and no children, then
 // moved to its host's thread; everything it owns (the socket, the timers) is created there, in
-// start(). It frames and parses input, hands lines to the hub, writes what the hub routes to it,
-// watches liveness (PING) and caps its unsent bytes (the sendq).
+// start(). It frames and parses input and emits it as lines for the hub, writes what the hub
+// routes to it, watches liveness (PING) and caps its unsent bytes (the sendq).
 class ConnectionWorker : public QObject {
     Q_OBJECT
 public:
-    // `tls` is null for a plain connection.
-    ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config, std::shared_ptr<TlsContext> tls, Hub *hub,
-                     WorkerHost *host);
+    // `tls` is null for a plain connection. `route` is how the hub reaches this connection: the
+    // link into the thread that hosts it.
+    ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config, std::shared_ptr<TlsContext> tls,
+                     HostLink *route);
     ~ConnectionWorker() override;
 
     ClientId id() const { return m_id; }
@@ -34,7 +38,7 @@ public:
     qint64 bytesOut() const { return m_bytesOut; }
 
     // All of these run in the worker's thread.
-    void start(qintptr descriptor);
+    void start(WorkerHost *host, qintptr descriptor);
     // Queues a frame; the host flushes every connection with queued frames once per event-loop
     // pass (flushPending), so a burst of deliveries costs one write() per connection.
     void send(const QByteArray &frame);
@@ -46,10 +50,18 @@ public:
     void checkLiveness();
     int tickIntervalMs() const;
 
+Q_SIGNALS:
+    // Emitted once, before any line: the hub learns of the connection before it hears from it.
+    void connected(ClientId id, HostLink *route, const QHostAddress &peer, quint16 port);
+    // Every line of one read (or what flood control lets through), in order: one queued call
+    // for a burst of lines, not one per line.
+    void linesRead(ClientId id, const QList<InboundLine> &lines);
+    // Emitted once, last: the connection is gone and will say nothing more.
+    void closed(ClientId id, const QByteArray &reason);
+
 private:
     void onReadyRead();
     void parseInto(QList<InboundLine> *out);
-    void handOver(QList<InboundLine> &&batch); // to the hub
     // Hands the hub what flood control allows now; the rest waits for tokens.
     void release();
     void finish(const QByteArray &reason);
@@ -59,8 +71,8 @@ private:
     const ClientId m_id;
     const std::shared_ptr<const ServerConfig> m_config;
     const std::shared_ptr<TlsContext> m_tls;
-    Hub *const m_hub;
-    WorkerHost *const m_host;
+    HostLink *const m_route;
+    WorkerHost *m_host = nullptr;
     QTcpSocket *m_socket = nullptr;
     QSslSocket *m_sslSocket = nullptr; // the same object as m_socket, for a TLS connection
     LineReader m_reader;

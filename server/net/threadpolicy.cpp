@@ -1,5 +1,6 @@
 #include "threadpolicy.h"
 
+#include "hostlink.h"
 #include "system/crossthread.h"
 #include "workerhost.h"
 
@@ -23,12 +24,14 @@ ThreadPolicy::Slot &ThreadPolicy::newSlot()
     // The host (and its timer) dies in its own thread, as the thread finishes: an object with
     // timers must not be destroyed from another thread.
     connect(thread, &QThread::finished, host, &QObject::deleteLater);
+    auto *link = new HostLink(thread, this);
+    Q_EMIT hostStarted(link, host);
     thread->start();
-    m_slots.append({thread, host, 0});
+    m_slots.append({thread, host, link, 0});
     return m_slots.last();
 }
 
-WorkerHost *ThreadPolicy::acquire()
+HostLink *ThreadPolicy::acquire()
 {
     Slot *chosen = nullptr;
     if (m_poolSize > 0 && m_slots.size() >= m_poolSize) {
@@ -39,7 +42,7 @@ WorkerHost *ThreadPolicy::acquire()
     }
     ++chosen->load;
     ++m_active;
-    return chosen->host;
+    return chosen->link;
 }
 
 QList<WorkerHost *> ThreadPolicy::hosts() const
@@ -50,9 +53,9 @@ QList<WorkerHost *> ThreadPolicy::hosts() const
     return out;
 }
 
-void ThreadPolicy::release(WorkerHost *host)
+void ThreadPolicy::release(HostLink *link)
 {
-    auto it = std::find_if(m_slots.begin(), m_slots.end(), [host](const Slot &s) { return s.host == host; });
+    auto it = std::find_if(m_slots.begin(), m_slots.end(), [link](const Slot &s) { return s.link == link; });
     if (it == m_slots.end())
         return;
     --m_active;
@@ -67,14 +70,14 @@ void ThreadPolicy::stopSlot(Slot &slot)
     // The host's pending events (late deliveries for a connection that is gone) die with it.
     CrossThread::stop(slot.thread); // finished() has run: the host is deleted
     delete slot.thread;
+    delete slot.link;
 }
 
 void ThreadPolicy::shutdown()
 {
     for (Slot &slot : m_slots) {
         // Blocking is safe here: worker threads never wait on the main thread.
-        WorkerHost *host = slot.host;
-        CrossThread::call(host, [host] { host->closeAll(); });
+        CrossThread::call(slot.host, &WorkerHost::closeAll);
         stopSlot(slot);
     }
     m_slots.clear();

@@ -3,31 +3,42 @@
 #include <QList>
 #include <QObject>
 
+class HostLink;
 class QThread;
 class WorkerHost;
 
 // The one place that decides which thread hosts a new connection's worker. With a pool size of
 // 0 every connection gets a thread of its own (the classic threaded server); with N, workers
-// share N threads, each new one going to the least loaded. Lives in the main thread.
+// share N threads, each new one going to the least loaded. Each thread has a WorkerHost living
+// in it and a HostLink into it. Lives in the main thread.
 class ThreadPolicy : public QObject {
     Q_OBJECT
 public:
     explicit ThreadPolicy(int poolSize, QObject *parent = nullptr);
     ~ThreadPolicy() override;
 
-    WorkerHost *acquire();
-    // Called once a connection's worker is gone and the hub has forgotten it.
-    void release(WorkerHost *host);
+    // The thread for a new connection, as the link into it.
+    HostLink *acquire();
     int activeConnections() const { return m_active; }
     int threadCount() const { return int(m_slots.size()); }
     QList<WorkerHost *> hosts() const;
     // Closes every connection, then quits and waits for every thread.
     void shutdown();
 
+public Q_SLOTS:
+    // A connection acquired on `link` is gone and the hub has forgotten it.
+    void release(HostLink *link);
+
+Q_SIGNALS:
+    // A new thread, before anything is sent through its link: the composition root connects
+    // the link to the host here.
+    void hostStarted(HostLink *link, WorkerHost *host);
+
 private:
     struct Slot {
         QThread *thread;
         WorkerHost *host;
+        HostLink *link;
         int load;
     };
     Slot &newSlot();

@@ -18,10 +18,10 @@ void WorkerHost::adopt(ConnectionWorker *worker, qintptr descriptor)
     m_workers.insert(worker->id(), worker);
     if (!m_tick->isActive())
         m_tick->start(worker->tickIntervalMs()); // here, in the host's own thread
-    worker->start(descriptor);
+    worker->start(this, descriptor);
 }
 
-void WorkerHost::deliver(const Batch &batch)
+void WorkerHost::deliver(const FrameBatch &batch)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     for (const auto &[id, bytes] : batch) {
@@ -32,6 +32,7 @@ void WorkerHost::deliver(const Batch &batch)
 
 void WorkerHost::closeClient(ClientId id)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (ConnectionWorker *w = m_workers.value(id))
         w->closeGracefully();
 }

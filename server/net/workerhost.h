@@ -1,8 +1,8 @@
 #pragma once
 
 #include "clientid.h"
+#include "hostlink.h"
 
-#include <QByteArray>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -11,20 +11,15 @@ class ConnectionWorker;
 class QTimer;
 
 // The object that lives in a worker thread beside that thread's connection workers, and the
-// target of every cross-thread call into that thread: adopting a new connection, delivering a
-// batch of frames, closing. It looks workers up by id, so a delivery that races a disconnect
-// finds nothing rather than a dangling pointer.
+// receiving end of its HostLink: adopting a new connection, delivering a batch of frames,
+// closing. It looks workers up by id, so a delivery that races a disconnect finds nothing
+// rather than a dangling pointer.
 class WorkerHost : public QObject {
     Q_OBJECT
 public:
-    using Batch = QList<std::pair<ClientId, QByteArray>>;
-
     WorkerHost();
 
     // The following run in the host's thread only.
-    void adopt(ConnectionWorker *worker, qintptr descriptor);
-    void deliver(const Batch &batch);
-    void closeClient(ClientId id);
     // Server shutdown: flush what each connection has queued, then close them all.
     void closeAll();
     void forget(ClientId id);
@@ -37,6 +32,12 @@ public:
     // A worker has frames queued: flush it once the deliveries already queued to this thread are
     // handled. One queued call flushes every such worker.
     void scheduleFlush(ClientId id);
+
+public Q_SLOTS:
+    void adopt(ConnectionWorker *worker, qintptr descriptor);
+    // Hands each frame to its connection; each flushes once this thread's queue is handled.
+    void deliver(const FrameBatch &batch);
+    void closeClient(ClientId id);
 
 private:
     void flushAll();

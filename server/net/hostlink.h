@@ -1,0 +1,46 @@
+#pragma once
+
+#include "clientid.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <utility>
+
+Q_MOC_INCLUDE("net/connectionworker.h")
+
+class ConnectionWorker;
+class QThread;
+
+// Frames for the connections of one worker thread: (connection, bytes) pairs, in order. The
+// bytes are shared with every other receiver of the same message, never copied.
+using FrameBatch = QList<std::pair<ClientId, QByteArray>>;
+
+// The way into one worker thread. The hub and the server call it from their own threads; its
+// signals, connected by the composition root (ChatServer) to the WorkerHost living in that
+// thread, queue each call there. Created and deleted by the ThreadPolicy with its thread.
+class HostLink : public QObject {
+    Q_OBJECT
+public:
+    explicit HostLink(QThread *hostThread, QObject *parent = nullptr)
+        : QObject(parent)
+        , m_hostThread(hostThread)
+    {
+    }
+
+    QThread *hostThread() const { return m_hostThread; }
+
+    // A new connection's worker, already moved to the host's thread, and its descriptor.
+    void adopt(ConnectionWorker *worker, qintptr descriptor) { Q_EMIT adoptRequested(worker, descriptor); }
+    void deliver(const FrameBatch &batch) { Q_EMIT framesRouted(batch); }
+    // Flush what was delivered to the connection so far, then close it.
+    void close(ClientId id) { Q_EMIT closeRequested(id); }
+
+Q_SIGNALS:
+    void adoptRequested(ConnectionWorker *worker, qintptr descriptor);
+    void framesRouted(const FrameBatch &batch);
+    void closeRequested(ClientId id);
+
+private:
+    QThread *const m_hostThread;
+};
