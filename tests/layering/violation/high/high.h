@@ -1,0 +1,4 @@
+// A higher layer including a lower one: allowed.
+#pragma once
+#include "low/low.h"
+#include <QByteArray>
