@@ -9,8 +9,9 @@ class ChatController;
 class QThread;
 
 // The network side of the desktop client: a ChatController (and so every socket) living in a
-// thread of its own, so that the window never waits on the network. Everything crosses the
-// thread boundary as queued calls and queued signals carrying values (ChatEvent).
+// thread of its own, so that the window never waits on the network. Only values cross the
+// thread boundary, as queued signals: commands from the window to the controller, ChatEvents
+// from the controller to the window.
 class SessionThread : public QObject {
     Q_OBJECT
 public:
@@ -18,14 +19,20 @@ public:
     ~SessionThread() override;
 
     // All of these are queued to the network thread and return at once.
-    void open(const ClientSession::Options &options);
-    void execute(const QString &line);
-    void setCurrent(int session, const QString &target);
-    void quit(const QString &reason = {});
+    void open(const ClientSession::Options &options) { Q_EMIT openRequested(options); }
+    void execute(const QString &line) { Q_EMIT executeRequested(line); }
+    void setCurrent(int session, const QString &target) { Q_EMIT setCurrentRequested(session, target); }
+    void quit(const QString &reason = {}) { Q_EMIT quitRequested(reason); }
 
 Q_SIGNALS:
+    // From the network thread.
     void event(const ChatEvent &event);
     void finished();
+    // To the network thread.
+    void openRequested(const ClientSession::Options &options);
+    void executeRequested(const QString &line);
+    void setCurrentRequested(int session, const QString &target);
+    void quitRequested(const QString &reason);
 
 private:
     QThread *m_thread;
