@@ -156,22 +156,21 @@ void ChatServer::accept(qintptr descriptor, bool tls)
         return;
     }
     HostLink *route = m_policy->acquire();
-    auto *worker = new ConnectionWorker(++m_nextId, m_config, tls ? m_tls : nullptr, route);
-    // worker -> hub, queued to the hub's thread: the connection's arrival, every batch of lines
-    // it reads, and its end.
-    CrossThread::connect(worker, &ConnectionWorker::connected, m_hub, &Hub::clientConnected);
-    CrossThread::connect(worker, &ConnectionWorker::linesRead, m_hub, &Hub::clientLines);
-    CrossThread::connect(worker, &ConnectionWorker::closed, m_hub, &Hub::clientGone);
-    // server -> worker thread: the worker has no parent and no children yet, so it moves alone;
-    // its host starts it there, and it creates its socket from the descriptor in that thread.
+    auto *worker = new ConnectionWorker(++m_nextId, m_config, tls ? m_tls : nullptr);
+    // The worker has no parent and no children yet, so it moves alone; its host starts it in its
+    // new thread, where it creates its socket from the descriptor.
     worker->moveToThread(route->hostThread());
     route->adopt(worker, descriptor);
 }
 
 void ChatServer::wireHost(HostLink *link, WorkerHost *host)
 {
-    // server -> worker thread: a new connection to adopt.
+    // main thread -> worker thread: a new connection to adopt.
     CrossThread::connect(link, &HostLink::adoptRequested, host, &WorkerHost::adopt);
+    // worker thread -> hub: a connection's arrival, every batch of lines it reads, its end.
+    CrossThread::connect(host, &WorkerHost::connected, m_hub, &Hub::clientConnected);
+    CrossThread::connect(host, &WorkerHost::linesRead, m_hub, &Hub::clientLines);
+    CrossThread::connect(host, &WorkerHost::closed, m_hub, &Hub::clientGone);
     // hub -> worker thread: one batch of frames per thread and message, never one call per
     // receiver; and closing a connection once what was routed to it is written.
     CrossThread::connect(link, &HostLink::framesRouted, host, &WorkerHost::deliver);

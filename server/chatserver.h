@@ -59,9 +59,10 @@ public:
     int broadcast(const QByteArray &text);
 
 private:
-    // A new connection from a listener: its worker, wired to the hub, handed to a worker thread.
+    // A new connection from a listener: its worker, handed to a worker thread.
     void accept(qintptr descriptor, bool tls);
-    // A new worker thread: its link carries the server's and the hub's calls into it.
+    // A new worker thread: its link carries the server's and the hub's calls into it, and its
+    // host carries its connections' reports to the hub.
     void wireHost(HostLink *link, WorkerHost *host);
 
     std::shared_ptr<const ServerConfig> m_config;

@@ -21,11 +21,10 @@ constexpr qint64 CloseGraceMs = 10'000;
 } // namespace
 
 ConnectionWorker::ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config,
-                                   std::shared_ptr<TlsContext> tls, HostLink *route)
+                                   std::shared_ptr<TlsContext> tls)
     : m_id(id)
     , m_config(std::move(config))
     , m_tls(std::move(tls))
-    , m_route(route)
 {
 }
 
@@ -46,7 +45,7 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
     }
     if (!m_socket->setSocketDescriptor(descriptor)) {
         // Announced all the same, so that the hub's closing of it releases its place in the pool.
-        Q_EMIT connected(m_id, m_route, QHostAddress(), 0);
+        m_host->reportConnected(m_id, QHostAddress(), 0);
         finish("Connection setup failed: " + m_socket->errorString().toUtf8());
         return;
     }
@@ -70,7 +69,7 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
     m_tokens = m_config->floodBurst;
     m_tokenClock.start();
 
-    Q_EMIT connected(m_id, m_route, m_socket->peerAddress(), m_socket->peerPort());
+    m_host->reportConnected(m_id, m_socket->peerAddress(), m_socket->peerPort());
 
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
@@ -85,7 +84,7 @@ void ConnectionWorker::onReadyRead()
         QList<InboundLine> batch;
         parseInto(&batch);
         if (!batch.isEmpty())
-            Q_EMIT linesRead(m_id, batch);
+            m_host->reportLines(m_id, batch);
         return;
     }
     const qsizetype before = m_held.size();
@@ -145,7 +144,7 @@ void ConnectionWorker::release()
         QList<InboundLine> batch = allowed == m_held.size() ? std::exchange(m_held, {}) : m_held.first(allowed);
         if (!m_held.isEmpty())
             m_held.remove(0, allowed);
-        Q_EMIT linesRead(m_id, batch);
+        m_host->reportLines(m_id, batch);
     }
     if (m_held.isEmpty())
         return;
@@ -322,8 +321,7 @@ void ConnectionWorker::finish(const QByteArray &reason)
     if (m_finished)
         return;
     m_finished = true;
-    Q_EMIT closed(m_id, reason);
-    if (m_host)
-        m_host->forget(m_id);
+    m_host->reportClosed(m_id, reason);
+    m_host->forget(m_id);
     deleteLater();
 }

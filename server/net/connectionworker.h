@@ -5,14 +5,10 @@
 #include "protocol/linereader.h"
 
 #include <QElapsedTimer>
-#include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <memory>
 
-Q_MOC_INCLUDE("net/hostlink.h")
-
-class HostLink;
 class QSslSocket;
 class QTcpSocket;
 class QTimer;
@@ -22,15 +18,14 @@ struct ServerConfig;
 
 // One client connection. Created in the listener's thread with no parent and no children, then
 // moved to its host's thread; everything it owns (the socket, the timers) is created there, in
-// start(). It frames and parses input and emits it as lines for the hub, writes what the hub
-// routes to it, watches liveness (PING) and caps its unsent bytes (the sendq).
+// start(). It frames and parses input and reports it, through its host, as lines for the hub;
+// it writes what the hub routes to it, watches liveness (PING) and caps its unsent bytes (the
+// sendq).
 class ConnectionWorker : public QObject {
     Q_OBJECT
 public:
-    // `tls` is null for a plain connection. `route` is how the hub reaches this connection: the
-    // link into the thread that hosts it.
-    ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config, std::shared_ptr<TlsContext> tls,
-                     HostLink *route);
+    // `tls` is null for a plain connection.
+    ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config, std::shared_ptr<TlsContext> tls);
     ~ConnectionWorker() override;
 
     ClientId id() const { return m_id; }
@@ -50,15 +45,6 @@ public:
     void checkLiveness();
     int tickIntervalMs() const;
 
-Q_SIGNALS:
-    // Emitted once, before any line: the hub learns of the connection before it hears from it.
-    void connected(ClientId id, HostLink *route, const QHostAddress &peer, quint16 port);
-    // Every line of one read (or what flood control lets through), in order: one queued call
-    // for a burst of lines, not one per line.
-    void linesRead(ClientId id, const QList<InboundLine> &lines);
-    // Emitted once, last: the connection is gone and will say nothing more.
-    void closed(ClientId id, const QByteArray &reason);
-
 private:
     void onReadyRead();
     void parseInto(QList<InboundLine> *out);
@@ -71,7 +57,6 @@ private:
     const ClientId m_id;
     const std::shared_ptr<const ServerConfig> m_config;
     const std::shared_ptr<TlsContext> m_tls;
-    HostLink *const m_route;
     WorkerHost *m_host = nullptr;
     QTcpSocket *m_socket = nullptr;
     QSslSocket *m_sslSocket = nullptr; // the same object as m_socket, for a TLS connection

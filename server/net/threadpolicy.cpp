@@ -19,12 +19,12 @@ ThreadPolicy::Slot &ThreadPolicy::newSlot()
     auto *thread = new QThread;
     thread->setObjectName(QStringLiteral("confab-worker"));
     CrossThread::track(thread);
-    auto *host = new WorkerHost;
+    auto *link = new HostLink(thread, this);
+    auto *host = new WorkerHost(link);
     host->moveToThread(thread);
     // The host (and its timer) dies in its own thread, as the thread finishes: an object with
     // timers must not be destroyed from another thread.
     connect(thread, &QThread::finished, host, &QObject::deleteLater);
-    auto *link = new HostLink(thread, this);
     Q_EMIT hostStarted(link, host);
     thread->start();
     m_slots.append({thread, host, link, 0});

@@ -5,8 +5,9 @@
 #include <QThread>
 #include <QTimer>
 
-WorkerHost::WorkerHost()
-    : m_tick(new QTimer(this)) // a child, so it moves to the host's thread with it
+WorkerHost::WorkerHost(HostLink *route)
+    : m_route(route)
+    , m_tick(new QTimer(this)) // a child, so it moves to the host's thread with it
 {
     connect(m_tick, &QTimer::timeout, this, &WorkerHost::tick);
 }

@@ -2,22 +2,27 @@
 
 #include "clientid.h"
 #include "hostlink.h"
+#include "inboundline.h"
 
 #include <QHash>
+#include <QHostAddress>
 #include <QList>
 #include <QObject>
 
 class ConnectionWorker;
 class QTimer;
 
-// The object that lives in a worker thread beside that thread's connection workers, and the
-// receiving end of its HostLink: adopting a new connection, delivering a batch of frames,
-// closing. It looks workers up by id, so a delivery that races a disconnect finds nothing
-// rather than a dangling pointer.
+// The object that lives in a worker thread beside that thread's connection workers. It is the
+// receiving end of its HostLink (adopting a new connection, delivering a batch of frames,
+// closing) and the voice of its workers: what they report leaves the thread as its signals, so
+// that the signal connections are made once per thread, not per connection (each connection
+// would cost about 0.7 KB of them: docs/performance.md). It looks workers up by id, so a
+// delivery that races a disconnect finds nothing rather than a dangling pointer.
 class WorkerHost : public QObject {
     Q_OBJECT
 public:
-    WorkerHost();
+    // `route` is the link into this host's thread: how the hub reaches its connections.
+    explicit WorkerHost(HostLink *route);
 
     // The following run in the host's thread only.
     // Server shutdown: flush what each connection has queued, then close them all.
@@ -33,6 +38,24 @@ public:
     // handled. One queued call flushes every such worker.
     void scheduleFlush(ClientId id);
 
+    // What a worker reports, in this thread; each becomes one of the signals below.
+    void reportConnected(ClientId id, const QHostAddress &peer, quint16 port)
+    {
+        Q_EMIT connected(id, m_route, peer, port);
+    }
+    void reportLines(ClientId id, const QList<InboundLine> &lines) { Q_EMIT linesRead(id, lines); }
+    void reportClosed(ClientId id, const QByteArray &reason) { Q_EMIT closed(id, reason); }
+
+Q_SIGNALS:
+    // A connection's arrival, emitted before any of its lines: the hub knows a client before it
+    // hears from it. `route` is where the hub sends what is for it.
+    void connected(ClientId id, HostLink *route, const QHostAddress &peer, quint16 port);
+    // The lines of one read of one connection (or what its flood control let through), in order:
+    // one queued call per burst of lines, not one per line.
+    void linesRead(ClientId id, const QList<InboundLine> &lines);
+    // A connection's end, emitted last: it will say nothing more.
+    void closed(ClientId id, const QByteArray &reason);
+
 public Q_SLOTS:
     void adopt(ConnectionWorker *worker, qintptr descriptor);
     // Hands each frame to its connection; each flushes once this thread's queue is handled.
@@ -44,6 +67,7 @@ private:
 
     void tick();
 
+    HostLink *const m_route;
     QHash<ClientId, ConnectionWorker *> m_workers;
     // One liveness timer per thread rather than per connection: thousands of idle clients cost
     // no timers of their own.
