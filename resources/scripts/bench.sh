@@ -3,6 +3,9 @@
 # against ngircd, RUNS times each (default 3), all on loopback, and prints the medians and the
 # Confab/ngircd ratios as Markdown. Raw JSON lines are kept in build/bench-results.jsonl.
 #   RUNS=3 DURATION=20 resources/scripts/bench.sh
+# With BASELINE set to another confab-server binary (an earlier build), it compares this build's
+# pool with that one instead, the two taking turns in each run (which goes first alternates):
+#   BASELINE=/tmp/confab-server-before RUNS=5 resources/scripts/bench.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CONFAB_EXTRA_PACKAGES="ngircd python3" "$root/resources/scripts/build.sh" >&2
@@ -36,25 +39,40 @@ stop() { # PID
     kill -KILL "$1" 2>/dev/null || true
 }
 
-for run in $(seq "$runs"); do
-    echo "== run $run of $runs" >&2
-    "$build/server/confab-server" --listen 127.0.0.1:26667 --autojoin '' >/dev/null 2>&1 &
-    pid=$!; wait_port 26667
-    run_one confab-pool 26667 "$pid"
+run_confab() { # LABEL BINARY PORT EXTRA-SERVER-ARGS...
+    local label=$1 binary=$2 port=$3
+    shift 3
+    "$binary" --listen 127.0.0.1:"$port" --autojoin '' "$@" >/dev/null 2>&1 &
+    local pid=$!
+    wait_port "$port"
+    run_one "$label" "$port" "$pid"
     stop "$pid"
+}
 
-    "$build/server/confab-server" --listen 127.0.0.1:26668 --autojoin '' --threads 0 >/dev/null 2>&1 &
-    pid=$!; wait_port 26668
-    run_one confab-thread-per-connection 26668 "$pid"
-    stop "$pid"
-
-    # ngircd's listen backlog is small: a burst of connects beyond it is reset, so its
-    # connections are opened five at a time.
-    ngircd -n -f "$ngircd_conf" >/dev/null 2>&1 &
-    pid=$!; wait_port 27667
-    run_one ngircd 27667 "$pid" --connect-window 5
-    stop "$pid"
-done
+if [ -n "${BASELINE:-}" ]; then
+    for run in $(seq "$runs"); do
+        echo "== run $run of $runs" >&2
+        if [ $((run % 2)) -eq 1 ]; then
+            run_confab confab-pool "$build/server/confab-server" 26667
+            run_confab confab-baseline "$BASELINE" 26669
+        else
+            run_confab confab-baseline "$BASELINE" 26669
+            run_confab confab-pool "$build/server/confab-server" 26667
+        fi
+    done
+else
+    for run in $(seq "$runs"); do
+        echo "== run $run of $runs" >&2
+        run_confab confab-pool "$build/server/confab-server" 26667
+        run_confab confab-thread-per-connection "$build/server/confab-server" 26668 --threads 0
+        # ngircd's listen backlog is small: a burst of connects beyond it is reset, so its
+        # connections are opened five at a time.
+        ngircd -n -f "$ngircd_conf" >/dev/null 2>&1 &
+        pid=$!; wait_port 27667
+        run_one ngircd 27667 "$pid" --connect-window 5
+        stop "$pid"
+    done
+fi
 
 python3 - "$results" <<'PY'
 import json, statistics, sys, collections
@@ -62,7 +80,10 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 by = collections.defaultdict(list)
 for r in rows:
     by[(r["server"], r["workload"])].append(r)
-servers = ["confab-pool", "confab-thread-per-connection", "ngircd"]
+# The other column is ngircd, or with BASELINE the earlier confab build.
+servers = [s for s in ["confab-pool", "confab-thread-per-connection", "confab-baseline", "ngircd"]
+           if any(r["server"] == s for r in rows)]
+other = servers[-1]
 metrics = {
     "seed-10x5": [("total_s", "total s"), ("mean_ms", "mean ms"), ("p99_ms", "p99 ms")],
     "seed-50x10": [("total_s", "total s"), ("mean_ms", "mean ms"), ("p99_ms", "p99 ms")],
@@ -79,12 +100,12 @@ def fmt(v):
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)
 runs = max((len(v) for v in by.values()), default=0)
 print(f"Medians of {runs} runs.\n")
-print("| workload | metric | " + " | ".join(servers) + " | pool / ngircd |")
+print("| workload | metric | " + " | ".join(servers) + f" | pool / {other.removeprefix('confab-')} |")
 print("|---|---|" + "---|" * (len(servers) + 1))
 for w, ms in metrics.items():
     for key, name in ms:
         vals = [med(s, w, key) for s in servers]
-        ratio = f"{vals[0] / vals[2]:.2f}" if vals[0] is not None and vals[2] not in (None, 0) else ""
+        ratio = f"{vals[0] / vals[-1]:.2f}" if vals[0] is not None and vals[-1] not in (None, 0) else ""
         print(f"| {w} | {name} | " + " | ".join(fmt(v) for v in vals) + f" | {ratio} |")
 cpu = [r.get("bench_cpu_pct") for r in rows if "bench_cpu_pct" in r]
 if cpu:
