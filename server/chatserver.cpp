@@ -2,6 +2,7 @@
 
 #include "config/serverlog.h"
 #include "handlers/channelhandler.h"
+#include "handlers/historyhandler.h"
 #include "handlers/messagehandler.h"
 #include "handlers/modehandler.h"
 #include "handlers/operatorhandler.h"
@@ -15,6 +16,8 @@
 #include "net/threadpolicy.h"
 #include "net/tlscontext.h"
 #include "net/workerhost.h"
+#include "storage/historybacklog.h"
+#include "storage/sqlitehistorystore.h"
 #include "system/crossthread.h"
 
 #include <QThread>
@@ -31,8 +34,10 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
 {
     // The hub, its way out and the commands it knows, all built before its thread starts. A new
     // command handler is one more line here.
-    m_hub = new Hub(m_config, std::make_unique<LocalRouter>());
-    auto channels = std::make_unique<ChannelHandler>(*m_hub);
+    std::shared_ptr<HistoryBacklog> backlog = m_config->history ? std::make_shared<HistoryBacklog>() : nullptr;
+    m_hub = new Hub(m_config, std::make_unique<LocalRouter>(), backlog);
+    auto history = std::make_unique<HistoryHandler>(*m_hub);
+    auto channels = std::make_unique<ChannelHandler>(*m_hub, *history);
     m_handlers.push_back(std::make_unique<RegistrationHandler>(*m_hub, *channels));
     m_handlers.push_back(std::move(channels));
     m_handlers.push_back(std::make_unique<MessageHandler>(*m_hub));
@@ -43,6 +48,24 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     m_hubThread->setObjectName(QStringLiteral("confab-hub"));
     CrossThread::track(m_hubThread);
     m_hub->moveToThread(m_hubThread);
+    history->moveToThread(m_hubThread);
+
+    if (m_config->history) {
+        // The history store owns its database connection in a thread of its own.
+        m_store = new SqliteHistoryStore(m_config, backlog);
+        m_storageThread = new QThread;
+        m_storageThread->setObjectName(QStringLiteral("confab-storage"));
+        CrossThread::track(m_storageThread);
+        m_store->moveToThread(m_storageThread);
+        // hub -> storage thread: what to keep, and channels' state.
+        CrossThread::connect(m_hub, &Hub::historyRecorded, m_store, &HistoryStore::append);
+        CrossThread::connect(m_hub, &Hub::channelSaved, m_store, &HistoryStore::saveChannel);
+        // hub thread <-> storage thread: CHATHISTORY and SEARCH questions, and their answers.
+        CrossThread::connect(history.get(), &HistoryHandler::queryRequested, m_store, &HistoryStore::query);
+        CrossThread::connect(m_store, &HistoryStore::answered, history.get(), &HistoryHandler::answer);
+        m_storageThread->start();
+    }
+    m_handlers.push_back(std::move(history));
 
     m_policy = new ThreadPolicy(m_config->threads, this);
     connect(m_policy, &ThreadPolicy::hostStarted, this, &ChatServer::wireHost);
@@ -58,6 +81,15 @@ ChatServer::~ChatServer()
 
 bool ChatServer::start(QString *error)
 {
+    if (m_store) {
+        // Start-up may wait for the disk: nobody is connected yet.
+        bool opened = false;
+        QList<ChannelState> channels;
+        CrossThread::call(m_store, [&] { opened = m_store->open(error, &channels); });
+        if (!opened)
+            return false;
+        CrossThread::call(m_hub, &Hub::restore, channels);
+    }
     if (m_config->hasTls()) {
         m_tls = std::make_shared<TlsContext>(m_config->tlsCertFile, m_config->tlsKeyFile);
         if (!m_tls->load(error)) {
@@ -193,4 +225,13 @@ void ChatServer::shutdown(const QByteArray &reason)
     m_hub = nullptr;
     delete m_hubThread;
     m_hubThread = nullptr;
+    if (m_store) {
+        // Everything the hub recorded is queued to the store by now: it is written, then closed.
+        CrossThread::call(m_store, &HistoryStore::close);
+        CrossThread::stop(m_storageThread);
+        delete m_store;
+        m_store = nullptr;
+        delete m_storageThread;
+        m_storageThread = nullptr;
+    }
 }

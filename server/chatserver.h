@@ -10,6 +10,7 @@
 
 class CommandHandler;
 class ConnectionListener;
+class HistoryStore;
 class HostLink;
 class Hub;
 class QThread;
@@ -27,8 +28,8 @@ public:
     explicit ChatServer(ServerConfig config, QObject *parent = nullptr);
     ~ChatServer() override;
 
-    // Loads the TLS certificate (if any TLS listener is configured) and binds every listen
-    // address; on failure says why and binds nothing.
+    // Opens the history database, loads the TLS certificate (if any TLS listener is configured)
+    // and binds every listen address; on failure says why and binds nothing.
     bool start(QString *error);
     // Re-reads the certificate and key for new TLS connections; existing ones are untouched.
     // On failure the old ones stay in use.
@@ -72,6 +73,9 @@ private:
     Hub *m_hub = nullptr;
     // Plain objects the hub calls in its own thread; they outlive it.
     std::vector<std::unique_ptr<CommandHandler>> m_handlers;
+    // History: the store in a thread of its own. Null with --no-history.
+    QThread *m_storageThread = nullptr;
+    HistoryStore *m_store = nullptr;
     ThreadPolicy *m_policy = nullptr;
     ClientId m_nextId = 0;
     bool m_stopped = false;

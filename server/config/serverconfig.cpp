@@ -118,3 +118,5 @@ QString ListenAddress::toString() const
         return QStringLiteral("[%1]:%2").arg(host.toString()).arg(port);
     return QStringLiteral("%1:%2").arg(host.toString()).arg(port);
 }
+
+QList<QByteArray> ServerConfig::allHistoryEvents() { return {"JOIN", "PART", "QUIT", "KICK", "NICK", "TOPIC", "MODE"}; }

@@ -65,6 +65,17 @@ struct ServerConfig {
     int floodBurst = 30;
     double floodRate = 5;
     qint64 recvqBytes = 16 * 1024;
+    // History: what is said and done in channels and private conversations is kept (an SQLite
+    // file, on the storage thread) unless `history` is off.
+    bool history = true;
+    // ":memory:" keeps it in memory only (for tests); the command line's default is a file in the
+    // user's data directory ($XDG_DATA_HOME/confab/confab.db).
+    QString database = QStringLiteral(":memory:");
+    int historyDays = 30;            // older events are deleted; 0 keeps them forever
+    int historyPlayback = 25;        // lines replayed on JOIN to clients that do not fetch history
+    int historyPerTarget = 100'000;  // at most this many events kept per conversation
+    // The channel events kept besides messages; all of them by default.
+    QList<QByteArray> historyEvents = allHistoryEvents();
     int nickLen = IrcNames::NickLen;
     int channelLen = IrcNames::ChannelLen;
     QByteArray createdAt;
@@ -72,6 +83,8 @@ struct ServerConfig {
     static constexpr quint16 DefaultPort = 6667;
     static constexpr quint16 DefaultTlsPort = 6697;
     bool hasTls() const;
+    static QList<QByteArray> allHistoryEvents();
+    bool keepsEvent(const QByteArray &command) const { return history && historyEvents.contains(command); }
     static int defaultThreads();
     static QList<QPair<QHostAddress, int>> defaultExempt();
     bool isExempt(const QHostAddress &address) const;

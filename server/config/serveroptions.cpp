@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
+#include <QStandardPaths>
 #include <memory>
 
 namespace {
@@ -46,6 +47,12 @@ const OptionSpec Options[] = {
     {"max-channels", "N", "Channels one client may join (default 50)."},
     {"nick-len", "N", "Longest nickname in bytes (default 30, at most 64)."},
     {"channel-len", "N", "Longest channel name in bytes (default 50, at most 64)."},
+    {"database", "FILE", "The history database (SQLite), created if missing. Default $XDG_DATA_HOME/confab/confab.db (~/.local/share/confab/confab.db); ':memory:' keeps history only while the server runs."},
+    {"no-history", nullptr, "Keep no history: no database, no CHATHISTORY, SEARCH or playback on join."},
+    {"history-days", "DAYS", "Days history is kept (default 30; 0: for ever)."},
+    {"history-playback", "LINES", "Lines of a channel replayed to clients that join it and do not fetch history themselves (default 25; 0: none)."},
+    {"history-events", "LIST", "Channel events kept besides messages: any of join, part, quit, kick, nick, topic, mode; all (default) or none."},
+    {"history-per-target", "N", "At most N events kept per channel or private conversation (default 100000)."},
     {"log-level", "LEVEL", "error, warning, info (default: connections, registrations, disconnects) or debug."},
     {"console", nullptr, "Read operator commands from standard input even when it is not a terminal."},
 };
@@ -325,6 +332,33 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
         m_logLevel = src.value(QStringLiteral("log-level")).trimmed().toLower();
         if (!QStringList{QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("info"), QStringLiteral("debug")}.contains(m_logLevel))
             return fail(QStringLiteral("%1 is one of error, warning, info, debug").arg(src.origin(QStringLiteral("log-level"))));
+    }
+    config.history = !src.flag(QStringLiteral("no-history"));
+    config.database = src.isSet(QStringLiteral("database"))
+        ? src.value(QStringLiteral("database"))
+        : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/confab/confab.db");
+    if (config.database.isEmpty())
+        return fail(QStringLiteral("%1 needs a file name (or :memory:)").arg(src.origin(QStringLiteral("database"))));
+    if (!readInt(src, QStringLiteral("history-days"), 0, 100'000, &config.historyDays, &error)
+        || !readInt(src, QStringLiteral("history-playback"), 0, 1000, &config.historyPlayback, &error)
+        || !readInt(src, QStringLiteral("history-per-target"), 1, 1'000'000'000, &config.historyPerTarget, &error))
+        return fail(error);
+    if (src.isSet(QStringLiteral("history-events"))) {
+        config.historyEvents.clear();
+        const QList<QByteArray> all = ServerConfig::allHistoryEvents();
+        for (const QString &word : src.values(QStringLiteral("history-events"))) {
+            const QByteArray event = word.trimmed().toUpper().toLatin1();
+            if (event == "ALL")
+                config.historyEvents = all;
+            else if (event == "NONE" || event.isEmpty())
+                continue;
+            else if (all.contains(event))
+                config.historyEvents.append(event);
+            else
+                return fail(QStringLiteral("%1: '%2' is not an event; use any of join, part, quit, kick, nick, topic, "
+                                           "mode, or all or none")
+                                .arg(src.origin(QStringLiteral("history-events")), word));
+        }
     }
     m_console = src.flag(QStringLiteral("console"));
     return Outcome::Run;

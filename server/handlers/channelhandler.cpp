@@ -1,5 +1,6 @@
 #include "channelhandler.h"
 
+#include "historyhandler.h"
 #include "hub/hub.h"
 #include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
@@ -8,8 +9,9 @@
 
 #include <QDateTime>
 
-ChannelHandler::ChannelHandler(Hub &hub)
+ChannelHandler::ChannelHandler(Hub &hub, HistoryHandler &history)
     : CommandHandler(hub)
+    , m_history(history)
 {
     using namespace std::placeholders;
     hub.addCommand("JOIN", 1, true, std::bind(&ChannelHandler::joinCommand, this, _1, _2));
@@ -27,8 +29,7 @@ void ChannelHandler::joinCommand(HubClient &client, const IrcMessage &msg)
         for (HubChannel *ch : channels) {
             IrcMessage partMsg("PART", {ch->name, "Left all channels"}, client.prefix);
             partMsg.trailing = true;
-            OutboundFrame frame(std::move(partMsg));
-            m_hub.deliver(ch->memberClients, frame);
+            m_hub.announce(*ch, std::move(partMsg));
             m_hub.leaveChannel(client, ch);
         }
         return;
@@ -69,11 +70,10 @@ void ChannelHandler::join(HubClient &client, const QByteArray &name, const QByte
         return;
     }
     HubChannel *channel = m_hub.joinChannel(client, name);
-    IrcMessage joinMsg("JOIN", {channel->name}, client.prefix);
-    OutboundFrame frame(std::move(joinMsg));
-    m_hub.deliver(channel->memberClients, frame);
+    m_hub.announce(*channel, IrcMessage("JOIN", {channel->name}, client.prefix));
     sendTopic(client, *channel, false);
     sendNames(client, *channel);
+    m_history.playback(client, *channel);
 }
 
 void ChannelHandler::part(HubClient &client, const IrcMessage &msg)
@@ -96,8 +96,7 @@ void ChannelHandler::part(HubClient &client, const IrcMessage &msg)
             partMsg.params.append(reason);
             partMsg.trailing = true;
         }
-        OutboundFrame frame(std::move(partMsg));
-        m_hub.deliver(channel->memberClients, frame);
+        m_hub.announce(*channel, std::move(partMsg));
         m_hub.leaveChannel(client, channel);
     }
 }
@@ -126,8 +125,8 @@ void ChannelHandler::topic(HubClient &client, const IrcMessage &msg)
     channel->topicSetAt = QDateTime::currentSecsSinceEpoch();
     IrcMessage topicMsg("TOPIC", {channel->name, channel->topic}, client.prefix);
     topicMsg.trailing = true;
-    OutboundFrame frame(std::move(topicMsg));
-    m_hub.deliver(channel->memberClients, frame);
+    m_hub.announce(*channel, std::move(topicMsg));
+    m_hub.channelChanged(*channel);
 }
 
 void ChannelHandler::sendTopic(HubClient &client, const HubChannel &channel, bool evenIfEmpty)

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 
+class HistoryHandler;
 class Hub;
 class IrcMessage;
 struct HubChannel;
@@ -13,7 +14,8 @@ struct HubClient;
 // TOPIC, NAMES, LIST. MODE is ModeHandler's, KICK and INVITE OperatorHandler's.
 class ChannelHandler : public CommandHandler {
 public:
-    explicit ChannelHandler(Hub &hub);
+    // `history` replays a channel's last lines to whoever joins it.
+    ChannelHandler(Hub &hub, HistoryHandler &history);
 
     // Joins one channel by name, with every check and reply a JOIN command would get.
     void join(HubClient &client, const QByteArray &name, const QByteArray &key = {});
@@ -26,4 +28,6 @@ private:
     void names(HubClient &client, const IrcMessage &msg);
     void list(HubClient &client, const IrcMessage &msg);
     void sendTopic(HubClient &client, const HubChannel &channel, bool evenIfEmpty);
+
+    HistoryHandler &m_history;
 };

@@ -4,6 +4,7 @@
 #include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
+#include "storage/historykey.h"
 
 #include <QDateTime>
 
@@ -16,6 +17,22 @@ QList<IrcTag> clientOnlyTags(const IrcMessage &msg)
     for (const IrcTag &t : msg.tags)
         if (t.key.startsWith('+'))
             out.append(t);
+    return out;
+}
+
+// The client tags worth keeping in history, serialised: not the ones about the moment (typing).
+QByteArray keptTags(const QList<IrcTag> &tags)
+{
+    QByteArray out;
+    for (const IrcTag &t : tags) {
+        if (t.key == "+typing" || t.key == "+draft/typing")
+            continue;
+        if (!out.isEmpty())
+            out += ';';
+        out += t.key;
+        if (!t.value.isEmpty())
+            out += '=' + IrcMessage::escapeTagValue(t.value);
+    }
     return out;
 }
 } // namespace
@@ -62,6 +79,7 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
         }
         QList<HubClient *> recipients;
         QByteArray shownTarget;
+        HubClient *peer = nullptr;
         if (IrcNames::isChannel(target)) {
             HubChannel *channel = m_hub.findChannel(target);
             if (!channel) {
@@ -82,7 +100,7 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
                 if (member != &client || (client.caps & Capability::EchoMessage))
                     recipients.append(member);
         } else {
-            HubClient *peer = m_hub.findNick(target);
+            peer = m_hub.findNick(target);
             if (!peer || !peer->registered) {
                 error(Numeric::ERR_NOSUCHNICK, {target, "No such nick/channel"});
                 continue;
@@ -103,7 +121,20 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
             out.params.append(msg.params.at(1));
             out.trailing = true;
         }
+        const Hub::Stamp stamp = m_hub.stamp();
+        if (!isTagmsg) {
+            // A private message is kept once for each side, each reading only its own copy.
+            const QByteArray kept = keptTags(tags);
+            if (!peer) {
+                m_hub.record(HistoryKey::channel(shownTarget), out, stamp, kept);
+            } else {
+                m_hub.record(HistoryKey::privateOf(client.nick, peer->nick), out, stamp, kept);
+                if (peer != &client)
+                    m_hub.record(HistoryKey::privateOf(peer->nick, client.nick), out, stamp, kept);
+            }
+        }
         OutboundFrame frame(std::move(out), tags);
+        frame.setStamp(stamp.msgid, stamp.timeMs);
         m_hub.deliver(recipients, frame);
     }
 }

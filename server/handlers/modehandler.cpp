@@ -220,8 +220,8 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
         return;
     IrcMessage change("MODE", {channel.name, applied}, client.prefix);
     change.params.append(args);
-    OutboundFrame frame(std::move(change));
-    m_hub.deliver(channel.memberClients, frame);
+    m_hub.announce(channel, std::move(change));
+    m_hub.channelChanged(channel);
 }
 
 void ModeHandler::sendBanList(HubClient &client, const HubChannel &channel)

@@ -82,8 +82,7 @@ void OperatorHandler::kick(HubClient &client, const IrcMessage &msg)
         }
         IrcMessage kickMsg("KICK", {channel->name, victim->nick, reason}, client.prefix);
         kickMsg.trailing = true;
-        OutboundFrame frame(std::move(kickMsg));
-        m_hub.deliver(channel->memberClients, frame); // the victim included
+        m_hub.announce(*channel, std::move(kickMsg)); // the victim included
         const bool last = channel->members.size() == 1;
         m_hub.leaveChannel(*victim, channel);
         if (last)

@@ -1,11 +1,13 @@
 #include "registrationhandler.h"
 
 #include "channelhandler.h"
+#include "historyhandler.h"
 #include "hub/hub.h"
 #include "config/serverlog.h"
 #include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
+#include "storage/historykey.h"
 #include "config/serverconfig.h"
 
 #include <QDateTime>
@@ -33,7 +35,8 @@ void RegistrationHandler::cap(HubClient &client, const IrcMessage &msg)
         // Registration waits for CAP END once a client shows it speaks CAP (CAP 302).
         if (!client.registered)
             client.capNegotiating = true;
-        m_hub.send(client, IrcMessage("CAP", {nick, "LS", Capability::names(Capability::AllMask)}));
+        const Capability::Mask offered = Capability::offered(m_hub.config().history);
+        m_hub.send(client, IrcMessage("CAP", {nick, "LS", Capability::names(offered)}));
     } else if (sub == "LIST") {
         m_hub.send(client, IrcMessage("CAP", {nick, "LIST", Capability::names(client.caps)}));
     } else if (sub == "REQ") {
@@ -47,7 +50,7 @@ void RegistrationHandler::cap(HubClient &client, const IrcMessage &msg)
                 continue;
             const bool minus = word.startsWith('-');
             const Capability::Flag flag = Capability::fromName(minus ? word.mid(1) : word);
-            if (flag == Capability::None) {
+            if (flag == Capability::None || !(Capability::offered(m_hub.config().history) & flag)) {
                 ok = false;
                 break;
             }
@@ -104,7 +107,11 @@ void RegistrationHandler::nick(HubClient &client, const IrcMessage &msg)
     if (client.registered) {
         IrcMessage change("NICK", {wanted}, oldPrefix);
         change.trailing = true;
+        const Hub::Stamp stamp = m_hub.stamp();
+        for (const HubChannel *channel : client.channels)
+            m_hub.record(HistoryKey::channel(channel->name), change, stamp);
         OutboundFrame frame(std::move(change));
+        frame.setStamp(stamp.msgid, stamp.timeMs);
         m_hub.deliver(m_hub.peersOf(client, true), frame);
     } else {
         tryComplete(client);
@@ -182,7 +189,7 @@ void RegistrationHandler::welcome(HubClient &client)
                     config.name);
     m_hub.send(client, std::move(info));
 
-    const QList<QByteArray> isupport = {
+    QList<QByteArray> isupport = {
         "AWAYLEN=" + QByteArray::number(IrcNames::AwayLen),
         QByteArray("CASEMAPPING=") + IrcNames::CaseMapping,
         "CHANLIMIT=#:" + QByteArray::number(config.maxChannelsPerClient),
@@ -198,9 +205,17 @@ void RegistrationHandler::welcome(HubClient &client)
         "USERLEN=" + QByteArray::number(IrcNames::UserLen),
         "UTF8ONLY",
     };
-    QList<QByteArray> params = isupport;
-    params.append("are supported by this server");
-    m_hub.reply(client, Numeric::RPL_ISUPPORT, params);
+    if (config.history) {
+        isupport.append("CHATHISTORY=" + QByteArray::number(HistoryHandler::MaxLimit));
+        isupport.append("MSGREFTYPES=msgid,timestamp");
+    }
+    // At most 13 tokens a line, as modern clients expect.
+    constexpr qsizetype TokensPerLine = 13;
+    for (qsizetype i = 0; i < isupport.size(); i += TokensPerLine) {
+        QList<QByteArray> params = isupport.mid(i, TokensPerLine);
+        params.append("are supported by this server");
+        m_hub.reply(client, Numeric::RPL_ISUPPORT, params);
+    }
 
     const int users = m_hub.registeredCount();
     m_hub.reply(client, Numeric::RPL_LUSERCLIENT,

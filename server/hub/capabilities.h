@@ -13,6 +13,11 @@ enum Flag : quint32 {
     AwayNotify = 1u << 3,
     EchoMessage = 1u << 4,
     UserhostInNames = 1u << 5,
+    Batch = 1u << 6,
+    LabeledResponse = 1u << 7,
+    ChatHistory = 1u << 8,   // draft/chathistory: the client fetches history itself
+    EventPlayback = 1u << 9, // draft/event-playback: history may hold JOIN, MODE and the like
+    Search = 1u << 10,       // confab/search: the SEARCH command (docs/protocol.md)
 };
 using Mask = quint32;
 
@@ -21,8 +26,17 @@ struct Entry {
     Flag flag;
 };
 inline constexpr Entry All[] = {
-    {"away-notify", AwayNotify},   {"echo-message", EchoMessage},         {"message-tags", MessageTags},
-    {"multi-prefix", MultiPrefix}, {"server-time", ServerTime}, {"userhost-in-names", UserhostInNames},
+    {"away-notify", AwayNotify},
+    {"batch", Batch},
+    {"confab/search", Search},
+    {"draft/chathistory", ChatHistory},
+    {"draft/event-playback", EventPlayback},
+    {"echo-message", EchoMessage},
+    {"labeled-response", LabeledResponse},
+    {"message-tags", MessageTags},
+    {"multi-prefix", MultiPrefix},
+    {"server-time", ServerTime},
+    {"userhost-in-names", UserhostInNames},
 };
 
 inline Flag fromName(QByteArrayView name)
@@ -46,5 +60,11 @@ inline QByteArray names(Mask mask)
     return out;
 }
 
-inline constexpr Mask AllMask = MultiPrefix | ServerTime | MessageTags | AwayNotify | EchoMessage | UserhostInNames;
+inline constexpr Mask AllMask = MultiPrefix | ServerTime | MessageTags | AwayNotify | EchoMessage | UserhostInNames
+                                | Batch | LabeledResponse | ChatHistory | EventPlayback | Search;
+// What this server offers: everything, but the history capabilities only while it keeps history.
+inline constexpr Mask offered(bool history)
+{
+    return history ? AllMask : AllMask & ~(ChatHistory | EventPlayback | Search);
+}
 } // namespace Capability

@@ -6,18 +6,40 @@
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
 #include "router.h"
+#include "storage/historybacklog.h"
+#include "storage/historykey.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 #include <QThread>
 #include <QTimer>
 
-Hub::Hub(std::shared_ptr<const ServerConfig> config, std::unique_ptr<Router> router, QObject *parent)
+namespace {
+// Remembered channels nobody is in are checked for expiry this often.
+constexpr int ForgetIntervalMs = 3600 * 1000;
+
+// `line` (one serialised line) with one more tag in front.
+QByteArray withTag(const QByteArray &line, const QByteArray &key, const QByteArray &value)
+{
+    const QByteArray tag = key + '=' + IrcMessage::escapeTagValue(value);
+    return line.startsWith('@') ? '@' + tag + ';' + line.mid(1) : '@' + tag + ' ' + line;
+}
+} // namespace
+
+Hub::Hub(std::shared_ptr<const ServerConfig> config, std::unique_ptr<Router> router,
+         std::shared_ptr<HistoryBacklog> history, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_router(std::move(router))
+    , m_backlog(std::move(history))
+    , m_msgidPrefix(QByteArray::number(QRandomGenerator::system()->generate64(), 36) + '-')
     , m_registrationTimer(new QTimer(this)) // a child: it moves to the hub's thread with it
 {
     m_clock.start();
+    if (m_backlog) {
+        m_forgetTimer = new QTimer(this);
+        connect(m_forgetTimer, &QTimer::timeout, this, &Hub::forgetOldChannels);
+    }
     // Checked a few times per timeout, at most once a second: expiry need not be exact.
     m_registrationTimer->setInterval(std::clamp(m_config->registrationTimeoutMs / 4, 20, 1000));
     connect(m_registrationTimer, &QTimer::timeout, this, &Hub::checkRegistrationTimeouts);
@@ -118,24 +140,61 @@ void Hub::handleLine(HubClient &client, const InboundLine &line)
         break;
     }
     const IrcMessage &msg = line.message;
+    // labeled-response: every reply to a labeled command, errors included, is one answer.
+    const bool labeled = (client.caps & Capability::LabeledResponse) && (client.caps & Capability::Batch)
+        && msg.hasTag("label") && !msg.tag("label").isEmpty();
+    if (labeled)
+        m_capture = {&client, msg.tag("label"), {}, false};
     const auto cmd = m_commands.constFind(msg.command);
     if (cmd == m_commands.cend()) {
         if (client.registered)
             reply(client, Numeric::ERR_UNKNOWNCOMMAND, {msg.command, "Unknown command"});
         else
             reply(client, Numeric::ERR_NOTREGISTERED, {"You have not registered"});
-        return;
-    }
-    if (cmd->needsRegistration && !client.registered) {
+    } else if (cmd->needsRegistration && !client.registered) {
         reply(client, Numeric::ERR_NOTREGISTERED, {"You have not registered"});
-        return;
-    }
-    if (msg.params.size() < cmd->minParams) {
+    } else if (msg.params.size() < cmd->minParams) {
         reply(client, Numeric::ERR_NEEDMOREPARAMS, {msg.command, "Not enough parameters"});
-        return;
+    } else {
+        cmd->fn(client, msg);
     }
-    cmd->fn(client, msg);
+    if (labeled && m_capture.client == &client)
+        finishCapture();
 }
+
+void Hub::finishCapture()
+{
+    Capture c = std::exchange(m_capture, {});
+    QByteArray out;
+    if (c.deferred) {
+        out = c.lines.join(); // the answer that comes later carries the label
+    } else if (c.lines.isEmpty()) {
+        IrcMessage ack("ACK", {}, m_config->name);
+        ack.setTag("label", c.label);
+        out = ack.serialize().value_or(QByteArray());
+    } else if (c.lines.size() == 1) {
+        out = withTag(c.lines.first(), "label", c.label);
+    } else {
+        const QByteArray ref = nextBatchRef();
+        IrcMessage start("BATCH", {'+' + ref, "labeled-response"}, m_config->name);
+        start.setTag("label", c.label);
+        out = start.serialize().value_or(QByteArray());
+        for (const QByteArray &line : c.lines)
+            out += withTag(line, "batch", ref);
+        out += IrcMessage("BATCH", {'-' + ref}, m_config->name).serialize().value_or(QByteArray());
+    }
+    m_router->send(*c.client, out);
+}
+
+QByteArray Hub::deferReply()
+{
+    if (!m_capture.client)
+        return {};
+    m_capture.deferred = true;
+    return m_capture.label;
+}
+
+QByteArray Hub::nextBatchRef() { return QByteArray::number(++m_batchCounter, 36); }
 
 void Hub::clientGone(ClientId id, const QByteArray &reason)
 {
@@ -161,6 +220,9 @@ void Hub::shutdown(const QByteArray &reason)
 {
     m_shutDown = true;
     m_registrationTimer->stop(); // here, in the hub's thread: the hub is deleted from another
+    if (m_forgetTimer)
+        m_forgetTimer->stop();
+    flushHistory();
     for (auto &[id, client] : m_clients) {
         if (client->closing)
             continue;
@@ -219,6 +281,12 @@ int Hub::broadcastNotice(const QByteArray &text)
 
 HubClient *Hub::findNick(QByteArrayView nick) const { return m_nicks.value(IrcNames::fold(nick)); }
 
+HubClient *Hub::findClient(ClientId id) const
+{
+    const auto it = m_clients.find(id);
+    return it == m_clients.end() ? nullptr : it->second.get();
+}
+
 HubChannel *Hub::findChannel(QByteArrayView name) const { return m_channels.value(IrcNames::fold(name)); }
 
 QList<HubClient *> Hub::registeredClients() const
@@ -249,8 +317,28 @@ void Hub::reply(HubClient &to, int numeric, QList<QByteArray> params)
 
 void Hub::deliver(const QList<HubClient *> &recipients, OutboundFrame &frame)
 {
-    if (!recipients.isEmpty())
-        m_router->deliver(recipients, frame);
+    if (recipients.isEmpty())
+        return;
+    if (m_capture.client && recipients.contains(m_capture.client)) {
+        // A reply to the labeled command: held until the command is done.
+        const QByteArray &bytes = frame.bytesFor(m_capture.client->caps);
+        if (!bytes.isEmpty())
+            m_capture.lines.append(bytes);
+        QList<HubClient *> others = recipients;
+        others.removeAll(m_capture.client);
+        if (!others.isEmpty())
+            m_router->deliver(others, frame);
+        return;
+    }
+    m_router->deliver(recipients, frame);
+}
+
+void Hub::sendBytes(HubClient &to, const QByteArray &bytes)
+{
+    if (m_capture.client == &to)
+        m_capture.lines.append(bytes);
+    else
+        m_router->send(to, bytes);
 }
 
 QList<HubClient *> Hub::peersOf(const HubClient &client, bool includeSelf) const
@@ -286,6 +374,11 @@ HubChannel *Hub::joinChannel(HubClient &client, const QByteArray &name)
         channel->name = name;
         channel->createdAt = QDateTime::currentSecsSinceEpoch();
         created = true;
+        // A channel that was used before (even before a restart) comes back as it was left.
+        if (const auto it = m_dormant.constFind(key); it != m_dormant.cend()) {
+            channel->restore(*it);
+            m_dormant.erase(it);
+        }
     }
     // Whoever creates a channel runs it, as on every IRC network.
     channel->members.append({&client, created, false});
@@ -304,7 +397,13 @@ void Hub::leaveChannel(HubClient &client, HubChannel *channel)
     }
     client.channels.removeOne(channel);
     if (channel->members.isEmpty()) {
-        m_channels.remove(IrcNames::fold(channel->name));
+        const QByteArray key = IrcNames::fold(channel->name);
+        m_channels.remove(key);
+        if (keepsHistory()) {
+            const ChannelState state = channel->state();
+            if (state.worthKeeping())
+                m_dormant.insert(key, state);
+        }
         delete channel;
     }
 }
@@ -330,6 +429,10 @@ void Hub::disconnect(HubClient &client, const QByteArray &quitReason)
     announceQuit(client, quitReason);
     sendClosingLink(client, quitReason);
     detach(client);
+    // Whatever the labeled command that ends it has produced goes out before the connection
+    // closes.
+    if (m_capture.client == &client)
+        finishCapture();
     client.closing = true;
     client.closeReason = quitReason;
     m_router->close(client);
@@ -341,7 +444,11 @@ void Hub::announceQuit(HubClient &client, const QByteArray &reason)
         return; // nobody has seen it yet
     IrcMessage quit("QUIT", {reason}, client.prefix);
     quit.trailing = true;
+    const Stamp stamped = stamp();
+    for (const HubChannel *channel : client.channels)
+        record(HistoryKey::channel(channel->name), quit, stamped);
     OutboundFrame frame(std::move(quit));
+    frame.setStamp(stamped.msgid, stamped.timeMs);
     deliver(peersOf(client, false), frame);
 }
 
@@ -359,4 +466,88 @@ void Hub::detach(HubClient &client)
         leaveChannel(client, ch);
     if (!client.nick.isEmpty() && m_nicks.value(IrcNames::fold(client.nick)) == &client)
         m_nicks.remove(IrcNames::fold(client.nick));
+}
+
+Hub::Stamp Hub::stamp()
+{
+    return {m_msgidPrefix + QByteArray::number(++m_msgidCounter, 36), QDateTime::currentMSecsSinceEpoch()};
+}
+
+void Hub::record(const QByteArray &key, const IrcMessage &message, const Stamp &stamp, const QByteArray &clientTags)
+{
+    if (!keepsHistory())
+        return;
+    const bool isMessage = message.command == "PRIVMSG" || message.command == "NOTICE";
+    if (!isMessage && !m_config->keepsEvent(message.command))
+        return;
+    HistoryEvent event{stamp.msgid, stamp.timeMs, key, message.command, message.source, message.params, clientTags};
+    if (!HistoryKey::isPrivate(key)) {
+        if (HubChannel *channel = m_channels.value(key)) {
+            channel->usedAtMs = stamp.timeMs;
+            if (isMessage && m_config->historyPlayback > 0) {
+                channel->recent.append(event);
+                if (channel->recent.size() > m_config->historyPlayback)
+                    channel->recent.removeFirst();
+            }
+        }
+    }
+    if (m_history.isEmpty())
+        QMetaObject::invokeMethod(this, &Hub::flushHistory, Qt::QueuedConnection);
+    m_history.append(std::move(event));
+}
+
+void Hub::announce(HubChannel &channel, IrcMessage message)
+{
+    const Stamp stamped = stamp();
+    record(HistoryKey::channel(channel.name), message, stamped);
+    OutboundFrame frame(std::move(message));
+    frame.setStamp(stamped.msgid, stamped.timeMs);
+    deliver(channel.memberClients, frame);
+}
+
+void Hub::flushHistory()
+{
+    QList<HistoryEvent> events = std::exchange(m_history, {});
+    if (events.isEmpty())
+        return;
+    // Never wait for the store: if it is too far behind, these are not recorded (and counted).
+    if (!m_backlog->tryAdd(events.size())) {
+        if (m_historyDropped == 0)
+            qCWarning(lcServer, "history: the database is %lld events behind; new events are not recorded until it "
+                                "catches up",
+                      m_backlog->pending());
+        m_historyDropped += events.size();
+        return;
+    }
+    if (m_historyDropped > 0) {
+        qCWarning(lcServer, "history: the database caught up; %lld events were not recorded", m_historyDropped);
+        m_historyDropped = 0;
+    }
+    Q_EMIT historyRecorded(events);
+}
+
+void Hub::channelChanged(const HubChannel &channel)
+{
+    if (!keepsHistory())
+        return;
+    ChannelState state = channel.state();
+    state.recent.clear(); // the store has the messages already
+    state.usedAtMs = QDateTime::currentMSecsSinceEpoch();
+    Q_EMIT channelSaved(state);
+}
+
+void Hub::restore(const QList<ChannelState> &channels)
+{
+    for (const ChannelState &state : channels)
+        m_dormant.insert(IrcNames::fold(state.name), state);
+    if (m_forgetTimer)
+        m_forgetTimer->start(ForgetIntervalMs);
+}
+
+void Hub::forgetOldChannels()
+{
+    if (m_config->historyDays <= 0)
+        return;
+    const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(m_config->historyDays) * 86'400'000;
+    m_dormant.removeIf([cutoff](const auto &it) { return it.value().usedAtMs < cutoff; });
 }

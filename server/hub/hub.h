@@ -5,6 +5,8 @@
 #include "net/clientid.h"
 #include "net/hostlink.h" // complete type: HostLink* crosses threads in queued signals
 #include "net/inboundline.h"
+#include "storage/channelstate.h"
+#include "storage/historyevent.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -14,6 +16,7 @@
 #include <memory>
 #include <unordered_map>
 
+class HistoryBacklog;
 class OutboundFrame;
 class QTimer;
 class Router;
@@ -23,11 +26,14 @@ struct ServerConfig;
 // ever entered through queued calls, so its state needs no lock: every command from every
 // client is applied in one order, which is also what keeps per-sender message order intact.
 // It decides who receives what; the Router decides how bytes get there. The command handlers
-// teach it their commands (addCommand); it knows none of them itself.
+// teach it their commands (addCommand); it knows none of them itself. What is kept in history
+// leaves it as signals to the history store, which it never waits for.
 class Hub : public QObject {
     Q_OBJECT
 public:
-    Hub(std::shared_ptr<const ServerConfig> config, std::unique_ptr<Router> router, QObject *parent = nullptr);
+    // `history` counts what the store has not written yet; null when history is off.
+    Hub(std::shared_ptr<const ServerConfig> config, std::unique_ptr<Router> router,
+        std::shared_ptr<HistoryBacklog> history, QObject *parent = nullptr);
     ~Hub() override;
 
 public Q_SLOTS:
@@ -53,6 +59,9 @@ public:
     bool noticeTo(ClientId id, const QByteArray &text);
     // A server notice to every registered client, serialised once. Returns how many.
     int broadcastNotice(const QByteArray &text);
+    // At start-up, what the store remembers of channels: they come back as they were when they
+    // are next created.
+    void restore(const QList<ChannelState> &channels);
 
     // What the command handlers build on.
     using CommandFn = std::function<void(HubClient &, const IrcMessage &)>;
@@ -60,6 +69,7 @@ public:
 
     const ServerConfig &config() const { return *m_config; }
     HubClient *findNick(QByteArrayView nick) const;
+    HubClient *findClient(ClientId id) const;
     HubChannel *findChannel(QByteArrayView name) const;
     const QHash<QByteArray, HubChannel *> &channels() const { return m_channels; }
     QList<HubClient *> registeredClients() const;
@@ -70,6 +80,8 @@ public:
     // A numeric reply: source is the server, first parameter the client's nick (or "*").
     void reply(HubClient &to, int numeric, QList<QByteArray> params);
     void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame);
+    // Lines made for this one client (history, playback), already serialised.
+    void sendBytes(HubClient &to, const QByteArray &bytes);
     // Everyone who shares a channel with `client`, each once; `client` itself when asked.
     QList<HubClient *> peersOf(const HubClient &client, bool includeSelf) const;
 
@@ -80,10 +92,34 @@ public:
     // Announces QUIT to the client's peers, sends it ERROR, and closes its connection.
     void disconnect(HubClient &client, const QByteArray &quitReason);
 
+    // History. Every kept event has a stamp: a msgid unique across restarts, and its time.
+    struct Stamp {
+        QByteArray msgid;
+        qint64 timeMs;
+    };
+    Stamp stamp();
+    bool keepsHistory() const { return m_backlog != nullptr; }
+    // Keeps `message` (relayed with this stamp) in the conversation `key` (HistoryKey), and a
+    // channel message among the channel's last lines for playback. `command` events other than
+    // PRIVMSG and NOTICE are kept only when the configuration asks for them.
+    void record(const QByteArray &key, const IrcMessage &message, const Stamp &stamp, const QByteArray &clientTags = {});
+    // Sends `message` to every member of `channel`, stamped, and keeps it in its history.
+    void announce(HubChannel &channel, IrcMessage message);
+    // A channel's topic, modes or bans changed: what is kept across restarts is saved.
+    void channelChanged(const HubChannel &channel);
+    // A BATCH reference, unique on this server.
+    QByteArray nextBatchRef();
+    // labeled-response: called by a command whose answer comes later (from the history store).
+    // Returns the command's label (empty if none), which the caller puts on that answer; the
+    // command itself then gets no ACK.
+    QByteArray deferReply();
 Q_SIGNALS:
     // A connection is gone for good: nothing is routed to it any more, and the thread that
     // hosted it may be retired.
     void routeReleased(HostLink *route);
+    // To the history store: what to keep, gathered over one pass of the hub's event loop.
+    void historyRecorded(const QList<HistoryEvent> &events);
+    void channelSaved(const ChannelState &state);
 
 private:
     void handleLine(HubClient &client, const InboundLine &line);
@@ -92,6 +128,10 @@ private:
     void detach(HubClient &client);
     void announceQuit(HubClient &client, const QByteArray &reason);
     void sendClosingLink(HubClient &client, const QByteArray &reason);
+    void flushHistory();
+    void forgetOldChannels();
+    // labeled-response: the replies to the client's labeled command, labeled as one answer.
+    void finishCapture();
 
     struct Command {
         int minParams;
@@ -105,6 +145,22 @@ private:
     QHash<QByteArray, HubClient *> m_nicks;      // folded nick -> client
     QHash<QByteArray, HubChannel *> m_channels;  // folded name -> channel (owned)
     QHash<QByteArray, Command> m_commands;
+    std::shared_ptr<HistoryBacklog> m_backlog;
+    QList<HistoryEvent> m_history;      // for the store, sent once per event-loop pass
+    qint64 m_historyDropped = 0;        // while the store is too far behind
+    QHash<QByteArray, ChannelState> m_dormant; // remembered channels nobody is in, by folded name
+    QTimer *m_forgetTimer = nullptr;
+    const QByteArray m_msgidPrefix;     // random per run: msgids stay unique across restarts
+    quint64 m_msgidCounter = 0;
+    quint64 m_batchCounter = 0;
+    // The client whose labeled command is running, and the lines it has been sent so far.
+    struct Capture {
+        HubClient *client = nullptr;
+        QByteArray label;
+        QList<QByteArray> lines;
+        bool deferred = false;
+    };
+    Capture m_capture;
     QHash<QByteArray, int> m_perAddress; // connections per peer address
     QElapsedTimer m_clock;
     QTimer *m_registrationTimer; // runs only while someone is unregistered

@@ -42,3 +42,39 @@ QList<QByteArray> HubChannel::modeParams(bool showKey) const
     args.prepend(modes);
     return args;
 }
+
+ChannelState HubChannel::state() const
+{
+    ChannelState s;
+    s.name = name;
+    s.topic = topic;
+    s.topicSetBy = topicSetBy;
+    s.topicSetAt = topicSetAt;
+    s.createdAt = createdAt;
+    s.topicLocked = topicLocked;
+    s.moderated = moderated;
+    s.inviteOnly = inviteOnly;
+    s.key = key;
+    s.limit = limit;
+    s.bans = bans;
+    s.usedAtMs = usedAtMs;
+    s.recent = recent;
+    return s;
+}
+
+void HubChannel::restore(const ChannelState &s)
+{
+    topic = s.topic;
+    topicSetBy = s.topicSetBy;
+    topicSetAt = s.topicSetAt;
+    if (s.createdAt > 0)
+        createdAt = s.createdAt;
+    topicLocked = s.topicLocked;
+    moderated = s.moderated;
+    inviteOnly = s.inviteOnly;
+    key = s.key;
+    limit = s.limit;
+    bans = s.bans;
+    usedAtMs = s.usedAtMs;
+    recent = s.recent;
+}

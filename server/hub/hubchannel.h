@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/clientid.h"
+#include "storage/channelstate.h"
 
 #include <QByteArray>
 #include <QList>
@@ -16,11 +17,7 @@ struct HubChannel {
         // The NAMES/WHO prefix: all of them with multi-prefix, else the highest.
         QByteArray prefix(bool all) const;
     };
-    struct Ban {
-        QByteArray mask;
-        QByteArray setBy;
-        qint64 setAt;
-    };
+    using Ban = ChannelState::Ban;
     static constexpr int MaxBans = 100;
 
     QByteArray name;        // as first created (case preserved)
@@ -36,6 +33,8 @@ struct HubChannel {
     int limit = 0;            // +l, 0: none
     QList<Ban> bans;          // +b
     QList<ClientId> invited;  // by INVITE, until they join (ids: an invitee may quit meanwhile)
+    qint64 usedAtMs = 0;        // when anything last happened in it (history)
+    QList<HistoryEvent> recent; // its last messages, oldest first, for playback on JOIN
     // A list rather than a hash: joins keep their order for NAMES, and the broadcast loop over a
     // contiguous array is the hottest loop in the server.
     QList<Member> members;
@@ -55,4 +54,7 @@ struct HubChannel {
     bool isBanned(const HubClient &c) const;
     // "+nt", "+ntkl key 10": the key only for those who may see it.
     QList<QByteArray> modeParams(bool showKey) const;
+    // What is kept of it across restarts and while it is empty, and the way back.
+    ChannelState state() const;
+    void restore(const ChannelState &state);
 };

@@ -29,4 +29,10 @@ void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &f
         route->deliver(batch);
 }
 
+void LocalRouter::send(const HubClient &client, const QByteArray &bytes)
+{
+    if (!client.closing && !bytes.isEmpty())
+        client.route->deliver({{client.id, bytes}});
+}
+
 void LocalRouter::close(const HubClient &client) { client.route->close(client.id); }

@@ -9,5 +9,6 @@
 class LocalRouter final : public Router {
 public:
     void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame) override;
+    void send(const HubClient &client, const QByteArray &bytes) override;
     void close(const HubClient &client) override;
 };

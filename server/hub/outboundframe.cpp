@@ -8,6 +8,17 @@ OutboundFrame::OutboundFrame(IrcMessage message, QList<IrcTag> clientTags)
 {
 }
 
+void OutboundFrame::setStamp(const QByteArray &msgid, qint64 timeMs)
+{
+    m_msgid = msgid;
+    m_timeMs = timeMs;
+}
+
+QByteArray OutboundFrame::isoTime(qint64 timeMs)
+{
+    return QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1();
+}
+
 const QByteArray &OutboundFrame::bytesFor(Capability::Mask caps)
 {
     const int index = ((caps & Capability::ServerTime) ? 1 : 0) | ((caps & Capability::MessageTags) ? 2 : 0);
@@ -16,12 +27,15 @@ const QByteArray &OutboundFrame::bytesFor(Capability::Mask caps)
         IrcMessage msg = m_message;
         if (index & 1) {
             // One timestamp for every receiver: it is when the server handled the message.
-            if (m_time.isEmpty())
-                m_time = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toLatin1();
-            msg.setTag("time", m_time);
+            if (m_timeMs < 0)
+                m_timeMs = QDateTime::currentMSecsSinceEpoch();
+            msg.setTag("time", isoTime(m_timeMs));
         }
-        if (index & 2)
+        if (index & 2) {
+            if (!m_msgid.isEmpty())
+                msg.setTag("msgid", m_msgid);
             msg.tags.append(m_clientTags);
+        }
         // A message that cannot be serialised (it would carry CR, LF or NUL) is sent to no one.
         m_variants[index] = msg.serialize().value_or(QByteArray());
     }

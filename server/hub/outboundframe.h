@@ -7,21 +7,29 @@
 
 // One outgoing message, serialised at most once per wire variant and shared (QByteArray is
 // implicitly shared) by every receiver of that variant. The variants differ only in the tags a
-// receiver asked for: none, server-time, client tags (message-tags), or both. No receiver ever
-// costs a parse or a format of its own.
+// receiver asked for: none, server-time, message tags (the msgid and the sender's client tags),
+// or both. No receiver ever costs a parse or a format of its own.
 class OutboundFrame {
 public:
     // `clientTags` are the sender's "+" tags, relayed only to message-tags receivers.
     explicit OutboundFrame(IrcMessage message, QList<IrcTag> clientTags = {});
 
+    // The message's identity and time, when it has them (it is kept in history): sent as the
+    // msgid tag to message-tags receivers, and as the time tag.
+    void setStamp(const QByteArray &msgid, qint64 timeMs);
+
     const QByteArray &bytesFor(Capability::Mask caps);
     const IrcMessage &message() const { return m_message; }
     bool isValid() { return !bytesFor(Capability::None).isEmpty(); }
 
+    // "2026-11-29T10:40:12.345Z", the server-time form.
+    static QByteArray isoTime(qint64 timeMs);
+
 private:
     IrcMessage m_message;
     QList<IrcTag> m_clientTags;
-    QByteArray m_time;
+    QByteArray m_msgid;
+    qint64 m_timeMs = -1; // -1: the time of the first server-time variant built
     QByteArray m_variants[4];
     bool m_built[4] = {};
 };

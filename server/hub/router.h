@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QList>
 
 class OutboundFrame;
@@ -12,6 +13,8 @@ class Router {
 public:
     virtual ~Router() = default;
     virtual void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame) = 0;
+    // Bytes made for one client alone (one or more whole lines).
+    virtual void send(const HubClient &client, const QByteArray &bytes) = 0;
     // Flush what was delivered so far to this client, then close its connection.
     virtual void close(const HubClient &client) = 0;
 };

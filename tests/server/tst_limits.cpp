@@ -191,7 +191,7 @@ void TestLimits::invalidUtf8IsRefusedNotRelayed()
     auto sender = server.client("sender");
     auto reader = server.client("reader");
     QVERIFY(sender && reader);
-    QVERIFY(sender->all(RawClient::command("005")).constFirst().params.contains("UTF8ONLY"));
+    QVERIFY(sender->isupport().contains("UTF8ONLY"));
     sender->send("PRIVMSG #lobby :caf\xe9 latin-1");
     sender->send("PRIVMSG #lobby :\xc3\xa9t\xc3\xa9 is fine");
     const auto fail = sender->waitForCommand("FAIL");
@@ -218,7 +218,7 @@ void TestLimits::nameLengthsAreConfigurable()
     c->send("NICK sixsix");
     QVERIFY(c->waitForCommand("432"));
     QVERIFY(c->registerAs("five", {}));
-    const QList<QByteArray> isupport = c->all(RawClient::command("005")).constFirst().params;
+    const QList<QByteArray> isupport = c->isupport();
     QVERIFY(isupport.contains("NICKLEN=5"));
     QVERIFY(isupport.contains("CHANNELLEN=6"));
     c->send("JOIN #sixsix");

@@ -188,7 +188,7 @@ void TestServerProcess::configFileAndCommandLinePrecedence()
     const IrcMessage welcome = c.all(RawClient::command("001")).constFirst();
     QCOMPARE(welcome.source, QByteArray("from.cli"));
     QVERIFY(welcome.params.last().contains("FileNet"));
-    const QList<QByteArray> isupport = c.all(RawClient::command("005")).constFirst().params;
+    const QList<QByteArray> isupport = c.isupport();
     QVERIFY(isupport.contains("NICKLEN=12"));
     proc.terminate();
     QTRY_COMPARE(proc.state(), QProcess::NotRunning);

@@ -73,6 +73,14 @@ bool RawClient::waitForDisconnected(int timeoutMs)
     return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
 }
 
+QList<QByteArray> RawClient::isupport() const
+{
+    QList<QByteArray> out;
+    for (const IrcMessage &m : all(command("005")))
+        out += m.params.mid(1, m.params.size() - 2); // between the nick and the closing text
+    return out;
+}
+
 QList<IrcMessage> RawClient::all(const Predicate &pred) const
 {
     QList<IrcMessage> out;

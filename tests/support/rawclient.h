@@ -35,6 +35,8 @@ public:
     // Messages matching `pred` received so far, consumed or not.
     QList<IrcMessage> all(const Predicate &pred) const;
     int count(const Predicate &pred) const { return int(all(pred).size()); }
+    // The ISUPPORT tokens of every 005 line received so far.
+    QList<QByteArray> isupport() const;
 
     QSslSocket &socket() { return m_socket; }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }

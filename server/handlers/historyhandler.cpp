@@ -1,0 +1,344 @@
+#include "historyhandler.h"
+
+#include "config/serverconfig.h"
+#include "hub/hub.h"
+#include "hub/outboundframe.h"
+#include "protocol/ircnames.h"
+#include "storage/historykey.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+
+namespace {
+
+// CHATHISTORY's subcommands and how many parameters each takes after its name.
+struct Subcommand {
+    const char *name;
+    HistoryQuery::Kind kind;
+    int params;
+};
+constexpr Subcommand Subcommands[] = {
+    {"LATEST", HistoryQuery::Kind::Latest, 3},   {"BEFORE", HistoryQuery::Kind::Before, 3},
+    {"AFTER", HistoryQuery::Kind::After, 3},     {"AROUND", HistoryQuery::Kind::Around, 3},
+    {"BETWEEN", HistoryQuery::Kind::Between, 4}, {"TARGETS", HistoryQuery::Kind::Targets, 3},
+};
+constexpr qsizetype MaxMsgidLength = 100;
+constexpr qsizetype MaxWordLength = 100;
+
+// A selector: "*" (only where `star` is allowed), "timestamp=<ISO 8601>" or "msgid=<id>".
+//   selector  = "*" / "timestamp=" date-time / "msgid=" 1*100( any byte but space )
+bool parseBound(const QByteArray &text, bool star, HistoryBound *out)
+{
+    if (text == "*") {
+        out->kind = HistoryBound::Kind::None;
+        return star;
+    }
+    if (text.startsWith("timestamp=")) {
+        const QDateTime t = QDateTime::fromString(QString::fromLatin1(text.mid(10)), Qt::ISODateWithMs);
+        if (!t.isValid())
+            return false;
+        out->kind = HistoryBound::Kind::Timestamp;
+        out->timeMs = t.toMSecsSinceEpoch();
+        return true;
+    }
+    if (text.startsWith("msgid=")) {
+        out->msgid = text.mid(6);
+        out->kind = HistoryBound::Kind::Msgid;
+        return !out->msgid.isEmpty() && out->msgid.size() <= MaxMsgidLength;
+    }
+    return false;
+}
+
+bool parseLimit(const QByteArray &text, int *out)
+{
+    bool ok = false;
+    const int n = text.toInt(&ok);
+    if (!ok || n < 1 || n > HistoryHandler::MaxLimit)
+        return false;
+    *out = n;
+    return true;
+}
+
+// The commands whose last parameter is free text, written after " :".
+bool endsInText(const QByteArray &command)
+{
+    return command == "PRIVMSG" || command == "NOTICE" || command == "PART" || command == "QUIT"
+        || command == "KICK" || command == "TOPIC";
+}
+
+QList<IrcTag> parseTags(const QByteArray &tags)
+{
+    QList<IrcTag> out;
+    for (const QByteArray &item : tags.split(';')) {
+        if (item.isEmpty())
+            continue;
+        const qsizetype eq = item.indexOf('=');
+        out.append({item.left(eq < 0 ? item.size() : eq),
+                    eq < 0 ? QByteArray() : IrcMessage::unescapeTagValue(item.mid(eq + 1))});
+    }
+    return out;
+}
+
+QByteArray clock(qint64 timeMs) { return QDateTime::fromMSecsSinceEpoch(timeMs).toString(u"HH:mm").toLatin1(); }
+
+} // namespace
+
+HistoryHandler::HistoryHandler(Hub &hub)
+    : CommandHandler(hub)
+{
+    if (!hub.config().history)
+        return;
+    using namespace std::placeholders;
+    hub.addCommand("CHATHISTORY", 0, true, std::bind(&HistoryHandler::chathistory, this, _1, _2));
+    hub.addCommand("SEARCH", 0, true, std::bind(&HistoryHandler::search, this, _1, _2));
+}
+
+void HistoryHandler::fail(HubClient &client, const QByteArray &command, const QByteArray &code,
+                          QList<QByteArray> context, const QByteArray &text, const QByteArray &label)
+{
+    context.prepend(code);
+    context.prepend(command);
+    context.append(text);
+    IrcMessage msg("FAIL", context, m_hub.config().name);
+    msg.trailing = true;
+    if (!label.isEmpty())
+        msg.setTag("label", label);
+    m_hub.send(client, std::move(msg));
+}
+
+QByteArray HistoryHandler::readableKey(const HubClient &client, const QByteArray &target, QByteArray *shown) const
+{
+    if (IrcNames::isChannel(target)) {
+        const HubChannel *channel = m_hub.findChannel(target);
+        if (!channel || !channel->contains(&client))
+            return {};
+        *shown = channel->name;
+        return HistoryKey::channel(channel->name);
+    }
+    if (!IrcNames::isValidNick(target, IrcNames::MaxNameLen))
+        return {};
+    *shown = target;
+    return HistoryKey::privateOf(client.nick, target);
+}
+
+void HistoryHandler::chathistory(HubClient &client, const IrcMessage &msg)
+{
+    if (msg.params.isEmpty())
+        return fail(client, "CHATHISTORY", "NEED_MORE_PARAMS", {"*"}, "Missing parameters");
+    const QByteArray sub = msg.params.at(0).toUpper();
+    const auto it = std::find_if(std::begin(Subcommands), std::end(Subcommands),
+                                 [&](const Subcommand &s) { return sub == s.name; });
+    if (it == std::end(Subcommands))
+        return fail(client, "CHATHISTORY", "UNKNOWN_COMMAND", {msg.params.at(0)}, "Unknown command");
+    if (msg.params.size() < 1 + it->params)
+        return fail(client, "CHATHISTORY", "NEED_MORE_PARAMS", {sub}, "Missing parameters");
+
+    HistoryQuery query;
+    query.kind = it->kind;
+    query.client = client.id;
+    query.subcommand = sub;
+    query.events = client.caps & Capability::EventPlayback;
+    auto invalid = [&](const QByteArray &param) {
+        fail(client, "CHATHISTORY", "INVALID_PARAMS", {sub, param}, "Invalid parameters");
+    };
+    if (query.kind == HistoryQuery::Kind::Targets) {
+        // TARGETS <timestamp> <timestamp> <limit>: only times make sense here.
+        if (!parseBound(msg.params.at(1), false, &query.from) || query.from.kind != HistoryBound::Kind::Timestamp)
+            return invalid(msg.params.at(1));
+        if (!parseBound(msg.params.at(2), false, &query.to) || query.to.kind != HistoryBound::Kind::Timestamp)
+            return invalid(msg.params.at(2));
+        if (!parseLimit(msg.params.at(3), &query.limit))
+            return invalid(msg.params.at(3));
+        for (const HubChannel *channel : client.channels)
+            query.channels.append(HistoryKey::channel(channel->name));
+        query.privatePrefix = HistoryKey::privatePrefix(client.nick);
+    } else {
+        const QByteArray target = msg.params.at(1);
+        query.target = readableKey(client, target, &query.shownTarget);
+        if (query.target.isEmpty())
+            return fail(client, "CHATHISTORY", "INVALID_TARGET", {sub, target}, "Messages could not be retrieved");
+        const bool star = query.kind == HistoryQuery::Kind::Latest;
+        if (!parseBound(msg.params.at(2), star, &query.from))
+            return invalid(msg.params.at(2));
+        qsizetype next = 3;
+        if (query.kind == HistoryQuery::Kind::Between) {
+            if (!parseBound(msg.params.at(3), false, &query.to))
+                return invalid(msg.params.at(3));
+            next = 4;
+        }
+        if (!parseLimit(msg.params.at(next), &query.limit))
+            return invalid(msg.params.at(next));
+    }
+    query.label = m_hub.deferReply();
+    Q_EMIT queryRequested(query);
+}
+
+void HistoryHandler::search(HubClient &client, const IrcMessage &msg)
+{
+    // SEARCH <target> <words> [limit]: the words may be one trailing parameter or several.
+    if (msg.params.size() < 2)
+        return fail(client, "SEARCH", "NEED_MORE_PARAMS", {}, "Missing parameters");
+    HistoryQuery query;
+    query.kind = HistoryQuery::Kind::Search;
+    query.client = client.id;
+    query.subcommand = "SEARCH";
+    query.limit = SearchLimit;
+    QList<QByteArray> words = msg.params.mid(1);
+    bool isNumber = false;
+    words.last().toInt(&isNumber);
+    if (words.size() > 1 && isNumber) {
+        if (!parseLimit(words.last(), &query.limit))
+            return fail(client, "SEARCH", "INVALID_PARAMS", {words.last()}, "The limit is 1 to " +
+                                                                                 QByteArray::number(MaxLimit));
+        words.removeLast();
+    }
+    for (const QByteArray &word : words.join(' ').simplified().split(' '))
+        if (!word.isEmpty())
+            query.words.append(word);
+    if (query.words.isEmpty() || query.words.size() > MaxSearchWords
+        || std::any_of(query.words.cbegin(), query.words.cend(),
+                       [](const QByteArray &w) { return w.size() > MaxWordLength; }))
+        return fail(client, "SEARCH", "INVALID_PARAMS", {}, "Search for 1 to " + QByteArray::number(MaxSearchWords) +
+                                                                " words");
+    query.target = readableKey(client, msg.params.at(0), &query.shownTarget);
+    if (query.target.isEmpty())
+        return fail(client, "SEARCH", "INVALID_TARGET", {msg.params.at(0)}, "Messages could not be searched");
+    query.label = m_hub.deferReply();
+    Q_EMIT queryRequested(query);
+}
+
+QByteArray HistoryHandler::line(const HubClient &client, const HistoryEvent &event, const QByteArray &ref) const
+{
+    IrcMessage m(event.command, event.params, event.source);
+    m.trailing = endsInText(event.command) && !event.params.isEmpty();
+    if (!ref.isEmpty())
+        m.setTag("batch", ref);
+    if (client.caps & Capability::ServerTime)
+        m.setTag("time", OutboundFrame::isoTime(event.timeMs));
+    if (client.caps & Capability::MessageTags) {
+        m.setTag("msgid", event.msgid);
+        m.tags.append(parseTags(event.tags));
+    }
+    return m.serialize().value_or(QByteArray());
+}
+
+QByteArray HistoryHandler::batch(const HubClient &client, const QList<QByteArray> &typeParams,
+                                 const QByteArray &label, const std::function<QByteArray(const QByteArray &)> &lines)
+{
+    if (!(client.caps & Capability::Batch))
+        return lines({});
+    const QByteArray ref = m_hub.nextBatchRef();
+    IrcMessage start("BATCH", QList<QByteArray>{'+' + ref} + typeParams, m_hub.config().name);
+    if (!label.isEmpty())
+        start.setTag("label", label);
+    return start.serialize().value_or(QByteArray()) + lines(ref)
+        + IrcMessage("BATCH", {'-' + ref}, m_hub.config().name).serialize().value_or(QByteArray());
+}
+
+void HistoryHandler::answer(const HistoryAnswer &answer)
+{
+    const HistoryQuery &q = answer.query;
+    HubClient *client = m_hub.findClient(q.client);
+    if (!client || client->closing)
+        return; // it left meanwhile
+    const bool isSearch = q.kind == HistoryQuery::Kind::Search;
+    const QByteArray command = isSearch ? "SEARCH" : "CHATHISTORY";
+    if (answer.status == HistoryAnswer::Status::UnknownMsgid)
+        return fail(*client, command, "INVALID_PARAMS", {q.subcommand, "msgid"}, "Unknown message id", q.label);
+    if (answer.status == HistoryAnswer::Status::Failed) {
+        QList<QByteArray> context{q.subcommand};
+        if (!q.shownTarget.isEmpty())
+            context.append(q.shownTarget);
+        return fail(*client, command, "MESSAGE_ERROR", context, "Messages could not be retrieved", q.label);
+    }
+    const QByteArray &server = m_hub.config().name;
+    QByteArray out;
+    if (q.kind == HistoryQuery::Kind::Targets) {
+        out = batch(*client, {"draft/chathistory-targets"}, q.label, [&](const QByteArray &ref) {
+            QByteArray lines;
+            for (const auto &[key, latest] : answer.targets) {
+                QByteArray name = key;
+                if (HistoryKey::isPrivate(key)) {
+                    // "~me other": the other side, as it is written now if it is here.
+                    name = key.mid(key.indexOf(' ') + 1);
+                    if (const HubClient *peer = m_hub.findNick(name))
+                        name = peer->nick;
+                } else if (const HubChannel *channel = m_hub.findChannel(key)) {
+                    name = channel->name;
+                }
+                IrcMessage m("CHATHISTORY", {"TARGETS", name, OutboundFrame::isoTime(latest)}, server);
+                if (!ref.isEmpty())
+                    m.setTag("batch", ref);
+                lines += m.serialize().value_or(QByteArray());
+            }
+            return lines;
+        });
+    } else if (isSearch && !(client->caps & Capability::Batch)) {
+        // Without batches: the matches as notices to the client, each with its time and sender.
+        auto notice = [&](const QByteArray &text) {
+            IrcMessage m("NOTICE", {client->nick, text}, server);
+            m.trailing = true;
+            return m.serialize().value_or(QByteArray());
+        };
+        out = notice("Search in " + q.shownTarget + " for \"" + q.words.join(' ') + "\": "
+                     + QByteArray::number(answer.events.size()) + (answer.events.size() == 1 ? " match" : " matches"));
+        for (const HistoryEvent &e : answer.events) {
+            const QByteArray when =
+                QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(u"yyyy-MM-dd HH:mm").toLatin1();
+            out += notice('[' + when + "] <" + e.source.left(e.source.indexOf('!')) + "> " + e.text());
+        }
+        out += notice("End of search");
+    } else {
+        const QList<QByteArray> type = isSearch ? QList<QByteArray>{"confab/search", q.shownTarget}
+                                                : QList<QByteArray>{"chathistory", q.shownTarget};
+        out = batch(*client, type, q.label, [&](const QByteArray &ref) {
+            QByteArray lines;
+            for (const HistoryEvent &e : answer.events)
+                lines += line(*client, e, ref);
+            return lines;
+        });
+    }
+    m_hub.sendBytes(*client, out);
+}
+
+void HistoryHandler::playback(HubClient &client, const HubChannel &channel)
+{
+    const ServerConfig &config = m_hub.config();
+    if (!config.history || config.historyPlayback <= 0 || (client.caps & Capability::ChatHistory)
+        || channel.recent.isEmpty())
+        return;
+    QByteArray out;
+    if (client.caps & Capability::ServerTime) {
+        out = batch(client, {"chathistory", channel.name}, {}, [&](const QByteArray &ref) {
+            QByteArray lines;
+            for (const HistoryEvent &e : channel.recent)
+                lines += line(client, e, ref);
+            return lines;
+        });
+    } else {
+        // A plain client shows lines as they arrive: say what they are, and when each was said.
+        const QByteArray &server = config.name;
+        auto notice = [&](const QByteArray &text) {
+            IrcMessage m("NOTICE", {channel.name, text}, server);
+            m.trailing = true;
+            return m.serialize().value_or(QByteArray());
+        };
+        const qsizetype n = channel.recent.size();
+        const QByteArray zone = QTimeZone::systemTimeZone().abbreviation(QDateTime::currentDateTime()).toLatin1();
+        out = notice("Replaying " + QByteArray::number(n) + (n == 1 ? " line" : " lines") + " from "
+                     + clock(channel.recent.first().timeMs) + " to " + clock(channel.recent.last().timeMs)
+                     + (zone.isEmpty() ? QByteArray() : " " + zone));
+        for (HistoryEvent e : channel.recent) {
+            QByteArray &text = e.params.last();
+            const QByteArray stamp = '[' + clock(e.timeMs) + "] ";
+            // An action keeps its CTCP frame: the time goes inside it, after "ACTION ".
+            if (text.startsWith("\x01" "ACTION "))
+                text.insert(8, stamp);
+            else
+                text.prepend(stamp);
+            out += line(client, e, {});
+        }
+        out += notice("End of replay");
+    }
+    m_hub.sendBytes(client, out);
+}

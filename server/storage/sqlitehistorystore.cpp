@@ -1,0 +1,651 @@
+#include "sqlitehistorystore.h"
+
+#include "config/serverconfig.h"
+#include "config/serverlog.h"
+#include "historybacklog.h"
+#include "historykey.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QTimer>
+#include <QtEndian>
+#include <limits>
+
+namespace {
+
+// Numbered migrations: entry i takes a database from version i to version i + 1. A step is never
+// changed once released; a new version appends one.
+const QList<QStringList> Migrations = {
+    {
+        // Every event, in the order it was relayed. A message's parameters but the last are in
+        // `params`, each followed by a newline (no IRC parameter holds one); the last, a
+        // message's text, is in `text`, which the full-text index reads.
+        QStringLiteral("CREATE TABLE messages ("
+                       " id INTEGER PRIMARY KEY,"
+                       " msgid TEXT NOT NULL,"
+                       " time INTEGER NOT NULL,"
+                       " target TEXT NOT NULL,"
+                       " command TEXT NOT NULL,"
+                       " source TEXT NOT NULL,"
+                       " params TEXT NOT NULL,"
+                       " text TEXT NOT NULL,"
+                       " tags TEXT NOT NULL)"),
+        QStringLiteral("CREATE INDEX messages_by_target ON messages (target, time, id)"),
+        QStringLiteral("CREATE INDEX messages_by_msgid ON messages (msgid)"),
+        QStringLiteral("CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content='messages', content_rowid='id')"),
+        QStringLiteral("CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages"
+                       " WHEN new.command IN ('PRIVMSG', 'NOTICE') BEGIN"
+                       " INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text); END"),
+        QStringLiteral("CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+                       " WHEN old.command IN ('PRIVMSG', 'NOTICE') BEGIN"
+                       " INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text); END"),
+        // What a channel keeps. `bans` holds "mask setter time" lines.
+        QStringLiteral("CREATE TABLE channels ("
+                       " key TEXT PRIMARY KEY,"
+                       " name TEXT NOT NULL,"
+                       " topic TEXT NOT NULL DEFAULT '',"
+                       " topic_set_by TEXT NOT NULL DEFAULT '',"
+                       " topic_set_at INTEGER NOT NULL DEFAULT 0,"
+                       " created_at INTEGER NOT NULL DEFAULT 0,"
+                       " modes TEXT NOT NULL DEFAULT '',"
+                       " chan_key TEXT NOT NULL DEFAULT '',"
+                       " user_limit INTEGER NOT NULL DEFAULT 0,"
+                       " bans TEXT NOT NULL DEFAULT '',"
+                       " used_at INTEGER NOT NULL) WITHOUT ROWID"),
+    },
+};
+static_assert(true, "SchemaVersion must equal Migrations.size()");
+
+constexpr qint64 MaxId = std::numeric_limits<qint64>::max();
+// Expiry deletes this many rows per transaction, so that queries are never held up for long.
+constexpr int ExpireChunk = 5000;
+constexpr int ExpireIntervalMs = 3600 * 1000;
+constexpr int FirstExpireMs = 10 * 1000;
+const char EventColumns[] = "msgid, time, target, command, source, params, text, tags";
+
+// Text columns are NOT NULL: an empty value is an empty string, never a null QString.
+QString str(const QByteArray &bytes) { return bytes.isEmpty() ? QStringLiteral("") : QString::fromUtf8(bytes); }
+
+HistoryEvent eventFrom(const QSqlQuery &q)
+{
+    HistoryEvent e;
+    e.msgid = q.value(0).toString().toUtf8();
+    e.timeMs = q.value(1).toLongLong();
+    e.target = q.value(2).toString().toUtf8();
+    e.command = q.value(3).toString().toUtf8();
+    e.source = q.value(4).toString().toUtf8();
+    const QByteArray params = q.value(5).toString().toUtf8();
+    if (!params.isEmpty())
+        e.params = params.chopped(1).split('\n');
+    e.params.append(q.value(6).toString().toUtf8());
+    e.tags = q.value(7).toString().toUtf8();
+    return e;
+}
+
+QString modesOf(const ChannelState &s)
+{
+    QString out = QStringLiteral("");
+    if (s.topicLocked)
+        out += u't';
+    if (s.moderated)
+        out += u'm';
+    if (s.inviteOnly)
+        out += u'i';
+    return out;
+}
+
+QString bansOf(const ChannelState &s)
+{
+    QStringList lines;
+    for (const ChannelState::Ban &b : s.bans)
+        lines.append(QStringLiteral("%1 %2 %3").arg(str(b.mask), str(b.setBy)).arg(b.setAt));
+    return lines.isEmpty() ? QStringLiteral("") : lines.join(u'\n');
+}
+
+qint64 cutoffMs(const ServerConfig &config)
+{
+    return config.historyDays > 0 ? QDateTime::currentMSecsSinceEpoch() - qint64(config.historyDays) * 86'400'000 : 0;
+}
+
+} // namespace
+
+SqliteHistoryStore::SqliteHistoryStore(std::shared_ptr<const ServerConfig> config,
+                                       std::shared_ptr<HistoryBacklog> backlog, QObject *parent)
+    : HistoryStore(parent)
+    , m_config(std::move(config))
+    , m_backlog(std::move(backlog))
+    , m_connection(QStringLiteral("confab-history-%1").arg(quintptr(this)))
+{
+    Q_ASSERT(Migrations.size() == SchemaVersion);
+}
+
+SqliteHistoryStore::~SqliteHistoryStore() { Q_ASSERT(!m_db.isValid()); }
+
+bool SqliteHistoryStore::checkExisting(const QString &path, QString *error) const
+{
+    QFile file(path);
+    if (!file.exists() || file.size() == 0)
+        return true; // a new database (SQLite takes an empty file as one)
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the database %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    const QByteArray header = file.read(100);
+    if (header.size() < 100 || !header.startsWith(QByteArrayView("SQLite format 3\0", 16))) {
+        *error = QStringLiteral("%1 is not a Confab database (not SQLite); it was not opened or changed").arg(path);
+        return false;
+    }
+    // The schema version is PRAGMA user_version, a big-endian integer at offset 60.
+    const qint32 version = qFromBigEndian<qint32>(header.constData() + 60);
+    if (version > SchemaVersion) {
+        *error = QStringLiteral("%1 is from a newer Confab (schema version %2; this one knows up to %3); it was not "
+                                "opened or changed")
+                     .arg(path)
+                     .arg(version)
+                     .arg(SchemaVersion);
+        return false;
+    }
+    return true;
+}
+
+bool SqliteHistoryStore::open(QString *error, QList<ChannelState> *channels)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    const QString path = m_config->database;
+    const bool inMemory = path == u":memory:";
+    if (!inMemory) {
+        if (!checkExisting(path, error))
+            return false;
+        const QString dir = QFileInfo(path).absolutePath();
+        if (!QDir().mkpath(dir)) {
+            *error = QStringLiteral("cannot create the directory %1 for the database").arg(dir);
+            return false;
+        }
+    }
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    m_db.setDatabaseName(path);
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=2000"));
+    auto fail = [&](const QString &what) {
+        *error = QStringLiteral("%1 %2: %3").arg(what, inMemory ? QStringLiteral("the in-memory database") : path,
+                                                 m_db.lastError().text());
+        close();
+        return false;
+    };
+    if (!m_db.open())
+        return fail(QStringLiteral("cannot open"));
+    // Read before anything writes: a damaged file fails here, and a newer version that the
+    // header did not show (still in the write-ahead log) is caught.
+    QSqlQuery check(m_db);
+    if (!check.exec(QStringLiteral("PRAGMA user_version")) || !check.next()) {
+        *error = QStringLiteral("%1 cannot be read as a Confab database (%2); it was not changed")
+                     .arg(path, check.lastError().text());
+        check = QSqlQuery();
+        close();
+        return false;
+    }
+    const int version = check.value(0).toInt();
+    if (version > SchemaVersion) {
+        *error = QStringLiteral("%1 is from a newer Confab (schema version %2; this one knows up to %3); it was not "
+                                "changed")
+                     .arg(path)
+                     .arg(version)
+                     .arg(SchemaVersion);
+        check = QSqlQuery();
+        close();
+        return false;
+    }
+    if (!check.exec(QStringLiteral("SELECT count(*) FROM sqlite_schema"))) {
+        *error = QStringLiteral("%1 is damaged (%2); it was not changed").arg(path, check.lastError().text());
+        check = QSqlQuery();
+        close();
+        return false;
+    }
+    // WAL: readers never wait for the writer, and a commit costs no fsync (synchronous=NORMAL
+    // keeps every commit across a crash of the process; only a power cut may lose the last ones).
+    if (!check.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !check.exec(QStringLiteral("PRAGMA synchronous=NORMAL")))
+        return fail(QStringLiteral("cannot set up"));
+    check = QSqlQuery();
+    if (!migrate(error) || !prepare(error)) {
+        close();
+        return false;
+    }
+    *channels = loadChannels();
+
+    m_flushTimer = new QTimer(this);
+    m_flushTimer->setSingleShot(true);
+    connect(m_flushTimer, &QTimer::timeout, this, &SqliteHistoryStore::flush);
+    m_expireTimer = new QTimer(this);
+    connect(m_expireTimer, &QTimer::timeout, this, &SqliteHistoryStore::expire);
+    m_expireTimer->start(FirstExpireMs);
+    return true;
+}
+
+bool SqliteHistoryStore::migrate(QString *error)
+{
+    QSqlQuery q(m_db);
+    q.exec(QStringLiteral("PRAGMA user_version"));
+    q.next();
+    const int from = q.value(0).toInt();
+    for (int version = from; version < SchemaVersion; ++version) {
+        m_db.transaction();
+        for (const QString &statement : Migrations.at(version)) {
+            if (!q.exec(statement)) {
+                *error = QStringLiteral("cannot upgrade the database to schema version %1: %2")
+                             .arg(version + 1)
+                             .arg(q.lastError().text());
+                m_db.rollback();
+                return false;
+            }
+        }
+        q.exec(QStringLiteral("PRAGMA user_version=%1").arg(version + 1));
+        if (!m_db.commit()) {
+            *error = QStringLiteral("cannot upgrade the database: %1").arg(m_db.lastError().text());
+            return false;
+        }
+        if (version > 0)
+            qCInfo(lcServer, "history: database upgraded to schema version %d", version + 1);
+    }
+    return true;
+}
+
+bool SqliteHistoryStore::prepare(QString *error)
+{
+    m_insert = std::make_unique<QSqlQuery>(m_db);
+    m_saveChannel = std::make_unique<QSqlQuery>(m_db);
+    m_touchChannel = std::make_unique<QSqlQuery>(m_db);
+    const bool ok =
+        m_insert->prepare(QStringLiteral("INSERT INTO messages (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                              .arg(QLatin1String(EventColumns)))
+        && m_saveChannel->prepare(QStringLiteral(
+            "INSERT INTO channels (key, name, topic, topic_set_by, topic_set_at, created_at, modes, chan_key, user_limit,"
+            " bans, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+            " name = excluded.name, topic = excluded.topic, topic_set_by = excluded.topic_set_by,"
+            " topic_set_at = excluded.topic_set_at, created_at = excluded.created_at, modes = excluded.modes,"
+            " chan_key = excluded.chan_key, user_limit = excluded.user_limit, bans = excluded.bans,"
+            " used_at = excluded.used_at"))
+        && m_touchChannel->prepare(QStringLiteral(
+            "INSERT INTO channels (key, name, used_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET used_at = max(used_at, excluded.used_at)"));
+    if (!ok)
+        *error = QStringLiteral("cannot prepare the database's statements: %1").arg(m_insert->lastError().text());
+    return ok;
+}
+
+QList<ChannelState> SqliteHistoryStore::loadChannels()
+{
+    QList<ChannelState> out;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT key, name, topic, topic_set_by, topic_set_at, created_at, modes, chan_key,"
+                             " user_limit, bans, used_at FROM channels WHERE used_at >= ?"));
+    q.addBindValue(cutoffMs(*m_config));
+    if (!q.exec()) {
+        qCWarning(lcServer, "history: cannot read the channels: %s", qPrintable(q.lastError().text()));
+        return out;
+    }
+    while (q.next()) {
+        ChannelState s;
+        const QByteArray key = q.value(0).toString().toUtf8();
+        s.name = q.value(1).toString().toUtf8();
+        s.topic = q.value(2).toString().toUtf8();
+        s.topicSetBy = q.value(3).toString().toUtf8();
+        s.topicSetAt = q.value(4).toLongLong();
+        s.createdAt = q.value(5).toLongLong();
+        const QString modes = q.value(6).toString();
+        s.topicLocked = modes.contains(u't');
+        s.moderated = modes.contains(u'm');
+        s.inviteOnly = modes.contains(u'i');
+        s.key = q.value(7).toString().toUtf8();
+        s.limit = q.value(8).toInt();
+        for (const QString &line : q.value(9).toString().split(u'\n', Qt::SkipEmptyParts)) {
+            const QStringList parts = line.split(u' ');
+            if (parts.size() == 3)
+                s.bans.append({parts.at(0).toUtf8(), parts.at(1).toUtf8(), parts.at(2).toLongLong()});
+        }
+        s.usedAtMs = q.value(10).toLongLong();
+        if (m_config->historyPlayback > 0) {
+            s.recent = select(QStringLiteral("target = ?"), {str(key)}, true, m_config->historyPlayback, false);
+            std::reverse(s.recent.begin(), s.recent.end());
+        }
+        out.append(s);
+    }
+    return out;
+}
+
+void SqliteHistoryStore::close()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_db.isOpen())
+        flush();
+    delete m_flushTimer;
+    m_flushTimer = nullptr;
+    delete m_expireTimer;
+    m_expireTimer = nullptr;
+    m_insert.reset();
+    m_saveChannel.reset();
+    m_touchChannel.reset();
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+void SqliteHistoryStore::append(const QList<HistoryEvent> &events)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_pending.append(events);
+    if (m_pending.size() >= FlushEvents)
+        flush();
+    else if (m_flushTimer && !m_flushTimer->isActive())
+        m_flushTimer->start(FlushIntervalMs);
+}
+
+void SqliteHistoryStore::saveChannel(const ChannelState &state)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    m_pendingChannels.insert(HistoryKey::channel(state.name), state);
+    if (m_flushTimer && !m_flushTimer->isActive())
+        m_flushTimer->start(FlushIntervalMs);
+}
+
+void SqliteHistoryStore::flush()
+{
+    if (m_flushTimer)
+        m_flushTimer->stop();
+    const QList<HistoryEvent> events = std::exchange(m_pending, {});
+    const QHash<QByteArray, ChannelState> channels = std::exchange(m_pendingChannels, {});
+    if ((events.isEmpty() && channels.isEmpty()) || !m_db.isOpen()) {
+        m_backlog->done(events.size());
+        return;
+    }
+    // Channels with something new: their last use, for what is remembered across restarts.
+    QHash<QByteArray, std::pair<QByteArray, qint64>> used;
+    bool ok = m_db.transaction();
+    QString why = ok ? QString() : m_db.lastError().text();
+    auto run = [&](QSqlQuery &q) {
+        ok = q.exec();
+        if (!ok)
+            why = q.lastError().text();
+    };
+    for (const HistoryEvent &e : events) {
+        if (!ok)
+            break;
+        QByteArray params;
+        for (qsizetype i = 0; i + 1 < e.params.size(); ++i)
+            params += e.params.at(i) + '\n';
+        m_insert->addBindValue(str(e.msgid));
+        m_insert->addBindValue(e.timeMs);
+        m_insert->addBindValue(str(e.target));
+        m_insert->addBindValue(str(e.command));
+        m_insert->addBindValue(str(e.source));
+        m_insert->addBindValue(str(params));
+        m_insert->addBindValue(str(e.params.isEmpty() ? QByteArray() : e.params.last()));
+        m_insert->addBindValue(str(e.tags));
+        run(*m_insert);
+        if (!HistoryKey::isPrivate(e.target) && !e.params.isEmpty())
+            used.insert(e.target, {e.params.first(), e.timeMs});
+    }
+    for (auto it = channels.cbegin(); ok && it != channels.cend(); ++it) {
+        const ChannelState &s = it.value();
+        for (const QVariant &v : QVariantList{str(it.key()), str(s.name), str(s.topic), str(s.topicSetBy), s.topicSetAt,
+                                              s.createdAt, modesOf(s), str(s.key), s.limit, bansOf(s), s.usedAtMs})
+            m_saveChannel->addBindValue(v);
+        run(*m_saveChannel);
+    }
+    for (auto it = used.cbegin(); ok && it != used.cend(); ++it) {
+        m_touchChannel->addBindValue(str(it.key()));
+        m_touchChannel->addBindValue(str(it.value().first));
+        m_touchChannel->addBindValue(it.value().second);
+        run(*m_touchChannel);
+    }
+    if (ok) {
+        ok = m_db.commit();
+        if (!ok)
+            why = m_db.lastError().text();
+    }
+    m_backlog->done(events.size());
+    if (!ok) {
+        m_db.rollback();
+        writeFailed(why, events.size());
+        return;
+    }
+    if (m_failing) {
+        qCWarning(lcServer, "history: recording again; %lld events were not recorded meanwhile", m_dropped);
+        m_failing = false;
+        m_dropped = 0;
+    }
+}
+
+void SqliteHistoryStore::writeFailed(const QString &what, qsizetype lost)
+{
+    m_dropped += lost;
+    if (m_failing)
+        return;
+    m_failing = true;
+    qCWarning(lcServer, "history: cannot write to the database (%s); chat goes on, but events are not recorded "
+                        "until writing works again",
+              qPrintable(what));
+}
+
+void SqliteHistoryStore::expire()
+{
+    m_expireTimer->start(ExpireIntervalMs);
+    flush();
+    QSqlQuery q(m_db);
+    const qint64 cutoff = cutoffMs(*m_config);
+    qint64 deleted = 0;
+    if (cutoff > 0) {
+        // Oldest first by id; one chunk per transaction.
+        for (;;) {
+            q.prepare(QStringLiteral("SELECT time FROM messages ORDER BY id LIMIT 1"));
+            if (!q.exec() || !q.next() || q.value(0).toLongLong() >= cutoff)
+                break;
+            q.prepare(QStringLiteral("DELETE FROM messages WHERE id IN"
+                                     " (SELECT id FROM messages WHERE time < ? ORDER BY id LIMIT ?)"));
+            q.addBindValue(cutoff);
+            q.addBindValue(ExpireChunk);
+            if (!q.exec() || q.numRowsAffected() <= 0)
+                break;
+            deleted += q.numRowsAffected();
+        }
+        q.prepare(QStringLiteral("DELETE FROM channels WHERE used_at < ?"));
+        q.addBindValue(cutoff);
+        q.exec();
+    }
+    // The cap per conversation: the oldest beyond it go.
+    QSqlQuery over(m_db);
+    over.prepare(QStringLiteral("SELECT target FROM messages GROUP BY target HAVING count(*) > ?"));
+    over.addBindValue(m_config->historyPerTarget);
+    if (over.exec()) {
+        while (over.next()) {
+            q.prepare(QStringLiteral(
+                "DELETE FROM messages WHERE target = ?1 AND id NOT IN"
+                " (SELECT id FROM messages WHERE target = ?1 ORDER BY time DESC, id DESC LIMIT ?2)"));
+            q.addBindValue(over.value(0));
+            q.addBindValue(m_config->historyPerTarget);
+            if (q.exec())
+                deleted += q.numRowsAffected();
+        }
+    }
+    if (deleted > 0)
+        qCInfo(lcServer, "history: %lld old events deleted", deleted);
+}
+
+QList<HistoryEvent> SqliteHistoryStore::select(const QString &where, const QVariantList &values, bool newestFirst,
+                                               int limit, bool events)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE %2%3 ORDER BY time %4, id %4 LIMIT ?")
+                  .arg(QLatin1String(EventColumns), where,
+                       events ? QString() : QStringLiteral(" AND command IN ('PRIVMSG', 'NOTICE')"),
+                       newestFirst ? QStringLiteral("DESC") : QStringLiteral("ASC")));
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    q.addBindValue(limit);
+    QList<HistoryEvent> out;
+    if (!q.exec()) {
+        qCWarning(lcServer, "history: a query failed: %s", qPrintable(q.lastError().text()));
+        return out;
+    }
+    while (q.next())
+        out.append(eventFrom(q));
+    return out;
+}
+
+bool SqliteHistoryStore::resolve(const QByteArray &target, const HistoryBound &bound, qint64 *time, qint64 *id)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT time, id FROM messages WHERE msgid = ? AND target = ?"));
+    q.addBindValue(str(bound.msgid));
+    q.addBindValue(str(target));
+    if (!q.exec() || !q.next())
+        return false;
+    *time = q.value(0).toLongLong();
+    *id = q.value(1).toLongLong();
+    return true;
+}
+
+void SqliteHistoryStore::query(const HistoryQuery &query)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    // What was relayed before the question must be in the answer.
+    flush();
+    Q_EMIT answered(answer(query));
+}
+
+HistoryAnswer SqliteHistoryStore::answer(const HistoryQuery &query)
+{
+    HistoryAnswer a;
+    a.query = query;
+    if (!m_db.isOpen()) {
+        a.status = HistoryAnswer::Status::Failed;
+        return a;
+    }
+    const QString target = str(query.target);
+    // A bound as a (time, id) pair, so that messages with the same time still have one order.
+    // A timestamp lies before every id of its millisecond ("after" it excludes that millisecond)
+    // or after all of them ("before" it excludes it).
+    struct Point {
+        qint64 time;
+        qint64 id;
+    };
+    auto point = [&](const HistoryBound &b, bool forAfter, Point *p) {
+        if (b.kind == HistoryBound::Kind::Msgid)
+            return resolve(query.target, b, &p->time, &p->id);
+        *p = {b.timeMs, forAfter ? MaxId : -1};
+        return true;
+    };
+    auto unknown = [&] {
+        a.status = HistoryAnswer::Status::UnknownMsgid;
+        return a;
+    };
+    auto ascending = [](QList<HistoryEvent> list) {
+        std::reverse(list.begin(), list.end());
+        return list;
+    };
+    const QString after = QStringLiteral("target = ? AND (time, id) > (?, ?)");
+    const QString before = QStringLiteral("target = ? AND (time, id) < (?, ?)");
+    Point p{}, q{};
+    switch (query.kind) {
+    case HistoryQuery::Kind::Latest:
+        if (query.from.kind == HistoryBound::Kind::None) {
+            a.events = ascending(select(QStringLiteral("target = ?"), {target}, true, query.limit, query.events));
+        } else {
+            if (!point(query.from, true, &p))
+                return unknown();
+            a.events = ascending(select(after, {target, p.time, p.id}, true, query.limit, query.events));
+        }
+        break;
+    case HistoryQuery::Kind::Before:
+        if (!point(query.from, false, &p))
+            return unknown();
+        a.events = ascending(select(before, {target, p.time, p.id}, true, query.limit, query.events));
+        break;
+    case HistoryQuery::Kind::After:
+        if (!point(query.from, true, &p))
+            return unknown();
+        a.events = select(after, {target, p.time, p.id}, false, query.limit, query.events);
+        break;
+    case HistoryQuery::Kind::Around: {
+        // Half before the point, the rest from it on (the message itself included).
+        if (!point(query.from, false, &p))
+            return unknown();
+        const int earlier = query.limit / 2;
+        a.events = ascending(select(before, {target, p.time, p.id}, true, earlier, query.events));
+        a.events += select(QStringLiteral("target = ? AND (time, id) >= (?, ?)"), {target, p.time, p.id}, false,
+                           query.limit - earlier, query.events);
+        break;
+    }
+    case HistoryQuery::Kind::Between: {
+        Point firstAfter{}, firstBefore{};
+        if (!point(query.from, true, &firstAfter) || !point(query.from, false, &firstBefore)
+            || !point(query.to, true, &p) || !point(query.to, false, &q))
+            return unknown();
+        // Forwards when the first bound is the earlier one, else backwards; always reported
+        // oldest first.
+        const bool forwards = firstBefore.time < q.time || (firstBefore.time == q.time && firstBefore.id < q.id);
+        if (forwards) {
+            a.events = select(QStringLiteral("target = ? AND (time, id) > (?, ?) AND (time, id) < (?, ?)"),
+                              {target, firstAfter.time, firstAfter.id, q.time, q.id}, false, query.limit,
+                              query.events);
+        } else {
+            a.events = ascending(select(QStringLiteral("target = ? AND (time, id) < (?, ?) AND (time, id) > (?, ?)"),
+                                        {target, firstBefore.time, firstBefore.id, p.time, p.id}, true, query.limit,
+                                        query.events));
+        }
+        break;
+    }
+    case HistoryQuery::Kind::Targets: {
+        QStringList keys;
+        QVariantList values;
+        for (const QByteArray &channel : query.channels) {
+            keys.append(QStringLiteral("?"));
+            values.append(str(channel));
+        }
+        QByteArray prefixEnd = query.privatePrefix;
+        prefixEnd.back() = char(prefixEnd.back() + 1); // the prefix ends in ' ': the next byte
+        values += QVariantList{str(query.privatePrefix), str(prefixEnd), qMin(query.from.timeMs, query.to.timeMs),
+                               qMax(query.from.timeMs, query.to.timeMs), query.limit};
+        QSqlQuery t(m_db);
+        t.prepare(QStringLiteral("SELECT target, max(time) AS latest FROM messages WHERE (target IN (%1) OR"
+                                 " (target >= ? AND target < ?)) AND time > ? AND time < ? AND command IN"
+                                 " ('PRIVMSG', 'NOTICE') GROUP BY target ORDER BY latest, target LIMIT ?")
+                      .arg(keys.isEmpty() ? QStringLiteral("NULL") : keys.join(u',')));
+        for (const QVariant &v : values)
+            t.addBindValue(v);
+        if (!t.exec()) {
+            a.status = HistoryAnswer::Status::Failed;
+            break;
+        }
+        while (t.next())
+            a.targets.append({t.value(0).toString().toUtf8(), t.value(1).toLongLong()});
+        break;
+    }
+    case HistoryQuery::Kind::Search: {
+        // Every word a quoted FTS5 string ("" inside stands for "), so that nothing the client
+        // typed is read as query syntax; all of them must match.
+        QStringList phrases;
+        for (const QByteArray &word : query.words)
+            phrases.append(u'"' + str(word).replace(u'"', QStringLiteral("\"\"")) + u'"');
+        QSqlQuery s(m_db);
+        s.prepare(QStringLiteral("SELECT m.msgid, m.time, m.target, m.command, m.source, m.params, m.text, m.tags"
+                                 " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
+                                 " WHERE messages_fts MATCH ? AND m.target = ? ORDER BY m.time DESC, m.id DESC LIMIT ?"));
+        s.addBindValue(phrases.join(u' '));
+        s.addBindValue(target);
+        s.addBindValue(query.limit);
+        if (!s.exec()) {
+            a.status = HistoryAnswer::Status::Failed;
+            break;
+        }
+        while (s.next())
+            a.events.append(eventFrom(s));
+        a.events = ascending(a.events);
+        break;
+    }
+    }
+    return a;
+}

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "historystore.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QSqlDatabase>
+#include <memory>
+
+class HistoryBacklog;
+class QSqlQuery;
+class QTimer;
+struct ServerConfig;
+
+// The embedded history store: one SQLite file (Qt's QSQLITE driver), in WAL mode, with a
+// versioned schema (PRAGMA user_version and numbered migrations) and full-text search (FTS5).
+// It lives in the storage thread and owns its database connection there; writes are gathered
+// and committed in one transaction per flush (every FlushIntervalMs, or sooner once
+// FlushEvents are waiting). When a write fails (disk full, read-only, locked) the batch is
+// dropped and counted, the log says so once per episode, and the next flush tries again.
+class SqliteHistoryStore final : public HistoryStore {
+    Q_OBJECT
+public:
+    static constexpr int SchemaVersion = 1;
+    static constexpr int FlushIntervalMs = 100;
+    static constexpr int FlushEvents = 2000;
+
+    SqliteHistoryStore(std::shared_ptr<const ServerConfig> config, std::shared_ptr<HistoryBacklog> backlog,
+                       QObject *parent = nullptr);
+    ~SqliteHistoryStore() override;
+
+    bool open(QString *error, QList<ChannelState> *channels) override;
+    void close() override;
+
+    void append(const QList<HistoryEvent> &events) override;
+    void saveChannel(const ChannelState &state) override;
+    void query(const HistoryQuery &query) override;
+
+private:
+    // Checks what is there before anything may write to it: SQLite's header and the schema
+    // version, so that a foreign, corrupt or newer file is refused untouched.
+    bool checkExisting(const QString &path, QString *error) const;
+    bool migrate(QString *error);
+    bool prepare(QString *error);
+    QList<ChannelState> loadChannels();
+    void flush();
+    void expire();
+    QList<HistoryEvent> select(const QString &where, const QVariantList &values, bool newestFirst, int limit,
+                               bool events);
+    bool resolve(const QByteArray &target, const HistoryBound &bound, qint64 *time, qint64 *id);
+    HistoryAnswer answer(const HistoryQuery &query);
+    // Logs a failed write once per episode.
+    void writeFailed(const QString &what, qsizetype lost);
+
+    const std::shared_ptr<const ServerConfig> m_config;
+    const std::shared_ptr<HistoryBacklog> m_backlog;
+    const QString m_connection; // this object's own QSqlDatabase connection name
+    QSqlDatabase m_db;
+    std::unique_ptr<QSqlQuery> m_insert;
+    std::unique_ptr<QSqlQuery> m_saveChannel;
+    std::unique_ptr<QSqlQuery> m_touchChannel;
+    QList<HistoryEvent> m_pending;
+    QHash<QByteArray, ChannelState> m_pendingChannels; // by key: only the latest counts
+    QTimer *m_flushTimer = nullptr;
+    QTimer *m_expireTimer = nullptr;
+    bool m_failing = false;
+    qint64 m_dropped = 0; // in the current failure episode
+};
