@@ -9,7 +9,12 @@
 
 bool ServerProcess::start(QProcess &proc, const QString &binary, const QStringList &args, QHostAddress *host, quint16 *port)
 {
-    proc.start(binary, args);
+    // Each server keeps its history in memory unless the test says where: no test reads
+    // another's database, or the user's.
+    QStringList all = args;
+    if (!args.contains(QStringLiteral("--database")) && !args.contains(QStringLiteral("--no-history")))
+        all << QStringLiteral("--database") << QStringLiteral(":memory:");
+    proc.start(binary, all);
     if (!proc.waitForStarted(5000))
         return false;
     QByteArray out;
