@@ -169,7 +169,13 @@ void HistoryHandler::chathistory(HubClient &client, const IrcMessage &msg)
         if (!parseLimit(msg.params.at(next), &query.limit))
             return invalid(msg.params.at(next));
     }
+    ask(query);
+}
+
+void HistoryHandler::ask(HistoryQuery &query)
+{
     query.label = m_hub.deferReply();
+    m_hub.flushHistory(); // everything relayed before the question is in the answer
     Q_EMIT queryRequested(query);
 }
 
@@ -203,8 +209,7 @@ void HistoryHandler::search(HubClient &client, const IrcMessage &msg)
     query.target = readableKey(client, msg.params.at(0), &query.shownTarget);
     if (query.target.isEmpty())
         return fail(client, "SEARCH", "INVALID_TARGET", {msg.params.at(0)}, "Messages could not be searched");
-    query.label = m_hub.deferReply();
-    Q_EMIT queryRequested(query);
+    ask(query);
 }
 
 QByteArray HistoryHandler::line(const HubClient &client, const HistoryEvent &event, const QByteArray &ref) const

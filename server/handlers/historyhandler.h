@@ -40,6 +40,8 @@ Q_SIGNALS:
 private:
     void chathistory(HubClient &client, const IrcMessage &msg);
     void search(HubClient &client, const IrcMessage &msg);
+    // Sends the question to the store; its answer is labeled if the command was.
+    void ask(HistoryQuery &query);
     // The key for `target` if the client may read it: a channel it is in, or its own private
     // conversation with a nick. Empty otherwise.
     QByteArray readableKey(const HubClient &client, const QByteArray &target, QByteArray *shown) const;

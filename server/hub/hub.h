@@ -105,6 +105,9 @@ public:
     void record(const QByteArray &key, const IrcMessage &message, const Stamp &stamp, const QByteArray &clientTags = {});
     // Sends `message` to every member of `channel`, stamped, and keeps it in its history.
     void announce(HubChannel &channel, IrcMessage message);
+    // Hands what was recorded so far to the store now (it goes at the end of each event-loop pass
+    // anyway): a question asked after it then sees it.
+    void flushHistory();
     // A channel's topic, modes or bans changed: what is kept across restarts is saved.
     void channelChanged(const HubChannel &channel);
     // A BATCH reference, unique on this server.
@@ -128,7 +131,6 @@ private:
     void detach(HubClient &client);
     void announceQuit(HubClient &client, const QByteArray &reason);
     void sendClosingLink(HubClient &client, const QByteArray &reason);
-    void flushHistory();
     void forgetOldChannels();
     // labeled-response: the replies to the client's labeled command, labeled as one answer.
     void finishCapture();

@@ -37,6 +37,8 @@ const QList<QStringList> Migrations = {
                        " tags TEXT NOT NULL)"),
         QStringLiteral("CREATE INDEX messages_by_target ON messages (target, time, id)"),
         QStringLiteral("CREATE INDEX messages_by_msgid ON messages (msgid)"),
+        // For expiry: times mostly grow with ids, but not always (a clock set back).
+        QStringLiteral("CREATE INDEX messages_by_time ON messages (time)"),
         QStringLiteral("CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content='messages', content_rowid='id')"),
         QStringLiteral("CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages"
                        " WHEN new.command IN ('PRIVMSG', 'NOTICE') BEGIN"
@@ -65,7 +67,6 @@ constexpr qint64 MaxId = std::numeric_limits<qint64>::max();
 // Expiry deletes this many rows per transaction, so that queries are never held up for long.
 constexpr int ExpireChunk = 5000;
 constexpr int ExpireIntervalMs = 3600 * 1000;
-constexpr int FirstExpireMs = 10 * 1000;
 const char EventColumns[] = "msgid, time, target, command, source, params, text, tags";
 
 // Text columns are NOT NULL: an empty value is an empty string, never a null QString.
@@ -221,7 +222,8 @@ bool SqliteHistoryStore::open(QString *error, QList<ChannelState> *channels)
     connect(m_flushTimer, &QTimer::timeout, this, &SqliteHistoryStore::flush);
     m_expireTimer = new QTimer(this);
     connect(m_expireTimer, &QTimer::timeout, this, &SqliteHistoryStore::expire);
-    m_expireTimer->start(FirstExpireMs);
+    // The first expiry runs as soon as the server has started, then hourly.
+    m_expireTimer->start(0);
     return true;
 }
 
@@ -438,18 +440,17 @@ void SqliteHistoryStore::expire()
     const qint64 cutoff = cutoffMs(*m_config);
     qint64 deleted = 0;
     if (cutoff > 0) {
-        // Oldest first by id; one chunk per transaction.
+        // Oldest first; one chunk per statement, so that a query waits for one chunk at most.
         for (;;) {
-            q.prepare(QStringLiteral("SELECT time FROM messages ORDER BY id LIMIT 1"));
-            if (!q.exec() || !q.next() || q.value(0).toLongLong() >= cutoff)
-                break;
             q.prepare(QStringLiteral("DELETE FROM messages WHERE id IN"
-                                     " (SELECT id FROM messages WHERE time < ? ORDER BY id LIMIT ?)"));
+                                     " (SELECT id FROM messages WHERE time < ? ORDER BY time LIMIT ?)"));
             q.addBindValue(cutoff);
             q.addBindValue(ExpireChunk);
             if (!q.exec() || q.numRowsAffected() <= 0)
                 break;
             deleted += q.numRowsAffected();
+            if (q.numRowsAffected() < ExpireChunk)
+                break;
         }
         q.prepare(QStringLiteral("DELETE FROM channels WHERE used_at < ?"));
         q.addBindValue(cutoff);
@@ -462,8 +463,9 @@ void SqliteHistoryStore::expire()
     if (over.exec()) {
         while (over.next()) {
             q.prepare(QStringLiteral(
-                "DELETE FROM messages WHERE target = ?1 AND id NOT IN"
-                " (SELECT id FROM messages WHERE target = ?1 ORDER BY time DESC, id DESC LIMIT ?2)"));
+                "DELETE FROM messages WHERE target = ? AND id NOT IN"
+                " (SELECT id FROM messages WHERE target = ? ORDER BY time DESC, id DESC LIMIT ?)"));
+            q.addBindValue(over.value(0));
             q.addBindValue(over.value(0));
             q.addBindValue(m_config->historyPerTarget);
             if (q.exec())

@@ -38,6 +38,39 @@ bool RawClient::registerAs(const QByteArray &nick, const QByteArray &autojoin)
     return waitFor([&](const IrcMessage &m) { return m.command == "366" && m.param(1) == autojoin; }).has_value();
 }
 
+bool RawClient::registerWithCaps(const QByteArray &nick, const QByteArray &caps, const QByteArray &autojoin)
+{
+    send("CAP REQ :" + caps);
+    const auto answer = waitFor([](const IrcMessage &m) { return m.command == "CAP"; });
+    if (!answer || answer->param(1) != "ACK")
+        return false;
+    send("CAP END");
+    return registerAs(nick, autojoin);
+}
+
+std::optional<RawClient::Batch> RawClient::waitForBatch(const QByteArray &type, int timeoutMs)
+{
+    const auto start = waitFor(
+        [&](const IrcMessage &m) { return m.command == "BATCH" && m.param(0).startsWith('+') && m.param(1) == type; },
+        timeoutMs);
+    if (!start)
+        return std::nullopt;
+    const QByteArray ref = start->param(0).mid(1);
+    Batch batch{*start, {}};
+    const auto end = waitFor(
+        [&](const IrcMessage &m) {
+            if (m.command == "BATCH" && m.param(0) == '-' + ref)
+                return true;
+            if (m.tag("batch") == ref)
+                batch.lines.append(m);
+            return false;
+        },
+        timeoutMs);
+    if (!end)
+        return std::nullopt;
+    return batch;
+}
+
 std::optional<IrcMessage> RawClient::waitFor(const Predicate &pred, int timeoutMs)
 {
     std::optional<IrcMessage> found;

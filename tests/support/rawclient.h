@@ -24,6 +24,8 @@ public:
     void sendRaw(const QByteArray &bytes);      // exactly these bytes
     // NICK + USER, then waits for the welcome and for the autojoin to finish (if any).
     bool registerAs(const QByteArray &nick, const QByteArray &autojoin = "#lobby");
+    // The same after asking for IRCv3 capabilities (space-separated) and getting them.
+    bool registerWithCaps(const QByteArray &nick, const QByteArray &caps, const QByteArray &autojoin = "#lobby");
 
     using Predicate = std::function<bool(const IrcMessage &)>;
     // The first not yet consumed message matching `pred`; consumes it and everything before it.
@@ -32,6 +34,12 @@ public:
     // Round trip: once PONG comes back, the server has handled everything sent before.
     bool sync(int timeoutMs = 5000);
     bool waitForDisconnected(int timeoutMs = 5000);
+    // A BATCH of `type` (its first parameter) and what it holds, up to its end; consumed.
+    struct Batch {
+        IrcMessage start; // BATCH +ref type params...
+        QList<IrcMessage> lines;
+    };
+    std::optional<Batch> waitForBatch(const QByteArray &type, int timeoutMs = 5000);
     // Messages matching `pred` received so far, consumed or not.
     QList<IrcMessage> all(const Predicate &pred) const;
     int count(const Predicate &pred) const { return int(all(pred).size()); }
