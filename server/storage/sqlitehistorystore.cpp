@@ -13,6 +13,7 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <QTimer>
+#include <QUrl>
 #include <QtEndian>
 #include <limits>
 
@@ -159,64 +160,86 @@ bool SqliteHistoryStore::open(QString *error, QList<ChannelState> *channels)
     Q_ASSERT(QThread::currentThread() == thread());
     const QString path = m_config->database;
     const bool inMemory = path == u":memory:";
+    bool writable = true;
     if (!inMemory) {
         if (!checkExisting(path, error))
             return false;
-        const QString dir = QFileInfo(path).absolutePath();
-        if (!QDir().mkpath(dir)) {
-            *error = QStringLiteral("cannot create the directory %1 for the database").arg(dir);
-            return false;
+        const QFileInfo file(path);
+        QDir().mkpath(file.absolutePath());
+        writable = QFileInfo(file.absolutePath()).isWritable() && (!file.exists() || file.isWritable());
+        if (!writable && !file.exists()) {
+            // Chat needs no database: it goes on, and says so.
+            qCWarning(lcServer, "history: cannot create %s (not writable); chat goes on, but no history is kept",
+                      qPrintable(path));
+            m_failing = true;
+            startTimers();
+            return true;
         }
     }
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
-    m_db.setDatabaseName(path);
-    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=2000"));
-    auto fail = [&](const QString &what) {
-        *error = QStringLiteral("%1 %2: %3").arg(what, inMemory ? QStringLiteral("the in-memory database") : path,
-                                                 m_db.lastError().text());
+    if (writable) {
+        m_db.setDatabaseName(path);
+        m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=2000"));
+    } else {
+        // On a read-only file system a WAL database opens only as immutable: nobody writes it.
+        m_db.setDatabaseName(QUrl::fromLocalFile(QFileInfo(path).absoluteFilePath()).toString(QUrl::FullyEncoded)
+                             + QStringLiteral("?mode=ro&immutable=1"));
+        m_db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_URI;QSQLITE_OPEN_READONLY"));
+    }
+    auto refuse = [&](const QString &why) {
+        *error = why;
         close();
         return false;
     };
     if (!m_db.open())
-        return fail(QStringLiteral("cannot open"));
+        return refuse(QStringLiteral("cannot open %1: %2").arg(path, m_db.lastError().text()));
     // Read before anything writes: a damaged file fails here, and a newer version that the
     // header did not show (still in the write-ahead log) is caught.
-    QSqlQuery check(m_db);
-    if (!check.exec(QStringLiteral("PRAGMA user_version")) || !check.next()) {
-        *error = QStringLiteral("%1 cannot be read as a Confab database (%2); it was not changed")
-                     .arg(path, check.lastError().text());
-        check = QSqlQuery();
-        close();
-        return false;
+    int version = 0;
+    {
+        QSqlQuery check(m_db);
+        if (!check.exec(QStringLiteral("PRAGMA user_version")) || !check.next())
+            return refuse(QStringLiteral("%1 cannot be read as a Confab database (%2); it was not changed")
+                              .arg(path, check.lastError().text()));
+        version = check.value(0).toInt();
+        if (version > SchemaVersion)
+            return refuse(QStringLiteral("%1 is from a newer Confab (schema version %2; this one knows up to %3); it "
+                                         "was not changed")
+                              .arg(path)
+                              .arg(version)
+                              .arg(SchemaVersion));
+        if (!check.exec(QStringLiteral("SELECT count(*) FROM sqlite_schema")))
+            return refuse(QStringLiteral("%1 is damaged (%2); it was not changed").arg(path, check.lastError().text()));
+        // WAL: readers never wait for the writer, and a commit costs no fsync (synchronous=NORMAL
+        // keeps every commit across a crash of the process; only a power cut may lose the last).
+        if (writable
+            && (!check.exec(QStringLiteral("PRAGMA journal_mode=WAL"))
+                || !check.exec(QStringLiteral("PRAGMA synchronous=NORMAL"))))
+            return refuse(QStringLiteral("cannot set up %1: %2").arg(path, check.lastError().text()));
     }
-    const int version = check.value(0).toInt();
-    if (version > SchemaVersion) {
-        *error = QStringLiteral("%1 is from a newer Confab (schema version %2; this one knows up to %3); it was not "
-                                "changed")
-                     .arg(path)
-                     .arg(version)
-                     .arg(SchemaVersion);
-        check = QSqlQuery();
-        close();
-        return false;
-    }
-    if (!check.exec(QStringLiteral("SELECT count(*) FROM sqlite_schema"))) {
-        *error = QStringLiteral("%1 is damaged (%2); it was not changed").arg(path, check.lastError().text());
-        check = QSqlQuery();
-        close();
-        return false;
-    }
-    // WAL: readers never wait for the writer, and a commit costs no fsync (synchronous=NORMAL
-    // keeps every commit across a crash of the process; only a power cut may lose the last ones).
-    if (!check.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !check.exec(QStringLiteral("PRAGMA synchronous=NORMAL")))
-        return fail(QStringLiteral("cannot set up"));
-    check = QSqlQuery();
-    if (!migrate(error) || !prepare(error)) {
+    if (!writable) {
+        m_failing = true; // every write would fail: this is the one warning for them
+        if (version < SchemaVersion) {
+            qCWarning(lcServer, "history: %s is read-only and needs an upgrade; chat goes on without history",
+                      qPrintable(path));
+            close();
+            startTimers();
+            return true;
+        }
+        qCWarning(lcServer, "history: %s is read-only; chat goes on and its history can be read, but nothing new is "
+                            "kept",
+                  qPrintable(path));
+    } else if (!migrate(error) || !prepare(error)) {
         close();
         return false;
     }
     *channels = loadChannels();
+    startTimers();
+    return true;
+}
 
+void SqliteHistoryStore::startTimers()
+{
     m_flushTimer = new QTimer(this);
     m_flushTimer->setSingleShot(true);
     connect(m_flushTimer, &QTimer::timeout, this, &SqliteHistoryStore::flush);
@@ -224,7 +247,6 @@ bool SqliteHistoryStore::open(QString *error, QList<ChannelState> *channels)
     connect(m_expireTimer, &QTimer::timeout, this, &SqliteHistoryStore::expire);
     // The first expiry runs as soon as the server has started, then hourly.
     m_expireTimer->start(0);
-    return true;
 }
 
 bool SqliteHistoryStore::migrate(QString *error)
@@ -359,8 +381,11 @@ void SqliteHistoryStore::flush()
         m_flushTimer->stop();
     const QList<HistoryEvent> events = std::exchange(m_pending, {});
     const QHash<QByteArray, ChannelState> channels = std::exchange(m_pendingChannels, {});
-    if ((events.isEmpty() && channels.isEmpty()) || !m_db.isOpen()) {
+    if (events.isEmpty() && channels.isEmpty())
+        return;
+    if (!m_insert) { // no database, or a read-only one
         m_backlog->done(events.size());
+        writeFailed(QStringLiteral("not writable"), events.size());
         return;
     }
     // Channels with something new: their last use, for what is remembered across restarts.
@@ -436,6 +461,8 @@ void SqliteHistoryStore::expire()
 {
     m_expireTimer->start(ExpireIntervalMs);
     flush();
+    if (!m_insert)
+        return;
     QSqlQuery q(m_db);
     const qint64 cutoff = cutoffMs(*m_config);
     qint64 deleted = 0;

@@ -43,6 +43,7 @@ private:
     bool migrate(QString *error);
     bool prepare(QString *error);
     QList<ChannelState> loadChannels();
+    void startTimers();
     void flush();
     void expire();
     QList<HistoryEvent> select(const QString &where, const QVariantList &values, bool newestFirst, int limit,

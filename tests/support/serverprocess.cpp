@@ -9,10 +9,11 @@
 
 bool ServerProcess::start(QProcess &proc, const QString &binary, const QStringList &args, QHostAddress *host, quint16 *port)
 {
-    // Each server keeps its history in memory unless the test says where: no test reads
-    // another's database, or the user's.
+    // Each server keeps its history in memory unless the test says where (a --database, or a
+    // data directory of its own for the default one): no test reads another's database.
     QStringList all = args;
-    if (!args.contains(QStringLiteral("--database")) && !args.contains(QStringLiteral("--no-history")))
+    if (!args.contains(QStringLiteral("--database")) && !args.contains(QStringLiteral("--no-history"))
+        && !proc.processEnvironment().contains(QStringLiteral("XDG_DATA_HOME")))
         all << QStringLiteral("--database") << QStringLiteral(":memory:");
     proc.start(binary, all);
     if (!proc.waitForStarted(5000))

@@ -8,7 +8,8 @@
 // memory and descriptors as the kernel sees them).
 namespace ServerProcess {
 // Starts `binary` with `args` and waits for its first "listening on HOST:PORT" line. Without
-// --database (or --no-history) in `args` the server keeps its history in memory.
+// --database (or --no-history) in `args`, or XDG_DATA_HOME in proc's environment (for the
+// default database), the server keeps its history in memory.
 bool start(QProcess &proc, const QString &binary, const QStringList &args, QHostAddress *host, quint16 *port);
 // After proc ended: whether it exited with 0 rather than crashing or failing; if not, *why says
 // how it ended and what it wrote to stderr (after `stderrSoFar`, what the test already read).
