@@ -22,43 +22,6 @@ constexpr Subcommand Subcommands[] = {
     {"AFTER", HistoryQuery::Kind::After, 3},     {"AROUND", HistoryQuery::Kind::Around, 3},
     {"BETWEEN", HistoryQuery::Kind::Between, 4}, {"TARGETS", HistoryQuery::Kind::Targets, 3},
 };
-constexpr qsizetype MaxMsgidLength = 100;
-constexpr qsizetype MaxWordLength = 100;
-
-// A selector: "*" (only where `star` is allowed), "timestamp=<ISO 8601>" or "msgid=<id>".
-//   selector  = "*" / "timestamp=" date-time / "msgid=" 1*100( any byte but space )
-bool parseBound(const QByteArray &text, bool star, HistoryBound *out)
-{
-    if (text == "*") {
-        out->kind = HistoryBound::Kind::None;
-        return star;
-    }
-    if (text.startsWith("timestamp=")) {
-        const QDateTime t = QDateTime::fromString(QString::fromLatin1(text.mid(10)), Qt::ISODateWithMs);
-        if (!t.isValid())
-            return false;
-        out->kind = HistoryBound::Kind::Timestamp;
-        out->timeMs = t.toMSecsSinceEpoch();
-        return true;
-    }
-    if (text.startsWith("msgid=")) {
-        out->msgid = text.mid(6);
-        out->kind = HistoryBound::Kind::Msgid;
-        return !out->msgid.isEmpty() && out->msgid.size() <= MaxMsgidLength;
-    }
-    return false;
-}
-
-bool parseLimit(const QByteArray &text, int *out)
-{
-    bool ok = false;
-    const int n = text.toInt(&ok);
-    if (!ok || n < 1 || n > HistoryHandler::MaxLimit)
-        return false;
-    *out = n;
-    return true;
-}
-
 // The commands whose last parameter is free text, written after " :".
 bool endsInText(const QByteArray &command)
 {
@@ -143,12 +106,16 @@ void HistoryHandler::chathistory(HubClient &client, const IrcMessage &msg)
     };
     if (query.kind == HistoryQuery::Kind::Targets) {
         // TARGETS <timestamp> <timestamp> <limit>: only times make sense here.
-        if (!parseBound(msg.params.at(1), false, &query.from) || query.from.kind != HistoryBound::Kind::Timestamp)
-            return invalid(msg.params.at(1));
-        if (!parseBound(msg.params.at(2), false, &query.to) || query.to.kind != HistoryBound::Kind::Timestamp)
-            return invalid(msg.params.at(2));
-        if (!parseLimit(msg.params.at(3), &query.limit))
+        for (int i : {1, 2}) {
+            const auto bound = HistoryBound::parse(msg.params.at(i), false);
+            if (!bound || bound->kind != HistoryBound::Kind::Timestamp)
+                return invalid(msg.params.at(i));
+            (i == 1 ? query.from : query.to) = *bound;
+        }
+        const auto limit = HistoryQuery::parseLimit(msg.params.at(3));
+        if (!limit)
             return invalid(msg.params.at(3));
+        query.limit = *limit;
         for (const HubChannel *channel : client.channels)
             query.channels.append(HistoryKey::channel(channel->name));
         query.privatePrefix = HistoryKey::privatePrefix(client.nick);
@@ -157,17 +124,22 @@ void HistoryHandler::chathistory(HubClient &client, const IrcMessage &msg)
         query.target = readableKey(client, target, &query.shownTarget);
         if (query.target.isEmpty())
             return fail(client, "CHATHISTORY", "INVALID_TARGET", {sub, target}, "Messages could not be retrieved");
-        const bool star = query.kind == HistoryQuery::Kind::Latest;
-        if (!parseBound(msg.params.at(2), star, &query.from))
+        const auto from = HistoryBound::parse(msg.params.at(2), query.kind == HistoryQuery::Kind::Latest);
+        if (!from)
             return invalid(msg.params.at(2));
+        query.from = *from;
         qsizetype next = 3;
         if (query.kind == HistoryQuery::Kind::Between) {
-            if (!parseBound(msg.params.at(3), false, &query.to))
+            const auto to = HistoryBound::parse(msg.params.at(3), false);
+            if (!to)
                 return invalid(msg.params.at(3));
+            query.to = *to;
             next = 4;
         }
-        if (!parseLimit(msg.params.at(next), &query.limit))
+        const auto limit = HistoryQuery::parseLimit(msg.params.at(next));
+        if (!limit)
             return invalid(msg.params.at(next));
+        query.limit = *limit;
     }
     ask(query);
 }
@@ -193,19 +165,17 @@ void HistoryHandler::search(HubClient &client, const IrcMessage &msg)
     bool isNumber = false;
     words.last().toInt(&isNumber);
     if (words.size() > 1 && isNumber) {
-        if (!parseLimit(words.last(), &query.limit))
-            return fail(client, "SEARCH", "INVALID_PARAMS", {words.last()}, "The limit is 1 to " +
-                                                                                 QByteArray::number(MaxLimit));
+        const auto limit = HistoryQuery::parseLimit(words.last());
+        if (!limit)
+            return fail(client, "SEARCH", "INVALID_PARAMS", {words.last()},
+                        "The limit is 1 to " + QByteArray::number(HistoryQuery::MaxLimit));
+        query.limit = *limit;
         words.removeLast();
     }
-    for (const QByteArray &word : words.join(' ').simplified().split(' '))
-        if (!word.isEmpty())
-            query.words.append(word);
-    if (query.words.isEmpty() || query.words.size() > MaxSearchWords
-        || std::any_of(query.words.cbegin(), query.words.cend(),
-                       [](const QByteArray &w) { return w.size() > MaxWordLength; }))
-        return fail(client, "SEARCH", "INVALID_PARAMS", {}, "Search for 1 to " + QByteArray::number(MaxSearchWords) +
-                                                                " words");
+    query.words = HistoryQuery::parseWords(words);
+    if (query.words.isEmpty())
+        return fail(client, "SEARCH", "INVALID_PARAMS", {},
+                    "Search for 1 to " + QByteArray::number(HistoryQuery::MaxWords) + " words");
     query.target = readableKey(client, msg.params.at(0), &query.shownTarget);
     if (query.target.isEmpty())
         return fail(client, "SEARCH", "INVALID_TARGET", {msg.params.at(0)}, "Messages could not be searched");

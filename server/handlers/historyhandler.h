@@ -19,10 +19,7 @@ struct HubClient;
 class HistoryHandler : public QObject, public CommandHandler {
     Q_OBJECT
 public:
-    // ISUPPORT CHATHISTORY: the largest limit a client may ask for (SEARCH's too).
-    static constexpr int MaxLimit = 100;
     static constexpr int SearchLimit = 20; // SEARCH without a limit
-    static constexpr int MaxSearchWords = 10;
 
     explicit HistoryHandler(Hub &hub);
 

@@ -1,7 +1,7 @@
 #include "registrationhandler.h"
 
 #include "channelhandler.h"
-#include "historyhandler.h"
+#include "storage/historyquery.h"
 #include "hub/hub.h"
 #include "config/serverlog.h"
 #include "hub/outboundframe.h"
@@ -206,7 +206,7 @@ void RegistrationHandler::welcome(HubClient &client)
         "UTF8ONLY",
     };
     if (config.history) {
-        isupport.append("CHATHISTORY=" + QByteArray::number(HistoryHandler::MaxLimit));
+        isupport.append("CHATHISTORY=" + QByteArray::number(HistoryQuery::MaxLimit));
         isupport.append("MSGREFTYPES=msgid,timestamp");
     }
     // At most 13 tokens a line, as modern clients expect.

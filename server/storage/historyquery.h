@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QMetaType>
+#include <optional>
 #include <utility>
 
 // A point in a conversation: a message by its msgid, or a time. `None` is CHATHISTORY's "*".
@@ -13,6 +14,12 @@ struct HistoryBound {
     Kind kind = Kind::None;
     qint64 timeMs = 0;
     QByteArray msgid;
+
+    static constexpr qsizetype MaxMsgidLength = 100;
+    // A CHATHISTORY selector, as a client writes it:
+    //   selector = "*" / "timestamp=" date-time / "msgid=" 1*100( byte )
+    // with date-time as ISO 8601 (YYYY-MM-DDThh:mm:ss.sssZ). "*" only where `star` allows it.
+    static std::optional<HistoryBound> parse(QByteArrayView text, bool star);
 };
 
 // A question for the history store, asked on behalf of one client. The hub has already decided
@@ -33,6 +40,15 @@ struct HistoryQuery {
     QList<QByteArray> channels;
     QByteArray privatePrefix;
     QList<QByteArray> words; // Search: matched as words, never as query syntax
+
+    static constexpr int MaxLimit = 100;
+    static constexpr qsizetype MaxWords = 10;
+    static constexpr qsizetype MaxWordLength = 100;
+    // A limit: a whole number from 1 to MaxLimit.
+    static std::optional<int> parseLimit(QByteArrayView text);
+    // SEARCH's words: what the client typed, split at white space. Empty when there are none,
+    // too many, or one is too long.
+    static QList<QByteArray> parseWords(const QList<QByteArray> &params);
 };
 Q_DECLARE_METATYPE(HistoryQuery)
 

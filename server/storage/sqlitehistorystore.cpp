@@ -537,6 +537,14 @@ bool SqliteHistoryStore::resolve(const QByteArray &target, const HistoryBound &b
     return true;
 }
 
+QString SqliteHistoryStore::matchExpression(const QList<QByteArray> &words)
+{
+    QStringList phrases;
+    for (const QByteArray &word : words)
+        phrases.append(u'"' + QString::fromUtf8(word).replace(u'"', QStringLiteral("\"\"")) + u'"');
+    return phrases.join(u' ');
+}
+
 void SqliteHistoryStore::query(const HistoryQuery &query)
 {
     Q_ASSERT(QThread::currentThread() == thread());
@@ -654,16 +662,11 @@ HistoryAnswer SqliteHistoryStore::answer(const HistoryQuery &query)
         break;
     }
     case HistoryQuery::Kind::Search: {
-        // Every word a quoted FTS5 string ("" inside stands for "), so that nothing the client
-        // typed is read as query syntax; all of them must match.
-        QStringList phrases;
-        for (const QByteArray &word : query.words)
-            phrases.append(u'"' + str(word).replace(u'"', QStringLiteral("\"\"")) + u'"');
         QSqlQuery s(m_db);
         s.prepare(QStringLiteral("SELECT m.msgid, m.time, m.target, m.command, m.source, m.params, m.text, m.tags"
                                  " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
                                  " WHERE messages_fts MATCH ? AND m.target = ? ORDER BY m.time DESC, m.id DESC LIMIT ?"));
-        s.addBindValue(phrases.join(u' '));
+        s.addBindValue(matchExpression(query.words));
         s.addBindValue(target);
         s.addBindValue(query.limit);
         if (!s.exec()) {

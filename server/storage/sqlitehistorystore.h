@@ -29,6 +29,10 @@ public:
                        QObject *parent = nullptr);
     ~SqliteHistoryStore() override;
 
+    // The FTS5 MATCH expression for SEARCH's words: every word a quoted string ("" inside
+    // stands for "), all of them required, so that nothing the client typed is query syntax.
+    static QString matchExpression(const QList<QByteArray> &words);
+
     bool open(QString *error, QList<ChannelState> *channels) override;
     void close() override;
 

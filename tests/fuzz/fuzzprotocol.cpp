@@ -1,13 +1,21 @@
-// libFuzzer target over what a peer controls: the line framer, the message parser, and the text
-// path from network bytes to the terminal. Beyond "no crash, no leak, no sanitizer report" it
-// checks three properties on every input:
+// libFuzzer target over what a peer controls: the line framer, the message parser, the text
+// path from network bytes to the terminal, and the history commands' own grammar (CHATHISTORY
+// selectors and limits, SEARCH words). Beyond "no crash, no leak, no sanitizer report" it checks
+// these properties on every input:
 //  - LineReader never returns a line over the limits, nor one holding LF, and its buffer stays bounded;
 //  - a message that serialises parses back to the same message (no injection through a field);
-//  - sanitised text holds no control character a terminal would act on.
+//  - sanitised text holds no control character a terminal would act on;
+//  - a selector that parses is "*" only where allowed, a msgid within its length, a time that
+//    reads back; a limit is within 1..MaxLimit; SEARCH's words are bounded and every one is
+//    quoted in the full-text expression so that none can act as query syntax.
 
 #include "protocol/ircmessage.h"
 #include "protocol/linereader.h"
+#include "storage/historyquery.h"
+#include "storage/sqlitehistorystore.h"
 #include "text/irctext.h"
+
+#include <QDateTime>
 
 #include <cstdint>
 #include <cstdlib>
@@ -29,8 +37,60 @@ bool terminalSafe(const QString &text)
     return true;
 }
 
+void checkHistoryGrammar(const IrcMessage &msg)
+{
+    for (const QByteArray &p : msg.params) {
+        for (bool star : {false, true}) {
+            const std::optional<HistoryBound> b = HistoryBound::parse(p, star);
+            if (!b)
+                continue;
+            switch (b->kind) {
+            case HistoryBound::Kind::None:
+                check(star && p == "*");
+                break;
+            case HistoryBound::Kind::Msgid:
+                check(p.startsWith("msgid=") && !b->msgid.isEmpty() && b->msgid.size() <= HistoryBound::MaxMsgidLength);
+                break;
+            case HistoryBound::Kind::Timestamp:
+                check(p.startsWith("timestamp=") && QDateTime::fromMSecsSinceEpoch(b->timeMs).isValid());
+                break;
+            }
+        }
+        if (const std::optional<int> limit = HistoryQuery::parseLimit(p))
+            check(*limit >= 1 && *limit <= HistoryQuery::MaxLimit);
+    }
+    const QList<QByteArray> words = HistoryQuery::parseWords(msg.params);
+    check(words.size() <= HistoryQuery::MaxWords);
+    // Undoing the quoting of the expression gives back exactly the words: each is one string.
+    const QString expression = SqliteHistoryStore::matchExpression(words);
+    QStringList back;
+    QString current;
+    bool inside = false;
+    for (qsizetype i = 0; i < expression.size(); ++i) {
+        const QChar c = expression.at(i);
+        if (!inside) {
+            check(c == u'"' || c == u' ');
+            if (c == u'"')
+                inside = true;
+        } else if (c == u'"' && i + 1 < expression.size() && expression.at(i + 1) == u'"') {
+            current += c;
+            ++i;
+        } else if (c == u'"') {
+            inside = false;
+            back.append(std::exchange(current, {}));
+        } else {
+            current += c;
+        }
+    }
+    check(!inside && back.size() == words.size());
+    for (qsizetype i = 0; i < words.size(); ++i)
+        check(back.at(i) == QString::fromUtf8(words.at(i)) && !words.at(i).isEmpty()
+              && words.at(i).size() <= HistoryQuery::MaxWordLength);
+}
+
 void checkMessage(const IrcMessage &msg)
 {
+    checkHistoryGrammar(msg);
     if (const std::optional<QByteArray> wire = msg.serialize()) {
         check(wire->endsWith("\r\n"));
         check(wire->count('\n') == 1 && !wire->chopped(2).contains('\r') && !wire->contains('\0'));
