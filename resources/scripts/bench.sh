@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs confab-bench against confab-server (a pool of threads, and one thread per connection) and
-# against ngircd, RUNS times each (default 3), all on loopback, and prints the medians and the
-# Confab/ngircd ratios as Markdown. Raw JSON lines are kept in build/bench-results.jsonl.
+# Runs confab-bench against confab-server (a pool of threads with history, the same without
+# history, and one thread per connection) and against ngircd, RUNS times each (default 3), all on
+# loopback, and prints the medians and the Confab/ngircd ratios as Markdown. Every Confab run
+# starts on a fresh history database. Then, once, the history workload (HISTORY_MESSAGES, default
+# 1000000, stored and queried; HISTORY=0 skips it) and the server's start-up time on the database
+# it left. Raw JSON lines are kept in build/bench-results.jsonl.
 #   RUNS=3 DURATION=20 resources/scripts/bench.sh
 # With BASELINE set to another confab-server binary (an earlier build), it compares this build's
 # pool with that one instead, the two taking turns in each run (which goes first alternates):
@@ -16,6 +19,8 @@ results="$build/bench-results.jsonl"
 : > "$results"
 ngircd_conf="$root/../shared/bench/ngircd.conf"
 [ -f "$ngircd_conf" ] || ngircd_conf="$root/tests/bench/ngircd.conf"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 
 wait_port() { # PORT: wait (bounded) until something listens
     for _ in $(seq 100); do
@@ -39,10 +44,18 @@ stop() { # PID
     kill -KILL "$1" 2>/dev/null || true
 }
 
+database_args() { # BINARY: a fresh database, for a build that keeps history
+    if "$1" --help 2>/dev/null | grep -q -- --database; then
+        rm -f "$scratch"/history.db*
+        echo --database "$scratch/history.db"
+    fi
+}
+
 run_confab() { # LABEL BINARY PORT EXTRA-SERVER-ARGS...
     local label=$1 binary=$2 port=$3
     shift 3
-    "$binary" --listen 127.0.0.1:"$port" --autojoin '' "$@" >/dev/null 2>&1 &
+    # shellcheck disable=SC2046
+    "$binary" --listen 127.0.0.1:"$port" --autojoin '' $(database_args "$binary") "$@" >/dev/null 2>&1 &
     local pid=$!
     wait_port "$port"
     run_one "$label" "$port" "$pid"
@@ -64,6 +77,7 @@ else
     for run in $(seq "$runs"); do
         echo "== run $run of $runs" >&2
         run_confab confab-pool "$build/server/confab-server" 26667
+        run_confab confab-nohistory "$build/server/confab-server" 26670 --no-history
         run_confab confab-thread-per-connection "$build/server/confab-server" 26668 --threads 0
         # ngircd's listen backlog is small: a burst of connects beyond it is reset, so its
         # connections are opened five at a time.
@@ -74,6 +88,29 @@ else
     done
 fi
 
+if [ "${HISTORY:-1}" != 0 ]; then
+    echo "== history" >&2
+    db="$scratch/history.db"
+    rm -f "$db"*
+    "$build/server/confab-server" --listen 127.0.0.1:26671 --autojoin '' --database "$db" >/dev/null 2>&1 &
+    pid=$!; wait_port 26671
+    "$build/tests/bench/confab-bench" --port 26671 --label confab-pool --workload history \
+        --history-messages "${HISTORY_MESSAGES:-1000000}" --database-file "$db" | tee /dev/stderr | grep '^{' >> "$results" || true
+    stop "$pid"
+    # Start-up on that database: from exec to "listening on", the best of three.
+    best=""
+    for _ in 1 2 3; do
+        start=$(date +%s%N)
+        "$build/server/confab-server" --listen 127.0.0.1:26671 --autojoin '' --database "$db" > "$scratch/out" 2>&1 &
+        pid=$!
+        for _ in $(seq 3000); do grep -q "listening on" "$scratch/out" && break; sleep 0.01; done
+        ms=$(( ($(date +%s%N) - start) / 1000000 ))
+        stop "$pid"
+        if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+    done
+    echo "{\"server\":\"confab-pool\",\"workload\":\"startup\",\"startup_ms\":$best,\"db_bytes\":$(stat -c %s "$db")}" | tee /dev/stderr >> "$results"
+fi
+
 python3 - "$results" <<'PY'
 import json, statistics, sys, collections
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
@@ -81,7 +118,7 @@ by = collections.defaultdict(list)
 for r in rows:
     by[(r["server"], r["workload"])].append(r)
 # The other column is ngircd, or with BASELINE the earlier confab build.
-servers = [s for s in ["confab-pool", "confab-thread-per-connection", "confab-baseline", "ngircd"]
+servers = [s for s in ["confab-pool", "confab-nohistory", "confab-thread-per-connection", "confab-baseline", "ngircd"]
            if any(r["server"] == s for r in rows)]
 other = servers[-1]
 metrics = {
@@ -91,12 +128,18 @@ metrics = {
     "fanout": [("deliveries_per_s", "deliveries/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms"), ("max_ms", "max ms"), ("lost", "lost")],
     "saturation": [("deliveries_per_s", "deliveries/s")],
     "idle": [("connect_s", "connect s"), ("bytes_per_connection", "bytes/connection"), ("server_threads", "threads")],
+    "history": [("fill_messages_per_s", "stored/s"), ("latest_p50_ms", "LATEST 100 p50 ms"),
+                ("latest_p99_ms", "LATEST 100 p99 ms"), ("playback_p50_ms", "JOIN+playback p50 ms"),
+                ("playback_p99_ms", "JOIN+playback p99 ms"), ("search_p50_ms", "SEARCH p50 ms"),
+                ("search_p99_ms", "SEARCH p99 ms"), ("db_mb_per_million", "MB per million")],
+    "startup": [("startup_ms", "start-up ms")],
 }
 def med(server, workload, key):
     vals = [r[key] for r in by.get((server, workload), []) if key in r]
     return statistics.median(vals) if vals else None
-def fmt(v):
-    if v is None: return "failed"
+ran = {(r["server"], w) for r in rows for w in [r["workload"]]}
+def fmt(v, server=None, workload=None):
+    if v is None: return "failed" if (server, workload) in ran or server is None else "-"
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)
 runs = max((len(v) for v in by.values()), default=0)
 print(f"Medians of {runs} runs.\n")
@@ -106,7 +149,12 @@ for w, ms in metrics.items():
     for key, name in ms:
         vals = [med(s, w, key) for s in servers]
         ratio = f"{vals[0] / vals[-1]:.2f}" if vals[0] is not None and vals[-1] not in (None, 0) else ""
-        print(f"| {w} | {name} | " + " | ".join(fmt(v) for v in vals) + f" | {ratio} |")
+        if all((s, w) not in ran for s in servers):
+            continue
+        print(f"| {w} | {name} | " + " | ".join(fmt(v, s, w) for v, s in zip(vals, servers)) + f" | {ratio} |")
+on, off = med("confab-pool", "saturation", "deliveries_per_s"), med("confab-nohistory", "saturation", "deliveries_per_s")
+if on and off:
+    print(f"\nSaturation with history on / off: {on / off:.2f}.")
 cpu = [r.get("bench_cpu_pct") for r in rows if "bench_cpu_pct" in r]
 if cpu:
     print(f"\nconfab-bench's own CPU use: at most {max(cpu):.0f}% of one core.")

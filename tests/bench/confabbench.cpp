@@ -18,6 +18,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <unordered_map>
 #include <vector>
@@ -52,6 +53,8 @@ struct Options {
     int window = 8;
     int idleClients = 5000;
     int connectWindow = 200; // registrations in flight at once
+    long historyMessages = 1'000'000;
+    std::string databaseFile; // the server's history database, to report its size
     bool progress = true;
 };
 
@@ -356,7 +359,9 @@ double connectAndRegister(Loop &loop, int n, bool join, double timeoutS, int win
     return double(now() - t0) / 1e9;
 }
 
-// "... PRIVMSG #bench :S Q T" -> sender, seq, timestamp
+// "... PRIVMSG #bench :S Q T" -> sender, seq, timestamp. Only live messages: a server that
+// replays a channel's last lines to whoever joins marks them ("[HH:MM] ..."), and they are not
+// deliveries of this run.
 bool parseBenchMessage(std::string_view line, int *sender, long *seq, Ns *stamp)
 {
     const size_t p = line.find(" PRIVMSG #bench :");
@@ -364,6 +369,8 @@ bool parseBenchMessage(std::string_view line, int *sender, long *seq, Ns *stamp)
         return false;
     const char *s = line.data() + p + 17;
     const char *end = line.data() + line.size();
+    if (s >= end || *s < '0' || *s > '9')
+        return false;
     char *e = nullptr;
     *sender = int(std::strtol(s, &e, 10));
     if (e >= end)
@@ -629,15 +636,174 @@ Result runIdle(const Options &o)
     return r;
 }
 
+// A word list for the history workload's messages and searches: 1000 made-up words of three
+// syllables, the same on every run.
+std::vector<std::string> vocabulary()
+{
+    static const char *const syllables[] = {"ka", "lo", "mi", "ren", "tu", "sa", "vo", "ne", "li", "dor"};
+    std::vector<std::string> words;
+    for (const char *a : syllables)
+        for (const char *b : syllables)
+            for (const char *c : syllables)
+                words.push_back(std::string(a) + b + c);
+    return words;
+}
+
+long fileSize(const std::string &path)
+{
+    struct stat st;
+    return ::stat(path.c_str(), &st) == 0 ? long(st.st_size) : 0;
+}
+
+// History: fills the server's history with `historyMessages` messages over ten channels (paced
+// so that its store keeps up: nothing is dropped), then times CHATHISTORY LATEST, a JOIN with
+// its playback, and SEARCH, and reports the database's size.
+Result runHistory(const Options &o)
+{
+    Loop loop(o);
+    Result r;
+    r.workload = "history";
+    constexpr int Writers = 10;
+    const int querier = Writers, joiner = Writers + 1, searcher = Writers + 2;
+    if (connectAndRegister(loop, Writers + 3, false, 60, o.connectWindow) < 0)
+        return r;
+    const std::vector<std::string> words = vocabulary();
+    unsigned rng = 12345;
+    auto word = [&]() -> const std::string & {
+        rng = rng * 1103515245u + 12345u;
+        return words[(rng >> 8) % words.size()];
+    };
+    // What the loop waits for next: a count of lines that match.
+    int waiting = 0;
+    std::function<bool(Conn &, std::string_view)> match;
+    loop.onLine = [&](Conn &c, std::string_view line) {
+        if (match && match(c, line))
+            --waiting;
+    };
+    auto waitUntilDone = [&](double timeoutS) {
+        const Ns deadline = now() + Ns(timeoutS * 1e9);
+        while (waiting > 0 && now() < deadline && loop.closedCount() == 0)
+            loop.pass(5);
+        return waiting <= 0;
+    };
+    auto contains = [](std::string_view line, std::string_view what) { return line.find(what) != std::string_view::npos; };
+    // Joins and capabilities.
+    waiting = Writers + 2;
+    match = [&](Conn &, std::string_view line) { return contains(line, " 366 "); };
+    for (int w = 0; w < Writers; ++w)
+        loop.send(loop.conns[size_t(w)], "JOIN #h" + std::to_string(w) + "\r\n");
+    loop.send(loop.conns[size_t(querier)], "CAP REQ :batch draft/chathistory\r\nJOIN #h0\r\n");
+    loop.send(loop.conns[size_t(searcher)], "CAP REQ :batch confab/search\r\nJOIN #h0\r\n");
+    if (!waitUntilDone(10)) {
+        std::fprintf(stderr, "\nhistory: the channels could not be joined\n");
+        return r;
+    }
+    // A chathistory batch (or a FAIL) ends an answer.
+    auto batchEnd = [&](std::string_view line) { return contains(line, " BATCH -") || contains(line, " FAIL "); };
+
+    // Fill, in rounds: every writer sends its share of the round, then a PING (its lines are in
+    // the hub once the PONG is back), then one question, which the store answers only after
+    // writing everything recorded before it.
+    const long perRound = 10'000;
+    long sent = 0;
+    const Ns t0 = now();
+    Ns lastProgress = t0;
+    while (sent < o.historyMessages) {
+        const long round = std::min(perRound, o.historyMessages - sent);
+        for (long i = 0; i < round; ++i) {
+            const int w = int((sent + i) % Writers);
+            std::string line = "PRIVMSG #h" + std::to_string(w) + " :" + std::to_string(sent + i);
+            for (int k = 0; k < 8; ++k)
+                line += ' ' + word();
+            line += "\r\n";
+            loop.send(loop.conns[size_t(w)], line);
+        }
+        sent += round;
+        waiting = Writers;
+        match = [&](Conn &c, std::string_view line) { return c.index < Writers && contains(line, "PONG"); };
+        for (int w = 0; w < Writers; ++w)
+            loop.send(loop.conns[size_t(w)], "PING :fill\r\n");
+        if (!waitUntilDone(60))
+            break;
+        waiting = 1;
+        match = [&](Conn &c, std::string_view line) { return c.index == querier && batchEnd(line); };
+        loop.send(loop.conns[size_t(querier)], "CHATHISTORY LATEST #h0 * 1\r\n");
+        if (!waitUntilDone(60))
+            break;
+        if (now() - lastProgress > 500'000'000) {
+            progress(o, "history", double(now() - t0) / 1e9, sent);
+            lastProgress = now();
+        }
+    }
+    const double fillSeconds = double(now() - t0) / 1e9;
+    if (sent < o.historyMessages || loop.closedCount() > 0) {
+        std::fprintf(stderr, "\nhistory: filling stopped after %ld messages\n", sent);
+        return r;
+    }
+    auto timeEach = [&](int count, Stats &stats, int conn, const std::function<std::string(int)> &command,
+                        const std::function<bool(std::string_view)> &done) {
+        for (int i = 0; i < count; ++i) {
+            waiting = 1;
+            match = [&](Conn &c, std::string_view line) { return c.index == conn && done(line); };
+            const Ns start = now();
+            loop.sendNow(loop.conns[size_t(conn)], command(i));
+            if (!waitUntilDone(30))
+                return false;
+            stats.add(now() - start);
+        }
+        return true;
+    };
+    Stats latest, playback, search;
+    bool ok = timeEach(200, latest, querier, [](int) { return std::string("CHATHISTORY LATEST #h0 * 100\r\n"); },
+                       batchEnd);
+    // A JOIN to a channel with history, until its playback has ended (leaving the last one first).
+    ok = ok && timeEach(
+                   200, playback, joiner,
+                   [](int i) {
+                       std::string command = i > 0 ? "PART #h" + std::to_string((i - 1) % Writers) + "\r\n" : "";
+                       return command + "JOIN #h" + std::to_string(i % Writers) + "\r\n";
+                   },
+                   [&](std::string_view line) { return contains(line, ":End of replay"); });
+    ok = ok && timeEach(
+                   100, search, searcher, [&](int) { return "SEARCH #h0 " + word() + " 20\r\n"; }, batchEnd);
+    if (!ok) {
+        std::fprintf(stderr, "\nhistory: a question went unanswered\n");
+        return r;
+    }
+    const long dbBytes = o.databaseFile.empty() ? -1
+                                                : fileSize(o.databaseFile) + fileSize(o.databaseFile + "-wal");
+    const double perMillion = dbBytes < 0 ? -1 : double(dbBytes) * 1e6 / double(o.historyMessages);
+    char json[768], table[384];
+    std::snprintf(json, sizeof json,
+                  "{\"server\":\"%s\",\"workload\":\"history\",\"messages\":%ld,\"fill_s\":%.2f,"
+                  "\"fill_messages_per_s\":%.0f,\"latest_p50_ms\":%.3f,\"latest_p99_ms\":%.3f,"
+                  "\"playback_p50_ms\":%.3f,\"playback_p99_ms\":%.3f,\"search_p50_ms\":%.3f,\"search_p99_ms\":%.3f,"
+                  "\"db_bytes\":%ld,\"db_mb_per_million\":%.1f}",
+                  o.label.c_str(), o.historyMessages, fillSeconds, double(o.historyMessages) / fillSeconds,
+                  latest.pct(50) / 1000, latest.pct(99) / 1000, playback.pct(50) / 1000, playback.pct(99) / 1000,
+                  search.pct(50) / 1000, search.pct(99) / 1000, dbBytes, perMillion / 1e6);
+    std::snprintf(table, sizeof table,
+                  "%-18s %ld messages kept at %.0f/s   LATEST 100 p99 %.2f ms   JOIN+playback p99 %.2f ms   SEARCH "
+                  "p99 %.2f ms   %.0f MB per million",
+                  "history", o.historyMessages, double(o.historyMessages) / fillSeconds, latest.pct(99) / 1000,
+                  playback.pct(99) / 1000, search.pct(99) / 1000, perMillion / 1e6);
+    r.json = json;
+    r.table = table;
+    return r;
+}
+
 void usage()
 {
     std::puts(
-        "usage: confab-bench [--host 127.0.0.1] [--port 6667] [--workload all|seed|fanout|saturation|idle]\n"
-        "                    [--label NAME] [--server-pid PID] [--duration S] [--fanout-clients N]\n"
-        "                    [--senders N] [--rate N] [--saturation-clients N] [--window N] [--idle-clients N]\n"
-        "                    [--connect-window N] [--no-progress]\n"
+        "usage: confab-bench [--host 127.0.0.1] [--port 6667]\n"
+        "                    [--workload all|seed|fanout|saturation|idle|history] [--label NAME]\n"
+        "                    [--server-pid PID] [--duration S] [--fanout-clients N] [--senders N] [--rate N]\n"
+        "                    [--saturation-clients N] [--window N] [--idle-clients N] [--connect-window N]\n"
+        "                    [--history-messages N] [--database-file PATH] [--no-progress]\n"
         "Drives an IRC server over real TCP connections on loopback and prints a table, then one JSON\n"
-        "line per workload. --server-pid lets the idle workload read the server's memory.");
+        "line per workload. --server-pid lets the idle workload read the server's memory. The history\n"
+        "workload (Confab's CHATHISTORY, playback and SEARCH; not part of 'all') fills N messages, and\n"
+        "--database-file lets it report the database's size.");
 }
 
 } // namespace
@@ -667,6 +833,8 @@ int main(int argc, char **argv)
         else if (a == "--window") o.window = std::atoi(value().c_str());
         else if (a == "--idle-clients") o.idleClients = std::atoi(value().c_str());
         else if (a == "--connect-window") o.connectWindow = std::max(1, std::atoi(value().c_str()));
+        else if (a == "--history-messages") o.historyMessages = std::atol(value().c_str());
+        else if (a == "--database-file") o.databaseFile = value();
         else if (a == "--no-progress") o.progress = false;
         else if (a == "--help" || a == "-h") {
             usage();
@@ -684,8 +852,10 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "confab-bench: loopback only (127.0.0.0/8), got %s\n", o.host.c_str());
         return 2;
     }
-    if (o.duration <= 0 || o.duration > 300 || o.idleClients > 50000 || o.fanoutClients > 10000) {
-        std::fprintf(stderr, "confab-bench: bounds: duration 0-300 s, at most 50000 idle and 10000 fanout clients\n");
+    if (o.duration <= 0 || o.duration > 300 || o.idleClients > 50000 || o.fanoutClients > 10000
+        || o.historyMessages < 1000 || o.historyMessages > 10'000'000) {
+        std::fprintf(stderr, "confab-bench: bounds: duration 0-300 s, at most 50000 idle and 10000 fanout clients, "
+                             "1000 to 10 million history messages\n");
         return 2;
     }
     // Thousands of sockets: raise the descriptor limit as far as we may.
@@ -708,6 +878,8 @@ int main(int argc, char **argv)
         results.push_back(runSaturation(o));
     if (all || o.workload == "idle")
         results.push_back(runIdle(o));
+    if (o.workload == "history")
+        results.push_back(runHistory(o));
     if (o.progress)
         std::fputs("\r\033[K", stderr);
 
