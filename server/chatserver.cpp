@@ -34,7 +34,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
 {
     // The hub, its way out and the commands it knows, all built before its thread starts. A new
     // command handler is one more line here.
-    std::shared_ptr<HistoryBacklog> backlog = m_config->history ? std::make_shared<HistoryBacklog>() : nullptr;
+    std::shared_ptr<HistoryBacklog> backlog = m_config->history ? std::make_shared<HistoryBacklog>(m_config->historyBacklog) : nullptr;
     m_hub = new Hub(m_config, std::make_unique<LocalRouter>(), backlog);
     auto history = std::make_unique<HistoryHandler>(*m_hub);
     auto channels = std::make_unique<ChannelHandler>(*m_hub, *history);

@@ -74,6 +74,9 @@ struct ServerConfig {
     int historyDays = 30;            // older events are deleted; 0 keeps them forever
     int historyPlayback = 25;        // lines replayed on JOIN to clients that do not fetch history
     int historyPerTarget = 100'000;  // at most this many events kept per conversation
+    // Events the store may be behind before new ones are dropped (and counted): about 15 MB, a
+    // few seconds of a flood. Not an option: there is no reason to change it but a test's.
+    qint64 historyBacklog = 50'000;
     // The channel events kept besides messages; all of them by default.
     QList<QByteArray> historyEvents = allHistoryEvents();
     int nickLen = IrcNames::NickLen;

@@ -17,6 +17,11 @@
 namespace {
 // Remembered channels nobody is in are checked for expiry this often.
 constexpr int ForgetIntervalMs = 3600 * 1000;
+// What is recorded goes to the store at most this long after, or as soon as there is this much.
+constexpr int HistoryHandOverMs = 20;
+constexpr qsizetype HistoryHandOverEvents = 5000;
+// A store that falls behind is logged at most once a minute.
+constexpr qint64 HistoryLogQuietMs = 60'000;
 
 // `line` (one serialised line) with one more tag in front.
 QByteArray withTag(const QByteArray &line, const QByteArray &key, const QByteArray &value)
@@ -32,13 +37,17 @@ Hub::Hub(std::shared_ptr<const ServerConfig> config, std::unique_ptr<Router> rou
     , m_config(std::move(config))
     , m_router(std::move(router))
     , m_backlog(std::move(history))
-    , m_msgidPrefix(QByteArray::number(QRandomGenerator::system()->generate64(), 36) + '-')
+    , m_runId(QByteArray::number(QRandomGenerator::system()->generate64(), 36))
     , m_registrationTimer(new QTimer(this)) // a child: it moves to the hub's thread with it
 {
     m_clock.start();
     if (m_backlog) {
         m_forgetTimer = new QTimer(this);
         connect(m_forgetTimer, &QTimer::timeout, this, &Hub::forgetOldChannels);
+        m_historyTimer = new QTimer(this);
+        m_historyTimer->setSingleShot(true);
+        m_historyTimer->setInterval(HistoryHandOverMs);
+        connect(m_historyTimer, &QTimer::timeout, this, &Hub::flushHistory);
     }
     // Checked a few times per timeout, at most once a second: expiry need not be exact.
     m_registrationTimer->setInterval(std::clamp(m_config->registrationTimeoutMs / 4, 20, 1000));
@@ -222,7 +231,8 @@ void Hub::shutdown(const QByteArray &reason)
     m_registrationTimer->stop(); // here, in the hub's thread: the hub is deleted from another
     if (m_forgetTimer)
         m_forgetTimer->stop();
-    flushHistory();
+    flushHistory(); // stops its timer too
+    reportDroppedHistory(true);
     for (auto &[id, client] : m_clients) {
         if (client->closing)
             continue;
@@ -470,7 +480,8 @@ void Hub::detach(HubClient &client)
 
 Hub::Stamp Hub::stamp()
 {
-    return {m_msgidPrefix + QByteArray::number(++m_msgidCounter, 36), QDateTime::currentMSecsSinceEpoch()};
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return {HistoryEvent::makeMsgid(now, m_runId, ++m_msgidCounter), now};
 }
 
 void Hub::record(const QByteArray &key, const IrcMessage &message, const Stamp &stamp, const QByteArray &clientTags)
@@ -491,9 +502,13 @@ void Hub::record(const QByteArray &key, const IrcMessage &message, const Stamp &
             }
         }
     }
-    if (m_history.isEmpty())
-        QMetaObject::invokeMethod(this, &Hub::flushHistory, Qt::QueuedConnection);
     m_history.append(std::move(event));
+    // Handed over in batches: every hand-over wakes the storage thread, which under load costs
+    // more than the writing. A question (CHATHISTORY) hands over at once.
+    if (m_history.size() >= HistoryHandOverEvents)
+        flushHistory();
+    else if (!m_historyTimer->isActive())
+        m_historyTimer->start();
 }
 
 void Hub::announce(HubChannel &channel, IrcMessage message)
@@ -507,23 +522,46 @@ void Hub::announce(HubChannel &channel, IrcMessage message)
 
 void Hub::flushHistory()
 {
+    if (m_historyTimer)
+        m_historyTimer->stop();
     QList<HistoryEvent> events = std::exchange(m_history, {});
     if (events.isEmpty())
         return;
-    // Never wait for the store: if it is too far behind, these are not recorded (and counted).
-    if (!m_backlog->tryAdd(events.size())) {
-        if (m_historyDropped == 0)
+    // Never wait for the store: if it is too far behind, these are not recorded (and counted)
+    // until it has caught up by half the bound, so that an overload makes episodes, not flicker.
+    const bool behind = m_historyBehind ? m_backlog->pending() > m_backlog->limit() / 2
+                                        : !m_backlog->tryAdd(events.size());
+    if (behind) {
+        if (!m_historyBehind && (!m_historyLogged.isValid() || m_historyLogged.elapsed() > HistoryLogQuietMs)) {
             qCWarning(lcServer, "history: the database is %lld events behind; new events are not recorded until it "
                                 "catches up",
                       m_backlog->pending());
+            m_historyLogged.start();
+        }
+        m_historyBehind = true;
         m_historyDropped += events.size();
         return;
     }
-    if (m_historyDropped > 0) {
-        qCWarning(lcServer, "history: the database caught up; %lld events were not recorded", m_historyDropped);
-        m_historyDropped = 0;
+    if (m_historyBehind) {
+        m_historyBehind = false;
+        if (!m_backlog->tryAdd(events.size())) {
+            m_historyDropped += events.size();
+            return;
+        }
     }
+    reportDroppedHistory(false);
     Q_EMIT historyRecorded(events);
+}
+
+void Hub::reportDroppedHistory(bool now)
+{
+    // At most one such line a minute, however the store fares.
+    if (m_historyDropped == 0 || (!now && m_historyLogged.isValid() && m_historyLogged.elapsed() <= HistoryLogQuietMs))
+        return;
+    qCWarning(lcServer, "history: recording; %lld events were not recorded while the database was behind",
+              m_historyDropped);
+    m_historyDropped = 0;
+    m_historyLogged.start();
 }
 
 void Hub::channelChanged(const HubChannel &channel)

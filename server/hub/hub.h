@@ -105,8 +105,8 @@ public:
     void record(const QByteArray &key, const IrcMessage &message, const Stamp &stamp, const QByteArray &clientTags = {});
     // Sends `message` to every member of `channel`, stamped, and keeps it in its history.
     void announce(HubChannel &channel, IrcMessage message);
-    // Hands what was recorded so far to the store now (it goes at the end of each event-loop pass
-    // anyway): a question asked after it then sees it.
+    // Hands what was recorded so far to the store now (it goes within 20 ms anyway): a question
+    // asked after it then sees it.
     void flushHistory();
     // A channel's topic, modes or bans changed: what is kept across restarts is saved.
     void channelChanged(const HubChannel &channel);
@@ -120,7 +120,7 @@ Q_SIGNALS:
     // A connection is gone for good: nothing is routed to it any more, and the thread that
     // hosted it may be retired.
     void routeReleased(HostLink *route);
-    // To the history store: what to keep, gathered over one pass of the hub's event loop.
+    // To the history store: what to keep, gathered for up to 20 ms.
     void historyRecorded(const QList<HistoryEvent> &events);
     void channelSaved(const ChannelState &state);
 
@@ -132,6 +132,7 @@ private:
     void announceQuit(HubClient &client, const QByteArray &reason);
     void sendClosingLink(HubClient &client, const QByteArray &reason);
     void forgetOldChannels();
+    void reportDroppedHistory(bool now);
     // labeled-response: the replies to the client's labeled command, labeled as one answer.
     void finishCapture();
 
@@ -149,10 +150,13 @@ private:
     QHash<QByteArray, Command> m_commands;
     std::shared_ptr<HistoryBacklog> m_backlog;
     QList<HistoryEvent> m_history;      // for the store, sent once per event-loop pass
-    qint64 m_historyDropped = 0;        // while the store is too far behind
+    qint64 m_historyDropped = 0;        // not yet reported in the log
+    bool m_historyBehind = false;       // dropping until the store has caught up by half
+    QElapsedTimer m_historyLogged;      // the last log line about it
     QHash<QByteArray, ChannelState> m_dormant; // remembered channels nobody is in, by folded name
     QTimer *m_forgetTimer = nullptr;
-    const QByteArray m_msgidPrefix;     // random per run: msgids stay unique across restarts
+    QTimer *m_historyTimer = nullptr; // hands m_history over to the store
+    const QByteArray m_runId;           // random per run: msgids stay unique across restarts
     quint64 m_msgidCounter = 0;
     quint64 m_batchCounter = 0;
     // The client whose labeled command is running, and the lines it has been sent so far.

@@ -8,10 +8,7 @@
 // and chat goes on. Shared by the two threads; an atomic, no lock.
 class HistoryBacklog {
 public:
-    // About 15 MB of events, a few seconds of a flood: beyond it the store is too far behind.
-    static constexpr qint64 DefaultLimit = 50'000;
-
-    explicit HistoryBacklog(qint64 limit = DefaultLimit)
+    explicit HistoryBacklog(qint64 limit)
         : m_limit(limit)
     {
     }
@@ -26,6 +23,7 @@ public:
     // In the store's thread: n events are written or dropped.
     void done(qint64 n) { m_pending.fetch_sub(n, std::memory_order_relaxed); }
     qint64 pending() const { return m_pending.load(std::memory_order_relaxed); }
+    qint64 limit() const { return m_limit; }
 
 private:
     const qint64 m_limit;

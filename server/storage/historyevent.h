@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QMetaType>
+#include <optional>
 
 // One event of a conversation as it was relayed: a message (PRIVMSG, NOTICE) or a channel event
 // (JOIN, PART, QUIT, KICK, NICK, TOPIC, MODE). A value: it crosses from the hub to the storage
@@ -17,6 +18,22 @@ struct HistoryEvent {
     QByteArray tags;          // the sender's client-only tags that are kept, serialised ("+a=b;+c")
 
     bool isMessage() const { return command == "PRIVMSG" || command == "NOTICE"; }
+
+    // A msgid is "<time in ms, base 36>-<run id>-<counter, base 36>": the run id (random for each
+    // run of the server) and the counter make it unique across restarts, and the time lets the
+    // store find a message by its msgid through its index on (target, time), with no index of
+    // its own to keep up on every insert.
+    static QByteArray makeMsgid(qint64 timeMs, const QByteArray &runId, quint64 counter)
+    {
+        return QByteArray::number(timeMs, 36) + '-' + runId + '-' + QByteArray::number(counter, 36);
+    }
+    static std::optional<qint64> msgidTime(QByteArrayView msgid)
+    {
+        const qsizetype dash = msgid.indexOf('-');
+        bool ok = false;
+        const qint64 time = dash > 0 ? msgid.first(dash).toLongLong(&ok, 36) : 0;
+        return ok ? std::optional(time) : std::nullopt;
+    }
     // The words a search looks in: a message's text, nothing for other events.
     QByteArray text() const { return isMessage() && params.size() > 1 ? params.last() : QByteArray(); }
 };

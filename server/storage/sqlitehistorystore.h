@@ -9,6 +9,8 @@
 
 class HistoryBacklog;
 class QSqlQuery;
+struct sqlite3;
+struct sqlite3_stmt;
 class QTimer;
 struct ServerConfig;
 
@@ -23,7 +25,7 @@ class SqliteHistoryStore final : public HistoryStore {
 public:
     static constexpr int SchemaVersion = 1;
     static constexpr int FlushIntervalMs = 100;
-    static constexpr int FlushEvents = 2000;
+    static constexpr int FlushEvents = 20000;
 
     SqliteHistoryStore(std::shared_ptr<const ServerConfig> config, std::shared_ptr<HistoryBacklog> backlog,
                        QObject *parent = nullptr);
@@ -61,7 +63,12 @@ private:
     const std::shared_ptr<HistoryBacklog> m_backlog;
     const QString m_connection; // this object's own QSqlDatabase connection name
     QSqlDatabase m_db;
-    std::unique_ptr<QSqlQuery> m_insert;
+    // The hot path, writing events, binds UTF-8 bytes straight to SQLite through the handle of
+    // Qt's own connection: through QSqlQuery, converting every value to QString and QVariant and
+    // back cost more than SQLite itself (perf, docs/performance.md).
+    sqlite3 *m_handle = nullptr;
+    sqlite3_stmt *m_insert = nullptr;
+    sqlite3_stmt *m_insertText = nullptr;
     std::unique_ptr<QSqlQuery> m_saveChannel;
     std::unique_ptr<QSqlQuery> m_touchChannel;
     QList<HistoryEvent> m_pending;

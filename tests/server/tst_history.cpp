@@ -104,6 +104,7 @@ private Q_SLOTS:
     void historyOff();
     void channelsPersistAcrossRestart();
     void retention();
+    void storeFallingBehind();
 };
 
 void TestHistory::latestAndLimits()
@@ -851,7 +852,8 @@ void TestHistory::retention()
             alice->send("PRIVMSG #lobby :r" + QByteArray::number(i));
         QVERIFY(alice->sync());
     }
-    // Rows from 40 days ago, written straight into the file, as an old server would have.
+    // Rows from 40 days ago (and their words for search), written straight into the file, as a
+    // server then would have.
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("old-rows"));
         db.setDatabaseName(file);
@@ -861,9 +863,14 @@ void TestHistory::retention()
         for (int i = 0; i < 3; ++i) {
             QVERIFY(q.prepare(QStringLiteral("INSERT INTO messages (msgid, time, target, command, source, params, text,"
                                              " tags) VALUES (?, ?, '#lobby', 'PRIVMSG', 'old!~old@127.0.0.1',"
-                                             " '#lobby\n', ?, '')")));
+                                             " '#lobby', ?, '')")));
             q.addBindValue(QStringLiteral("old-%1").arg(i));
             q.addBindValue(old + i);
+            q.addBindValue(QStringLiteral("ancient %1").arg(i));
+            QVERIFY(q.exec());
+            const QVariant id = q.lastInsertId();
+            QVERIFY(q.prepare(QStringLiteral("INSERT INTO messages_fts (rowid, text) VALUES (?, ?)")));
+            q.addBindValue(id);
             q.addBindValue(QStringLiteral("ancient %1").arg(i));
             QVERIFY(q.exec());
         }
@@ -891,6 +898,30 @@ void TestHistory::retention()
     QVERIFY2(!seen.join(' ').contains("ancient"), seen.join(' ').constData());
     QCOMPARE(seen.size(), 4);
     QCOMPARE(seen.last(), QByteArray("r6"));
+}
+
+void TestHistory::storeFallingBehind()
+{
+    // A store allowed to be one event behind: any larger hand-over is dropped, and counted.
+    ServerConfig config = historyConfig();
+    config.historyBacklog = 1;
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^history: the database is \\d+ events behind")));
+    auto server = std::make_unique<TestServer>(config);
+    QVERIFY(server->start());
+    auto alice = server->client("alice");
+    auto bob = server->client("bob");
+    QVERIFY(alice && bob);
+    QByteArray burst;
+    for (int i = 0; i < 50; ++i)
+        burst += "PRIVMSG #lobby :b" + QByteArray::number(i) + "\r\n";
+    alice->sendRaw(burst);
+    // Chat goes on: every message is delivered.
+    QVERIFY(bob->waitFor(privmsg("b49")));
+    QCOMPARE(bob->count([](const IrcMessage &m) { return m.command == "PRIVMSG"; }), 50);
+    // And the log says how many were not kept, at the latest when the server stops.
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(QStringLiteral("^history: recording; \\d+ events were not recorded")));
+    server.reset();
 }
 
 QTEST_GUILESS_MAIN(TestHistory)
