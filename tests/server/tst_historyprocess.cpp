@@ -83,6 +83,21 @@ bool startServer(QProcess &proc, const QStringList &args, QHostAddress *host, qu
                                 host, port);
 }
 
+// A server on `database` that has alice say `text` in #lobby, then stops cleanly.
+bool sayOnce(const QString &database, const QByteArray &text)
+{
+    QProcess proc;
+    QHostAddress host;
+    quint16 port = 0;
+    if (!startServer(proc, {QStringLiteral("--database"), database}, &host, &port))
+        return false;
+    RawClient alice;
+    const bool said = alice.connectTo(host, port) && alice.registerAs("alice")
+        && (alice.send("PRIVMSG #lobby :" + text), alice.sync());
+    proc.terminate();
+    return proc.waitForFinished(10000) && said;
+}
+
 // The server must refuse `database` at start-up, saying `why`, and leave it as it was.
 void expectRefused(const QString &database, const QString &why)
 {
@@ -250,19 +265,7 @@ void TestHistoryProcess::refusesDamagedDatabases()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString database = dir.filePath(QStringLiteral("damaged.db"));
-    {
-        QProcess proc;
-        QHostAddress host;
-        quint16 port = 0;
-        QVERIFY(startServer(proc, {QStringLiteral("--database"), database}, &host, &port));
-        RawClient alice;
-        QVERIFY(alice.connectTo(host, port));
-        QVERIFY(alice.registerAs("alice"));
-        alice.send("PRIVMSG #lobby :soon damaged");
-        QVERIFY(alice.sync());
-        proc.terminate();
-        QVERIFY(proc.waitForFinished(10000));
-    }
+    QVERIFY(sayOnce(database, "soon damaged"));
     // The schema (on the first page, after SQLite's 100-byte header) overwritten with noise.
     QFile f(database);
     QVERIFY(f.open(QIODevice::ReadWrite));
@@ -384,19 +387,7 @@ void TestHistoryProcess::readOnlyFileSystem()
     if (!namespacesWork(dir.path()))
         QSKIP("this machine cannot make a user and mount namespace (unshare --user --mount): nothing to test on");
     const QString database = dir.filePath(QStringLiteral("history.db"));
-    {
-        QProcess proc;
-        QHostAddress host;
-        quint16 port = 0;
-        QVERIFY(startServer(proc, {QStringLiteral("--database"), database}, &host, &port));
-        RawClient alice;
-        QVERIFY(alice.connectTo(host, port));
-        QVERIFY(alice.registerAs("alice"));
-        alice.send("PRIVMSG #lobby :written while it could be");
-        QVERIFY(alice.sync());
-        proc.terminate();
-        QVERIFY(proc.waitForFinished(10000));
-    }
+    QVERIFY(sayOnce(database, "written while it could be"));
     const Snapshot before = Snapshot::of(database);
     // The same directory, bound read-only over itself.
     const QString script = QStringLiteral(
