@@ -71,7 +71,8 @@ private:
     sqlite3_stmt *m_insertText = nullptr;
     std::unique_ptr<QSqlQuery> m_saveChannel;
     std::unique_ptr<QSqlQuery> m_touchChannel;
-    QList<HistoryEvent> m_pending;
+    QList<QList<HistoryEvent>> m_pending; // as handed over
+    qsizetype m_pendingCount = 0;
     QHash<QByteArray, ChannelState> m_pendingChannels; // by key: only the latest counts
     QTimer *m_flushTimer = nullptr;
     QTimer *m_expireTimer = nullptr;
