@@ -80,8 +80,9 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
         QList<HubClient *> recipients;
         QByteArray shownTarget;
         HubClient *peer = nullptr;
+        HubChannel *channel = nullptr;
         if (IrcNames::isChannel(target)) {
-            HubChannel *channel = m_hub.findChannel(target);
+            channel = m_hub.findChannel(target);
             if (!channel) {
                 error(Numeric::ERR_NOSUCHCHANNEL, {target, "No such channel"});
                 continue;
@@ -125,12 +126,12 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
         if (!isTagmsg) {
             // A private message is kept once for each side, each reading only its own copy.
             const QByteArray kept = keptTags(tags);
-            if (!peer) {
-                m_hub.record(HistoryKey::channel(shownTarget), out, stamp, kept);
+            if (channel) {
+                m_hub.record(*channel, out, stamp, kept);
             } else {
-                m_hub.record(HistoryKey::privateOf(client.nick, peer->nick), out, stamp, kept);
+                m_hub.recordPrivate(HistoryKey::privateOf(client.nick, peer->nick), out, stamp, kept);
                 if (peer != &client)
-                    m_hub.record(HistoryKey::privateOf(peer->nick, client.nick), out, stamp, kept);
+                    m_hub.recordPrivate(HistoryKey::privateOf(peer->nick, client.nick), out, stamp, kept);
             }
         }
         OutboundFrame frame(std::move(out), tags);

@@ -7,7 +7,6 @@
 #include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "storage/historykey.h"
 #include "config/serverconfig.h"
 
 #include <QDateTime>
@@ -108,8 +107,8 @@ void RegistrationHandler::nick(HubClient &client, const IrcMessage &msg)
         IrcMessage change("NICK", {wanted}, oldPrefix);
         change.trailing = true;
         const Hub::Stamp stamp = m_hub.stamp();
-        for (const HubChannel *channel : client.channels)
-            m_hub.record(HistoryKey::channel(channel->name), change, stamp);
+        for (HubChannel *channel : client.channels)
+            m_hub.record(*channel, change, stamp);
         OutboundFrame frame(std::move(change));
         frame.setStamp(stamp.msgid, stamp.timeMs);
         m_hub.deliver(m_hub.peersOf(client, true), frame);

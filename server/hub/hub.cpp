@@ -382,6 +382,7 @@ HubChannel *Hub::joinChannel(HubClient &client, const QByteArray &name)
     if (!channel) {
         channel = new HubChannel;
         channel->name = name;
+        channel->folded = key;
         channel->createdAt = QDateTime::currentSecsSinceEpoch();
         created = true;
         // A channel that was used before (even before a restart) comes back as it was left.
@@ -455,8 +456,8 @@ void Hub::announceQuit(HubClient &client, const QByteArray &reason)
     IrcMessage quit("QUIT", {reason}, client.prefix);
     quit.trailing = true;
     const Stamp stamped = stamp();
-    for (const HubChannel *channel : client.channels)
-        record(HistoryKey::channel(channel->name), quit, stamped);
+    for (HubChannel *channel : client.channels)
+        record(*channel, quit, stamped);
     OutboundFrame frame(std::move(quit));
     frame.setStamp(stamped.msgid, stamped.timeMs);
     deliver(peersOf(client, false), frame);
@@ -484,24 +485,32 @@ Hub::Stamp Hub::stamp()
     return {HistoryEvent::makeMsgid(now, m_runId, ++m_msgidCounter), now};
 }
 
-void Hub::record(const QByteArray &key, const IrcMessage &message, const Stamp &stamp, const QByteArray &clientTags)
+void Hub::record(HubChannel &channel, const IrcMessage &message, const Stamp &stamp, const QByteArray &clientTags)
 {
     if (!keepsHistory())
         return;
     const bool isMessage = message.command == "PRIVMSG" || message.command == "NOTICE";
     if (!isMessage && !m_config->keepsEvent(message.command))
         return;
-    HistoryEvent event{stamp.msgid, stamp.timeMs, key, message.command, message.source, message.params, clientTags};
-    if (!HistoryKey::isPrivate(key)) {
-        if (HubChannel *channel = m_channels.value(key)) {
-            channel->usedAtMs = stamp.timeMs;
-            if (isMessage && m_config->historyPlayback > 0) {
-                channel->recent.append(event);
-                if (channel->recent.size() > m_config->historyPlayback)
-                    channel->recent.removeFirst();
-            }
-        }
+    channel.usedAtMs = stamp.timeMs;
+    HistoryEvent event{stamp.msgid, stamp.timeMs, channel.folded, message.command, message.source, message.params, clientTags};
+    if (isMessage && m_config->historyPlayback > 0) {
+        channel.recent.append(event);
+        if (channel.recent.size() > m_config->historyPlayback)
+            channel.recent.removeFirst();
     }
+    keep(std::move(event));
+}
+
+void Hub::recordPrivate(const QByteArray &key, const IrcMessage &message, const Stamp &stamp,
+                        const QByteArray &clientTags)
+{
+    if (keepsHistory())
+        keep({stamp.msgid, stamp.timeMs, key, message.command, message.source, message.params, clientTags});
+}
+
+void Hub::keep(HistoryEvent &&event)
+{
     m_history.append(std::move(event));
     // Handed over in batches: every hand-over wakes the storage thread, which under load costs
     // more than the writing. A question (CHATHISTORY) hands over at once.
@@ -514,7 +523,7 @@ void Hub::record(const QByteArray &key, const IrcMessage &message, const Stamp &
 void Hub::announce(HubChannel &channel, IrcMessage message)
 {
     const Stamp stamped = stamp();
-    record(HistoryKey::channel(channel.name), message, stamped);
+    record(channel, message, stamped);
     OutboundFrame frame(std::move(message));
     frame.setStamp(stamped.msgid, stamped.timeMs);
     deliver(channel.memberClients, frame);

@@ -99,10 +99,13 @@ public:
     };
     Stamp stamp();
     bool keepsHistory() const { return m_backlog != nullptr; }
-    // Keeps `message` (relayed with this stamp) in the conversation `key` (HistoryKey), and a
-    // channel message among the channel's last lines for playback. `command` events other than
-    // PRIVMSG and NOTICE are kept only when the configuration asks for them.
-    void record(const QByteArray &key, const IrcMessage &message, const Stamp &stamp, const QByteArray &clientTags = {});
+    // Keeps `message` (relayed with this stamp) in the channel's history, and a message among its
+    // last lines for playback. Events other than PRIVMSG and NOTICE are kept only when the
+    // configuration asks for them.
+    void record(HubChannel &channel, const IrcMessage &message, const Stamp &stamp, const QByteArray &clientTags = {});
+    // Keeps a private message in one side's copy of the conversation (HistoryKey::privateOf).
+    void recordPrivate(const QByteArray &key, const IrcMessage &message, const Stamp &stamp,
+                       const QByteArray &clientTags = {});
     // Sends `message` to every member of `channel`, stamped, and keeps it in its history.
     void announce(HubChannel &channel, IrcMessage message);
     // Hands what was recorded so far to the store now (it goes within 20 ms anyway): a question
@@ -133,6 +136,7 @@ private:
     void sendClosingLink(HubClient &client, const QByteArray &reason);
     void forgetOldChannels();
     void reportDroppedHistory(bool now);
+    void keep(HistoryEvent &&event);
     // labeled-response: the replies to the client's labeled command, labeled as one answer.
     void finishCapture();
 

@@ -21,6 +21,7 @@ struct HubChannel {
     static constexpr int MaxBans = 100;
 
     QByteArray name;        // as first created (case preserved)
+    QByteArray folded;      // its name folded: its key in the hub and in history
     QByteArray topic;
     QByteArray topicSetBy;
     qint64 topicSetAt = 0;

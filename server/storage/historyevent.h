@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QList>
 #include <QMetaType>
+#include <algorithm>
+#include <charconv>
 #include <optional>
 
 // One event of a conversation as it was relayed: a message (PRIVMSG, NOTICE) or a channel event
@@ -25,7 +27,16 @@ struct HistoryEvent {
     // its own to keep up on every insert.
     static QByteArray makeMsgid(qint64 timeMs, const QByteArray &runId, quint64 counter)
     {
-        return QByteArray::number(timeMs, 36) + '-' + runId + '-' + QByteArray::number(counter, 36);
+        // Made for every relayed message, in the hub's thread: one allocation, no temporaries.
+        char buf[64];
+        char *end = std::to_chars(buf, buf + 13, timeMs, 36).ptr;
+        *end++ = '-';
+        const qsizetype run = std::min<qsizetype>(runId.size(), 24);
+        std::copy_n(runId.constData(), run, end);
+        end += run;
+        *end++ = '-';
+        end = std::to_chars(end, buf + sizeof buf, counter, 36).ptr;
+        return QByteArray(buf, end - buf);
     }
     static std::optional<qint64> msgidTime(QByteArrayView msgid)
     {
