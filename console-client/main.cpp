@@ -4,11 +4,14 @@
 #include "plainview.h"
 #include "screenview.h"
 #include "system/stdinreader.h"
+#include "system/secretinput.h"
 #include "system/signalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QRegularExpression>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -56,6 +59,11 @@ int main(int argc, char *argv[])
         {QStringLiteral("tls"), QStringLiteral("Connect with TLS (default port 6697); the certificate is verified.")},
         {QStringLiteral("tls-fingerprint"), QStringLiteral("Trust exactly the certificate with this SHA-256 fingerprint (for a self-signed server; implies --tls)."), QStringLiteral("SHA256")},
         {QStringLiteral("insecure"), QStringLiteral("TLS without checking the certificate at all. Anyone on the way can then read and change the conversation.")},
+        {QStringLiteral("account"), QStringLiteral("Log in to this account while connecting (SASL). The password comes from --password-file, CONFAB_PASSWORD, or is asked for on the terminal; never from the command line."), QStringLiteral("NAME")},
+        {QStringLiteral("password-file"), QStringLiteral("Read the account password from the first line of FILE."), QStringLiteral("FILE")},
+        {QStringLiteral("sasl-mechanism"), QStringLiteral("SCRAM-SHA-256, PLAIN or EXTERNAL (default: SCRAM-SHA-256 when the server offers it, else PLAIN; EXTERNAL with --tls-cert and no --account)."), QStringLiteral("MECH")},
+        {QStringLiteral("tls-cert"), QStringLiteral("Client certificate (PEM) to show the server, for SASL EXTERNAL; implies --tls."), QStringLiteral("FILE")},
+        {QStringLiteral("tls-key"), QStringLiteral("Its unencrypted private key (PEM; default: in the --tls-cert file)."), QStringLiteral("FILE")},
         {QStringLiteral("send"), QStringLiteral("Send TEXT (a message or a /command), then exit."), QStringLiteral("TEXT")},
         {QStringLiteral("format"), QStringLiteral("Plain-mode output: text (default) or json (one object per line)."), QStringLiteral("FORMAT"), QStringLiteral("text")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Plain mode: leave out the server's welcome and MOTD and the connection notices.")},
@@ -75,7 +83,28 @@ int main(int argc, char *argv[])
     if (!options.tlsFingerprint.isEmpty() && ClientSession::normalizeFingerprint(options.tlsFingerprint).isEmpty())
         return usageError(QStringLiteral("--tls-fingerprint needs a SHA-256 fingerprint (64 hex digits, colons allowed)"));
     options.tlsInsecure = parser.isSet(QStringLiteral("insecure"));
-    options.tls = addressTls || parser.isSet(QStringLiteral("tls")) || !options.tlsFingerprint.isEmpty() || options.tlsInsecure;
+    options.tlsCertFile = parser.value(QStringLiteral("tls-cert"));
+    options.tlsKeyFile = parser.value(QStringLiteral("tls-key"));
+    if (!options.tlsKeyFile.isEmpty() && options.tlsCertFile.isEmpty())
+        return usageError(QStringLiteral("--tls-key needs --tls-cert"));
+    if (!options.tlsCertFile.isEmpty()) {
+        QSslCertificate certificate;
+        QSslKey key;
+        QString why;
+        if (!ClientSession::loadClientCertificate(options.tlsCertFile, options.tlsKeyFile, &certificate, &key, &why))
+            return usageError(why);
+    }
+    options.tls = addressTls || parser.isSet(QStringLiteral("tls")) || !options.tlsFingerprint.isEmpty() || options.tlsInsecure
+                  || !options.tlsCertFile.isEmpty();
+    options.saslMechanism = parser.value(QStringLiteral("sasl-mechanism")).toUpper();
+    if (!options.saslMechanism.isEmpty()
+        && !QStringList{QStringLiteral("SCRAM-SHA-256"), QStringLiteral("PLAIN"), QStringLiteral("EXTERNAL")}.contains(options.saslMechanism))
+        return usageError(QStringLiteral("--sasl-mechanism is SCRAM-SHA-256, PLAIN or EXTERNAL"));
+    if (options.saslMechanism == u"EXTERNAL" && options.tlsCertFile.isEmpty())
+        return usageError(QStringLiteral("--sasl-mechanism EXTERNAL needs --tls-cert"));
+    options.account = parser.value(QStringLiteral("account"));
+    if (parser.isSet(QStringLiteral("password-file")) && options.account.isEmpty())
+        return usageError(QStringLiteral("--password-file is for --account"));
     options.port = port ? port : options.tls ? ClientSession::DefaultTlsPort : ClientSession::DefaultPort;
     if (options.tlsInsecure)
         std::fprintf(stderr, "confab: WARNING: --insecure: the server's certificate will not be checked; anyone between "
@@ -109,6 +138,14 @@ int main(int argc, char *argv[])
         options.nick = defaultNick();
     if (options.nick.contains(u' '))
         return usageError(QStringLiteral("a nickname cannot contain spaces"));
+
+    if (!options.account.isEmpty() && options.saslMechanism != u"EXTERNAL") {
+        QString why;
+        const auto password = SecretInput::accountPassword(parser.value(QStringLiteral("password-file")), interactive, &why);
+        if (!password)
+            return usageError(why);
+        options.accountPassword = *password;
+    }
 
     options.retryFirstConnection = fullScreen;
 

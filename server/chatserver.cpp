@@ -1,13 +1,17 @@
 #include "chatserver.h"
 
+#include "auth/passwordworker.h"
 #include "config/serverlog.h"
+#include "handlers/accountservice.h"
 #include "handlers/channelhandler.h"
 #include "handlers/historyhandler.h"
 #include "handlers/messagehandler.h"
 #include "handlers/modehandler.h"
+#include "handlers/nickservhandler.h"
 #include "handlers/operatorhandler.h"
 #include "handlers/queryhandler.h"
 #include "handlers/registrationhandler.h"
+#include "handlers/saslhandler.h"
 #include "hub/hub.h"
 #include "hub/localrouter.h"
 #include "net/connectionlistener.h"
@@ -17,6 +21,7 @@
 #include "net/tlscontext.h"
 #include "net/workerhost.h"
 #include "storage/historybacklog.h"
+#include "storage/sqliteaccountstore.h"
 #include "storage/sqlitehistorystore.h"
 #include "system/crossthread.h"
 
@@ -38,7 +43,11 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     m_hub = new Hub(m_config, std::make_unique<LocalRouter>(), backlog);
     auto history = std::make_unique<HistoryHandler>(*m_hub);
     auto channels = std::make_unique<ChannelHandler>(*m_hub, *history);
-    m_handlers.push_back(std::make_unique<RegistrationHandler>(*m_hub, *channels));
+    auto registration = std::make_unique<RegistrationHandler>(*m_hub, *channels);
+    m_accountService = std::make_unique<AccountService>(*m_hub);
+    auto nickserv = std::make_unique<NickServHandler>(*m_hub, *m_accountService, *registration);
+    m_handlers.push_back(std::make_unique<SaslHandler>(*m_hub, *m_accountService, *registration));
+    m_handlers.push_back(std::move(registration));
     m_handlers.push_back(std::move(channels));
     m_handlers.push_back(std::make_unique<MessageHandler>(*m_hub));
     m_handlers.push_back(std::make_unique<QueryHandler>(*m_hub));
@@ -49,23 +58,44 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     CrossThread::track(m_hubThread);
     m_hub->moveToThread(m_hubThread);
     history->moveToThread(m_hubThread);
+    m_accountService->moveToThread(m_hubThread);
+    nickserv->moveToThread(m_hubThread);
 
+    // The database's stores own its connection in a thread of their own; history is one of its
+    // uses, accounts the other.
+    auto *store = new SqliteHistoryStore(m_config, backlog);
+    m_store = store;
+    m_accountStore = new SqliteAccountStore(*store);
+    m_storageThread = new QThread;
+    m_storageThread->setObjectName(QStringLiteral("confab-storage"));
+    CrossThread::track(m_storageThread);
+    m_store->moveToThread(m_storageThread);
+    m_accountStore->moveToThread(m_storageThread);
     if (m_config->history) {
-        // The history store owns its database connection in a thread of its own.
-        m_store = new SqliteHistoryStore(m_config, backlog);
-        m_storageThread = new QThread;
-        m_storageThread->setObjectName(QStringLiteral("confab-storage"));
-        CrossThread::track(m_storageThread);
-        m_store->moveToThread(m_storageThread);
         // hub -> storage thread: what to keep, and channels' state.
         CrossThread::connect(m_hub, &Hub::historyRecorded, m_store, &HistoryStore::append);
         CrossThread::connect(m_hub, &Hub::channelSaved, m_store, &HistoryStore::saveChannel);
         // hub thread <-> storage thread: CHATHISTORY and SEARCH questions, and their answers.
         CrossThread::connect(history.get(), &HistoryHandler::queryRequested, m_store, &HistoryStore::query);
         CrossThread::connect(m_store, &HistoryStore::answered, history.get(), &HistoryHandler::answer);
-        m_storageThread->start();
     }
+    // hub thread <-> storage thread: accounts to write, and whether they were.
+    AccountService *accounts = m_accountService.get();
+    CrossThread::connect(accounts, &AccountService::accountWrite, m_accountStore, &AccountStore::write);
+    CrossThread::connect(m_accountStore, &AccountStore::written, accounts, &AccountService::accountWritten);
+    m_storageThread->start();
+
+    // hub thread <-> password thread: passwords to check and verifiers to make.
+    m_passwords = new PasswordWorker;
+    m_authThread = new QThread;
+    m_authThread->setObjectName(QStringLiteral("confab-auth"));
+    CrossThread::track(m_authThread);
+    m_passwords->moveToThread(m_authThread);
+    CrossThread::connect(accounts, &AccountService::passwordWork, m_passwords, &PasswordWorker::run);
+    CrossThread::connect(m_passwords, &PasswordWorker::done, accounts, &AccountService::passwordDone);
+    m_authThread->start();
     m_handlers.push_back(std::move(history));
+    m_handlers.push_back(std::move(nickserv));
 
     m_policy = new ThreadPolicy(m_config->threads, this);
     connect(m_policy, &ThreadPolicy::hostStarted, this, &ChatServer::wireHost);
@@ -81,14 +111,23 @@ ChatServer::~ChatServer()
 
 bool ChatServer::start(QString *error)
 {
-    if (m_store) {
+    {
         // Start-up may wait for the disk: nobody is connected yet.
         bool opened = false;
         QList<ChannelState> channels;
         CrossThread::call(m_store, [&] { opened = m_store->open(error, &channels); });
         if (!opened)
             return false;
-        CrossThread::call(m_hub, &Hub::restore, channels);
+        if (m_config->history)
+            CrossThread::call(m_hub, &Hub::restore, channels);
+        QList<AccountRecord> accounts;
+        QString why;
+        bool loaded = false;
+        CrossThread::call(m_accountStore, [&] { loaded = m_accountStore->load(&why, &accounts); });
+        if (loaded)
+            CrossThread::call(m_hub, &Hub::restoreAccounts, accounts);
+        else
+            qCWarning(lcServer, "accounts: unavailable (%s); nobody can log in or register", qPrintable(why));
     }
     if (m_config->hasTls()) {
         m_tls = std::make_shared<TlsContext>(m_config->tlsCertFile, m_config->tlsKeyFile);
@@ -201,6 +240,7 @@ void ChatServer::wireHost(HostLink *link, WorkerHost *host)
     CrossThread::connect(link, &HostLink::adoptRequested, host, &WorkerHost::adopt);
     // worker thread -> hub: a connection's arrival, every batch of lines it reads, its end.
     CrossThread::connect(host, &WorkerHost::connected, m_hub, &Hub::clientConnected);
+    CrossThread::connect(host, &WorkerHost::secured, m_hub, &Hub::clientSecured);
     CrossThread::connect(host, &WorkerHost::linesRead, m_hub, &Hub::clientLines);
     CrossThread::connect(host, &WorkerHost::closed, m_hub, &Hub::clientGone);
     // hub -> worker thread: one batch of frames per thread and message, never one call per
@@ -225,10 +265,20 @@ void ChatServer::shutdown(const QByteArray &reason)
     m_hub = nullptr;
     delete m_hubThread;
     m_hubThread = nullptr;
+    // Password work still queued is for clients that are gone.
+    CrossThread::stop(m_authThread);
+    delete m_passwords;
+    m_passwords = nullptr;
+    delete m_authThread;
+    m_authThread = nullptr;
     if (m_store) {
-        // Everything the hub recorded is queued to the store by now: it is written, then closed.
+        // Everything the hub recorded is queued to the store by now: it is written, then closed
+        // (the accounts' use of the connection ends first).
+        CrossThread::call(m_accountStore, &AccountStore::close);
         CrossThread::call(m_store, &HistoryStore::close);
         CrossThread::stop(m_storageThread);
+        delete m_accountStore;
+        m_accountStore = nullptr;
         delete m_store;
         m_store = nullptr;
         delete m_storageThread;

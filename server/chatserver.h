@@ -8,11 +8,14 @@
 #include <memory>
 #include <vector>
 
+class AccountService;
+class AccountStore;
 class CommandHandler;
 class ConnectionListener;
 class HistoryStore;
 class HostLink;
 class Hub;
+class PasswordWorker;
 class QThread;
 class ThreadPolicy;
 class TlsContext;
@@ -73,9 +76,15 @@ private:
     Hub *m_hub = nullptr;
     // Plain objects the hub calls in its own thread; they outlive it.
     std::vector<std::unique_ptr<CommandHandler>> m_handlers;
-    // History: the store in a thread of its own. Null with --no-history.
+    // Accounts' shared work for the handlers, in the hub's thread too.
+    std::unique_ptr<AccountService> m_accountService;
+    // The database (history and accounts): its stores in a thread of their own.
     QThread *m_storageThread = nullptr;
     HistoryStore *m_store = nullptr;
+    AccountStore *m_accountStore = nullptr;
+    // Password work (PBKDF2) in a thread of its own, off the hub's.
+    QThread *m_authThread = nullptr;
+    PasswordWorker *m_passwords = nullptr;
     ThreadPolicy *m_policy = nullptr;
     ClientId m_nextId = 0;
     bool m_stopped = false;

@@ -79,6 +79,18 @@ struct ServerConfig {
     qint64 historyBacklog = 50'000;
     // The channel events kept besides messages; all of them by default.
     QList<QByteArray> historyEvents = allHistoryEvents();
+    // Accounts (kept in the database): whether anyone may register one, or only operators.
+    bool registrationOpen = true;
+    // SASL PLAIN sends the password itself: only over TLS or from loopback, unless allowed.
+    bool allowPlaintextSasl = false;
+    // Someone using a registered nick without being logged in to it is renamed after this.
+    int nickGraceSeconds = 30;
+    // PBKDF2 iterations for new password verifiers (Scram::DefaultIterations); tests lower it to
+    // RFC 7677's floor, 4096, to stay fast under the sanitizers.
+    int passwordIterations = 100'000;
+    // Whether loopback connections count as safe for SASL PLAIN without TLS. Tests turn it off to
+    // see the refusal without a second machine.
+    bool plaintextSaslFromLoopback = true;
     int nickLen = IrcNames::NickLen;
     int channelLen = IrcNames::ChannelLen;
     QByteArray createdAt;

@@ -47,12 +47,15 @@ const OptionSpec Options[] = {
     {"max-channels", "N", "Channels one client may join (default 50)."},
     {"nick-len", "N", "Longest nickname in bytes (default 30, at most 64)."},
     {"channel-len", "N", "Longest channel name in bytes (default 50, at most 64)."},
-    {"database", "FILE", "The history database (SQLite), created if missing. Default $XDG_DATA_HOME/confab/confab.db (~/.local/share/confab/confab.db); ':memory:' keeps history only while the server runs."},
-    {"no-history", nullptr, "Keep no history: no database, no CHATHISTORY, SEARCH or playback on join."},
+    {"database", "FILE", "The database of history and accounts (SQLite), created if missing. Default $XDG_DATA_HOME/confab/confab.db (~/.local/share/confab/confab.db); ':memory:' keeps them only while the server runs."},
+    {"no-history", nullptr, "Keep no history: no CHATHISTORY, SEARCH or playback on join (the database keeps accounts only)."},
     {"history-days", "DAYS", "Days history is kept (default 30; 0: for ever)."},
     {"history-playback", "LINES", "Lines of a channel replayed to clients that join it and do not fetch history themselves (default 25; 0: none)."},
     {"history-events", "LIST", "Channel events kept besides messages: any of join, part, quit, kick, nick, topic, mode; all (default) or none."},
     {"history-per-target", "N", "At most N events kept per channel or private conversation (default 100000)."},
+    {"registration", "open|closed", "Whether anyone may register an account (REGISTER, NickServ REGISTER), or only operators (default open)."},
+    {"allow-plaintext-sasl", nullptr, "Accept SASL PLAIN over unencrypted connections from other machines (by default only TLS and loopback connections may send a password that way)."},
+    {"nick-grace", "SECONDS", "Seconds someone using a registered nick has to log in before being renamed (default 30)."},
     {"log-level", "LEVEL", "error, warning, info (default: connections, registrations, disconnects) or debug."},
     {"console", nullptr, "Read operator commands from standard input even when it is not a terminal."},
 };
@@ -360,6 +363,15 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
                                 .arg(src.origin(QStringLiteral("history-events")), word));
         }
     }
+    if (src.isSet(QStringLiteral("registration"))) {
+        const QString mode = src.value(QStringLiteral("registration")).trimmed().toLower();
+        if (mode != u"open" && mode != u"closed")
+            return fail(QStringLiteral("%1 is open or closed").arg(src.origin(QStringLiteral("registration"))));
+        config.registrationOpen = mode == u"open";
+    }
+    config.allowPlaintextSasl = src.flag(QStringLiteral("allow-plaintext-sasl"));
+    if (!readInt(src, QStringLiteral("nick-grace"), 1, 86'400, &config.nickGraceSeconds, &error))
+        return fail(error);
     m_console = src.flag(QStringLiteral("console"));
     return Outcome::Run;
 }

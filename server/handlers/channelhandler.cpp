@@ -29,7 +29,7 @@ void ChannelHandler::joinCommand(HubClient &client, const IrcMessage &msg)
         for (HubChannel *ch : channels) {
             IrcMessage partMsg("PART", {ch->name, "Left all channels"}, client.prefix);
             partMsg.trailing = true;
-            m_hub.announce(*ch, std::move(partMsg));
+            m_hub.announce(*ch, std::move(partMsg), client.account);
             m_hub.leaveChannel(client, ch);
         }
         return;
@@ -70,10 +70,33 @@ void ChannelHandler::join(HubClient &client, const QByteArray &name, const QByte
         return;
     }
     HubChannel *channel = m_hub.joinChannel(client, name);
-    m_hub.announce(*channel, IrcMessage("JOIN", {channel->name}, client.prefix));
+    announceJoin(client, *channel);
     sendTopic(client, *channel, false);
     sendNames(client, *channel);
     m_history.playback(client, *channel);
+}
+
+void ChannelHandler::announceJoin(HubClient &client, HubChannel &channel)
+{
+    // extended-join receivers get the account and real name in the JOIN itself; the history and
+    // everyone else get the plain one, all with one stamp.
+    IrcMessage join("JOIN", {channel.name}, client.prefix);
+    const Hub::Stamp stamp = m_hub.stamp();
+    m_hub.record(channel, join, stamp);
+    QList<HubClient *> plain, extended;
+    for (HubClient *member : std::as_const(channel.memberClients))
+        ((member->caps & Capability::ExtendedJoin) ? extended : plain).append(member);
+    OutboundFrame plainFrame(std::move(join));
+    plainFrame.setStamp(stamp.msgid, stamp.timeMs);
+    plainFrame.setAccount(client.account);
+    m_hub.deliver(plain, plainFrame);
+    IrcMessage full("JOIN", {channel.name, client.account.isEmpty() ? QByteArray("*") : client.account, client.realname},
+                    client.prefix);
+    full.trailing = true;
+    OutboundFrame extendedFrame(std::move(full));
+    extendedFrame.setStamp(stamp.msgid, stamp.timeMs);
+    extendedFrame.setAccount(client.account);
+    m_hub.deliver(extended, extendedFrame);
 }
 
 void ChannelHandler::part(HubClient &client, const IrcMessage &msg)
@@ -96,7 +119,7 @@ void ChannelHandler::part(HubClient &client, const IrcMessage &msg)
             partMsg.params.append(reason);
             partMsg.trailing = true;
         }
-        m_hub.announce(*channel, std::move(partMsg));
+        m_hub.announce(*channel, std::move(partMsg), client.account);
         m_hub.leaveChannel(client, channel);
     }
 }
@@ -125,7 +148,7 @@ void ChannelHandler::topic(HubClient &client, const IrcMessage &msg)
     channel->topicSetAt = QDateTime::currentSecsSinceEpoch();
     IrcMessage topicMsg("TOPIC", {channel->name, channel->topic}, client.prefix);
     topicMsg.trailing = true;
-    m_hub.announce(*channel, std::move(topicMsg));
+    m_hub.announce(*channel, std::move(topicMsg), client.account);
     m_hub.channelChanged(*channel);
 }
 

@@ -23,6 +23,7 @@ public:
 
 private:
     void joinCommand(HubClient &client, const IrcMessage &msg);
+    void announceJoin(HubClient &client, HubChannel &channel);
     void part(HubClient &client, const IrcMessage &msg);
     void topic(HubClient &client, const IrcMessage &msg);
     void names(HubClient &client, const IrcMessage &msg);

@@ -101,6 +101,12 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
                 if (member != &client || (client.caps & Capability::EchoMessage))
                     recipients.append(member);
         } else {
+            if (const Hub::ServiceFn *service = m_hub.findService(target)) {
+                // Services answer PRIVMSG; a NOTICE is never answered, as RFC 1459 asks.
+                if (msg.command == "PRIVMSG")
+                    (*service)(client, msg.params.at(1));
+                continue;
+            }
             peer = m_hub.findNick(target);
             if (!peer || !peer->registered) {
                 error(Numeric::ERR_NOSUCHNICK, {target, "No such nick/channel"});
@@ -136,6 +142,7 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
         }
         OutboundFrame frame(std::move(out), tags);
         frame.setStamp(stamp.msgid, stamp.timeMs);
+        frame.setAccount(client.account);
         m_hub.deliver(recipients, frame);
     }
 }

@@ -220,7 +220,7 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
         return;
     IrcMessage change("MODE", {channel.name, applied}, client.prefix);
     change.params.append(args);
-    m_hub.announce(channel, std::move(change));
+    m_hub.announce(channel, std::move(change), client.account);
     m_hub.channelChanged(channel);
 }
 

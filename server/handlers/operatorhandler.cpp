@@ -82,7 +82,7 @@ void OperatorHandler::kick(HubClient &client, const IrcMessage &msg)
         }
         IrcMessage kickMsg("KICK", {channel->name, victim->nick, reason}, client.prefix);
         kickMsg.trailing = true;
-        m_hub.announce(*channel, std::move(kickMsg)); // the victim included
+        m_hub.announce(*channel, std::move(kickMsg), client.account); // the victim included
         const bool last = channel->members.size() == 1;
         m_hub.leaveChannel(*victim, channel);
         if (last)

@@ -76,6 +76,8 @@ void QueryHandler::whois(HubClient &client, const IrcMessage &msg)
         m_hub.reply(client, Numeric::RPL_WHOISCHANNELS, {user->nick, list});
     }
     m_hub.reply(client, Numeric::RPL_WHOISSERVER, {user->nick, config.name, config.network + " server"});
+    if (!user->account.isEmpty())
+        m_hub.reply(client, Numeric::RPL_WHOISACCOUNT, {user->nick, user->account, "is logged in as"});
     if (!user->away.isEmpty())
         m_hub.reply(client, Numeric::RPL_AWAY, {user->nick, user->away});
     const qint64 now = QDateTime::currentMSecsSinceEpoch();

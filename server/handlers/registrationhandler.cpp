@@ -34,8 +34,8 @@ void RegistrationHandler::cap(HubClient &client, const IrcMessage &msg)
         // Registration waits for CAP END once a client shows it speaks CAP (CAP 302).
         if (!client.registered)
             client.capNegotiating = true;
-        const Capability::Mask offered = Capability::offered(m_hub.config().history);
-        m_hub.send(client, IrcMessage("CAP", {nick, "LS", Capability::names(offered)}));
+        client.capVersion = std::max(client.capVersion, msg.param(1).toInt());
+        m_hub.send(client, IrcMessage("CAP", {nick, "LS", Capability::names(offered(), client.capVersion >= 302)}));
     } else if (sub == "LIST") {
         m_hub.send(client, IrcMessage("CAP", {nick, "LIST", Capability::names(client.caps)}));
     } else if (sub == "REQ") {
@@ -49,7 +49,7 @@ void RegistrationHandler::cap(HubClient &client, const IrcMessage &msg)
                 continue;
             const bool minus = word.startsWith('-');
             const Capability::Flag flag = Capability::fromName(minus ? word.mid(1) : word);
-            if (flag == Capability::None || !(Capability::offered(m_hub.config().history) & flag)) {
+            if (flag == Capability::None || !(offered() & flag)) {
                 ok = false;
                 break;
             }
@@ -69,11 +69,18 @@ void RegistrationHandler::cap(HubClient &client, const IrcMessage &msg)
     } else if (sub == "END") {
         if (!client.registered) {
             client.capNegotiating = false;
+            if (m_capEnd)
+                m_capEnd(client);
             tryComplete(client);
         }
     } else {
         m_hub.reply(client, Numeric::ERR_INVALIDCAPCMD, {msg.params.at(0), "Invalid CAP command"});
     }
+}
+
+Capability::Mask RegistrationHandler::offered() const
+{
+    return Capability::offered(m_hub.config().history, m_hub.config().registrationOpen);
 }
 
 void RegistrationHandler::pass(HubClient &client, const IrcMessage &msg)
@@ -98,20 +105,14 @@ void RegistrationHandler::nick(HubClient &client, const IrcMessage &msg)
     }
     if (wanted == client.nick)
         return;
-    const QByteArray oldPrefix = client.prefix;
-    if (!m_hub.setNick(client, wanted)) {
+    const bool taken = client.registered ? m_hub.changeNick(client, wanted) : m_hub.setNick(client, wanted);
+    if (!taken) {
         m_hub.reply(client, Numeric::ERR_NICKNAMEINUSE, {wanted, "Nickname is already in use"});
         return;
     }
     if (client.registered) {
-        IrcMessage change("NICK", {wanted}, oldPrefix);
-        change.trailing = true;
-        const Hub::Stamp stamp = m_hub.stamp();
-        for (HubChannel *channel : client.channels)
-            m_hub.record(*channel, change, stamp);
-        OutboundFrame frame(std::move(change));
-        frame.setStamp(stamp.msgid, stamp.timeMs);
-        m_hub.deliver(m_hub.peersOf(client, true), frame);
+        if (m_nickTaken)
+            m_nickTaken(client);
     } else {
         tryComplete(client);
     }
@@ -160,7 +161,8 @@ void RegistrationHandler::ping(HubClient &client, const IrcMessage &msg)
 
 void RegistrationHandler::tryComplete(HubClient &client)
 {
-    if (client.registered || client.nick.isEmpty() || client.user.isEmpty() || client.capNegotiating)
+    if (client.registered || client.closing || client.nick.isEmpty() || client.user.isEmpty() || client.capNegotiating
+        || client.authPending)
         return;
     const ServerConfig &config = m_hub.config();
     if (!config.password.isEmpty() && client.password != config.password) {
@@ -172,6 +174,8 @@ void RegistrationHandler::tryComplete(HubClient &client)
     client.updatePrefix();
     qCInfo(lcServer, "registered #%llu as %s", qulonglong(client.id), client.prefix.constData());
     welcome(client);
+    if (m_nickTaken)
+        m_nickTaken(client);
     if (!config.autojoin.isEmpty())
         m_channels.join(client, config.autojoin);
 }

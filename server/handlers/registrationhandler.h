@@ -1,6 +1,9 @@
 #pragma once
 
 #include "commandhandler.h"
+#include "hub/capabilities.h"
+
+#include <functional>
 
 class ChannelHandler;
 class Hub;
@@ -15,6 +18,13 @@ public:
     RegistrationHandler(Hub &hub, ChannelHandler &channels);
 
     void sendMotd(HubClient &client);
+    // Ends registration if nothing it waits for is missing (NICK, USER, CAP END, a login being
+    // checked).
+    void tryComplete(HubClient &client);
+    // Called on CAP END before registration ends (a SASL exchange still open is aborted).
+    void onCapEnd(std::function<void(HubClient &)> fn) { m_capEnd = std::move(fn); }
+    // Called when a registered client has a nick: at the end of registration, and after NICK.
+    void onNickTaken(std::function<void(HubClient &)> fn) { m_nickTaken = std::move(fn); }
 
 private:
     void cap(HubClient &client, const IrcMessage &msg);
@@ -23,8 +33,10 @@ private:
     void user(HubClient &client, const IrcMessage &msg);
     void quit(HubClient &client, const IrcMessage &msg);
     void ping(HubClient &client, const IrcMessage &msg);
-    void tryComplete(HubClient &client);
     void welcome(HubClient &client);
+    Capability::Mask offered() const;
 
     ChannelHandler &m_channels;
+    std::function<void(HubClient &)> m_capEnd;
+    std::function<void(HubClient &)> m_nickTaken;
 };

@@ -18,25 +18,36 @@ enum Flag : quint32 {
     ChatHistory = 1u << 8,   // draft/chathistory: the client fetches history itself
     EventPlayback = 1u << 9, // draft/event-playback: history may hold JOIN, MODE and the like
     Search = 1u << 10,       // confab/search: the SEARCH command (docs/protocol.md)
+    Sasl = 1u << 11,
+    AccountNotify = 1u << 12,
+    AccountTag = 1u << 13,
+    ExtendedJoin = 1u << 14,
+    AccountRegistration = 1u << 15, // draft/account-registration: REGISTER
 };
 using Mask = quint32;
 
 struct Entry {
     const char *name;
     Flag flag;
+    const char *value; // shown to CAP LS 302 clients; null: none
 };
 inline constexpr Entry All[] = {
-    {"away-notify", AwayNotify},
-    {"batch", Batch},
-    {"confab/search", Search},
-    {"draft/chathistory", ChatHistory},
-    {"draft/event-playback", EventPlayback},
-    {"echo-message", EchoMessage},
-    {"labeled-response", LabeledResponse},
-    {"message-tags", MessageTags},
-    {"multi-prefix", MultiPrefix},
-    {"server-time", ServerTime},
-    {"userhost-in-names", UserhostInNames},
+    {"account-notify", AccountNotify, nullptr},
+    {"account-tag", AccountTag, nullptr},
+    {"away-notify", AwayNotify, nullptr},
+    {"batch", Batch, nullptr},
+    {"confab/search", Search, nullptr},
+    {"draft/account-registration", AccountRegistration, nullptr},
+    {"draft/chathistory", ChatHistory, nullptr},
+    {"draft/event-playback", EventPlayback, nullptr},
+    {"echo-message", EchoMessage, nullptr},
+    {"extended-join", ExtendedJoin, nullptr},
+    {"labeled-response", LabeledResponse, nullptr},
+    {"message-tags", MessageTags, nullptr},
+    {"multi-prefix", MultiPrefix, nullptr},
+    {"sasl", Sasl, "PLAIN,SCRAM-SHA-256,EXTERNAL"},
+    {"server-time", ServerTime, nullptr},
+    {"userhost-in-names", UserhostInNames, nullptr},
 };
 
 inline Flag fromName(QByteArrayView name)
@@ -47,7 +58,8 @@ inline Flag fromName(QByteArrayView name)
     return None;
 }
 
-inline QByteArray names(Mask mask)
+// "a b c", with values ("sasl=PLAIN,...") for CAP LS 302.
+inline QByteArray names(Mask mask, bool withValues = false)
 {
     QByteArray out;
     for (const Entry &e : All) {
@@ -55,16 +67,26 @@ inline QByteArray names(Mask mask)
             if (!out.isEmpty())
                 out.append(' ');
             out.append(e.name);
+            if (withValues && e.value)
+                out.append('=').append(e.value);
         }
     }
     return out;
 }
 
+inline constexpr Mask HistoryMask = ChatHistory | EventPlayback | Search;
+inline constexpr Mask AccountMask = Sasl | AccountNotify | AccountTag | ExtendedJoin | AccountRegistration;
 inline constexpr Mask AllMask = MultiPrefix | ServerTime | MessageTags | AwayNotify | EchoMessage | UserhostInNames
-                                | Batch | LabeledResponse | ChatHistory | EventPlayback | Search;
-// What this server offers: everything, but the history capabilities only while it keeps history.
-inline constexpr Mask offered(bool history)
+                                | Batch | LabeledResponse | HistoryMask | AccountMask;
+// What this server offers: everything, but the history capabilities only while it keeps history,
+// and REGISTER only while anyone may register.
+inline constexpr Mask offered(bool history, bool openRegistration)
 {
-    return history ? AllMask : AllMask & ~(ChatHistory | EventPlayback | Search);
+    Mask mask = AllMask;
+    if (!history)
+        mask &= ~HistoryMask;
+    if (!openRegistration)
+        mask &= ~AccountRegistration;
+    return mask;
 }
 } // namespace Capability

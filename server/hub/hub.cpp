@@ -77,6 +77,9 @@ void Hub::clientConnected(ClientId id, HostLink *route, const QHostAddress &addr
         text.prepend('0');
     client->address = text;
     client->port = port;
+    bool mapped = false;
+    const quint32 v4 = address.toIPv4Address(&mapped);
+    client->loopback = (mapped ? QHostAddress(v4) : address).isLoopback();
     client->signonTime = QDateTime::currentSecsSinceEpoch();
     client->connectedMs = m_clock.elapsed();
     HubClient &added = *client;
@@ -217,6 +220,8 @@ void Hub::clientGone(ClientId id, const QByteArray &reason)
         announceQuit(client, reason);
         detach(client);
     }
+    for (const auto &hook : std::as_const(m_goneHooks))
+        hook(client);
     HostLink *route = client.route;
     if (auto count = m_perAddress.find(client.address); count != m_perAddress.end() && --*count <= 0)
         m_perAddress.erase(count);
@@ -229,6 +234,8 @@ void Hub::shutdown(const QByteArray &reason)
 {
     m_shutDown = true;
     m_registrationTimer->stop(); // here, in the hub's thread: the hub is deleted from another
+    for (const auto &hook : std::as_const(m_shutdownHooks))
+        hook();
     if (m_forgetTimer)
         m_forgetTimer->stop();
     flushHistory(); // stops its timer too
@@ -419,17 +426,42 @@ void Hub::leaveChannel(HubClient &client, HubChannel *channel)
     }
 }
 
+void Hub::addService(const QByteArray &nick, ServiceFn fn) { m_services.insert(IrcNames::fold(nick), std::move(fn)); }
+
+const Hub::ServiceFn *Hub::findService(QByteArrayView nick) const
+{
+    const auto it = m_services.constFind(IrcNames::fold(nick));
+    return it == m_services.constEnd() ? nullptr : &*it;
+}
+
 bool Hub::setNick(HubClient &client, const QByteArray &nick)
 {
     const QByteArray key = IrcNames::fold(nick);
     HubClient *holder = m_nicks.value(key);
-    if (holder && holder != &client)
+    if ((holder && holder != &client) || m_services.contains(key))
         return false;
     if (!client.nick.isEmpty())
         m_nicks.remove(IrcNames::fold(client.nick));
     m_nicks.insert(key, &client);
     client.nick = nick;
     client.updatePrefix();
+    return true;
+}
+
+bool Hub::changeNick(HubClient &client, const QByteArray &nick)
+{
+    const QByteArray oldPrefix = client.prefix;
+    if (!setNick(client, nick))
+        return false;
+    IrcMessage change("NICK", {nick}, oldPrefix);
+    change.trailing = true;
+    const Stamp stamped = stamp();
+    for (HubChannel *channel : client.channels)
+        record(*channel, change, stamped);
+    OutboundFrame frame(std::move(change));
+    frame.setStamp(stamped.msgid, stamped.timeMs);
+    frame.setAccount(client.account);
+    deliver(peersOf(client, true), frame);
     return true;
 }
 
@@ -520,13 +552,43 @@ void Hub::keep(HistoryEvent &&event)
         m_historyTimer->start();
 }
 
-void Hub::announce(HubChannel &channel, IrcMessage message)
+void Hub::announce(HubChannel &channel, IrcMessage message, const QByteArray &account)
 {
     const Stamp stamped = stamp();
     record(channel, message, stamped);
     OutboundFrame frame(std::move(message));
     frame.setStamp(stamped.msgid, stamped.timeMs);
+    frame.setAccount(account);
     deliver(channel.memberClients, frame);
+}
+
+void Hub::setAccount(HubClient &client, const QByteArray &account)
+{
+    client.account = account;
+    if (!client.registered)
+        return;
+    QList<HubClient *> notified;
+    for (HubClient *peer : peersOf(client, true))
+        if (peer->caps & Capability::AccountNotify)
+            notified.append(peer);
+    IrcMessage change("ACCOUNT", {account.isEmpty() ? QByteArray("*") : account}, client.prefix);
+    OutboundFrame frame(std::move(change));
+    frame.setAccount(account);
+    deliver(notified, frame);
+}
+
+void Hub::clientSecured(ClientId id, const QByteArray &certificate)
+{
+    if (HubClient *client = findClient(id)) {
+        client->tls = true;
+        client->certificate = certificate;
+    }
+}
+
+void Hub::restoreAccounts(const QList<AccountRecord> &accounts)
+{
+    m_accounts.load(accounts);
+    qCInfo(lcServer, "accounts: %lld registered", qlonglong(m_accounts.size()));
 }
 
 void Hub::flushHistory()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accountregistry.h"
 #include "hubchannel.h"
 #include "hubclient.h"
 #include "net/clientid.h"
@@ -39,6 +40,7 @@ public:
 public Q_SLOTS:
     // From the connection workers, queued: a connection's arrival, its lines, its end.
     void clientConnected(ClientId id, HostLink *route, const QHostAddress &address, quint16 port);
+    void clientSecured(ClientId id, const QByteArray &certificate);
     void clientLines(ClientId id, const QList<InboundLine> &lines);
     void clientGone(ClientId id, const QByteArray &reason);
 
@@ -62,10 +64,23 @@ public:
     // At start-up, what the store remembers of channels: they come back as they were when they
     // are next created.
     void restore(const QList<ChannelState> &channels);
+    // At start-up, every account; without it accounts are unavailable (no database).
+    void restoreAccounts(const QList<AccountRecord> &accounts);
 
     // What the command handlers build on.
     using CommandFn = std::function<void(HubClient &, const IrcMessage &)>;
     void addCommand(const QByteArray &name, int minParams, bool needsRegistration, CommandFn fn);
+    // Called for every client that is gone, just before the hub forgets it: a handler's own
+    // per-client state goes with it.
+    void onClientGone(std::function<void(HubClient &)> fn) { m_goneHooks.append(std::move(fn)); }
+    // Called by shutdown(), in the hub's thread: a handler stops its timers there.
+    void onShutdown(std::function<void()> fn) { m_shutdownHooks.append(std::move(fn)); }
+    AccountRegistry &accounts() { return m_accounts; }
+    // A service pseudo-user (NickServ): messages to `nick` go to `fn` instead of a client, and no
+    // client may take the nick.
+    using ServiceFn = std::function<void(HubClient &from, const QByteArray &text)>;
+    void addService(const QByteArray &nick, ServiceFn fn);
+    const ServiceFn *findService(QByteArrayView nick) const;
 
     const ServerConfig &config() const { return *m_config; }
     HubClient *findNick(QByteArrayView nick) const;
@@ -89,6 +104,9 @@ public:
     void leaveChannel(HubClient &client, HubChannel *channel);
     // Takes the nick if it is free (or the client's own under another case).
     bool setNick(HubClient &client, const QByteArray &nick);
+    // setNick() for a registered client, told to everyone who shares a channel with it and kept
+    // in those channels' history.
+    bool changeNick(HubClient &client, const QByteArray &nick);
     // Announces QUIT to the client's peers, sends it ERROR, and closes its connection.
     void disconnect(HubClient &client, const QByteArray &quitReason);
 
@@ -107,7 +125,11 @@ public:
     void recordPrivate(const QByteArray &key, const IrcMessage &message, const Stamp &stamp,
                        const QByteArray &clientTags = {});
     // Sends `message` to every member of `channel`, stamped, and keeps it in its history.
-    void announce(HubChannel &channel, IrcMessage message);
+    // `account` is the sender's (account-tag), if it is a logged-in client.
+    void announce(HubChannel &channel, IrcMessage message, const QByteArray &account = {});
+    // Tells `client`'s peers that take account-notify which account it is logged in to now
+    // (ACCOUNT; "*" for none), and records it.
+    void setAccount(HubClient &client, const QByteArray &account);
     // Hands what was recorded so far to the store now (it goes within 20 ms anyway): a question
     // asked after it then sees it.
     void flushHistory();
@@ -152,6 +174,10 @@ private:
     QHash<QByteArray, HubClient *> m_nicks;      // folded nick -> client
     QHash<QByteArray, HubChannel *> m_channels;  // folded name -> channel (owned)
     QHash<QByteArray, Command> m_commands;
+    QList<std::function<void(HubClient &)>> m_goneHooks;
+    QList<std::function<void()>> m_shutdownHooks;
+    QHash<QByteArray, ServiceFn> m_services; // folded nick -> service
+    AccountRegistry m_accounts;
     std::shared_ptr<HistoryBacklog> m_backlog;
     QList<HistoryEvent> m_history;      // for the store, sent once per event-loop pass
     qint64 m_historyDropped = 0;        // not yet reported in the log

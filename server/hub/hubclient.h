@@ -23,7 +23,15 @@ struct HubClient {
     QByteArray password;        // from PASS, checked at registration
     QByteArray away;            // empty: present
     Capability::Mask caps = 0;
+    int capVersion = 0;          // from CAP LS: 302 shows capability values
     bool capNegotiating = false; // CAP LS/REQ seen and no CAP END yet: registration waits
+    QByteArray account;          // the account logged in to; empty: none
+    QByteArray certificate;      // the TLS client certificate's SHA-256 fingerprint (hex), if any
+    bool tls = false;            // connected to a TLS listener
+    bool loopback = false;       // connected from this machine
+    // A password is being checked off the hub's thread (SASL PLAIN, REGISTER): registration and
+    // further authentication wait for the answer.
+    bool authPending = false;
     bool registered = false;
     QByteArray operName;         // set once OPER succeeded: an IRC operator (user mode +o)
     bool closing = false;        // removed from the registry, its connection is closing

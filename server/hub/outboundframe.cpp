@@ -21,7 +21,8 @@ QByteArray OutboundFrame::isoTime(qint64 timeMs)
 
 const QByteArray &OutboundFrame::bytesFor(Capability::Mask caps)
 {
-    const int index = ((caps & Capability::ServerTime) ? 1 : 0) | ((caps & Capability::MessageTags) ? 2 : 0);
+    const int index = ((caps & Capability::ServerTime) ? 1 : 0) | ((caps & Capability::MessageTags) ? 2 : 0)
+                      | ((caps & Capability::AccountTag) && !m_account.isEmpty() ? 4 : 0);
     if (!m_built[index]) {
         m_built[index] = true;
         IrcMessage msg = m_message;
@@ -36,6 +37,8 @@ const QByteArray &OutboundFrame::bytesFor(Capability::Mask caps)
                 msg.setTag("msgid", m_msgid);
             msg.tags.append(m_clientTags);
         }
+        if (index & 4)
+            msg.setTag("account", m_account);
         // A message that cannot be serialised (it would carry CR, LF or NUL) is sent to no one.
         m_variants[index] = msg.serialize().value_or(QByteArray());
     }

@@ -7,8 +7,8 @@
 
 // One outgoing message, serialised at most once per wire variant and shared (QByteArray is
 // implicitly shared) by every receiver of that variant. The variants differ only in the tags a
-// receiver asked for: none, server-time, message tags (the msgid and the sender's client tags),
-// or both. No receiver ever costs a parse or a format of its own.
+// receiver asked for: server-time, message tags (the msgid and the sender's client tags) and
+// account-tag, in any combination. No receiver ever costs a parse or a format of its own.
 class OutboundFrame {
 public:
     // `clientTags` are the sender's "+" tags, relayed only to message-tags receivers.
@@ -17,6 +17,8 @@ public:
     // The message's identity and time, when it has them (it is kept in history): sent as the
     // msgid tag to message-tags receivers, and as the time tag.
     void setStamp(const QByteArray &msgid, qint64 timeMs);
+    // The sender's account, sent as the account tag to account-tag receivers.
+    void setAccount(const QByteArray &account) { m_account = account; }
 
     const QByteArray &bytesFor(Capability::Mask caps);
     const IrcMessage &message() const { return m_message; }
@@ -29,7 +31,8 @@ private:
     IrcMessage m_message;
     QList<IrcTag> m_clientTags;
     QByteArray m_msgid;
+    QByteArray m_account;
     qint64 m_timeMs = -1; // -1: the time of the first server-time variant built
-    QByteArray m_variants[4];
-    bool m_built[4] = {};
+    QByteArray m_variants[8];
+    bool m_built[8] = {};
 };

@@ -5,6 +5,8 @@
 #include "tlscontext.h"
 #include "workerhost.h"
 
+#include <QCryptographicHash>
+#include <QSslCertificate>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QThread>
@@ -63,8 +65,13 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
     });
 
     m_lastInput.start();
-    if (m_sslSocket)
+    if (m_sslSocket) {
+        connect(m_sslSocket, &QSslSocket::encrypted, this, [this] {
+            const QSslCertificate peer = m_sslSocket->peerCertificate();
+            m_host->reportSecured(m_id, peer.isNull() ? QByteArray() : peer.digest(QCryptographicHash::Sha256).toHex());
+        });
         m_sslSocket->startServerEncryption();
+    }
     m_floodControlled = m_config->floodRate > 0 && !m_config->isExempt(m_socket->peerAddress());
     m_tokens = m_config->floodBurst;
     m_tokenClock.start();

@@ -52,7 +52,9 @@ bool TlsContext::load(QString *error)
     QSslConfiguration config = QSslConfiguration::defaultConfiguration();
     config.setLocalCertificateChain(chain);
     config.setPrivateKey(key);
-    config.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with PASS, not certificates
+    // A client certificate is asked for but never required, nor checked against a CA: it is only
+    // an identity that an account may claim (CERT ADD) for SASL EXTERNAL.
+    config.setPeerVerifyMode(QSslSocket::QueryPeer);
     config.setProtocol(QSsl::TlsV1_2OrLater);
     QMutexLocker lock(&m_lock);
     m_configuration = config;

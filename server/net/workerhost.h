@@ -43,6 +43,7 @@ public:
     {
         Q_EMIT connected(id, m_route, peer, port);
     }
+    void reportSecured(ClientId id, const QByteArray &certificate) { Q_EMIT secured(id, certificate); }
     void reportLines(ClientId id, const QList<InboundLine> &lines) { Q_EMIT linesRead(id, lines); }
     void reportClosed(ClientId id, const QByteArray &reason) { Q_EMIT closed(id, reason); }
 
@@ -50,6 +51,9 @@ Q_SIGNALS:
     // A connection's arrival, emitted before any of its lines: the hub knows a client before it
     // hears from it. `route` is where the hub sends what is for it.
     void connected(ClientId id, HostLink *route, const QHostAddress &peer, quint16 port);
+    // A TLS connection's handshake is done, before any of its lines; `certificate` is the SHA-256
+    // fingerprint (hex) of the certificate the client showed, empty if none.
+    void secured(ClientId id, const QByteArray &certificate);
     // The lines of one read of one connection (or what its flood control let through), in order:
     // one queued call per burst of lines, not one per line.
     void linesRead(ClientId id, const QList<InboundLine> &lines);

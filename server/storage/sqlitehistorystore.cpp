@@ -22,7 +22,8 @@
 namespace {
 
 // Numbered migrations: entry i takes a database from version i to version i + 1. A step is never
-// changed once released; a new version appends one.
+// changed once released; a new version appends one. This store opens the database, so the schema
+// of every table in it is here, the accounts' too.
 const QList<QStringList> Migrations = {
     {
         // Every event, in the order it was relayed. Its parameters but the last are in `params`,
@@ -63,6 +64,23 @@ const QList<QStringList> Migrations = {
                        " user_limit INTEGER NOT NULL DEFAULT 0,"
                        " bans TEXT NOT NULL DEFAULT '',"
                        " used_at INTEGER NOT NULL) WITHOUT ROWID"),
+    },
+    {
+        // Accounts (SqliteAccountStore reads and writes them through this store's connection):
+        // SCRAM-SHA-256 verifiers, never a password. `key` is the folded name.
+        QStringLiteral("CREATE TABLE accounts ("
+                       " key TEXT PRIMARY KEY,"
+                       " name TEXT NOT NULL,"
+                       " salt BLOB NOT NULL,"
+                       " iterations INTEGER NOT NULL,"
+                       " stored_key BLOB NOT NULL,"
+                       " server_key BLOB NOT NULL,"
+                       " created_at INTEGER NOT NULL) WITHOUT ROWID"),
+        // Client certificates' SHA-256 fingerprints (lowercase hex) for SASL EXTERNAL.
+        QStringLiteral("CREATE TABLE account_certs ("
+                       " fingerprint TEXT PRIMARY KEY,"
+                       " account TEXT NOT NULL) WITHOUT ROWID"),
+        QStringLiteral("CREATE INDEX account_certs_by_account ON account_certs (account)"),
     },
 };
 static_assert(true, "SchemaVersion must equal Migrations.size()");
@@ -249,10 +267,13 @@ bool SqliteHistoryStore::open(QString *error, QList<ChannelState> *channels)
         close();
         return false;
     }
+    m_writable = writable;
     *channels = loadChannels();
     startTimers();
     return true;
 }
+
+QString SqliteHistoryStore::connectionName() const { return m_db.isOpen() ? m_connection : QString(); }
 
 void SqliteHistoryStore::startTimers()
 {

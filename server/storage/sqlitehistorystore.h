@@ -23,7 +23,7 @@ struct ServerConfig;
 class SqliteHistoryStore final : public HistoryStore {
     Q_OBJECT
 public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
     static constexpr int FlushIntervalMs = 100;
     static constexpr int FlushEvents = 20000;
 
@@ -41,6 +41,12 @@ public:
     void append(const QList<HistoryEvent> &events) override;
     void saveChannel(const ChannelState &state) override;
     void query(const HistoryQuery &query) override;
+
+    // The name of the open database connection (QSqlDatabase), for the other stores of this
+    // thread; empty when there is none (history could not open a database).
+    QString connectionName() const;
+    // Whether writes are possible (the file is not read-only).
+    bool isWritable() const { return m_writable; }
 
 private:
     // Checks what is there before anything may write to it: SQLite's header and the schema
@@ -77,5 +83,6 @@ private:
     QTimer *m_flushTimer = nullptr;
     QTimer *m_expireTimer = nullptr;
     bool m_failing = false;
+    bool m_writable = false;
     qint64 m_dropped = 0; // in the current failure episode
 };

@@ -1,13 +1,17 @@
 #include "clientsession.h"
 
+#include "saslclient.h"
+
 #include "protocol/ircmessage.h"
 #include "protocol/numerics.h"
 #include "text/irctext.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QCryptographicHash>
+#include <QSslKey>
 #include <QSslSocket>
 #include <QTimer>
 
@@ -140,10 +144,51 @@ void ClientSession::open()
     m_socket->abort();
     if (m_options.tls) {
         m_tlsRefused = false;
+        if (!m_options.tlsCertFile.isEmpty()) {
+            // A client certificate, for SASL EXTERNAL.
+            QSslCertificate certificate;
+            QSslKey key;
+            QString why;
+            if (loadClientCertificate(m_options.tlsCertFile, m_options.tlsKeyFile, &certificate, &key, &why)) {
+                m_socket->setLocalCertificate(certificate);
+                m_socket->setPrivateKey(key);
+            } else {
+                Q_EMIT error(why);
+            }
+        }
         m_socket->connectToHostEncrypted(m_options.host, m_options.port);
     } else {
         m_socket->connectToHost(m_options.host, m_options.port);
     }
+}
+
+bool ClientSession::loadClientCertificate(const QString &certFile, const QString &keyFile, QSslCertificate *certificate,
+                                          QSslKey *key, QString *error)
+{
+    QFile certIn(certFile);
+    if (!certIn.open(QIODevice::ReadOnly)) {
+        *error = tr("cannot read %1: %2").arg(certFile, certIn.errorString());
+        return false;
+    }
+    *certificate = QSslCertificate(&certIn, QSsl::Pem);
+    if (certificate->isNull()) {
+        *error = tr("%1 holds no PEM certificate").arg(certFile);
+        return false;
+    }
+    const QString keyPath = keyFile.isEmpty() ? certFile : keyFile;
+    QFile keyIn(keyPath);
+    if (!keyIn.open(QIODevice::ReadOnly)) {
+        *error = tr("cannot read %1: %2").arg(keyPath, keyIn.errorString());
+        return false;
+    }
+    const QByteArray pem = keyIn.readAll();
+    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+        *key = QSslKey(pem, algorithm, QSsl::Pem);
+        if (!key->isNull())
+            return true;
+    }
+    *error = tr("%1 holds no unencrypted PEM private key").arg(keyPath);
+    return false;
 }
 
 bool ClientSession::pinMatches() const
@@ -206,6 +251,9 @@ void ClientSession::onConnected()
     m_nickAttempt = 0;
     m_caps.clear();
     m_capsOffered.clear();
+    m_saslMechanisms.clear();
+    m_sasl.reset();
+    m_account.clear();
     setState(State::Registering);
     sendLine("CAP LS 302");
     if (!m_options.password.isEmpty())
@@ -516,6 +564,19 @@ void ClientSession::handle(const IrcMessage &msg)
             Q_EMIT synced(QString::fromUtf8(token.mid(12)));
     } else if (cmd == "CAP") {
         handleCap(msg);
+    } else if (cmd == "AUTHENTICATE") {
+        if (!m_sasl)
+            return;
+        QList<QByteArray> lines;
+        QString why;
+        if (!m_sasl->receive(msg.param(0), &lines, &why)) {
+            // The server answers 906, which ends the login.
+            m_lastSaslError = why;
+            sendLine("AUTHENTICATE *");
+            return;
+        }
+        for (const QByteArray &line : lines)
+            sendLine(line);
     } else if (cmd == "PRIVMSG" || cmd == "NOTICE") {
         if (msg.params.size() < 2)
             return;
@@ -608,9 +669,12 @@ void ClientSession::handleCap(const IrcMessage &msg)
         // "CAP * LS * :..." continues on the next line; the last line has no "*".
         const bool more = msg.params.size() > 3 && msg.param(2) == "*";
         for (const QByteArray &cap : msg.params.last().split(' ')) {
-            const QByteArray name = cap.left(cap.indexOf('=') < 0 ? cap.size() : cap.indexOf('='));
+            const qsizetype eq = cap.indexOf('=');
+            const QByteArray name = cap.left(eq < 0 ? cap.size() : eq);
             if (!name.isEmpty())
                 m_capsOffered.append(QString::fromUtf8(name));
+            if (name == "sasl" && eq >= 0)
+                m_saslMechanisms = QString::fromUtf8(cap.mid(eq + 1)).split(u',', Qt::SkipEmptyParts);
         }
         if (more || m_state != State::Registering)
             return;
@@ -618,6 +682,13 @@ void ClientSession::handleCap(const IrcMessage &msg)
         for (const QString &cap : WantedCaps)
             if (m_capsOffered.contains(cap))
                 request.append(cap);
+        if (wantsSasl()) {
+            if (m_capsOffered.contains(QStringLiteral("sasl")))
+                request.append(QStringLiteral("sasl"));
+            else
+                Q_EMIT error(tr("This server offers no SASL login; connected without logging in as %1")
+                                 .arg(m_options.account.isEmpty() ? tr("your certificate") : m_options.account));
+        }
         if (request.isEmpty())
             sendLine("CAP END");
         else
@@ -629,12 +700,50 @@ void ClientSession::handleCap(const IrcMessage &msg)
             else if (!cap.isEmpty())
                 m_caps.insert(QString::fromUtf8(cap));
         }
-        if (m_state == State::Registering)
+        if (m_state != State::Registering)
+            return;
+        if (m_caps.contains(QStringLiteral("sasl")) && wantsSasl() && !m_sasl)
+            startSasl();
+        else
             sendLine("CAP END");
     } else if (sub == "NAK") {
         if (m_state == State::Registering)
             sendLine("CAP END");
     }
+}
+
+bool ClientSession::wantsSasl() const
+{
+    return !m_saslGaveUp
+           && (!m_options.account.isEmpty() || (m_options.tls && !m_options.tlsCertFile.isEmpty())
+               || m_options.saslMechanism.compare(u"EXTERNAL", Qt::CaseInsensitive) == 0);
+}
+
+void ClientSession::startSasl()
+{
+    SaslClient::Credentials credentials{m_options.account, m_options.accountPassword, m_options.saslMechanism,
+                                        m_options.tls && !m_options.tlsCertFile.isEmpty()};
+    QString why;
+    const QString mechanism = SaslClient::choose(credentials, m_saslMechanisms, &why);
+    if (mechanism.isEmpty()) {
+        endSasl(why);
+        return;
+    }
+    m_sasl = std::make_unique<SaslClient>(credentials, mechanism);
+    sendLine(m_sasl->startLine());
+}
+
+void ClientSession::endSasl(const QString &failure)
+{
+    const bool wasRunning = m_sasl != nullptr || !failure.isEmpty();
+    m_sasl.reset();
+    if (!failure.isEmpty()) {
+        m_saslGaveUp = true;
+        const QString who = m_options.account.isEmpty() ? tr("your certificate") : m_options.account;
+        Q_EMIT error(tr("Login as %1 failed: %2. Connected without logging in (not retried on reconnect).").arg(who, failure));
+    }
+    if (wasRunning && m_state == State::Registering)
+        sendLine("CAP END");
 }
 
 void ClientSession::completeRegistration(const QString &nick)
@@ -718,6 +827,33 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
         return;
     case Numeric::RPL_ENDOFWHOIS:
         return;
+    case Numeric::RPL_WHOISACCOUNT:
+        Q_EMIT serverText(tr("%1 is logged in as %2").arg(param(1), param(2)));
+        return;
+    case Numeric::RPL_LOGGEDIN:
+        m_account = param(2);
+        Q_EMIT serverText(tr("You are now logged in as %1").arg(m_account));
+        return;
+    case Numeric::RPL_LOGGEDOUT:
+        m_account.clear();
+        Q_EMIT serverText(tr("You are now logged out"));
+        return;
+    case Numeric::RPL_SASLSUCCESS:
+        endSasl();
+        return;
+    case Numeric::ERR_SASLFAIL:
+    case Numeric::ERR_SASLTOOLONG:
+    case Numeric::ERR_SASLABORTED:
+        if (m_sasl || m_state == State::Registering) {
+            const QString why = m_lastSaslError.isEmpty() ? text() : m_lastSaslError;
+            m_lastSaslError.clear();
+            endSasl(why);
+            return;
+        }
+        break;
+    case Numeric::ERR_SASLALREADY:
+    case Numeric::RPL_SASLMECHS:
+        return; // 908 is followed by 904, which says it
     case Numeric::RPL_AWAY:
         Q_EMIT serverText(tr("%1 is away: %2").arg(param(1), text()));
         return;

@@ -8,10 +8,14 @@
 #include <QObject>
 #include <QSet>
 #include <QStringList>
+#include <memory>
 #include <optional>
 
 class IrcMessage;
+class SaslClient;
+class QSslCertificate;
 class QSslError;
+class QSslKey;
 class QSslSocket;
 class QTimer;
 
@@ -51,6 +55,15 @@ public:
         int reconnectMinMs = 500;
         int reconnectMaxMs = 30'000;
         int maxQueued = 200;
+        // SASL: log in to `account` with `accountPassword` while connecting (SCRAM-SHA-256 when
+        // the server offers it, else PLAIN, unless saslMechanism says), or with the TLS client
+        // certificate tlsCertFile/tlsKeyFile (EXTERNAL). A failed login is not tried again on
+        // reconnect: a wrong password stays wrong.
+        QString account;
+        QByteArray accountPassword;
+        QString saslMechanism;
+        QString tlsCertFile;
+        QString tlsKeyFile;
     };
 
     explicit ClientSession(QObject *parent = nullptr);
@@ -64,9 +77,18 @@ public:
     // "AB:CD:..." or "abcd...": the same fingerprint, as lower-case hex without colons; empty if
     // it is not a SHA-256 fingerprint.
     static QByteArray normalizeFingerprint(const QString &text);
+    // A PEM certificate and its unencrypted key (in the certificate's file if keyFile is empty).
+    static bool loadClientCertificate(const QString &certFile, const QString &keyFile, QSslCertificate *certificate,
+                                      QSslKey *key, QString *error);
     ~ClientSession() override;
 
-    void setOptions(const Options &options) { m_options = options; }
+    void setOptions(const Options &options)
+    {
+        m_options = options;
+        m_saslGaveUp = false;
+    }
+    // The account logged in to; empty if none.
+    QString account() const { return m_account; }
     const Options &options() const { return m_options; }
 
     void open();
@@ -134,6 +156,10 @@ private:
     void onSslErrors(const QList<QSslError> &errors);
     // The pinned fingerprint, if any, against the certificate the server showed.
     bool pinMatches() const;
+    bool wantsSasl() const;
+    void startSasl();
+    // The login is over (or never started): registration goes on.
+    void endSasl(const QString &failure = {});
     void scheduleReconnect();
     void handle(const IrcMessage &msg);
     void handleNumeric(int code, const IrcMessage &msg);
@@ -169,6 +195,11 @@ private:
     QString m_lastError;
     QSet<QString> m_caps;
     QStringList m_capsOffered;
+    QStringList m_saslMechanisms;            // from "sasl=..." in CAP LS
+    std::unique_ptr<SaslClient> m_sasl;      // the login in progress
+    bool m_saslGaveUp = false;               // it failed: not again until new options
+    QString m_account;
+    QString m_lastSaslError;                 // why this client gave the login up
     QStringList m_channelOrder;                  // channels we are in (or rejoin), as named
     QHash<QString, QStringList> m_users;         // channel key -> nicks (with prefixes stripped)
     QHash<QString, QStringList> m_pendingNames;  // channel key -> NAMES in progress

@@ -7,8 +7,13 @@
 //  - sanitised text holds no control character a terminal would act on;
 //  - a selector that parses is "*" only where allowed, a msgid within its length, a time that
 //    reads back; a limit is within 1..MaxLimit; SEARCH's words are bounded and every one is
-//    quoted in the full-text expression so that none can act as query syntax.
+//    quoted in the full-text expression so that none can act as query syntax;
+//  - SASL: AUTHENTICATE's chunks reassemble what was cut; PLAIN and the four SCRAM messages parse
+//    only into well-formed parts (names that escape back, nonces without commas, iteration counts
+//    within bounds, 32-byte proofs); no input proves a password to a server exchange.
 
+#include "auth/sasl.h"
+#include "auth/scram.h"
 #include "protocol/ircmessage.h"
 #include "protocol/linereader.h"
 #include "storage/historyquery.h"
@@ -88,9 +93,58 @@ void checkHistoryGrammar(const IrcMessage &msg)
               && words.at(i).size() <= HistoryQuery::MaxWordLength);
 }
 
+void checkAuthPayload(const QByteArray &payload)
+{
+    QByteArray error;
+    if (const auto plain = Sasl::parsePlain(payload))
+        check(!plain->authcid.isEmpty() && !plain->password.isEmpty() && !plain->authzid.contains('\0')
+              && !plain->authcid.contains('\0') && !plain->password.contains('\0'));
+    if (const auto first = Scram::parseClientFirst(payload, &error)) {
+        check(!first->user.isEmpty() && Scram::unescapeName(Scram::escapeName(first->user)) == first->user);
+        check(!first->nonce.isEmpty() && !first->nonce.contains(',') && payload.endsWith(first->bare));
+        // Whatever follows, nobody proves a password to a verifier nobody knows.
+        Scram::ServerExchange server;
+        check(server.receiveFirst(payload, &error));
+        server.challenge(Scram::decoy(first->user, "fuzz"), "servernonce");
+        QByteArray reply;
+        check(!server.receiveFinal(payload, &reply, &error) && reply.isEmpty());
+    }
+    if (const auto challenge = Scram::parseServerFirst(payload, &error))
+        check(challenge->iterations >= Scram::MinIterations && challenge->iterations <= Scram::MaxIterations
+              && !challenge->salt.isEmpty() && !challenge->nonce.contains(','));
+    if (const auto final = Scram::parseClientFinal(payload, &error))
+        check(final->proof.size() == 32 && payload.startsWith(final->withoutProof));
+    if (const auto final = Scram::parseServerFinal(payload, &error))
+        check(final->error.isEmpty() == (final->signature.size() == 32));
+}
+
+void checkAuthGrammar(const IrcMessage &msg)
+{
+    for (const QByteArray &p : msg.params) {
+        checkAuthPayload(p);
+        Sasl::Collector collector;
+        const Sasl::Collector::Result r = collector.add(p);
+        check((p.size() > Sasl::ChunkSize) == (r == Sasl::Collector::TooLong));
+        if (r == Sasl::Collector::Complete)
+            checkAuthPayload(collector.payload());
+        // Cut into AUTHENTICATE lines and put together again, a payload is itself.
+        Sasl::Collector again;
+        Sasl::Collector::Result last = Sasl::Collector::NeedMore;
+        for (const QByteArray &line : Sasl::encode(p)) {
+            check(line.size() <= Sasl::ChunkSize && last == Sasl::Collector::NeedMore);
+            last = again.add(line);
+            if (last == Sasl::Collector::TooLong)
+                break;
+        }
+        check(p.toBase64().size() > Sasl::MaxEncoded ? last == Sasl::Collector::TooLong
+                                                      : last == Sasl::Collector::Complete && again.payload() == p);
+    }
+}
+
 void checkMessage(const IrcMessage &msg)
 {
     checkHistoryGrammar(msg);
+    checkAuthGrammar(msg);
     if (const std::optional<QByteArray> wire = msg.serialize()) {
         check(wire->endsWith("\r\n"));
         check(wire->count('\n') == 1 && !wire->chopped(2).contains('\r') && !wire->contains('\0'));

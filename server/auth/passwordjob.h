@@ -1,0 +1,22 @@
+#pragma once
+
+#include "auth/scram.h"
+
+#include <QByteArray>
+#include <QMetaType>
+
+// One piece of password work for the PasswordWorker, and its answer (the same value, filled in).
+struct PasswordJob {
+    enum Kind {
+        Check, // does `password` match `verifier`? -> matched
+        Make,  // a new verifier for `password` -> verifier
+    };
+    quint64 request = 0;
+    Kind kind = Check;
+    QByteArray password;
+    Scram::Verifier verifier;
+    int iterations = Scram::DefaultIterations; // Make
+    bool matched = false;
+};
+
+Q_DECLARE_METATYPE(PasswordJob)
