@@ -60,6 +60,8 @@ void ChannelHandler::join(HubClient &client, const QByteArray &name, const QByte
             return refuse(Numeric::ERR_BADCHANNELKEY, "Cannot join channel (+k)");
         if (!invited && existing->inviteOnly)
             return refuse(Numeric::ERR_INVITEONLYCHAN, "Cannot join channel (+i)");
+        if (!invited && existing->accountsOnly && client.account.isEmpty())
+            return refuse(Numeric::ERR_NEEDREGGEDNICK, "Cannot join channel (+R): log in to an account first");
         if (!invited && existing->isBanned(client))
             return refuse(Numeric::ERR_BANNEDFROMCHAN, "Cannot join channel (+b)");
         if (!invited && existing->limit > 0 && existing->members.size() >= existing->limit)

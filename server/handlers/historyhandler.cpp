@@ -81,7 +81,7 @@ QByteArray HistoryHandler::readableKey(const HubClient &client, const QByteArray
     if (!IrcNames::isValidNick(target, IrcNames::MaxNameLen))
         return {};
     *shown = target;
-    return HistoryKey::privateOf(client.nick, target);
+    return HistoryKey::privateOf(HistoryKey::owner(client.nick, client.account), target);
 }
 
 void HistoryHandler::chathistory(HubClient &client, const IrcMessage &msg)
@@ -118,7 +118,7 @@ void HistoryHandler::chathistory(HubClient &client, const IrcMessage &msg)
         query.limit = *limit;
         for (const HubChannel *channel : client.channels)
             query.channels.append(HistoryKey::channel(channel->name));
-        query.privatePrefix = HistoryKey::privatePrefix(client.nick);
+        query.privatePrefix = HistoryKey::privatePrefix(HistoryKey::owner(client.nick, client.account));
     } else {
         const QByteArray target = msg.params.at(1);
         query.target = readableKey(client, target, &query.shownTarget);

@@ -135,9 +135,11 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
             if (channel) {
                 m_hub.record(*channel, out, stamp, kept);
             } else {
-                m_hub.recordPrivate(HistoryKey::privateOf(client.nick, peer->nick), out, stamp, kept);
+                m_hub.recordPrivate(HistoryKey::privateOf(HistoryKey::owner(client.nick, client.account), peer->nick),
+                                    out, stamp, kept);
                 if (peer != &client)
-                    m_hub.recordPrivate(HistoryKey::privateOf(peer->nick, client.nick), out, stamp, kept);
+                    m_hub.recordPrivate(HistoryKey::privateOf(HistoryKey::owner(peer->nick, peer->account), client.nick),
+                                        out, stamp, kept);
             }
         }
         OutboundFrame frame(std::move(out), tags);

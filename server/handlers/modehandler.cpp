@@ -197,12 +197,16 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
         }
         case 'i':
         case 'm':
+        case 'R':
         case 't': {
             if (!privileged) {
                 deny();
                 break;
             }
-            bool &flag = mode == 'i' ? channel.inviteOnly : mode == 'm' ? channel.moderated : channel.topicLocked;
+            bool &flag = mode == 'i'   ? channel.inviteOnly
+                         : mode == 'm' ? channel.moderated
+                         : mode == 'R' ? channel.accountsOnly
+                                       : channel.topicLocked;
             if (flag != adding) {
                 flag = adding;
                 record(sign, mode);

@@ -188,7 +188,7 @@ void RegistrationHandler::welcome(HubClient &client)
                 {"Welcome to the " + config.network + " IRC Network " + client.prefix});
     m_hub.reply(client, Numeric::RPL_YOURHOST, {"Your host is " + config.name + ", running version " + version});
     m_hub.reply(client, Numeric::RPL_CREATED, {"This server was created " + config.createdAt});
-    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "io", "biklmnotv", "bklov"},
+    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "io", "biklmnotvR", "bklov"},
                     config.name);
     m_hub.send(client, std::move(info));
 
@@ -196,7 +196,7 @@ void RegistrationHandler::welcome(HubClient &client)
         "AWAYLEN=" + QByteArray::number(IrcNames::AwayLen),
         QByteArray("CASEMAPPING=") + IrcNames::CaseMapping,
         "CHANLIMIT=#:" + QByteArray::number(config.maxChannelsPerClient),
-        "CHANMODES=b,k,l,imnt",
+        "CHANMODES=b,k,l,imntR",
         "CHANNELLEN=" + QByteArray::number(config.channelLen),
         "CHANTYPES=#",
         "NETWORK=" + config.network,

@@ -31,6 +31,8 @@ QList<QByteArray> HubChannel::modeParams(bool showKey) const
         modes += 'm';
     if (topicLocked)
         modes += 't';
+    if (accountsOnly)
+        modes += 'R';
     if (!key.isEmpty()) {
         modes += 'k';
         args.append(showKey ? key : QByteArray("*"));
@@ -54,6 +56,7 @@ ChannelState HubChannel::state() const
     s.topicLocked = topicLocked;
     s.moderated = moderated;
     s.inviteOnly = inviteOnly;
+    s.accountsOnly = accountsOnly;
     s.key = key;
     s.limit = limit;
     s.bans = bans;
@@ -72,6 +75,7 @@ void HubChannel::restore(const ChannelState &s)
     topicLocked = s.topicLocked;
     moderated = s.moderated;
     inviteOnly = s.inviteOnly;
+    accountsOnly = s.accountsOnly;
     key = s.key;
     limit = s.limit;
     bans = s.bans;

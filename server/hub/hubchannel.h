@@ -30,6 +30,7 @@ struct HubChannel {
     bool topicLocked = false; // +t: only operators set the topic
     bool moderated = false;   // +m: only operators and voiced members speak
     bool inviteOnly = false;  // +i: JOIN needs an INVITE
+    bool accountsOnly = false; // +R: JOIN needs a logged-in account
     QByteArray key;           // +k
     int limit = 0;            // +l, 0: none
     QList<Ban> bans;          // +b

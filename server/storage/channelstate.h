@@ -23,6 +23,7 @@ struct ChannelState {
     bool topicLocked = false;
     bool moderated = false;
     bool inviteOnly = false;
+    bool accountsOnly = false;
     QByteArray key;
     int limit = 0;
     QList<Ban> bans;
@@ -32,7 +33,7 @@ struct ChannelState {
     // Whether there is anything to keep: a channel nobody set up and nobody spoke in is not.
     bool worthKeeping() const
     {
-        return !topic.isEmpty() || topicLocked || moderated || inviteOnly || !key.isEmpty() || limit > 0
+        return !topic.isEmpty() || topicLocked || moderated || inviteOnly || accountsOnly || !key.isEmpty() || limit > 0
             || !bans.isEmpty() || !recent.isEmpty();
     }
 };

@@ -5,16 +5,22 @@
 #include <QByteArray>
 
 // The conversation a history event is filed under. A channel's is its folded name. A private
-// conversation is filed twice, once for each side, under "~<me> <other>" (both folded): each
-// side reads only its own copy, so a query names one key and never another person's, and a
-// client's private conversations are one range of keys ("~<me> ...").
+// conversation is filed twice, once for each side, under "~<owner> <other>" (folded): each side
+// reads only its own copy, so a query names one key and never another person's, and a client's
+// private conversations are one range of keys ("~<owner> ..."). The owner is the account of a
+// logged-in client ("@name": no nick holds '@'), so that any connection logged in to it reads
+// them, and the nick of anyone else.
 namespace HistoryKey {
 inline QByteArray channel(QByteArrayView name) { return IrcNames::fold(name); }
-inline QByteArray privateOf(QByteArrayView me, QByteArrayView other)
+inline QByteArray owner(QByteArrayView nick, QByteArrayView account)
 {
-    return '~' + IrcNames::fold(me) + ' ' + IrcNames::fold(other);
+    return account.isEmpty() ? IrcNames::fold(nick) : '@' + IrcNames::fold(account);
 }
-// Every private key of `me` starts with this.
-inline QByteArray privatePrefix(QByteArrayView me) { return '~' + IrcNames::fold(me) + ' '; }
+inline QByteArray privateOf(QByteArrayView owner, QByteArrayView other)
+{
+    return '~' + owner.toByteArray() + ' ' + IrcNames::fold(other);
+}
+// Every private key of `owner` starts with this.
+inline QByteArray privatePrefix(QByteArrayView owner) { return '~' + owner.toByteArray() + ' '; }
 inline bool isPrivate(QByteArrayView key) { return key.startsWith('~'); }
 } // namespace HistoryKey

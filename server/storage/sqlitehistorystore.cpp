@@ -119,6 +119,8 @@ QString modesOf(const ChannelState &s)
         out += u'm';
     if (s.inviteOnly)
         out += u'i';
+    if (s.accountsOnly)
+        out += u'R';
     return out;
 }
 
@@ -371,6 +373,7 @@ QList<ChannelState> SqliteHistoryStore::loadChannels()
         s.topicLocked = modes.contains(u't');
         s.moderated = modes.contains(u'm');
         s.inviteOnly = modes.contains(u'i');
+        s.accountsOnly = modes.contains(u'R');
         s.key = q.value(7).toString().toUtf8();
         s.limit = q.value(8).toInt();
         for (const QString &line : q.value(9).toString().split(u'\n', Qt::SkipEmptyParts)) {

@@ -117,6 +117,13 @@ std::unique_ptr<RawClient> registered(TestServer &server, const QByteArray &nick
     return c;
 }
 
+RawClient::Predicate serviceNotice(const QByteArray &contains)
+{
+    return [contains](const IrcMessage &m) {
+        return m.command == "NOTICE" && m.source.startsWith("NickServ!") && m.params.last().contains(contains);
+    };
+}
+
 } // namespace
 
 class TestAccounts : public QObject {
@@ -458,6 +465,183 @@ private Q_SLOTS:
         auto whois = plainWatcher->waitFor(numeric("330"));
         QVERIFY(whois);
         QCOMPARE(whois->params.mid(1, 2), (QList<QByteArray>{"leo", "leo"}));
+    }
+
+
+    void nickServCommands()
+    {
+        ServerConfig config = accountConfig();
+        config.opers = {{"root", "rootpw"}};
+        TestServer server(config);
+        QVERIFY(server.start());
+        auto olga = server.client("olga");
+        olga->send("PRIVMSG NickServ :HELP");
+        QVERIFY(olga->waitFor(serviceNotice("IDENTIFY")));
+        olga->send("PRIVMSG NickServ :REGISTER olga-pass");
+        QVERIFY(olga->waitFor(serviceNotice("registered"), 20000));
+        QVERIFY(olga->waitFor(numeric("900")));
+        // The password never reaches anyone's history or anyone else.
+        olga->send("PRIVMSG NickServ :INFO");
+        QVERIFY(olga->waitFor(serviceNotice("Account olga, registered")));
+        QVERIFY(olga->waitFor(serviceNotice("Logged in now: 1")));
+        olga->send("NICKSERV SET PASSWORD olga-new-pass");
+        QVERIFY(olga->waitFor(serviceNotice("password is changed"), 20000));
+        // CERT ADD with a fingerprint; LIST; DEL.
+        const QByteArray fp(64, 'a');
+        olga->send("NS CERT ADD " + fp);
+        QVERIFY(olga->waitFor(serviceNotice("added")));
+        olga->send("NS CERT LIST");
+        QVERIFY(olga->waitFor(serviceNotice(fp)));
+        olga->send("NS CERT DEL " + fp);
+        QVERIFY(olga->waitFor(serviceNotice("removed")));
+        olga->send("NS CERT ADD nonsense");
+        QVERIFY(olga->waitFor(serviceNotice("not a SHA-256")));
+
+        // IDENTIFY from another connection: the old password fails, the new one works.
+        auto other = server.client("peter");
+        other->send("PRIVMSG NickServ :IDENTIFY olga olga-pass");
+        QVERIFY(other->waitFor(serviceNotice("Invalid"), 20000));
+        other->send("PRIVMSG NickServ :IDENTIFY olga olga-new-pass");
+        QVERIFY(other->waitFor(serviceNotice("identified for olga"), 20000));
+        QCOMPARE(other->all(numeric("900")).last().param(2), QByteArray("olga"));
+        other->send("PRIVMSG NickServ :IDENTIFY olga olga-new-pass");
+        QVERIFY(other->waitFor(serviceNotice("already logged in")));
+        // Nobody can take the service's nick, or message it with a NOTICE for an answer.
+        other->send("NICK NickServ");
+        QVERIFY(other->waitFor(numeric("433")));
+        other->send("PRIVMSG NickServ :FROBNICATE");
+        QVERIFY(other->waitFor(serviceNotice("Unknown command")));
+
+        // An operator registers an account for someone and drops it; both connections of a
+        // dropped account are logged out.
+        auto root = server.client("root");
+        root->send("OPER root rootpw");
+        QVERIFY(root->waitFor(numeric("381")));
+        root->send("PRIVMSG NickServ :SAREGISTER quinn quinn-pass");
+        QVERIFY(root->waitFor(serviceNotice("quinn registered"), 20000));
+        QCOMPARE(root->count(numeric("900")), 0);
+        other->send("PRIVMSG NickServ :DROP quinn");
+        QVERIFY(other->waitFor(serviceNotice("only drop your own")));
+        root->send("PRIVMSG NickServ :DROP olga");
+        QVERIFY(root->waitFor(serviceNotice("olga is dropped")));
+        QVERIFY(olga->waitFor(numeric("901")));
+        QVERIFY(other->waitFor(numeric("901")));
+        other->send("PRIVMSG NickServ :INFO olga");
+        QVERIFY(other->waitFor(serviceNotice("not registered")));
+    }
+
+    void registeredNickIsEnforcedAndRegained()
+    {
+        ServerConfig config = accountConfig();
+        config.nickGraceSeconds = 1;
+        TestServer server(config);
+        QVERIFY(server.start());
+        {
+            auto rita = registered(server, "rita", "rita-pass");
+            QVERIFY(rita);
+            rita->send("QUIT");
+            QVERIFY(rita->waitForDisconnected());
+        }
+        // Someone else takes the free nick and does not log in: warned, then renamed.
+        auto watcher = server.client("watcher");
+        auto squatter = server.client("squat");
+        squatter->send("NICK rita");
+        auto warning = squatter->waitFor(serviceNotice("is registered"));
+        QVERIFY(warning);
+        QVERIFY(warning->params.last().contains("within 1 seconds"));
+        const auto renamedFromRita = [](const IrcMessage &m) { return m.command == "NICK" && m.source.startsWith("rita!"); };
+        QVERIFY(squatter->waitFor(serviceNotice("did not log in"), 10000));
+        auto renamed = squatter->waitFor(renamedFromRita);
+        QVERIFY(renamed);
+        QVERIFY2(renamed->param(0).startsWith("Guest"), renamed->param(0).constData());
+        auto seen = watcher->waitFor(renamedFromRita);
+        QVERIFY(seen);
+        QCOMPARE(seen->param(0), renamed->param(0));
+
+        // The owner, logged in under another nick, takes it: no warning.
+        auto owner = negotiating(server, "ritaowner");
+        QCOMPARE(plainLogin(*owner, "rita", "rita-pass"), QByteArray("903"));
+        owner->send("CAP END");
+        QVERIFY(owner->waitForCommand("001"));
+        QVERIFY(owner->waitFor(numeric("366")));
+        // REGAIN from whoever holds it now.
+        auto second = server.client("squat2");
+        second->send("NICK rita");
+        QVERIFY(second->waitFor(serviceNotice("is registered")));
+        owner->send("REGAIN rita");
+        QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "NICK" && m.param(0) == "rita" && m.source.startsWith("ritaowner!"); }));
+        auto moved = second->waitFor(renamedFromRita);
+        QVERIFY(moved);
+        QVERIFY(moved->param(0).startsWith("Guest"));
+        QVERIFY(owner->sync());
+        QCOMPARE(owner->count(serviceNotice("is registered")), 0);
+        // Someone else may not regain it.
+        second->send("REGAIN rita");
+        QVERIFY(second->waitFor(serviceNotice("only regain")));
+    }
+
+    void channelForAccountsOnly()
+    {
+        TestServer server(accountConfig());
+        QVERIFY(server.start());
+        auto sam = registered(server, "sam", "sam-password");
+        QVERIFY(sam);
+        sam->send("JOIN #members");
+        QVERIFY(sam->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#members"; }));
+        sam->send("MODE #members +R");
+        QVERIFY(sam->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+R"; }));
+        auto guest = server.client("tom");
+        guest->send("JOIN #members");
+        auto refused = guest->waitFor(numeric("477"));
+        QVERIFY(refused);
+        QCOMPARE(refused->param(1), QByteArray("#members"));
+        guest->send("PRIVMSG NickServ :REGISTER tom-password");
+        QVERIFY(guest->waitFor(numeric("900"), 20000));
+        guest->send("JOIN #members");
+        QVERIFY(guest->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#members"; }));
+        sam->send("MODE #members");
+        auto modes = sam->waitFor(numeric("324"));
+        QVERIFY(modes);
+        QVERIFY(modes->param(2).contains('R'));
+    }
+
+    void privateHistoryFollowsTheAccount()
+    {
+        TestServer server(accountConfig());
+        QVERIFY(server.start());
+        auto uma = registered(server, "uma", "uma-password");
+        QVERIFY(uma);
+        auto vic = server.client("vic");
+        vic->send("PRIVMSG uma :hello uma");
+        QVERIFY(uma->waitForCommand("PRIVMSG"));
+        uma->send("PRIVMSG vic :hello vic");
+        QVERIFY(vic->waitForCommand("PRIVMSG"));
+
+        // A second connection of the same account, under another nick, reads the conversation.
+        auto phone = negotiating(server, "uma_phone", "sasl server-time batch message-tags draft/chathistory");
+        QVERIFY(phone);
+        QCOMPARE(scramLogin(*phone, "uma", "uma-password"), QByteArray("903"));
+        phone->send("CAP END");
+        QVERIFY(phone->waitForCommand("001"));
+        phone->send("CHATHISTORY LATEST vic * 10");
+        auto batch = phone->waitForBatch("chathistory");
+        QVERIFY(batch);
+        QCOMPARE(batch->lines.size(), 2);
+        QCOMPARE(batch->lines.at(0).params.last(), QByteArray("hello uma"));
+        QCOMPARE(batch->lines.at(1).params.last(), QByteArray("hello vic"));
+        phone->send("CHATHISTORY TARGETS timestamp=2000-01-01T00:00:00.000Z timestamp=2100-01-01T00:00:00.000Z 10");
+        auto targets = phone->waitForBatch("draft/chathistory-targets");
+        QVERIFY(targets);
+        QVERIFY(std::any_of(targets->lines.begin(), targets->lines.end(),
+                            [](const IrcMessage &m) { return m.param(1) == "vic"; }));
+
+        // Someone not logged in to it reads nothing of it, whatever their nick.
+        auto outsider = server.client();
+        QVERIFY(outsider->registerWithCaps("uma2", "server-time batch message-tags draft/chathistory", {}));
+        outsider->send("CHATHISTORY LATEST vic * 10");
+        auto empty = outsider->waitForBatch("chathistory");
+        QVERIFY(empty);
+        QVERIFY(empty->lines.isEmpty());
     }
 
     void accountsSurviveRestart()
