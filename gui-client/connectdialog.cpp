@@ -18,12 +18,21 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     , m_nick(new QLineEdit(this))
     , m_password(new QLineEdit(this))
     , m_rememberPassword(new QCheckBox(tr("Remember the password (stored as plain text)"), this))
+    , m_account(new QLineEdit(this))
+    , m_accountPassword(new QLineEdit(this))
+    , m_rememberAccountPassword(new QCheckBox(tr("Remember the account password (stored as plain text)"), this))
     , m_tls(new QCheckBox(tr("Use &TLS (encrypted; the certificate is verified)"), this))
     , m_fingerprint(new QLineEdit(this))
 {
     setWindowTitle(tr("Connect to a Confab server"));
     m_port->setRange(1, 65535);
     m_password->setEchoMode(QLineEdit::Password);
+    m_rememberPassword->setObjectName(QStringLiteral("rememberPassword"));
+    m_account->setObjectName(QStringLiteral("account"));
+    m_account->setPlaceholderText(tr("optional: log in while connecting"));
+    m_accountPassword->setObjectName(QStringLiteral("accountPassword"));
+    m_accountPassword->setEchoMode(QLineEdit::Password);
+    m_rememberAccountPassword->setObjectName(QStringLiteral("rememberAccountPassword"));
     m_nick->setValidator(new QRegularExpressionValidator(
         QRegularExpression(QStringLiteral(R"([A-Za-z\[\]\\`_^{|}][A-Za-z0-9\[\]\\`_^{|}\-]{0,29})")), this));
 
@@ -42,8 +51,11 @@ ConnectDialog::ConnectDialog(QWidget *parent)
         m_fingerprint->setEnabled(on);
     });
     form->addRow(tr("&Nickname:"), m_nick);
-    form->addRow(tr("Pass&word:"), m_password);
+    form->addRow(tr("Server pass&word:"), m_password);
     form->addRow(QString(), m_rememberPassword);
+    form->addRow(tr("&Account:"), m_account);
+    form->addRow(tr("Account passwor&d:"), m_accountPassword);
+    form->addRow(QString(), m_rememberAccountPassword);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
     form->addRow(buttons);
@@ -59,6 +71,9 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     o.tls = settings.value(QStringLiteral("connection/tls"), false).toBool();
     o.tlsFingerprint = settings.value(QStringLiteral("connection/tlsFingerprint")).toString();
     m_rememberPassword->setChecked(!o.password.isEmpty());
+    o.account = settings.value(QStringLiteral("connection/account")).toString();
+    o.accountPassword = settings.value(QStringLiteral("connection/accountPassword")).toString().toUtf8();
+    m_rememberAccountPassword->setChecked(!o.accountPassword.isEmpty());
     setOptions(o);
 }
 
@@ -69,6 +84,8 @@ ClientSession::Options ConnectDialog::options() const
     o.port = quint16(m_port->value());
     o.nick = m_nick->text().trimmed();
     o.password = m_password->text();
+    o.account = m_account->text().trimmed();
+    o.accountPassword = o.account.isEmpty() ? QByteArray() : m_accountPassword->text().toUtf8();
     o.tls = m_tls->isChecked();
     o.tlsFingerprint = o.tls ? m_fingerprint->text().trimmed() : QString();
     return o;
@@ -80,6 +97,8 @@ void ConnectDialog::setOptions(const ClientSession::Options &o)
     m_port->setValue(o.port);
     m_nick->setText(o.nick);
     m_password->setText(o.password);
+    m_account->setText(o.account);
+    m_accountPassword->setText(QString::fromUtf8(o.accountPassword));
     const QSignalBlocker block(m_tls); // keep the given port
     m_tls->setChecked(o.tls);
     m_fingerprint->setText(o.tlsFingerprint);
@@ -91,6 +110,10 @@ void ConnectDialog::accept()
     const ClientSession::Options o = options();
     if (o.host.isEmpty() || o.nick.isEmpty()) {
         QMessageBox::warning(this, windowTitle(), tr("A server and a nickname are needed."));
+        return;
+    }
+    if (!o.account.isEmpty() && o.accountPassword.isEmpty()) {
+        QMessageBox::warning(this, windowTitle(), tr("Logging in to an account needs its password."));
         return;
     }
     if (!o.tlsFingerprint.isEmpty() && ClientSession::normalizeFingerprint(o.tlsFingerprint).isEmpty()) {
@@ -107,5 +130,10 @@ void ConnectDialog::accept()
         settings.setValue(QStringLiteral("connection/password"), o.password);
     else
         settings.remove(QStringLiteral("connection/password"));
+    settings.setValue(QStringLiteral("connection/account"), o.account);
+    if (m_rememberAccountPassword->isChecked() && !o.account.isEmpty())
+        settings.setValue(QStringLiteral("connection/accountPassword"), QString::fromUtf8(o.accountPassword));
+    else
+        settings.remove(QStringLiteral("connection/accountPassword"));
     QDialog::accept();
 }

@@ -8,8 +8,8 @@ class QCheckBox;
 class QLineEdit;
 class QSpinBox;
 
-// Where to connect and as whom. Remembers the last answers with QSettings; the password only
-// when asked to, since QSettings stores it as plain text.
+// Where to connect and as whom (a nick, and an account to log in to). Remembers the last answers
+// with QSettings; a password only when asked to, since QSettings stores it as plain text.
 class ConnectDialog : public QDialog {
     Q_OBJECT
 public:
@@ -25,6 +25,9 @@ private:
     QLineEdit *m_nick;
     QLineEdit *m_password;
     QCheckBox *m_rememberPassword;
+    QLineEdit *m_account;
+    QLineEdit *m_accountPassword;
+    QCheckBox *m_rememberAccountPassword;
     QCheckBox *m_tls;
     QLineEdit *m_fingerprint;
 };

@@ -2,9 +2,12 @@
 
 #include "connectdialog.h"
 #include "mainwindow.h"
+#include "system/secretinput.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSslCertificate>
+#include <QSslKey>
 #include <cstdio>
 
 int main(int argc, char *argv[])
@@ -30,6 +33,11 @@ int main(int argc, char *argv[])
         {QStringLiteral("tls"), QStringLiteral("Connect with TLS (default port 6697); the certificate is verified.")},
         {QStringLiteral("tls-fingerprint"), QStringLiteral("Trust exactly the certificate with this SHA-256 fingerprint (implies --tls)."), QStringLiteral("SHA256")},
         {QStringLiteral("insecure"), QStringLiteral("TLS without checking the certificate: anyone on the way can read and change the conversation.")},
+        {QStringLiteral("account"), QStringLiteral("Log in to this account while connecting (SASL); the password comes from --password-file or CONFAB_PASSWORD, else the connect dialog asks."), QStringLiteral("NAME")},
+        {QStringLiteral("password-file"), QStringLiteral("Read the account password from the first line of FILE."), QStringLiteral("FILE")},
+        {QStringLiteral("sasl-mechanism"), QStringLiteral("SCRAM-SHA-256, PLAIN or EXTERNAL (default: SCRAM-SHA-256 when offered, else PLAIN)."), QStringLiteral("MECH")},
+        {QStringLiteral("tls-cert"), QStringLiteral("Client certificate (PEM) for SASL EXTERNAL; implies --tls."), QStringLiteral("FILE")},
+        {QStringLiteral("tls-key"), QStringLiteral("Its unencrypted private key (PEM; default: in the --tls-cert file)."), QStringLiteral("FILE")},
     });
     parser.process(app);
 
@@ -53,11 +61,44 @@ int main(int argc, char *argv[])
         return 2;
     }
     options.tlsInsecure = parser.isSet(QStringLiteral("insecure"));
-    options.tls = addressTls || parser.isSet(QStringLiteral("tls")) || !options.tlsFingerprint.isEmpty() || options.tlsInsecure;
+    options.tlsCertFile = parser.value(QStringLiteral("tls-cert"));
+    options.tlsKeyFile = parser.value(QStringLiteral("tls-key"));
+    if (!options.tlsCertFile.isEmpty()) {
+        QSslCertificate certificate;
+        QSslKey key;
+        QString why;
+        if (!ClientSession::loadClientCertificate(options.tlsCertFile, options.tlsKeyFile, &certificate, &key, &why)) {
+            std::fprintf(stderr, "confab-gui: %s\n", qPrintable(why));
+            return 2;
+        }
+    }
+    options.saslMechanism = parser.value(QStringLiteral("sasl-mechanism")).toUpper();
+    if (!options.saslMechanism.isEmpty()
+        && !QStringList{QStringLiteral("SCRAM-SHA-256"), QStringLiteral("PLAIN"), QStringLiteral("EXTERNAL")}.contains(options.saslMechanism)) {
+        std::fprintf(stderr, "confab-gui: --sasl-mechanism is SCRAM-SHA-256, PLAIN or EXTERNAL\n");
+        return 2;
+    }
+    options.account = parser.value(QStringLiteral("account"));
+    if (!options.account.isEmpty()) {
+        // A password file or the environment; without either, the connect dialog asks.
+        QString why;
+        if (parser.isSet(QStringLiteral("password-file")) || !qEnvironmentVariableIsEmpty("CONFAB_PASSWORD")) {
+            const auto password = SecretInput::accountPassword(parser.value(QStringLiteral("password-file")), false, &why);
+            if (!password) {
+                std::fprintf(stderr, "confab-gui: %s\n", qPrintable(why));
+                return 2;
+            }
+            options.accountPassword = *password;
+        }
+    }
+    options.tls = addressTls || parser.isSet(QStringLiteral("tls")) || !options.tlsFingerprint.isEmpty() || options.tlsInsecure
+                  || !options.tlsCertFile.isEmpty();
     options.port = port ? port : options.tls ? ClientSession::DefaultTlsPort : ClientSession::DefaultPort;
     if (options.tlsInsecure)
         std::fprintf(stderr, "confab-gui: WARNING: --insecure: the server's certificate will not be checked\n");
-    if (args.isEmpty() || options.nick.isEmpty()) {
+    const bool needAccountPassword = !options.account.isEmpty() && options.accountPassword.isEmpty()
+                                     && options.saslMechanism != u"EXTERNAL";
+    if (args.isEmpty() || options.nick.isEmpty() || needAccountPassword) {
         ConnectDialog dialog;
         ClientSession::Options shown = dialog.options();
         if (!args.isEmpty() || options.tls) {
@@ -68,6 +109,10 @@ int main(int argc, char *argv[])
         }
         if (!options.nick.isEmpty())
             shown.nick = options.nick;
+        if (!options.account.isEmpty()) {
+            shown.account = options.account;
+            shown.accountPassword = options.accountPassword;
+        }
         dialog.setOptions(shown);
         if (dialog.exec() != QDialog::Accepted)
             return 0;
@@ -78,6 +123,8 @@ int main(int argc, char *argv[])
         options.tlsFingerprint = chosen.tlsFingerprint;
         options.nick = chosen.nick;
         options.password = chosen.password;
+        options.account = chosen.account;
+        options.accountPassword = chosen.accountPassword;
     }
 
     MainWindow window;

@@ -42,6 +42,7 @@ const QHash<QString, Spec> &commands()
         {QStringLiteral("invite"), {K::Invite, 1, 2, "/invite NICK [#CHANNEL]"}},
         {QStringLiteral("mode"), {K::Mode, 0, 1, "/mode [+MODES ARGS] or /mode TARGET MODES ARGS"}},
         {QStringLiteral("oper"), {K::Oper, 2, 2, "/oper NAME PASSWORD"}},
+        {QStringLiteral("register"), {K::Register, 1, 1, "/register PASSWORD"}},
     };
     return table;
 }
@@ -154,6 +155,7 @@ QString ChatCommand::help()
         "  /kick NICK [REASON]     put someone out of the current channel (channel operators)\n"
         "  /invite NICK [#CHANNEL] invite someone (to the current channel by default)\n"
         "  /oper NAME PASSWORD     become a server operator\n"
+        "  /register PASSWORD      register your nick as an account (then: confab --account NICK)\n"
         "  /raw LINE               send a raw IRC line\n"
         "  /connect HOST [PORT]    open another session (ircs://HOST for TLS); /list shows them\n"
         "  /switch ID              make session ID the active one\n"

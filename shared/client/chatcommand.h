@@ -33,6 +33,7 @@ struct ChatCommand {
         Invite,    // /invite NICK [#CHANNEL]
         Mode,      // /mode [+/-MODES [ARGS]] for the current channel, or /mode TARGET ...
         Oper,      // /oper NAME PASSWORD
+        Register,  // /register PASSWORD: an account named after the current nick
         Invalid,   // a known command used wrongly, or an unknown one: see `error`
     };
     Kind kind = Kind::None;

@@ -313,6 +313,9 @@ void ChatController::execute(const ChatCommand &cmd)
             s->sendRaw(QStringLiteral("MODE ") + arg0);
         }
         return;
+    case K::Register:
+        s->registerAccount(arg0);
+        return;
     case K::Oper:
         s->sendRaw(QStringLiteral("OPER %1 %2").arg(arg0, arg1));
         return;

@@ -483,6 +483,14 @@ void ClientSession::who(const QString &mask) { deliverOrQueue("WHO " + utf8(mask
 
 void ClientSession::whois(const QString &nick) { deliverOrQueue("WHOIS " + utf8(nick), tr("WHOIS")); }
 
+void ClientSession::registerAccount(const QString &password)
+{
+    if (m_capsOffered.contains(QStringLiteral("draft/account-registration")))
+        sendCommand("REGISTER", {"*", "*", utf8(password)}, true);
+    else
+        sendCommand("PRIVMSG", {"NickServ", "REGISTER " + utf8(password)}, true);
+}
+
 void ClientSession::sendRaw(const QString &line)
 {
     const QByteArray bytes = utf8(line);
@@ -656,6 +664,9 @@ void ClientSession::handle(const IrcMessage &msg)
         for (qsizetype i = 1; i < msg.params.size(); ++i)
             change.append(IrcText::decode(msg.params.at(i)));
         Q_EMIT serverText(tr("%1 sets mode %2 on %3").arg(from, change.join(u' '), IrcText::decode(msg.param(0))));
+    } else if (cmd == "REGISTER" && msg.param(0) == "SUCCESS") {
+        Q_EMIT serverText(tr("Account %1 registered; log in with it next time: confab --account %1")
+                              .arg(IrcText::decode(msg.param(1))));
     } else if (cmd == "FAIL" && msg.params.size() >= 3) {
         // IRCv3 standard replies: FAIL <command> <code> [context...] :<description>
         Q_EMIT error(tr("%1 refused: %2").arg(IrcText::decode(msg.param(0)), IrcText::decode(msg.params.last())));

@@ -108,6 +108,9 @@ public:
     void who(const QString &mask);
     void whois(const QString &nick);
     void sendRaw(const QString &line);
+    // Registers the current nick as an account: REGISTER where the server offers
+    // draft/account-registration, else through NickServ.
+    void registerAccount(const QString &password);
     // Emits synced(token) once the server has handled everything sent before it.
     void sync(const QString &token);
 

@@ -62,6 +62,9 @@ private Q_SLOTS:
     void queueLimitRefusesVisibly();
     void quitDoesNotReconnect();
     void refusesInjection();
+    void logsInWithSasl();
+    void failedLoginIsSaidOnceAndNotRetried();
+    void registersAnAccount();
 };
 
 void TestClientSession::registersAndJoins()
@@ -364,4 +367,95 @@ void TestClientSession::refusesInjection()
 }
 
 QTEST_GUILESS_MAIN(TestClientSession)
+namespace {
+ServerConfig accountServerConfig()
+{
+    ServerConfig config = TestServer::defaultConfig();
+    config.passwordIterations = 4096;
+    return config;
+}
+
+bool registerAccount(TestServer &server, const QByteArray &nick, const QByteArray &password)
+{
+    auto c = server.client(nick);
+    if (!c)
+        return false;
+    c->send("REGISTER * * :" + password);
+    const auto answer = c->waitFor([](const IrcMessage &m) { return m.command == "REGISTER" || m.command == "FAIL"; }, 20000);
+    return answer && answer->command == "REGISTER";
+}
+} // namespace
+
+void TestClientSession::logsInWithSasl()
+{
+    TestServer server(accountServerConfig());
+    QVERIFY(server.start());
+    QVERIFY(registerAccount(server, "xena", "xena-password"));
+    for (const QString &mechanism : {QString(), QStringLiteral("PLAIN")}) {
+        auto s = makeSession(server.port(), "xena-" + (mechanism.isEmpty() ? QStringLiteral("scram") : mechanism));
+        ClientSession::Options o = s->options();
+        o.account = QStringLiteral("xena");
+        o.accountPassword = "xena-password";
+        o.saslMechanism = mechanism;
+        s->setOptions(o);
+        QSignalSpy errors(s.get(), &ClientSession::error);
+        QSignalSpy texts(s.get(), &ClientSession::serverText);
+        s->open();
+        QVERIFY(waitRegistered(*s));
+        QCOMPARE(s->account(), QStringLiteral("xena"));
+        QVERIFY(s->enabledCaps().contains("sasl"));
+        QVERIFY(std::any_of(texts.begin(), texts.end(), [](const QList<QVariant> &a) {
+            return a.first().toString() == QStringLiteral("You are now logged in as xena");
+        }));
+        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+    }
+}
+
+void TestClientSession::failedLoginIsSaidOnceAndNotRetried()
+{
+    TestServer server(accountServerConfig());
+    QVERIFY(server.start());
+    QVERIFY(registerAccount(server, "yuri", "yuri-password"));
+    auto s = makeSession(server.port(), "yuri2");
+    ClientSession::Options o = s->options();
+    o.account = QStringLiteral("yuri");
+    o.accountPassword = "wrong-password";
+    s->setOptions(o);
+    QSignalSpy errors(s.get(), &ClientSession::error);
+    QSignalSpy registered(s.get(), &ClientSession::registered);
+    s->open();
+    QVERIFY(waitRegistered(*s));
+    QVERIFY(s->account().isEmpty());
+    const auto loginFailures = [&] {
+        return std::count_if(errors.begin(), errors.end(), [](const QList<QVariant> &a) {
+            return a.first().toString().startsWith(QStringLiteral("Login as yuri failed"));
+        });
+    };
+    QCOMPARE(loginFailures(), 1);
+    // Thrown out and back: the wrong password is not sent again.
+    const auto connections = server.server().connections();
+    for (const auto &c : connections)
+        if (c.nick == "yuri2")
+            QVERIFY(server.server().terminate(c.id, "bye"));
+    QVERIFY(QTest::qWaitFor([&] { return registered.size() == 2; }, 15000));
+    QVERIFY(waitRegistered(*s));
+    QCOMPARE(loginFailures(), 1);
+    QVERIFY(s->account().isEmpty());
+}
+
+void TestClientSession::registersAnAccount()
+{
+    TestServer server(accountServerConfig());
+    QVERIFY(server.start());
+    auto s = makeSession(server.port(), "zoe");
+    QSignalSpy texts(s.get(), &ClientSession::serverText);
+    s->open();
+    QVERIFY(waitRegistered(*s));
+    s->registerAccount(QStringLiteral("zoe-password"));
+    QTRY_COMPARE_WITH_TIMEOUT(s->account(), QStringLiteral("zoe"), 20000);
+    QVERIFY(std::any_of(texts.begin(), texts.end(), [](const QList<QVariant> &a) {
+        return a.first().toString().startsWith(QStringLiteral("Account zoe registered"));
+    }));
+}
+
 #include "tst_clientsession.moc"

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void initTestCase();
     void remembersAnswers();
     void passwordOnlyWhenAsked();
+    void accountPasswordOnlyWhenAsked();
     void refusesEmptyNick();
 
 private:
@@ -64,10 +65,35 @@ void TestConnectDialog::passwordOnlyWhenAsked()
         ClientSession::Options o = dialog.options();
         o.password = QStringLiteral("secret");
         dialog.setOptions(o);
-        dialog.findChild<QCheckBox *>()->setChecked(true);
+        dialog.findChild<QCheckBox *>(QStringLiteral("rememberPassword"))->setChecked(true);
         dialog.accept();
     }
     QCOMPARE(ConnectDialog().options().password, QStringLiteral("secret"));
+}
+
+void TestConnectDialog::accountPasswordOnlyWhenAsked()
+{
+    {
+        ConnectDialog dialog;
+        ClientSession::Options o = dialog.options();
+        o.account = QStringLiteral("alice");
+        o.accountPassword = "account-secret";
+        dialog.setOptions(o);
+        QCOMPARE(dialog.options().accountPassword, QByteArray("account-secret"));
+        dialog.accept();
+    }
+    // The account is remembered, its password not unless asked.
+    QCOMPARE(ConnectDialog().options().account, QStringLiteral("alice"));
+    QCOMPARE(ConnectDialog().options().accountPassword, QByteArray());
+    {
+        ConnectDialog dialog;
+        ClientSession::Options o = dialog.options();
+        o.accountPassword = "account-secret";
+        dialog.setOptions(o);
+        dialog.findChild<QCheckBox *>(QStringLiteral("rememberAccountPassword"))->setChecked(true);
+        dialog.accept();
+    }
+    QCOMPARE(ConnectDialog().options().accountPassword, QByteArray("account-secret"));
 }
 
 void TestConnectDialog::refusesEmptyNick()
