@@ -1,6 +1,7 @@
 #include "serverconfig.h"
 
-#include <QPasswordDigestor>
+#include "auth/scram.h"
+
 #include <QRandomGenerator>
 #include <QThread>
 
@@ -13,7 +14,7 @@ QByteArray OperAccount::hash(const QByteArray &password)
 {
     QByteArray salt(16, Qt::Uninitialized);
     QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(salt.data()), salt.size() / 4);
-    const QByteArray key = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password, salt, HashIterations, 32);
+    const QByteArray key = Scram::saltedPassword(password, salt, HashIterations); // PBKDF2-SHA256
     return HashPrefix + QByteArray::number(HashIterations) + '$' + salt.toHex() + '$' + key.toHex();
 }
 
@@ -29,13 +30,9 @@ bool OperAccount::matches(const QByteArray &password) const
     const QByteArray expected = QByteArray::fromHex(parts.at(2));
     if (iterations <= 0 || iterations > 10'000'000 || salt.isEmpty() || expected.isEmpty())
         return false;
-    const QByteArray got = QPasswordDigestor::deriveKeyPbkdf2(QCryptographicHash::Sha256, password, salt, iterations,
-                                                              quint64(expected.size()));
-    // Compare every byte, so the time taken says nothing about where they differ.
-    char diff = char(got.size() ^ expected.size());
-    for (qsizetype i = 0; i < std::min(got.size(), expected.size()); ++i)
-        diff |= char(got.at(i) ^ expected.at(i));
-    return diff == 0;
+    if (expected.size() != 32)
+        return false;
+    return Scram::equalConstantTime(Scram::saltedPassword(password, salt, iterations), expected);
 }
 
 int ServerConfig::defaultThreads() { return std::max(1, QThread::idealThreadCount()); }

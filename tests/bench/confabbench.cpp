@@ -54,6 +54,7 @@ struct Options {
     int idleClients = 5000;
     int connectWindow = 200; // registrations in flight at once
     long historyMessages = 1'000'000;
+    int stormLogins = 200; // loginstorm: SASL logins started at once a quarter into the fanout run
     std::string databaseFile; // the server's history database, to report its size
     bool progress = true;
 };
@@ -135,6 +136,15 @@ public:
 
     std::vector<Conn> conns;
     LineHandler onLine;
+
+    // One more connection, after prepare(); its index.
+    int add()
+    {
+        conns.emplace_back();
+        conns.back().index = int(conns.size()) - 1;
+        m_dirtyFlag.push_back(false);
+        return conns.back().index;
+    }
 
     void prepare(int n)
     {
@@ -469,18 +479,95 @@ Result runSeed(const Options &o, int users, int messages)
     return r;
 }
 
-// 500 clients in one channel; 10 of them send at a fixed rate.
-Result runFanout(const Options &o)
+std::string base64(std::string_view in)
+{
+    static const char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        const unsigned v = unsigned(uint8_t(in[i])) << 16 | unsigned(uint8_t(in[i + 1])) << 8 | uint8_t(in[i + 2]);
+        out += table[v >> 18];
+        out += table[(v >> 12) & 63];
+        out += table[(v >> 6) & 63];
+        out += table[v & 63];
+    }
+    if (i + 1 == in.size()) {
+        const unsigned v = unsigned(uint8_t(in[i])) << 16;
+        out += table[v >> 18];
+        out += table[(v >> 12) & 63];
+        out += "==";
+    } else if (i + 2 == in.size()) {
+        const unsigned v = unsigned(uint8_t(in[i])) << 16 | unsigned(uint8_t(in[i + 1])) << 8;
+        out += table[v >> 18];
+        out += table[(v >> 12) & 63];
+        out += table[(v >> 6) & 63];
+        out += '=';
+    }
+    return out;
+}
+
+// Registers the account the login storm logs in to (an existing one with that password will do).
+bool registerStormAccount(Loop &loop, const std::string &account, const std::string &password)
+{
+    const int i = loop.add();
+    if (!loop.start(i))
+        return false;
+    bool done = false, ok = false;
+    loop.onLine = [&](Conn &c, std::string_view line) {
+        if (c.index != i)
+            return;
+        if (line.find(" 001 ") != std::string_view::npos)
+            loop.send(c, "REGISTER * * :" + password + "\r\n");
+        else if (line.find("REGISTER SUCCESS") != std::string_view::npos || line.find("ACCOUNT_EXISTS") != std::string_view::npos)
+            done = ok = true;
+        else if (line.find(" FAIL REGISTER ") != std::string_view::npos)
+            done = true;
+    };
+    loop.send(loop.conns[size_t(i)], "NICK " + account + "\r\nUSER " + account + " 0 * :bench\r\n");
+    const Ns deadline = now() + Ns(30e9);
+    while (!done && now() < deadline)
+        loop.pass(50);
+    loop.onLine = nullptr;
+    if (!ok)
+        std::fprintf(stderr, "\ncannot register the storm's account (does the server keep accounts?)\n");
+    return ok;
+}
+
+// 500 clients in one channel; 10 of them send at a fixed rate. With `storm`, a quarter into the
+// run `o.stormLogins` new connections log in with SASL PLAIN at once (each costs the server a
+// key derivation), and the fanout's latency is measured all the same.
+Result runFanout(const Options &o, bool storm = false)
 {
     Loop loop(o);
     Result r;
-    r.workload = "fanout";
+    r.workload = storm ? "fanout-loginstorm" : "fanout";
     const int n = o.fanoutClients;
     if (connectAndRegister(loop, n, true, 120, o.connectWindow) < 0)
         return r;
+    const std::string account = "stormacct", password = "storm-password";
+    if (storm && !registerStormAccount(loop, account, password))
+        return r;
+    const int firstStorm = int(loop.conns.size());
+    const std::string payload = base64(account + '\0' + account + '\0' + password);
+    std::vector<Ns> stormStarted;
+    Stats loginLat;
+    int loggedIn = 0, loginFailed = 0;
+    Ns lastLogin = 0;
     Stats lat;
     long deliveries = 0;
-    loop.onLine = [&](Conn &, std::string_view line) {
+    loop.onLine = [&](Conn &c, std::string_view line) {
+        if (c.index >= firstStorm) {
+            if (line.size() >= 15 && line.substr(line.size() - 15) == " AUTHENTICATE +") {
+                loop.send(c, "AUTHENTICATE " + payload + "\r\nCAP END\r\n");
+            } else if (line.find(" 903 ") != std::string_view::npos) {
+                lastLogin = now();
+                loginLat.add(lastLogin - stormStarted[size_t(c.index - firstStorm)]);
+                ++loggedIn;
+            } else if (line.find(" 904 ") != std::string_view::npos) {
+                ++loginFailed;
+            }
+            return;
+        }
         int s;
         long q;
         Ns t;
@@ -498,9 +585,23 @@ Result runFanout(const Options &o)
         due[size_t(s)] = t0 + interval * s / senders; // spread the senders out
     long sent = 0;
     const Ns end = t0 + Ns(o.duration * 1e9);
+    const Ns stormAt = t0 + Ns(o.duration * 1e9 / 4);
+    bool stormStartedYet = !storm;
     Ns lastProgress = t0;
     while (now() < end) {
         const Ns t = now();
+        if (!stormStartedYet && t >= stormAt) {
+            stormStartedYet = true;
+            for (int k = 0; k < o.stormLogins; ++k) {
+                const int i = loop.add();
+                if (!loop.start(i))
+                    return r;
+                stormStarted.push_back(now());
+                const std::string nick = "storm" + std::to_string(k);
+                loop.send(loop.conns[size_t(i)], "CAP LS 302\r\nNICK " + nick + "\r\nUSER " + nick
+                                                     + " 0 * :storm\r\nCAP REQ :sasl\r\nAUTHENTICATE PLAIN\r\n");
+            }
+        }
         for (int s = 0; s < senders; ++s) {
             while (due[size_t(s)] <= t && due[size_t(s)] < end) {
                 loop.send(loop.conns[size_t(s)], benchMessage(s, sent++));
@@ -519,18 +620,40 @@ Result runFanout(const Options &o)
     while (deliveries < expected && now() < drainEnd)
         loop.pass(10);
     const double wall = double(now() - t0) / 1e9;
+    // The logins the run did not see end: waited for (bounded), outside the measurement.
+    const Ns loginEnd = now() + Ns(120e9);
+    while (storm && loggedIn + loginFailed < o.stormLogins && now() < loginEnd)
+        loop.pass(50);
     const double cpu = (cpuSeconds() - cpu0) / wall * 100;
     const double rate = double(deliveries) / o.duration;
-    char json[512], table[256];
+    char json[768], table[384];
+    char stormJson[256] = "", stormTable[160] = "";
+    if (storm) {
+        const double stormSeconds = lastLogin ? double(lastLogin - stormStarted.front()) / 1e9 : 0;
+        std::snprintf(stormJson, sizeof stormJson,
+                      ",\"logins\":%d,\"logins_ok\":%d,\"logins_failed\":%d,\"login_p50_ms\":%.1f,\"login_p99_ms\":%.1f,"
+                      "\"storm_s\":%.2f",
+                      o.stormLogins, loggedIn, loginFailed, loginLat.pct(50) / 1000, loginLat.pct(99) / 1000, stormSeconds);
+        std::snprintf(stormTable, sizeof stormTable, "\n  %-18s %d of %d logged in in %.2f s   login p50 %.1f ms   p99 %.1f ms",
+                      "login storm", loggedIn, o.stormLogins, stormSeconds, loginLat.pct(50) / 1000,
+                      loginLat.pct(99) / 1000);
+    }
     std::snprintf(json, sizeof json,
-                  "{\"server\":\"%s\",\"workload\":\"fanout\",\"clients\":%d,\"senders\":%d,\"rate\":%d,\"duration_s\":%.1f,"
+                  "{\"server\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"senders\":%d,\"rate\":%d,\"duration_s\":%.1f,"
                   "\"deliveries\":%ld,\"expected\":%ld,\"lost\":%ld,\"deliveries_per_s\":%.0f,\"p50_ms\":%.3f,"
-                  "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"bench_cpu_pct\":%.0f}",
-                  o.label.c_str(), n, senders, o.fanoutRate, o.duration, deliveries, expected, expected - deliveries,
-                  rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000, cpu);
+                  "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"bench_cpu_pct\":%.0f%s}",
+                  o.label.c_str(), r.workload.c_str(), n, senders, o.fanoutRate, o.duration, deliveries, expected,
+                  expected - deliveries, rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000, cpu, stormJson);
     std::snprintf(table, sizeof table,
-                  "%-18s %9.0f deliveries/s   p50 %7.3f ms   p99 %7.3f ms   max %8.3f ms   lost %ld   bench cpu %3.0f%%",
-                  "fanout", rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000, expected - deliveries, cpu);
+                  "%-18s %9.0f deliveries/s   p50 %7.3f ms   p99 %7.3f ms   max %8.3f ms   lost %ld   bench cpu %3.0f%%%s",
+                  r.workload.c_str(), rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000,
+                  expected - deliveries, cpu, stormTable);
+    if (storm && loggedIn < o.stormLogins) {
+        std::fprintf(stderr, "\nonly %d of %d storm logins succeeded (%d failed)\n", loggedIn, o.stormLogins, loginFailed);
+        r.json.clear();
+        r.table = table;
+        return r;
+    }
     r.json = json;
     r.table = table;
     return r;
@@ -796,14 +919,15 @@ void usage()
 {
     std::puts(
         "usage: confab-bench [--host 127.0.0.1] [--port 6667]\n"
-        "                    [--workload all|seed|fanout|saturation|idle|history] [--label NAME]\n"
+        "                    [--workload all|seed|fanout|saturation|idle|history|loginstorm] [--label NAME]\n"
         "                    [--server-pid PID] [--duration S] [--fanout-clients N] [--senders N] [--rate N]\n"
         "                    [--saturation-clients N] [--window N] [--idle-clients N] [--connect-window N]\n"
-        "                    [--history-messages N] [--database-file PATH] [--no-progress]\n"
+        "                    [--history-messages N] [--database-file PATH] [--storm-logins N] [--no-progress]\n"
         "Drives an IRC server over real TCP connections on loopback and prints a table, then one JSON\n"
         "line per workload. --server-pid lets the idle workload read the server's memory. The history\n"
         "workload (Confab's CHATHISTORY, playback and SEARCH; not part of 'all') fills N messages, and\n"
-        "--database-file lets it report the database's size.");
+        "--database-file lets it report the database's size. The loginstorm workload (Confab's SASL; not\n"
+        "part of 'all') runs the fanout twice, the second time with N SASL PLAIN logins started at once.");
 }
 
 } // namespace
@@ -835,6 +959,7 @@ int main(int argc, char **argv)
         else if (a == "--connect-window") o.connectWindow = std::max(1, std::atoi(value().c_str()));
         else if (a == "--history-messages") o.historyMessages = std::atol(value().c_str());
         else if (a == "--database-file") o.databaseFile = value();
+        else if (a == "--storm-logins") o.stormLogins = std::atoi(value().c_str());
         else if (a == "--no-progress") o.progress = false;
         else if (a == "--help" || a == "-h") {
             usage();
@@ -853,9 +978,9 @@ int main(int argc, char **argv)
         return 2;
     }
     if (o.duration <= 0 || o.duration > 300 || o.idleClients > 50000 || o.fanoutClients > 10000
-        || o.historyMessages < 1000 || o.historyMessages > 10'000'000) {
+        || o.historyMessages < 1000 || o.historyMessages > 10'000'000 || o.stormLogins < 1 || o.stormLogins > 5000) {
         std::fprintf(stderr, "confab-bench: bounds: duration 0-300 s, at most 50000 idle and 10000 fanout clients, "
-                             "1000 to 10 million history messages\n");
+                             "1000 to 10 million history messages, 1 to 5000 storm logins\n");
         return 2;
     }
     // Thousands of sockets: raise the descriptor limit as far as we may.
@@ -880,6 +1005,11 @@ int main(int argc, char **argv)
         results.push_back(runIdle(o));
     if (o.workload == "history")
         results.push_back(runHistory(o));
+    if (o.workload == "loginstorm") {
+        // The same fanout without and with the storm, one after the other on one server.
+        results.push_back(runFanout(o));
+        results.push_back(runFanout(o, true));
+    }
     if (o.progress)
         std::fputs("\r\033[K", stderr);
 

@@ -643,7 +643,7 @@ void TestHistory::search()
     auto dave = capClient(server, "dave", "batch server-time message-tags confab/search");
     auto plain = server.client("plain");
     QVERIFY(alice && dave && plain);
-    for (const QByteArray text : {QByteArray("the quick brown fox"), QByteArray("a lazy dog"),
+    for (const QByteArray &text : {QByteArray("the quick brown fox"), QByteArray("a lazy dog"),
                                   QByteArray("quick thinking"), QByteArray("un café crème"),
                                   QByteArray("日本語のテキスト"), QByteArray("Quick again")})
         alice->send("PRIVMSG #lobby :" + text);
@@ -704,7 +704,7 @@ void TestHistory::searchTreatsOperatorsAsText()
     QCOMPARE(found("SEARCH #lobby :apples OR pears"), (QList<QByteArray>{"apples OR pears"}));
     QCOMPARE(found("SEARCH #lobby :apples NOT pears"), QList<QByteArray>());
     // Query syntax typed as text is matched as text (or not at all), never an error.
-    for (const QByteArray query : {QByteArray(":\"apples"), QByteArray(":apples*"), QByteArray(":NEAR(apples pears)"),
+    for (const QByteArray &query : {QByteArray(":\"apples"), QByteArray(":apples*"), QByteArray(":NEAR(apples pears)"),
                                    QByteArray(":text:apples"), QByteArray(":^apples"), QByteArray(":a\"b\"\"c"),
                                    QByteArray(":(((")}) {
         dave->send("SEARCH #lobby " + query);
