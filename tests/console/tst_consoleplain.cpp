@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -14,8 +15,9 @@ namespace {
 // which also runs the in-process server's listener.
 class Client {
 public:
-    Client(quint16 port, QStringList args)
+    Client(quint16 port, QStringList args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
     {
+        m_proc.setProcessEnvironment(env);
         m_proc.setProgram(QStringLiteral(CONFAB_CLIENT_BINARY));
         m_proc.setArguments(QStringList{QStringLiteral("127.0.0.1:%1").arg(port)} + args);
         QObject::connect(&m_proc, &QProcess::readyReadStandardOutput, [this] { m_out += m_proc.readAllStandardOutput(); });
@@ -78,6 +80,7 @@ private Q_SLOTS:
     void quitBeforeWelcome();
     void tlsWithPinnedFingerprint();
     void channelOperatorCommands();
+    void accountLogin();
 };
 
 void TestConsolePlain::broadcastAndPrivateMessages()
@@ -424,6 +427,61 @@ void TestConsolePlain::channelOperatorCommands()
     QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "INVITE" && m.param(1) == "#ops"; }));
     alice.closeInput();
     QVERIFY(alice.waitForExit());
+}
+
+void TestConsolePlain::accountLogin()
+{
+    ServerConfig config = TestServer::defaultConfig();
+    config.passwordIterations = 4096;
+    TestServer server(config);
+    QVERIFY(server.start());
+    auto owner = server.client("amy");
+    owner->send("REGISTER * * :amy-password");
+    QVERIFY(owner->waitForCommand("REGISTER", 20000));
+    owner->send("NICK amy_away");
+    QVERIFY(owner->sync());
+
+    // The password from a file: logged in, as WHOIS shows.
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("password"));
+    {
+        QFile out(file);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write("amy-password\n");
+    }
+    Client fromFile(server.port(), {"--nick", "amy", "--account", "amy", "--password-file", file});
+    QVERIFY2(fromFile.waitForOutput("You are now logged in as amy"), fromFile.err().constData());
+    owner->send("WHOIS amy");
+    auto whois = owner->waitFor([](const IrcMessage &m) { return m.command == "330"; });
+    QVERIFY(whois);
+    QCOMPARE(whois->param(2), QByteArray("amy"));
+    fromFile.closeInput();
+    QVERIFY(fromFile.waitForExit());
+
+    // From the environment, with PLAIN.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("CONFAB_PASSWORD"), QStringLiteral("amy-password"));
+    Client fromEnv(server.port(), {"--nick", "amy2", "--account", "amy", "--sasl-mechanism", "plain"}, env);
+    QVERIFY2(fromEnv.waitForOutput("You are now logged in as amy"), fromEnv.err().constData());
+    fromEnv.closeInput();
+    QVERIFY(fromEnv.waitForExit());
+
+    // A wrong one: said once, and the session goes on.
+    env.insert(QStringLiteral("CONFAB_PASSWORD"), QStringLiteral("not-her-password"));
+    Client wrong(server.port(), {"--nick", "amy3", "--account", "amy"}, env);
+    QVERIFY(QTest::qWaitFor([&] { return wrong.err().contains("Login as amy failed"); }, 20000));
+    wrong.type("still here");
+    QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.params.last() == "still here"; }));
+    wrong.closeInput();
+    QVERIFY(wrong.waitForExit());
+    QCOMPARE(wrong.err().count("Login as amy failed"), 1);
+
+    // No password anywhere, and no terminal to ask on: a usage error.
+    env.remove(QStringLiteral("CONFAB_PASSWORD"));
+    Client none(server.port(), {"--nick", "amy4", "--account", "amy"}, env);
+    QVERIFY(none.waitForExit());
+    QCOMPARE(none.exitCode(), 2);
+    QVERIFY(none.err().contains("--account needs a password"));
 }
 
 QTEST_GUILESS_MAIN(TestConsolePlain)

@@ -94,6 +94,7 @@ private Q_SLOTS:
     void mentionRaisesNotification();
     void reconnectIsVisibleAndConversationsSurvive();
     void closingQuitsCleanly();
+    void logsInWithSasl();
 };
 
 void TestMainWindow::connectsAndJoins()
@@ -305,6 +306,31 @@ void TestMainWindow::reconnectIsVisibleAndConversationsSurvive()
     QTest::keyClicks(window.inputLine(), QStringLiteral("back again"));
     QTest::keyClick(window.inputLine(), Qt::Key_Return);
     QVERIFY(carol->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1) == "back again"; }));
+}
+
+void TestMainWindow::logsInWithSasl()
+{
+    ServerConfig config = TestServer::defaultConfig();
+    config.passwordIterations = 4096;
+    TestServer server(config);
+    QVERIFY(server.start());
+    auto owner = server.client("gina");
+    QVERIFY(owner);
+    owner->send("REGISTER * * :gina-password");
+    QVERIFY(owner->waitForCommand("REGISTER", 20000));
+    owner->send("NICK gina_away");
+    QVERIFY(owner->sync());
+    MainWindow window;
+    window.show();
+    ClientSession::Options o = optionsFor(server.port(), QStringLiteral("gina"));
+    o.account = QStringLiteral("gina");
+    o.accountPassword = "gina-password";
+    window.connectTo(o);
+    QTRY_VERIFY_WITH_TIMEOUT(window.users()->stringList().contains(QStringLiteral("gina")), 10000);
+    owner->send("WHOIS gina");
+    auto whois = owner->waitFor([](const IrcMessage &m) { return m.command == "330"; });
+    QVERIFY(whois);
+    QCOMPARE(whois->param(2), QByteArray("gina"));
 }
 
 void TestMainWindow::closingQuitsCleanly()
