@@ -4,7 +4,8 @@
 # loopback, and prints the medians and the Confab/ngircd ratios as Markdown. Every Confab run
 # starts on a fresh history database. Then, once, the history workload (HISTORY_MESSAGES, default
 # 1000000, stored and queried; HISTORY=0 skips it) and the server's start-up time on the database
-# it left. Raw JSON lines are kept in build/bench-results.jsonl.
+# it left; then RUNS times the login storm (the fanout without and with 200 SASL logins started at
+# once; STORM=0 skips it). Raw JSON lines are kept in build/bench-results.jsonl.
 #   RUNS=3 DURATION=20 resources/scripts/bench.sh
 # With BASELINE set to another confab-server binary (an earlier build), it compares this build's
 # pool with that one instead, the two taking turns in each run (which goes first alternates):
@@ -111,6 +112,18 @@ if [ "${HISTORY:-1}" != 0 ]; then
     echo "{\"server\":\"confab-pool\",\"workload\":\"startup\",\"startup_ms\":$best,\"db_bytes\":$(stat -c %s "$db")}" | tee /dev/stderr >> "$results"
 fi
 
+if [ "${STORM:-1}" != 0 ]; then
+    for run in $(seq "$runs"); do
+        echo "== login storm, run $run of $runs" >&2
+        rm -f "$scratch"/storm.db*
+        "$build/server/confab-server" --listen 127.0.0.1:26672 --autojoin '' --database "$scratch/storm.db" >/dev/null 2>&1 &
+        pid=$!; wait_port 26672
+        "$build/tests/bench/confab-bench" --port 26672 --label confab-storm --server-pid "$pid" --workload loginstorm \
+            --duration "$duration" | tee /dev/stderr | grep '^{' >> "$results" || true
+        stop "$pid"
+    done
+fi
+
 python3 - "$results" <<'PY'
 import json, statistics, sys, collections
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
@@ -155,6 +168,13 @@ for w, ms in metrics.items():
 on, off = med("confab-pool", "saturation", "deliveries_per_s"), med("confab-nohistory", "saturation", "deliveries_per_s")
 if on and off:
     print(f"\nSaturation with history on / off: {on / off:.2f}.")
+quiet, storm = by.get(("confab-storm", "fanout"), []), by.get(("confab-storm", "fanout-loginstorm"), [])
+if quiet and storm:
+    m = lambda rs, k: statistics.median(r[k] for r in rs)
+    print(f"\nLogin storm ({len(storm)} runs, medians): fanout p99 {m(quiet, 'p99_ms'):.3f} ms without, "
+          f"{m(storm, 'p99_ms'):.3f} ms with {storm[0]['logins']} SASL PLAIN logins started at once; "
+          f"they all end in {m(storm, 'storm_s'):.2f} s (a login takes p50 {m(storm, 'login_p50_ms'):.0f} ms, "
+          f"p99 {m(storm, 'login_p99_ms'):.0f} ms).")
 cpu = [r.get("bench_cpu_pct") for r in rows if "bench_cpu_pct" in r]
 if cpu:
     print(f"\nconfab-bench's own CPU use: at most {max(cpu):.0f}% of one core.")

@@ -262,8 +262,11 @@ std::optional<ClientFinal> parseClientFinal(QByteArrayView message, QByteArray *
 std::optional<ServerFinal> parseServerFinal(QByteArrayView message, QByteArray *error)
 {
     const QList<QByteArrayView> parts = fields(message);
-    if (const auto e = attribute(parts.at(0), 'e'))
+    if (const auto e = attribute(parts.at(0), 'e')) {
+        if (e->isEmpty())
+            return fail(error, "malformed server-error"), std::nullopt;
         return ServerFinal{{}, e->toByteArray()};
+    }
     const auto v = attribute(parts.at(0), 'v');
     const auto signature = v ? base64(*v) : std::nullopt;
     if (!signature || signature->size() != 32)

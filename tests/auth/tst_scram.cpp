@@ -85,6 +85,9 @@ private Q_SLOTS:
         QVERIFY(!client.receiveFinal("v=" + QByteArray(32, 'x').toBase64(), &error));
         QVERIFY(!client.receiveFinal("e=invalid-proof", &error));
 
+        QVERIFY(!Scram::parseServerFinal("e=", &error)); // a server error says which
+        QVERIFY(!Scram::parseServerFinal("v=", &error));
+
         Scram::ClientExchange early("user", "pencil", ClientNonce);
         QVERIFY(!early.receiveFinal(ServerFinal, &error)); // before any challenge
     }
