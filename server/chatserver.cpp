@@ -52,7 +52,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     m_handlers.push_back(std::make_unique<MessageHandler>(*m_hub));
     m_handlers.push_back(std::make_unique<QueryHandler>(*m_hub));
     m_handlers.push_back(std::make_unique<ModeHandler>(*m_hub));
-    m_handlers.push_back(std::make_unique<OperatorHandler>(*m_hub));
+    m_handlers.push_back(std::make_unique<OperatorHandler>(*m_hub, *m_accountService));
     m_hubThread = new QThread;
     m_hubThread->setObjectName(QStringLiteral("confab-hub"));
     CrossThread::track(m_hubThread);

@@ -1,11 +1,21 @@
 #include "passwordworker.h"
 
+#include "config/serverconfig.h"
+
 void PasswordWorker::run(PasswordJob job)
 {
-    if (job.kind == PasswordJob::Make)
+    switch (job.kind) {
+    case PasswordJob::Make:
         job.verifier = Scram::makeVerifier(job.password, job.iterations);
-    else
+        break;
+    case PasswordJob::Check:
         job.matched = Scram::matches(job.verifier, job.password);
+        break;
+    case PasswordJob::CheckOperator:
+        job.matched = OperAccount{{}, job.secret}.matches(job.password);
+        job.secret.clear();
+        break;
+    }
     job.password.fill('\0'); // not left in freed memory longer than needed
     job.password.clear();
     Q_EMIT done(job);

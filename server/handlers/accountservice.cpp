@@ -48,6 +48,16 @@ void AccountService::makeVerifier(HubClient &client, const QByteArray &password,
     runPassword(client, std::move(job), std::move(done));
 }
 
+void AccountService::checkOperator(HubClient &client, const QByteArray &secret, const QByteArray &password,
+                                   PasswordDone done)
+{
+    PasswordJob job;
+    job.kind = PasswordJob::CheckOperator;
+    job.secret = secret;
+    job.password = password;
+    runPassword(client, std::move(job), std::move(done));
+}
+
 void AccountService::runPassword(HubClient &client, PasswordJob job, PasswordDone done)
 {
     job.request = ++m_nextRequest;

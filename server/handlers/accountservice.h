@@ -32,6 +32,8 @@ public:
     // and other logins wait.
     void checkPassword(HubClient &client, const QByteArray &account, const QByteArray &password, PasswordDone done);
     void makeVerifier(HubClient &client, const QByteArray &password, PasswordDone done);
+    // Checks an OPER password against the configured secret (a PBKDF2 hash, or the password).
+    void checkOperator(HubClient &client, const QByteArray &secret, const QByteArray &password, PasswordDone done);
     // Writes a change; the registry follows only once it is written. `client` may be null.
     void write(HubClient *client, AccountWrite change, WriteDone done);
     // A verifier no password matches, stable per name: for names that are not accounts.

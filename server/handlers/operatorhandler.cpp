@@ -1,5 +1,6 @@
 #include "operatorhandler.h"
 
+#include "accountservice.h"
 #include "hub/hub.h"
 #include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
@@ -7,8 +8,9 @@
 #include "config/serverconfig.h"
 #include "config/serverlog.h"
 
-OperatorHandler::OperatorHandler(Hub &hub)
+OperatorHandler::OperatorHandler(Hub &hub, AccountService &accounts)
     : CommandHandler(hub)
+    , m_accounts(accounts)
 {
     using namespace std::placeholders;
     hub.addCommand("OPER", 2, true, std::bind(&OperatorHandler::oper, this, _1, _2));
@@ -27,18 +29,25 @@ void OperatorHandler::oper(HubClient &client, const IrcMessage &msg)
         m_hub.reply(client, Numeric::ERR_NOOPERHOST, {"No O-lines for your host"});
         return;
     }
-    if (!account->matches(msg.params.at(1))) {
-        qCWarning(lcServer, "failed OPER #%llu %s: wrong password for %s", qulonglong(client.id), client.prefix.constData(),
-                  name.constData());
-        m_hub.reply(client, Numeric::ERR_PASSWDMISMATCH, {"Password incorrect"});
-        return;
-    }
-    const bool already = client.isOper();
-    client.operName = name;
-    qCInfo(lcServer, "oper #%llu %s as %s", qulonglong(client.id), client.prefix.constData(), name.constData());
-    m_hub.reply(client, Numeric::RPL_YOUREOPER, {"You are now an IRC operator"});
-    if (!already)
-        m_hub.send(client, IrcMessage("MODE", {client.nick, "+o"}, client.prefix));
+    if (client.authPending)
+        return; // a password of this client's is being checked; one at a time
+    // A hashed secret takes a key derivation to check: on the auth thread, never here.
+    m_accounts.checkOperator(client, account->secret, msg.params.at(1), [this, name](HubClient *c, const PasswordJob &job) {
+        if (!c)
+            return;
+        if (!job.matched) {
+            qCWarning(lcServer, "failed OPER #%llu %s: wrong password for %s", qulonglong(c->id), c->prefix.constData(),
+                      name.constData());
+            m_hub.reply(*c, Numeric::ERR_PASSWDMISMATCH, {"Password incorrect"});
+            return;
+        }
+        const bool already = c->isOper();
+        c->operName = name;
+        qCInfo(lcServer, "oper #%llu %s as %s", qulonglong(c->id), c->prefix.constData(), name.constData());
+        m_hub.reply(*c, Numeric::RPL_YOUREOPER, {"You are now an IRC operator"});
+        if (!already)
+            m_hub.send(*c, IrcMessage("MODE", {c->nick, "+o"}, c->prefix));
+    });
 }
 
 void OperatorHandler::kill(HubClient &client, const IrcMessage &msg)

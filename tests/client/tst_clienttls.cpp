@@ -37,6 +37,7 @@ private Q_SLOTS:
     void untrustedCertificateIsRefusedWithTheReason();
     void wrongPinIsRefused();
     void insecureConnectsAndSaysSo();
+    void clientCertificateLogsInWithExternal();
 
 private:
     TestCertificate m_cert;
@@ -149,6 +150,39 @@ void TestClientTls::insecureConnectsAndSaysSo()
     QVERIFY(registered.wait());
     QVERIFY(!errors.isEmpty());
     QVERIFY(errors.first().first().toString().contains(QStringLiteral("NOT verified")));
+}
+
+void TestClientTls::clientCertificateLogsInWithExternal()
+{
+    TestCertificate clientCert;
+    QVERIFY(clientCert.make(QStringLiteral("client.pem"), QStringLiteral("client-key.pem")));
+    ServerConfig config = TestServer::tlsConfig(m_cert);
+    config.passwordIterations = 4096;
+    TestServer server(config);
+    QVERIFY(server.start());
+    // The account, with the client certificate's fingerprint added to it.
+    auto owner = server.client("hana");
+    owner->send("REGISTER * * :hana-password");
+    QVERIFY(owner->waitForCommand("REGISTER", 20000));
+    owner->send("NS CERT ADD " + clientCert.certificate().digest(QCryptographicHash::Sha256).toHex(':'));
+    QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "NOTICE" && m.params.last().contains("added"); }));
+    owner->send("NICK hana_away");
+    QVERIFY(owner->sync());
+
+    ClientSession s;
+    ClientSession::Options o = tlsOptions(server.tlsPort(), QStringLiteral("hana"));
+    o.tlsFingerprint = fingerprintOf(m_cert.certificate());
+    o.tlsCertFile = clientCert.certFile();
+    o.tlsKeyFile = clientCert.keyFile();
+    s.setOptions(o);
+    QSignalSpy errors(&s, &ClientSession::error);
+    s.open();
+    QTRY_COMPARE_WITH_TIMEOUT(s.account(), QStringLiteral("hana"), 10000);
+    QVERIFY(errors.isEmpty());
+    owner->send("WHOIS hana");
+    auto whois = owner->waitFor([](const IrcMessage &m) { return m.command == "330"; });
+    QVERIFY(whois);
+    QCOMPARE(whois->param(2), QByteArray("hana"));
 }
 
 QTEST_GUILESS_MAIN(TestClientTls)

@@ -644,6 +644,44 @@ private Q_SLOTS:
         QVERIFY(empty->lines.isEmpty());
     }
 
+    void failedWriteRegistersNothing()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("confab.db"));
+        TestServer server(accountConfig(path));
+        QVERIFY(server.start());
+        // Another process holds the database's write lock: the store's write fails (after its busy
+        // timeout), as on a full or read-only disk.
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("locker"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        {
+            QSqlQuery lock(db);
+            QVERIFY(lock.exec(QStringLiteral("BEGIN EXCLUSIVE")));
+        }
+        auto c = server.client("xavier");
+        c->send("REGISTER * * :xavier-password");
+        auto fail = c->waitFor(failCode("TEMPORARILY_UNAVAILABLE"), 20000);
+        QVERIFY(fail);
+        QVERIFY(fail->params.last().contains("could not be saved"));
+        QCOMPARE(c->count(numeric("900")), 0);
+        c->send("PRIVMSG NickServ :INFO xavier");
+        QVERIFY(c->waitFor(serviceNotice("not registered")));
+        // The disk is back: registering works, and the account is there.
+        {
+            QSqlQuery unlock(db);
+            QVERIFY(unlock.exec(QStringLiteral("ROLLBACK")));
+        }
+        db.close();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("locker"));
+        c->send("REGISTER * * :xavier-password");
+        auto success = c->waitForCommand("REGISTER", 20000);
+        QVERIFY(success);
+        QCOMPARE(success->param(0), QByteArray("SUCCESS"));
+        QVERIFY(c->waitFor(numeric("900")));
+    }
+
     void accountsSurviveRestart()
     {
         QTemporaryDir dir;
