@@ -5,6 +5,7 @@
 #include "handlers/accountservice.h"
 #include "handlers/channelhandler.h"
 #include "handlers/historyhandler.h"
+#include "handlers/infohandler.h"
 #include "handlers/messagehandler.h"
 #include "handlers/modehandler.h"
 #include "handlers/nickservhandler.h"
@@ -43,11 +44,13 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     m_hub = new Hub(m_config, std::make_unique<LocalRouter>(), backlog);
     auto history = std::make_unique<HistoryHandler>(*m_hub);
     auto channels = std::make_unique<ChannelHandler>(*m_hub, *history);
-    auto registration = std::make_unique<RegistrationHandler>(*m_hub, *channels);
+    auto info = std::make_unique<InfoHandler>(*m_hub);
+    auto registration = std::make_unique<RegistrationHandler>(*m_hub, *channels, *info);
     m_accountService = std::make_unique<AccountService>(*m_hub);
     auto nickserv = std::make_unique<NickServHandler>(*m_hub, *m_accountService, *registration);
     m_handlers.push_back(std::make_unique<SaslHandler>(*m_hub, *m_accountService, *registration));
     m_handlers.push_back(std::move(registration));
+    m_handlers.push_back(std::move(info));
     m_handlers.push_back(std::move(channels));
     m_handlers.push_back(std::make_unique<MessageHandler>(*m_hub));
     m_handlers.push_back(std::make_unique<QueryHandler>(*m_hub));
@@ -209,6 +212,11 @@ bool ChatServer::terminate(ClientId id, const QByteArray &reason)
 bool ChatServer::notice(ClientId id, const QByteArray &text)
 {
     return m_hub && CrossThread::call(m_hub, &Hub::noticeTo, id, text).value_or(false);
+}
+
+QList<QByteArray> ChatServer::commandNames() const
+{
+    return m_hub ? CrossThread::call(m_hub, &Hub::commandNames).value_or(QList<QByteArray>()) : QList<QByteArray>();
 }
 
 int ChatServer::broadcast(const QByteArray &text)

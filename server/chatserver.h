@@ -61,6 +61,8 @@ public:
     bool terminate(ClientId id, const QByteArray &reason);
     bool notice(ClientId id, const QByteArray &text);
     int broadcast(const QByteArray &text);
+    // Every command the hub knows (for HELP's completeness, and tests).
+    QList<QByteArray> commandNames() const;
 
 private:
     // A new connection from a listener: its worker, handed to a worker thread.

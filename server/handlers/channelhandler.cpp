@@ -99,6 +99,18 @@ void ChannelHandler::announceJoin(HubClient &client, HubChannel &channel)
     extendedFrame.setStamp(stamp.msgid, stamp.timeMs);
     extendedFrame.setAccount(client.account);
     m_hub.deliver(extended, extendedFrame);
+    // away-notify: whoever sees someone join who is away is told so at once.
+    if (!client.away.isEmpty()) {
+        QList<HubClient *> notified;
+        for (HubClient *member : std::as_const(channel.memberClients))
+            if (member != &client && (member->caps & Capability::AwayNotify))
+                notified.append(member);
+        IrcMessage away("AWAY", {client.away}, client.prefix);
+        away.trailing = true;
+        OutboundFrame awayFrame(std::move(away));
+        awayFrame.setAccount(client.account);
+        m_hub.deliver(notified, awayFrame);
+    }
 }
 
 void ChannelHandler::part(HubClient &client, const IrcMessage &msg)

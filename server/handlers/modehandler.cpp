@@ -247,18 +247,43 @@ void ModeHandler::userMode(HubClient &client, const IrcMessage &msg)
         return;
     }
     if (msg.params.size() < 2) {
-        m_hub.reply(client, Numeric::RPL_UMODEIS, {client.isOper() ? "+o" : "+"});
+        m_hub.reply(client, Numeric::RPL_UMODEIS, {client.userModes()});
         return;
     }
-    // +o comes only from OPER; -o gives it up. Other user modes are accepted silently: clients
-    // set +i by habit and an error for it would only be noise.
+    // +i and +w are the user's to set; +o comes only from OPER, and -o gives it up. What changed
+    // is echoed as one MODE; an unknown letter gets 501 once.
     char sign = '+';
+    QByteArray applied;
+    char appliedSign = 0;
+    bool unknown = false;
+    auto record = [&](char mode) {
+        if (appliedSign != sign) {
+            applied += sign;
+            appliedSign = sign;
+        }
+        applied += mode;
+    };
     for (char c : msg.params.at(1)) {
-        if (c == '+' || c == '-')
+        const bool adding = sign == '+';
+        if (c == '+' || c == '-') {
             sign = c;
-        else if (c == 'o' && sign == '-' && client.isOper()) {
-            client.operName.clear();
-            m_hub.send(client, IrcMessage("MODE", {client.nick, "-o"}, client.prefix));
+        } else if (c == 'i' || c == 'w') {
+            bool &flag = c == 'i' ? client.invisible : client.wallops;
+            if (flag != adding) {
+                flag = adding;
+                record(c);
+            }
+        } else if (c == 'o') {
+            if (!adding && client.isOper()) {
+                client.operName.clear();
+                record(c);
+            }
+        } else {
+            unknown = true;
         }
     }
+    if (unknown)
+        m_hub.reply(client, Numeric::ERR_UMODEUNKNOWNFLAG, {"Unknown MODE flag"});
+    if (!applied.isEmpty())
+        m_hub.send(client, IrcMessage("MODE", {client.nick, applied}, client.prefix));
 }

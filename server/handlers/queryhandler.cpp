@@ -16,14 +16,34 @@ QueryHandler::QueryHandler(Hub &hub)
     hub.addCommand("USERHOST", 1, true, std::bind(&QueryHandler::userhost, this, _1, _2));
     hub.addCommand("ISON", 1, true, std::bind(&QueryHandler::ison, this, _1, _2));
     hub.addCommand("WHOWAS", 0, true, std::bind(&QueryHandler::whowas, this, _1, _2));
+    hub.onClientGone([this](HubClient &client) {
+        if (client.registered)
+            remember(client, client.nick);
+    });
+    hub.onNickChanged([this](HubClient &client, const QByteArray &oldNick) { remember(client, oldNick); });
+}
+
+void QueryHandler::remember(const HubClient &user, const QByteArray &nick)
+{
+    m_former.push_back({nick, user.user, user.address, user.realname, QDateTime::currentSecsSinceEpoch()});
+    if (qsizetype(m_former.size()) > MaxFormer)
+        m_former.pop_front();
 }
 
 void QueryHandler::whoReply(HubClient &client, const HubClient &user, const QByteArray &channel,
                             const QByteArray &prefix)
 {
-    const QByteArray flags = (user.away.isEmpty() ? "H" : "G") + prefix;
+    const QByteArray flags = (user.away.isEmpty() ? "H" : "G") + QByteArray(user.isOper() ? "*" : "") + prefix;
     m_hub.reply(client, Numeric::RPL_WHOREPLY,
                 {channel, user.user, user.address, m_hub.config().name, user.nick, flags, "0 " + user.realname});
+}
+
+bool QueryHandler::sharesChannel(const HubClient &a, const HubClient &b)
+{
+    for (const HubChannel *channel : a.channels)
+        if (channel->contains(&b))
+            return true;
+    return false;
 }
 
 void QueryHandler::who(HubClient &client, const IrcMessage &msg)
@@ -32,13 +52,18 @@ void QueryHandler::who(HubClient &client, const IrcMessage &msg)
     if (mask.isEmpty() || mask == "0")
         mask = "*";
     const bool multiPrefix = client.caps & Capability::MultiPrefix;
+    // Invisible users (+i) are shown only to those who share a channel with them.
     if (IrcNames::isChannel(mask)) {
         if (const HubChannel *channel = m_hub.findChannel(mask)) {
+            const bool member = channel->contains(&client);
             for (const HubChannel::Member &m : channel->members)
-                whoReply(client, *m.client, channel->name, m.prefix(multiPrefix));
+                if (member || !m.client->invisible)
+                    whoReply(client, *m.client, channel->name, m.prefix(multiPrefix));
         }
     } else {
         for (const HubClient *user : m_hub.registeredClients()) {
+            if (user->invisible && user != &client && !sharesChannel(client, *user))
+                continue;
             if (IrcNames::matchesMask(mask, user->nick)) {
                 const HubChannel *shared = user->channels.isEmpty() ? nullptr : user->channels.first();
                 whoReply(client, *user, shared ? shared->name : QByteArray("*"),
@@ -120,12 +145,25 @@ void QueryHandler::ison(HubClient &client, const IrcMessage &msg)
 
 void QueryHandler::whowas(HubClient &client, const IrcMessage &msg)
 {
-    // No nick history is kept; clients (irssi) fall back to WHOWAS and need a proper ending.
     const QByteArray nick = msg.param(0);
     if (nick.isEmpty()) {
         m_hub.reply(client, Numeric::ERR_NONICKNAMEGIVEN, {"No nickname given"});
         return;
     }
-    m_hub.reply(client, Numeric::ERR_WASNOSUCHNICK, {nick, "There was no such nickname"});
+    // A count of 0 or less, or none, means every entry; newest first.
+    const int count = msg.params.size() > 1 ? msg.params.at(1).toInt() : 0;
+    int shown = 0;
+    const QByteArray folded = IrcNames::fold(nick);
+    for (auto it = m_former.rbegin(); it != m_former.rend() && (count <= 0 || shown < count); ++it) {
+        if (IrcNames::fold(it->nick) != folded)
+            continue;
+        ++shown;
+        m_hub.reply(client, Numeric::RPL_WHOWASUSER, {it->nick, it->user, it->host, "*", it->realname});
+        m_hub.reply(client, Numeric::RPL_WHOISSERVER,
+                    {it->nick, m_hub.config().name,
+                     QDateTime::fromSecsSinceEpoch(it->leftAt, Qt::UTC).toString(Qt::RFC2822Date).toLatin1()});
+    }
+    if (shown == 0)
+        m_hub.reply(client, Numeric::ERR_WASNOSUCHNICK, {nick, "There was no such nickname"});
     m_hub.reply(client, Numeric::RPL_ENDOFWHOWAS, {nick, "End of WHOWAS"});
 }

@@ -1,7 +1,7 @@
 #include "registrationhandler.h"
 
 #include "channelhandler.h"
-#include "storage/historyquery.h"
+#include "infohandler.h"
 #include "hub/hub.h"
 #include "config/serverlog.h"
 #include "hub/outboundframe.h"
@@ -11,9 +11,10 @@
 
 #include <QDateTime>
 
-RegistrationHandler::RegistrationHandler(Hub &hub, ChannelHandler &channels)
+RegistrationHandler::RegistrationHandler(Hub &hub, ChannelHandler &channels, InfoHandler &info)
     : CommandHandler(hub)
     , m_channels(channels)
+    , m_info(info)
 {
     using namespace std::placeholders;
     hub.addCommand("CAP", 1, false, std::bind(&RegistrationHandler::cap, this, _1, _2));
@@ -124,15 +125,20 @@ void RegistrationHandler::user(HubClient &client, const IrcMessage &msg)
         m_hub.reply(client, Numeric::ERR_ALREADYREGISTERED, {"You may not reregister"});
         return;
     }
-    QByteArray user;
-    for (char c : msg.params.at(0)) {
-        if (c != '@' && c != '!' && c > ' ' && c != ':')
-            user.append(c);
-    }
-    if (user.isEmpty()) {
+    if (msg.params.at(0).isEmpty() || msg.params.at(3).isEmpty()) {
         m_hub.reply(client, Numeric::ERR_NEEDMOREPARAMS, {"USER", "Not enough parameters"});
         return;
     }
+    // A username is shown in every hostmask: printable ASCII without the mask's own separators.
+    // One with nothing usable left (emoji only, say) is accepted as "user" rather than refused,
+    // so that no client is left waiting for a welcome that never comes.
+    QByteArray user;
+    for (char c : msg.params.at(0)) {
+        if (c != '@' && c != '!' && c > ' ' && c < 0x7f && c != ':')
+            user.append(c);
+    }
+    if (user.isEmpty())
+        user = "user";
     // No ident lookup, so the username is the client's claim: mark it with '~' as ircds do.
     client.user = '~' + user.left(IrcNames::UserLen - 1);
     client.realname = msg.params.at(3);
@@ -188,45 +194,12 @@ void RegistrationHandler::welcome(HubClient &client)
                 {"Welcome to the " + config.network + " IRC Network " + client.prefix});
     m_hub.reply(client, Numeric::RPL_YOURHOST, {"Your host is " + config.name + ", running version " + version});
     m_hub.reply(client, Numeric::RPL_CREATED, {"This server was created " + config.createdAt});
-    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "io", "biklmnotvR", "bklov"},
+    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "iow", "biklmnotvR", "bklov"},
                     config.name);
     m_hub.send(client, std::move(info));
 
-    QList<QByteArray> isupport = {
-        "AWAYLEN=" + QByteArray::number(IrcNames::AwayLen),
-        QByteArray("CASEMAPPING=") + IrcNames::CaseMapping,
-        "CHANLIMIT=#:" + QByteArray::number(config.maxChannelsPerClient),
-        "CHANMODES=b,k,l,imntR",
-        "CHANNELLEN=" + QByteArray::number(config.channelLen),
-        "CHANTYPES=#",
-        "NETWORK=" + config.network,
-        "NICKLEN=" + QByteArray::number(config.nickLen),
-        "MODES=6",
-        "PREFIX=(ov)@+",
-        "TARGMAX=JOIN:,NAMES:1,NOTICE:4,PART:,PRIVMSG:4,WHOIS:1",
-        "TOPICLEN=" + QByteArray::number(IrcNames::TopicLen),
-        "USERLEN=" + QByteArray::number(IrcNames::UserLen),
-        "UTF8ONLY",
-    };
-    if (config.history) {
-        isupport.append("CHATHISTORY=" + QByteArray::number(HistoryQuery::MaxLimit));
-        isupport.append("MSGREFTYPES=msgid,timestamp");
-    }
-    // At most 13 tokens a line, as modern clients expect.
-    constexpr qsizetype TokensPerLine = 13;
-    for (qsizetype i = 0; i < isupport.size(); i += TokensPerLine) {
-        QList<QByteArray> params = isupport.mid(i, TokensPerLine);
-        params.append("are supported by this server");
-        m_hub.reply(client, Numeric::RPL_ISUPPORT, params);
-    }
-
-    const int users = m_hub.registeredCount();
-    m_hub.reply(client, Numeric::RPL_LUSERCLIENT,
-                {"There are " + QByteArray::number(users) + " users and 0 invisible on 1 servers"});
-    m_hub.reply(client, Numeric::RPL_LUSERCHANNELS,
-                {QByteArray::number(m_hub.channels().size()), "channels formed"});
-    m_hub.reply(client, Numeric::RPL_LUSERME,
-                {"I have " + QByteArray::number(users) + " clients and 0 servers"});
+    m_info.sendIsupport(client);
+    m_info.sendLusers(client);
     sendMotd(client);
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 
 class ChannelHandler;
+class InfoHandler;
 class Hub;
 class IrcMessage;
 struct HubClient;
@@ -14,8 +15,9 @@ struct HubClient;
 // and the welcome burst that ends registration.
 class RegistrationHandler : public CommandHandler {
 public:
-    // `channels` joins a newly registered client to the autojoin channel.
-    RegistrationHandler(Hub &hub, ChannelHandler &channels);
+    // `channels` joins a newly registered client to the autojoin channel; `info` gives the
+    // welcome burst its ISUPPORT and LUSERS.
+    RegistrationHandler(Hub &hub, ChannelHandler &channels, InfoHandler &info);
 
     void sendMotd(HubClient &client);
     // Ends registration if nothing it waits for is missing (NICK, USER, CAP END, a login being
@@ -37,6 +39,7 @@ private:
     Capability::Mask offered() const;
 
     ChannelHandler &m_channels;
+    InfoHandler &m_info;
     std::function<void(HubClient &)> m_capEnd;
     std::function<void(HubClient &)> m_nickTaken;
 };

@@ -168,6 +168,7 @@ void Hub::handleLine(HubClient &client, const InboundLine &line)
     } else if (msg.params.size() < cmd->minParams) {
         reply(client, Numeric::ERR_NEEDMOREPARAMS, {msg.command, "Not enough parameters"});
     } else {
+        ++m_commandCounts[msg.command];
         cmd->fn(client, msg);
     }
     if (labeled && m_capture.client == &client)
@@ -305,6 +306,14 @@ HubClient *Hub::findClient(ClientId id) const
 }
 
 HubChannel *Hub::findChannel(QByteArrayView name) const { return m_channels.value(IrcNames::fold(name)); }
+
+int Hub::unregisteredCount() const
+{
+    int n = 0;
+    for (const auto &[id, client] : m_clients)
+        n += !client->registered && !client->closing;
+    return n;
+}
 
 QList<HubClient *> Hub::registeredClients() const
 {
@@ -451,8 +460,11 @@ bool Hub::setNick(HubClient &client, const QByteArray &nick)
 bool Hub::changeNick(HubClient &client, const QByteArray &nick)
 {
     const QByteArray oldPrefix = client.prefix;
+    const QByteArray oldNick = client.nick;
     if (!setNick(client, nick))
         return false;
+    for (const auto &hook : std::as_const(m_nickHooks))
+        hook(client, oldNick);
     IrcMessage change("NICK", {nick}, oldPrefix);
     change.trailing = true;
     const Stamp stamped = stamp();

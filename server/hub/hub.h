@@ -75,6 +75,8 @@ public:
     void onClientGone(std::function<void(HubClient &)> fn) { m_goneHooks.append(std::move(fn)); }
     // Called by shutdown(), in the hub's thread: a handler stops its timers there.
     void onShutdown(std::function<void()> fn) { m_shutdownHooks.append(std::move(fn)); }
+    // Called after a registered client's nick changed, with the old one.
+    void onNickChanged(std::function<void(HubClient &, const QByteArray &)> fn) { m_nickHooks.append(std::move(fn)); }
     AccountRegistry &accounts() { return m_accounts; }
     // A service pseudo-user (NickServ): messages to `nick` go to `fn` instead of a client, and no
     // client may take the nick.
@@ -83,6 +85,12 @@ public:
     const ServiceFn *findService(QByteArrayView nick) const;
 
     const ServerConfig &config() const { return *m_config; }
+    // For LUSERS and STATS: connections that have not registered yet, how often each command
+    // ran, every command known, and how long the hub has run.
+    int unregisteredCount() const;
+    const QHash<QByteArray, quint64> &commandCounts() const { return m_commandCounts; }
+    QList<QByteArray> commandNames() const { return m_commands.keys(); }
+    qint64 uptimeSeconds() const { return m_clock.elapsed() / 1000; }
     HubClient *findNick(QByteArrayView nick) const;
     HubClient *findClient(ClientId id) const;
     HubChannel *findChannel(QByteArrayView name) const;
@@ -174,8 +182,10 @@ private:
     QHash<QByteArray, HubClient *> m_nicks;      // folded nick -> client
     QHash<QByteArray, HubChannel *> m_channels;  // folded name -> channel (owned)
     QHash<QByteArray, Command> m_commands;
+    QHash<QByteArray, quint64> m_commandCounts;
     QList<std::function<void(HubClient &)>> m_goneHooks;
     QList<std::function<void()>> m_shutdownHooks;
+    QList<std::function<void(HubClient &, const QByteArray &)>> m_nickHooks;
     QHash<QByteArray, ServiceFn> m_services; // folded nick -> service
     AccountRegistry m_accounts;
     std::shared_ptr<HistoryBacklog> m_backlog;

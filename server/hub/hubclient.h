@@ -34,6 +34,8 @@ struct HubClient {
     bool authPending = false;
     bool registered = false;
     QByteArray operName;         // set once OPER succeeded: an IRC operator (user mode +o)
+    bool invisible = false;      // user mode +i: hidden from WHO and LUSERS' visible count
+    bool wallops = false;        // user mode +w: receives WALLOPS
     bool closing = false;        // removed from the registry, its connection is closing
     QByteArray closeReason;      // why the hub closed it, for the log
     qint64 signonTime = 0;       // seconds since the epoch
@@ -43,6 +45,11 @@ struct HubClient {
     QList<HubChannel *> channels;
 
     bool isOper() const { return !operName.isEmpty(); }
+    // "+iow" and the like.
+    QByteArray userModes() const
+    {
+        return QByteArray("+") + (invisible ? "i" : "") + (isOper() ? "o" : "") + (wallops ? "w" : "");
+    }
     QByteArray displayNick() const { return nick.isEmpty() ? QByteArray("*") : nick; }
     void updatePrefix() { prefix = nick + '!' + user + '@' + address; }
 };

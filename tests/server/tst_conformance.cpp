@@ -1,0 +1,327 @@
+// IRC as modern.ircdocs.horse describes it, against a real server on port 0: registration's
+// edge cases, LUSERS, user modes, WHO's flags and invisibility, WHOWAS, away on join, and the
+// informational commands (VERSION, TIME, INFO, ADMIN, LINKS, STATS, HELP, WALLOPS).
+
+#include "testserver.h"
+
+#include <QTest>
+
+namespace {
+RawClient::Predicate numeric(const QByteArray &code) { return RawClient::command(code); }
+
+ServerConfig withOper()
+{
+    ServerConfig config = TestServer::defaultConfig();
+    config.opers = {{"root", "rootpw"}};
+    return config;
+}
+
+// The numerics a command answered with, up to and including `last`.
+QList<IrcMessage> answerUpTo(RawClient &c, const QByteArray &command, const QByteArray &last)
+{
+    c.send(command);
+    QList<IrcMessage> out;
+    while (auto m = c.waitFor([](const IrcMessage &) { return true; })) {
+        out.append(*m);
+        if (m->command == last)
+            break;
+    }
+    return out;
+}
+
+const IrcMessage *find(const QList<IrcMessage> &lines, const QByteArray &command)
+{
+    for (const IrcMessage &m : lines)
+        if (m.command == command)
+            return &m;
+    return nullptr;
+}
+} // namespace
+
+class TestConformance : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void userNeedsARealName()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto c = server.client();
+        c->send("NICK quiet");
+        c->send("USER quiet 0 * :");
+        QVERIFY(c->waitFor([](const IrcMessage &m) { return m.command == "461" && m.param(1) == "USER"; }));
+        // A second USER, now complete, registers.
+        c->send("USER quiet 0 * :Quiet One");
+        QVERIFY(c->waitForCommand("001"));
+    }
+
+    void unusableUsernameStillRegisters()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto c = server.client();
+        c->send("NICK emoji");
+        c->send("USER \xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80 0 * :Emoji");
+        auto welcome = c->waitForCommand("001");
+        QVERIFY(welcome);
+        QVERIFY2(welcome->params.last().endsWith("emoji!~user@127.0.0.1"), welcome->params.last().constData());
+    }
+
+    void lusersCounts()
+    {
+        TestServer server(withOper());
+        QVERIFY(server.start());
+        auto a = server.client("lu1");
+        auto b = server.client("lu2");
+        auto hidden = server.client("lu3");
+        hidden->send("MODE lu3 +i");
+        QVERIFY(hidden->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+i"; }));
+        b->send("OPER root rootpw");
+        QVERIFY(b->waitFor(numeric("381")));
+        auto pending = server.client(); // connected, not registered
+        pending->send("NICK halfway");
+        QVERIFY(pending->sync()); // PING is answered before registration: the hub knows it
+        a->send("JOIN #second");
+        QVERIFY(a->waitFor(numeric("366")));
+        const QList<IrcMessage> lines = answerUpTo(*a, "LUSERS", "266");
+        const IrcMessage *client = find(lines, "251");
+        QVERIFY(client);
+        QCOMPARE(client->params.last(), QByteArray("There are 2 users and 1 invisible on 1 servers"));
+        QVERIFY(find(lines, "252"));
+        QCOMPARE(find(lines, "252")->param(1), QByteArray("1"));
+        QVERIFY(find(lines, "253"));
+        QCOMPARE(find(lines, "253")->param(1), QByteArray("1"));
+        QCOMPARE(find(lines, "254")->param(1), QByteArray("2")); // #lobby and #second
+        QCOMPARE(find(lines, "255")->params.last(), QByteArray("I have 3 clients and 0 servers"));
+        QCOMPARE(find(lines, "265")->params.mid(1, 2), (QList<QByteArray>{"3", "3"}));
+        QCOMPARE(find(lines, "266")->params.mid(1, 2), (QList<QByteArray>{"3", "3"}));
+        // The welcome burst says the same.
+        auto d = server.client();
+        d->send("NICK lu4");
+        d->send("USER lu4 0 * :four");
+        auto burst = d->waitFor(numeric("251"));
+        QVERIFY(burst);
+        QCOMPARE(burst->params.last(), QByteArray("There are 3 users and 1 invisible on 1 servers"));
+    }
+
+    void userModes()
+    {
+        TestServer server(withOper());
+        QVERIFY(server.start());
+        auto c = server.client("um");
+        c->send("MODE um");
+        QCOMPARE(c->waitFor(numeric("221"))->param(1), QByteArray("+"));
+        c->send("MODE um +iw");
+        auto echoed = c->waitFor([](const IrcMessage &m) { return m.command == "MODE"; });
+        QVERIFY(echoed);
+        QCOMPARE(echoed->params, (QList<QByteArray>{"um", "+iw"}));
+        c->send("MODE um");
+        QCOMPARE(c->waitFor(numeric("221"))->param(1), QByteArray("+iw"));
+        c->send("MODE um -i+x");
+        QVERIFY(c->waitFor(numeric("501")));
+        echoed = c->waitFor([](const IrcMessage &m) { return m.command == "MODE"; });
+        QCOMPARE(echoed->param(1), QByteArray("-i"));
+        // Setting what is already set says nothing.
+        c->send("MODE um +w");
+        QVERIFY(c->sync());
+        QCOMPARE(c->count([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+w"; }), 0);
+        auto other = server.client("other");
+        other->send("MODE um +i");
+        QVERIFY(other->waitFor(numeric("502")));
+        // 004 names them.
+        QVERIFY(c->all(numeric("004")).first().param(3).contains("iow"));
+    }
+
+    void wallopsReachPlusW()
+    {
+        TestServer server(withOper());
+        QVERIFY(server.start());
+        auto op = server.client("wop");
+        auto listener = server.client("wl");
+        auto deaf = server.client("wd");
+        listener->send("MODE wl +w");
+        QVERIFY(listener->waitForCommand("MODE"));
+        op->send("WALLOPS :not yet");
+        QVERIFY(op->waitFor(numeric("481")));
+        op->send("OPER root rootpw");
+        QVERIFY(op->waitFor(numeric("381")));
+        op->send("WALLOPS :maintenance at noon");
+        auto got = listener->waitForCommand("WALLOPS");
+        QVERIFY(got);
+        QCOMPARE(got->params.last(), QByteArray("maintenance at noon"));
+        QVERIFY(got->source.startsWith("wop!"));
+        QVERIFY(deaf->sync());
+        QCOMPARE(deaf->count(RawClient::command("WALLOPS")), 0);
+    }
+
+    void whoFlagsAndInvisibility()
+    {
+        TestServer server(withOper());
+        QVERIFY(server.start());
+        // Only the ones in #haunt share a channel: nobody stays in #lobby.
+        auto join = [&](const QByteArray &nick, const QByteArray &channel) {
+            auto c = server.client(nick);
+            c->send("JOIN " + channel);
+            c->send("PART #lobby");
+            c->waitFor([](const IrcMessage &m) { return m.command == "PART"; });
+            return c;
+        };
+        auto op = join("whoop", "#ops");
+        op->send("OPER root rootpw");
+        QVERIFY(op->waitFor(numeric("381")));
+        auto ghost = join("ghost", "#haunt");
+        ghost->send("MODE ghost +i");
+        QVERIFY(ghost->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(0) == "ghost"; }));
+        auto friendly = join("friendly", "#haunt");
+        auto stranger = join("stranger", "#elsewhere");
+        // '*' marks an operator.
+        stranger->send("WHO whoop");
+        auto row = stranger->waitFor(numeric("352"));
+        QVERIFY(row);
+        QVERIFY2(row->param(6).startsWith("H*"), row->param(6).constData());
+        // The invisible: hidden from a stranger, by nick and by channel, seen by a co-member.
+        stranger->send("WHO ghost");
+        QVERIFY(stranger->waitFor(numeric("315")));
+        QCOMPARE(stranger->count([](const IrcMessage &m) { return m.command == "352" && m.param(5) == "ghost"; }), 0);
+        stranger->send("WHO #haunt");
+        QVERIFY(stranger->waitFor(numeric("315")));
+        QCOMPARE(stranger->count([](const IrcMessage &m) { return m.command == "352" && m.param(5) == "ghost"; }), 0);
+        QCOMPARE(stranger->count([](const IrcMessage &m) { return m.command == "352" && m.param(5) == "friendly"; }), 1);
+        friendly->send("WHO ghost");
+        QVERIFY(friendly->waitFor([](const IrcMessage &m) { return m.command == "352" && m.param(5) == "ghost"; }));
+        ghost->send("WHO ghost");
+        QVERIFY(ghost->waitFor([](const IrcMessage &m) { return m.command == "352" && m.param(5) == "ghost"; }));
+    }
+
+    void whowasRemembers()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto asker = server.client("asker");
+        asker->send("WHOWAS nobody");
+        QVERIFY(asker->waitFor(numeric("406")));
+        QVERIFY(asker->waitFor(numeric("369")));
+        {
+            auto gone = server.client("wasgone");
+            gone->send("NICK wasnow");
+            QVERIFY(gone->waitForCommand("NICK"));
+            gone->send("NICK wasgone");
+            QVERIFY(gone->waitForCommand("NICK"));
+            gone->send("QUIT :bye");
+            QVERIFY(gone->waitForDisconnected());
+        }
+        // Two entries for wasgone (the nick change away, then the quit), newest first.
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            asker->send("WHOWAS wasgone");
+            const auto end = asker->waitFor(numeric("369"));
+            return end && asker->count([](const IrcMessage &m) { return m.command == "314" && m.param(1) == "wasgone"; }) >= 2;
+        }()), 5000);
+        const int before = asker->count(numeric("314"));
+        asker->send("WHOWAS wasgone 1");
+        QVERIFY(asker->waitFor(numeric("369")));
+        QCOMPARE(asker->count(numeric("314")), before + 1);
+        asker->send("WHOWAS wasgone -1");
+        QVERIFY(asker->waitFor(numeric("369")));
+        QCOMPARE(asker->count(numeric("314")), before + 3);
+        auto user = asker->all(numeric("314")).last();
+        QCOMPARE(user.params.mid(1, 4), (QList<QByteArray>{"wasgone", "~wasgone", "127.0.0.1", "*"}));
+        QCOMPARE(asker->all(numeric("312")).last().param(1), QByteArray("wasgone"));
+        asker->send("WHOWAS wasnow");
+        QVERIFY(asker->waitFor(numeric("314")));
+        QCOMPARE(asker->count(numeric("406")), 1);
+    }
+
+    void awayIsToldOnJoin()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto watcher = server.client();
+        QVERIFY(watcher->registerWithCaps("watcher", "away-notify"));
+        auto sleepy = server.client("sleepy", {});
+        sleepy->send("AWAY :gone fishing");
+        QVERIFY(sleepy->waitFor(numeric("306")));
+        sleepy->send("JOIN #lobby");
+        auto away = watcher->waitFor([](const IrcMessage &m) { return m.command == "AWAY"; });
+        QVERIFY(away);
+        QVERIFY(away->source.startsWith("sleepy!"));
+        QCOMPARE(away->param(0), QByteArray("gone fishing"));
+    }
+
+    void informationalCommands()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto c = server.client("curious");
+        c->send("VERSION");
+        auto version = c->waitFor(numeric("351"));
+        QVERIFY(version);
+        QVERIFY(version->param(1).startsWith("confab-"));
+        QVERIFY(c->waitFor(numeric("005")));
+        c->send("TIME");
+        auto time = c->waitFor(numeric("391"));
+        QVERIFY(time);
+        QCOMPARE(time->param(1), QByteArray("test.confab"));
+        c->send("INFO");
+        QVERIFY(c->waitFor(numeric("371")));
+        QVERIFY(c->waitFor(numeric("374")));
+        c->send("ADMIN");
+        for (const char *code : {"256", "257", "258", "259"})
+            QVERIFY2(c->waitFor(numeric(code)), code);
+        c->send("LINKS");
+        QVERIFY(c->waitFor(numeric("364")));
+        QVERIFY(c->waitFor(numeric("365")));
+        c->send("STATS u");
+        auto up = c->waitFor(numeric("242"));
+        QVERIFY(up);
+        QVERIFY(up->params.last().startsWith("Server Up 0 days"));
+        QCOMPARE(c->waitFor(numeric("219"))->param(1), QByteArray("u"));
+        c->send("STATS m");
+        auto counted = c->waitFor([](const IrcMessage &m) { return m.command == "212" && m.param(1) == "VERSION"; });
+        QVERIFY(counted);
+        QCOMPARE(counted->param(2), QByteArray("1"));
+        QVERIFY(c->waitFor(numeric("219")));
+        c->send("STATS");
+        QVERIFY(c->waitFor(numeric("461")));
+    }
+
+    void helpCoversEveryCommand()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto c = server.client("helpme");
+        const QList<QByteArray> commands = server.server().commandNames();
+        QVERIFY(commands.size() > 30);
+        for (const QByteArray &command : commands) {
+            c->send("HELP " + command.toLower());
+            auto start = c->waitFor([](const IrcMessage &m) { return m.command == "704" || m.command == "524"; });
+            QVERIFY(start);
+            QVERIFY2(start->command == "704", command.constData());
+            QCOMPARE(start->param(1), command);
+            QVERIFY(c->waitFor(numeric("706")));
+        }
+        c->send("HELPOP");
+        QVERIFY(c->waitFor(numeric("704")));
+        QVERIFY(c->waitFor(numeric("706")));
+        c->send("HELP FROBNICATE");
+        QVERIFY(c->waitFor(numeric("524")));
+    }
+
+    void namesWithoutAndWithSeveralChannels()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto c = server.client("namer");
+        c->send("JOIN #two");
+        QVERIFY(c->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#two"; }));
+        c->send("NAMES");
+        QCOMPARE(c->waitFor(numeric("366"))->param(1), QByteArray("*"));
+        c->send("NAMES #lobby,#two");
+        auto first = c->waitFor(numeric("353"));
+        QCOMPARE(first->param(2), QByteArray("#lobby"));
+        QCOMPARE(c->waitFor(numeric("366"))->param(1), QByteArray("#lobby"));
+        QCOMPARE(c->waitFor(numeric("353"))->param(2), QByteArray("#two"));
+        QCOMPARE(c->waitFor(numeric("366"))->param(1), QByteArray("#two"));
+    }
+};
+
+QTEST_MAIN(TestConformance)
+#include "tst_conformance.moc"
