@@ -46,6 +46,27 @@ MessageHandler::MessageHandler(Hub &hub)
     hub.addCommand("NOTICE", 0, true, relay);
     hub.addCommand("TAGMSG", 0, true, relay);
     hub.addCommand("AWAY", 0, true, std::bind(&MessageHandler::away, this, _1, _2));
+    hub.addCommand("SETNAME", 1, true, std::bind(&MessageHandler::setName, this, _1, _2));
+}
+
+void MessageHandler::setName(HubClient &client, const IrcMessage &msg)
+{
+    const QByteArray &name = msg.params.at(0);
+    if (name.isEmpty() || name.size() > MaxRealNameBytes) {
+        IrcMessage fail("FAIL", {"SETNAME", "INVALID_REALNAME", "Real names are 1 to "
+                                                                    + QByteArray::number(MaxRealNameBytes) + " bytes"});
+        fail.trailing = true;
+        m_hub.send(client, std::move(fail));
+        return;
+    }
+    client.realname = name;
+    QList<HubClient *> told = m_hub.peersOf(client, true);
+    told.removeIf([](const HubClient *c) { return !(c->caps & Capability::SetName); });
+    IrcMessage change("SETNAME", {name}, client.prefix);
+    change.trailing = true;
+    OutboundFrame frame(std::move(change));
+    frame.setAccount(client.account);
+    m_hub.deliver(told, frame);
 }
 
 void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
@@ -81,8 +102,11 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
         QByteArray shownTarget;
         HubClient *peer = nullptr;
         HubChannel *channel = nullptr;
-        if (IrcNames::isChannel(target)) {
-            channel = m_hub.findChannel(target);
+        // STATUSMSG: "@#chan" reaches the channel's operators, "+#chan" its voiced members too.
+        const char status = (target.startsWith('@') || target.startsWith('+')) && target.size() > 1 ? target.at(0) : 0;
+        const QByteArray channelTarget = status ? target.mid(1) : target;
+        if (IrcNames::isChannel(channelTarget)) {
+            channel = m_hub.findChannel(channelTarget);
             if (!channel) {
                 error(Numeric::ERR_NOSUCHCHANNEL, {target, "No such channel"});
                 continue;
@@ -95,11 +119,16 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
                 error(Numeric::ERR_CANNOTSENDTOCHAN, {channel->name, "Cannot send to channel"});
                 continue;
             }
-            shownTarget = channel->name;
+            shownTarget = status ? status + channel->name : channel->name;
             recipients.reserve(channel->memberClients.size());
-            for (HubClient *member : channel->memberClients)
-                if (member != &client || (client.caps & Capability::EchoMessage))
-                    recipients.append(member);
+            for (const HubChannel::Member &m : channel->members) {
+                if (status == '@' && !m.op)
+                    continue;
+                if (status == '+' && !m.op && !m.voice)
+                    continue;
+                if (m.client != &client || (client.caps & Capability::EchoMessage))
+                    recipients.append(m.client);
+            }
         } else {
             if (const Hub::ServiceFn *service = m_hub.findService(target)) {
                 // Services answer PRIVMSG; a NOTICE is never answered, as RFC 1459 asks.
@@ -132,7 +161,9 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
         if (!isTagmsg) {
             // A private message is kept once for each side, each reading only its own copy.
             const QByteArray kept = keptTags(tags);
-            if (channel) {
+            if (channel && status) {
+                // For some members only: not in the channel's history, which every member reads.
+            } else if (channel) {
                 m_hub.record(*channel, out, stamp, kept);
             } else {
                 m_hub.recordPrivate(HistoryKey::privateOf(HistoryKey::owner(client.nick, client.account), peer->nick),
@@ -145,6 +176,7 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
         OutboundFrame frame(std::move(out), tags);
         frame.setStamp(stamp.msgid, stamp.timeMs);
         frame.setAccount(client.account);
+        frame.setBot(client.bot);
         m_hub.deliver(recipients, frame);
     }
 }

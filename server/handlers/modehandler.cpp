@@ -267,8 +267,8 @@ void ModeHandler::userMode(HubClient &client, const IrcMessage &msg)
         const bool adding = sign == '+';
         if (c == '+' || c == '-') {
             sign = c;
-        } else if (c == 'i' || c == 'w') {
-            bool &flag = c == 'i' ? client.invisible : client.wallops;
+        } else if (c == 'i' || c == 'w' || c == 'B') {
+            bool &flag = c == 'i' ? client.invisible : c == 'w' ? client.wallops : client.bot;
             if (flag != adding) {
                 flag = adding;
                 record(c);

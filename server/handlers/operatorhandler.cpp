@@ -127,4 +127,14 @@ void OperatorHandler::invite(HubClient &client, const IrcMessage &msg)
     const QByteArray shownChannel = channel ? channel->name : channelName;
     m_hub.reply(client, Numeric::RPL_INVITING, {target->nick, shownChannel});
     m_hub.send(*target, IrcMessage("INVITE", {target->nick, shownChannel}, client.prefix));
+    // invite-notify: the channel's other members who asked for it see the invitation too.
+    if (channel) {
+        QList<HubClient *> told;
+        for (HubClient *member : std::as_const(channel->memberClients))
+            if (member != &client && member != target && (member->caps & Capability::InviteNotify))
+                told.append(member);
+        OutboundFrame frame(IrcMessage("INVITE", {target->nick, shownChannel}, client.prefix));
+        frame.setAccount(client.account);
+        m_hub.deliver(told, frame);
+    }
 }

@@ -33,7 +33,8 @@ void QueryHandler::remember(const HubClient &user, const QByteArray &nick)
 void QueryHandler::whoReply(HubClient &client, const HubClient &user, const QByteArray &channel,
                             const QByteArray &prefix)
 {
-    const QByteArray flags = (user.away.isEmpty() ? "H" : "G") + QByteArray(user.isOper() ? "*" : "") + prefix;
+    const QByteArray flags = (user.away.isEmpty() ? "H" : "G") + QByteArray(user.isOper() ? "*" : "") + prefix
+                             + QByteArray(user.bot ? "B" : "");
     m_hub.reply(client, Numeric::RPL_WHOREPLY,
                 {channel, user.user, user.address, m_hub.config().name, user.nick, flags, "0 " + user.realname});
 }
@@ -103,6 +104,10 @@ void QueryHandler::whois(HubClient &client, const IrcMessage &msg)
     m_hub.reply(client, Numeric::RPL_WHOISSERVER, {user->nick, config.name, config.network + " server"});
     if (!user->account.isEmpty())
         m_hub.reply(client, Numeric::RPL_WHOISACCOUNT, {user->nick, user->account, "is logged in as"});
+    if (user->bot)
+        m_hub.reply(client, Numeric::RPL_WHOISBOT, {user->nick, "is a bot on " + m_hub.config().network});
+    if (user->isOper())
+        m_hub.reply(client, Numeric::RPL_WHOISOPERATOR, {user->nick, "is an IRC operator"});
     if (!user->away.isEmpty())
         m_hub.reply(client, Numeric::RPL_AWAY, {user->nick, user->away});
     const qint64 now = QDateTime::currentMSecsSinceEpoch();

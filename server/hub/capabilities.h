@@ -23,6 +23,9 @@ enum Flag : quint32 {
     AccountTag = 1u << 13,
     ExtendedJoin = 1u << 14,
     AccountRegistration = 1u << 15, // draft/account-registration: REGISTER
+    CapNotify = 1u << 16,    // CAP NEW and DEL (implied by CAP LS 302)
+    SetName = 1u << 17,      // SETNAME, and others' real name changes
+    InviteNotify = 1u << 18, // INVITEs to a channel you are in
 };
 using Mask = quint32;
 
@@ -36,17 +39,20 @@ inline constexpr Entry All[] = {
     {"account-tag", AccountTag, nullptr},
     {"away-notify", AwayNotify, nullptr},
     {"batch", Batch, nullptr},
+    {"cap-notify", CapNotify, nullptr},
     {"confab/search", Search, nullptr},
     {"draft/account-registration", AccountRegistration, nullptr},
     {"draft/chathistory", ChatHistory, nullptr},
     {"draft/event-playback", EventPlayback, nullptr},
     {"echo-message", EchoMessage, nullptr},
     {"extended-join", ExtendedJoin, nullptr},
+    {"invite-notify", InviteNotify, nullptr},
     {"labeled-response", LabeledResponse, nullptr},
     {"message-tags", MessageTags, nullptr},
     {"multi-prefix", MultiPrefix, nullptr},
     {"sasl", Sasl, "PLAIN,SCRAM-SHA-256,EXTERNAL"},
     {"server-time", ServerTime, nullptr},
+    {"setname", SetName, nullptr},
     {"userhost-in-names", UserhostInNames, nullptr},
 };
 
@@ -77,7 +83,8 @@ inline QByteArray names(Mask mask, bool withValues = false)
 inline constexpr Mask HistoryMask = ChatHistory | EventPlayback | Search;
 inline constexpr Mask AccountMask = Sasl | AccountNotify | AccountTag | ExtendedJoin | AccountRegistration;
 inline constexpr Mask AllMask = MultiPrefix | ServerTime | MessageTags | AwayNotify | EchoMessage | UserhostInNames
-                                | Batch | LabeledResponse | HistoryMask | AccountMask;
+                                | Batch | LabeledResponse | HistoryMask | AccountMask | CapNotify | SetName
+                                | InviteNotify;
 // What this server offers: everything, but the history capabilities only while it keeps history,
 // and REGISTER only while anyone may register.
 inline constexpr Mask offered(bool history, bool openRegistration)

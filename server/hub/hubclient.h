@@ -36,6 +36,7 @@ struct HubClient {
     QByteArray operName;         // set once OPER succeeded: an IRC operator (user mode +o)
     bool invisible = false;      // user mode +i: hidden from WHO and LUSERS' visible count
     bool wallops = false;        // user mode +w: receives WALLOPS
+    bool bot = false;            // user mode +B: a bot (the bot tag, WHO flag B, WHOIS 335)
     bool closing = false;        // removed from the registry, its connection is closing
     QByteArray closeReason;      // why the hub closed it, for the log
     qint64 signonTime = 0;       // seconds since the epoch
@@ -48,7 +49,7 @@ struct HubClient {
     // "+iow" and the like.
     QByteArray userModes() const
     {
-        return QByteArray("+") + (invisible ? "i" : "") + (isOper() ? "o" : "") + (wallops ? "w" : "");
+        return QByteArray("+") + (bot ? "B" : "") + (invisible ? "i" : "") + (isOper() ? "o" : "") + (wallops ? "w" : "");
     }
     QByteArray displayNick() const { return nick.isEmpty() ? QByteArray("*") : nick; }
     void updatePrefix() { prefix = nick + '!' + user + '@' + address; }

@@ -35,6 +35,8 @@ const QByteArray &OutboundFrame::bytesFor(Capability::Mask caps)
         if (index & 2) {
             if (!m_msgid.isEmpty())
                 msg.setTag("msgid", m_msgid);
+            if (m_bot)
+                msg.setTag("bot", {});
             msg.tags.append(m_clientTags);
         }
         if (index & 4)

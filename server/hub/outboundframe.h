@@ -19,6 +19,8 @@ public:
     void setStamp(const QByteArray &msgid, qint64 timeMs);
     // The sender's account, sent as the account tag to account-tag receivers.
     void setAccount(const QByteArray &account) { m_account = account; }
+    // The sender is a bot: the bot tag goes to message-tags receivers.
+    void setBot(bool bot) { m_bot = bot; }
 
     const QByteArray &bytesFor(Capability::Mask caps);
     const IrcMessage &message() const { return m_message; }
@@ -32,6 +34,7 @@ private:
     QList<IrcTag> m_clientTags;
     QByteArray m_msgid;
     QByteArray m_account;
+    bool m_bot = false;
     qint64 m_timeMs = -1; // -1: the time of the first server-time variant built
     QByteArray m_variants[8];
     bool m_built[8] = {};

@@ -305,6 +305,131 @@ private Q_SLOTS:
         QVERIFY(c->waitFor(numeric("524")));
     }
 
+
+    void setnameIsToldToThoseWhoAsked()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto watcher = server.client();
+        QVERIFY(watcher->registerWithCaps("sw", "setname"));
+        auto plain = server.client("sp");
+        auto renamer = server.client();
+        QVERIFY(renamer->registerWithCaps("sr", "setname"));
+        renamer->send("SETNAME :A New Name");
+        auto echo = renamer->waitForCommand("SETNAME");
+        QVERIFY(echo);
+        QCOMPARE(echo->param(0), QByteArray("A New Name"));
+        auto seen = watcher->waitForCommand("SETNAME");
+        QVERIFY(seen);
+        QVERIFY(seen->source.startsWith("sr!"));
+        QVERIFY(plain->sync());
+        QCOMPARE(plain->count(RawClient::command("SETNAME")), 0);
+        plain->send("WHOIS sr");
+        QCOMPARE(plain->waitFor(numeric("311"))->params.last(), QByteArray("A New Name"));
+        renamer->send("SETNAME :" + QByteArray(201, 'x'));
+        auto fail = renamer->waitForCommand("FAIL");
+        QVERIFY(fail);
+        QCOMPARE(fail->params.mid(0, 2), (QList<QByteArray>{"SETNAME", "INVALID_REALNAME"}));
+    }
+
+    void inviteNotify()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto op = server.client("inviter");
+        op->send("JOIN #club");
+        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#club"; }));
+        auto member = server.client();
+        QVERIFY(member->registerWithCaps("clubber", "invite-notify"));
+        member->send("JOIN #club");
+        QVERIFY(member->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#club"; }));
+        auto guest = server.client("guest1");
+        op->send("INVITE guest1 #club");
+        QVERIFY(guest->waitForCommand("INVITE"));
+        auto told = member->waitForCommand("INVITE");
+        QVERIFY(told);
+        QCOMPARE(told->params, (QList<QByteArray>{"guest1", "#club"}));
+        QVERIFY(told->source.startsWith("inviter!"));
+    }
+
+    void botMode()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto watcher = server.client();
+        QVERIFY(watcher->registerWithCaps("botwatch", "message-tags"));
+        QVERIFY(watcher->isupport().contains("BOT=B"));
+        auto bot = server.client("robot");
+        bot->send("MODE robot +B");
+        QVERIFY(bot->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+B"; }));
+        bot->send("PRIVMSG #lobby :beep");
+        auto said = watcher->waitForCommand("PRIVMSG");
+        QVERIFY(said);
+        QVERIFY(said->hasTag("bot"));
+        watcher->send("WHO robot");
+        auto row = watcher->waitFor(numeric("352"));
+        QVERIFY(row->param(6).contains('B'));
+        watcher->send("WHOIS robot");
+        QVERIFY(watcher->waitFor(numeric("335")));
+    }
+
+    void statusmsgReachesOperatorsOnly()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto op = server.client("smop");
+        op->send("JOIN #status");
+        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#status"; }));
+        auto voiced = server.client("smvoice");
+        auto plain = server.client("smplain");
+        for (auto *c : {voiced.get(), plain.get()}) {
+            c->send("JOIN #status");
+            QVERIFY(c->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#status"; }));
+        }
+        op->send("MODE #status +v smvoice");
+        QVERIFY(voiced->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+v"; }));
+        plain->send("PRIVMSG @#status :ops only");
+        auto got = op->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; });
+        QVERIFY(got);
+        QCOMPARE(got->params, (QList<QByteArray>{"@#status", "ops only"}));
+        plain->send("PRIVMSG +#status :voiced and ops");
+        QVERIFY(voiced->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "+#status"; }));
+        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "+#status"; }));
+        QVERIFY(voiced->sync());
+        QCOMPARE(voiced->count([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "@#status"; }), 0);
+        QVERIFY(plain->sync());
+        QCOMPARE(plain->count(RawClient::command("PRIVMSG")), 0);
+        // And it is not in the channel's history, which every member reads.
+        auto reader = server.client();
+        QVERIFY(reader->registerWithCaps("smreader", "batch server-time message-tags draft/chathistory"));
+        reader->send("JOIN #status");
+        QVERIFY(reader->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#status"; }));
+        reader->send("CHATHISTORY LATEST #status * 10");
+        auto batch = reader->waitForBatch("chathistory");
+        QVERIFY(batch);
+        QVERIFY(batch->lines.isEmpty());
+    }
+
+    void capabilitiesCanBeRemoved()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto c = server.client();
+        c->send("CAP LS 302");
+        auto ls = c->waitFor([](const IrcMessage &m) { return m.command == "CAP" && m.param(1) == "LS"; });
+        for (const char *cap : {"cap-notify", "setname", "invite-notify"})
+            QVERIFY2(ls->params.last().split(' ').contains(cap), cap);
+        QVERIFY(c->registerWithCaps("capper", "server-time message-tags"));
+        c->send("CAP REQ :-server-time");
+        auto ack = c->waitFor([](const IrcMessage &m) { return m.command == "CAP" && m.param(1) == "ACK"; });
+        QVERIFY(ack);
+        c->send("CAP LIST");
+        auto list = c->waitFor([](const IrcMessage &m) { return m.command == "CAP" && m.param(1) == "LIST"; });
+        QVERIFY(list);
+        QVERIFY(!list->params.last().contains("server-time"));
+        QVERIFY(list->params.last().contains("message-tags"));
+    }
+
     void namesWithoutAndWithSeveralChannels()
     {
         TestServer server;
