@@ -8,6 +8,7 @@
 #include "config/serverconfig.h"
 
 #include <QDateTime>
+#include <functional>
 
 ChannelHandler::ChannelHandler(Hub &hub, HistoryHandler &history)
     : CommandHandler(hub)
@@ -53,12 +54,13 @@ void ChannelHandler::join(HubClient &client, const QByteArray &name, const QByte
             return;
         // An invitation lets one in past +i, +l and a ban, but not past a key.
         const bool invited = existing->invited.contains(client.id) || client.isOper();
+        const bool excepted = invited || existing->isInviteException(client);
         auto refuse = [&](int numeric, const char *why) {
             m_hub.reply(client, numeric, {existing->name, why});
         };
         if (!existing->key.isEmpty() && key != existing->key && !client.isOper())
             return refuse(Numeric::ERR_BADCHANNELKEY, "Cannot join channel (+k)");
-        if (!invited && existing->inviteOnly)
+        if (!excepted && existing->inviteOnly)
             return refuse(Numeric::ERR_INVITEONLYCHAN, "Cannot join channel (+i)");
         if (!invited && existing->accountsOnly && client.account.isEmpty())
             return refuse(Numeric::ERR_NEEDREGGEDNICK, "Cannot join channel (+R): log in to an account first");
@@ -182,13 +184,14 @@ void ChannelHandler::sendTopic(HubClient &client, const HubChannel &channel, boo
 void ChannelHandler::sendNames(HubClient &client, const HubChannel &channel)
 {
     const bool full = client.caps & Capability::UserhostInNames;
-    const QByteArray head = ":" + m_hub.config().name + " 353 " + client.nick + " = " + channel.name + " :";
+    const QByteArray symbol(1, channel.namesSymbol());
+    const QByteArray head = ":" + m_hub.config().name + " 353 " + client.nick + " " + symbol + " " + channel.name + " :";
     // Keep each 353 line inside the 512-byte limit, however many members there are.
     const qsizetype budget = 510 - head.size();
     QByteArray names;
     auto flush = [&] {
         if (!names.isEmpty())
-            m_hub.reply(client, Numeric::RPL_NAMREPLY, {"=", channel.name, names});
+            m_hub.reply(client, Numeric::RPL_NAMREPLY, {symbol, channel.name, names});
         names.clear();
     };
     for (const HubChannel::Member &m : channel.members) {
@@ -211,7 +214,9 @@ void ChannelHandler::names(HubClient &client, const IrcMessage &msg)
         return;
     }
     for (const QByteArray &name : msg.params.at(0).split(',')) {
-        if (const HubChannel *channel = m_hub.findChannel(name))
+        const HubChannel *channel = m_hub.findChannel(name);
+        // A secret or private channel's members are for its members to see.
+        if (channel && (!channel->isHidden() || channel->contains(&client)))
             sendNames(client, *channel);
         else
             m_hub.reply(client, Numeric::RPL_ENDOFNAMES, {name, "End of /NAMES list"});
@@ -221,16 +226,50 @@ void ChannelHandler::names(HubClient &client, const IrcMessage &msg)
 void ChannelHandler::list(HubClient &client, const IrcMessage &msg)
 {
     m_hub.reply(client, Numeric::RPL_LISTSTART, {"Channel", "Users  Name"});
-    auto listOne = [&](const HubChannel &ch) {
-        m_hub.reply(client, Numeric::RPL_LIST, {ch.name, QByteArray::number(ch.members.size()), ch.topic});
-    };
-    if (msg.params.isEmpty() || msg.params.at(0).isEmpty()) {
-        for (const HubChannel *ch : m_hub.channels())
-            listOne(*ch);
-    } else {
-        for (const QByteArray &name : msg.params.at(0).split(','))
-            if (const HubChannel *ch = m_hub.findChannel(name))
-                listOne(*ch);
+    // ELIST: every word is a condition, all of them must hold: ">N"/"<N" users, "C>N"/"C<N"
+    // created more/less than N minutes ago, "T>N"/"T<N" topic set more/less than N minutes ago,
+    // "!mask" not matching, and anything else a channel name or mask (any of them).
+    QList<QByteArray> masks;
+    QList<std::function<bool(const HubChannel &)>> conditions;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    bool valid = true;
+    for (const QByteArray &word : msg.param(0).split(',')) {
+        if (word.isEmpty())
+            continue;
+        const auto number = [&](qsizetype from, bool *ok) { return word.mid(from).toLongLong(ok); };
+        bool ok = true;
+        if (word.startsWith('>') || word.startsWith('<')) {
+            const qint64 n = number(1, &ok);
+            const bool more = word.startsWith('>');
+            conditions.append([n, more](const HubChannel &c) { return more ? c.members.size() > n : c.members.size() < n; });
+        } else if ((word.startsWith("C>") || word.startsWith("C<") || word.startsWith("T>") || word.startsWith("T<"))) {
+            const qint64 minutes = number(2, &ok);
+            const bool topic = word.startsWith('T'), longer = word.at(1) == '>';
+            conditions.append([=](const HubChannel &c) {
+                const qint64 at = topic ? c.topicSetAt : c.createdAt;
+                if (topic && at == 0)
+                    return false;
+                const qint64 age = (now - at) / 60;
+                return longer ? age > minutes : age < minutes;
+            });
+        } else if (word.startsWith('!')) {
+            const QByteArray mask = word.mid(1);
+            conditions.append([mask](const HubChannel &c) { return !IrcNames::matchesMask(mask, c.name); });
+        } else {
+            masks.append(word);
+        }
+        valid = valid && ok;
+    }
+    for (const HubChannel *ch : m_hub.channels()) {
+        if (!valid)
+            break;
+        if (ch->isHidden() && !ch->contains(&client))
+            continue;
+        if (!masks.isEmpty()
+            && std::none_of(masks.begin(), masks.end(), [&](const QByteArray &m) { return IrcNames::matchesMask(m, ch->name); }))
+            continue;
+        if (std::all_of(conditions.begin(), conditions.end(), [&](const auto &cond) { return cond(*ch); }))
+            m_hub.reply(client, Numeric::RPL_LIST, {ch->name, QByteArray::number(ch->members.size()), ch->topic});
     }
     m_hub.reply(client, Numeric::RPL_LISTEND, {"End of /LIST"});
 }

@@ -119,6 +119,12 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
                 error(Numeric::ERR_CANNOTSENDTOCHAN, {channel->name, "Cannot send to channel"});
                 continue;
             }
+            // +C: no CTCP but ACTION (a /me).
+            if (channel->noCtcp && !isTagmsg && msg.params.at(1).startsWith('\x01')
+                && !msg.params.at(1).startsWith("\x01" "ACTION ")) {
+                error(Numeric::ERR_CANNOTSENDTOCHAN, {channel->name, "Cannot send CTCP to channel (+C)"});
+                continue;
+            }
             shownTarget = status ? status + channel->name : channel->name;
             recipients.reserve(channel->memberClients.size());
             for (const HubChannel::Member &m : channel->members) {

@@ -92,10 +92,14 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
         }
         const bool adding = sign == '+';
         switch (mode) {
-        case 'b': {
+        case 'b':
+        case 'e':
+        case 'I': {
+            QList<HubChannel::Ban> &list = mode == 'b' ? channel.bans : mode == 'e' ? channel.exceptions
+                                                                                    : channel.inviteExceptions;
             const std::optional<QByteArray> mask = takeArg();
             if (!mask || mask->isEmpty() || mask->contains(' ')) {
-                sendBanList(client, channel); // "MODE #c b" / "+b" lists, for everyone
+                sendMaskList(client, channel, mode); // "MODE #c b" / "+b" lists, for everyone
                 break;
             }
             if (++paramModes > MaxParamModes)
@@ -105,17 +109,17 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
                 break;
             }
             const QByteArray full = normalizeMask(*mask);
-            const auto it = std::find_if(channel.bans.begin(), channel.bans.end(),
+            const auto it = std::find_if(list.begin(), list.end(),
                                          [&](const HubChannel::Ban &b) { return IrcNames::equals(b.mask, full); });
-            if (adding && it == channel.bans.end()) {
-                if (channel.bans.size() >= HubChannel::MaxBans) {
-                    m_hub.reply(client, Numeric::ERR_BANLISTFULL, {channel.name, full, "Channel ban list is full"});
+            if (adding && it == list.end()) {
+                if (list.size() >= HubChannel::MaxBans) {
+                    m_hub.reply(client, Numeric::ERR_BANLISTFULL, {channel.name, full, "Channel list is full"});
                     break;
                 }
-                channel.bans.append({full, client.prefix, QDateTime::currentSecsSinceEpoch()});
+                list.append({full, client.prefix, QDateTime::currentSecsSinceEpoch()});
                 record(sign, mode, full);
-            } else if (!adding && it != channel.bans.end()) {
-                channel.bans.erase(it);
+            } else if (!adding && it != list.end()) {
+                list.erase(it);
                 record(sign, mode, full);
             }
             break;
@@ -198,6 +202,9 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
         case 'i':
         case 'm':
         case 'R':
+        case 's':
+        case 'p':
+        case 'C':
         case 't': {
             if (!privileged) {
                 deny();
@@ -206,6 +213,9 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
             bool &flag = mode == 'i'   ? channel.inviteOnly
                          : mode == 'm' ? channel.moderated
                          : mode == 'R' ? channel.accountsOnly
+                         : mode == 's' ? channel.secret
+                         : mode == 'p' ? channel.privateChannel
+                         : mode == 'C' ? channel.noCtcp
                                        : channel.topicLocked;
             if (flag != adding) {
                 flag = adding;
@@ -228,11 +238,20 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
     m_hub.channelChanged(channel);
 }
 
-void ModeHandler::sendBanList(HubClient &client, const HubChannel &channel)
+void ModeHandler::sendMaskList(HubClient &client, const HubChannel &channel, char mode)
 {
-    for (const HubChannel::Ban &b : channel.bans)
-        m_hub.reply(client, Numeric::RPL_BANLIST, {channel.name, b.mask, b.setBy, QByteArray::number(b.setAt)});
-    m_hub.reply(client, Numeric::RPL_ENDOFBANLIST, {channel.name, "End of channel ban list"});
+    const QList<HubChannel::Ban> &list = mode == 'b' ? channel.bans : mode == 'e' ? channel.exceptions
+                                                                                  : channel.inviteExceptions;
+    const int entry = mode == 'b' ? Numeric::RPL_BANLIST : mode == 'e' ? Numeric::RPL_EXCEPTLIST : Numeric::RPL_INVITELIST;
+    const int end = mode == 'b' ? Numeric::RPL_ENDOFBANLIST
+                  : mode == 'e' ? Numeric::RPL_ENDOFEXCEPTLIST
+                                : Numeric::RPL_ENDOFINVITELIST;
+    for (const HubChannel::Ban &b : list)
+        m_hub.reply(client, entry, {channel.name, b.mask, b.setBy, QByteArray::number(b.setAt)});
+    m_hub.reply(client, end,
+                {channel.name, mode == 'b'   ? QByteArray("End of channel ban list")
+                               : mode == 'e' ? QByteArray("End of channel exception list")
+                                             : QByteArray("End of channel invite exception list")});
 }
 
 void ModeHandler::userMode(HubClient &client, const IrcMessage &msg)

@@ -22,5 +22,5 @@ private:
     void mode(HubClient &client, const IrcMessage &msg);
     void channelMode(HubClient &client, HubChannel &channel, const IrcMessage &msg);
     void userMode(HubClient &client, const IrcMessage &msg);
-    void sendBanList(HubClient &client, const HubChannel &channel);
+    void sendMaskList(HubClient &client, const HubChannel &channel, char mode);
 };

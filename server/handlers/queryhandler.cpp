@@ -55,7 +55,8 @@ void QueryHandler::who(HubClient &client, const IrcMessage &msg)
     const bool multiPrefix = client.caps & Capability::MultiPrefix;
     // Invisible users (+i) are shown only to those who share a channel with them.
     if (IrcNames::isChannel(mask)) {
-        if (const HubChannel *channel = m_hub.findChannel(mask)) {
+        const HubChannel *channel = m_hub.findChannel(mask);
+        if (channel && (!channel->isHidden() || channel->contains(&client))) {
             const bool member = channel->contains(&client);
             for (const HubChannel::Member &m : channel->members)
                 if (member || !m.client->invisible)
@@ -66,7 +67,13 @@ void QueryHandler::who(HubClient &client, const IrcMessage &msg)
             if (user->invisible && user != &client && !sharesChannel(client, *user))
                 continue;
             if (IrcNames::matchesMask(mask, user->nick)) {
-                const HubChannel *shared = user->channels.isEmpty() ? nullptr : user->channels.first();
+                // The first channel of theirs the asker may see.
+                const HubChannel *shared = nullptr;
+                for (const HubChannel *ch : user->channels)
+                    if (!ch->isHidden() || ch->contains(&client)) {
+                        shared = ch;
+                        break;
+                    }
                 whoReply(client, *user, shared ? shared->name : QByteArray("*"),
                          shared ? shared->members.at(shared->indexOf(user)).prefix(multiPrefix) : QByteArray());
             }
@@ -92,15 +99,16 @@ void QueryHandler::whois(HubClient &client, const IrcMessage &msg)
     }
     const ServerConfig &config = m_hub.config();
     m_hub.reply(client, Numeric::RPL_WHOISUSER, {user->nick, user->user, user->address, "*", user->realname});
-    if (!user->channels.isEmpty()) {
-        QByteArray list;
-        for (const HubChannel *ch : user->channels) {
-            if (!list.isEmpty())
-                list += ' ';
-            list += ch->members.at(ch->indexOf(user)).prefix(client.caps & Capability::MultiPrefix) + ch->name;
-        }
-        m_hub.reply(client, Numeric::RPL_WHOISCHANNELS, {user->nick, list});
+    QByteArray list;
+    for (const HubChannel *ch : user->channels) {
+        if (ch->isHidden() && !ch->contains(&client))
+            continue; // a secret channel is not told to outsiders
+        if (!list.isEmpty())
+            list += ' ';
+        list += ch->members.at(ch->indexOf(user)).prefix(client.caps & Capability::MultiPrefix) + ch->name;
     }
+    if (!list.isEmpty())
+        m_hub.reply(client, Numeric::RPL_WHOISCHANNELS, {user->nick, list});
     m_hub.reply(client, Numeric::RPL_WHOISSERVER, {user->nick, config.name, config.network + " server"});
     if (!user->account.isEmpty())
         m_hub.reply(client, Numeric::RPL_WHOISACCOUNT, {user->nick, user->account, "is logged in as"});

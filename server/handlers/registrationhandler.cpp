@@ -194,7 +194,7 @@ void RegistrationHandler::welcome(HubClient &client)
                 {"Welcome to the " + config.network + " IRC Network " + client.prefix});
     m_hub.reply(client, Numeric::RPL_YOURHOST, {"Your host is " + config.name + ", running version " + version});
     m_hub.reply(client, Numeric::RPL_CREATED, {"This server was created " + config.createdAt});
-    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "Biow", "biklmnotvR", "bklov"},
+    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "Biow", "CIRbeiklmnopstv", "Ibeklov"},
                     config.name);
     m_hub.send(client, std::move(info));
 

@@ -13,13 +13,19 @@ QByteArray HubChannel::Member::prefix(bool all) const
     return out;
 }
 
-bool HubChannel::isBanned(const HubClient &c) const
+namespace {
+bool anyMatches(const QList<HubChannel::Ban> &masks, const HubClient &c)
 {
-    for (const Ban &b : bans)
+    for (const HubChannel::Ban &b : masks)
         if (IrcNames::matchesMask(b.mask, c.prefix))
             return true;
     return false;
 }
+} // namespace
+
+bool HubChannel::isBanned(const HubClient &c) const { return anyMatches(bans, c) && !anyMatches(exceptions, c); }
+
+bool HubChannel::isInviteException(const HubClient &c) const { return anyMatches(inviteExceptions, c); }
 
 QList<QByteArray> HubChannel::modeParams(bool showKey) const
 {
@@ -33,6 +39,12 @@ QList<QByteArray> HubChannel::modeParams(bool showKey) const
         modes += 't';
     if (accountsOnly)
         modes += 'R';
+    if (secret)
+        modes += 's';
+    if (privateChannel)
+        modes += 'p';
+    if (noCtcp)
+        modes += 'C';
     if (!key.isEmpty()) {
         modes += 'k';
         args.append(showKey ? key : QByteArray("*"));
@@ -60,6 +72,11 @@ ChannelState HubChannel::state() const
     s.key = key;
     s.limit = limit;
     s.bans = bans;
+    s.exceptions = exceptions;
+    s.inviteExceptions = inviteExceptions;
+    s.secret = secret;
+    s.privateChannel = privateChannel;
+    s.noCtcp = noCtcp;
     s.usedAtMs = usedAtMs;
     s.recent = recent;
     return s;
@@ -79,6 +96,11 @@ void HubChannel::restore(const ChannelState &s)
     key = s.key;
     limit = s.limit;
     bans = s.bans;
+    exceptions = s.exceptions;
+    inviteExceptions = s.inviteExceptions;
+    secret = s.secret;
+    privateChannel = s.privateChannel;
+    noCtcp = s.noCtcp;
     usedAtMs = s.usedAtMs;
     recent = s.recent;
 }

@@ -31,9 +31,14 @@ struct HubChannel {
     bool moderated = false;   // +m: only operators and voiced members speak
     bool inviteOnly = false;  // +i: JOIN needs an INVITE
     bool accountsOnly = false; // +R: JOIN needs a logged-in account
+    bool secret = false;      // +s: hidden from LIST, WHO, WHOIS and NAMES for non-members
+    bool privateChannel = false; // +p: hidden the same way (the older form of +s)
+    bool noCtcp = false;      // +C: no CTCP but ACTION
     QByteArray key;           // +k
     int limit = 0;            // +l, 0: none
     QList<Ban> bans;          // +b
+    QList<Ban> exceptions;    // +e: not banned after all
+    QList<Ban> inviteExceptions; // +I: in past +i without an INVITE
     QList<ClientId> invited;  // by INVITE, until they join (ids: an invitee may quit meanwhile)
     qint64 usedAtMs = 0;        // when anything last happened in it (history)
     QList<HistoryEvent> recent; // its last messages, oldest first, for playback on JOIN
@@ -53,7 +58,13 @@ struct HubChannel {
     Member *member(const HubClient *c) { const qsizetype i = indexOf(c); return i < 0 ? nullptr : &members[i]; }
     const Member *member(const HubClient *c) const { const qsizetype i = indexOf(c); return i < 0 ? nullptr : &members.at(i); }
     bool isOperator(const HubClient *c) const { const Member *m = member(c); return m && m->op; }
+    // Banned: a +b mask matches and no +e mask does.
     bool isBanned(const HubClient &c) const;
+    bool isInviteException(const HubClient &c) const;
+    // +s or +p: only members see it in LIST, WHO, WHOIS and NAMES.
+    bool isHidden() const { return secret || privateChannel; }
+    // The NAMES symbol: '@' secret, '*' private, '=' public.
+    char namesSymbol() const { return secret ? '@' : privateChannel ? '*' : '='; }
     // "+nt", "+ntkl key 10": the key only for those who may see it.
     QList<QByteArray> modeParams(bool showKey) const;
     // What is kept of it across restarts and while it is empty, and the way back.

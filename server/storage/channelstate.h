@@ -24,16 +24,22 @@ struct ChannelState {
     bool moderated = false;
     bool inviteOnly = false;
     bool accountsOnly = false;
+    bool secret = false;
+    bool privateChannel = false;
+    bool noCtcp = false;
     QByteArray key;
     int limit = 0;
     QList<Ban> bans;
+    QList<Ban> exceptions;       // +e
+    QList<Ban> inviteExceptions; // +I
     qint64 usedAtMs = 0;         // the last time anything happened in it
     QList<HistoryEvent> recent;  // its last messages, oldest first (start-up only)
 
     // Whether there is anything to keep: a channel nobody set up and nobody spoke in is not.
     bool worthKeeping() const
     {
-        return !topic.isEmpty() || topicLocked || moderated || inviteOnly || accountsOnly || !key.isEmpty() || limit > 0
+        return !topic.isEmpty() || topicLocked || moderated || inviteOnly || accountsOnly || secret || privateChannel
+            || noCtcp || !exceptions.isEmpty() || !inviteExceptions.isEmpty() || !key.isEmpty() || limit > 0
             || !bans.isEmpty() || !recent.isEmpty();
     }
 };

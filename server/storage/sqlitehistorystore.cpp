@@ -121,14 +121,26 @@ QString modesOf(const ChannelState &s)
         out += u'i';
     if (s.accountsOnly)
         out += u'R';
+    if (s.secret)
+        out += u's';
+    if (s.privateChannel)
+        out += u'p';
+    if (s.noCtcp)
+        out += u'C';
     return out;
 }
 
 QString bansOf(const ChannelState &s)
 {
     QStringList lines;
+    // "mask setter time" for a ban; exceptions (+e) and invite exceptions (+I) carry their letter
+    // first, so that a line of three words stays a ban for any version.
     for (const ChannelState::Ban &b : s.bans)
         lines.append(QStringLiteral("%1 %2 %3").arg(str(b.mask), str(b.setBy)).arg(b.setAt));
+    for (const ChannelState::Ban &b : s.exceptions)
+        lines.append(QStringLiteral("e %1 %2 %3").arg(str(b.mask), str(b.setBy)).arg(b.setAt));
+    for (const ChannelState::Ban &b : s.inviteExceptions)
+        lines.append(QStringLiteral("I %1 %2 %3").arg(str(b.mask), str(b.setBy)).arg(b.setAt));
     return lines.isEmpty() ? QStringLiteral("") : lines.join(u'\n');
 }
 
@@ -374,12 +386,18 @@ QList<ChannelState> SqliteHistoryStore::loadChannels()
         s.moderated = modes.contains(u'm');
         s.inviteOnly = modes.contains(u'i');
         s.accountsOnly = modes.contains(u'R');
+        s.secret = modes.contains(u's');
+        s.privateChannel = modes.contains(u'p');
+        s.noCtcp = modes.contains(u'C');
         s.key = q.value(7).toString().toUtf8();
         s.limit = q.value(8).toInt();
         for (const QString &line : q.value(9).toString().split(u'\n', Qt::SkipEmptyParts)) {
             const QStringList parts = line.split(u' ');
             if (parts.size() == 3)
                 s.bans.append({parts.at(0).toUtf8(), parts.at(1).toUtf8(), parts.at(2).toLongLong()});
+            else if (parts.size() == 4 && (parts.at(0) == u"e" || parts.at(0) == u"I"))
+                (parts.at(0) == u"e" ? s.exceptions : s.inviteExceptions)
+                    .append({parts.at(1).toUtf8(), parts.at(2).toUtf8(), parts.at(3).toLongLong()});
         }
         s.usedAtMs = q.value(10).toLongLong();
         if (m_config->historyPlayback > 0) {

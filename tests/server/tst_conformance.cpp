@@ -4,6 +4,7 @@
 
 #include "testserver.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -428,6 +429,161 @@ private Q_SLOTS:
         QVERIFY(list);
         QVERIFY(!list->params.last().contains("server-time"));
         QVERIFY(list->params.last().contains("message-tags"));
+    }
+
+
+    void secretAndPrivateChannels()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto owner = server.client("secretop");
+        owner->send("JOIN #hidden");
+        QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#hidden"; }));
+        owner->send("JOIN #priv");
+        QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#priv"; }));
+        owner->send("MODE #hidden +s");
+        owner->send("MODE #priv +p");
+        QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+p"; }));
+        // Members see the symbols.
+        owner->send("NAMES #hidden,#priv");
+        QCOMPARE(owner->waitFor(numeric("353"))->param(1), QByteArray("@"));
+        QCOMPARE(owner->waitFor(numeric("353"))->param(1), QByteArray("*"));
+        // Outsiders see neither in LIST, NAMES, WHO or WHOIS.
+        auto outsider = server.client("outsider");
+        outsider->send("LIST");
+        QVERIFY(outsider->waitFor(numeric("323")));
+        QCOMPARE(outsider->count([](const IrcMessage &m) { return m.command == "322" && m.param(1) != "#lobby"; }), 0);
+        outsider->send("NAMES #hidden");
+        QVERIFY(outsider->waitFor(numeric("366")));
+        QCOMPARE(outsider->count([](const IrcMessage &m) { return m.command == "353" && m.param(2) == "#hidden"; }), 0);
+        outsider->send("WHO #hidden");
+        QVERIFY(outsider->waitFor(numeric("315")));
+        QCOMPARE(outsider->count(numeric("352")), 0);
+        outsider->send("WHOIS secretop");
+        auto channels = outsider->waitFor(numeric("319"));
+        QVERIFY(channels);
+        QCOMPARE(channels->param(2), QByteArray("@#lobby"));
+        // A member lists them.
+        owner->send("LIST");
+        QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "322" && m.param(1) == "#hidden"; }));
+    }
+
+    void exceptionsAndInviteExceptions()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto op = server.client("exop");
+        op->send("JOIN #guarded");
+        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#guarded"; }));
+        op->send("MODE #guarded +b *!*@127.0.0.1");
+        op->send("MODE #guarded +e friend!*@*");
+        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+e"; }));
+        auto stranger = server.client("stranger");
+        stranger->send("JOIN #guarded");
+        QVERIFY(stranger->waitFor(numeric("474")));
+        auto buddy = server.client("friend");
+        buddy->send("JOIN #guarded");
+        QVERIFY(buddy->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#guarded"; }));
+        op->send("MODE #guarded e");
+        auto entry = op->waitFor(numeric("348"));
+        QVERIFY(entry);
+        QCOMPARE(entry->param(2), QByteArray("friend!*@*"));
+        QVERIFY(op->waitFor(numeric("349")));
+        // +I lets in past +i.
+        op->send("MODE #guarded -b+iI *!*@127.0.0.1 vip!*@*");
+        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "-b+iI"; }));
+        auto vip = server.client("vip");
+        vip->send("JOIN #guarded");
+        QVERIFY(vip->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#guarded"; }));
+        stranger->send("JOIN #guarded");
+        QVERIFY(stranger->waitFor(numeric("473")));
+        op->send("MODE #guarded I");
+        QCOMPARE(op->waitFor(numeric("346"))->param(2), QByteArray("vip!*@*"));
+        QVERIFY(op->waitFor(numeric("347")));
+        QVERIFY(op->isupport().contains("EXCEPTS=e"));
+        QVERIFY(op->isupport().contains("INVEX=I"));
+    }
+
+    void noCtcpButAction()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto op = server.client("ctcpop");
+        op->send("JOIN #quiet");
+        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#quiet"; }));
+        op->send("MODE #quiet +C");
+        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+C"; }));
+        auto talker = server.client("talker");
+        talker->send("JOIN #quiet");
+        QVERIFY(talker->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#quiet"; }));
+        talker->send("PRIVMSG #quiet :\x01VERSION\x01");
+        QVERIFY(talker->waitFor(numeric("404")));
+        talker->send("PRIVMSG #quiet :\x01" "ACTION waves\x01");
+        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1).contains("ACTION waves"); }));
+        QCOMPARE(op->count([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1).contains("VERSION"); }), 0);
+    }
+
+    void elistFilters()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto a = server.client("lister");
+        for (const char *ch : {"#big", "#small", "#other"}) {
+            a->send(QByteArray("JOIN ") + ch);
+            QVERIFY(a->waitFor([ch](const IrcMessage &m) { return m.command == "366" && m.param(1) == ch; }));
+        }
+        auto b = server.client("second");
+        b->send("JOIN #big");
+        QVERIFY(b->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#big"; }));
+        QVERIFY(a->isupport().contains("ELIST=CMNTU"));
+        auto listed = [&](const QByteArray &query) {
+            const int before = int(a->receivedCount());
+            a->send("LIST " + query);
+            a->waitFor(numeric("323"));
+            QList<QByteArray> names;
+            for (qsizetype i = before; i < a->receivedCount(); ++i)
+                if (a->message(i).command == "322")
+                    names.append(a->message(i).param(1));
+            std::sort(names.begin(), names.end());
+            return names;
+        };
+        QCOMPARE(listed(">1"), (QList<QByteArray>{"#big", "#lobby"}));
+        QCOMPARE(listed("<2"), (QList<QByteArray>{"#other", "#small"}));
+        QCOMPARE(listed("#s*"), (QList<QByteArray>{"#small"}));
+        QCOMPARE(listed("#*,!#lobby,>1"), (QList<QByteArray>{"#big"}));
+        QCOMPARE(listed("C<5"), (QList<QByteArray>{"#big", "#lobby", "#other", "#small"}));
+        QCOMPARE(listed("C>5"), QList<QByteArray>());
+        QCOMPARE(listed("T<5"), QList<QByteArray>()); // no topics set
+    }
+
+
+    void newChannelModesSurviveRestart()
+    {
+        QTemporaryDir dir;
+        ServerConfig config = TestServer::defaultConfig();
+        config.database = dir.filePath(QStringLiteral("confab.db"));
+        {
+            TestServer server(config);
+            QVERIFY(server.start());
+            auto op = server.client("keeper");
+            op->send("JOIN #kept");
+            QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#kept"; }));
+            op->send("MODE #kept +sCeI ok!*@* in!*@*");
+            QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+sCeI"; }));
+        }
+        TestServer again(config);
+        QVERIFY(again.start());
+        auto op = again.client("keeper");
+        op->send("JOIN #kept");
+        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#kept"; }));
+        op->send("MODE #kept");
+        auto modes = op->waitFor(numeric("324"));
+        QVERIFY(modes);
+        QVERIFY2(modes->param(2).contains('s') && modes->param(2).contains('C'), modes->param(2).constData());
+        op->send("MODE #kept e");
+        QCOMPARE(op->waitFor(numeric("348"))->param(2), QByteArray("ok!*@*"));
+        op->send("MODE #kept I");
+        QCOMPARE(op->waitFor(numeric("346"))->param(2), QByteArray("in!*@*"));
     }
 
     void namesWithoutAndWithSeveralChannels()
