@@ -38,6 +38,7 @@ const QList<Help> &helpTexts()
         {"LUSERS", {"LUSERS", "How many users, operators, unregistered connections and channels."}},
         {"MODE", {"MODE <#channel> [modes [args]] | MODE <nick> [+|-Biw]",
                   "Channel modes: b k l i m n t R, o v. User modes: B (bot), i (invisible), w (wallops), o (operator)."}},
+        {"MONITOR", {"MONITOR +|- <nick>[,nick...] | C | L | S", "Tells you (730/731) when nicks come online or leave."}},
         {"MOTD", {"MOTD [server]", "The message of the day."}},
         {"NAMES", {"NAMES [#channel,...]", "Who is in channels."}},
         {"NICK", {"NICK <nick>", "Changes your nick."}},
@@ -63,7 +64,7 @@ const QList<Help> &helpTexts()
         {"USERHOST", {"USERHOST <nick> [nick...]", "Hosts and away states of nicks."}},
         {"VERSION", {"VERSION [server]", "This server's version and ISUPPORT tokens."}},
         {"WALLOPS", {"WALLOPS :<text>", "A message to everyone with user mode +w (IRC operators)."}},
-        {"WHO", {"WHO <mask|#channel>", "Who matches a mask or is in a channel."}},
+        {"WHO", {"WHO <mask|#channel> [%fields[,token]]", "Who matches a mask or is in a channel; WHOX fields: t c u i h s n f d l a o r."}},
         {"WHOIS", {"WHOIS <nick>", "About someone."}},
         {"WHOWAS", {"WHOWAS <nick> [count]", "About someone who has left."}},
     };
@@ -128,12 +129,14 @@ void InfoHandler::sendIsupport(HubClient &client)
         "NETWORK=" + config.network,
         "NICKLEN=" + QByteArray::number(config.nickLen),
         "MODES=6",
+        "MONITOR=" + QByteArray::number(Hub::MonitorLimit),
         "PREFIX=(ov)@+",
         "STATUSMSG=@+",
         "TARGMAX=JOIN:,NAMES:,NOTICE:4,PART:,PRIVMSG:4,WHOIS:1",
         "TOPICLEN=" + QByteArray::number(IrcNames::TopicLen),
         "USERLEN=" + QByteArray::number(IrcNames::UserLen),
         "UTF8ONLY",
+        "WHOX",
     };
     if (config.history) {
         isupport.append("CHATHISTORY=" + QByteArray::number(HistoryQuery::MaxLimit));

@@ -60,8 +60,7 @@ void MessageHandler::setName(HubClient &client, const IrcMessage &msg)
         return;
     }
     client.realname = name;
-    QList<HubClient *> told = m_hub.peersOf(client, true);
-    told.removeIf([](const HubClient *c) { return !(c->caps & Capability::SetName); });
+    const QList<HubClient *> told = m_hub.interestedIn(client, Capability::SetName, true);
     IrcMessage change("SETNAME", {name}, client.prefix);
     change.trailing = true;
     OutboundFrame frame(std::move(change));
@@ -203,8 +202,7 @@ void MessageHandler::away(HubClient &client, const IrcMessage &msg)
         notify.params.append(text);
         notify.trailing = true;
     }
-    QList<HubClient *> peers = m_hub.peersOf(client, false);
-    peers.removeIf([](const HubClient *c) { return !(c->caps & Capability::AwayNotify); });
+    const QList<HubClient *> peers = m_hub.interestedIn(client, Capability::AwayNotify, false);
     OutboundFrame frame(std::move(notify));
     m_hub.deliver(peers, frame);
 }

@@ -16,11 +16,85 @@ QueryHandler::QueryHandler(Hub &hub)
     hub.addCommand("USERHOST", 1, true, std::bind(&QueryHandler::userhost, this, _1, _2));
     hub.addCommand("ISON", 1, true, std::bind(&QueryHandler::ison, this, _1, _2));
     hub.addCommand("WHOWAS", 0, true, std::bind(&QueryHandler::whowas, this, _1, _2));
+    hub.addCommand("MONITOR", 1, true, std::bind(&QueryHandler::monitor, this, _1, _2));
     hub.onClientGone([this](HubClient &client) {
         if (client.registered)
             remember(client, client.nick);
     });
     hub.onNickChanged([this](HubClient &client, const QByteArray &oldNick) { remember(client, oldNick); });
+}
+
+void QueryHandler::sendInLines(HubClient &client, int numeric, const QList<QByteArray> &items)
+{
+    QByteArray line;
+    for (const QByteArray &item : items) {
+        if (!line.isEmpty() && line.size() + 1 + item.size() > 400) {
+            m_hub.reply(client, numeric, {line});
+            line.clear();
+        }
+        if (!line.isEmpty())
+            line += ',';
+        line += item;
+    }
+    if (!line.isEmpty())
+        m_hub.reply(client, numeric, {line});
+}
+
+void QueryHandler::monitorStatus(HubClient &client, const QList<QByteArray> &nicks)
+{
+    QList<QByteArray> online, offline;
+    for (const QByteArray &nick : nicks) {
+        const HubClient *user = m_hub.findNick(nick);
+        if (user && user->registered)
+            online.append(user->prefix);
+        else
+            offline.append(nick);
+    }
+    sendInLines(client, Numeric::RPL_MONONLINE, online);
+    sendInLines(client, Numeric::RPL_MONOFFLINE, offline);
+}
+
+void QueryHandler::monitor(HubClient &client, const IrcMessage &msg)
+{
+    const QByteArray sub = msg.params.at(0);
+    QList<QByteArray> targets;
+    for (const QByteArray &t : msg.param(1).split(','))
+        if (!t.isEmpty())
+            targets.append(t);
+    if ((sub == "+" || sub == "-") && targets.isEmpty()) {
+        m_hub.reply(client, Numeric::ERR_NEEDMOREPARAMS, {"MONITOR", "Not enough parameters"});
+        return;
+    }
+    if (sub == "+") {
+        QList<QByteArray> added;
+        for (qsizetype i = 0; i < targets.size(); ++i) {
+            const QByteArray &nick = targets.at(i);
+            if (!IrcNames::isValidNick(nick, IrcNames::MaxNameLen))
+                continue;
+            if (!client.monitoring.contains(IrcNames::fold(nick)) && client.monitoring.size() >= Hub::MonitorLimit) {
+                m_hub.reply(client, Numeric::ERR_MONLISTFULL,
+                            {QByteArray::number(Hub::MonitorLimit), targets.mid(i).join(','), "Monitor list is full."});
+                break;
+            }
+            m_hub.monitorAdd(client, nick);
+            added.append(nick);
+        }
+        monitorStatus(client, added);
+    } else if (sub == "-") {
+        for (const QByteArray &nick : targets)
+            m_hub.monitorRemove(client, nick);
+    } else if (sub == "C" || sub == "c") {
+        m_hub.monitorClear(client);
+    } else if (sub == "L" || sub == "l") {
+        QList<QByteArray> nicks(client.monitoring.begin(), client.monitoring.end());
+        std::sort(nicks.begin(), nicks.end());
+        sendInLines(client, Numeric::RPL_MONLIST, nicks);
+        m_hub.reply(client, Numeric::RPL_ENDOFMONLIST, {"End of MONITOR list"});
+    } else if (sub == "S" || sub == "s") {
+        QList<QByteArray> nicks(client.monitoring.begin(), client.monitoring.end());
+        std::sort(nicks.begin(), nicks.end());
+        monitorStatus(client, nicks);
+    }
 }
 
 void QueryHandler::remember(const HubClient &user, const QByteArray &nick)
@@ -31,12 +105,41 @@ void QueryHandler::remember(const HubClient &user, const QByteArray &nick)
 }
 
 void QueryHandler::whoReply(HubClient &client, const HubClient &user, const QByteArray &channel,
-                            const QByteArray &prefix)
+                            const QByteArray &prefix, const WhoxRequest &whox)
 {
     const QByteArray flags = (user.away.isEmpty() ? "H" : "G") + QByteArray(user.isOper() ? "*" : "") + prefix
                              + QByteArray(user.bot ? "B" : "");
-    m_hub.reply(client, Numeric::RPL_WHOREPLY,
-                {channel, user.user, user.address, m_hub.config().name, user.nick, flags, "0 " + user.realname});
+    if (whox.fields.isEmpty()) {
+        m_hub.reply(client, Numeric::RPL_WHOREPLY,
+                    {channel, user.user, user.address, m_hub.config().name, user.nick, flags, "0 " + user.realname});
+        return;
+    }
+    // WHOX: the asked fields, always in this order, the real name last (it may hold spaces).
+    QList<QByteArray> params;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (char field : QByteArrayView("tcuihsnfdlaor")) {
+        if (!whox.fields.contains(field))
+            continue;
+        switch (field) {
+        case 't': params.append(whox.token.isEmpty() ? QByteArray("0") : whox.token); break;
+        case 'c': params.append(channel); break;
+        case 'u': params.append(user.user); break;
+        case 'i': params.append(user.address); break;
+        case 'h': params.append(user.address); break;
+        case 's': params.append(m_hub.config().name); break;
+        case 'n': params.append(user.nick); break;
+        case 'f': params.append(flags); break;
+        case 'd': params.append("0"); break;
+        case 'l': params.append(QByteArray::number(user.lastMessageMs ? (now - user.lastMessageMs) / 1000 : 0)); break;
+        case 'a': params.append(user.account.isEmpty() ? QByteArray("0") : user.account); break;
+        case 'o': params.append("n/a"); break;
+        case 'r': params.append(user.realname); break;
+        }
+    }
+    IrcMessage reply(Numeric::code(Numeric::RPL_WHOSPCRPL), params, m_hub.config().name);
+    reply.params.prepend(client.displayNick());
+    reply.trailing = whox.fields.contains('r');
+    m_hub.send(client, std::move(reply));
 }
 
 bool QueryHandler::sharesChannel(const HubClient &a, const HubClient &b)
@@ -53,6 +156,17 @@ void QueryHandler::who(HubClient &client, const IrcMessage &msg)
     if (mask.isEmpty() || mask == "0")
         mask = "*";
     const bool multiPrefix = client.caps & Capability::MultiPrefix;
+    // WHOX: "%fields[,token]" as the second parameter.
+    WhoxRequest whox;
+    if (msg.param(1).startsWith('%')) {
+        const QByteArray spec = msg.param(1).mid(1);
+        const qsizetype comma = spec.indexOf(',');
+        whox.fields = comma < 0 ? spec : spec.left(comma);
+        if (comma >= 0)
+            whox.token = spec.mid(comma + 1).left(3);
+        if (whox.fields.isEmpty())
+            whox.fields = "n"; // "%" alone: the nick, as other servers do
+    }
     // Invisible users (+i) are shown only to those who share a channel with them.
     if (IrcNames::isChannel(mask)) {
         const HubChannel *channel = m_hub.findChannel(mask);
@@ -60,7 +174,7 @@ void QueryHandler::who(HubClient &client, const IrcMessage &msg)
             const bool member = channel->contains(&client);
             for (const HubChannel::Member &m : channel->members)
                 if (member || !m.client->invisible)
-                    whoReply(client, *m.client, channel->name, m.prefix(multiPrefix));
+                    whoReply(client, *m.client, channel->name, m.prefix(multiPrefix), whox);
         }
     } else {
         for (const HubClient *user : m_hub.registeredClients()) {
@@ -75,7 +189,7 @@ void QueryHandler::who(HubClient &client, const IrcMessage &msg)
                         break;
                     }
                 whoReply(client, *user, shared ? shared->name : QByteArray("*"),
-                         shared ? shared->members.at(shared->indexOf(user)).prefix(multiPrefix) : QByteArray());
+                         shared ? shared->members.at(shared->indexOf(user)).prefix(multiPrefix) : QByteArray(), whox);
             }
         }
     }

@@ -24,7 +24,16 @@ private:
     void userhost(HubClient &client, const IrcMessage &msg);
     void ison(HubClient &client, const IrcMessage &msg);
     void whowas(HubClient &client, const IrcMessage &msg);
-    void whoReply(HubClient &client, const HubClient &user, const QByteArray &channel, const QByteArray &prefix);
+    void monitor(HubClient &client, const IrcMessage &msg);
+    // 730 and 731 for these folded nicks, in lines that fit.
+    void monitorStatus(HubClient &client, const QList<QByteArray> &nicks);
+    void sendInLines(HubClient &client, int numeric, const QList<QByteArray> &items);
+    struct WhoxRequest {
+        QByteArray fields; // empty: a plain WHO (352)
+        QByteArray token;
+    };
+    void whoReply(HubClient &client, const HubClient &user, const QByteArray &channel, const QByteArray &prefix,
+                  const WhoxRequest &whox);
     // WHOWAS: who used a nick before, newest last, bounded.
     void remember(const HubClient &user, const QByteArray &nick);
 

@@ -177,6 +177,7 @@ void RegistrationHandler::tryComplete(HubClient &client)
         return;
     }
     client.registered = true;
+    m_hub.clientRegistered(client);
     client.updatePrefix();
     qCInfo(lcServer, "registered #%llu as %s", qulonglong(client.id), client.prefix.constData());
     welcome(client);

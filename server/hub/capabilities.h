@@ -26,6 +26,7 @@ enum Flag : quint32 {
     CapNotify = 1u << 16,    // CAP NEW and DEL (implied by CAP LS 302)
     SetName = 1u << 17,      // SETNAME, and others' real name changes
     InviteNotify = 1u << 18, // INVITEs to a channel you are in
+    ExtendedMonitor = 1u << 19, // away, account and real name changes of those you MONITOR too
 };
 using Mask = quint32;
 
@@ -46,6 +47,7 @@ inline constexpr Entry All[] = {
     {"draft/event-playback", EventPlayback, nullptr},
     {"echo-message", EchoMessage, nullptr},
     {"extended-join", ExtendedJoin, nullptr},
+    {"extended-monitor", ExtendedMonitor, nullptr},
     {"invite-notify", InviteNotify, nullptr},
     {"labeled-response", LabeledResponse, nullptr},
     {"message-tags", MessageTags, nullptr},
@@ -84,7 +86,7 @@ inline constexpr Mask HistoryMask = ChatHistory | EventPlayback | Search;
 inline constexpr Mask AccountMask = Sasl | AccountNotify | AccountTag | ExtendedJoin | AccountRegistration;
 inline constexpr Mask AllMask = MultiPrefix | ServerTime | MessageTags | AwayNotify | EchoMessage | UserhostInNames
                                 | Batch | LabeledResponse | HistoryMask | AccountMask | CapNotify | SetName
-                                | InviteNotify;
+                                | InviteNotify | ExtendedMonitor;
 // What this server offers: everything, but the history capabilities only while it keeps history,
 // and REGISTER only while anyone may register.
 inline constexpr Mask offered(bool history, bool openRegistration)

@@ -223,6 +223,9 @@ void Hub::clientGone(ClientId id, const QByteArray &reason)
     }
     for (const auto &hook : std::as_const(m_goneHooks))
         hook(client);
+    monitorClear(client);
+    if (client.registered)
+        notifyMonitors(client.nick, {}, false);
     HostLink *route = client.route;
     if (auto count = m_perAddress.find(client.address); count != m_perAddress.end() && --*count <= 0)
         m_perAddress.erase(count);
@@ -367,6 +370,64 @@ void Hub::sendBytes(HubClient &to, const QByteArray &bytes)
         m_router->send(to, bytes);
 }
 
+QList<HubClient *> Hub::interestedIn(const HubClient &client, Capability::Flag cap, bool includeSelf) const
+{
+    QList<HubClient *> out = peersOf(client, includeSelf);
+    out.removeIf([cap](const HubClient *c) { return !(c->caps & cap); });
+    const auto watchers = m_monitors.constFind(IrcNames::fold(client.nick));
+    if (watchers != m_monitors.constEnd()) {
+        for (ClientId id : *watchers) {
+            HubClient *w = findClient(id);
+            if (w && w != &client && (w->caps & Capability::ExtendedMonitor) && (w->caps & cap) && !out.contains(w))
+                out.append(w);
+        }
+    }
+    return out;
+}
+
+void Hub::monitorAdd(HubClient &watcher, const QByteArray &nick)
+{
+    const QByteArray key = IrcNames::fold(nick);
+    watcher.monitoring.insert(key);
+    m_monitors[key].insert(watcher.id);
+}
+
+void Hub::monitorRemove(HubClient &watcher, const QByteArray &nick)
+{
+    const QByteArray key = IrcNames::fold(nick);
+    watcher.monitoring.remove(key);
+    auto it = m_monitors.find(key);
+    if (it != m_monitors.end()) {
+        it->remove(watcher.id);
+        if (it->isEmpty())
+            m_monitors.erase(it);
+    }
+}
+
+void Hub::monitorClear(HubClient &watcher)
+{
+    const auto keys = watcher.monitoring;
+    for (const QByteArray &key : keys)
+        monitorRemove(watcher, key);
+}
+
+void Hub::notifyMonitors(const QByteArray &nick, const QByteArray &prefix, bool online)
+{
+    const auto it = m_monitors.constFind(IrcNames::fold(nick));
+    if (it == m_monitors.constEnd())
+        return;
+    for (ClientId id : *it) {
+        if (HubClient *w = findClient(id); w && !w->closing) {
+            if (online)
+                reply(*w, Numeric::RPL_MONONLINE, {prefix});
+            else
+                reply(*w, Numeric::RPL_MONOFFLINE, {nick});
+        }
+    }
+}
+
+void Hub::clientRegistered(HubClient &client) { notifyMonitors(client.nick, client.prefix, true); }
+
 QList<HubClient *> Hub::peersOf(const HubClient &client, bool includeSelf) const
 {
     QList<HubClient *> out;
@@ -465,6 +526,10 @@ bool Hub::changeNick(HubClient &client, const QByteArray &nick)
         return false;
     for (const auto &hook : std::as_const(m_nickHooks))
         hook(client, oldNick);
+    if (client.registered && IrcNames::fold(oldNick) != IrcNames::fold(nick)) {
+        notifyMonitors(oldNick, {}, false);
+        notifyMonitors(nick, client.prefix, true);
+    }
     IrcMessage change("NICK", {nick}, oldPrefix);
     change.trailing = true;
     const Stamp stamped = stamp();
@@ -579,10 +644,7 @@ void Hub::setAccount(HubClient &client, const QByteArray &account)
     client.account = account;
     if (!client.registered)
         return;
-    QList<HubClient *> notified;
-    for (HubClient *peer : peersOf(client, true))
-        if (peer->caps & Capability::AccountNotify)
-            notified.append(peer);
+    const QList<HubClient *> notified = interestedIn(client, Capability::AccountNotify, true);
     IrcMessage change("ACCOUNT", {account.isEmpty() ? QByteArray("*") : account}, client.prefix);
     OutboundFrame frame(std::move(change));
     frame.setAccount(account);

@@ -107,6 +107,18 @@ public:
     void sendBytes(HubClient &to, const QByteArray &bytes);
     // Everyone who shares a channel with `client`, each once; `client` itself when asked.
     QList<HubClient *> peersOf(const HubClient &client, bool includeSelf) const;
+    // Those to tell about a change of `client` (away, account, real name) who took `cap`: its
+    // peers, and those who MONITOR it with extended-monitor.
+    QList<HubClient *> interestedIn(const HubClient &client, Capability::Flag cap, bool includeSelf) const;
+
+    // MONITOR: who watches which nick. Watchers are told 730 when the nick comes online (a
+    // client registers with it or takes it) and 731 when it goes (quit or nick change).
+    static constexpr int MonitorLimit = 100;
+    void monitorAdd(HubClient &watcher, const QByteArray &nick);
+    void monitorRemove(HubClient &watcher, const QByteArray &nick);
+    void monitorClear(HubClient &watcher);
+    // A client has just registered: its watchers learn it is online.
+    void clientRegistered(HubClient &client);
 
     HubChannel *joinChannel(HubClient &client, const QByteArray &name);
     void leaveChannel(HubClient &client, HubChannel *channel);
@@ -183,6 +195,8 @@ private:
     QHash<QByteArray, HubChannel *> m_channels;  // folded name -> channel (owned)
     QHash<QByteArray, Command> m_commands;
     QHash<QByteArray, quint64> m_commandCounts;
+    QHash<QByteArray, QSet<ClientId>> m_monitors; // folded nick -> who watches it
+    void notifyMonitors(const QByteArray &nick, const QByteArray &prefix, bool online);
     QList<std::function<void(HubClient &)>> m_goneHooks;
     QList<std::function<void()>> m_shutdownHooks;
     QList<std::function<void(HubClient &, const QByteArray &)>> m_nickHooks;

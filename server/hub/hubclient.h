@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QSet>
 
 class HostLink;
 struct HubChannel;
@@ -44,6 +45,7 @@ struct HubClient {
     qint64 lastMessageMs = 0;    // for WHOIS idle time
 
     QList<HubChannel *> channels;
+    QSet<QByteArray> monitoring; // MONITOR: folded nicks this client watches
 
     bool isOper() const { return !operName.isEmpty(); }
     // "+iow" and the like.

@@ -586,6 +586,82 @@ private Q_SLOTS:
         QCOMPARE(op->waitFor(numeric("346"))->param(2), QByteArray("in!*@*"));
     }
 
+
+    void whox()
+    {
+        ServerConfig config = TestServer::defaultConfig();
+        config.passwordIterations = 4096;
+        TestServer server(config);
+        QVERIFY(server.start());
+        auto acct = server.client("whoxacct");
+        acct->send("REGISTER * * :whox-password");
+        QVERIFY(acct->waitFor(numeric("900"), 20000));
+        auto asker = server.client("whoxasker");
+        QVERIFY(asker->isupport().contains("WHOX"));
+        asker->send("WHO whoxacct %tnar,42");
+        auto row = asker->waitFor(numeric("354"));
+        QVERIFY(row);
+        QCOMPARE(row->params, (QList<QByteArray>{"whoxasker", "42", "whoxacct", "whoxacct", "Test user whoxacct"}));
+        QVERIFY(asker->waitFor(numeric("315")));
+        // Fields come in the fixed order whatever order they are asked in; "0" for no account.
+        asker->send("WHO whoxasker %ahnuc");
+        row = asker->waitFor(numeric("354"));
+        QCOMPARE(row->params, (QList<QByteArray>{"whoxasker", "#lobby", "~whoxasker", "127.0.0.1", "whoxasker", "0"}));
+        // Without %, the classic 352.
+        asker->send("WHO whoxacct");
+        QVERIFY(asker->waitFor(numeric("352")));
+    }
+
+    void monitor()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto watcher = server.client();
+        QVERIFY(watcher->registerWithCaps("watcher", "extended-monitor away-notify", {}));
+        QVERIFY(watcher->isupport().contains("MONITOR=100"));
+        auto present = server.client("present", {});
+        watcher->send("MONITOR + present,absent");
+        auto online = watcher->waitFor(numeric("730"));
+        QVERIFY(online);
+        QVERIFY(online->param(1).startsWith("present!"));
+        QCOMPARE(watcher->waitFor(numeric("731"))->param(1), QByteArray("absent"));
+        // absent arrives, present leaves.
+        auto absent = server.client("absent", {});
+        auto arrived = watcher->waitFor(numeric("730"));
+        QVERIFY(arrived);
+        QVERIFY(arrived->param(1).startsWith("absent!"));
+        // extended-monitor: away changes of a watched nick, with no shared channel.
+        absent->send("AWAY :lunch");
+        auto away = watcher->waitForCommand("AWAY");
+        QVERIFY(away);
+        QVERIFY(away->source.startsWith("absent!"));
+        present->send("QUIT");
+        QCOMPARE(watcher->waitFor(numeric("731"))->param(1), QByteArray("present"));
+        // A nick change is leaving one nick and taking another.
+        absent->send("NICK renamed");
+        QCOMPARE(watcher->waitFor(numeric("731"))->param(1), QByteArray("absent"));
+        watcher->send("MONITOR L");
+        auto list = watcher->waitFor(numeric("732"));
+        QVERIFY(list);
+        QCOMPARE(list->param(1), QByteArray("absent,present"));
+        QVERIFY(watcher->waitFor(numeric("733")));
+        watcher->send("MONITOR - absent");
+        watcher->send("MONITOR S");
+        QCOMPARE(watcher->waitFor(numeric("731"))->param(1), QByteArray("present"));
+        watcher->send("MONITOR C");
+        watcher->send("MONITOR L");
+        QVERIFY(watcher->waitFor(numeric("733")));
+        // The limit.
+        QList<QByteArray> many;
+        for (int i = 0; i < 101; ++i)
+            many.append("m" + QByteArray::number(i));
+        watcher->send("MONITOR + " + many.join(','));
+        auto full = watcher->waitFor(numeric("734"));
+        QVERIFY(full);
+        QCOMPARE(full->param(1), QByteArray("100"));
+        QCOMPARE(full->param(2), QByteArray("m100"));
+    }
+
     void namesWithoutAndWithSeveralChannels()
     {
         TestServer server;
