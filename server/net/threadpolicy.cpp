@@ -10,6 +10,7 @@ ThreadPolicy::ThreadPolicy(int poolSize, QObject *parent)
     : QObject(parent)
     , m_poolSize(poolSize)
 {
+    m_reaper.setMaxThreadCount(1);
 }
 
 ThreadPolicy::~ThreadPolicy() { shutdown(); }
@@ -60,9 +61,31 @@ void ThreadPolicy::release(HostLink *link)
         return;
     --m_active;
     if (--it->load == 0 && m_poolSize == 0) {
-        stopSlot(*it);
+        retireSlot(*it);
         m_slots.erase(it);
     }
+}
+
+void ThreadPolicy::retireSlot(const Slot &slot)
+{
+    // This runs in the accepting thread: waiting here for the OS thread to end would hold up
+    // every new connection behind each disconnect.
+    m_retiring.append({slot.thread, slot.link});
+    QThread *thread = slot.thread;
+    m_reaper.start([this, thread] {
+        CrossThread::stop(thread);
+        QMetaObject::invokeMethod(this, [this, thread] { reap(thread); }, Qt::QueuedConnection);
+    });
+}
+
+void ThreadPolicy::reap(QThread *thread)
+{
+    const auto it = std::find_if(m_retiring.begin(), m_retiring.end(), [thread](const Retiring &r) { return r.thread == thread; });
+    if (it == m_retiring.end())
+        return; // shutdown() got there first
+    delete it->thread;
+    delete it->link;
+    m_retiring.erase(it);
 }
 
 void ThreadPolicy::stopSlot(Slot &slot)
@@ -82,4 +105,10 @@ void ThreadPolicy::shutdown()
     }
     m_slots.clear();
     m_active = 0;
+    m_reaper.waitForDone();
+    for (const Retiring &r : std::as_const(m_retiring)) {
+        delete r.thread;
+        delete r.link;
+    }
+    m_retiring.clear();
 }

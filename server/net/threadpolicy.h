@@ -2,6 +2,7 @@
 
 #include <QList>
 #include <QObject>
+#include <QThreadPool>
 
 class HostLink;
 class QThread;
@@ -21,6 +22,8 @@ public:
     HostLink *acquire();
     int activeConnections() const { return m_active; }
     int threadCount() const { return int(m_slots.size()); }
+    // Threads told to stop whose OS thread is not gone yet (one thread per connection).
+    int retiringCount() const { return int(m_retiring.size()); }
     QList<WorkerHost *> hosts() const;
     // Closes every connection, then quits and waits for every thread.
     void shutdown();
@@ -43,8 +46,18 @@ private:
     };
     Slot &newSlot();
     void stopSlot(Slot &slot);
+    // Stops a slot's thread without waiting for it here: a reaper thread waits (up to seconds,
+    // for the OS thread to be gone), then the thread and its link are deleted in this thread.
+    void retireSlot(const Slot &slot);
+    void reap(QThread *thread);
 
     int m_poolSize;
     int m_active = 0;
     QList<Slot> m_slots;
+    struct Retiring {
+        QThread *thread;
+        HostLink *link;
+    };
+    QList<Retiring> m_retiring;
+    QThreadPool m_reaper;
 };
