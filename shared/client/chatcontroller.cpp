@@ -290,7 +290,7 @@ void ChatController::execute(const ChatCommand &cmd)
             return;
         }
         const QStringList words = arg0.split(u' ', Qt::SkipEmptyParts);
-        s->sendRaw(QStringLiteral("KICK %1 %2 :%3").arg(currentTarget(), words.value(0), arg1.isEmpty() ? s->nick() : arg1));
+        s->sendCommandParams("KICK", {currentTarget(), words.value(0), arg1.isEmpty() ? s->nick() : arg1}, true);
         return;
     }
     case K::Invite: {
@@ -299,7 +299,7 @@ void ChatController::execute(const ChatCommand &cmd)
             fail(tr("usage: /invite NICK [#CHANNEL]"));
             return;
         }
-        s->sendRaw(QStringLiteral("INVITE %1 %2").arg(arg0, channel));
+        s->sendCommandParams("INVITE", {arg0, channel}, false);
         return;
     }
     case K::Mode:
@@ -308,16 +308,16 @@ void ChatController::execute(const ChatCommand &cmd)
                 fail(tr("usage: /mode TARGET [MODES [ARGS]]"));
                 return;
             }
-            s->sendRaw(QStringLiteral("MODE %1 %2").arg(currentTarget(), arg0).trimmed());
+            s->sendCommandParams("MODE", QStringList{currentTarget()} + arg0.split(u' ', Qt::SkipEmptyParts), false);
         } else {
-            s->sendRaw(QStringLiteral("MODE ") + arg0);
+            s->sendCommandParams("MODE", arg0.split(u' ', Qt::SkipEmptyParts), false);
         }
         return;
     case K::Register:
         s->registerAccount(arg0);
         return;
     case K::Oper:
-        s->sendRaw(QStringLiteral("OPER %1 %2").arg(arg0, arg1));
+        s->sendCommandParams("OPER", {arg0, arg1}, true);
         return;
     case K::Quit:
         quitAll(arg0);

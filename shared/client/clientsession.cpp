@@ -483,6 +483,14 @@ void ClientSession::who(const QString &mask) { deliverOrQueue("WHO " + utf8(mask
 
 void ClientSession::whois(const QString &nick) { deliverOrQueue("WHOIS " + utf8(nick), tr("WHOIS")); }
 
+void ClientSession::sendCommandParams(const QByteArray &command, const QStringList &params, bool lastIsTrailing)
+{
+    QList<QByteArray> raw;
+    for (const QString &p : params)
+        raw.append(utf8(p));
+    sendCommand(command, raw, lastIsTrailing);
+}
+
 void ClientSession::registerAccount(const QString &password)
 {
     if (m_capsOffered.contains(QStringLiteral("draft/account-registration")))

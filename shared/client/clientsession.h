@@ -108,6 +108,9 @@ public:
     void who(const QString &mask);
     void whois(const QString &nick);
     void sendRaw(const QString &line);
+    // A command built as a message, never by pasting text into a line: a parameter with a space
+    // stays one parameter (the last one, when `lastIsTrailing`), and CR, LF or NUL are refused.
+    void sendCommandParams(const QByteArray &command, const QStringList &params, bool lastIsTrailing);
     // Registers the current nick as an account: REGISTER where the server offers
     // draft/account-registration, else through NickServ.
     void registerAccount(const QString &password);

@@ -1,15 +1,18 @@
 #pragma once
 
+#include <QList>
 #include <QObject>
 
 class QSocketNotifier;
 
-// Turns Unix signals (SIGINT, SIGTERM, SIGWINCH, ...) into a Qt signal in the main thread (the
-// self-pipe trick): a signal handler may only write a byte, the event loop does the rest.
-// One instance per process.
+// Turns Unix signals (SIGINT, SIGTERM, SIGWINCH, ...) into a Qt signal in the thread that owns
+// it (the self-pipe trick): a signal handler may only write a byte, the event loop does the rest.
+// Several may live at once: each has its own pipe and hears the signals it asked for.
 class SignalWatcher : public QObject {
     Q_OBJECT
 public:
+    static constexpr int MaxWatchers = 16;
+
     explicit SignalWatcher(const QList<int> &signals, QObject *parent = nullptr);
     ~SignalWatcher() override;
 
@@ -18,6 +21,8 @@ Q_SIGNALS:
 
 private:
     static void handler(int signal);
-    static int s_fds[2];
+    int m_fds[2] = {-1, -1};
+    int m_slot = -1; // its place in the handler's table of pipes
+    QList<int> m_signals;
     QSocketNotifier *m_notifier = nullptr;
 };

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void tlsWithPinnedFingerprint();
     void channelOperatorCommands();
     void accountLogin();
+    void commandsAreTypedMessages();
 };
 
 void TestConsolePlain::broadcastAndPrivateMessages()
@@ -427,6 +428,28 @@ void TestConsolePlain::channelOperatorCommands()
     QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "INVITE" && m.param(1) == "#ops"; }));
     alice.closeInput();
     QVERIFY(alice.waitForExit());
+}
+
+void TestConsolePlain::commandsAreTypedMessages()
+{
+    // A password with a space is one parameter, and a mode's arguments stay separate.
+    ServerConfig config = TestServer::defaultConfig();
+    config.opers = {{"root", "pass word"}};
+    TestServer server(config);
+    QVERIFY(server.start());
+    Client op(server.port(), {"--nick", "typed", "--channel", "#typed"});
+    QVERIFY(op.waitForOutput("typed joined #typed"));
+    auto peer = server.client("peer");
+    peer->send("JOIN #typed");
+    QVERIFY(op.waitForOutput("peer joined #typed"));
+    op.type("/oper root pass word");
+    QVERIFY2(op.waitForOutput("You are now an IRC operator"), op.err().constData());
+    op.type("/mode +kl secret 5");
+    auto mode = peer->waitFor([](const IrcMessage &m) { return m.command == "MODE"; });
+    QVERIFY(mode);
+    QCOMPARE(mode->params, (QList<QByteArray>{"#typed", "+kl", "secret", "5"}));
+    op.closeInput();
+    QVERIFY(op.waitForExit());
 }
 
 void TestConsolePlain::accountLogin()
