@@ -4,6 +4,26 @@
 #include <QFile>
 #include <QSslKey>
 #include <QSslSocket>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+namespace {
+// Whether `key` is the private key of `certificate`. Qt has no way to ask; without the check a
+// mismatch shows only at the first handshake, as a client's failure.
+bool keyMatches(const QSslCertificate &certificate, const QSslKey &key)
+{
+    const QByteArray certDer = certificate.toDer();
+    const QByteArray keyDer = key.toDer();
+    const auto *certData = reinterpret_cast<const unsigned char *>(certDer.constData());
+    const auto *keyData = reinterpret_cast<const unsigned char *>(keyDer.constData());
+    X509 *x509 = d2i_X509(nullptr, &certData, long(certDer.size()));
+    EVP_PKEY *pkey = d2i_AutoPrivateKey(nullptr, &keyData, long(keyDer.size()));
+    const bool matches = x509 && pkey && X509_check_private_key(x509, pkey) == 1;
+    EVP_PKEY_free(pkey);
+    X509_free(x509);
+    return matches;
+}
+} // namespace
 
 TlsContext::TlsContext(QString certFile, QString keyFile)
     : m_certFile(std::move(certFile))
@@ -41,6 +61,10 @@ bool TlsContext::load(QString *error)
     }
     if (key.isNull()) {
         *error = QStringLiteral("%1 holds no unencrypted PEM private key (RSA, EC or DSA)").arg(m_keyFile);
+        return false;
+    }
+    if (!keyMatches(chain.first(), key)) {
+        *error = QStringLiteral("the private key in %1 does not belong to the certificate in %2").arg(m_keyFile, m_certFile);
         return false;
     }
     if (chain.first().expiryDate() < QDateTime::currentDateTimeUtc()) {

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void reloadServesTheNewCertificateAndKeepsConnections();
     void failedReloadKeepsTheOldCertificate();
     void startupErrorsAreClear();
+    void reloadRefusesAMismatchedKey();
 
 private:
     TestCertificate m_cert;
@@ -165,6 +166,38 @@ void TestTls::startupErrorsAreClear()
         QVERIFY(!server.start(&error));
         QVERIFY2(error.contains(QStringLiteral("no unencrypted PEM private key")), qPrintable(error));
     }
+    {
+        // A key that is a key, but another certificate's.
+        TestCertificate other;
+        QVERIFY(other.make());
+        ServerConfig config = TestServer::tlsConfig(m_cert);
+        config.tlsKeyFile = other.keyFile();
+        ChatServer server(config);
+        QString error;
+        QVERIFY(!server.start(&error));
+        QVERIFY2(error.contains(QStringLiteral("does not belong to the certificate")), qPrintable(error));
+        QVERIFY(server.boundAddresses().isEmpty());
+    }
+}
+
+void TestTls::reloadRefusesAMismatchedKey()
+{
+    TestCertificate live;
+    QVERIFY(live.make());
+    TestServer server(TestServer::tlsConfig(live));
+    QVERIFY(server.start());
+    const QSslCertificate original = live.certificate();
+    // A renewal that brought a new certificate and left the old key: refused, the old pair stays.
+    TestCertificate renewed;
+    QVERIFY(renewed.make());
+    QVERIFY(replaceFile(renewed.certFile(), live.certFile()));
+    QString error;
+    QVERIFY(!server.server().reloadTls(&error));
+    QVERIFY2(error.contains(QStringLiteral("does not belong to the certificate")), qPrintable(error));
+    RawClient c;
+    QVERIFY(c.connectToTls(server.address(), server.tlsPort(), original));
+    QCOMPARE(c.socket().peerCertificate(), original);
+    QVERIFY(c.registerAs("stillworks"));
 }
 
 QTEST_GUILESS_MAIN(TestTls)
