@@ -42,13 +42,13 @@ QList<QPair<QHostAddress, int>> ServerConfig::defaultExempt()
     return {QHostAddress::parseSubnet(QStringLiteral("127.0.0.0/8")), QHostAddress::parseSubnet(QStringLiteral("::1/128"))};
 }
 
-bool ServerConfig::isExempt(const QHostAddress &address) const
+bool ServerConfig::inAny(const QList<QPair<QHostAddress, int>> &networks, const QHostAddress &address)
 {
     // An IPv4 client on a dual-stack listener shows up as ::ffff:a.b.c.d.
     bool mapped = false;
     const quint32 v4 = address.toIPv4Address(&mapped);
     const QHostAddress plain = mapped ? QHostAddress(v4) : address;
-    for (const auto &subnet : exempt)
+    for (const auto &subnet : networks)
         if (plain.isInSubnet(subnet))
             return true;
     return false;

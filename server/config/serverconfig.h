@@ -44,10 +44,14 @@ struct ServerConfig {
     QByteArray password;
     QList<OperAccount> opers;
     int maxClients = 0;        // 0: no limit
-    // Connections from one address; 0: no limit. Exempt networks (loopback by default, so local
-    // scripts and benchmarks with hundreds of clients work) skip this and flood control.
+    // Connections from one address; 0: no limit. Exempt networks (loopback by default: every
+    // local user shares that address) skip this limit.
     int maxPerIp = 10;
     QList<QPair<QHostAddress, int>> exempt = defaultExempt();
+    // Networks that skip flood control: none by default. On a shared machine every user comes
+    // from loopback, so exempting it would let any local user flood everyone; a benchmark or a
+    // trusted script host says so explicitly (--flood-exempt).
+    QList<QPair<QHostAddress, int>> floodExempt;
     // N: a pool of N worker threads; 0: one thread per connection. The pool is the default: with
     // one thread per connection every delivery wakes a thread of its own, which measured ~100x
     // slower under load and costs a thread per idle client (docs/performance.md).
@@ -102,5 +106,7 @@ struct ServerConfig {
     bool keepsEvent(const QByteArray &command) const { return history && historyEvents.contains(command); }
     static int defaultThreads();
     static QList<QPair<QHostAddress, int>> defaultExempt();
-    bool isExempt(const QHostAddress &address) const;
+    bool isExempt(const QHostAddress &address) const { return inAny(exempt, address); }
+    bool isFloodExempt(const QHostAddress &address) const { return inAny(floodExempt, address); }
+    static bool inAny(const QList<QPair<QHostAddress, int>> &networks, const QHostAddress &address);
 };

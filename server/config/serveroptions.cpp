@@ -35,7 +35,8 @@ const OptionSpec Options[] = {
     {"hash-password", nullptr, "Read a password on standard input, print its hash for --oper NAME:HASH, and exit."},
     {"max-clients", "N", "Maximum simultaneous connections (default 0: no limit)."},
     {"max-per-ip", "N", "Maximum connections from one address (default 10; 0: no limit)."},
-    {"exempt", "CIDR", "Network exempt from --max-per-ip and flood control; repeatable (default 127.0.0.0/8 and ::1; 'none' for no exemption)."},
+    {"exempt", "CIDR", "Network exempt from --max-per-ip; repeatable (default 127.0.0.0/8 and ::1; 'none' for no exemption)."},
+    {"flood-exempt", "CIDR", "Network exempt from flood control; repeatable (default none: flood control applies to everyone, local users too)."},
     {"threads", "N", "Worker threads: N for a pool of N (default: one per CPU core), 0 for one thread per connection."},
     {"ping-interval", "SECONDS", "Seconds of silence before the server sends PING (default 120)."},
     {"ping-timeout", "SECONDS", "Seconds to wait for an answer to PING (default 60)."},
@@ -276,15 +277,18 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
             return fail(QStringLiteral("%1 needs NAME:PASSWORD (or NAME:HASH from --hash-password)").arg(src.origin(QStringLiteral("oper"))));
         config.opers.append({name, secret});
     }
-    if (src.isSet(QStringLiteral("exempt"))) {
-        config.exempt.clear();
-        for (const QString &text : src.values(QStringLiteral("exempt"))) {
+    for (const auto &[option, list] : {std::pair{QStringLiteral("exempt"), &config.exempt},
+                                       std::pair{QStringLiteral("flood-exempt"), &config.floodExempt}}) {
+        if (!src.isSet(option))
+            continue;
+        list->clear();
+        for (const QString &text : src.values(option)) {
             if (text.trimmed() == u"none" || text.trimmed().isEmpty())
                 continue;
             const auto subnet = QHostAddress::parseSubnet(text.trimmed());
             if (subnet.first.isNull())
-                return fail(QStringLiteral("%1: '%2' is not a network (use e.g. 10.0.0.0/8 or ::1/128)").arg(src.origin(QStringLiteral("exempt")), text));
-            config.exempt.append(subnet);
+                return fail(QStringLiteral("%1: '%2' is not a network (use e.g. 10.0.0.0/8 or ::1/128)").arg(src.origin(option), text));
+            list->append(subnet);
         }
     }
 

@@ -72,7 +72,7 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
         });
         m_sslSocket->startServerEncryption();
     }
-    m_floodControlled = m_config->floodRate > 0 && !m_config->isExempt(m_socket->peerAddress());
+    m_floodControlled = m_config->floodRate > 0 && !m_config->isFloodExempt(m_socket->peerAddress());
     m_tokens = m_config->floodBurst;
     m_tokenClock.start();
 

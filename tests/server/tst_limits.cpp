@@ -13,11 +13,13 @@ RawClient::Predicate privmsgFrom(const QByteArray &nick)
     return [nick](const IrcMessage &m) { return m.command == "PRIVMSG" && m.sourceNick() == nick; };
 }
 
-// Limits apply to every address here: the default exempts loopback, which is all tests have.
+// Limits apply to every address here: tests and the connection limit's default exempt loopback,
+// which is all tests have.
 ServerConfig unexempt()
 {
     ServerConfig config = TestServer::defaultConfig();
     config.exempt.clear();
+    config.floodExempt.clear();
     return config;
 }
 } // namespace
@@ -29,6 +31,7 @@ private Q_SLOTS:
     void burstPassesAndTheRestIsDelayedNotLost();
     void sustainedFloodIsDroppedWithExcessFlood();
     void exemptAddressIsNotThrottled();
+    void floodControlAppliesToLoopbackByDefault();
     void registrationTimeoutDropsSilentConnection();
     void slowlorisCannotHoldASlot();
     void connectionsPerAddressAreCapped();
@@ -96,7 +99,7 @@ void TestLimits::sustainedFloodIsDroppedWithExcessFlood()
 
 void TestLimits::exemptAddressIsNotThrottled()
 {
-    ServerConfig config = TestServer::defaultConfig(); // loopback exempt
+    ServerConfig config = TestServer::defaultConfig(); // loopback flood-exempt, as --flood-exempt says
     config.floodBurst = 2;
     config.floodRate = 1;
     config.recvqBytes = 1024;
@@ -112,6 +115,27 @@ void TestLimits::exemptAddressIsNotThrottled()
     QVERIFY(script->sync());
     QTRY_COMPARE(reader->count(privmsgFrom("script")), 100);
     QVERIFY(script->isConnected());
+}
+
+void TestLimits::floodControlAppliesToLoopbackByDefault()
+{
+    ServerConfig config = TestServer::defaultConfig();
+    config.floodExempt = ServerConfig().floodExempt; // the default: nobody
+    QVERIFY(config.floodExempt.isEmpty());
+    QVERIFY(config.isExempt(QHostAddress::LocalHost)); // the connection limit's exemption stays
+    config.floodBurst = 5;
+    config.floodRate = 1;
+    config.recvqBytes = 2048;
+    TestServer server(config);
+    QVERIFY(server.start());
+    auto local = server.client("local");
+    QByteArray flood;
+    for (int i = 0; i < 200; ++i)
+        flood += "PRIVMSG #lobby :" + QByteArray(80, 'z') + "\r\n";
+    local->sendRaw(flood);
+    const auto error = local->waitForCommand("ERROR");
+    QVERIFY(error);
+    QVERIFY2(error->params.last().contains("Excess Flood"), error->params.last().constData());
 }
 
 void TestLimits::registrationTimeoutDropsSilentConnection()

@@ -15,6 +15,9 @@ bool ServerProcess::start(QProcess &proc, const QString &binary, const QStringLi
     if (!args.contains(QStringLiteral("--database")) && !args.contains(QStringLiteral("--no-history"))
         && !proc.processEnvironment().contains(QStringLiteral("XDG_DATA_HOME")))
         all << QStringLiteral("--database") << QStringLiteral(":memory:");
+    // As TestServer does: tests drive many lines at once from loopback.
+    if (!args.contains(QStringLiteral("--flood-exempt")))
+        all << QStringLiteral("--flood-exempt") << QStringLiteral("127.0.0.0/8");
     proc.start(binary, all);
     if (!proc.waitForStarted(5000))
         return false;
