@@ -62,6 +62,8 @@ void TestLimits::burstPassesAndTheRestIsDelayedNotLost()
     // Rate limiting is a lower bound: at most burst + rate * t lines can have passed by time t.
     const double minimumMs = (Lines - config.floodBurst - 1) * 1000.0 / config.floodRate;
     QVERIFY2(clock.elapsed() >= minimumMs * 0.9, qPrintable(QStringLiteral("%1 ms").arg(clock.elapsed())));
+    // ... and close to it: the rate configured, not a fraction of it.
+    QVERIFY2(clock.elapsed() <= minimumMs * 2 + 500, qPrintable(QStringLiteral("%1 ms").arg(clock.elapsed())));
     const QList<IrcMessage> got = reader->all(privmsgFrom("flooder"));
     for (int i = 0; i < Lines; ++i)
         QCOMPARE(got.at(i).params.at(1), "line " + QByteArray::number(i));
@@ -148,9 +150,13 @@ void TestLimits::registrationTimeoutDropsSilentConnection()
     QVERIFY(member);
     auto lurker = server.client();
     QVERIFY(lurker);
+    QElapsedTimer clock;
+    clock.start();
     lurker->send("NICK lurker"); // and never USER
     const auto error = lurker->waitForCommand("ERROR");
     QVERIFY(error);
+    // Near the configured 300 ms, not a multiple of it.
+    QVERIFY2(clock.elapsed() >= 250 && clock.elapsed() <= 1500, qPrintable(QStringLiteral("%1 ms").arg(clock.elapsed())));
     QVERIFY2(error->params.last().contains("Registration timed out"), error->params.last().constData());
     QVERIFY(lurker->waitForDisconnected());
     // Registered clients are not affected, and the nick is free again.

@@ -29,6 +29,8 @@ private Q_SLOTS:
     void broadcastReachesEveryMemberOnce();
     void echoMessage();
     void privateMessageReachesOnlyTarget();
+    void noticeAndTagmsgAreAsPrivate();
+    void fastBroadcastEveryMemberEveryLine();
     void messageErrors();
     void noticeNeverTriggersErrors();
     void joinPartQuitNotices();
@@ -122,6 +124,65 @@ void TestMessaging::privateMessageReachesOnlyTarget()
     alice->send("PRIVMSG bob,carol :both of you");
     QVERIFY(hasPrivmsg(*bob, "both of you"));
     QVERIFY(hasPrivmsg(*carol, "both of you"));
+}
+
+void TestMessaging::noticeAndTagmsgAreAsPrivate()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    const QByteArray caps = "message-tags";
+    std::vector<std::unique_ptr<RawClient>> c;
+    for (const char *nick : {"alice", "bob", "carol", "dave"}) {
+        c.push_back(server.client());
+        QVERIFY(c.back()->registerWithCaps(nick, caps));
+    }
+    RawClient &alice = *c[0], &bob = *c[1], &carol = *c[2], &dave = *c[3];
+    alice.send("PRIVMSG bob :private words");
+    alice.send("NOTICE bob :private notice");
+    alice.send("@+typing=active TAGMSG bob");
+    QVERIFY(bob.waitFor(privmsg("private words")));
+    QVERIFY(bob.waitFor([](const IrcMessage &m) { return m.command == "NOTICE" && m.param(1) == "private notice"; }));
+    QVERIFY(bob.waitFor([](const IrcMessage &m) { return m.command == "TAGMSG" && m.tag("+typing") == "active"; }));
+    // The two bystanders share every channel with both and get none of it.
+    for (RawClient *bystander : {&carol, &dave}) {
+        QVERIFY(bystander->sync());
+        QCOMPARE(bystander->count([](const IrcMessage &m) {
+            return m.command == "PRIVMSG" || m.command == "NOTICE" || m.command == "TAGMSG";
+        }), 0);
+    }
+}
+
+void TestMessaging::fastBroadcastEveryMemberEveryLine()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    constexpr int Members = 10, Lines = 20;
+    std::vector<std::unique_ptr<RawClient>> c;
+    for (int i = 0; i < Members; ++i) {
+        c.push_back(server.client("m" + QByteArray::number(i)));
+        QVERIFY(c.back());
+    }
+    // Everyone talks at once, as fast as it can.
+    for (int line = 0; line < Lines; ++line)
+        for (int i = 0; i < Members; ++i)
+            c[i]->send("PRIVMSG #lobby :" + QByteArray::number(i) + ':' + QByteArray::number(line));
+    for (int i = 0; i < Members; ++i) {
+        RawClient &member = *c[i];
+        QVERIFY2(QTest::qWaitFor([&] { return member.count(RawClient::command("PRIVMSG")) >= (Members - 1) * Lines; }, 10000),
+                 qPrintable(QStringLiteral("member %1 got %2").arg(i).arg(member.count(RawClient::command("PRIVMSG")))));
+        QVERIFY(member.sync());
+        // Every other member's every line, once, in the order each sent them.
+        QList<int> next(Members, 0);
+        for (const IrcMessage &m : member.all(RawClient::command("PRIVMSG"))) {
+            const QList<QByteArray> parts = m.params.last().split(':');
+            const int from = parts.at(0).toInt(), line = parts.at(1).toInt();
+            QVERIFY(from != i);
+            QCOMPARE(line, next[from]);
+            ++next[from];
+        }
+        for (int from = 0; from < Members; ++from)
+            QCOMPARE(next[from], from == i ? 0 : Lines);
+    }
 }
 
 void TestMessaging::messageErrors()

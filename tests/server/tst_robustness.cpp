@@ -54,6 +54,7 @@ private Q_SLOTS:
     void endlessLineWithoutNewlineIsBounded();
     void nulByteLineIsRefused();
     void pingTimeoutDropsSilentClient();
+    void pingTimeoutIsKeptToItsLength();
     void sendqOverflowDropsOnlyTheSlowReader();
     void threadsAreReleasedWhenClientsLeave();
     void shutdownTellsEveryClient();
@@ -157,6 +158,23 @@ void TestRobustness::pingTimeoutDropsSilentClient()
     QVERIFY(silent->waitForDisconnected());
     QVERIFY(lively->isConnected());
     QTRY_COMPARE(server.server().activeConnections(), 1);
+}
+
+void TestRobustness::pingTimeoutIsKeptToItsLength()
+{
+    // From the server's PING to the drop: the configured timeout, not a multiple of it.
+    ServerConfig config = TestServer::defaultConfig();
+    config.pingIntervalMs = 500;
+    config.pingTimeoutMs = 1000;
+    TestServer server(config);
+    QVERIFY(server.start());
+    auto silent = server.client("silent");
+    QVERIFY(silent->waitForCommand("PING", 5000));
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(silent->waitForCommand("ERROR", 10000));
+    const qint64 ms = clock.elapsed();
+    QVERIFY2(ms >= 900 && ms <= 2500, qPrintable(QStringLiteral("dropped %1 ms after the PING").arg(ms)));
 }
 
 void TestRobustness::sendqOverflowDropsOnlyTheSlowReader()
