@@ -151,6 +151,7 @@ bool ChatServer::start(QString *error)
         }
         // listener -> server (both in the main thread): the new connection's descriptor.
         connect(listener, &ConnectionListener::descriptorAccepted, this, &ChatServer::accept);
+        listener->startAccepting();
         // Usually out of descriptors: say so, the listener keeps going.
         connect(listener, &QTcpServer::acceptError, this, [listener](QAbstractSocket::SocketError) {
             qCWarning(lcServer, "accept failed: %s", qPrintable(listener->errorString()));

@@ -41,9 +41,15 @@ int main(int argc, char *argv[])
 
     // Each client is a descriptor: allow as many as the hard limit does (often 1024 soft).
     rlimit files{};
-    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
-        files.rlim_cur = files.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &files);
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0) {
+        const rlim_t was = files.rlim_cur;
+        if (files.rlim_cur < files.rlim_max) {
+            files.rlim_cur = files.rlim_max;
+            if (::setrlimit(RLIMIT_NOFILE, &files) != 0)
+                files.rlim_cur = was;
+        }
+        qCInfo(lcServer, "file descriptors: up to %llu (soft limit %s)", static_cast<unsigned long long>(files.rlim_cur),
+               files.rlim_cur != was ? qPrintable(QStringLiteral("raised from %1 to the hard limit").arg(was)) : "as given");
     }
 
     ChatServer server(options.takeConfig());

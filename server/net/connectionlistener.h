@@ -2,24 +2,39 @@
 
 #include <QTcpServer>
 
+class QSocketNotifier;
+class QTimer;
+
 // Accepts connections and hands each raw descriptor on, nothing else: the socket object must be
-// created in the thread that will own it, which is not this one.
+// created in the thread that will own it, which is not this one. It accepts by itself (a
+// QSocketNotifier on the listening descriptor) rather than through QTcpServer, because at the
+// descriptor limit QTcpServer leaves the waiting connection in the kernel's queue and is woken
+// again at once, for ever: a busy loop that serves nobody. Here, out of descriptors, it turns the
+// waiting connections away with a reason (through a descriptor kept in reserve for that), logs
+// once, pauses, and resumes by itself when descriptors are free again.
 class ConnectionListener : public QTcpServer {
     Q_OBJECT
 public:
+    static constexpr int RetryMs = 250;
+
     // `tls`: connections on this listener speak TLS from the first byte.
-    explicit ConnectionListener(bool tls, QObject *parent = nullptr)
-        : QTcpServer(parent)
-        , m_tls(tls)
-    {
-    }
+    explicit ConnectionListener(bool tls, QObject *parent = nullptr);
+    ~ConnectionListener() override;
+
+    // After listen(): take over accepting.
+    void startAccepting();
 
 Q_SIGNALS:
     void descriptorAccepted(qintptr descriptor, bool tls);
 
-protected:
-    void incomingConnection(qintptr descriptor) override { Q_EMIT descriptorAccepted(descriptor, m_tls); }
-
 private:
+    void acceptAll();
+    void turnAway();
+
     const bool m_tls;
+    QSocketNotifier *m_notifier = nullptr;
+    QTimer *m_retry = nullptr;
+    int m_reserve = -1;       // a descriptor held for turning connections away at the limit
+    bool m_exhausted = false; // in an episode of descriptor exhaustion
+    qint64 m_turnedAway = 0;  // in the current episode
 };

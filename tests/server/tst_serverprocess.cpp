@@ -8,6 +8,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryFile>
+#include <QElapsedTimer>
+#include <unistd.h>
 #include <QTest>
 #include <csignal>
 
@@ -39,6 +41,7 @@ private Q_SLOTS:
     void tlsListenerAndSighupReload();
     void tlsStartupErrors();
     void hashedOperPassword();
+    void descriptorLimitTurnsAwayWithoutSpinning();
 };
 
 void TestServerProcess::helpAndVersion()
@@ -362,6 +365,70 @@ void TestServerProcess::hashedOperPassword()
     QVERIFY(c.waitForCommand("381"));
     proc.terminate();
     QTRY_COMPARE(proc.state(), QProcess::NotRunning);
+}
+
+// /proc/PID/stat's utime + stime, in clock ticks.
+qint64 cpuTicks(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray text = stat.readAll();
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    return fields.value(11).toLongLong() + fields.value(12).toLongLong(); // fields 14 and 15
+}
+
+void TestServerProcess::descriptorLimitTurnsAwayWithoutSpinning()
+{
+    // 64 descriptors in all: a few dozen connections fill them.
+    QProcess server;
+    server.setProcessChannelMode(QProcess::SeparateChannels);
+    QHostAddress host;
+    quint16 port = 0;
+    QVERIFY(ServerProcess::start(server, QStringLiteral("prlimit"),
+                                 {QStringLiteral("--nofile=64:64"), Binary, QStringLiteral("--listen"),
+                                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--autojoin"), QString()},
+                                 &host, &port));
+    std::vector<std::unique_ptr<RawClient>> clients;
+    int turnedAway = 0;
+    for (int i = 0; i < 90; ++i) {
+        auto c = std::make_unique<RawClient>();
+        c->connectTo(host, port); // one turned away at once may be closed before it looks connected
+        clients.push_back(std::move(c));
+    }
+    // Those beyond the limit are told why and closed; the others stay.
+    QTRY_VERIFY_WITH_TIMEOUT(std::count_if(clients.begin(), clients.end(), [](const auto &c) {
+                                 return c->count(RawClient::command("ERROR")) > 0;
+                             }) > 0,
+                             10000);
+    for (const auto &c : clients) {
+        if (const auto error = c->waitFor(RawClient::command("ERROR"), 1)) {
+            QVERIFY2(error->params.last().contains("out of resources"), error->params.last().constData());
+            ++turnedAway;
+        }
+    }
+    QVERIFY(turnedAway > 0 && turnedAway < 90);
+    // At the limit, with a connection waiting now and then, it does not spin.
+    const qint64 before = cpuTicks(server.processId());
+    QElapsedTimer clock;
+    clock.start();
+    RawClient knocking;
+    knocking.connectTo(host, port);
+    QTest::qWait(1000);
+    const qint64 used = cpuTicks(server.processId()) - before;
+    QVERIFY2(used >= 0 && used < sysconf(_SC_CLK_TCK) / 2, qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(used).arg(clock.elapsed())));
+    // Descriptors free again: it serves new clients by itself, and said it all once.
+    clients.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                 RawClient late;
+                                 return late.connectTo(host, port) && late.registerAs("late", {});
+                             }()),
+                             15000);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+    const QByteArray err = server.readAllStandardError();
+    QCOMPARE(err.count("out of file descriptors"), 1);
+    QVERIFY(err.contains("accepting connections again"));
 }
 
 QTEST_GUILESS_MAIN(TestServerProcess)
