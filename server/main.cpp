@@ -41,15 +41,14 @@ int main(int argc, char *argv[])
 
     // Each client is a descriptor: allow as many as the hard limit does (often 1024 soft).
     rlimit files{};
+    rlim_t descriptorsWere = 0;
     if (::getrlimit(RLIMIT_NOFILE, &files) == 0) {
-        const rlim_t was = files.rlim_cur;
+        descriptorsWere = files.rlim_cur;
         if (files.rlim_cur < files.rlim_max) {
             files.rlim_cur = files.rlim_max;
             if (::setrlimit(RLIMIT_NOFILE, &files) != 0)
-                files.rlim_cur = was;
+                files.rlim_cur = descriptorsWere;
         }
-        qCInfo(lcServer, "file descriptors: up to %llu (soft limit %s)", static_cast<unsigned long long>(files.rlim_cur),
-               files.rlim_cur != was ? qPrintable(QStringLiteral("raised from %1 to the hard limit").arg(was)) : "as given");
     }
 
     ChatServer server(options.takeConfig());
@@ -58,6 +57,12 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "confab-server: %s\n", qPrintable(error));
         return 1;
     }
+    // Said once started: a refusal at start-up is one line and nothing else.
+    if (files.rlim_cur != descriptorsWere)
+        qCInfo(lcServer, "file descriptors: up to %llu (the soft limit raised from %llu to the hard limit)",
+               static_cast<unsigned long long>(files.rlim_cur), static_cast<unsigned long long>(descriptorsWere));
+    else
+        qCInfo(lcServer, "file descriptors: up to %llu", static_cast<unsigned long long>(files.rlim_cur));
     bool loopbackOnly = true;
     for (const ListenAddress &address : server.boundAddresses()) {
         std::printf("confab-server: listening on %s%s\n", qPrintable(address.toString()), address.tls ? " (TLS)" : "");
