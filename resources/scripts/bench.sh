@@ -52,9 +52,10 @@ database_args() { # BINARY: a fresh database, for a build that keeps history
     fi
 }
 
-flood_args() { # BINARY: the benchmark's clients are on loopback, and flood control would pace them
+flood_args() { # BINARY: the benchmark's clients are one local user on loopback; flood control
+    # would pace them and the per-user connection limit would refuse all but ten
     if "$1" --help 2>/dev/null | grep -q -- --flood-exempt; then
-        echo --flood-exempt 127.0.0.0/8
+        echo --flood-exempt 127.0.0.0/8 --max-per-ip 0
     fi
 }
 
@@ -99,7 +100,7 @@ if [ "${HISTORY:-1}" != 0 ]; then
     echo "== history" >&2
     db="$scratch/history.db"
     rm -f "$db"*
-    "$build/server/confab-server" --listen 127.0.0.1:26671 --autojoin '' --database "$db" --flood-exempt 127.0.0.0/8 >/dev/null 2>&1 &
+    "$build/server/confab-server" --listen 127.0.0.1:26671 --autojoin '' --database "$db" --flood-exempt 127.0.0.0/8 --max-per-ip 0 >/dev/null 2>&1 &
     pid=$!; wait_port 26671
     "$build/tests/bench/confab-bench" --port 26671 --label confab-pool --workload history \
         --history-messages "${HISTORY_MESSAGES:-1000000}" --database-file "$db" | tee /dev/stderr | grep '^{' >> "$results" || true
@@ -123,7 +124,7 @@ if [ "${STORM:-1}" != 0 ]; then
         echo "== login storm, run $run of $runs" >&2
         rm -f "$scratch"/storm.db*
         "$build/server/confab-server" --listen 127.0.0.1:26672 --autojoin '' --database "$scratch/storm.db" \
-            --flood-exempt 127.0.0.0/8 >/dev/null 2>&1 &
+            --flood-exempt 127.0.0.0/8 --max-per-ip 0 >/dev/null 2>&1 &
         pid=$!; wait_port 26672
         "$build/tests/bench/confab-bench" --port 26672 --label confab-storm --server-pid "$pid" --workload loginstorm \
             --duration "$duration" | tee /dev/stderr | grep '^{' >> "$results" || true

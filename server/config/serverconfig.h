@@ -48,6 +48,10 @@ struct ServerConfig {
     // local user shares that address) skip this limit.
     int maxPerIp = 10;
     QList<QPair<QHostAddress, int>> exempt = defaultExempt();
+    // A loopback connection's user is looked up (the kernel knows who owns the client's socket):
+    // the connection limit then counts per local user, and the username is that login name,
+    // verified, without '~'.
+    bool identifyLocalUsers = true;
     // Networks that skip flood control: none by default. On a shared machine every user comes
     // from loopback, so exempting it would let any local user flood everyone; a benchmark or a
     // trusted script host says so explicitly (--flood-exempt).

@@ -36,6 +36,7 @@ const OptionSpec Options[] = {
     {"max-clients", "N", "Maximum simultaneous connections (default 0: no limit)."},
     {"max-per-ip", "N", "Maximum connections from one address (default 10; 0: no limit)."},
     {"exempt", "CIDR", "Network exempt from --max-per-ip; repeatable (default 127.0.0.0/8 and ::1; 'none' for no exemption)."},
+    {"no-local-ident", nullptr, "Do not look up which local user a loopback connection belongs to (by default the username is that login name, and --max-per-ip counts per local user)."},
     {"flood-exempt", "CIDR", "Network exempt from flood control; repeatable (default none: flood control applies to everyone, local users too)."},
     {"threads", "N", "Worker threads: N for a pool of N (default: one per CPU core), 0 for one thread per connection."},
     {"ping-interval", "SECONDS", "Seconds of silence before the server sends PING (default 120)."},
@@ -374,6 +375,7 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
         config.registrationOpen = mode == u"open";
     }
     config.allowPlaintextSasl = src.flag(QStringLiteral("allow-plaintext-sasl"));
+    config.identifyLocalUsers = !src.flag(QStringLiteral("no-local-ident"));
     if (!readInt(src, QStringLiteral("nick-grace"), 1, 86'400, &config.nickGraceSeconds, &error))
         return fail(error);
     m_console = src.flag(QStringLiteral("console"));

@@ -139,8 +139,12 @@ void RegistrationHandler::user(HubClient &client, const IrcMessage &msg)
     }
     if (user.isEmpty())
         user = "user";
-    // No ident lookup, so the username is the client's claim: mark it with '~' as ircds do.
-    client.user = '~' + user.left(IrcNames::UserLen - 1);
+    // A local user's login name is known and verified (the kernel's answer, as identd gives
+    // it): that is the username. Anyone else's is their claim, marked with '~' as ircds do.
+    if (!client.localUser.isEmpty())
+        client.user = client.localUser.left(IrcNames::UserLen);
+    else
+        client.user = '~' + user.left(IrcNames::UserLen - 1);
     client.realname = msg.params.at(3);
     if (!client.nick.isEmpty())
         client.updatePrefix();

@@ -61,7 +61,8 @@ void Hub::addCommand(const QByteArray &name, int minParams, bool needsRegistrati
     m_commands.insert(name, {minParams, needsRegistration, std::move(fn)});
 }
 
-void Hub::clientConnected(ClientId id, HostLink *route, const QHostAddress &address, quint16 port)
+void Hub::clientConnected(ClientId id, HostLink *route, const QHostAddress &address, quint16 port,
+                          const QByteArray &localUser)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     if (m_shutDown)
@@ -88,11 +89,16 @@ void Hub::clientConnected(ClientId id, HostLink *route, const QHostAddress &addr
     if (!m_registrationTimer->isActive())
         m_registrationTimer->start();
 
-    const int fromHere = ++m_perAddress[added.address];
-    if (m_config->maxPerIp > 0 && fromHere > m_config->maxPerIp && !m_config->isExempt(address)) {
+    // The connection limit counts per address, but on this machine per user: everyone local
+    // shares the loopback address, which is why loopback is exempt when its user is not known.
+    added.localUser = localUser;
+    added.limitKey = localUser.isEmpty() ? added.address : "user " + localUser;
+    const int fromHere = ++m_perAddress[added.limitKey];
+    if (m_config->maxPerIp > 0 && fromHere > m_config->maxPerIp && (!localUser.isEmpty() || !m_config->isExempt(address))) {
         qCInfo(lcServer, "refused #%llu: more than %d connections from %s", qulonglong(id), m_config->maxPerIp,
-                  added.address.constData());
-        sendClosingLink(added, "Too many connections from your address (at most "
+                  added.limitKey.constData());
+        sendClosingLink(added, (localUser.isEmpty() ? QByteArray("Too many connections from your address (at most ")
+                                                    : QByteArray("Too many connections from your user (at most "))
                                    + QByteArray::number(m_config->maxPerIp) + ")");
         added.closing = true;
         added.closeReason = "Too many connections from this address";
@@ -227,7 +233,7 @@ void Hub::clientGone(ClientId id, const QByteArray &reason)
     if (client.registered)
         notifyMonitors(client.nick, {}, false);
     HostLink *route = client.route;
-    if (auto count = m_perAddress.find(client.address); count != m_perAddress.end() && --*count <= 0)
+    if (auto count = m_perAddress.find(client.limitKey); count != m_perAddress.end() && --*count <= 0)
         m_perAddress.erase(count);
     m_clients.erase(it);
     // Only now may the thread policy retire the thread: nothing routes to this client any more.

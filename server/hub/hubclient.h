@@ -15,6 +15,7 @@ struct HubClient {
     ClientId id = 0;
     HostLink *route = nullptr;  // the link into the thread that hosts its worker
     QByteArray address;         // peer IP as shown in hostmasks
+    QByteArray limitKey;        // what the connection limit counts: the address, or the local user
     quint16 port = 0;
 
     QByteArray nick;            // empty until NICK
@@ -30,6 +31,7 @@ struct HubClient {
     QByteArray certificate;      // the TLS client certificate's SHA-256 fingerprint (hex), if any
     bool tls = false;            // connected to a TLS listener
     bool loopback = false;       // connected from this machine
+    QByteArray localUser;        // its login name on this machine, when known (loopback)
     // A password is being checked off the hub's thread (SASL PLAIN, REGISTER): registration and
     // further authentication wait for the answer.
     bool authPending = false;

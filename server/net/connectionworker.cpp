@@ -2,6 +2,7 @@
 
 #include "config/serverconfig.h"
 #include "inboundline.h"
+#include "localuser.h"
 #include "tlscontext.h"
 #include "workerhost.h"
 
@@ -76,7 +77,16 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
     m_tokens = m_config->floodBurst;
     m_tokenClock.start();
 
-    m_host->reportConnected(m_id, m_socket->peerAddress(), m_socket->peerPort());
+    // A loopback peer is a user of this machine: the kernel says which, here in the worker's
+    // thread (a netlink round trip, microseconds), not in the hub's.
+    QByteArray localUser;
+    if (m_config->identifyLocalUsers) {
+        const LocalUser::Owner owner = LocalUser::ofConnection(m_socket->peerAddress(), m_socket->peerPort(),
+                                                               m_socket->localAddress(), m_socket->localPort());
+        if (owner.known)
+            localUser = owner.name;
+    }
+    m_host->reportConnected(m_id, m_socket->peerAddress(), m_socket->peerPort(), localUser);
 
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();

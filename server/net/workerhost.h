@@ -39,9 +39,9 @@ public:
     void scheduleFlush(ClientId id);
 
     // What a worker reports, in this thread; each becomes one of the signals below.
-    void reportConnected(ClientId id, const QHostAddress &peer, quint16 port)
+    void reportConnected(ClientId id, const QHostAddress &peer, quint16 port, const QByteArray &localUser = {})
     {
-        Q_EMIT connected(id, m_route, peer, port);
+        Q_EMIT connected(id, m_route, peer, port, localUser);
     }
     void reportSecured(ClientId id, const QByteArray &certificate) { Q_EMIT secured(id, certificate); }
     void reportLines(ClientId id, const QList<InboundLine> &lines) { Q_EMIT linesRead(id, lines); }
@@ -50,7 +50,9 @@ public:
 Q_SIGNALS:
     // A connection's arrival, emitted before any of its lines: the hub knows a client before it
     // hears from it. `route` is where the hub sends what is for it.
-    void connected(ClientId id, HostLink *route, const QHostAddress &peer, quint16 port);
+    // `localUser`: for a loopback connection, the login name of the user who owns the client's
+    // socket (as an identd would say), when it is known and asked for.
+    void connected(ClientId id, HostLink *route, const QHostAddress &peer, quint16 port, const QByteArray &localUser);
     // A TLS connection's handshake is done, before any of its lines; `certificate` is the SHA-256
     // fingerprint (hex) of the certificate the client showed, empty if none.
     void secured(ClientId id, const QByteArray &certificate);

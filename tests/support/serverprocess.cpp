@@ -18,6 +18,8 @@ bool ServerProcess::start(QProcess &proc, const QString &binary, const QStringLi
     // As TestServer does: tests drive many lines at once from loopback.
     if (!args.contains(QStringLiteral("--flood-exempt")))
         all << QStringLiteral("--flood-exempt") << QStringLiteral("127.0.0.0/8");
+    if (!args.contains(QStringLiteral("--no-local-ident")))
+        all << QStringLiteral("--no-local-ident");
     proc.start(binary, all);
     if (!proc.waitForStarted(5000))
         return false;
