@@ -102,6 +102,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
 
     m_policy = new ThreadPolicy(m_config->threads, this);
     connect(m_policy, &ThreadPolicy::hostStarted, this, &ChatServer::wireHost);
+    m_policy->startPool();
     // hub -> main thread: a connection is gone for good, so its thread may be retired.
     CrossThread::connect(m_hub, &Hub::routeReleased, m_policy, &ThreadPolicy::release);
     m_hubThread->start();

@@ -34,6 +34,8 @@ void ConnectionListener::startAccepting()
 {
     pauseAccepting(); // QTcpServer's own notifier stays off: this class accepts
     m_reserve = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    rlimit files{};
+    m_limit = ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < rlim_t(1) << 30 ? int(files.rlim_cur) : 1 << 30;
     m_notifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &ConnectionListener::acceptAll);
 }
@@ -43,6 +45,11 @@ void ConnectionListener::acceptAll()
     // Bounded per wake-up, so that a flood of connects cannot keep the main thread here.
     for (int i = 0; i < 256; ++i) {
         const int fd = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC);
+        // Descriptors are handed out lowest first, so the number says how close the limit is.
+        if (fd >= 0 && fd >= m_limit - Margin) {
+            turnAway(fd);
+            return;
+        }
         if (fd >= 0) {
             if (m_exhausted) {
                 qCInfo(lcServer, "accepting connections again (%lld turned away while out of descriptors)",
@@ -60,7 +67,7 @@ void ConnectionListener::acceptAll()
     }
 }
 
-void ConnectionListener::turnAway()
+void ConnectionListener::turnAway(int accepted)
 {
     if (!m_exhausted) {
         m_exhausted = true;
@@ -70,12 +77,17 @@ void ConnectionListener::turnAway()
         qCWarning(lcServer, "out of file descriptors (limit %llu): new connections are turned away until some are free",
                   static_cast<unsigned long long>(files.rlim_cur));
     }
+    static const char full[] = "ERROR :Closing Link: the server is out of resources; try again later\r\n";
+    if (accepted >= 0) {
+        [[maybe_unused]] const auto written = ::write(accepted, full, sizeof full - 1);
+        ::close(accepted);
+        ++m_turnedAway;
+    }
     // The reserve descriptor makes room to accept each waiting connection, tell it why, and
     // close it; then it is taken back.
     if (m_reserve >= 0) {
         ::close(m_reserve);
         m_reserve = -1;
-        static const char full[] = "ERROR :Closing Link: the server is out of resources; try again later\r\n";
         for (int i = 0; i < 256; ++i) {
             const int fd = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
             if (fd < 0)

@@ -16,6 +16,9 @@ class ConnectionListener : public QTcpServer {
     Q_OBJECT
 public:
     static constexpr int RetryMs = 250;
+    // Descriptors kept free below the limit: a new thread's event dispatcher, SQLite's files and
+    // the like need one now and then, and Qt aborts when a thread cannot get its own.
+    static constexpr int Margin = 16;
 
     // `tls`: connections on this listener speak TLS from the first byte.
     explicit ConnectionListener(bool tls, QObject *parent = nullptr);
@@ -29,12 +32,15 @@ Q_SIGNALS:
 
 private:
     void acceptAll();
-    void turnAway();
+    // Out of descriptors (or close to it): `accepted` (if any) and whatever else waits are told
+    // why and closed; accepting pauses for a moment.
+    void turnAway(int accepted = -1);
 
     const bool m_tls;
     QSocketNotifier *m_notifier = nullptr;
     QTimer *m_retry = nullptr;
     int m_reserve = -1;       // a descriptor held for turning connections away at the limit
+    int m_limit = 0;          // the descriptor limit; accepted descriptors stay Margin below it
     bool m_exhausted = false; // in an episode of descriptor exhaustion
     qint64 m_turnedAway = 0;  // in the current episode
 };

@@ -4,6 +4,7 @@
 #include "system/crossthread.h"
 #include "workerhost.h"
 
+#include <QSemaphore>
 #include <QThread>
 
 ThreadPolicy::ThreadPolicy(int poolSize, QObject *parent)
@@ -27,9 +28,21 @@ ThreadPolicy::Slot &ThreadPolicy::newSlot()
     // timers must not be destroyed from another thread.
     connect(thread, &QThread::finished, host, &QObject::deleteLater);
     Q_EMIT hostStarted(link, host);
+    // Wait until the thread runs: it has made its event dispatcher (which needs a descriptor)
+    // by then, so the listener's count of free descriptors is true before the next accept.
+    QSemaphore running;
+    const auto started = connect(thread, &QThread::started, thread, [&running] { running.release(); }, Qt::DirectConnection);
     thread->start();
+    running.acquire();
+    disconnect(started);
     m_slots.append({thread, host, link, 0});
     return m_slots.last();
+}
+
+void ThreadPolicy::startPool()
+{
+    while (m_poolSize > 0 && m_slots.size() < m_poolSize)
+        newSlot();
 }
 
 HostLink *ThreadPolicy::acquire()

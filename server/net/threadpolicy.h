@@ -18,6 +18,9 @@ public:
     explicit ThreadPolicy(int poolSize, QObject *parent = nullptr);
     ~ThreadPolicy() override;
 
+    // Starts a pool's threads now rather than with its first connections: a thread started later,
+    // when descriptors may have run out, could not make its event dispatcher (Qt aborts then).
+    void startPool();
     // The thread for a new connection, as the link into it.
     HostLink *acquire();
     int activeConnections() const { return m_active; }

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTemporaryFile>
 #include <QElapsedTimer>
 #include <unistd.h>
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void tlsListenerAndSighupReload();
     void tlsStartupErrors();
     void hashedOperPassword();
+    void descriptorLimitTurnsAwayWithoutSpinning_data();
     void descriptorLimitTurnsAwayWithoutSpinning();
 };
 
@@ -378,16 +380,28 @@ qint64 cpuTicks(qint64 pid)
     return fields.value(11).toLongLong() + fields.value(12).toLongLong(); // fields 14 and 15
 }
 
+void TestServerProcess::descriptorLimitTurnsAwayWithoutSpinning_data()
+{
+    QTest::addColumn<QString>("threads");
+    QTest::newRow("pool") << QStringLiteral("2");
+    // Every connection a thread of its own, each needing a descriptor for its event loop too.
+    QTest::newRow("thread per connection") << QStringLiteral("0");
+}
+
 void TestServerProcess::descriptorLimitTurnsAwayWithoutSpinning()
 {
-    // 64 descriptors in all: a few dozen connections fill them.
+    QFETCH(QString, threads);
+    // 64 descriptors in all: a few dozen connections fill them. A database file too, as in use.
+    QTemporaryDir dir;
     QProcess server;
     server.setProcessChannelMode(QProcess::SeparateChannels);
     QHostAddress host;
     quint16 port = 0;
     QVERIFY(ServerProcess::start(server, QStringLiteral("prlimit"),
                                  {QStringLiteral("--nofile=64:64"), Binary, QStringLiteral("--listen"),
-                                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--autojoin"), QString()},
+                                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--autojoin"), QString(),
+                                  QStringLiteral("--threads"), threads, QStringLiteral("--database"),
+                                  dir.filePath(QStringLiteral("confab.db"))},
                                  &host, &port));
     std::vector<std::unique_ptr<RawClient>> clients;
     int turnedAway = 0;
