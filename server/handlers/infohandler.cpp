@@ -153,12 +153,9 @@ void InfoHandler::sendIsupport(HubClient &client)
 
 void InfoHandler::sendLusers(HubClient &client)
 {
-    int visible = 0, invisible = 0, opers = 0;
-    for (const HubClient *c : m_hub.registeredClients()) {
-        (c->invisible ? invisible : visible) += 1;
-        opers += c->isOper();
-    }
-    const int users = visible + invisible;
+    const Hub::UserCounts counts = m_hub.userCounts();
+    const int invisible = counts.invisible, opers = counts.opers;
+    const int users = counts.registered, visible = users - invisible;
     m_maxUsers = std::max(m_maxUsers, users);
     const int unknown = m_hub.unregisteredCount();
     const QByteArray n = QByteArray::number(users), max = QByteArray::number(m_maxUsers);

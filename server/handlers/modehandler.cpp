@@ -286,15 +286,20 @@ void ModeHandler::userMode(HubClient &client, const IrcMessage &msg)
         const bool adding = sign == '+';
         if (c == '+' || c == '-') {
             sign = c;
-        } else if (c == 'i' || c == 'w' || c == 'B') {
-            bool &flag = c == 'i' ? client.invisible : c == 'w' ? client.wallops : client.bot;
+        } else if (c == 'i') {
+            if (client.invisible != adding) {
+                m_hub.setInvisible(client, adding);
+                record(c);
+            }
+        } else if (c == 'w' || c == 'B') {
+            bool &flag = c == 'w' ? client.wallops : client.bot;
             if (flag != adding) {
                 flag = adding;
                 record(c);
             }
         } else if (c == 'o') {
             if (!adding && client.isOper()) {
-                client.operName.clear();
+                m_hub.setOperName(client, {});
                 record(c);
             }
         } else {

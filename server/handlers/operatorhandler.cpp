@@ -42,7 +42,7 @@ void OperatorHandler::oper(HubClient &client, const IrcMessage &msg)
             return;
         }
         const bool already = c->isOper();
-        c->operName = name;
+        m_hub.setOperName(*c, name);
         qCInfo(lcServer, "oper #%llu %s as %s", qulonglong(c->id), c->prefix.constData(), name.constData());
         m_hub.reply(*c, Numeric::RPL_YOUREOPER, {"You are now an IRC operator"});
         if (!already)

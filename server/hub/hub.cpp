@@ -85,6 +85,7 @@ void Hub::clientConnected(ClientId id, HostLink *route, const QHostAddress &addr
     client->connectedMs = m_clock.elapsed();
     HubClient &added = *client;
     m_clients.emplace(id, std::move(client));
+    ++m_unregistered;
     qCInfo(lcServer, "connect #%llu from %s port %u", qulonglong(id), added.address.constData(), unsigned(port));
     if (!m_registrationTimer->isActive())
         m_registrationTimer->start();
@@ -230,8 +231,14 @@ void Hub::clientGone(ClientId id, const QByteArray &reason)
     for (const auto &hook : std::as_const(m_goneHooks))
         hook(client);
     monitorClear(client);
-    if (client.registered)
+    if (client.registered) {
         notifyMonitors(client.nick, {}, false);
+        --m_registered;
+        m_invisible -= client.invisible;
+        m_opers -= client.isOper();
+    } else {
+        --m_unregistered;
+    }
     HostLink *route = client.route;
     if (auto count = m_perAddress.find(client.limitKey); count != m_perAddress.end() && --*count <= 0)
         m_perAddress.erase(count);
@@ -259,6 +266,7 @@ void Hub::shutdown(const QByteArray &reason)
     }
     m_clients.clear();
     m_perAddress.clear();
+    m_registered = m_invisible = m_opers = m_unregistered = 0;
     m_nicks.clear();
     qDeleteAll(m_channels);
     m_channels.clear();
@@ -316,12 +324,21 @@ HubClient *Hub::findClient(ClientId id) const
 
 HubChannel *Hub::findChannel(QByteArrayView name) const { return m_channels.value(IrcNames::fold(name)); }
 
-int Hub::unregisteredCount() const
+void Hub::setInvisible(HubClient &client, bool invisible)
 {
-    int n = 0;
-    for (const auto &[id, client] : m_clients)
-        n += !client->registered && !client->closing;
-    return n;
+    if (client.invisible == invisible)
+        return;
+    client.invisible = invisible;
+    if (client.registered)
+        m_invisible += invisible ? 1 : -1;
+}
+
+void Hub::setOperName(HubClient &client, const QByteArray &name)
+{
+    const bool was = client.isOper();
+    client.operName = name;
+    if (client.registered && was != client.isOper())
+        m_opers += client.isOper() ? 1 : -1;
 }
 
 QList<HubClient *> Hub::registeredClients() const
@@ -432,7 +449,14 @@ void Hub::notifyMonitors(const QByteArray &nick, const QByteArray &prefix, bool 
     }
 }
 
-void Hub::clientRegistered(HubClient &client) { notifyMonitors(client.nick, client.prefix, true); }
+void Hub::clientRegistered(HubClient &client)
+{
+    --m_unregistered;
+    ++m_registered;
+    m_invisible += client.invisible;
+    m_opers += client.isOper();
+    notifyMonitors(client.nick, client.prefix, true);
+}
 
 QList<HubClient *> Hub::peersOf(const HubClient &client, bool includeSelf) const
 {

@@ -88,7 +88,18 @@ public:
     const ServerConfig &config() const { return *m_config; }
     // For LUSERS and STATS: connections that have not registered yet, how often each command
     // ran, every command known, and how long the hub has run.
-    int unregisteredCount() const;
+    int unregisteredCount() const { return m_unregistered; }
+    // LUSERS' numbers, kept as clients come, register, change modes and go: a welcome burst
+    // never walks every client (a storm of connects would be quadratic).
+    struct UserCounts {
+        int registered = 0;
+        int invisible = 0;
+        int opers = 0;
+    };
+    UserCounts userCounts() const { return {m_registered, m_invisible, m_opers}; }
+    // The only ways to change what those numbers count.
+    void setInvisible(HubClient &client, bool invisible);
+    void setOperName(HubClient &client, const QByteArray &name);
     const QHash<QByteArray, quint64> &commandCounts() const { return m_commandCounts; }
     QList<QByteArray> commandNames() const { return m_commands.keys(); }
     qint64 uptimeSeconds() const { return m_clock.elapsed() / 1000; }
@@ -196,6 +207,10 @@ private:
     QHash<QByteArray, HubChannel *> m_channels;  // folded name -> channel (owned)
     QHash<QByteArray, Command> m_commands;
     QHash<QByteArray, quint64> m_commandCounts;
+    int m_registered = 0;
+    int m_invisible = 0;
+    int m_opers = 0;
+    int m_unregistered = 0;
     QHash<QByteArray, QSet<ClientId>> m_monitors; // folded nick -> who watches it
     void notifyMonitors(const QByteArray &nick, const QByteArray &prefix, bool online);
     QList<std::function<void(HubClient &)>> m_goneHooks;
