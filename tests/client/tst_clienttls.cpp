@@ -179,6 +179,8 @@ void TestClientTls::clientCertificateLogsInWithExternal()
     s.open();
     QTRY_COMPARE_WITH_TIMEOUT(s.account(), QStringLiteral("hana"), 10000);
     QVERIFY(errors.isEmpty());
+    // The login comes before the welcome: WHOIS once registered.
+    QTRY_COMPARE_WITH_TIMEOUT(s.state(), ClientSession::State::Connected, 10000);
     owner->send("WHOIS hana");
     auto whois = owner->waitFor([](const IrcMessage &m) { return m.command == "330"; });
     QVERIFY(whois);

@@ -474,6 +474,8 @@ void TestConsolePlain::accountLogin()
     }
     Client fromFile(server.port(), {"--nick", "amy", "--account", "amy", "--password-file", file});
     QVERIFY2(fromFile.waitForOutput("You are now logged in as amy"), fromFile.err().constData());
+    // The login comes before the welcome: WHOIS once the client is in its channel.
+    QVERIFY(fromFile.waitForOutput("amy joined #lobby"));
     owner->send("WHOIS amy");
     auto whois = owner->waitFor([](const IrcMessage &m) { return m.command == "330"; });
     QVERIFY(whois);
