@@ -562,14 +562,19 @@ bool Hub::changeNick(HubClient &client, const QByteArray &nick)
     }
     IrcMessage change("NICK", {nick}, oldPrefix);
     change.trailing = true;
+    announceToPeers(client, std::move(change), true, client.account);
+    return true;
+}
+
+void Hub::announceToPeers(HubClient &client, IrcMessage message, bool includeSelf, const QByteArray &account)
+{
     const Stamp stamped = stamp();
     for (HubChannel *channel : client.channels)
-        record(*channel, change, stamped);
-    OutboundFrame frame(std::move(change));
+        record(*channel, message, stamped);
+    OutboundFrame frame(std::move(message));
     frame.setStamp(stamped.msgid, stamped.timeMs);
-    frame.setAccount(client.account);
-    deliver(peersOf(client, true), frame);
-    return true;
+    frame.setAccount(account);
+    deliver(peersOf(client, includeSelf), frame);
 }
 
 void Hub::disconnect(HubClient &client, const QByteArray &quitReason)
@@ -594,12 +599,7 @@ void Hub::announceQuit(HubClient &client, const QByteArray &reason)
         return; // nobody has seen it yet
     IrcMessage quit("QUIT", {reason}, client.prefix);
     quit.trailing = true;
-    const Stamp stamped = stamp();
-    for (HubChannel *channel : client.channels)
-        record(*channel, quit, stamped);
-    OutboundFrame frame(std::move(quit));
-    frame.setStamp(stamped.msgid, stamped.timeMs);
-    deliver(peersOf(client, false), frame);
+    announceToPeers(client, std::move(quit), false);
 }
 
 void Hub::sendClosingLink(HubClient &client, const QByteArray &reason)

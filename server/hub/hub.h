@@ -187,6 +187,9 @@ private:
     void checkRegistrationTimeouts();
     void detach(HubClient &client);
     void announceQuit(HubClient &client, const QByteArray &reason);
+    // `message` (from `client`) to everyone who shares a channel with it, stamped once and kept
+    // in each of its channels' history.
+    void announceToPeers(HubClient &client, IrcMessage message, bool includeSelf, const QByteArray &account = {});
     void sendClosingLink(HubClient &client, const QByteArray &reason);
     void forgetOldChannels();
     void reportDroppedHistory(bool now);
