@@ -193,16 +193,22 @@ QList<ChatServer::ConnectionInfo> ChatServer::connections() const
     const QList<Hub::ClientSummary> clients =
         m_hub ? CrossThread::call(m_hub, &Hub::clientSummaries).value_or(QList<Hub::ClientSummary>())
               : QList<Hub::ClientSummary>();
-    QHash<ClientId, WorkerHost::Traffic> traffic;
-    for (WorkerHost *host : m_policy->hosts()) {
-        for (const WorkerHost::Traffic &t : CrossThread::call(host, &WorkerHost::traffic).value_or(QList<WorkerHost::Traffic>()))
-            traffic.insert(t.id, t);
-    }
+    QHash<ClientId, ConnectionTraffic> traffic;
+    for (const ConnectionTraffic &t : ChatServer::traffic())
+        traffic.insert(t.id, t);
     QList<ConnectionInfo> out;
     for (const Hub::ClientSummary &c : clients) {
-        const WorkerHost::Traffic t = traffic.value(c.id, {c.id, 0, 0});
+        const ConnectionTraffic t = traffic.value(c.id);
         out.append({c.id, c.nick, c.address, c.port, c.signonTime, t.bytesIn, t.bytesOut});
     }
+    return out;
+}
+
+QList<ConnectionTraffic> ChatServer::traffic() const
+{
+    QList<ConnectionTraffic> out;
+    for (WorkerHost *host : m_policy->hosts())
+        out += CrossThread::call(host, &WorkerHost::traffic).value_or(QList<ConnectionTraffic>());
     return out;
 }
 
@@ -257,6 +263,7 @@ void ChatServer::wireHost(HostLink *link, WorkerHost *host)
     // receiver; and closing a connection once what was routed to it is written.
     CrossThread::connect(link, &HostLink::framesRouted, host, &WorkerHost::deliver);
     CrossThread::connect(link, &HostLink::closeRequested, host, &WorkerHost::closeClient);
+    CrossThread::connect(link, &HostLink::resumeRequested, host, &WorkerHost::resumeReading);
 }
 
 void ChatServer::shutdown(const QByteArray &reason)

@@ -2,6 +2,7 @@
 
 #include "config/serverconfig.h"
 #include "net/clientid.h"
+#include "net/connectiontraffic.h"
 
 #include <QList>
 #include <QObject>
@@ -58,6 +59,11 @@ public:
         qint64 bytesOut = 0;
     };
     QList<ConnectionInfo> connections() const;
+    // What the worker threads alone know of each connection, without asking the hub (so it
+    // answers while the hub is busy).
+    QList<ConnectionTraffic> traffic() const;
+    // The hub's thread, for tests that need to hold the hub up.
+    QThread *hubThread() const { return m_hubThread; }
     bool terminate(ClientId id, const QByteArray &reason);
     bool notice(ClientId id, const QByteArray &text);
     int broadcast(const QByteArray &text);

@@ -69,7 +69,9 @@ struct ServerConfig {
     qint64 sendqBytes = 1 << 20;
     // Flood control, a token bucket per connection: floodBurst lines at once, then floodRate
     // lines per second. Lines beyond it wait; once more than recvqBytes wait, the client is
-    // dropped with "Excess Flood". floodRate 0 turns it off.
+    // dropped with "Excess Flood". floodRate 0 turns it off. recvqBytes also caps what any
+    // client, exempt or not, has handed the hub and the hub has not yet handled: beyond it the
+    // server stops reading from that client until the hub catches up (nothing is dropped).
     int floodBurst = 30;
     double floodRate = 5;
     qint64 recvqBytes = 16 * 1024;

@@ -43,7 +43,7 @@ const OptionSpec Options[] = {
     {"ping-timeout", "SECONDS", "Seconds to wait for an answer to PING (default 60)."},
     {"registration-timeout", "SECONDS", "Seconds a new connection has to register (default 60)."},
     {"sendq", "BYTES", "Unsent bytes allowed per connection before it is dropped (default 1048576)."},
-    {"recvq", "BYTES", "Bytes of input held back by flood control before the client is dropped (default 16384)."},
+    {"recvq", "BYTES", "Bytes of input held back by flood control before the client is dropped, and of any client's input waiting for the hub before reading pauses (default 16384)."},
     {"flood-burst", "LINES", "Lines a client may send at once (default 30)."},
     {"flood-rate", "LINES", "Lines per second a client may send after the burst (default 5; 0: no flood control)."},
     {"max-channels", "N", "Channels one client may join (default 50)."},

@@ -61,8 +61,8 @@ void Hub::addCommand(const QByteArray &name, int minParams, bool needsRegistrati
     m_commands.insert(name, {minParams, needsRegistration, std::move(fn)});
 }
 
-void Hub::clientConnected(ClientId id, HostLink *route, const QHostAddress &address, quint16 port,
-                          const QByteArray &localUser)
+void Hub::clientConnected(ClientId id, HostLink *route, const InboundBacklogPtr &backlog,
+                          const QHostAddress &address, quint16 port, const QByteArray &localUser)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     if (m_shutDown)
@@ -70,6 +70,7 @@ void Hub::clientConnected(ClientId id, HostLink *route, const QHostAddress &addr
     auto client = std::make_unique<HubClient>();
     client->id = id;
     client->route = route;
+    client->backlog = backlog;
     QByteArray text = address.toString().toLatin1();
     // A hostmask must not start with ':' (it would end the parameter list), nor hold '%' scope.
     if (const qsizetype pct = text.indexOf('%'); pct >= 0)
@@ -130,11 +131,17 @@ void Hub::clientLines(ClientId id, const QList<InboundLine> &lines)
     if (it == m_clients.end())
         return;
     HubClient &client = *it->second;
+    // Copies: handling a line may close the client.
+    const InboundBacklogPtr backlog = client.backlog;
+    HostLink *const route = client.route;
+    qint64 bytes = 0;
     for (const InboundLine &line : lines) {
-        if (client.closing)
-            return;
-        handleLine(client, line);
+        bytes += line.size;
+        if (!client.closing)
+            handleLine(client, line);
     }
+    if (backlog && backlog->consume(bytes, m_config->recvqBytes) && !client.closing)
+        route->resumeReading(id);
 }
 
 void Hub::handleLine(HubClient &client, const InboundLine &line)

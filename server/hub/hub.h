@@ -39,8 +39,8 @@ public:
 
 public Q_SLOTS:
     // From the connection workers, queued: a connection's arrival, its lines, its end.
-    void clientConnected(ClientId id, HostLink *route, const QHostAddress &address, quint16 port,
-                         const QByteArray &localUser = {});
+    void clientConnected(ClientId id, HostLink *route, const InboundBacklogPtr &backlog, const QHostAddress &address,
+                         quint16 port, const QByteArray &localUser = {});
     void clientSecured(ClientId id, const QByteArray &certificate);
     void clientLines(ClientId id, const QList<InboundLine> &lines);
     void clientGone(ClientId id, const QByteArray &reason);

@@ -2,6 +2,7 @@
 
 #include "capabilities.h"
 #include "net/clientid.h"
+#include "net/inboundbacklog.h"
 
 #include <QByteArray>
 #include <QList>
@@ -14,6 +15,7 @@ struct HubChannel;
 struct HubClient {
     ClientId id = 0;
     HostLink *route = nullptr;  // the link into the thread that hosts its worker
+    InboundBacklogPtr backlog;  // its lines not yet handled here: lowered as they are
     QByteArray address;         // peer IP as shown in hostmasks
     QByteArray limitKey;        // what the connection limit counts: the address, or the local user
     quint16 port = 0;

@@ -48,7 +48,7 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
     }
     if (!m_socket->setSocketDescriptor(descriptor)) {
         // Announced all the same, so that the hub's closing of it releases its place in the pool.
-        m_host->reportConnected(m_id, QHostAddress(), 0);
+        m_host->reportConnected(m_id, m_backlog, QHostAddress(), 0);
         finish("Connection setup failed: " + m_socket->errorString().toUtf8());
         return;
     }
@@ -86,7 +86,7 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
         if (owner.known)
             localUser = owner.name;
     }
-    m_host->reportConnected(m_id, m_socket->peerAddress(), m_socket->peerPort(), localUser);
+    m_host->reportConnected(m_id, m_backlog, m_socket->peerAddress(), m_socket->peerPort(), localUser);
 
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
@@ -95,30 +95,36 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
 void ConnectionWorker::onReadyRead()
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (m_finished || m_closing)
+    if (m_finished || m_closing || m_readingPaused)
         return;
+    // What the hub still has to handle counts against the same cap as what flood control holds
+    // back: unread input then waits in the socket, and TCP slows the sender down.
+    const qint64 budget = m_config->recvqBytes - m_backlog->bytes();
     if (!m_floodControlled) {
         QList<InboundLine> batch;
-        parseInto(&batch);
+        const qint64 bytes = parseInto(&batch, budget);
         if (!batch.isEmpty())
-            m_host->reportLines(m_id, batch);
+            report(batch, bytes);
         return;
     }
     const qsizetype before = m_held.size();
-    parseInto(&m_held);
+    parseInto(&m_held, budget);
     for (qsizetype i = before; i < m_held.size(); ++i)
         m_heldBytes += m_held.at(i).size;
     release();
 }
 
-void ConnectionWorker::parseInto(QList<InboundLine> *out)
+qint64 ConnectionWorker::parseInto(QList<InboundLine> *out, qint64 budget)
 {
     // A stack buffer: QIODevice::read(maxSize) would allocate maxSize bytes on every read.
     char chunk[16384];
-    while (m_socket->bytesAvailable() > 0) {
+    qint64 bytes = 0;
+    bool any = false;
+    while (bytes < budget && m_socket->bytesAvailable() > 0) {
         const qint64 got = m_socket->read(chunk, sizeof chunk);
         if (got <= 0)
             break;
+        any = true;
         m_bytesIn += got;
         m_reader.append(QByteArrayView(chunk, got));
         QByteArray line;
@@ -128,10 +134,12 @@ void ConnectionWorker::parseInto(QList<InboundLine> *out)
                 break;
             if (r == LineReader::Result::TooLong) {
                 out->append({{}, InboundLine::Error::TooLong, LineReader::MaxBodyBytes});
+                bytes += LineReader::MaxBodyBytes;
                 continue;
             }
             if (line.isEmpty())
                 continue; // blank lines are legal padding
+            bytes += line.size();
             std::optional<IrcMessage> msg = IrcMessage::parse(line);
             if (!msg)
                 out->append({{}, InboundLine::Error::Malformed, line.size()});
@@ -141,8 +149,27 @@ void ConnectionWorker::parseInto(QList<InboundLine> *out)
                 out->append({std::move(*msg), InboundLine::Error::None, line.size()});
         }
     }
-    m_lastInput.start();
-    m_pingSentAtMs = -1; // any input proves the peer is alive
+    if (any) {
+        m_lastInput.start();
+        m_pingSentAtMs = -1; // any input proves the peer is alive
+    }
+    return bytes;
+}
+
+void ConnectionWorker::report(const QList<InboundLine> &lines, qint64 bytes)
+{
+    if (m_backlog->add(bytes, m_config->recvqBytes))
+        m_readingPaused = true;
+    m_host->reportLines(m_id, lines);
+}
+
+void ConnectionWorker::resumeReading()
+{
+    if (!m_readingPaused)
+        return;
+    m_readingPaused = false;
+    // What waits in the socket raised no new readyRead while it sat unread.
+    onReadyRead();
 }
 
 void ConnectionWorker::release()
@@ -152,16 +179,18 @@ void ConnectionWorker::release()
     const double burst = m_config->floodBurst;
     m_tokens = std::min(burst, m_tokens + double(m_tokenClock.restart()) * m_config->floodRate / 1000.0);
     qsizetype allowed = 0;
+    qint64 allowedBytes = 0;
     while (allowed < m_held.size() && m_tokens >= 1) {
         m_tokens -= 1;
-        m_heldBytes -= m_held.at(allowed).size;
+        allowedBytes += m_held.at(allowed).size;
         ++allowed;
     }
+    m_heldBytes -= allowedBytes;
     if (allowed > 0) {
         QList<InboundLine> batch = allowed == m_held.size() ? std::exchange(m_held, {}) : m_held.first(allowed);
         if (!m_held.isEmpty())
             m_held.remove(0, allowed);
-        m_host->reportLines(m_id, batch);
+        report(batch, allowedBytes);
     }
     if (m_held.isEmpty())
         return;
@@ -314,6 +343,8 @@ void ConnectionWorker::checkLiveness()
         }
         return;
     }
+    if (m_readingPaused)
+        return; // unread input waits in the socket: the peer is alive, the hub is behind
     if (m_pingSentAtMs < 0) {
         if (idle >= m_config->pingIntervalMs) {
             m_pingSentAtMs = idle;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clientid.h"
+#include "inboundbacklog.h"
 #include "inboundline.h"
 #include "protocol/linereader.h"
 
@@ -31,6 +32,8 @@ public:
     ClientId id() const { return m_id; }
     qint64 bytesIn() const { return m_bytesIn; }
     qint64 bytesOut() const { return m_bytesOut; }
+    qint64 unprocessedBytes() const { return m_backlog->bytes(); }
+    bool isReadingPaused() const { return m_readingPaused; }
 
     // All of these run in the worker's thread.
     void start(WorkerHost *host, qintptr descriptor);
@@ -39,6 +42,8 @@ public:
     void send(const QByteArray &frame);
     void flushPending();
     void closeGracefully();
+    // The hub has caught up with what this connection sent: read the socket again.
+    void resumeReading();
     // Server shutdown: push out what is queued without blocking, and report nothing to the hub.
     void shutdown();
     // Ping and close-grace deadlines; the host calls it for all its workers from one timer.
@@ -47,7 +52,11 @@ public:
 
 private:
     void onReadyRead();
-    void parseInto(QList<InboundLine> *out);
+    // Reads and parses until the socket is empty or about `budget` bytes of lines are in `out`
+    // (whole lines, so it may go over by what one read brings); returns their bytes.
+    qint64 parseInto(QList<InboundLine> *out, qint64 budget);
+    // Hands the hub a batch of lines, and stops reading while the hub is too far behind.
+    void report(const QList<InboundLine> &lines, qint64 bytes);
     // Hands the hub what flood control allows now; the rest waits for tokens.
     void release();
     void finish(const QByteArray &reason);
@@ -61,6 +70,8 @@ private:
     QTcpSocket *m_socket = nullptr;
     QSslSocket *m_sslSocket = nullptr; // the same object as m_socket, for a TLS connection
     LineReader m_reader;
+    const InboundBacklogPtr m_backlog = std::make_shared<InboundBacklog>();
+    bool m_readingPaused = false;
     QList<QByteArray> m_pending; // shared frames, not copies
     qint64 m_pendingBytes = 0;
     qint64 m_bytesIn = 0;

@@ -35,11 +35,14 @@ public:
     void deliver(const FrameBatch &batch) { Q_EMIT framesRouted(batch); }
     // Flush what was delivered to the connection so far, then close it.
     void close(ClientId id) { Q_EMIT closeRequested(id); }
+    // The hub has handled enough of what the connection sent that it may read again.
+    void resumeReading(ClientId id) { Q_EMIT resumeRequested(id); }
 
 Q_SIGNALS:
     void adoptRequested(ConnectionWorker *worker, qintptr descriptor);
     void framesRouted(const FrameBatch &batch);
     void closeRequested(ClientId id);
+    void resumeRequested(ClientId id);
 
 private:
     QThread *const m_hostThread;

@@ -38,6 +38,13 @@ void WorkerHost::closeClient(ClientId id)
         w->closeGracefully();
 }
 
+void WorkerHost::resumeReading(ClientId id)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (ConnectionWorker *w = m_workers.value(id))
+        w->resumeReading();
+}
+
 void WorkerHost::closeAll()
 {
     Q_ASSERT(QThread::currentThread() == thread());
@@ -50,13 +57,13 @@ void WorkerHost::closeAll()
 
 void WorkerHost::forget(ClientId id) { m_workers.remove(id); }
 
-QList<WorkerHost::Traffic> WorkerHost::traffic() const
+QList<ConnectionTraffic> WorkerHost::traffic() const
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    QList<Traffic> out;
+    QList<ConnectionTraffic> out;
     out.reserve(m_workers.size());
     for (const ConnectionWorker *w : m_workers)
-        out.append({w->id(), w->bytesIn(), w->bytesOut()});
+        out.append({w->id(), w->bytesIn(), w->bytesOut(), w->unprocessedBytes(), w->isReadingPaused()});
     return out;
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "clientid.h"
+#include "connectiontraffic.h"
 #include "hostlink.h"
+#include "inboundbacklog.h"
 #include "inboundline.h"
 
 #include <QHash>
@@ -28,20 +30,16 @@ public:
     // Server shutdown: flush what each connection has queued, then close them all.
     void closeAll();
     void forget(ClientId id);
-    struct Traffic {
-        ClientId id;
-        qint64 bytesIn;
-        qint64 bytesOut;
-    };
-    QList<Traffic> traffic() const;
+    QList<ConnectionTraffic> traffic() const;
     // A worker has frames queued: flush it once the deliveries already queued to this thread are
     // handled. One queued call flushes every such worker.
     void scheduleFlush(ClientId id);
 
     // What a worker reports, in this thread; each becomes one of the signals below.
-    void reportConnected(ClientId id, const QHostAddress &peer, quint16 port, const QByteArray &localUser = {})
+    void reportConnected(ClientId id, const InboundBacklogPtr &backlog, const QHostAddress &peer, quint16 port,
+                         const QByteArray &localUser = {})
     {
-        Q_EMIT connected(id, m_route, peer, port, localUser);
+        Q_EMIT connected(id, m_route, backlog, peer, port, localUser);
     }
     void reportSecured(ClientId id, const QByteArray &certificate) { Q_EMIT secured(id, certificate); }
     void reportLines(ClientId id, const QList<InboundLine> &lines) { Q_EMIT linesRead(id, lines); }
@@ -49,10 +47,12 @@ public:
 
 Q_SIGNALS:
     // A connection's arrival, emitted before any of its lines: the hub knows a client before it
-    // hears from it. `route` is where the hub sends what is for it.
+    // hears from it. `route` is where the hub sends what is for it; `backlog` counts what the
+    // connection handed the hub and the hub has not yet handled (the hub lowers it).
     // `localUser`: for a loopback connection, the login name of the user who owns the client's
     // socket (as an identd would say), when it is known and asked for.
-    void connected(ClientId id, HostLink *route, const QHostAddress &peer, quint16 port, const QByteArray &localUser);
+    void connected(ClientId id, HostLink *route, const InboundBacklogPtr &backlog, const QHostAddress &peer,
+                   quint16 port, const QByteArray &localUser);
     // A TLS connection's handshake is done, before any of its lines; `certificate` is the SHA-256
     // fingerprint (hex) of the certificate the client showed, empty if none.
     void secured(ClientId id, const QByteArray &certificate);
@@ -67,6 +67,8 @@ public Q_SLOTS:
     // Hands each frame to its connection; each flushes once this thread's queue is handled.
     void deliver(const FrameBatch &batch);
     void closeClient(ClientId id);
+    // The hub has caught up with a connection that stopped reading: read again.
+    void resumeReading(ClientId id);
 
 private:
     void flushAll();

@@ -5,6 +5,8 @@
 
 #include <QElapsedTimer>
 #include <QRegularExpression>
+#include <QScopeGuard>
+#include <QSemaphore>
 #include <QTest>
 
 namespace {
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void burstPassesAndTheRestIsDelayedNotLost();
     void sustainedFloodIsDroppedWithExcessFlood();
     void exemptAddressIsNotThrottled();
+    void exemptClientWaitsWhileTheHubIsBehind();
     void floodControlAppliesToLoopbackByDefault();
     void registrationTimeoutDropsSilentConnection();
     void slowlorisCannotHoldASlot();
@@ -116,6 +119,59 @@ void TestLimits::exemptAddressIsNotThrottled()
     script->sendRaw(lines);
     QVERIFY(script->sync());
     QTRY_COMPARE(reader->count(privmsgFrom("script")), 100);
+    QVERIFY(script->isConnected());
+}
+
+void TestLimits::exemptClientWaitsWhileTheHubIsBehind()
+{
+    ServerConfig config = TestServer::defaultConfig(); // loopback flood-exempt
+    config.recvqBytes = 4096;
+    TestServer server(config);
+    QVERIFY(server.start());
+    auto script = server.client("script");
+    auto reader = server.client("reader");
+    QVERIFY(script && reader);
+
+    // Hold the hub up, as a burst of slow work would, while the script keeps sending.
+    QSemaphore gate;
+    auto *blocker = new QObject;
+    blocker->moveToThread(server.server().hubThread());
+    QMetaObject::invokeMethod(blocker, [&gate] { gate.acquire(); }, Qt::QueuedConnection);
+    bool held = true;
+    const auto unblock = [&] {
+        if (std::exchange(held, false)) {
+            gate.release();
+            blocker->deleteLater();
+        }
+    };
+    const auto unblockOnFailure = qScopeGuard(unblock);
+
+    constexpr int Lines = 3000;
+    QByteArray lines;
+    for (int i = 0; i < Lines; ++i)
+        lines += "PRIVMSG #lobby :" + QByteArray::number(i) + ' ' + QByteArray(40, 'y') + "\r\n";
+    script->sendRaw(lines);
+
+    // The server stops reading with about --recvq bytes (plus what one read brings) waiting for
+    // the hub, not the whole burst.
+    ConnectionTraffic paused;
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+                                 for (const ConnectionTraffic &t : server.server().traffic())
+                                     if (t.readingPaused)
+                                         paused = t;
+                                 return paused.readingPaused;
+                             }()),
+                             10000);
+    QVERIFY2(paused.unprocessedBytes >= config.recvqBytes, QByteArray::number(paused.unprocessedBytes));
+    QVERIFY2(paused.unprocessedBytes <= config.recvqBytes + 16384, QByteArray::number(paused.unprocessedBytes));
+    QVERIFY(paused.bytesIn < lines.size());
+
+    // Once the hub catches up, reading resumes by itself and nothing is lost or reordered.
+    unblock();
+    QTRY_COMPARE_WITH_TIMEOUT(reader->count(privmsgFrom("script")), Lines, 20000);
+    const QList<IrcMessage> got = reader->all(privmsgFrom("script"));
+    for (int i = 0; i < Lines; ++i)
+        QVERIFY(got.at(i).params.value(1).startsWith(QByteArray::number(i) + ' '));
     QVERIFY(script->isConnected());
 }
 
