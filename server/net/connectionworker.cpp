@@ -207,6 +207,11 @@ void ConnectionWorker::release()
         m_floodTimer->start(int(std::ceil((1 - m_tokens) * 1000 / m_config->floodRate)));
 }
 
+qint64 ConnectionWorker::queuedBytes() const
+{
+    return m_pendingBytes + (m_socket ? m_socket->bytesToWrite() : 0);
+}
+
 void ConnectionWorker::send(const QByteArray &frame)
 {
     Q_ASSERT(QThread::currentThread() == thread());
@@ -215,7 +220,7 @@ void ConnectionWorker::send(const QByteArray &frame)
     m_pending.append(frame);
     m_pendingBytes += frame.size();
     m_bytesOut += frame.size();
-    if (m_pendingBytes + m_socket->bytesToWrite() > m_config->sendqBytes) {
+    if (queuedBytes() > m_config->sendqBytes) {
         finish("SendQ exceeded"); // before abort(), whose disconnected() would name no reason
         m_socket->abort();
         return;

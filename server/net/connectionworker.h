@@ -32,6 +32,7 @@ public:
     ClientId id() const { return m_id; }
     qint64 bytesIn() const { return m_bytesIn; }
     qint64 bytesOut() const { return m_bytesOut; }
+    qint64 queuedBytes() const;
     qint64 unprocessedBytes() const { return m_backlog->bytes(); }
     bool isReadingPaused() const { return m_readingPaused; }
 

@@ -191,20 +191,46 @@ void TestRobustness::sendqOverflowDropsOnlyTheSlowReader()
     QVERIFY(deaf.send("NICK deaf\r\nUSER deaf 0 * :deaf\r\n"));
     QVERIFY(reader->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "deaf"; }));
 
+    ClientId deafId = 0;
+    for (const ChatServer::ConnectionInfo &c : server.server().connections())
+        if (c.nick == "deaf")
+            deafId = c.id;
+    QVERIFY(deafId != 0);
+    const auto deafQueued = [&]() -> std::optional<qint64> {
+        for (const ConnectionTraffic &t : server.server().traffic())
+            if (t.id == deafId)
+                return t.queuedBytes;
+        return std::nullopt; // gone
+    };
+
     // Chat until the deaf client is dropped; bounded in count and time. The sender waits for the
-    // reader to catch up after each batch, so that only the deaf client falls behind.
+    // reader to catch up after each batch, so that only the deaf client falls behind, and by
+    // then the frames are in the deaf client's queue (the hub routed them before the reader's).
+    // In batches while the kernel's buffers take everything, then one line at a time, so that
+    // the queue is seen just before the drop.
     const QByteArray padding(400, 'p');
     const qsizetype base = reader->receivedCount();
     int sent = 0;
+    qint64 highest = 0, last = 0;
     QElapsedTimer timer;
     timer.start();
     while (reader->count(quitOf("deaf")) == 0 && sent < 100000 && timer.elapsed() < 60000) {
-        for (int i = 0; i < 100; ++i)
+        const int batch = last == 0 ? 100 : 1;
+        for (int i = 0; i < batch; ++i)
             sender->send("PRIVMSG #lobby :" + QByteArray::number(sent++) + ' ' + padding);
         QVERIFY(QTest::qWaitFor([&] { return reader->receivedCount() - base >= sent; }, 10000));
+        const std::optional<qint64> queued = deafQueued();
+        if (!queued)
+            break;
+        last = *queued;
+        highest = std::max(highest, last);
     }
     QVERIFY2(QTest::qWaitFor([&] { return reader->count(quitOf("deaf")) > 0; }, 20000),
              qPrintable(QStringLiteral("deaf client not dropped after %1 messages").arg(sent)));
+    // Dropped at its configured size: it never held more, and it held nearly that much.
+    const qint64 frame = 512;
+    QVERIFY2(highest <= config.sendqBytes, qPrintable(QStringLiteral("held %1 bytes").arg(highest)));
+    QVERIFY2(last >= config.sendqBytes - 2 * frame, qPrintable(QStringLiteral("dropped after %1 bytes").arg(last)));
     QCOMPARE(reader->all(quitOf("deaf")).first().params.at(0), QByteArray("SendQ exceeded"));
     // The reader that keeps up lost nothing, in order.
     QVERIFY(sender->sync(30000));
