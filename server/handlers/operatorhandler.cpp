@@ -17,6 +17,7 @@ OperatorHandler::OperatorHandler(Hub &hub, AccountService &accounts)
     hub.addCommand("KILL", 1, true, std::bind(&OperatorHandler::kill, this, _1, _2));
     hub.addCommand("KICK", 2, true, std::bind(&OperatorHandler::kick, this, _1, _2));
     hub.addCommand("INVITE", 2, true, std::bind(&OperatorHandler::invite, this, _1, _2));
+    hub.addCommand("CHGHOST", 3, true, std::bind(&OperatorHandler::chghost, this, _1, _2));
 }
 
 void OperatorHandler::oper(HubClient &client, const IrcMessage &msg)
@@ -64,6 +65,56 @@ void OperatorHandler::kill(HubClient &client, const IrcMessage &msg)
     const QByteArray reason = msg.param(1).isEmpty() ? QByteArray("no reason") : msg.param(1);
     qCInfo(lcServer, "kill #%llu %s by %s", qulonglong(victim->id), victim->nick.constData(), client.nick.constData());
     m_hub.disconnect(*victim, "Killed (" + client.nick + " (" + reason + "))");
+}
+
+namespace {
+// What may stand in a hostmask: no separators, spaces or controls, nothing a client could read
+// as the start of a trailing parameter.
+bool validUsername(const QByteArray &user)
+{
+    if (user.isEmpty() || user.size() > IrcNames::UserLen || user.startsWith(':'))
+        return false;
+    return std::all_of(user.begin(), user.end(), [](char c) { return c > ' ' && c < 0x7f && c != '@' && c != '!'; });
+}
+
+bool validHost(const QByteArray &host)
+{
+    if (host.isEmpty() || host.size() > IrcNames::HostLen || host.startsWith(':') || host.startsWith('-'))
+        return false;
+    return std::all_of(host.begin(), host.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-'
+               || c == ':' || c == '/' || c == '_';
+    });
+}
+} // namespace
+
+void OperatorHandler::chghost(HubClient &client, const IrcMessage &msg)
+{
+    if (!client.isOper()) {
+        m_hub.reply(client, Numeric::ERR_NOPRIVILEGES, {"Permission Denied- You're not an IRC operator"});
+        return;
+    }
+    HubClient *target = m_hub.findNick(msg.params.at(0));
+    if (!target || !target->registered) {
+        m_hub.reply(client, Numeric::ERR_NOSUCHNICK, {msg.params.at(0), "No such nick/channel"});
+        return;
+    }
+    const QByteArray &user = msg.params.at(1);
+    const QByteArray &host = msg.params.at(2);
+    if (!validUsername(user) || !validHost(host)) {
+        IrcMessage fail("FAIL", {"CHGHOST", "INVALID_PARAMS", target->nick,
+                                 "A username is 1 to " + QByteArray::number(IrcNames::UserLen)
+                                     + " printable characters without @ or !; a host is 1 to "
+                                     + QByteArray::number(IrcNames::HostLen) + " letters, digits and . - : / _"});
+        fail.trailing = true;
+        m_hub.send(client, std::move(fail));
+        return;
+    }
+    qCInfo(lcServer, "chghost #%llu %s to %s@%s by %s", qulonglong(target->id), target->prefix.constData(),
+           user.constData(), host.constData(), client.nick.constData());
+    m_hub.changeHost(*target, user, host);
+    if (target != &client)
+        m_hub.noticeTo(client.id, target->nick + "'s hostmask is now " + target->prefix);
 }
 
 void OperatorHandler::kick(HubClient &client, const IrcMessage &msg)

@@ -17,6 +17,8 @@ private:
     void oper(HubClient &client, const IrcMessage &msg);
     void kill(HubClient &client, const IrcMessage &msg);
     void kick(HubClient &client, const IrcMessage &msg);
+    // CHGHOST <nick> <user> <host>: an operator sets someone's hostmask (a cloak, a vhost).
+    void chghost(HubClient &client, const IrcMessage &msg);
     void invite(HubClient &client, const IrcMessage &msg);
 
     AccountService &m_accounts;

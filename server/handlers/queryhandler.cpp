@@ -99,7 +99,7 @@ void QueryHandler::monitor(HubClient &client, const IrcMessage &msg)
 
 void QueryHandler::remember(const HubClient &user, const QByteArray &nick)
 {
-    m_former.push_back({nick, user.user, user.address, user.realname, QDateTime::currentSecsSinceEpoch()});
+    m_former.push_back({nick, user.user, user.host, user.realname, QDateTime::currentSecsSinceEpoch()});
     if (qsizetype(m_former.size()) > MaxFormer)
         m_former.pop_front();
 }
@@ -111,7 +111,7 @@ void QueryHandler::whoReply(HubClient &client, const HubClient &user, const QByt
                              + QByteArray(user.bot ? "B" : "");
     if (whox.fields.isEmpty()) {
         m_hub.reply(client, Numeric::RPL_WHOREPLY,
-                    {channel, user.user, user.address, m_hub.config().name, user.nick, flags, "0 " + user.realname});
+                    {channel, user.user, user.host, m_hub.config().name, user.nick, flags, "0 " + user.realname});
         return;
     }
     // WHOX: the asked fields, always in this order, the real name last (it may hold spaces).
@@ -124,8 +124,11 @@ void QueryHandler::whoReply(HubClient &client, const HubClient &user, const QByt
         case 't': params.append(whox.token.isEmpty() ? QByteArray("0") : whox.token); break;
         case 'c': params.append(channel); break;
         case 'u': params.append(user.user); break;
-        case 'i': params.append(user.address); break;
-        case 'h': params.append(user.address); break;
+        case 'i': // a changed host hides the address from everyone but operators and its user
+            params.append(user.hostHidden() && !client.isOper() && &user != &client ? QByteArray("255.255.255.255")
+                                                                                     : user.address);
+            break;
+        case 'h': params.append(user.host); break;
         case 's': params.append(m_hub.config().name); break;
         case 'n': params.append(user.nick); break;
         case 'f': params.append(flags); break;
@@ -212,7 +215,7 @@ void QueryHandler::whois(HubClient &client, const IrcMessage &msg)
         return;
     }
     const ServerConfig &config = m_hub.config();
-    m_hub.reply(client, Numeric::RPL_WHOISUSER, {user->nick, user->user, user->address, "*", user->realname});
+    m_hub.reply(client, Numeric::RPL_WHOISUSER, {user->nick, user->user, user->host, "*", user->realname});
     QByteArray list;
     for (const HubChannel *ch : user->channels) {
         if (ch->isHidden() && !ch->contains(&client))
@@ -230,6 +233,10 @@ void QueryHandler::whois(HubClient &client, const IrcMessage &msg)
         m_hub.reply(client, Numeric::RPL_WHOISBOT, {user->nick, "is a bot on " + m_hub.config().network});
     if (user->isOper())
         m_hub.reply(client, Numeric::RPL_WHOISOPERATOR, {user->nick, "is an IRC operator"});
+    // The address behind a changed host, to operators and to the user alone.
+    if (user->hostHidden() && (client.isOper() || user == &client))
+        m_hub.reply(client, Numeric::RPL_WHOISHOST,
+                    {user->nick, "is connecting from *@" + user->address + ' ' + user->address});
     if (!user->away.isEmpty())
         m_hub.reply(client, Numeric::RPL_AWAY, {user->nick, user->away});
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -249,7 +256,7 @@ void QueryHandler::userhost(HubClient &client, const IrcMessage &msg)
             continue;
         if (!out.isEmpty())
             out += ' ';
-        out += user->nick + '=' + (user->away.isEmpty() ? '+' : '-') + user->user + '@' + user->address;
+        out += user->nick + '=' + (user->away.isEmpty() ? '+' : '-') + user->user + '@' + user->host;
     }
     m_hub.reply(client, Numeric::RPL_USERHOST, {out});
 }

@@ -27,6 +27,7 @@ enum Flag : quint32 {
     SetName = 1u << 17,      // SETNAME, and others' real name changes
     InviteNotify = 1u << 18, // INVITEs to a channel you are in
     ExtendedMonitor = 1u << 19, // away, account and real name changes of those you MONITOR too
+    ChgHost = 1u << 20,      // CHGHOST: others' username or host changed
 };
 using Mask = quint32;
 
@@ -41,6 +42,7 @@ inline constexpr Entry All[] = {
     {"away-notify", AwayNotify, nullptr},
     {"batch", Batch, nullptr},
     {"cap-notify", CapNotify, nullptr},
+    {"chghost", ChgHost, nullptr},
     {"confab/search", Search, nullptr},
     {"draft/account-registration", AccountRegistration, nullptr},
     {"draft/chathistory", ChatHistory, nullptr},
@@ -86,7 +88,7 @@ inline constexpr Mask HistoryMask = ChatHistory | EventPlayback | Search;
 inline constexpr Mask AccountMask = Sasl | AccountNotify | AccountTag | ExtendedJoin | AccountRegistration;
 inline constexpr Mask AllMask = MultiPrefix | ServerTime | MessageTags | AwayNotify | EchoMessage | UserhostInNames
                                 | Batch | LabeledResponse | HistoryMask | AccountMask | CapNotify | SetName
-                                | InviteNotify | ExtendedMonitor;
+                                | InviteNotify | ExtendedMonitor | ChgHost;
 // What this server offers: everything, but the history capabilities only while it keeps history,
 // and REGISTER only while anyone may register.
 inline constexpr Mask offered(bool history, bool openRegistration)

@@ -78,6 +78,7 @@ void Hub::clientConnected(ClientId id, HostLink *route, const InboundBacklogPtr 
     if (text.startsWith(':'))
         text.prepend('0');
     client->address = text;
+    client->host = text;
     client->port = port;
     bool mapped = false;
     const quint32 v4 = address.toIPv4Address(&mapped);
@@ -686,6 +687,20 @@ void Hub::setAccount(HubClient &client, const QByteArray &account)
     OutboundFrame frame(std::move(change));
     frame.setAccount(account);
     deliver(notified, frame);
+}
+
+void Hub::changeHost(HubClient &client, const QByteArray &user, const QByteArray &host)
+{
+    if (user == client.user && host == client.host)
+        return;
+    const QList<HubClient *> notified = interestedIn(client, Capability::ChgHost, true);
+    OutboundFrame frame(IrcMessage("CHGHOST", {user, host}, client.prefix));
+    frame.setAccount(client.account);
+    deliver(notified, frame);
+    client.user = user;
+    client.host = host;
+    client.updatePrefix();
+    reply(client, Numeric::RPL_VISIBLEHOST, {host, "is now your displayed host"});
 }
 
 void Hub::clientSecured(ClientId id, const QByteArray &certificate)

@@ -162,6 +162,9 @@ public:
     // Tells `client`'s peers that take account-notify which account it is logged in to now
     // (ACCOUNT; "*" for none), and records it.
     void setAccount(HubClient &client, const QByteArray &account);
+    // Gives `client` a new username and host in its hostmask: its peers that take chghost are
+    // told (CHGHOST, from the old mask), and it is told its new host (396).
+    void changeHost(HubClient &client, const QByteArray &user, const QByteArray &host);
     // Hands what was recorded so far to the store now (it goes within 20 ms anyway): a question
     // asked after it then sees it.
     void flushHistory();

@@ -16,7 +16,8 @@ struct HubClient {
     ClientId id = 0;
     HostLink *route = nullptr;  // the link into the thread that hosts its worker
     InboundBacklogPtr backlog;  // its lines not yet handled here: lowered as they are
-    QByteArray address;         // peer IP as shown in hostmasks
+    QByteArray address;         // peer IP
+    QByteArray host;            // shown in hostmasks: the address, unless an operator set another (CHGHOST)
     QByteArray limitKey;        // what the connection limit counts: the address, or the local user
     quint16 port = 0;
 
@@ -58,5 +59,6 @@ struct HubClient {
         return QByteArray("+") + (bot ? "B" : "") + (invisible ? "i" : "") + (isOper() ? "o" : "") + (wallops ? "w" : "");
     }
     QByteArray displayNick() const { return nick.isEmpty() ? QByteArray("*") : nick; }
-    void updatePrefix() { prefix = nick + '!' + user + '@' + address; }
+    void updatePrefix() { prefix = nick + '!' + user + '@' + host; }
+    bool hostHidden() const { return host != address; }
 };

@@ -14,6 +14,7 @@ inline constexpr int NickLen = 30;
 inline constexpr int ChannelLen = 50;
 inline constexpr int MaxNameLen = 64;
 inline constexpr int UserLen = 18;
+inline constexpr int HostLen = 63;
 inline constexpr int TopicLen = 390;
 inline constexpr int AwayLen = 200;
 inline constexpr char ChannelPrefix = '#';

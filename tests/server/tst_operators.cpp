@@ -57,6 +57,7 @@ private Q_SLOTS:
     void init() { QTest::failOnWarning(QRegularExpression(QStringLiteral("^(?!failed OPER)."))); }
     void operNeedsTheRightPassword();
     void killIsForOperatorsOnly();
+    void chghostChangesTheHostmask();
     void kickByChannelOperator();
     void moderatedAndVoice();
     void topicLock();
@@ -123,6 +124,63 @@ void TestOperators::killIsForOperatorsOnly()
     const auto quit = watcher->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.sourceNick() == "bob"; });
     QVERIFY(quit);
     QCOMPARE(quit->params.at(0), QByteArray("Killed (op (spamming))"));
+}
+
+void TestOperators::chghostChangesTheHostmask()
+{
+    TestServer server(withOper());
+    QVERIFY(server.start());
+    auto op = server.client("op");
+    auto target = server.client("target");
+    auto plain = server.client("plain");
+    auto aware = std::make_unique<RawClient>();
+    QVERIFY(op && target && plain && aware->connectTo(server.address(), server.port()));
+    QVERIFY(aware->registerWithCaps("aware", "chghost"));
+
+    plain->send("CHGHOST target cloak example.org");
+    QVERIFY(plain->waitFor(numeric("481")));
+    op->send("OPER admin s3cret");
+    QVERIFY(op->waitFor(numeric("381")));
+    op->send("CHGHOST ghost cloak example.org");
+    QVERIFY(op->waitFor(numeric("401")));
+    for (const QByteArray &bad : {QByteArray("CHGHOST target cloak :bad host"), QByteArray("CHGHOST target a@b example.org"),
+                                  QByteArray("CHGHOST target cloak exa!mple.org")}) {
+        op->send(bad);
+        const auto fail = op->waitForCommand("FAIL");
+        QVERIFY2(fail && fail->params.mid(0, 2) == (QList<QByteArray>{"CHGHOST", "INVALID_PARAMS"}), bad.constData());
+    }
+
+    op->send("CHGHOST target cloak example.org");
+    // Those who asked for chghost are told, from the old mask; the user is told its new host.
+    const auto change = aware->waitForCommand("CHGHOST");
+    QVERIFY(change);
+    QCOMPARE(change->sourceNick(), QByteArray("target"));
+    QVERIFY2(change->source.endsWith("@127.0.0.1"), change->source.constData());
+    QCOMPARE(change->params, (QList<QByteArray>{"cloak", "example.org"}));
+    const auto visible = target->waitFor(numeric("396"));
+    QVERIFY(visible);
+    QCOMPARE(visible->params.at(1), QByteArray("example.org"));
+    // Without the capability nothing is said; the next message shows the new mask.
+    target->send("PRIVMSG #lobby :masked");
+    const auto said = plain->waitFor(privmsgFrom("target"));
+    QVERIFY(said);
+    QCOMPARE(said->source, QByteArray("target!cloak@example.org"));
+    QCOMPARE(plain->count(RawClient::command("CHGHOST")), 0);
+
+    // The address behind it: to operators and the user, not to others.
+    plain->send("WHOIS target");
+    const auto whois = plain->waitFor(numeric("311"));
+    QVERIFY(whois && whois->params.at(2) == "cloak" && whois->params.at(3) == "example.org");
+    QVERIFY(plain->waitFor(numeric("318")));
+    QCOMPARE(plain->count(numeric("378")), 0);
+    plain->send("WHO target %uhi");
+    const auto whox = plain->waitFor(numeric("354"));
+    QVERIFY(whox);
+    QCOMPARE(whox->params.mid(1), (QList<QByteArray>{"cloak", "255.255.255.255", "example.org"}));
+    op->send("WHOIS target");
+    const auto real = op->waitFor(numeric("378"));
+    QVERIFY(real);
+    QVERIFY2(real->params.last().contains("127.0.0.1"), real->params.last().constData());
 }
 
 void TestOperators::kickByChannelOperator()
