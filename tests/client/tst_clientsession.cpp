@@ -367,30 +367,12 @@ void TestClientSession::refusesInjection()
 }
 
 QTEST_GUILESS_MAIN(TestClientSession)
-namespace {
-ServerConfig accountServerConfig()
-{
-    ServerConfig config = TestServer::defaultConfig();
-    config.passwordIterations = 4096;
-    return config;
-}
-
-bool registerAccount(TestServer &server, const QByteArray &nick, const QByteArray &password)
-{
-    auto c = server.client(nick);
-    if (!c)
-        return false;
-    c->send("REGISTER * * :" + password);
-    const auto answer = c->waitFor([](const IrcMessage &m) { return m.command == "REGISTER" || m.command == "FAIL"; }, 20000);
-    return answer && answer->command == "REGISTER";
-}
-} // namespace
 
 void TestClientSession::logsInWithSasl()
 {
-    TestServer server(accountServerConfig());
+    TestServer server;
     QVERIFY(server.start());
-    QVERIFY(registerAccount(server, "xena", "xena-password"));
+    QVERIFY(server.accountOwner("xena", "xena-password"));
     for (const QString &mechanism : {QString(), QStringLiteral("PLAIN")}) {
         auto s = makeSession(server.port(), "xena-" + (mechanism.isEmpty() ? QStringLiteral("scram") : mechanism));
         ClientSession::Options o = s->options();
@@ -413,9 +395,9 @@ void TestClientSession::logsInWithSasl()
 
 void TestClientSession::failedLoginIsSaidOnceAndNotRetried()
 {
-    TestServer server(accountServerConfig());
+    TestServer server;
     QVERIFY(server.start());
-    QVERIFY(registerAccount(server, "yuri", "yuri-password"));
+    QVERIFY(server.accountOwner("yuri", "yuri-password"));
     auto s = makeSession(server.port(), "yuri2");
     ClientSession::Options o = s->options();
     o.account = QStringLiteral("yuri");
@@ -445,7 +427,7 @@ void TestClientSession::failedLoginIsSaidOnceAndNotRetried()
 
 void TestClientSession::registersAnAccount()
 {
-    TestServer server(accountServerConfig());
+    TestServer server;
     QVERIFY(server.start());
     auto s = makeSession(server.port(), "zoe");
     QSignalSpy texts(s.get(), &ClientSession::serverText);

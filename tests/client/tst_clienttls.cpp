@@ -156,14 +156,11 @@ void TestClientTls::clientCertificateLogsInWithExternal()
 {
     TestCertificate clientCert;
     QVERIFY(clientCert.make(QStringLiteral("client.pem"), QStringLiteral("client-key.pem")));
-    ServerConfig config = TestServer::tlsConfig(m_cert);
-    config.passwordIterations = 4096;
-    TestServer server(config);
+    TestServer server(TestServer::tlsConfig(m_cert));
     QVERIFY(server.start());
     // The account, with the client certificate's fingerprint added to it.
-    auto owner = server.client("hana");
-    owner->send("REGISTER * * :hana-password");
-    QVERIFY(owner->waitForCommand("REGISTER", 20000));
+    auto owner = server.accountOwner("hana", "hana-password");
+    QVERIFY(owner);
     owner->send("NS CERT ADD " + clientCert.certificate().digest(QCryptographicHash::Sha256).toHex(':'));
     QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "NOTICE" && m.params.last().contains("added"); }));
     owner->send("NICK hana_away");

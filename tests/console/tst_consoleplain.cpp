@@ -454,15 +454,10 @@ void TestConsolePlain::commandsAreTypedMessages()
 
 void TestConsolePlain::accountLogin()
 {
-    ServerConfig config = TestServer::defaultConfig();
-    config.passwordIterations = 4096;
-    TestServer server(config);
+    TestServer server;
     QVERIFY(server.start());
-    auto owner = server.client("amy");
-    owner->send("REGISTER * * :amy-password");
-    QVERIFY(owner->waitForCommand("REGISTER", 20000));
-    owner->send("NICK amy_away");
-    QVERIFY(owner->sync());
+    auto owner = server.accountOwner("amy", "amy-password", "amy_away");
+    QVERIFY(owner);
 
     // The password from a file: logged in, as WHOIS shows.
     QTemporaryDir dir;

@@ -310,16 +310,10 @@ void TestMainWindow::reconnectIsVisibleAndConversationsSurvive()
 
 void TestMainWindow::logsInWithSasl()
 {
-    ServerConfig config = TestServer::defaultConfig();
-    config.passwordIterations = 4096;
-    TestServer server(config);
+    TestServer server;
     QVERIFY(server.start());
-    auto owner = server.client("gina");
+    auto owner = server.accountOwner("gina", "gina-password", "gina_away");
     QVERIFY(owner);
-    owner->send("REGISTER * * :gina-password");
-    QVERIFY(owner->waitForCommand("REGISTER", 20000));
-    owner->send("NICK gina_away");
-    QVERIFY(owner->sync());
     MainWindow window;
     window.show();
     ClientSession::Options o = optionsFor(server.port(), QStringLiteral("gina"));

@@ -589,13 +589,10 @@ private Q_SLOTS:
 
     void whox()
     {
-        ServerConfig config = TestServer::defaultConfig();
-        config.passwordIterations = 4096;
-        TestServer server(config);
+        TestServer server;
         QVERIFY(server.start());
-        auto acct = server.client("whoxacct");
-        acct->send("REGISTER * * :whox-password");
-        QVERIFY(acct->waitFor(numeric("900"), 20000));
+        auto acct = server.accountOwner("whoxacct", "whox-password");
+        QVERIFY(acct);
         auto asker = server.client("whoxasker");
         QVERIFY(asker->isupport().contains("WHOX"));
         asker->send("WHO whoxacct %tnar,42");

@@ -15,6 +15,8 @@ ServerConfig TestServer::defaultConfig()
     config.floodExempt = ServerConfig::defaultExempt();
     // Tests compare hostmasks with the username the client claims; tst_localuser turns it on.
     config.identifyLocalUsers = false;
+    // The least SCRAM allows: accounts made in tests cost milliseconds, not a tenth of a second.
+    config.passwordIterations = 4096;
     return config;
 }
 
@@ -58,5 +60,24 @@ std::unique_ptr<RawClient> TestServer::client(const QByteArray &nick, const QByt
         return nullptr;
     if (!nick.isEmpty() && !c->registerAs(nick, autojoin))
         return nullptr;
+    return c;
+}
+
+std::unique_ptr<RawClient> TestServer::accountOwner(const QByteArray &nick, const QByteArray &password,
+                                                    const QByteArray &moveTo)
+{
+    auto c = client(nick);
+    if (!c)
+        return nullptr;
+    c->send("REGISTER * * :" + password);
+    const auto answer =
+        c->waitFor([](const IrcMessage &m) { return m.command == "REGISTER" || m.command == "FAIL"; }, 20000);
+    if (!answer || answer->command != "REGISTER")
+        return nullptr;
+    if (!moveTo.isEmpty()) {
+        c->send("NICK " + moveTo);
+        if (!c->sync())
+            return nullptr;
+    }
     return c;
 }

@@ -24,6 +24,10 @@ public:
 
     // A connected client; registered as `nick` (and through the autojoin) unless nick is empty.
     std::unique_ptr<RawClient> client(const QByteArray &nick = {}, const QByteArray &autojoin = "#lobby");
+    // A client that registered the account `nick` (REGISTER) and, if `moveTo` is given, then
+    // changed to that nick, leaving `nick` free for the client under test to log in with.
+    std::unique_ptr<RawClient> accountOwner(const QByteArray &nick, const QByteArray &password,
+                                            const QByteArray &moveTo = {});
 
 private:
     std::unique_ptr<ChatServer> m_server;
