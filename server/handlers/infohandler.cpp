@@ -1,6 +1,7 @@
 #include "infohandler.h"
 
 #include "config/serverconfig.h"
+#include "hub/channelmodes.h"
 #include "hub/hub.h"
 #include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
@@ -38,7 +39,11 @@ const QList<Help> &helpTexts()
         {"LIST", {"LIST [#channel,...]", "Channels, their user counts and topics."}},
         {"LUSERS", {"LUSERS", "How many users, operators, unregistered connections and channels."}},
         {"MODE", {"MODE <#channel> [modes [args]] | MODE <nick> [+|-Biw]",
-                  "Channel modes: b k l i m n t R, o v. User modes: B (bot), i (invisible), w (wallops), o (operator)."}},
+                  "Channel lists: b (bans), e (ban exceptions), I (invite exceptions); alone, they are shown.",
+                  "Channel settings: k (key), l (limit), C (no CTCP), i (invite only), m (moderated),",
+                  "n (no messages from outside; always on), p (private), R (logged-in users only), s (secret),",
+                  "t (only operators set the topic). Members: o (operator), v (voice).",
+                  "User modes: B (bot), i (invisible), w (wallops), o (operator: OPER, or -o to drop it)."}},
         {"MONITOR", {"MONITOR +|- <nick>[,nick...] | C | L | S", "Tells you (730/731) when nicks come online or leave."}},
         {"MOTD", {"MOTD [server]", "The message of the day."}},
         {"NAMES", {"NAMES [#channel,...]", "Who is in channels."}},
@@ -121,7 +126,7 @@ void InfoHandler::sendIsupport(HubClient &client)
         "BOT=B",
         QByteArray("CASEMAPPING=") + IrcNames::CaseMapping,
         "CHANLIMIT=#:" + QByteArray::number(config.maxChannelsPerClient),
-        "CHANMODES=beI,k,l,CRimnpst",
+        "CHANMODES=" + ChannelModes::isupport(),
         "ELIST=CMNTU",
         "EXCEPTS=e",
         "INVEX=I",
@@ -132,8 +137,8 @@ void InfoHandler::sendIsupport(HubClient &client)
         "NICKLEN=" + QByteArray::number(config.nickLen),
         "MODES=6",
         "MONITOR=" + QByteArray::number(Hub::MonitorLimit),
-        "PREFIX=(ov)@+",
-        "STATUSMSG=@+",
+        "PREFIX=" + ChannelModes::prefixes(),
+        QByteArray("STATUSMSG=") + ChannelModes::StatusPrefixes,
         "TARGMAX=JOIN:,NAMES:,NOTICE:4,PART:,PRIVMSG:4,WHOIS:1",
         "TOPICLEN=" + QByteArray::number(IrcNames::TopicLen),
         "USERLEN=" + QByteArray::number(IrcNames::UserLen),

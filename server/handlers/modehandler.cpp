@@ -1,5 +1,6 @@
 #include "modehandler.h"
 
+#include "hub/channelmodes.h"
 #include "hub/hub.h"
 #include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
@@ -150,7 +151,7 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
             }
             break;
         }
-        case 'k': {
+        case ChannelModes::Key: {
             std::optional<QByteArray> key = takeArg();
             if (adding && (!key || key->isEmpty()))
                 break; // "+k" without a key changes nothing
@@ -173,7 +174,7 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
             }
             break;
         }
-        case 'l': {
+        case ChannelModes::Limit: {
             if (!privileged) {
                 if (adding)
                     takeArg();
@@ -199,35 +200,25 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
             }
             break;
         }
-        case 'i':
-        case 'm':
-        case 'R':
-        case 's':
-        case 'p':
-        case 'C':
-        case 't': {
+        case ChannelModes::AlwaysOn:
+            break;
+        default: {
+            const ChannelModes::Flag *setting = ChannelModes::flag(mode);
+            if (!setting) {
+                m_hub.reply(client, Numeric::ERR_UNKNOWNMODE, {QByteArray(1, mode), "is an unknown mode char to me"});
+                break;
+            }
             if (!privileged) {
                 deny();
                 break;
             }
-            bool &flag = mode == 'i'   ? channel.inviteOnly
-                         : mode == 'm' ? channel.moderated
-                         : mode == 'R' ? channel.accountsOnly
-                         : mode == 's' ? channel.secret
-                         : mode == 'p' ? channel.privateChannel
-                         : mode == 'C' ? channel.noCtcp
-                                       : channel.topicLocked;
+            bool &flag = channel.*setting->field;
             if (flag != adding) {
                 flag = adding;
                 record(sign, mode);
             }
             break;
         }
-        case 'n':
-            break; // always on
-        default:
-            m_hub.reply(client, Numeric::ERR_UNKNOWNMODE, {QByteArray(1, mode), "is an unknown mode char to me"});
-            break;
         }
     }
     if (applied.isEmpty())

@@ -2,6 +2,7 @@
 
 #include "channelhandler.h"
 #include "infohandler.h"
+#include "hub/channelmodes.h"
 #include "hub/hub.h"
 #include "config/serverlog.h"
 #include "hub/outboundframe.h"
@@ -199,7 +200,7 @@ void RegistrationHandler::welcome(HubClient &client)
                 {"Welcome to the " + config.network + " IRC Network " + client.prefix});
     m_hub.reply(client, Numeric::RPL_YOURHOST, {"Your host is " + config.name + ", running version " + version});
     m_hub.reply(client, Numeric::RPL_CREATED, {"This server was created " + config.createdAt});
-    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "Biow", "CIRbeiklmnopstv", "Ibeklov"},
+    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "Biow", ChannelModes::all(), ChannelModes::withParameter()},
                     config.name);
     m_hub.send(client, std::move(info));
 

@@ -1,5 +1,6 @@
 #include "hubchannel.h"
 
+#include "channelmodes.h"
 #include "hubclient.h"
 #include "protocol/ircnames.h"
 
@@ -29,28 +30,17 @@ bool HubChannel::isInviteException(const HubClient &c) const { return anyMatches
 
 QList<QByteArray> HubChannel::modeParams(bool showKey) const
 {
-    QByteArray modes = "+n";
+    QByteArray modes = QByteArray("+") + ChannelModes::AlwaysOn;
     QList<QByteArray> args;
-    if (inviteOnly)
-        modes += 'i';
-    if (moderated)
-        modes += 'm';
-    if (topicLocked)
-        modes += 't';
-    if (accountsOnly)
-        modes += 'R';
-    if (secret)
-        modes += 's';
-    if (privateChannel)
-        modes += 'p';
-    if (noCtcp)
-        modes += 'C';
+    for (const ChannelModes::Flag &f : ChannelModes::Flags)
+        if (this->*f.field)
+            modes += f.letter;
     if (!key.isEmpty()) {
-        modes += 'k';
+        modes += ChannelModes::Key;
         args.append(showKey ? key : QByteArray("*"));
     }
     if (limit > 0) {
-        modes += 'l';
+        modes += ChannelModes::Limit;
         args.append(QByteArray::number(limit));
     }
     args.prepend(modes);

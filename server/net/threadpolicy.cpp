@@ -85,9 +85,9 @@ void ThreadPolicy::retireSlot(const Slot &slot)
     // every new connection behind each disconnect.
     m_retiring.append({slot.thread, slot.link});
     QThread *thread = slot.thread;
-    m_reaper.start([this, thread] {
+    CrossThread::run(m_reaper, [this, thread] {
         CrossThread::stop(thread);
-        QMetaObject::invokeMethod(this, [this, thread] { reap(thread); }, Qt::QueuedConnection);
+        CrossThread::post(this, [this, thread] { reap(thread); });
     });
 }
 

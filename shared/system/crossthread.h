@@ -3,6 +3,7 @@
 #include <QMetaObject>
 #include <QObject>
 #include <QThread>
+#include <QThreadPool>
 #include <functional>
 #include <future>
 #include <memory>
@@ -48,6 +49,21 @@ void post(QObject *target, Fn &&fn)
             fn();
         },
         Qt::QueuedConnection);
+}
+
+// Runs fn() on one of pool's threads, later, with the hand-over made visible the same way.
+template <typename Fn>
+void run(QThreadPool &pool, Fn &&fn)
+{
+#if defined(__SANITIZE_THREAD__)
+    const std::lock_guard<std::mutex> held(Tsan::lock());
+#endif
+    pool.start([fn = std::forward<Fn>(fn)]() mutable {
+#if defined(__SANITIZE_THREAD__)
+        Tsan::sync();
+#endif
+        fn();
+    });
 }
 
 // Connects a signal to a slot (or a signal) of an object that lives in another thread: Qt queues

@@ -306,6 +306,46 @@ private Q_SLOTS:
         QVERIFY(c->waitFor(numeric("524")));
     }
 
+    // 004, ISUPPORT (CHANMODES, PREFIX) and HELP MODE name the same channel modes, and MODE knows
+    // each of them.
+    void channelModesAgreeEverywhere()
+    {
+        TestServer server;
+        QVERIFY(server.start());
+        auto c = server.client("modes");
+        QVERIFY(c);
+        const auto myinfo = c->all(numeric("004"));
+        QCOMPARE(myinfo.size(), 1);
+        QByteArray advertised = myinfo.first().param(4);
+        QByteArray isupported;
+        for (const QByteArray &token : c->isupport()) {
+            if (token.startsWith("CHANMODES="))
+                isupported += token.mid(10).replace(",", "");
+            if (token.startsWith("PREFIX=("))
+                isupported += token.mid(8, token.indexOf(')') - 8);
+        }
+        std::sort(advertised.begin(), advertised.end());
+        std::sort(isupported.begin(), isupported.end());
+        QCOMPARE(isupported, advertised);
+        QVERIFY(advertised.size() >= 15);
+
+        c->send("HELP MODE");
+        QVERIFY(c->waitFor(numeric("704")));
+        QByteArray help;
+        while (const auto line = c->waitFor([](const IrcMessage &m) { return m.command == "705" || m.command == "706"; })) {
+            if (line->command == "706")
+                break;
+            help += line->params.last() + ' ';
+        }
+        for (char mode : advertised)
+            QVERIFY2(help.contains(QByteArray(1, mode) + " ("), QByteArray(1, mode).constData());
+
+        // Every advertised mode is one MODE knows (no 472 for any of them).
+        c->send("MODE #lobby +" + advertised.replace("n", ""));
+        QVERIFY(c->sync());
+        QCOMPARE(c->count(numeric("472")), 0);
+    }
+
 
     void setnameIsToldToThoseWhoAsked()
     {
