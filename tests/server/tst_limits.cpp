@@ -32,6 +32,7 @@ private Q_SLOTS:
     void init() { QTest::failOnWarning(QRegularExpression(QStringLiteral("."))); }
     void burstPassesAndTheRestIsDelayedNotLost();
     void sustainedFloodIsDroppedWithExcessFlood();
+    void excessFloodIsAtTheConfiguredRecvq();
     void exemptAddressIsNotThrottled();
     void exemptClientWaitsWhileTheHubIsBehind();
     void floodControlAppliesToLoopbackByDefault();
@@ -100,6 +101,48 @@ void TestLimits::sustainedFloodIsDroppedWithExcessFlood()
     QVERIFY(reader->count(privmsgFrom("flooder")) <= config.floodBurst + 2);
     QVERIFY(reader->sync());
     QTRY_COMPARE(server.server().activeConnections(), 1);
+}
+
+void TestLimits::excessFloodIsAtTheConfiguredRecvq()
+{
+    ServerConfig config = unexempt();
+    config.floodBurst = 5;
+    config.floodRate = 0.1; // next to nothing is let through while the test runs
+    config.recvqBytes = 2048;
+    TestServer server(config);
+    QVERIFY(server.start());
+    auto flooder = server.client("flooder");
+    QVERIFY(flooder);
+    ClientId id = 0;
+    for (const ChatServer::ConnectionInfo &c : server.server().connections())
+        if (c.nick == "flooder")
+            id = c.id;
+    QVERIFY(id != 0);
+    const auto bytesRead = [&]() -> qint64 {
+        for (const ConnectionTraffic &t : server.server().traffic())
+            if (t.id == id)
+                return t.bytesIn;
+        return -1; // dropped
+    };
+    const QByteArray line = "PRIVMSG #lobby :" + QByteArray(84, 'x'); // 100 bytes
+    QCOMPARE(line.size(), 100);
+    qint64 sent = bytesRead();
+
+    // 20 lines: at most 2000 bytes held back (fewer if a token or more was left), under the
+    // 2048 allowed. The server has read them all, and kept the client.
+    QByteArray lines;
+    for (int i = 0; i < 20; ++i)
+        lines += line + "\r\n";
+    flooder->sendRaw(lines);
+    sent += lines.size();
+    QTRY_COMPARE(bytesRead(), sent);
+    QCOMPARE(flooder->count(RawClient::command("ERROR")), 0);
+
+    // Six more: at least 2100 bytes held, over the limit, and the client is dropped.
+    flooder->sendRaw(lines.left(6 * (line.size() + 2)));
+    const auto error = flooder->waitForCommand("ERROR");
+    QVERIFY(error);
+    QVERIFY2(error->params.last().contains("Excess Flood"), error->params.last().constData());
 }
 
 void TestLimits::exemptAddressIsNotThrottled()
