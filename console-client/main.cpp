@@ -1,6 +1,7 @@
 // confab: the terminal client. Full-screen on a terminal, plain lines when piped.
 
 #include "client/chatcontroller.h"
+#include "client/connectionoptions.h"
 #include "plainview.h"
 #include "screenview.h"
 #include "system/stdinreader.h"
@@ -10,8 +11,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QRegularExpression>
-#include <QSslCertificate>
-#include <QSslKey>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -49,86 +48,34 @@ int main(int argc, char *argv[])
         "each input line is sent and each event printed as one line."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("server"),
-                                 QStringLiteral("HOST[:PORT] (default 127.0.0.1:6667); ircs://HOST[:PORT] or HOST:+PORT for TLS"),
-                                 QStringLiteral("[HOST[:PORT]]"));
+    ConnectionOptions::addTo(parser, {QStringLiteral("HOST[:PORT] (default 127.0.0.1:%1); ircs://HOST[:PORT] or HOST:+PORT for TLS")
+                                          .arg(ServerAddress::DefaultPort),
+                                      QStringLiteral("Nickname (asked for on a terminal when missing)."),
+                                      QStringLiteral("is asked for on the terminal")});
     parser.addOptions({
-        {{QStringLiteral("n"), QStringLiteral("nick")}, QStringLiteral("Nickname (asked for on a terminal when missing)."), QStringLiteral("NICK")},
-        {{QStringLiteral("c"), QStringLiteral("channel")}, QStringLiteral("Channel to join (default #lobby)."), QStringLiteral("CHANNEL")},
-        {QStringLiteral("password"), QStringLiteral("Server password."), QStringLiteral("PASS")},
-        {QStringLiteral("tls"), QStringLiteral("Connect with TLS (default port 6697); the certificate is verified.")},
-        {QStringLiteral("tls-fingerprint"), QStringLiteral("Trust exactly the certificate with this SHA-256 fingerprint (for a self-signed server; implies --tls)."), QStringLiteral("SHA256")},
-        {QStringLiteral("insecure"), QStringLiteral("TLS without checking the certificate at all. Anyone on the way can then read and change the conversation.")},
-        {QStringLiteral("account"), QStringLiteral("Log in to this account while connecting (SASL). The password comes from --password-file, CONFAB_PASSWORD, or is asked for on the terminal; never from the command line."), QStringLiteral("NAME")},
-        {QStringLiteral("password-file"), QStringLiteral("Read the account password from the first line of FILE."), QStringLiteral("FILE")},
-        {QStringLiteral("sasl-mechanism"), QStringLiteral("SCRAM-SHA-256, PLAIN or EXTERNAL (default: SCRAM-SHA-256 when the server offers it, else PLAIN; EXTERNAL with --tls-cert and no --account)."), QStringLiteral("MECH")},
-        {QStringLiteral("tls-cert"), QStringLiteral("Client certificate (PEM) to show the server, for SASL EXTERNAL; implies --tls."), QStringLiteral("FILE")},
-        {QStringLiteral("tls-key"), QStringLiteral("Its unencrypted private key (PEM; default: in the --tls-cert file)."), QStringLiteral("FILE")},
         {QStringLiteral("send"), QStringLiteral("Send TEXT (a message or a /command), then exit."), QStringLiteral("TEXT")},
         {QStringLiteral("format"), QStringLiteral("Plain-mode output: text (default) or json (one object per line)."), QStringLiteral("FORMAT"), QStringLiteral("text")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Plain mode: leave out the server's welcome and MOTD and the connection notices.")},
         {QStringLiteral("plain"), QStringLiteral("Plain mode even on a terminal.")},
     });
-    parser.process(app);
-
-    const QStringList positional = parser.positionalArguments();
-    if (positional.size() > 1)
-        return usageError(QStringLiteral("only one server may be given"));
-    ClientSession::Options options;
-    quint16 port = 0;
-    bool addressTls = false;
-    if (!positional.isEmpty() && !ClientSession::parseAddress(positional.first(), &options.host, &port, &addressTls))
-        return usageError(QStringLiteral("'%1' is not HOST[:PORT]").arg(positional.first()));
-    options.tlsFingerprint = parser.value(QStringLiteral("tls-fingerprint"));
-    if (!options.tlsFingerprint.isEmpty() && ClientSession::normalizeFingerprint(options.tlsFingerprint).isEmpty())
-        return usageError(QStringLiteral("--tls-fingerprint needs a SHA-256 fingerprint (64 hex digits, colons allowed)"));
-    options.tlsInsecure = parser.isSet(QStringLiteral("insecure"));
-    options.tlsCertFile = parser.value(QStringLiteral("tls-cert"));
-    options.tlsKeyFile = parser.value(QStringLiteral("tls-key"));
-    if (!options.tlsKeyFile.isEmpty() && options.tlsCertFile.isEmpty())
-        return usageError(QStringLiteral("--tls-key needs --tls-cert"));
-    if (!options.tlsCertFile.isEmpty()) {
-        QSslCertificate certificate;
-        QSslKey key;
-        QString why;
-        if (!ClientSession::loadClientCertificate(options.tlsCertFile, options.tlsKeyFile, &certificate, &key, &why))
-            return usageError(why);
-    }
-    options.tls = addressTls || parser.isSet(QStringLiteral("tls")) || !options.tlsFingerprint.isEmpty() || options.tlsInsecure
-                  || !options.tlsCertFile.isEmpty();
-    options.saslMechanism = parser.value(QStringLiteral("sasl-mechanism")).toUpper();
-    if (!options.saslMechanism.isEmpty()
-        && !QStringList{QStringLiteral("SCRAM-SHA-256"), QStringLiteral("PLAIN"), QStringLiteral("EXTERNAL")}.contains(options.saslMechanism))
-        return usageError(QStringLiteral("--sasl-mechanism is SCRAM-SHA-256, PLAIN or EXTERNAL"));
-    if (options.saslMechanism == u"EXTERNAL" && options.tlsCertFile.isEmpty())
-        return usageError(QStringLiteral("--sasl-mechanism EXTERNAL needs --tls-cert"));
-    options.account = parser.value(QStringLiteral("account"));
-    if (parser.isSet(QStringLiteral("password-file")) && options.account.isEmpty())
-        return usageError(QStringLiteral("--password-file is for --account"));
-    options.port = port ? port : options.tls ? ClientSession::DefaultTlsPort : ClientSession::DefaultPort;
+    ConnectionOptions::Result given;
+    QString why;
+    if (!ConnectionOptions::parse(parser, app.arguments(), &why) || !ConnectionOptions::read(parser, &given, &why))
+        return usageError(why);
+    ClientSession::Options options = given.options;
     if (options.tlsInsecure)
-        std::fprintf(stderr, "confab: WARNING: --insecure: the server's certificate will not be checked; anyone between "
-                             "you and the server can read and change this conversation\n");
+        std::fprintf(stderr, "confab: %s\n", qPrintable(ConnectionOptions::insecureWarning()));
     const QString format = parser.value(QStringLiteral("format"));
     if (format != u"text" && format != u"json")
         return usageError(QStringLiteral("--format must be text or json"));
-    if (parser.isSet(QStringLiteral("channel"))) {
-        QString channel = parser.value(QStringLiteral("channel"));
-        if (!channel.startsWith(u'#'))
-            channel.prepend(u'#');
-        options.channels = {channel};
-    }
-    options.password = parser.value(QStringLiteral("password"));
-
     const bool sendMode = parser.isSet(QStringLiteral("send"));
     const bool interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     const bool fullScreen = interactive && !sendMode && !parser.isSet(QStringLiteral("plain"));
 
-    options.nick = parser.value(QStringLiteral("nick"));
     if (options.nick.isEmpty() && interactive && !sendMode) {
         // As the seeds do: ask.
         std::string answer;
-        std::fputs("Enter your username: ", stdout);
+        std::fputs("Enter your nickname: ", stdout);
         std::fflush(stdout);
         if (!std::getline(std::cin, answer))
             return usageError(QStringLiteral("no nickname given"));
@@ -140,8 +87,7 @@ int main(int argc, char *argv[])
         return usageError(QStringLiteral("a nickname cannot contain spaces"));
 
     if (!options.account.isEmpty() && options.saslMechanism != u"EXTERNAL") {
-        QString why;
-        const auto password = SecretInput::accountPassword(parser.value(QStringLiteral("password-file")), interactive, &why);
+        const auto password = SecretInput::accountPassword(given.passwordFile, interactive, &why);
         if (!password)
             return usageError(why);
         options.accountPassword = *password;

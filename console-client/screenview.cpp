@@ -243,7 +243,6 @@ void ScreenView::drawStatus()
     if (m_scroll > 0)
         text += m_unseen ? QStringLiteral("| -- more (%1 new) -- ").arg(m_unseen) : QStringLiteral("| -- scrolled -- ");
     if (s) {
-        static const char *const states[] = {"disconnected", "connecting", "registering", "connected", "reconnecting"};
         const QString target = m_controller->currentTarget();
         text += QStringLiteral("| %1 | %2:%3 ").arg(s->nick().isEmpty() ? s->options().nick : s->nick(),
                                                    s->options().host).arg(s->options().port);
@@ -253,7 +252,7 @@ void ScreenView::drawStatus()
                 text += QStringLiteral(" (%1 users)").arg(s->users(target).size());
             text += u' ';
         }
-        text += QStringLiteral("| %1 ").arg(QString::fromLatin1(states[int(s->state())]));
+        text += QStringLiteral("| %1 ").arg(ClientSession::stateName(s->state()));
         if (m_controller->sessionIds().size() > 1)
             text += QStringLiteral("| session %1 of %2 ").arg(m_controller->activeId()).arg(m_controller->sessionIds().size());
     } else {

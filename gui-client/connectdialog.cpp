@@ -44,10 +44,10 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     form->addRow(tr("Trusted &fingerprint:"), m_fingerprint);
     // The conventional ports follow the checkbox, unless the user chose another one.
     connect(m_tls, &QCheckBox::toggled, this, [this](bool on) {
-        if (on && m_port->value() == ClientSession::DefaultPort)
-            m_port->setValue(ClientSession::DefaultTlsPort);
-        else if (!on && m_port->value() == ClientSession::DefaultTlsPort)
-            m_port->setValue(ClientSession::DefaultPort);
+        if (on && m_port->value() == ServerAddress::DefaultPort)
+            m_port->setValue(ServerAddress::DefaultTlsPort);
+        else if (!on && m_port->value() == ServerAddress::DefaultTlsPort)
+            m_port->setValue(ServerAddress::DefaultPort);
         m_fingerprint->setEnabled(on);
     });
     form->addRow(tr("&Nickname:"), m_nick);
@@ -65,7 +65,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     QSettings settings;
     ClientSession::Options o;
     o.host = settings.value(QStringLiteral("connection/host"), QStringLiteral("127.0.0.1")).toString();
-    o.port = quint16(settings.value(QStringLiteral("connection/port"), 6667).toUInt());
+    o.port = quint16(settings.value(QStringLiteral("connection/port"), ServerAddress::DefaultPort).toUInt());
     o.nick = settings.value(QStringLiteral("connection/nick"), qEnvironmentVariable("USER")).toString();
     o.password = settings.value(QStringLiteral("connection/password")).toString();
     o.tls = settings.value(QStringLiteral("connection/tls"), false).toBool();
@@ -116,7 +116,7 @@ void ConnectDialog::accept()
         QMessageBox::warning(this, windowTitle(), tr("Logging in to an account needs its password."));
         return;
     }
-    if (!o.tlsFingerprint.isEmpty() && ClientSession::normalizeFingerprint(o.tlsFingerprint).isEmpty()) {
+    if (!o.tlsFingerprint.isEmpty() && ServerAddress::normalizeFingerprint(o.tlsFingerprint).isEmpty()) {
         QMessageBox::warning(this, windowTitle(), tr("The fingerprint must be a SHA-256 one: 64 hex digits, colons allowed."));
         return;
     }

@@ -194,9 +194,8 @@ void ChatController::emitState(int id)
     const Entry *e = entry(id);
     if (!e)
         return;
-    static const char *const names[] = {"disconnected", "connecting", "registering", "connected", "reconnecting"};
     const ClientSession *s = e->session;
-    emitEvent(ChatEvent::Type::State, id, QString::fromLatin1(names[int(s->state())]),
+    emitEvent(ChatEvent::Type::State, id, ClientSession::stateName(s->state()),
               s->nick().isEmpty() ? s->options().nick : s->nick(),
               QStringLiteral("%1:%2").arg(s->options().host).arg(s->options().port));
 }
@@ -333,7 +332,7 @@ void ChatController::execute(const ChatCommand &cmd)
         ClientSession::Options o = s ? s->options() : ClientSession::Options();
         quint16 port = 0;
         bool tls = false;
-        bool ok = ClientSession::parseAddress(arg0, &o.host, &port, &tls);
+        bool ok = ServerAddress::parse(arg0, &o.host, &port, &tls);
         if (ok && !arg1.isEmpty())
             port = quint16(arg1.toUInt(&ok));
         if (!ok || (!arg1.isEmpty() && port == 0)) {
@@ -341,7 +340,7 @@ void ChatController::execute(const ChatCommand &cmd)
             return;
         }
         o.tls = tls;
-        o.port = port ? port : tls ? ClientSession::DefaultTlsPort : ClientSession::DefaultPort;
+        o.port = port ? port : ServerAddress::defaultPort(tls);
         if (s)
             o.nick = s->nick().isEmpty() ? o.nick : s->nick();
         if (o.nick.isEmpty())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatevent.h"
+#include "serveraddress.h"
 #include "protocol/linereader.h"
 
 #include <QHash>
@@ -36,7 +37,7 @@ public:
 
     struct Options {
         QString host = QStringLiteral("127.0.0.1");
-        quint16 port = 6667;
+        quint16 port = ServerAddress::DefaultPort;
         QString nick;
         QString user;     // defaults to the nick
         QString realName; // defaults to the nick
@@ -68,15 +69,6 @@ public:
 
     explicit ClientSession(QObject *parent = nullptr);
 
-    static constexpr quint16 DefaultPort = 6667;
-    static constexpr quint16 DefaultTlsPort = 6697;
-    // "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address; the port is left alone if absent.
-    // TLS forms set *tls (when given): "ircs://HOST[:PORT]" (port 6697 unless given) and
-    // "HOST:+PORT"; "irc://HOST[:PORT]" is plain.
-    static bool parseAddress(const QString &text, QString *host, quint16 *port, bool *tls = nullptr);
-    // "AB:CD:..." or "abcd...": the same fingerprint, as lower-case hex without colons; empty if
-    // it is not a SHA-256 fingerprint.
-    static QByteArray normalizeFingerprint(const QString &text);
     // A PEM certificate and its unencrypted key (in the certificate's file if keyFile is empty).
     static bool loadClientCertificate(const QString &certFile, const QString &keyFile, QSslCertificate *certificate,
                                       QSslKey *key, QString *error);
@@ -118,6 +110,9 @@ public:
     void sync(const QString &token);
 
     State state() const { return m_state; }
+    // "disconnected", "connecting", "registering", "connected", "reconnecting": as views show it
+    // and the JSON output names it.
+    static QString stateName(State state);
     // quit() was called: the coming disconnect is the user's wish, not a failure.
     bool quitRequested() const { return m_userQuit; }
     QString nick() const { return m_nick; }

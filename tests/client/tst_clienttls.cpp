@@ -72,13 +72,13 @@ void TestClientTls::addressForms()
     QString gotHost;
     quint16 gotPort = 0;
     bool gotTls = false;
-    QVERIFY(ClientSession::parseAddress(text, &gotHost, &gotPort, &gotTls));
+    QVERIFY(ServerAddress::parse(text, &gotHost, &gotPort, &gotTls));
     QCOMPARE(gotHost, host);
     QCOMPARE(int(gotPort), port);
     QCOMPARE(gotTls, tls);
     // A caller that cannot do TLS is told so rather than silently connecting in plain text.
     if (tls)
-        QVERIFY(!ClientSession::parseAddress(text, &gotHost, &gotPort));
+        QVERIFY(!ServerAddress::parse(text, &gotHost, &gotPort));
 }
 
 void TestClientTls::pinnedFingerprintConnects()

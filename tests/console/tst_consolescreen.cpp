@@ -254,7 +254,7 @@ void TestConsoleScreen::asksForNickname()
     QVERIFY(bob);
     Tmux tmux;
     QVERIFY(tmux.start(QStringLiteral("%1 127.0.0.1:%2").arg(QStringLiteral(CONFAB_CLIENT_BINARY)).arg(server.port())));
-    QVERIFY(tmux.waitFor(QStringLiteral("Enter your username:")));
+    QVERIFY(tmux.waitFor(QStringLiteral("Enter your nickname:")));
     QVERIFY(tmux.literal(QStringLiteral("prompted")));
     QVERIFY(tmux.keys({"Enter"}));
     QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "prompted"; }));

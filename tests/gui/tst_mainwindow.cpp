@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QLabel>
 #include <QListView>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStringListModel>
 #include <QTest>
@@ -84,6 +85,7 @@ Fixture start()
 class TestMainWindow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void commandLineUsageErrorsExitTwo();
     void connectsAndJoins();
     void typedMessageReachesOtherClient();
     void incomingMessageAppears();
@@ -337,6 +339,29 @@ void TestMainWindow::closingQuitsCleanly()
     QCOMPARE(quit->sourceNick(), QByteArray("alice"));
     QTRY_VERIFY(!f.window->isVisible());
     f.window.reset(); // stops and waits for the network thread
+}
+
+void TestMainWindow::commandLineUsageErrorsExitTwo()
+{
+    // The same options as the terminal client, checked the same way: a usage error exits 2
+    // before any window or dialog appears.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    for (const QStringList &bad : {QStringList{"--bogus"}, QStringList{"--tls-fingerprint", "xyz"}, QStringList{"host:99999"},
+                                   QStringList{"--password-file", "/dev/null"}, QStringList{"one", "two"}}) {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(CONFAB_GUI_BINARY), bad);
+        QVERIFY(p.waitForFinished(10000));
+        QVERIFY2(p.exitCode() == 2, qPrintable(bad.join(' ')));
+        QVERIFY(p.readAllStandardError().contains("confab-gui: "));
+    }
+    QProcess version;
+    version.setProcessEnvironment(env);
+    version.start(QStringLiteral(CONFAB_GUI_BINARY), {"--version"});
+    QVERIFY(version.waitForFinished(10000));
+    QCOMPARE(version.exitCode(), 0);
+    QVERIFY(version.readAllStandardOutput().contains(CONFAB_VERSION));
 }
 
 QTEST_MAIN(TestMainWindow)
