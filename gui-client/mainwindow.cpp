@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "client/chatstate.h"
 #include "inputline.h"
 #include "messageview.h"
 #include "sessionthread.h"
@@ -66,17 +67,16 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_conversationView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &index) { setCurrent(index.row()); });
     connect(m_userView, &QListView::doubleClicked, this, [this](const QModelIndex &index) {
-        QString nick = index.data().toString();
-        if (nick.startsWith(u'@'))
-            nick.remove(0, 1);
-        openPrivate(nick);
+        openPrivate(ChatState::nickOf(index.data().toString()));
     });
     connect(m_input, &InputLine::submitted, this, [this](const QString &line) { m_thread->execute(line); });
     m_input->setCompletionSource([this] {
         if (m_current < 0)
             return QStringList();
         const ConversationModel::Conversation &c = m_conversations->at(m_current);
-        QStringList nicks = c.users;
+        QStringList nicks;
+        for (const QString &member : c.users)
+            nicks.append(ChatState::nickOf(member));
         nicks.removeAll(m_ownNick.value(c.session));
         return nicks;
     });

@@ -19,6 +19,7 @@ const QHash<QString, Spec> &commands()
         {QStringLiteral("notice"), {K::Notice, 2, 2, "/notice TARGET TEXT"}},
         {QStringLiteral("who"), {K::Who, 0, 1, "/who [MASK]"}},
         {QStringLiteral("whois"), {K::Whois, 1, 1, "/whois NICK"}},
+        {QStringLiteral("names"), {K::Names, 0, 1, "/names [#CHANNEL]"}},
         {QStringLiteral("join"), {K::Join, 1, 1, "/join #CHANNEL"}},
         {QStringLiteral("part"), {K::Part, 0, 2, "/part [#CHANNEL] [REASON]"}},
         {QStringLiteral("leave"), {K::Part, 0, 2, "/leave [#CHANNEL] [REASON]"}},
@@ -144,6 +145,7 @@ QString ChatCommand::help()
         "  /notice TARGET TEXT     a notice\n"
         "  /who [MASK]             who is here (also !who)\n"
         "  /whois NICK             about someone\n"
+        "  /names [#CHANNEL]       who is in a channel, operators (@) and voiced (+) first\n"
         "  /join #CHANNEL          join a channel and make it current\n"
         "  /part [#CHANNEL] [WHY]  leave a channel (the current one by default)\n"
         "  /query NICK             make a private conversation current\n"

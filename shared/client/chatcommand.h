@@ -13,6 +13,7 @@ struct ChatCommand {
         Notice,    // /notice TARGET TEXT
         Who,       // /who [MASK], !who
         Whois,     // /whois NICK
+        Names,     // /names [#CHANNEL]
         Join,      // /join CHANNEL
         Part,      // /part [CHANNEL] [REASON]
         Nick,      // /nick NICK

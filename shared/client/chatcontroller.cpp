@@ -167,11 +167,13 @@ void ChatController::wire(Entry &e)
         ev.type = T::Users;
         ev.session = id;
         ev.channel = channel;
-        ev.list = s->users(channel);
-        std::sort(ev.list.begin(), ev.list.end(),
-                  [](const QString &a, const QString &b) { return a.compare(b, Qt::CaseInsensitive) < 0; });
+        ev.list = s->members(channel); // "@alice": operators first, then voiced, then the rest
         Q_EMIT event(ev);
         Q_EMIT statusChanged();
+    });
+    connect(s, &ClientSession::namesEnded, this, [this, id, s](const QString &channel) {
+        if (Entry *e = entry(id); e && e->pendingNames.remove(channel.toLower()))
+            sayNames(s, channel);
     });
     connect(s, &ClientSession::whoReply, this,
             [this, id](const QString &nick, const QString &userHost, const QString &realName, const QString &channel) {
@@ -258,6 +260,21 @@ void ChatController::execute(const ChatCommand &cmd)
     case K::Whois:
         s->whois(arg0);
         return;
+    case K::Names: {
+        const QString channel = arg0.isEmpty() ? currentTarget() : arg0;
+        if (!s->isChannel(channel)) {
+            fail(tr("/names needs a channel: /names #CHANNEL"));
+            return;
+        }
+        if (s->channels().contains(channel, Qt::CaseInsensitive)) {
+            sayNames(s, channel);
+            return;
+        }
+        // Not one of ours: ask the server, and say what it answers.
+        entry(m_active)->pendingNames.insert(channel.toLower());
+        s->sendCommandParams("NAMES", {channel}, false);
+        return;
+    }
     case K::Join:
         s->join(arg0.startsWith(u'#') || arg0.startsWith(u'&') ? arg0 : u'#' + arg0);
         return;
@@ -443,4 +460,11 @@ void ChatController::checkFinished()
             return;
     m_quitting = false;
     Q_EMIT finished();
+}
+
+void ChatController::sayNames(const ClientSession *s, const QString &channel)
+{
+    const QStringList members = s->members(channel);
+    const QString count = members.size() == 1 ? tr("1 user") : tr("%1 users").arg(members.size());
+    info(QStringLiteral("%1 (%2): %3").arg(channel, count, members.join(u' ')));
 }

@@ -47,6 +47,7 @@ private:
         int id;
         ClientSession *session;
         QString current;
+        QSet<QString> pendingNames; // /names of channels we are not in, asked of the server
     };
     Entry *entry(int id);
     const Entry *entry(int id) const;
@@ -58,6 +59,8 @@ private:
     void say(int id, const QString &text);
     void checkFinished();
     void emitState(int id);
+    // "#lobby (3 users): @alice +bob carol".
+    void sayNames(const ClientSession *s, const QString &channel);
 
     QList<Entry> m_entries;
     int m_active = 0;

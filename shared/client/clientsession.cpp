@@ -22,13 +22,6 @@ const QStringList WantedCaps = {QStringLiteral("server-time"), QStringLiteral("e
 
 QByteArray utf8(const QString &s) { return s.toUtf8(); }
 
-QString stripPrefixes(QString nick)
-{
-    while (!nick.isEmpty() && QStringLiteral("~&@%+").contains(nick.front()))
-        nick.remove(0, 1);
-    const qsizetype bang = nick.indexOf(u'!');
-    return bang >= 0 ? nick.left(bang) : nick;
-}
 } // namespace
 
 ClientSession::ClientSession(QObject *parent)
@@ -225,8 +218,7 @@ void ClientSession::onSocketClosed(const QString &reason)
     if (m_state == State::Disconnected || m_state == State::WaitingToReconnect)
         return;
     const QString why = m_lastError.isEmpty() ? reason : m_lastError;
-    m_users.clear();
-    m_pendingNames.clear();
+    m_chat.clear();
     // A certificate that failed verification fails again: retrying would only hide the reason.
     if (m_userQuit || m_tlsRefused || !m_options.autoReconnect || (!m_everRegistered && !m_options.retryFirstConnection)) {
         setState(State::Disconnected);
@@ -475,24 +467,9 @@ void ClientSession::sync(const QString &token)
     deliverOrQueue("PING :confab-sync-" + utf8(token), tr("PING"));
 }
 
-QStringList ClientSession::users(const QString &channel) const { return m_users.value(channel.toLower()); }
-
 QHostAddress ClientSession::localAddress() const { return m_socket->localAddress(); }
 
 quint16 ClientSession::localPort() const { return m_socket->localPort(); }
-
-void ClientSession::addUser(const QString &channel, const QString &nick)
-{
-    QStringList &list = m_users[channel.toLower()];
-    if (!list.contains(nick, Qt::CaseInsensitive))
-        list.append(nick);
-}
-
-void ClientSession::removeUser(const QString &channel, const QString &nick)
-{
-    QStringList &list = m_users[channel.toLower()];
-    list.removeIf([&](const QString &n) { return n.compare(nick, Qt::CaseInsensitive) == 0; });
-}
 
 ChatMessage ClientSession::makeMessage(const IrcMessage &msg) const
 {
@@ -568,9 +545,8 @@ void ClientSession::handle(const IrcMessage &msg)
         if (own) {
             if (!m_channelOrder.contains(channel, Qt::CaseInsensitive))
                 m_channelOrder.append(channel);
-            m_users.remove(channel.toLower());
         }
-        addUser(channel, from);
+        m_chat.join(channel, from, own);
         Q_EMIT joined(channel, from, own);
         Q_EMIT usersChanged(channel);
     } else if (cmd == "PART" || cmd == "KICK") {
@@ -578,44 +554,30 @@ void ClientSession::handle(const IrcMessage &msg)
         const QString who = cmd == "KICK" ? IrcText::decode(msg.param(1)) : from;
         const bool itsMe = who.compare(m_nick, Qt::CaseInsensitive) == 0;
         const QString reason = IrcText::decode(cmd == "KICK" ? msg.param(2) : msg.param(1));
-        if (itsMe) {
+        if (itsMe)
             m_channelOrder.removeIf([&](const QString &c) { return c.compare(channel, Qt::CaseInsensitive) == 0; });
-            m_users.remove(channel.toLower());
-        } else {
-            removeUser(channel, who);
-        }
+        m_chat.leave(channel, who, itsMe);
         Q_EMIT parted(channel, who, reason, itsMe);
         Q_EMIT usersChanged(channel);
     } else if (cmd == "QUIT") {
-        QStringList where;
-        for (auto it = m_users.begin(); it != m_users.end(); ++it) {
-            if (it->contains(from, Qt::CaseInsensitive)) {
-                removeUser(it.key(), from);
-                where.append(it.key());
-            }
-        }
+        const QStringList where = m_chat.quit(from);
         Q_EMIT userQuit(from, IrcText::decode(msg.param(0)), where);
         for (const QString &ch : std::as_const(where))
             Q_EMIT usersChanged(ch);
     } else if (cmd == "NICK") {
         const QString newNick = IrcText::decode(msg.param(0));
-        for (auto it = m_users.begin(); it != m_users.end(); ++it) {
-            for (QString &n : *it)
-                if (n.compare(from, Qt::CaseInsensitive) == 0)
-                    n = newNick;
-        }
+        const QStringList where = m_chat.rename(from, newNick);
         if (own) {
             m_nick = newNick;
             m_options.nick = newNick;
         }
         Q_EMIT nickChanged(from, newNick, own);
-        for (auto it = m_users.cbegin(); it != m_users.cend(); ++it)
-            if (it->contains(newNick, Qt::CaseInsensitive))
-                Q_EMIT usersChanged(it.key());
+        for (const QString &channel : where)
+            Q_EMIT usersChanged(channel);
     } else if (cmd == "TOPIC") {
         const QString channel = IrcText::decode(msg.param(0));
         const QString topic = IrcText::decode(msg.param(1));
-        m_topics.insert(channel.toLower(), topic);
+        m_chat.setTopic(channel, topic);
         Q_EMIT topicChanged(channel, topic, from);
     } else if (cmd == "AWAY") {
         Q_EMIT awayChanged(from, IrcText::decode(msg.param(0)));
@@ -627,7 +589,10 @@ void ClientSession::handle(const IrcMessage &msg)
         QStringList change;
         for (qsizetype i = 1; i < msg.params.size(); ++i)
             change.append(IrcText::decode(msg.params.at(i)));
-        Q_EMIT serverText(tr("%1 sets mode %2 on %3").arg(from, change.join(u' '), IrcText::decode(msg.param(0))));
+        const QString target = IrcText::decode(msg.param(0));
+        Q_EMIT serverText(tr("%1 sets mode %2 on %3").arg(from, change.join(u' '), target));
+        if (isChannel(target) && m_chat.applyMode(target, change))
+            Q_EMIT usersChanged(target);
     } else if (cmd == "REGISTER" && msg.param(0) == "SUCCESS") {
         Q_EMIT serverText(tr("Account %1 registered; log in with it next time: confab --account %1")
                               .arg(IrcText::decode(msg.param(1))));
@@ -765,21 +730,18 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
         Q_EMIT error(text() + QStringLiteral(": ") + param(1));
         return;
     case Numeric::RPL_NAMREPLY: {
-        const QString channel = param(2);
-        QStringList &pending = m_pendingNames[channel.toLower()];
-        for (const QString &n : text().split(u' ', Qt::SkipEmptyParts))
-            pending.append(stripPrefixes(n));
+        m_chat.addNames(param(2), text().split(u' ', Qt::SkipEmptyParts));
         return;
     }
     case Numeric::RPL_ENDOFNAMES: {
         const QString channel = param(1);
-        if (m_pendingNames.contains(channel.toLower()))
-            m_users.insert(channel.toLower(), m_pendingNames.take(channel.toLower()));
+        m_chat.endNames(channel);
         Q_EMIT usersChanged(channel);
+        Q_EMIT namesEnded(channel);
         return;
     }
     case Numeric::RPL_TOPIC:
-        m_topics.insert(param(1).toLower(), text());
+        m_chat.setTopic(param(1), text());
         Q_EMIT topicChanged(param(1), text(), QString());
         return;
     case Numeric::RPL_NOTOPIC:
@@ -841,7 +803,18 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
         Q_EMIT error(subject.isEmpty() ? text() : subject + QStringLiteral(": ") + text());
         return;
     }
-    if (code == Numeric::RPL_ISUPPORT || code == Numeric::RPL_MYINFO)
+    if (code == Numeric::RPL_ISUPPORT) {
+        // "<me> TOKEN[=VALUE]... :are supported by this server"
+        for (qsizetype i = 1; i + 1 < msg.params.size(); ++i) {
+            const QString token = IrcText::decode(msg.params.at(i));
+            if (token.startsWith(u"PREFIX="))
+                m_chat.setPrefix(token.mid(7));
+            else if (token.startsWith(u"CHANMODES="))
+                m_chat.setChannelModes(token.mid(10));
+        }
+        return;
+    }
+    if (code == Numeric::RPL_MYINFO)
         return;
     // Everything after our nick: "254 me 3 :channels formed" reads "3 channels formed".
     QStringList words;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chatevent.h"
+#include "chatstate.h"
 #include "serveraddress.h"
 #include "protocol/linereader.h"
 
@@ -118,8 +119,11 @@ public:
     QString nick() const { return m_nick; }
     QString serverName() const { return m_serverName; }
     QStringList channels() const { return m_channelOrder; }
-    QStringList users(const QString &channel) const;
-    QString topic(const QString &channel) const { return m_topics.value(channel.toLower()); }
+    // A channel's members: bare nicks, or as a user list shows them ("@alice"), highest status
+    // first; in the same order.
+    QStringList users(const QString &channel) const { return m_chat.nicks(channel); }
+    QStringList members(const QString &channel) const { return m_chat.members(channel); }
+    QString topic(const QString &channel) const { return m_chat.topic(channel); }
     QSet<QString> enabledCaps() const { return m_caps; }
     QHostAddress localAddress() const;
     quint16 localPort() const;
@@ -137,6 +141,8 @@ Q_SIGNALS:
     void nickChanged(const QString &oldNick, const QString &newNick, bool own);
     void topicChanged(const QString &channel, const QString &topic, const QString &by);
     void usersChanged(const QString &channel);
+    // A NAMES reply is complete (after usersChanged for it).
+    void namesEnded(const QString &channel);
     void awayChanged(const QString &nick, const QString &message);
     // One WHO/WHOIS result line; whoEnd after the last.
     void whoReply(const QString &nick, const QString &userHost, const QString &realName, const QString &channel);
@@ -176,8 +182,6 @@ private:
     // Serialises `msg` (refusing CR, LF and NUL with an error signal), then deliverOrQueue().
     bool queueMessage(const IrcMessage &msg, const QString &what, const std::optional<ChatMessage> &own = {});
     ChatMessage ownMessage(ChatMessage::Kind kind, const QString &target, const QString &text) const;
-    void addUser(const QString &channel, const QString &nick);
-    void removeUser(const QString &channel, const QString &nick);
     ChatMessage makeMessage(const IrcMessage &msg) const;
     QString nickKey(const QString &nick) const { return nick.toLower(); }
 
@@ -202,9 +206,7 @@ private:
     QString m_account;
     QString m_lastSaslError;                 // why this client gave the login up
     QStringList m_channelOrder;                  // channels we are in (or rejoin), as named
-    QHash<QString, QStringList> m_users;         // channel key -> nicks (with prefixes stripped)
-    QHash<QString, QStringList> m_pendingNames;  // channel key -> NAMES in progress
-    QHash<QString, QString> m_topics;
+    ChatState m_chat;                            // members with their status, topics
     struct Pending {
         QByteArray line;
         std::optional<ChatMessage> own;

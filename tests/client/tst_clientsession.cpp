@@ -56,6 +56,7 @@ private Q_SLOTS:
     void ownMessagesWithoutEchoCapability();
     void takenNickGetsUnderscore();
     void membershipEvents();
+    void memberStatusFollowsTheServer();
     void errorsAreReported();
     void invitesAndModesAreShown();
     void reconnectsAfterServerRestart();
@@ -169,6 +170,30 @@ void TestClientSession::takenNickGetsUnderscore()
     QVERIFY(waitRegistered(*b));
     QCOMPARE(b->nick(), QStringLiteral("taken_"));
     QVERIFY(!errors.isEmpty()); // the user is told
+}
+
+void TestClientSession::memberStatusFollowsTheServer()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto s = makeSession(server.port(), "alice", {"#fresh"});
+    s->open();
+    QVERIFY(waitRegistered(*s, "#fresh"));
+    // The channel's creator is its operator, as NAMES says.
+    QCOMPARE(s->members("#fresh"), QStringList{"@alice"});
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    bob->send("JOIN #fresh");
+    QTRY_COMPARE(s->members("#fresh"), (QStringList{"@alice", "bob"}));
+    s->sendCommandParams("MODE", {"#fresh", "+v", "bob"}, false);
+    QTRY_COMPARE(s->members("#fresh"), (QStringList{"@alice", "+bob"}));
+    bob->send("NICK aaron");
+    QTRY_COMPARE(s->members("#fresh"), (QStringList{"@alice", "+aaron"}));
+    s->sendCommandParams("MODE", {"#fresh", "+o-v", "aaron", "aaron"}, false);
+    QTRY_COMPARE(s->members("#fresh"), (QStringList{"@aaron", "@alice"}));
+    QCOMPARE(s->users("#fresh"), (QStringList{"aaron", "alice"}));
+    bob->send("PART #fresh");
+    QTRY_COMPARE(s->members("#fresh"), QStringList{"@alice"});
 }
 
 void TestClientSession::membershipEvents()

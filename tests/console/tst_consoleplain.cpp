@@ -68,6 +68,7 @@ private Q_SLOTS:
     void broadcastAndPrivateMessages();
     void receivesAndFormats();
     void whoList();
+    void namesShowStatus();
     void quitAliases_data();
     void quitAliases();
     void jsonOutput();
@@ -139,6 +140,23 @@ void TestConsolePlain::whoList()
     alice.type("!who");
     QVERIFY(alice.waitForOutput("--- bob (~bob@127.0.0.1)"));
     QVERIFY(alice.waitForOutput("--- alice (~alice@127.0.0.1)"));
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+}
+
+void TestConsolePlain::namesShowStatus()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob"); // first in #lobby: its operator
+    QVERIFY(bob);
+    Client alice(server.port(), {"--nick", "alice"});
+    alice.type("/names #lobby");
+    QVERIFY(alice.waitForOutput("#lobby (2 users): @bob alice"));
+    bob->send("MODE #lobby +v alice");
+    QVERIFY(alice.waitForOutput("bob sets mode +v alice on #lobby"));
+    alice.type("/names"); // the current channel, as the client knows it now
+    QVERIFY(alice.waitForOutput("#lobby (2 users): @bob +alice"));
     alice.closeInput();
     QVERIFY(alice.waitForExit());
 }

@@ -75,7 +75,7 @@ Fixture start()
     f.window->show();
     f.window->connectTo(optionsFor(f.server->port(), QStringLiteral("alice")));
     const bool joined = f.bob && f.bob->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; })
-                        && QTest::qWaitFor([&] { return f.window->users()->stringList().contains(QStringLiteral("bob")); }, 10000);
+                        && QTest::qWaitFor([&] { return f.window->users()->stringList().contains(QStringLiteral("@bob")); }, 10000);
     if (!joined)
         f.bob.reset();
     return f;
@@ -106,7 +106,8 @@ void TestMainWindow::connectsAndJoins()
     QCOMPARE(f.window->conversations()->at(f.window->currentRow()).name, QStringLiteral("#lobby"));
     QTRY_VERIFY(f.window->statusText().contains(QStringLiteral("connected")));
     QVERIFY(f.window->statusText().contains(QStringLiteral("alice")));
-    QCOMPARE(f.window->users()->stringList(), (QStringList{"alice", "bob"}));
+    // bob made #lobby, so he runs it: operators first, with their prefix.
+    QCOMPARE(f.window->users()->stringList(), (QStringList{"@bob", "alice"}));
 }
 
 void TestMainWindow::typedMessageReachesOtherClient()
@@ -148,12 +149,12 @@ void TestMainWindow::userListFollowsMembership()
     QVERIFY(f.bob);
     auto carol = f.server->client("carol");
     QVERIFY(carol);
-    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"alice", "bob", "carol"}));
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"@bob", "alice", "carol"}));
     carol->send("NICK caroline");
-    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"alice", "bob", "caroline"}));
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"@bob", "alice", "caroline"}));
     QVERIFY(showsLine(*f.window, QStringLiteral("carol is now known as caroline")));
     carol->send("QUIT :bye");
-    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"alice", "bob"}));
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"@bob", "alice"}));
     QVERIFY(showsLine(*f.window, QStringLiteral("caroline quit")));
     f.bob->send("PART #lobby");
     QTRY_COMPARE(f.window->users()->stringList(), QStringList{"alice"});
@@ -171,7 +172,7 @@ void TestMainWindow::privateConversations()
     QVERIFY(f.window->conversations()->index(row).data().toString().contains(QStringLiteral("(1)")));
     // Double-clicking a user opens (here: selects) the private conversation.
     QListView *users = f.window->userView();
-    const QModelIndex bobIndex = f.window->users()->index(int(f.window->users()->stringList().indexOf(QStringLiteral("bob"))));
+    const QModelIndex bobIndex = f.window->users()->index(int(f.window->users()->stringList().indexOf(QStringLiteral("@bob"))));
     doubleClick(users, bobIndex);
     QTRY_COMPARE(f.window->currentRow(), f.window->conversations()->find(1, QStringLiteral("bob")));
     QVERIFY(showsLine(*f.window, QStringLiteral("<bob> psst")));
@@ -284,7 +285,7 @@ void TestMainWindow::reconnectIsVisibleAndConversationsSurvive()
     MainWindow window;
     window.show();
     window.connectTo(optionsFor(port, QStringLiteral("alice")));
-    QTRY_VERIFY_WITH_TIMEOUT(window.users()->stringList().contains(QStringLiteral("alice")), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.users()->stringList().contains(QStringLiteral("@alice")), 10000);
     auto bob = server->client("bob");
     QVERIFY(bob);
     bob->send("PRIVMSG #lobby :before the restart");

@@ -1,0 +1,162 @@
+// The chat-state model: members with their status prefixes (from ISUPPORT PREFIX), kept through
+// NAMES, MODE, JOIN, PART, QUIT and NICK, in the order a user list shows them.
+
+#include "client/chatstate.h"
+
+#include <QRegularExpression>
+#include <QTest>
+
+class TestChatState : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void namesAreSortedByStatusThenNick_data();
+    void namesAreSortedByStatusThenNick();
+    void modeChangesStatus_data();
+    void modeChangesStatus();
+    void membershipFollowsJoinPartQuitNick();
+    void ownJoinAndPartStartAndForgetAChannel();
+    void badPrefixTokenIsIgnored();
+};
+
+void TestChatState::namesAreSortedByStatusThenNick_data()
+{
+    QTest::addColumn<QString>("prefix");
+    QTest::addColumn<QStringList>("names");
+    QTest::addColumn<QStringList>("members");
+    QTest::addColumn<QString>("prefixesOfSecond");
+    QTest::newRow("default (ov)@+") << QString() << QStringList{"carol", "+bob", "@alice", "@+dave", "Erin"}
+                                    << QStringList{"@alice", "@dave", "+bob", "carol", "Erin"} << QString("@+");
+    QTest::newRow("multi-prefix: all of them kept") << QString() << QStringList{"+@dave"} << QStringList{"@dave"} << QString();
+    QTest::newRow("(qaohv)~&@%+") << QString("(qaohv)~&@%+") << QStringList{"+v", "%h", "o", "@op", "&a", "~q"}
+                                  << QStringList{"~q", "&a", "@op", "%h", "+v", "o"} << QString("&");
+    QTest::newRow("userhost-in-names") << QString() << QStringList{"@alice!al@example.org", "bob!b@h"}
+                                       << QStringList{"@alice", "bob"} << QString();
+}
+
+void TestChatState::namesAreSortedByStatusThenNick()
+{
+    QFETCH(QString, prefix);
+    QFETCH(QStringList, names);
+    QFETCH(QStringList, members);
+    QFETCH(QString, prefixesOfSecond);
+    ChatState state;
+    if (!prefix.isEmpty())
+        state.setPrefix(prefix);
+    state.join("#c", "me", true);
+    state.addNames("#c", names.mid(0, 2));
+    state.addNames("#c", names.mid(2)); // NAMES may come in several lines
+    QCOMPARE(state.members("#c"), QStringList{"me"}); // until the end of NAMES
+    state.endNames("#C");
+    QCOMPARE(state.members("#c"), members);
+    QStringList bare;
+    for (QString m : members)
+        bare.append(m.remove(QRegularExpression("^[~&@%+]")));
+    QCOMPARE(state.nicks("#c"), bare);
+    if (members.size() > 1)
+        QCOMPARE(state.prefixes("#c", bare.at(1)), prefixesOfSecond);
+    if (names.contains("+@dave"))
+        QCOMPARE(state.prefixes("#c", "DAVE"), QString("@+")); // highest first, whatever the order given
+}
+
+void TestChatState::modeChangesStatus_data()
+{
+    QTest::addColumn<QStringList>("mode");
+    QTest::addColumn<bool>("changed");
+    QTest::addColumn<QStringList>("members");
+    QTest::newRow("+o") << QStringList{"+o", "bob"} << true << QStringList{"@bob", "alice", "carol"};
+    QTest::newRow("+v") << QStringList{"+v", "carol"} << true << QStringList{"+carol", "alice", "bob"};
+    // Changed and changed back: reported (a view redraws once for nothing), and right.
+    QTest::newRow("+o-o") << QStringList{"+o-o", "bob", "bob"} << true << QStringList{"alice", "bob", "carol"};
+    QTest::newRow("a ban's mask is not a member") << QStringList{"+bo", "bob!*@*", "carol"} << true
+                                                  << QStringList{"@carol", "alice", "bob"};
+    QTest::newRow("key and limit take arguments") << QStringList{"+klv", "secret", "10", "alice"} << true
+                                                  << QStringList{"+alice", "bob", "carol"};
+    QTest::newRow("-l takes none, -k does") << QStringList{"-lk+o", "secret", "bob"} << true
+                                            << QStringList{"@bob", "alice", "carol"};
+    QTest::newRow("flags take none") << QStringList{"+mntv", "bob"} << true << QStringList{"+bob", "alice", "carol"};
+    QTest::newRow("missing argument") << QStringList{"+oo", "alice"} << true << QStringList{"@alice", "bob", "carol"};
+    QTest::newRow("not a member") << QStringList{"+o", "zed"} << false << QStringList{"alice", "bob", "carol"};
+    QTest::newRow("case-insensitive nick") << QStringList{"+o", "BOB"} << true << QStringList{"@bob", "alice", "carol"};
+}
+
+void TestChatState::modeChangesStatus()
+{
+    QFETCH(QStringList, mode);
+    QFETCH(bool, changed);
+    QFETCH(QStringList, members);
+    ChatState state;
+    state.setChannelModes("beI,k,l,imnpst");
+    state.join("#c", "alice", true);
+    state.addNames("#c", {"alice", "bob", "carol"});
+    state.endNames("#c");
+    QCOMPARE(state.applyMode("#c", mode), changed);
+    QCOMPARE(state.members("#c"), members);
+    // And back: the status goes, the order follows.
+    state.applyMode("#c", {"-ov", "alice", "alice"});
+    state.applyMode("#c", {"-ov", "bob", "bob"});
+    state.applyMode("#c", {"-ov", "carol", "carol"});
+    QCOMPARE(state.members("#c"), (QStringList{"alice", "bob", "carol"}));
+}
+
+void TestChatState::membershipFollowsJoinPartQuitNick()
+{
+    ChatState state;
+    state.join("#a", "me", true);
+    state.join("#b", "me", true);
+    state.addNames("#a", {"@me", "bob", "+carol"});
+    state.endNames("#a");
+    state.join("#b", "bob", false);
+    QCOMPARE(state.members("#b"), (QStringList{"bob", "me"}));
+    // NICK keeps the status and re-sorts.
+    QCOMPARE(state.rename("carol", "aaron"), QStringList{"#a"});
+    QCOMPARE(state.members("#a"), (QStringList{"@me", "+aaron", "bob"}));
+    QCOMPARE(state.rename("bob", "zack").size(), 2);
+    QCOMPARE(state.members("#b"), (QStringList{"me", "zack"}));
+    // PART and KICK of others.
+    state.leave("#a", "AARON", false);
+    QCOMPARE(state.members("#a"), (QStringList{"@me", "zack"}));
+    // QUIT says where they were.
+    QStringList where = state.quit("zack");
+    where.sort();
+    QCOMPARE(where, (QStringList{"#a", "#b"}));
+    QCOMPARE(state.members("#a"), QStringList{"@me"});
+    QVERIFY(state.quit("nobody").isEmpty());
+}
+
+void TestChatState::ownJoinAndPartStartAndForgetAChannel()
+{
+    ChatState state;
+    state.join("#Lobby", "me", true);
+    state.setTopic("#lobby", "hello");
+    QCOMPARE(state.topic("#LOBBY"), QString("hello"));
+    QCOMPARE(state.channels(), QStringList{"#Lobby"});
+    // NAMES or a topic of a channel we are not in is kept, but it is not one of ours.
+    state.addNames("#other", {"x"});
+    state.endNames("#other");
+    QCOMPARE(state.members("#other"), QStringList{"x"});
+    QVERIFY(!state.contains("#other"));
+    QCOMPARE(state.channels(), QStringList{"#Lobby"});
+    state.leave("#lobby", "me", true);
+    QVERIFY(!state.contains("#lobby"));
+    QVERIFY(state.members("#lobby").isEmpty());
+    QVERIFY(state.topic("#lobby").isEmpty());
+    // Joining again starts afresh.
+    state.join("#lobby", "me", true);
+    QCOMPARE(state.members("#lobby"), QStringList{"me"});
+    state.clear();
+    QVERIFY(state.channels().isEmpty());
+}
+
+void TestChatState::badPrefixTokenIsIgnored()
+{
+    ChatState state;
+    for (const char *bad : {"", "ov@+", "(ov)@", "(ov", "()"})
+        state.setPrefix(bad);
+    state.join("#c", "me", true);
+    state.addNames("#c", {"+v", "@o"});
+    state.endNames("#c");
+    QCOMPARE(state.members("#c"), (QStringList{"@o", "+v"}));
+}
+
+QTEST_GUILESS_MAIN(TestChatState)
+#include "tst_chatstate.moc"
