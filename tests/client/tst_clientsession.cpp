@@ -440,10 +440,7 @@ void TestClientSession::failedLoginIsSaidOnceAndNotRetried()
     };
     QCOMPARE(loginFailures(), 1);
     // Thrown out and back: the wrong password is not sent again.
-    const auto connections = server.server().connections();
-    for (const auto &c : connections)
-        if (c.nick == "yuri2")
-            QVERIFY(server.server().terminate(c.id, "bye"));
+    QVERIFY(server.server().terminate(server.idOf("yuri2"), "bye"));
     QVERIFY(QTest::qWaitFor([&] { return registered.size() == 2; }, 15000));
     QVERIFY(waitRegistered(*s));
     QCOMPARE(loginFailures(), 1);

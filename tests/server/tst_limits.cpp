@@ -113,16 +113,11 @@ void TestLimits::excessFloodIsAtTheConfiguredRecvq()
     QVERIFY(server.start());
     auto flooder = server.client("flooder");
     QVERIFY(flooder);
-    ClientId id = 0;
-    for (const ChatServer::ConnectionInfo &c : server.server().connections())
-        if (c.nick == "flooder")
-            id = c.id;
+    const ClientId id = server.idOf("flooder");
     QVERIFY(id != 0);
     const auto bytesRead = [&]() -> qint64 {
-        for (const ConnectionTraffic &t : server.server().traffic())
-            if (t.id == id)
-                return t.bytesIn;
-        return -1; // dropped
+        const std::optional<ConnectionTraffic> t = server.traffic(id);
+        return t ? t->bytesIn : -1; // -1: dropped
     };
     const QByteArray line = "PRIVMSG #lobby :" + QByteArray(84, 'x'); // 100 bytes
     QCOMPARE(line.size(), 100);

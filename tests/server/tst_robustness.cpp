@@ -191,16 +191,11 @@ void TestRobustness::sendqOverflowDropsOnlyTheSlowReader()
     QVERIFY(deaf.send("NICK deaf\r\nUSER deaf 0 * :deaf\r\n"));
     QVERIFY(reader->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "deaf"; }));
 
-    ClientId deafId = 0;
-    for (const ChatServer::ConnectionInfo &c : server.server().connections())
-        if (c.nick == "deaf")
-            deafId = c.id;
+    const ClientId deafId = server.idOf("deaf");
     QVERIFY(deafId != 0);
     const auto deafQueued = [&]() -> std::optional<qint64> {
-        for (const ConnectionTraffic &t : server.server().traffic())
-            if (t.id == deafId)
-                return t.queuedBytes;
-        return std::nullopt; // gone
+        const std::optional<ConnectionTraffic> t = server.traffic(deafId);
+        return t ? std::optional<qint64>(t->queuedBytes) : std::nullopt; // none: gone
     };
 
     // Chat until the deaf client is dropped; bounded in count and time. The sender waits for the

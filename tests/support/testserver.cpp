@@ -81,3 +81,19 @@ std::unique_ptr<RawClient> TestServer::accountOwner(const QByteArray &nick, cons
     }
     return c;
 }
+
+ClientId TestServer::idOf(const QByteArray &nick) const
+{
+    for (const ChatServer::ConnectionInfo &c : m_server->connections())
+        if (c.nick == nick)
+            return c.id;
+    return 0;
+}
+
+std::optional<ConnectionTraffic> TestServer::traffic(ClientId id) const
+{
+    for (const ConnectionTraffic &t : m_server->traffic())
+        if (t.id == id)
+            return t;
+    return std::nullopt;
+}

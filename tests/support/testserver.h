@@ -5,6 +5,7 @@
 #include "config/serverconfig.h"
 
 #include <memory>
+#include <optional>
 
 // A real ChatServer in the test's process, listening on 127.0.0.1 port 0.
 class TestServer {
@@ -24,6 +25,10 @@ public:
 
     // A connected client; registered as `nick` (and through the autojoin) unless nick is empty.
     std::unique_ptr<RawClient> client(const QByteArray &nick = {}, const QByteArray &autojoin = "#lobby");
+    // The connection the hub knows by this nick (0: none), and what its worker thread counts
+    // for a connection (nothing once it is gone).
+    ClientId idOf(const QByteArray &nick) const;
+    std::optional<ConnectionTraffic> traffic(ClientId id) const;
     // A client that registered the account `nick` (REGISTER) and, if `moveTo` is given, then
     // changed to that nick, leaving `nick` free for the client under test to log in with.
     std::unique_ptr<RawClient> accountOwner(const QByteArray &nick, const QByteArray &password,
