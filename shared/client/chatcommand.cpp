@@ -20,6 +20,8 @@ const QHash<QString, Spec> &commands()
         {QStringLiteral("who"), {K::Who, 0, 1, "/who [MASK]"}},
         {QStringLiteral("whois"), {K::Whois, 1, 1, "/whois NICK"}},
         {QStringLiteral("names"), {K::Names, 0, 1, "/names [#CHANNEL]"}},
+        {QStringLiteral("ctcp"), {K::Ctcp, 2, 3, "/ctcp TARGET COMMAND [ARGS]"}},
+        {QStringLiteral("ping"), {K::Ping, 1, 1, "/ping NICK"}},
         {QStringLiteral("join"), {K::Join, 1, 1, "/join #CHANNEL"}},
         {QStringLiteral("part"), {K::Part, 0, 2, "/part [#CHANNEL] [REASON]"}},
         {QStringLiteral("leave"), {K::Part, 0, 2, "/leave [#CHANNEL] [REASON]"}},
@@ -146,6 +148,8 @@ QString ChatCommand::help()
         "  /who [MASK]             who is here (also !who)\n"
         "  /whois NICK             about someone\n"
         "  /names [#CHANNEL]       who is in a channel, operators (@) and voiced (+) first\n"
+        "  /ctcp TARGET CMD [ARGS] a CTCP request (VERSION, TIME, CLIENTINFO, PING)\n"
+        "  /ping NICK              how long a round trip to someone's client takes\n"
         "  /join #CHANNEL          join a channel and make it current\n"
         "  /part [#CHANNEL] [WHY]  leave a channel (the current one by default)\n"
         "  /query NICK             make a private conversation current\n"

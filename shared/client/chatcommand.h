@@ -14,6 +14,8 @@ struct ChatCommand {
         Who,       // /who [MASK], !who
         Whois,     // /whois NICK
         Names,     // /names [#CHANNEL]
+        Ctcp,      // /ctcp TARGET COMMAND [ARGS]
+        Ping,      // /ping NICK: a CTCP PING, whose reply shows the round trip
         Join,      // /join CHANNEL
         Part,      // /part [CHANNEL] [REASON]
         Nick,      // /nick NICK

@@ -260,6 +260,12 @@ void ChatController::execute(const ChatCommand &cmd)
     case K::Whois:
         s->whois(arg0);
         return;
+    case K::Ctcp:
+        s->sendCtcp(arg0, arg1, cmd.args.value(2));
+        return;
+    case K::Ping:
+        s->sendCtcp(arg0, QStringLiteral("PING"));
+        return;
     case K::Names: {
         const QString channel = arg0.isEmpty() ? currentTarget() : arg0;
         if (!s->isChannel(channel)) {

@@ -372,6 +372,36 @@ void ClientSession::sendAction(const QString &target, const QString &text)
     queueMessage(msg, tr("your action"), ownMessage(ChatMessage::Kind::Action, target, text));
 }
 
+void ClientSession::sendCtcp(const QString &target, const QString &command, const QString &args)
+{
+    const QString name = command.toUpper();
+    const QString payload = name == u"PING" && args.isEmpty() ? QString::number(QDateTime::currentMSecsSinceEpoch()) : args;
+    IrcMessage msg("PRIVMSG", {utf8(target), utf8(Ctcp::quote(name, payload))});
+    msg.trailing = true;
+    queueMessage(msg, tr("your CTCP %1").arg(name));
+}
+
+void ClientSession::handleCtcp(const ChatMessage &m)
+{
+    const std::optional<Ctcp::Message> ctcp = Ctcp::parse(m.text);
+    if (!ctcp || m.isOwn)
+        return; // our own request, echoed
+    if (m.kind == ChatMessage::Kind::Notice) {
+        bool isTime = false;
+        const qint64 sent = ctcp->command == u"PING" ? ctcp->args.toLongLong(&isTime) : 0;
+        if (isTime)
+            Q_EMIT serverText(tr("PING reply from %1: %2 ms").arg(m.from).arg(QDateTime::currentMSecsSinceEpoch() - sent));
+        else
+            Q_EMIT serverText(tr("CTCP %1 reply from %2: %3").arg(ctcp->command, m.from, ctcp->args));
+        return;
+    }
+    Q_EMIT serverText(isChannel(m.target) ? tr("CTCP %1 from %2 to %3").arg(ctcp->command, m.from, m.target)
+                                          : tr("CTCP %1 from %2").arg(ctcp->command, m.from));
+    const std::optional<QString> reply = Ctcp::answer(*ctcp, QDateTime::currentDateTime());
+    if (reply && m_state == State::Connected && m_ctcp.allowAnswer(QDateTime::currentMSecsSinceEpoch()))
+        sendCommand("NOTICE", {utf8(m.from), utf8(Ctcp::quote(ctcp->command, *reply))}, true);
+}
+
 void ClientSession::sendNotice(const QString &target, const QString &text)
 {
     IrcMessage msg("NOTICE", {utf8(target), utf8(text)});
@@ -536,9 +566,10 @@ void ClientSession::handle(const IrcMessage &msg)
             Q_EMIT serverText(m.text);
             return;
         }
-        // CTCP requests other than ACTION get no answer and are not shown as chat.
-        if (m.text.startsWith(QChar(1)) && m.kind != ChatMessage::Kind::Action)
+        if (m.text.startsWith(QChar(1)) && m.kind != ChatMessage::Kind::Action) {
+            handleCtcp(m);
             return;
+        }
         Q_EMIT messageReceived(m);
     } else if (cmd == "JOIN") {
         const QString channel = IrcText::decode(msg.param(0));

@@ -2,6 +2,7 @@
 
 #include "chatevent.h"
 #include "chatstate.h"
+#include "ctcp.h"
 #include "serveraddress.h"
 #include "protocol/linereader.h"
 
@@ -92,6 +93,9 @@ public:
     void sendMessage(const QString &target, const QString &text);
     void sendAction(const QString &target, const QString &text);
     void sendNotice(const QString &target, const QString &text);
+    // A CTCP request (VERSION, TIME, CLIENTINFO...). PING without args carries the time, so
+    // that the reply shows the round trip.
+    void sendCtcp(const QString &target, const QString &command, const QString &args = {});
     void join(const QString &channel);
     void part(const QString &channel, const QString &reason = {});
     void setTopic(const QString &channel, const QString &topic);
@@ -171,6 +175,8 @@ private:
     void handle(const IrcMessage &msg);
     void handleNumeric(int code, const IrcMessage &msg);
     void handleCap(const IrcMessage &msg);
+    // A CTCP request (answered, within Ctcp's rate) or reply (shown), never shown as chat.
+    void handleCtcp(const ChatMessage &m);
     void completeRegistration(const QString &nick);
     void sendLine(const QByteArray &line);
     void sendCommand(const QByteArray &command, const QList<QByteArray> &params, bool trailing = false);
@@ -207,6 +213,7 @@ private:
     QString m_lastSaslError;                 // why this client gave the login up
     QStringList m_channelOrder;                  // channels we are in (or rejoin), as named
     ChatState m_chat;                            // members with their status, topics
+    Ctcp m_ctcp;                                 // the rate of CTCP answers
     struct Pending {
         QByteArray line;
         std::optional<ChatMessage> own;

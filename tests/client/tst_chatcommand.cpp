@@ -1,4 +1,5 @@
 #include "client/chatcommand.h"
+#include "client/ctcp.h"
 
 #include <QTest>
 
@@ -8,6 +9,9 @@ Q_DECLARE_METATYPE(ChatCommand::Kind)
 class TestChatCommand : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void ctcpParse_data();
+    void ctcpParse();
+    void ctcpRate();
     void parse_data();
     void parse();
     void invalid_data();
@@ -95,6 +99,51 @@ void TestChatCommand::invalid()
     const ChatCommand cmd = ChatCommand::parse(line);
     QCOMPARE(cmd.kind, K::Invalid);
     QVERIFY2(cmd.error.contains(mentions), qPrintable(cmd.error));
+}
+
+void TestChatCommand::ctcpParse_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("isCtcp");
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("args");
+    QTest::newRow("bare") << QString("\x01VERSION\x01") << true << QString("VERSION") << QString();
+    QTest::newRow("lower case, args, no closing") << QString("\x01ping 1 2") << true << QString("PING") << QString("1 2");
+    QTest::newRow("action") << QString("\x01" "ACTION waves\x01") << true << QString("ACTION") << QString("waves");
+    QTest::newRow("plain text") << QString("VERSION") << false << QString() << QString();
+    QTest::newRow("empty") << QString("\x01\x01") << false << QString() << QString();
+}
+
+void TestChatCommand::ctcpParse()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, isCtcp);
+    QFETCH(QString, command);
+    QFETCH(QString, args);
+    const std::optional<Ctcp::Message> m = Ctcp::parse(text);
+    QCOMPARE(m.has_value(), isCtcp);
+    if (!m)
+        return;
+    QCOMPARE(m->command, command);
+    QCOMPARE(m->args, args);
+    QCOMPARE(Ctcp::parse(Ctcp::quote(m->command, m->args))->args, args); // and back
+    // ACTION is shown, not answered; unknown requests are not answered either.
+    QCOMPARE(Ctcp::answer(*m, QDateTime::currentDateTime()).has_value(), command == u"VERSION" || command == u"PING");
+}
+
+void TestChatCommand::ctcpRate()
+{
+    Ctcp rate;
+    for (int i = 0; i < Ctcp::Burst; ++i)
+        QVERIFY(rate.allowAnswer(1000));
+    QVERIFY(!rate.allowAnswer(1000));
+    QVERIFY(!rate.allowAnswer(1000 + 999 / Ctcp::Rate));
+    QVERIFY(rate.allowAnswer(1000 + 1000 / Ctcp::Rate));
+    QVERIFY(!rate.allowAnswer(1000 + 1000 / Ctcp::Rate));
+    // Idle long enough, the burst is back, no more.
+    for (int i = 0; i < Ctcp::Burst; ++i)
+        QVERIFY(rate.allowAnswer(1'000'000));
+    QVERIFY(!rate.allowAnswer(1'000'000));
 }
 
 QTEST_GUILESS_MAIN(TestChatCommand)

@@ -3,6 +3,8 @@
 #include "client/clientsession.h"
 #include "testserver.h"
 
+#include <QElapsedTimer>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -57,6 +59,9 @@ private Q_SLOTS:
     void takenNickGetsUnderscore();
     void membershipEvents();
     void memberStatusFollowsTheServer();
+    void answersCtcp();
+    void ctcpAnswersAreRateLimited();
+    void pingShowsTheRoundTrip();
     void errorsAreReported();
     void invitesAndModesAreShown();
     void reconnectsAfterServerRestart();
@@ -170,6 +175,104 @@ void TestClientSession::takenNickGetsUnderscore()
     QVERIFY(waitRegistered(*b));
     QCOMPARE(b->nick(), QStringLiteral("taken_"));
     QVERIFY(!errors.isEmpty()); // the user is told
+}
+
+namespace {
+RawClient::Predicate ctcpReplyFrom(const QByteArray &nick)
+{
+    return [nick](const IrcMessage &m) { return m.command == "NOTICE" && m.sourceNick() == nick && m.param(1).startsWith('\x01'); };
+}
+} // namespace
+
+void TestClientSession::answersCtcp()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto s = makeSession(server.port(), "alice");
+    QSignalSpy shown(s.get(), &ClientSession::serverText);
+    s->open();
+    QVERIFY(waitRegistered(*s));
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    // Unknown requests get no answer: the next answer is VERSION's.
+    bob->send("PRIVMSG alice :\x01" "FROBNICATE\x01");
+    bob->send("PRIVMSG alice :\x01" "VERSION\x01");
+    auto reply = bob->waitFor(ctcpReplyFrom("alice"));
+    QVERIFY(reply);
+    QVERIFY2(reply->params.at(1).startsWith("\x01" "VERSION confab " CONFAB_VERSION " (Qt "), reply->params.at(1).constData());
+    bob->send("PRIVMSG alice :\x01" "PING 1234 5\x01");
+    reply = bob->waitFor(ctcpReplyFrom("alice"));
+    QVERIFY(reply);
+    QCOMPARE(reply->params.at(1), QByteArray("\x01" "PING 1234 5\x01"));
+    bob->send("PRIVMSG alice :\x01" "TIME\x01");
+    reply = bob->waitFor(ctcpReplyFrom("alice"));
+    QVERIFY(reply);
+    QVERIFY2(QDateTime::fromString(QString::fromUtf8(reply->params.at(1).mid(6).chopped(1)), Qt::RFC2822Date).isValid(),
+             reply->params.at(1).constData());
+    bob->send("PRIVMSG #lobby :\x01" "CLIENTINFO\x01"); // to a channel: answered privately
+    reply = bob->waitFor(ctcpReplyFrom("alice"));
+    QVERIFY(reply);
+    QCOMPARE(reply->params, (QList<QByteArray>{"bob", "\x01" "CLIENTINFO ACTION CLIENTINFO PING TIME VERSION\x01"}));
+    // Each request is one status line, never chat.
+    const auto said = [&](const QString &text) {
+        return std::any_of(shown.begin(), shown.end(), [&](const QList<QVariant> &a) { return a.first().toString() == text; });
+    };
+    QTRY_VERIFY(said("CTCP CLIENTINFO from bob to #lobby"));
+    QVERIFY(said("CTCP FROBNICATE from bob"));
+    QVERIFY(said("CTCP VERSION from bob"));
+}
+
+void TestClientSession::ctcpAnswersAreRateLimited()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto s = makeSession(server.port(), "carol");
+    Inbox inbox(*s);
+    s->open();
+    QVERIFY(waitRegistered(*s));
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    QElapsedTimer clock;
+    clock.start();
+    QByteArray flood;
+    for (int i = 0; i < 20; ++i)
+        flood += "PRIVMSG carol :\x01" "VERSION\x01\r\n";
+    bob->sendRaw(flood + "PRIVMSG carol :marker\r\n");
+    // Once carol has read the marker she has answered what she will; what she says next comes
+    // after those answers.
+    QVERIFY(inbox.waitForText("marker"));
+    const qint64 elapsedMs = clock.elapsed();
+    s->sendMessage("bob", "end");
+    QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1) == "end"; }));
+    const int answered = bob->count(ctcpReplyFrom("carol"));
+    const int allowed = Ctcp::Burst + int(elapsedMs * Ctcp::Rate / 1000) + 1;
+    QVERIFY2(answered >= Ctcp::Burst && answered <= allowed,
+             qPrintable(QStringLiteral("%1 answers in %2 ms").arg(answered).arg(elapsedMs)));
+    QVERIFY(s->state() == ClientSession::State::Connected);
+}
+
+void TestClientSession::pingShowsTheRoundTrip()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto s = makeSession(server.port(), "alice");
+    QSignalSpy shown(s.get(), &ClientSession::serverText);
+    s->open();
+    QVERIFY(waitRegistered(*s));
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    s->sendCtcp("bob", "ping");
+    const auto request = bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1).startsWith("\x01" "PING "); });
+    QVERIFY(request);
+    bob->send("NOTICE alice :" + request->params.at(1));
+    static const QRegularExpression roundTrip(QStringLiteral("^PING reply from bob: \\d+ ms$"));
+    QTRY_VERIFY(std::any_of(shown.begin(), shown.end(),
+                            [](const QList<QVariant> &a) { return roundTrip.match(a.first().toString()).hasMatch(); }));
+    // Any other reply is shown as it came.
+    bob->send("NOTICE alice :\x01" "VERSION mIRC\x01");
+    QTRY_VERIFY(std::any_of(shown.begin(), shown.end(), [](const QList<QVariant> &a) {
+        return a.first().toString() == u"CTCP VERSION reply from bob: mIRC";
+    }));
 }
 
 void TestClientSession::memberStatusFollowsTheServer()
