@@ -281,9 +281,19 @@ void ChatController::execute(const ChatCommand &cmd)
         s->sendCommandParams("NAMES", {channel}, false);
         return;
     }
-    case K::Join:
-        s->join(arg0.startsWith(u'#') || arg0.startsWith(u'&') ? arg0 : u'#' + arg0);
+    case K::Join: {
+        const QString channel = arg0.startsWith(u'#') || arg0.startsWith(u'&') ? arg0 : u'#' + arg0;
+        // Already in it: go there, as irssi does, rather than ask the server again.
+        for (const QString &mine : s->channels()) {
+            if (mine.compare(channel, Qt::CaseInsensitive) == 0) {
+                setCurrentTarget(mine);
+                info(tr("Talking in %1").arg(mine));
+                return;
+            }
+        }
+        s->join(channel);
         return;
+    }
     case K::Part: {
         const QString channel = arg0.isEmpty() ? currentTarget() : arg0;
         if (!s->isChannel(channel))

@@ -69,6 +69,7 @@ private Q_SLOTS:
     void receivesAndFormats();
     void whoList();
     void namesShowStatus();
+    void joinSwitchesToAJoinedChannel();
     void quitAliases_data();
     void quitAliases();
     void jsonOutput();
@@ -157,6 +158,27 @@ void TestConsolePlain::namesShowStatus()
     QVERIFY(alice.waitForOutput("bob sets mode +v alice on #lobby"));
     alice.type("/names"); // the current channel, as the client knows it now
     QVERIFY(alice.waitForOutput("#lobby (2 users): @bob +alice"));
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+}
+
+void TestConsolePlain::joinSwitchesToAJoinedChannel()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    Client alice(server.port(), {"--nick", "alice"});
+    alice.type("/join #second");
+    QVERIFY(alice.waitForOutput("alice joined #second"));
+    alice.type("in second");
+    alice.type("/join #LOBBY"); // joined already (the autojoin): go there, ask nothing
+    QVERIFY(alice.waitForOutput("Talking in #lobby"));
+    alice.type("in lobby");
+    const auto said = bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.sourceNick() == "alice"; });
+    QVERIFY(said);
+    QCOMPARE(said->params, (QList<QByteArray>{"#lobby", "in lobby"}));
+    QCOMPARE(bob->count([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; }), 1);
     alice.closeInput();
     QVERIFY(alice.waitForExit());
 }
