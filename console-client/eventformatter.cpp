@@ -35,7 +35,11 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
         line.nick = nick;
         line.isHighlight = m.isHighlight;
         if (m.kind == ChatMessage::Kind::Action) {
-            line.marker = (m.isPrivate ? QString() : where) + u'*';
+            // A private one is marked as private messages are, never shown as if said in a channel.
+            if (m.isPrivate)
+                line.marker = m.isOwn ? QStringLiteral("-> %1: *").arg(channel) : QStringLiteral("<- %1: *").arg(nick);
+            else
+                line.marker = where + u'*';
             line.body = nick + u' ' + text;
         } else if (m.kind == ChatMessage::Kind::Notice) {
             line.marker = (m.isPrivate ? QString() : where) + u'-' + nick + u'-';

@@ -119,10 +119,12 @@ void TestConsolePlain::receivesAndFormats()
     bob->send("PRIVMSG #lobby :hi alice");
     bob->send("PRIVMSG alice :a secret");
     bob->send("PRIVMSG #lobby :\x01" "ACTION waves\x01");
+    bob->send("PRIVMSG alice :\x01" "ACTION winks\x01");
     bob->send("NICK robert");
     QVERIFY(alice.waitForOutput("] <bob> hi alice"));
     QVERIFY(alice.waitForOutput("] <- bob: a secret"));
     QVERIFY(alice.waitForOutput("] * bob waves"));
+    QVERIFY(alice.waitForOutput("] <- bob: * bob winks")); // private, and said so
     QVERIFY(alice.waitForOutput("--- bob is now known as robert"));
     bob->send("QUIT :off");
     QVERIFY(alice.waitForOutput("<-- robert quit (Quit: off)"));
