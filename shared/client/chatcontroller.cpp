@@ -105,15 +105,28 @@ void ChatController::wire(Entry &e)
         emitState(id);
         Q_EMIT statusChanged();
     });
+    // A series of reconnect attempts is told once when it starts and once when it ends, not
+    // once per attempt: the status line shows that it is still trying.
     connect(s, &ClientSession::registered, this, [this, id, s](const QString &nick) {
-        emitEvent(T::Connection, id, tr("Connected to %1 as %2").arg(s->serverName(), nick));
+        Entry *e = entry(id);
+        const int attempts = e ? std::exchange(e->attempts, 0) : 0;
+        emitEvent(T::Connection, id,
+                  attempts > 1 ? tr("Connected to %1 as %2 (after %3 attempts)").arg(s->serverName(), nick).arg(attempts)
+                               : tr("Connected to %1 as %2").arg(s->serverName(), nick));
     });
     connect(s, &ClientSession::disconnected, this, [this, id](const QString &reason) {
-        emitEvent(T::Connection, id, tr("Disconnected: %1").arg(reason));
+        const Entry *e = entry(id);
+        if (!e || e->attempts == 0)
+            emitEvent(T::Connection, id, tr("Disconnected: %1").arg(reason));
         checkFinished();
     });
     connect(s, &ClientSession::reconnectScheduled, this, [this, id](int attempt, int delayMs) {
-        emitEvent(T::Connection, id, tr("Reconnecting in %1 s (attempt %2)").arg(delayMs / 1000.0, 0, 'f', 1).arg(attempt));
+        if (Entry *e = entry(id))
+            e->attempts = attempt;
+        if (attempt == 1)
+            emitEvent(T::Connection, id,
+                      tr("Reconnecting in %1 s, then again less and less often until the server is back")
+                          .arg(delayMs / 1000.0, 0, 'f', 1));
     });
     connect(s, &ClientSession::messageReceived, this, [this, id](const ChatMessage &m) {
         ChatEvent ev;

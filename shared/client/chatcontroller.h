@@ -48,6 +48,7 @@ private:
         ClientSession *session;
         QString current;
         QSet<QString> pendingNames; // /names of channels we are not in, asked of the server
+        int attempts = 0;           // reconnect attempts since the connection was lost
     };
     Entry *entry(int id);
     const Entry *entry(int id) const;

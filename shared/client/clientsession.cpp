@@ -196,7 +196,6 @@ void ClientSession::quit(const QString &reason)
 void ClientSession::onConnected()
 {
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_attempt = 0;
     m_nickAttempt = 0;
     m_caps.clear();
     m_capsOffered.clear();
@@ -721,6 +720,9 @@ void ClientSession::completeRegistration(const QString &nick)
 {
     m_nick = nick;
     m_everRegistered = true;
+    // Only a registration ends a series of attempts: a server that accepts and hangs up at once
+    // is backed off from like one that refuses.
+    m_attempt = 0;
     setState(State::Connected);
     Q_EMIT registered(nick);
     // Rejoin (or first join) every channel we should be in, then what was typed meanwhile.

@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void whoList();
     void namesShowStatus();
     void joinSwitchesToAJoinedChannel();
+    void reconnectAttemptsAreToldOnce();
     void quitAliases_data();
     void quitAliases();
     void jsonOutput();
@@ -181,6 +183,46 @@ void TestConsolePlain::joinSwitchesToAJoinedChannel()
     QVERIFY(said);
     QCOMPARE(said->params, (QList<QByteArray>{"#lobby", "in lobby"}));
     QCOMPARE(bob->count([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; }), 1);
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+}
+
+void TestConsolePlain::reconnectAttemptsAreToldOnce()
+{
+    auto server = std::make_unique<TestServer>();
+    QVERIFY(server->start());
+    const quint16 port = server->port();
+    Client alice(port, {"--nick", "alice"});
+    QVERIFY(alice.waitForOutput("alice joined #lobby"));
+    server.reset();
+    QVERIFY(alice.waitForOutput("Reconnecting in"));
+    // A listener that hangs up on each attempt, so that they can be counted; then the server.
+    QTcpServer hangUp;
+    QVERIFY(hangUp.listen(QHostAddress::LocalHost, port));
+    int attempts = 0;
+    QObject::connect(&hangUp, &QTcpServer::newConnection, [&] {
+        while (QTcpSocket *s = hangUp.nextPendingConnection()) {
+            ++attempts;
+            s->close();
+            s->deleteLater();
+        }
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(attempts >= 2, 15000);
+    hangUp.close();
+    ServerConfig config = TestServer::defaultConfig();
+    config.listen = {{QHostAddress(QHostAddress::LocalHost), port}};
+    TestServer again(config);
+    QVERIFY(again.start());
+    QVERIFY2(alice.waitForOutput("attempts)", 20000), alice.out().constData());
+    const QByteArray out = alice.out();
+    QCOMPARE(out.count("Reconnecting in"), 1);
+    QCOMPARE(out.count("Disconnected:"), 1);
+    // The hung-up attempts, the one that got through, and any that found nothing listening.
+    const QRegularExpressionMatch told =
+        QRegularExpression(QStringLiteral("Connected to test.confab as alice \\(after (\\d+) attempts\\)"))
+            .match(QString::fromUtf8(out));
+    QVERIFY2(told.hasMatch(), out.constData());
+    QVERIFY(told.captured(1).toInt() >= attempts + 1);
     alice.closeInput();
     QVERIFY(alice.waitForExit());
 }
