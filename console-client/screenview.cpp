@@ -105,6 +105,7 @@ void ScreenView::append(const ChatEvent &event)
         return;
     Line line;
     addSegment(line, Segment{f.time + u' ', Quiet, false, true});
+    line.indent = columns(f.time + u' ' + f.marker + u' ');
     if (f.isError) {
         addSegment(line, Segment{f.marker + u' ' + f.body, Error, true, false});
     } else if (f.isQuiet) {
@@ -170,26 +171,53 @@ void ScreenView::appendLine(Line line)
 
 QList<ScreenView::Line> ScreenView::wrap(const Line &line, int width) const
 {
-    QList<Line> rows{{}};
-    int used = 0;
-    for (const Segment &seg : line) {
-        Segment piece = seg;
-        piece.text.clear();
-        for (const char32_t c : seg.text.toUcs4()) {
-            const int w = std::max(0, ::wcwidth(wchar_t(c)));
-            if (used + w > width) {
-                if (!piece.text.isEmpty())
-                    rows.last().append(piece);
-                piece.text.clear();
-                rows.append(Line());
-                used = 0;
-            }
-            piece.text += QString::fromUcs4(&c, 1);
-            used += w;
+    struct Cell {
+        char32_t c;
+        int width;
+        qsizetype segment;
+    };
+    QList<Cell> cells;
+    for (qsizetype s = 0; s < line.size(); ++s)
+        for (const char32_t c : line.at(s).text.toUcs4())
+            cells.append({c, std::max(0, ::wcwidth(wchar_t(c))), s});
+    // Continuation rows start under the text, unless that leaves them too little room.
+    const int indent = line.indent < width / 2 ? line.indent : 0;
+    QList<Line> rows;
+    qsizetype i = 0;
+    while (i < cells.size()) {
+        const int room = rows.isEmpty() ? width : width - indent;
+        int used = 0;
+        qsizetype end = i;
+        qsizetype lastSpace = -1;
+        while (end < cells.size() && used + cells.at(end).width <= room) {
+            if (cells.at(end).c == U' ')
+                lastSpace = end;
+            used += cells.at(end).width;
+            ++end;
         }
-        if (!piece.text.isEmpty())
-            rows.last().append(piece);
+        if (end < cells.size() && lastSpace > i)
+            end = lastSpace + 1; // break after a space, never inside a word that fits on a row
+        if (end == i)
+            end = i + 1; // wider than the row: it goes on its own
+        Line row;
+        if (!rows.isEmpty() && indent > 0)
+            row.append(Segment{QString(indent, u' ')});
+        for (qsizetype k = i; k < end; ++k) {
+            const Segment &from = line.at(cells.at(k).segment);
+            if (k == i || cells.at(k).segment != cells.at(k - 1).segment) {
+                Segment piece = from;
+                piece.text.clear();
+                row.append(piece);
+            }
+            row.last().text += QString::fromUcs4(&cells.at(k).c, 1);
+        }
+        rows.append(row);
+        i = end;
+        while (!rows.isEmpty() && i < cells.size() && cells.at(i).c == U' ')
+            ++i; // a continuation does not start with the space it was broken at
     }
+    if (rows.isEmpty())
+        rows.append(Line());
     return rows;
 }
 

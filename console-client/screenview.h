@@ -36,7 +36,12 @@ private:
         bool dim = false;
         bool reverse = false; // a control-character placeholder
     };
-    using Line = QList<Segment>;
+    // A line's coloured pieces, and the column its text starts at (after the time and the
+    // nick), under which wrapped rows continue.
+    struct Line : QList<Segment> {
+        using QList<Segment>::QList;
+        int indent = 0;
+    };
 
     void onKeys();
     void handleChar(wchar_t ch);

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QRegularExpression>
 #include <QTest>
 
 namespace {
@@ -78,6 +79,7 @@ private Q_SLOTS:
     void statusLineAndCompletion();
     void hostileTextAndWideCharacters();
     void scrollbackAndResize();
+    void wrapsAtSpacesUnderTheText();
     void quitLeavesCleanly();
     void ctrlCLeavesCleanly();
     void asksForNickname();
@@ -135,6 +137,22 @@ void TestConsoleScreen::typingWhileMessagesArrive()
     QCOMPARE(got->params.at(1), QByteArray("half-typed draft finished"));
     QVERIFY(s.tmux->waitFor(QStringLiteral("<alice> half-typed draft finished")));
     QVERIFY(s.tmux->waitForScreen([](const QString &scr) { return scr.trimmed().endsWith(QStringLiteral("[#lobby]")); }));
+}
+
+void TestConsoleScreen::wrapsAtSpacesUnderTheText()
+{
+    Setup s = start(40, 20);
+    QVERIFY(s.bob);
+    s.bob->send("PRIVMSG #lobby :alpha beta gamma delta epsilon zeta eta theta iota kappa lambda");
+    QVERIFY(s.tmux->waitFor(QStringLiteral("lambda")));
+    // "[HH:mm] <bob> " is 14 columns: the text goes on under itself, broken between words.
+    QStringList rows = s.tmux->lines();
+    for (QString &row : rows)
+        row.remove(QRegularExpression(QStringLiteral("\\s+$")));
+    const qsizetype first = rows.indexOf(QRegularExpression(QStringLiteral("^\\[\\d\\d:\\d\\d\\] <bob> alpha beta gamma delta$")));
+    QVERIFY2(first >= 0, qPrintable(rows.join(u'\n')));
+    QCOMPARE(rows.value(first + 1), QString(14, u' ') + QStringLiteral("epsilon zeta eta theta"));
+    QCOMPARE(rows.value(first + 2), QString(14, u' ') + QStringLiteral("iota kappa lambda"));
 }
 
 void TestConsoleScreen::statusLineAndCompletion()
