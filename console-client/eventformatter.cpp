@@ -32,6 +32,10 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
     case T::Message: {
         const ChatMessage &m = ev.message;
         const QString text = safe(m.text);
+        for (IrcText::Span span : IrcText::spans(m.text)) {
+            span.text = safe(span.text);
+            line.bodySpans.append(span);
+        }
         line.nick = nick;
         line.isHighlight = m.isHighlight;
         if (m.kind == ChatMessage::Kind::Action) {
@@ -41,6 +45,7 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
             else
                 line.marker = where + u'*';
             line.body = nick + u' ' + text;
+            line.bodySpans.prepend(IrcText::Span{nick + u' ', {}});
         } else if (m.kind == ChatMessage::Kind::Notice) {
             line.marker = (m.isPrivate ? QString() : where) + u'-' + nick + u'-';
             line.body = text;

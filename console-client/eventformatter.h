@@ -14,6 +14,9 @@ struct Line {
     QString marker; // "<alice>", "-->", "---", "-> bob:" ...
     QString nick;   // the nick to colour, when there is one
     QString body;
+    // A message's body as formatted runs (each made safe), for a view that draws formatting;
+    // empty for other events. Together they are `body`, with the formatting.
+    QList<IrcText::Span> bodySpans;
     bool isError = false;
     bool isQuiet = false; // joins, parts, server text: shown dimmer, hidden by --quiet
     bool isHighlight = false;

@@ -13,7 +13,20 @@
 
 namespace {
 constexpr int MaxLines = 5000;
-enum Pair : short { Normal = 0, Error = 1, Quiet = 2, Highlight = 3, Status = 4, FirstNick = 5, NickColors = 6 };
+enum Pair : short { Normal = 0, Error = 1, Quiet = 2, Highlight = 3, Status = 4, FirstNick = 5, NickColors = 6, FirstMirc = 11 };
+
+// mIRC's 16 colours on a terminal: on one with 16 colours, the bright ones are the bright
+// ones; on one with 8, their nearest.
+short terminalColor(int mirc)
+{
+    static const short sixteen[16] = {15, 0, 4, 2, 9, 1, 5, 3, 11, 10, 6, 14, 12, 13, 8, 7};
+    static const short eight[16] = {COLOR_WHITE, COLOR_BLACK, COLOR_BLUE,   COLOR_GREEN,   COLOR_RED,  COLOR_RED,
+                                    COLOR_MAGENTA, COLOR_YELLOW, COLOR_YELLOW, COLOR_GREEN, COLOR_CYAN, COLOR_CYAN,
+                                    COLOR_BLUE, COLOR_MAGENTA, COLOR_BLACK, COLOR_WHITE};
+    if (mirc < 0 || mirc > 15)
+        return -1; // the extended colours 16-98 are drawn in the default colour
+    return COLORS >= 16 ? sixteen[mirc] : eight[mirc];
+}
 
 int columns(QStringView s)
 {
@@ -116,9 +129,14 @@ void ScreenView::append(const ChatEvent &event)
         addSegment(line, Segment{f.marker.left(at), Normal});
         addSegment(line, Segment{f.nick, nickColor(f.nick), true});
         addSegment(line, Segment{f.marker.mid(at + f.nick.size()) + u' ', Normal});
-        addSegment(line, Segment{f.body, f.isHighlight ? short(Highlight) : short(Normal), f.isHighlight});
+        addBody(line, f.bodySpans, Segment{{}, f.isHighlight ? short(Highlight) : short(Normal), f.isHighlight});
     } else {
-        addSegment(line, Segment{f.marker + u' ' + f.body, f.isHighlight ? short(Highlight) : short(Normal)});
+        const Segment base{{}, f.isHighlight ? short(Highlight) : short(Normal)};
+        addSegment(line, Segment{f.marker + u' ', base.color});
+        if (f.bodySpans.isEmpty())
+            addSegment(line, Segment{f.body, base.color});
+        else
+            addBody(line, f.bodySpans, base);
     }
     if (event.type == ChatEvent::Type::Message && f.isHighlight)
         ::beep();
@@ -155,6 +173,37 @@ void ScreenView::addSegment(Line &line, const Segment &segment)
     }
     if (!plain.text.isEmpty())
         line.append(plain);
+}
+
+void ScreenView::addBody(Line &line, const QList<IrcText::Span> &spans, const Segment &base)
+{
+    for (const IrcText::Span &span : spans) {
+        Segment s = base;
+        s.text = span.text;
+        const IrcText::Format &f = span.format;
+        if (f.foreground >= 0 || f.background >= 0)
+            s.color = mircPair(f.foreground, f.background, base.color);
+        s.bold = base.bold || f.bold;
+        s.italic = f.italic;
+        s.underline = f.underline;
+        s.reverse = f.reverse;
+        addSegment(line, s);
+    }
+}
+
+short ScreenView::mircPair(int foreground, int background, short fallback)
+{
+    if (!has_colors())
+        return fallback;
+    const int key = (foreground + 1) * 128 + background + 1;
+    if (const auto it = m_mircPairs.constFind(key); it != m_mircPairs.constEnd())
+        return *it;
+    const short pair = short(FirstMirc + m_mircPairs.size());
+    if (pair >= COLOR_PAIRS)
+        return fallback;
+    init_pair(pair, terminalColor(foreground), terminalColor(background));
+    m_mircPairs.insert(key, pair);
+    return pair;
 }
 
 void ScreenView::appendLine(Line line)
@@ -252,6 +301,10 @@ void ScreenView::drawMessages()
                 attrs |= A_DIM;
             if (seg.reverse)
                 attrs |= A_REVERSE;
+            if (seg.italic)
+                attrs |= A_ITALIC;
+            if (seg.underline)
+                attrs |= A_UNDERLINE;
             attron(attrs);
             put(seg.text);
             attroff(attrs);
@@ -336,7 +389,19 @@ void ScreenView::drawInput()
     attron(A_BOLD);
     put(prompt.left(promptWidth));
     attroff(A_BOLD);
-    put(visible);
+    // Formatting codes typed so far show as reverse letters, as irssi shows them.
+    for (const QChar c : std::as_const(visible)) {
+        const char16_t code = c.unicode();
+        const char shown = code == 0x02 ? 'B' : code == 0x1d ? 'I' : code == 0x1f ? 'U' : code == 0x03 ? 'C'
+                                             : code == 0x16 ? 'R' : code == 0x0f ? 'O' : 0;
+        if (shown) {
+            attron(A_REVERSE);
+            addch(shown);
+            attroff(A_REVERSE);
+        } else {
+            put(QStringView(&c, 1));
+        }
+    }
     move(y, promptWidth + cursorCol - skipped);
     wnoutrefresh(stdscr);
 }
@@ -387,13 +452,20 @@ void ScreenView::handleChar(wchar_t ch)
     case 5: // Ctrl-E
         m_cursor = int(m_input.size());
         return;
-    case 21: // Ctrl-U: kill to the start
+    case 24: // Ctrl-X: kill to the start (Ctrl-U is underline, as in other IRC clients)
         m_input.remove(0, m_cursor);
         m_cursor = 0;
         return;
-    case 11: // Ctrl-K: kill to the end
-        m_input.truncate(m_cursor);
+    case 2:    // Ctrl-B: bold
+    case 31:   // Ctrl-_: italic (Ctrl-I is Tab on a terminal)
+    case 21:   // Ctrl-U: underline
+    case 11:   // Ctrl-K: colour, then its number ("4", "4,1")
+    case 18:   // Ctrl-R: reverse
+    case 15: { // Ctrl-O: back to plain
+        const char16_t code = ch == 2 ? 0x02 : ch == 31 ? 0x1d : ch == 21 ? 0x1f : ch == 11 ? 0x03 : ch == 18 ? 0x16 : 0x0f;
+        m_input.insert(m_cursor++, QChar(code));
         return;
+    }
     case 23: { // Ctrl-W: kill the word before the cursor
         int start = m_cursor;
         while (start > 0 && m_input.at(start - 1) == u' ')

@@ -3,7 +3,9 @@
 #include "client/chatevent.h"
 #include "client/inputhistory.h"
 #include "client/nickcompleter.h"
+#include "text/irctext.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -34,7 +36,9 @@ private:
         short color = 0;
         bool bold = false;
         bool dim = false;
-        bool reverse = false; // a control-character placeholder
+        bool reverse = false; // a control-character placeholder, or IRC's reverse
+        bool italic = false;
+        bool underline = false;
     };
     // A line's coloured pieces, and the column its text starts at (after the time and the
     // nick), under which wrapped rows continue.
@@ -52,6 +56,11 @@ private:
     void appendLine(Line line);
     // Splits a segment at the sanitiser's control marks into normal and reverse-video parts.
     static void addSegment(Line &line, const Segment &segment);
+    // A message body's formatted runs, on top of `base` (its colour and weight).
+    void addBody(Line &line, const QList<IrcText::Span> &spans, const Segment &base);
+    // The colour pair for an mIRC foreground and background (-1: the terminal's default),
+    // made on first use; `fallback` when the terminal has no colours or no pairs are left.
+    short mircPair(int foreground, int background, short fallback);
     void redraw();
     void drawMessages();
     void drawStatus();
@@ -62,6 +71,7 @@ private:
     ChatController *m_controller;
     QSocketNotifier *m_notifier = nullptr;
     QTimer *m_clock = nullptr;
+    QHash<int, short> m_mircPairs; // (foreground, background) -> colour pair
     QList<Line> m_lines;
     int m_scroll = 0; // rows scrolled back from the bottom
     int m_unseen = 0; // lines that arrived while scrolled back

@@ -13,33 +13,62 @@ QString decode(const QByteArray &bytes)
     return QString::fromLatin1(bytes);
 }
 
-QString stripFormatting(const QString &text)
+QList<Span> spans(const QString &text)
 {
-    QString out;
-    out.reserve(text.size());
+    QList<Span> out;
+    Format format;
+    QString run;
+    auto flush = [&] {
+        if (run.isEmpty())
+            return;
+        if (!out.isEmpty() && out.last().format == format)
+            out.last().text += run;
+        else
+            out.append({run, format});
+        run.clear();
+    };
+    // One or two ASCII digits after text[j]; -2 when there are none.
+    auto number = [&](qsizetype &j) {
+        int value = -2;
+        for (int n = 0; n < 2 && j + 1 < text.size() && text.at(j + 1).unicode() >= u'0' && text.at(j + 1).unicode() <= u'9'; ++n) {
+            value = (value < 0 ? 0 : value * 10) + (text.at(j + 1).unicode() - u'0');
+            ++j;
+        }
+        return value;
+    };
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char16_t c = text.at(i).unicode();
-        switch (c) {
-        case 0x02: case 0x1d: case 0x1f: case 0x1e: case 0x11: case 0x16: case 0x0f:
-            break; // bold, italic, underline, strikethrough, monospace, reverse, reset
-        case 0x03: {
-            // ^C[fg[,bg]] with one or two digits each.
-            auto digits = [&](qsizetype &j) {
-                int n = 0;
-                while (n < 2 && j + 1 < text.size() && text.at(j + 1).isDigit() && text.at(j + 1).unicode() < 128) {
-                    ++j;
-                    ++n;
-                }
-                return n;
-            };
-            if (digits(i) > 0 && i + 2 < text.size() && text.at(i + 1) == u',' && text.at(i + 2).isDigit()) {
-                ++i;
-                digits(i);
+        bool *toggle = c == 0x02 ? &format.bold
+                       : c == 0x1d ? &format.italic
+                       : c == 0x1f ? &format.underline
+                       : c == 0x1e ? &format.strikethrough
+                       : c == 0x11 ? &format.monospace
+                       : c == 0x16 ? &format.reverse
+                                   : nullptr;
+        if (toggle) {
+            flush();
+            *toggle = !*toggle;
+        } else if (c == 0x0f) {
+            flush();
+            format = Format();
+        } else if (c == 0x03) {
+            // ^C[fg[,bg]] with one or two digits each; ^C alone ends the colours. 99: default.
+            flush();
+            const int fg = number(i);
+            if (fg == -2) {
+                format.foreground = format.background = -1;
+                continue;
             }
-            break;
-        }
-        case 0x04: {
-            // ^D hex colour: RRGGBB[,RRGGBB]
+            format.foreground = fg == 99 ? -1 : fg;
+            if (i + 2 < text.size() && text.at(i + 1) == u',' && text.at(i + 2).unicode() >= u'0'
+                && text.at(i + 2).unicode() <= u'9') {
+                ++i;
+                const int bg = number(i);
+                format.background = bg == 99 ? -1 : bg;
+            }
+        } else if (c == 0x04) {
+            // ^D hex colour: RRGGBB[,RRGGBB]. Skipped (with its arguments): not drawn.
+            flush();
             auto hex = [&](qsizetype at) {
                 if (at + 6 > text.size())
                     return false;
@@ -53,12 +82,20 @@ QString stripFormatting(const QString &text)
                 if (i + 1 < text.size() && text.at(i + 1) == u',' && hex(i + 2))
                     i += 7;
             }
-            break;
-        }
-        default:
-            out.append(text.at(i));
+        } else {
+            run.append(text.at(i));
         }
     }
+    flush();
+    return out;
+}
+
+QString stripFormatting(const QString &text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (const Span &span : spans(text))
+        out += span.text;
     return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 #include <QString>
 
 // Turning IRC bytes into text a view can show safely.
@@ -22,6 +23,28 @@ QString decode(const QByteArray &bytes);
 enum class Style { Caret, Marked };
 inline constexpr char16_t ControlMark = 0xE000;
 QString sanitize(const QString &text, Style style = Style::Caret);
+
+// IRC formatting: what a run of text looks like. Colours are mIRC's numbers (0-15 the classic
+// ones, 16-98 the extended), -1 for the default.
+struct Format {
+    bool bold = false;
+    bool italic = false;
+    bool underline = false;
+    bool strikethrough = false;
+    bool monospace = false;
+    bool reverse = false;
+    int foreground = -1;
+    int background = -1;
+    bool operator==(const Format &) const = default;
+};
+struct Span {
+    QString text; // formatting codes removed; control characters left for sanitize()
+    Format format;
+};
+// The text cut where its formatting changes (bold 0x02, italic 0x1D, underline 0x1F,
+// strikethrough 0x1E, monospace 0x11, reverse 0x16, colour 0x03 with its numbers, reset 0x0F;
+// hex colours 0x04 are removed with their arguments and not drawn).
+QList<Span> spans(const QString &text);
 
 // Removes IRC formatting codes (and colour arguments), leaving control characters alone.
 QString stripFormatting(const QString &text);

@@ -80,6 +80,7 @@ private Q_SLOTS:
     void hostileTextAndWideCharacters();
     void scrollbackAndResize();
     void wrapsAtSpacesUnderTheText();
+    void formattingIsDrawnAndTyped();
     void quitLeavesCleanly();
     void ctrlCLeavesCleanly();
     void asksForNickname();
@@ -155,6 +156,46 @@ void TestConsoleScreen::wrapsAtSpacesUnderTheText()
     QCOMPARE(rows.value(first + 2), QString(14, u' ') + QStringLiteral("iota kappa lambda"));
 }
 
+void TestConsoleScreen::formattingIsDrawnAndTyped()
+{
+    Setup s = start();
+    QVERIFY(s.bob);
+    s.bob->send("PRIVMSG #lobby :plain \x02" "fat\x02 \x1d" "slanted\x1d \x1f" "lined\x1f \x03" "04,01hot\x03 \x16" "flip\x16 end");
+    QVERIFY(s.tmux->waitFor(QStringLiteral("<bob> plain fat slanted lined hot flip end")));
+    // Each run with its attributes (SGR before it): bold 1, italic 3, underline 4, reverse 7,
+    // and red on black (tmux writes the colours as 30-37/90-97 and 40-47/100-107).
+    const QString scr = s.tmux->screen(true);
+    // The parameters of the SGR sequences right before a word ("\e[91m\e[40mhot": 91, 40).
+    const auto sgrBefore = [&](const QString &word) {
+        static const QRegularExpression sgr(QStringLiteral("\x1b\\[([0-9;]*)m$"));
+        QStringList params;
+        QString before = scr.left(std::max<qsizetype>(0, scr.indexOf(word)));
+        for (QRegularExpressionMatch m = sgr.match(before); m.hasMatch(); m = sgr.match(before)) {
+            params += m.captured(1).split(u';');
+            before.chop(m.capturedLength());
+        }
+        return params;
+    };
+    QVERIFY2(sgrBefore("fat").contains("1"), qPrintable(scr));
+    QVERIFY2(sgrBefore("slanted").contains("3"), qPrintable(scr));
+    QVERIFY2(sgrBefore("lined").contains("4"), qPrintable(scr));
+    QVERIFY2(sgrBefore("flip").contains("7"), qPrintable(scr));
+    const QStringList hot = sgrBefore("hot");
+    QVERIFY2((hot.contains("91") || hot.contains("31")) && hot.contains("40"), qPrintable(hot.join(u';')));
+    QVERIFY2(!sgrBefore(" end").contains("1"), qPrintable(scr));
+
+    // Typed: Ctrl-B and Ctrl-K 4 show as reverse letters, and go out as the codes.
+    QVERIFY(s.tmux->keys({"C-b"}));
+    QVERIFY(s.tmux->literal(QStringLiteral("strong")));
+    QVERIFY(s.tmux->keys({"C-b", "C-k"}));
+    QVERIFY(s.tmux->literal(QStringLiteral("4red")));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("[#lobby] BstrongBC4red")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    const auto sent = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.sourceNick() == "alice"; });
+    QVERIFY(sent);
+    QCOMPARE(sent->params.at(1), QByteArray("\x02strong\x02\x03" "4red"));
+}
+
 void TestConsoleScreen::statusLineAndCompletion()
 {
     Setup s = start();
@@ -169,7 +210,7 @@ void TestConsoleScreen::statusLineAndCompletion()
     QVERIFY(s.tmux->literal(QStringLiteral("hi c")));
     QVERIFY(s.tmux->keys({"Tab"}));
     QVERIFY(s.tmux->waitFor(QStringLiteral("[#lobby] hi carol")));
-    QVERIFY(s.tmux->keys({"C-u"}));
+    QVERIFY(s.tmux->keys({"C-x"}));
     QVERIFY(s.tmux->literal(QStringLiteral("b")));
     QVERIFY(s.tmux->keys({"Tab"}));
     QVERIFY(s.tmux->waitFor(QStringLiteral("[#lobby] bob:")));
@@ -183,7 +224,7 @@ void TestConsoleScreen::statusLineAndCompletion()
     QVERIFY(s.tmux->waitForScreen([](const QString &scr) {
         return scr.contains(QStringLiteral("[#lobby] @bob: private")) && !scr.contains(QStringLiteral("words"));
     }));
-    QVERIFY(s.tmux->keys({"C-u"}));
+    QVERIFY(s.tmux->keys({"C-x"}));
     QVERIFY(s.tmux->literal(QStringLiteral("@bob just for you")));
     QVERIFY(s.tmux->keys({"Enter"}));
     const auto pm = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "bob"; });
