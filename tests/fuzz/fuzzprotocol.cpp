@@ -14,6 +14,8 @@
 
 #include "auth/sasl.h"
 #include "auth/scram.h"
+#include "client/chatstate.h"
+#include "client/ctcp.h"
 #include "protocol/ircmessage.h"
 #include "protocol/linereader.h"
 #include "storage/historyquery.h"
@@ -141,8 +143,46 @@ void checkAuthGrammar(const IrcMessage &msg)
     }
 }
 
+// What the clients make of network text: formatting runs, CTCP, and a channel's members from
+// NAMES, MODE and PREFIX as any server may send them.
+void checkClientParsers(const IrcMessage &msg)
+{
+    for (const QByteArray &p : msg.params) {
+        const QString text = IrcText::decode(p);
+        const QList<IrcText::Span> spans = IrcText::spans(text);
+        for (qsizetype i = 0; i < spans.size(); ++i) {
+            check(!spans.at(i).text.isEmpty());
+            check(i == 0 || !(spans.at(i).format == spans.at(i - 1).format));
+            check(spans.at(i).format.foreground >= -1 && spans.at(i).format.foreground < 99);
+            check(spans.at(i).format.background >= -1 && spans.at(i).format.background < 99);
+            check(terminalSafe(IrcText::sanitize(spans.at(i).text)));
+        }
+        if (const std::optional<Ctcp::Message> ctcp = Ctcp::parse(text)) {
+            check(!ctcp->command.isEmpty() && ctcp->command == ctcp->command.toUpper());
+            if (const std::optional<QString> answer = Ctcp::answer(*ctcp, QDateTime::fromMSecsSinceEpoch(0, Qt::UTC)))
+                check(answer->size() <= 200);
+        }
+    }
+    ChatState state;
+    state.setPrefix(IrcText::decode(msg.param(0)));
+    state.setChannelModes(IrcText::decode(msg.param(1)));
+    state.join(QStringLiteral("#c"), QStringLiteral("me"), true);
+    QStringList names;
+    for (const QByteArray &p : msg.params)
+        names.append(IrcText::decode(p));
+    state.addNames(QStringLiteral("#c"), names);
+    state.endNames(QStringLiteral("#c"));
+    state.applyMode(QStringLiteral("#c"), names);
+    const QStringList members = state.members(QStringLiteral("#c"));
+    const QStringList nicks = state.nicks(QStringLiteral("#c"));
+    check(members.size() == nicks.size());
+    for (qsizetype i = 0; i < nicks.size(); ++i)
+        check(!nicks.at(i).isEmpty() && members.at(i).endsWith(nicks.at(i)));
+}
+
 void checkMessage(const IrcMessage &msg)
 {
+    checkClientParsers(msg);
     checkHistoryGrammar(msg);
     checkAuthGrammar(msg);
     if (const std::optional<QByteArray> wire = msg.serialize()) {
