@@ -29,6 +29,50 @@ QString linkify(const QString &text)
     out += text.mid(last).toHtmlEscaped();
     return out;
 }
+// mIRC's 16 colours as mIRC draws them; the extended ones (16-98) are left to the default.
+QString mircColor(int n)
+{
+    static const char *const palette[16] = {"#ffffff", "#000000", "#00007f", "#009300", "#ff0000", "#7f0000",
+                                            "#9c009c", "#fc7f00", "#ffff00", "#00fc00", "#009393", "#00ffff",
+                                            "#0000fc", "#ff00ff", "#7f7f7f", "#d2d2d2"};
+    return n >= 0 && n < 16 ? QString::fromLatin1(palette[n]) : QString();
+}
+
+// IRC formatting as markup around each run; the runs' text itself escaped and linkified.
+QString formatted(const QString &raw)
+{
+    QString out;
+    for (const IrcText::Span &span : IrcText::spans(raw)) {
+        const QString html = linkify(IrcText::sanitize(span.text));
+        const IrcText::Format &f = span.format;
+        QStringList css;
+        if (f.bold)
+            css << QStringLiteral("font-weight:bold");
+        if (f.italic)
+            css << QStringLiteral("font-style:italic");
+        if (f.underline || f.strikethrough)
+            css << QStringLiteral("text-decoration:%1%2")
+                       .arg(f.underline ? QStringLiteral("underline ") : QString(),
+                            f.strikethrough ? QStringLiteral("line-through") : QString());
+        if (f.monospace)
+            css << QStringLiteral("font-family:monospace");
+        // Reverse swaps the colours; with none set, it is light on dark.
+        QString fg = mircColor(f.foreground), bg = mircColor(f.background);
+        if (f.reverse) {
+            std::swap(fg, bg);
+            if (fg.isEmpty())
+                fg = mircColor(0);
+            if (bg.isEmpty())
+                bg = mircColor(1);
+        }
+        if (!fg.isEmpty())
+            css << QStringLiteral("color:%1").arg(fg);
+        if (!bg.isEmpty())
+            css << QStringLiteral("background-color:%1").arg(bg);
+        out += css.isEmpty() ? html : QStringLiteral("<span style=\"%1\">%2</span>").arg(css.join(u';'), html);
+    }
+    return out;
+}
 } // namespace
 
 QColor MessageDelegate::nickColor(const QString &nick)
@@ -45,7 +89,10 @@ QString MessageDelegate::toHtml(const QModelIndex &index)
     const auto kind = index.data(MessageModel::KindRole).value<K>();
     const QString time = index.data(MessageModel::TimeRole).toDateTime().toString(QStringLiteral("HH:mm"));
     const QString nick = IrcText::sanitize(index.data(MessageModel::NickRole).toString());
-    const QString text = linkify(IrcText::sanitize(index.data(MessageModel::TextRole).toString()));
+    const QString raw = index.data(MessageModel::TextRole).toString();
+    // What people said keeps its formatting; what the client or server says is plain.
+    const bool said = kind == K::Message || kind == K::Action || kind == K::Notice;
+    const QString text = said ? formatted(raw) : linkify(IrcText::sanitize(raw));
     const bool highlight = index.data(MessageModel::HighlightRole).toBool();
     const QString nickHtml = QStringLiteral("<b style=\"color:%1\">%2</b>").arg(nickColor(nick).name(), nick.toHtmlEscaped());
     QString body;

@@ -15,6 +15,7 @@
 #include <QStringListModel>
 #include <QTest>
 #include <QTextBlock>
+#include <QTextCursor>
 #include <QTextDocument>
 
 namespace {
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void userListFollowsMembership();
     void privateConversations();
     void networkTextIsNeverMarkup();
+    void formattingIsDrawn();
     void linksAreClickable();
     void mentionRaisesNotification();
     void reconnectIsVisibleAndConversationsSurvive();
@@ -191,6 +193,32 @@ void TestMainWindow::privateConversations()
     const QModelIndex daveIndex = f.window->users()->index(int(f.window->users()->stringList().indexOf(QStringLiteral("dave"))));
     doubleClick(users, daveIndex);
     QTRY_COMPARE(f.window->conversations()->at(f.window->currentRow()).name, QStringLiteral("dave"));
+}
+
+void TestMainWindow::formattingIsDrawn()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    f.bob->send("PRIVMSG #lobby :plain \x02" "fat\x02 \x1d" "slanted\x1d \x1f" "lined\x1f \x03" "04,01hot\x03 <i>end</i>");
+    QVERIFY(showsLine(*f.window, QStringLiteral("end</i>")));
+    const QAbstractItemModel *m = f.window->messageView()->model();
+    QTextDocument doc;
+    MessageDelegate::buildDocument(doc, m->index(m->rowCount() - 1, 0), 600, f.window->font());
+    // The codes are gone from what is drawn, and each run has its look.
+    const QString plain = doc.toPlainText();
+    QVERIFY2(plain.contains(QStringLiteral("<bob> plain fat slanted lined hot <i>end</i>")), qPrintable(plain));
+    const auto formatAt = [&](const QString &word) {
+        QTextCursor c(&doc);
+        c.setPosition(int(plain.indexOf(word)) + 1);
+        return c.charFormat();
+    };
+    QVERIFY(formatAt("fat").fontWeight() >= QFont::Bold);
+    QVERIFY(formatAt("slanted").fontItalic());
+    QVERIFY(formatAt("lined").fontUnderline());
+    QCOMPARE(formatAt("hot").foreground().color(), QColor("#ff0000"));
+    QCOMPARE(formatAt("hot").background().color(), QColor("#000000"));
+    QVERIFY(formatAt("plain").fontWeight() < QFont::Bold);
+    QVERIFY(!formatAt("end").fontItalic()); // markup in the text stays text
 }
 
 void TestMainWindow::networkTextIsNeverMarkup()
