@@ -4,9 +4,28 @@
 
 #include <QColor>
 #include <QFont>
+#include <QPainter>
+#include <QPixmap>
+
+namespace {
+// A head and shoulders, for desktops whose icon theme has no person.
+QIcon drawnPerson()
+{
+    QPixmap pixmap(16, 16);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(0x55, 0x6b, 0x88));
+    p.drawEllipse(QRectF(5, 1.5, 6, 6));
+    p.drawRoundedRect(QRectF(2.5, 8.5, 11, 7), 3.5, 3.5);
+    return QIcon(pixmap);
+}
+} // namespace
 
 ConversationModel::ConversationModel(QObject *parent)
     : QAbstractListModel(parent)
+    , m_personIcon(QIcon::fromTheme(QStringLiteral("avatar-default"), drawnPerson()))
 {
 }
 
@@ -19,13 +38,15 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
     const Conversation &c = m_items.at(index.row());
     switch (role) {
     case Qt::DisplayRole: {
-        QString label = c.type == Type::Private ? QStringLiteral("@ %1").arg(c.name) : c.name;
+        QString label = c.name;
         if (c.type != Type::Server)
             label.prepend(QStringLiteral("  "));
         if (c.unread > 0)
             label += QStringLiteral(" (%1)").arg(c.unread);
         return label;
     }
+    case Qt::DecorationRole:
+        return c.type == Type::Private ? QVariant(m_personIcon) : QVariant();
     case Qt::FontRole: {
         QFont f;
         f.setBold(c.unread > 0);

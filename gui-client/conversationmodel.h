@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractListModel>
+#include <QIcon>
 #include <QList>
 #include <QStringList>
 
@@ -46,4 +47,6 @@ public:
 
 private:
     QList<Conversation> m_items;
+    QIcon m_personIcon; // beside private chats
+
 };

@@ -8,6 +8,7 @@
 
 #include <QAbstractTextDocumentLayout>
 #include <QApplication>
+#include <QIcon>
 #include <QLabel>
 #include <QListView>
 #include <QProcess>
@@ -172,6 +173,11 @@ void TestMainWindow::privateConversations()
     const int row = f.window->conversations()->find(1, QStringLiteral("bob"));
     QCOMPARE(f.window->conversations()->at(row).unread, 1);
     QVERIFY(f.window->conversations()->index(row).data().toString().contains(QStringLiteral("(1)")));
+    // Marked as a person by its icon, not by a sign in its name.
+    QCOMPARE(f.window->conversations()->index(row).data().toString().trimmed(), QStringLiteral("bob (1)"));
+    QVERIFY(!f.window->conversations()->index(row).data(Qt::DecorationRole).value<QIcon>().isNull());
+    const int lobby = f.window->conversations()->find(1, QStringLiteral("#lobby"));
+    QVERIFY(f.window->conversations()->index(lobby).data(Qt::DecorationRole).value<QIcon>().isNull());
     // Double-clicking a user opens (here: selects) the private conversation.
     QListView *users = f.window->userView();
     const QModelIndex bobIndex = f.window->users()->index(int(f.window->users()->stringList().indexOf(QStringLiteral("@bob"))));
