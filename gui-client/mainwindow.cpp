@@ -71,9 +71,9 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_input, &InputLine::submitted, this, [this](const QString &line) { m_thread->execute(line); });
     m_input->setCompletionSource([this] {
-        if (m_current < 0)
+        if (currentRow() < 0)
             return QStringList();
-        const ConversationModel::Conversation &c = m_conversations->at(m_current);
+        const ConversationModel::Conversation &c = m_conversations->at(currentRow());
         QStringList nicks;
         for (const QString &member : c.users)
             nicks.append(ChatState::nickOf(member));
@@ -94,6 +94,10 @@ MainWindow::MainWindow(QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+// The view's current index follows its row when conversations are added or removed above it, so
+// it, not a stored row number, says which conversation is current.
+int MainWindow::currentRow() const { return m_conversationView->currentIndex().row(); }
 
 void MainWindow::connectTo(const ClientSession::Options &options) { m_thread->open(options); }
 
@@ -124,7 +128,7 @@ void MainWindow::addRow(int row, const MessageModel::Row &line, bool counts, boo
     if (row < 0)
         return;
     m_conversations->at(row).messages->append(line);
-    if (row != m_current && counts)
+    if (row != currentRow() && counts)
         m_conversations->markUnread(row, highlight);
 }
 
@@ -149,10 +153,10 @@ void MainWindow::onEvent(const ChatEvent &ev)
     using CT = ConversationModel::Type;
     const int server = m_conversations->serverRow(ev.session);
     const int console = server >= 0 ? server : m_conversations->ensure(ev.session, tr("server %1").arg(ev.session), CT::Server);
-    if (m_current < 0)
+    if (currentRow() < 0)
         m_conversationView->setCurrentIndex(m_conversations->index(console));
     // Where replies and errors go: the conversation the user is looking at, if it is this session's.
-    const int here = m_current >= 0 && m_conversations->at(m_current).session == ev.session ? m_current : console;
+    const int here = currentRow() >= 0 && m_conversations->at(currentRow()).session == ev.session ? currentRow() : console;
 
     switch (ev.type) {
     case T::Message: {
@@ -213,7 +217,7 @@ void MainWindow::onEvent(const ChatEvent &ev)
         if (row >= 0) {
             m_conversations->at(row).topic = ev.text;
             m_conversations->changed(row);
-            if (row == m_current)
+            if (row == currentRow())
                 m_topic->setText(ev.text);
         }
         const QString text = ev.nick.isEmpty() ? tr("Topic: %1").arg(ev.text) : tr("%1 set the topic: %2").arg(ev.nick, ev.text);
@@ -224,7 +228,7 @@ void MainWindow::onEvent(const ChatEvent &ev)
         const int row = m_conversations->find(ev.session, ev.channel);
         if (row >= 0) {
             m_conversations->at(row).users = ev.list;
-            if (row == m_current)
+            if (row == currentRow())
                 refreshUsers();
         }
         break;
@@ -264,7 +268,6 @@ void MainWindow::setCurrent(int row)
 {
     if (row < 0 || row >= m_conversations->count())
         return;
-    m_current = row;
     ConversationModel::Conversation &c = m_conversations->at(row);
     m_conversations->markRead(row);
     m_messages->setModel(c.messages);
@@ -277,16 +280,16 @@ void MainWindow::setCurrent(int row)
 
 void MainWindow::refreshUsers()
 {
-    const QStringList users = m_current >= 0 ? m_conversations->at(m_current).users : QStringList();
+    const QStringList users = currentRow() >= 0 ? m_conversations->at(currentRow()).users : QStringList();
     if (m_users->stringList() != users)
         m_users->setStringList(users);
 }
 
 void MainWindow::openPrivate(const QString &nick)
 {
-    if (m_current < 0 || nick.isEmpty())
+    if (currentRow() < 0 || nick.isEmpty())
         return;
-    const int session = m_conversations->at(m_current).session;
+    const int session = m_conversations->at(currentRow()).session;
     const int row = m_conversations->ensure(session, nick, ConversationModel::Type::Private);
     m_conversationView->setCurrentIndex(m_conversations->index(row));
 }

@@ -34,7 +34,7 @@ public:
     QListView *conversationView() const { return m_conversationView; }
     ConversationModel *conversations() const { return m_conversations; }
     QStringListModel *users() const { return m_users; }
-    int currentRow() const { return m_current; }
+    int currentRow() const;
     QString statusText() const;
     bool selectConversation(const QString &name);
 
@@ -64,7 +64,6 @@ private:
     InputLine *m_input;
     QLabel *m_status;
     QSystemTrayIcon *m_tray = nullptr;
-    int m_current = -1;
     bool m_closing = false;
     bool m_closed = false;
     QHash<int, QString> m_ownNick;

@@ -95,6 +95,7 @@ private Q_SLOTS:
     void privateConversations();
     void networkTextIsNeverMarkup();
     void formattingIsDrawn();
+    void conversationInsertedAboveStaysOut();
     void linksAreClickable();
     void mentionRaisesNotification();
     void reconnectIsVisibleAndConversationsSurvive();
@@ -225,6 +226,39 @@ void TestMainWindow::formattingIsDrawn()
     QCOMPARE(formatAt("hot").background().color(), QColor("#000000"));
     QVERIFY(formatAt("plain").fontWeight() < QFont::Bold);
     QVERIFY(!formatAt("end").fontItalic()); // markup in the text stays text
+}
+
+void TestMainWindow::conversationInsertedAboveStaysOut()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    MainWindow window;
+    window.show();
+    window.connectTo(optionsFor(server.port(), QStringLiteral("alice")));
+    QTRY_VERIFY_WITH_TIMEOUT(window.conversations()->find(1, QStringLiteral("#lobby")) >= 0, 10000);
+    window.connectTo(optionsFor(server.port(), QStringLiteral("carol")));
+    QTRY_VERIFY_WITH_TIMEOUT(window.conversations()->find(2, QStringLiteral("#lobby")) >= 0, 10000);
+    // The second session's #lobby is current; then a private chat opens in the first session,
+    // above it in the list.
+    window.conversationView()->setCurrentIndex(window.conversations()->index(window.conversations()->find(2, QStringLiteral("#lobby"))));
+    const auto current = [&] {
+        const ConversationModel::Conversation &c = window.conversations()->at(window.currentRow());
+        return QStringLiteral("%1 %2").arg(c.session).arg(c.name);
+    };
+    QCOMPARE(current(), QStringLiteral("2 #lobby"));
+    bob->send("PRIVMSG alice :psst");
+    QTRY_VERIFY(window.conversations()->find(1, QStringLiteral("bob")) >= 0);
+    QVERIFY(window.conversations()->find(1, QStringLiteral("bob")) < window.conversations()->find(2, QStringLiteral("#lobby")));
+    QCOMPARE(current(), QStringLiteral("2 #lobby"));
+    // What is typed still goes where the user is looking.
+    QTest::keyClicks(window.inputLine(), QStringLiteral("from the second session"));
+    QTest::keyClick(window.inputLine(), Qt::Key_Return);
+    const auto said = bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1) == "from the second session"; });
+    QVERIFY(said);
+    QCOMPARE(said->sourceNick(), QByteArray("carol"));
+    QCOMPARE(said->param(0), QByteArray("#lobby"));
 }
 
 void TestMainWindow::networkTextIsNeverMarkup()
