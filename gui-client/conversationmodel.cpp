@@ -132,3 +132,13 @@ void ConversationModel::changed(int row)
     const QModelIndex i = index(row);
     Q_EMIT dataChanged(i, i);
 }
+
+void ConversationModel::remove(int row)
+{
+    if (row < 0 || row >= m_items.size())
+        return;
+    beginRemoveRows({}, row, row);
+    MessageModel *messages = m_items.takeAt(row).messages;
+    endRemoveRows();
+    delete messages;
+}

@@ -44,6 +44,8 @@ public:
     void markUnread(int row, bool highlight);
     void markRead(int row);
     void changed(int row);
+    // Forgets a conversation and its messages.
+    void remove(int row);
 
 private:
     QList<Conversation> m_items;

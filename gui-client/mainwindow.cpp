@@ -9,6 +9,7 @@
 #include <QCloseEvent>
 #include <QLabel>
 #include <QListView>
+#include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QStringListModel>
@@ -57,6 +58,24 @@ MainWindow::MainWindow(QWidget *parent)
     setCentralWidget(splitter);
     statusBar()->addWidget(m_status, 1);
     resize(900, 560);
+
+    // Keys as in other chat clients: Ctrl+Tab / Ctrl+PgDown onwards, Ctrl+Shift+Tab / Ctrl+PgUp
+    // back, Alt+1..9 and Alt+0 the first ten, Ctrl+W closes.
+    const auto shortcut = [this](const QKeySequence &keys, auto slot) {
+        auto *s = new QShortcut(keys, this);
+        s->setContext(Qt::WindowShortcut);
+        connect(s, &QShortcut::activated, this, slot);
+    };
+    for (const QKeySequence &next : {QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)})
+        shortcut(next, [this] { selectRow(currentRow() + 1); });
+    for (const QKeySequence &previous : {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)})
+        shortcut(previous, [this] { selectRow(currentRow() - 1); });
+    for (int n = 0; n < 10; ++n)
+        shortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_0 + n)), [this, n] {
+            if (const int row = n == 0 ? 9 : n - 1; row < m_conversations->count())
+                m_conversationView->setCurrentIndex(m_conversations->index(row));
+        });
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_W), [this] { closeCurrent(); });
 
     connect(m_thread, &SessionThread::event, this, &MainWindow::onEvent);
     connect(m_thread, &SessionThread::finished, this, [this] {
@@ -276,6 +295,26 @@ void MainWindow::setCurrent(int row)
     refreshUsers();
     m_thread->setCurrent(c.session, c.type == ConversationModel::Type::Server ? QString() : c.name);
     m_input->setFocus();
+}
+
+void MainWindow::selectRow(int row)
+{
+    const int count = m_conversations->count();
+    if (count > 0)
+        m_conversationView->setCurrentIndex(m_conversations->index((row % count + count) % count));
+}
+
+void MainWindow::closeCurrent()
+{
+    const int row = currentRow();
+    if (row < 0)
+        return;
+    const ConversationModel::Conversation &c = m_conversations->at(row);
+    if (c.type == ConversationModel::Type::Server)
+        return; // a session's console goes with the session (/terminate)
+    if (c.type == ConversationModel::Type::Channel && c.joined)
+        m_thread->execute(QStringLiteral("/part %1").arg(c.name));
+    m_conversations->remove(row); // the view makes a neighbour current
 }
 
 void MainWindow::refreshUsers()

@@ -51,6 +51,9 @@ private:
     void addToSession(int session, const MessageModel::Row &line, const QString &onlyWithNick = {});
     void setCurrent(int row);
     void openPrivate(const QString &nick);
+    // Keyboard: the next or previous conversation (wrapping), the n-th, closing the current one.
+    void selectRow(int row);
+    void closeCurrent();
     void refreshUsers();
     MessageModel::Row infoRow(const ChatEvent &event, MessageModel::Kind kind, const QString &text) const;
 

@@ -96,6 +96,7 @@ private Q_SLOTS:
     void networkTextIsNeverMarkup();
     void formattingIsDrawn();
     void conversationInsertedAboveStaysOut();
+    void keysSwitchAndClose();
     void linksAreClickable();
     void mentionRaisesNotification();
     void reconnectIsVisibleAndConversationsSurvive();
@@ -259,6 +260,38 @@ void TestMainWindow::conversationInsertedAboveStaysOut()
     QVERIFY(said);
     QCOMPARE(said->sourceNick(), QByteArray("carol"));
     QCOMPARE(said->param(0), QByteArray("#lobby"));
+}
+
+void TestMainWindow::keysSwitchAndClose()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    f.bob->send("PRIVMSG alice :psst");
+    QTRY_VERIFY(f.window->conversations()->find(1, QStringLiteral("bob")) >= 0);
+    QVERIFY(f.window->selectConversation(QStringLiteral("#lobby")));
+    const auto current = [&] { return f.window->conversations()->at(f.window->currentRow()).name; };
+    QWidget *input = f.window->inputLine();
+    QCOMPARE(f.window->conversations()->count(), 3); // the server, #lobby, bob
+    QTest::keyClick(input, Qt::Key_Tab, Qt::ControlModifier);
+    QCOMPARE(current(), QStringLiteral("bob"));
+    QTest::keyClick(input, Qt::Key_PageDown, Qt::ControlModifier); // past the end: the first
+    QCOMPARE(f.window->currentRow(), 0);
+    QTest::keyClick(input, Qt::Key_PageUp, Qt::ControlModifier);
+    QCOMPARE(current(), QStringLiteral("bob"));
+    QTest::keyClick(input, Qt::Key_2, Qt::AltModifier);
+    QCOMPARE(current(), QStringLiteral("#lobby"));
+    QTest::keyClick(input, Qt::Key_3, Qt::AltModifier);
+    QCOMPARE(current(), QStringLiteral("bob"));
+    // Ctrl+W closes a private chat, and leaves a channel as it closes it; never the console.
+    QTest::keyClick(input, Qt::Key_W, Qt::ControlModifier);
+    QCOMPARE(f.window->conversations()->find(1, QStringLiteral("bob")), -1);
+    QVERIFY(f.window->selectConversation(QStringLiteral("#lobby")));
+    QTest::keyClick(input, Qt::Key_W, Qt::ControlModifier);
+    QVERIFY(f.bob->waitFor([](const IrcMessage &m) { return m.command == "PART" && m.sourceNick() == "alice"; }));
+    QCOMPARE(f.window->conversations()->find(1, QStringLiteral("#lobby")), -1);
+    QCOMPARE(f.window->conversations()->count(), 1);
+    QTest::keyClick(input, Qt::Key_W, Qt::ControlModifier);
+    QCOMPARE(f.window->conversations()->count(), 1);
 }
 
 void TestMainWindow::networkTextIsNeverMarkup()
