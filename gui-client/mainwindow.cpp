@@ -202,6 +202,11 @@ void MainWindow::onEvent(const ChatEvent &ev)
         if (ev.own) {
             row = m_conversations->ensure(ev.session, ev.channel, CT::Channel);
             m_conversations->at(row).joined = true;
+            // What the channel is like now comes from the server after the join (332, NAMES):
+            // nothing from before a reconnect stays.
+            m_conversations->at(row).topic.clear();
+            if (row == currentRow())
+                m_topic->clear();
             m_conversations->changed(row);
             m_conversationView->setCurrentIndex(m_conversations->index(row));
         }

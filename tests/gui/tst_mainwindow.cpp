@@ -391,6 +391,9 @@ void TestMainWindow::reconnectIsVisibleAndConversationsSurvive()
     QVERIFY(bob);
     bob->send("PRIVMSG #lobby :before the restart");
     QVERIFY(showsLine(window, QStringLiteral("before the restart")));
+    QTest::keyClicks(window.inputLine(), QStringLiteral("/topic the old topic"));
+    QTest::keyClick(window.inputLine(), Qt::Key_Return);
+    QTRY_COMPARE(window.conversations()->at(window.currentRow()).topic, QStringLiteral("the old topic"));
     bob.reset();
     server.reset();
     QVERIFY(showsLine(window, QStringLiteral("Disconnected")));
@@ -404,6 +407,11 @@ void TestMainWindow::reconnectIsVisibleAndConversationsSurvive()
     QTRY_VERIFY_WITH_TIMEOUT(window.statusText().endsWith(QStringLiteral(": connected")), 10000);
     // Same conversation, history intact, and it works again.
     QCOMPARE(window.conversations()->at(window.currentRow()).name, QStringLiteral("#lobby"));
+    // The restarted server kept no topic: none is shown (not the one from before).
+    QTRY_VERIFY(window.conversations()->at(window.currentRow()).topic.isEmpty());
+    QVERIFY(!window.findChildren<QLabel *>().isEmpty());
+    for (QLabel *l : window.findChildren<QLabel *>())
+        QVERIFY(l->text() != QStringLiteral("the old topic"));
     QVERIFY(showsLine(window, QStringLiteral("before the restart")));
     auto carol = again.client("carol");
     QVERIFY(carol);
