@@ -9,6 +9,7 @@
 #include <QCloseEvent>
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
@@ -76,6 +77,25 @@ MainWindow::MainWindow(QWidget *parent)
                 m_conversationView->setCurrentIndex(m_conversations->index(row));
         });
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_W), [this] { closeCurrent(); });
+
+    for (QListView *view : {m_userView, m_conversationView})
+        view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_userView, &QListView::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QModelIndex index = m_userView->indexAt(at);
+        if (!index.isValid())
+            return;
+        QMenu *menu = userMenu(ChatState::nickOf(index.data().toString()));
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_userView->viewport()->mapToGlobal(at));
+    });
+    connect(m_conversationView, &QListView::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QModelIndex index = m_conversationView->indexAt(at);
+        if (!index.isValid())
+            return;
+        QMenu *menu = conversationMenu(index.row());
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(m_conversationView->viewport()->mapToGlobal(at));
+    });
 
     connect(m_thread, &SessionThread::event, this, &MainWindow::onEvent);
     connect(m_thread, &SessionThread::finished, this, [this] {
@@ -300,6 +320,59 @@ void MainWindow::setCurrent(int row)
     refreshUsers();
     m_thread->setCurrent(c.session, c.type == ConversationModel::Type::Server ? QString() : c.name);
     m_input->setFocus();
+}
+
+QMenu *MainWindow::userMenu(const QString &nick)
+{
+    auto *menu = new QMenu(this);
+    // Typed commands, so that each goes to the current channel exactly as if typed there.
+    const auto command = [this](const QString &line) { return [this, line] { m_thread->execute(line); }; };
+    menu->addAction(tr("Private chat"), this, [this, nick] { openPrivate(nick); });
+    menu->addAction(tr("Who is %1?").arg(nick), this, command(QStringLiteral("/whois %1").arg(nick)));
+    menu->addSeparator();
+    menu->addAction(tr("Make operator"), this, command(QStringLiteral("/mode +o %1").arg(nick)));
+    menu->addAction(tr("Remove operator"), this, command(QStringLiteral("/mode -o %1").arg(nick)));
+    menu->addAction(tr("Give voice"), this, command(QStringLiteral("/mode +v %1").arg(nick)));
+    menu->addAction(tr("Take voice"), this, command(QStringLiteral("/mode -v %1").arg(nick)));
+    menu->addSeparator();
+    menu->addAction(tr("Kick"), this, command(QStringLiteral("/kick %1").arg(nick)));
+    menu->addAction(tr("Ban and kick"), this, [this, nick] {
+        m_thread->execute(QStringLiteral("/mode +b %1!*@*").arg(nick));
+        m_thread->execute(QStringLiteral("/kick %1").arg(nick));
+    });
+    return menu;
+}
+
+QMenu *MainWindow::conversationMenu(int row)
+{
+    auto *menu = new QMenu(this);
+    if (row < 0 || row >= m_conversations->count())
+        return menu;
+    const ConversationModel::Conversation &c = m_conversations->at(row);
+    const int session = c.session;
+    const QString name = c.name;
+    // Rows move as conversations come and go: each action finds its conversation again.
+    const auto select = [this, session, name] {
+        const int at = m_conversations->find(session, name);
+        if (at >= 0)
+            m_conversationView->setCurrentIndex(m_conversations->index(at));
+        return at >= 0;
+    };
+    menu->addAction(tr("Mark as read"), this, [this, session, name] {
+        if (const int at = m_conversations->find(session, name); at >= 0)
+            m_conversations->markRead(at);
+    });
+    if (c.type == ConversationModel::Type::Channel && c.joined)
+        menu->addAction(tr("Leave %1").arg(name), this, [this, select, name] {
+            if (select())
+                m_thread->execute(QStringLiteral("/part %1").arg(name));
+        });
+    if (c.type != ConversationModel::Type::Server)
+        menu->addAction(tr("Close"), this, [this, select] {
+            if (select())
+                closeCurrent();
+        });
+    return menu;
 }
 
 void MainWindow::selectRow(int row)

@@ -10,6 +10,7 @@
 class InputLine;
 class MessageView;
 class QLabel;
+class QMenu;
 class QListView;
 class QStringListModel;
 class QSystemTrayIcon;
@@ -37,6 +38,10 @@ public:
     int currentRow() const;
     QString statusText() const;
     bool selectConversation(const QString &name);
+    // The context menus (built here, shown on a right-click; the caller owns them): what can
+    // be done to a member of the current channel, and to a conversation.
+    QMenu *userMenu(const QString &nick);
+    QMenu *conversationMenu(int row);
 
 Q_SIGNALS:
     // A mention or private message arrived while the window was not active.

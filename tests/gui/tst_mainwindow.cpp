@@ -11,6 +11,7 @@
 #include <QIcon>
 #include <QLabel>
 #include <QListView>
+#include <QMenu>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStringListModel>
@@ -97,6 +98,7 @@ private Q_SLOTS:
     void formattingIsDrawn();
     void conversationInsertedAboveStaysOut();
     void keysSwitchAndClose();
+    void contextMenusAct();
     void linksAreClickable();
     void mentionRaisesNotification();
     void reconnectIsVisibleAndConversationsSurvive();
@@ -292,6 +294,42 @@ void TestMainWindow::keysSwitchAndClose()
     QCOMPARE(f.window->conversations()->count(), 1);
     QTest::keyClick(input, Qt::Key_W, Qt::ControlModifier);
     QCOMPARE(f.window->conversations()->count(), 1);
+}
+
+void TestMainWindow::contextMenusAct()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    QTest::keyClicks(f.window->inputLine(), QStringLiteral("/join #fresh")); // alice runs it
+    QTest::keyClick(f.window->inputLine(), Qt::Key_Return);
+    QTRY_COMPARE(f.window->conversations()->at(f.window->currentRow()).name, QStringLiteral("#fresh"));
+    f.bob->send("JOIN #fresh");
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"@alice", "bob"}));
+    const auto trigger = [](QMenu *menu, const QString &text) {
+        std::unique_ptr<QMenu> owned(menu);
+        for (QAction *a : menu->actions())
+            if (a->text() == text) {
+                a->trigger();
+                return true;
+            }
+        return false;
+    };
+    QVERIFY(trigger(f.window->userMenu("bob"), QStringLiteral("Give voice")));
+    QVERIFY(f.bob->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.params == QList<QByteArray>{"#fresh", "+v", "bob"}; }));
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"@alice", "+bob"}));
+    QVERIFY(trigger(f.window->userMenu("bob"), QStringLiteral("Kick")));
+    QVERIFY(f.bob->waitFor([](const IrcMessage &m) { return m.command == "KICK" && m.param(1) == "bob"; }));
+    QVERIFY(trigger(f.window->userMenu("bob"), QStringLiteral("Private chat")));
+    QCOMPARE(f.window->conversations()->at(f.window->currentRow()).name, QStringLiteral("bob"));
+    // On conversations: leave a channel (it stays, not joined), close a private chat.
+    const int fresh = f.window->conversations()->find(1, QStringLiteral("#fresh"));
+    QVERIFY(trigger(f.window->conversationMenu(fresh), QStringLiteral("Leave #fresh")));
+    QTRY_VERIFY(!f.window->conversations()->at(f.window->conversations()->find(1, QStringLiteral("#fresh"))).joined);
+    QVERIFY(trigger(f.window->conversationMenu(f.window->conversations()->find(1, QStringLiteral("bob"))), QStringLiteral("Close")));
+    QCOMPARE(f.window->conversations()->find(1, QStringLiteral("bob")), -1);
+    // The console has neither.
+    std::unique_ptr<QMenu> console(f.window->conversationMenu(0));
+    QCOMPARE(console->actions().size(), 1);
 }
 
 void TestMainWindow::networkTextIsNeverMarkup()
