@@ -10,7 +10,6 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QRegularExpression>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -23,15 +22,6 @@ int usageError(const QString &message)
 {
     std::fprintf(stderr, "confab: %s (see --help)\n", qPrintable(message));
     return 2;
-}
-
-QString defaultNick()
-{
-    QString user = qEnvironmentVariable("USER");
-    user.remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9_\\-\\[\\]\\\\^{}|`]")));
-    if (user.isEmpty() || user.front().isDigit() || user.front() == u'-')
-        user.prepend(QStringLiteral("guest"));
-    return user.left(30);
 }
 
 } // namespace
@@ -82,7 +72,7 @@ int main(int argc, char *argv[])
         options.nick = QString::fromStdString(answer).trimmed();
     }
     if (options.nick.isEmpty())
-        options.nick = defaultNick();
+        options.nick = ConnectionOptions::defaultNick();
     if (options.nick.contains(u' '))
         return usageError(QStringLiteral("a nickname cannot contain spaces"));
 

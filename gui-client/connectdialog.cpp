@@ -1,5 +1,7 @@
 #include "connectdialog.h"
 
+#include "client/connectionoptions.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -16,6 +18,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     , m_host(new QLineEdit(this))
     , m_port(new QSpinBox(this))
     , m_nick(new QLineEdit(this))
+    , m_channel(new QLineEdit(this))
     , m_password(new QLineEdit(this))
     , m_rememberPassword(new QCheckBox(tr("Remember the password (stored as plain text)"), this))
     , m_account(new QLineEdit(this))
@@ -51,6 +54,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
         m_fingerprint->setEnabled(on);
     });
     form->addRow(tr("&Nickname:"), m_nick);
+    m_channel->setObjectName(QStringLiteral("channel"));
+    form->addRow(tr("&Channel:"), m_channel);
     form->addRow(tr("Server pass&word:"), m_password);
     form->addRow(QString(), m_rememberPassword);
     form->addRow(tr("&Account:"), m_account);
@@ -66,7 +71,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     ClientSession::Options o;
     o.host = settings.value(QStringLiteral("connection/host"), QStringLiteral("127.0.0.1")).toString();
     o.port = quint16(settings.value(QStringLiteral("connection/port"), ServerAddress::DefaultPort).toUInt());
-    o.nick = settings.value(QStringLiteral("connection/nick"), qEnvironmentVariable("USER")).toString();
+    o.nick = settings.value(QStringLiteral("connection/nick"), ConnectionOptions::defaultNick()).toString();
+    o.channels = {settings.value(QStringLiteral("connection/channel"), o.channels.value(0)).toString()};
     o.password = settings.value(QStringLiteral("connection/password")).toString();
     o.tls = settings.value(QStringLiteral("connection/tls"), false).toBool();
     o.tlsFingerprint = settings.value(QStringLiteral("connection/tlsFingerprint")).toString();
@@ -83,6 +89,10 @@ ClientSession::Options ConnectDialog::options() const
     o.host = m_host->text().trimmed();
     o.port = quint16(m_port->value());
     o.nick = m_nick->text().trimmed();
+    QString channel = m_channel->text().trimmed();
+    if (!channel.isEmpty() && !channel.startsWith(u'#') && !channel.startsWith(u'&'))
+        channel.prepend(u'#');
+    o.channels = channel.isEmpty() ? QStringList() : QStringList{channel};
     o.password = m_password->text();
     o.account = m_account->text().trimmed();
     o.accountPassword = o.account.isEmpty() ? QByteArray() : m_accountPassword->text().toUtf8();
@@ -96,6 +106,7 @@ void ConnectDialog::setOptions(const ClientSession::Options &o)
     m_host->setText(o.host);
     m_port->setValue(o.port);
     m_nick->setText(o.nick);
+    m_channel->setText(o.channels.value(0));
     m_password->setText(o.password);
     m_account->setText(o.account);
     m_accountPassword->setText(QString::fromUtf8(o.accountPassword));
@@ -124,6 +135,7 @@ void ConnectDialog::accept()
     settings.setValue(QStringLiteral("connection/host"), o.host);
     settings.setValue(QStringLiteral("connection/port"), o.port);
     settings.setValue(QStringLiteral("connection/nick"), o.nick);
+    settings.setValue(QStringLiteral("connection/channel"), o.channels.value(0));
     settings.setValue(QStringLiteral("connection/tls"), o.tls);
     settings.setValue(QStringLiteral("connection/tlsFingerprint"), o.tlsFingerprint);
     if (m_rememberPassword->isChecked())

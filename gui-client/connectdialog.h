@@ -23,6 +23,7 @@ private:
     QLineEdit *m_host;
     QSpinBox *m_port;
     QLineEdit *m_nick;
+    QLineEdit *m_channel;
     QLineEdit *m_password;
     QCheckBox *m_rememberPassword;
     QLineEdit *m_account;

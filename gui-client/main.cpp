@@ -56,6 +56,8 @@ int main(int argc, char *argv[])
         }
         if (!options.nick.isEmpty())
             shown.nick = options.nick;
+        if (parser.isSet(QStringLiteral("channel")))
+            shown.channels = options.channels;
         if (!options.account.isEmpty()) {
             shown.account = options.account;
             shown.accountPassword = options.accountPassword;
@@ -69,6 +71,7 @@ int main(int argc, char *argv[])
         options.tls = chosen.tls || options.tlsInsecure;
         options.tlsFingerprint = chosen.tlsFingerprint;
         options.nick = chosen.nick;
+        options.channels = chosen.channels;
         options.password = chosen.password;
         options.account = chosen.account;
         options.accountPassword = chosen.accountPassword;

@@ -3,6 +3,7 @@
 #include "serveraddress.h"
 
 #include <QCommandLineParser>
+#include <QRegularExpression>
 #include <QSslCertificate>
 #include <QSslKey>
 
@@ -119,6 +120,15 @@ bool ConnectionOptions::read(const QCommandLineParser &parser, Result *result, Q
     }
     options.password = parser.value(QStringLiteral("password"));
     return true;
+}
+
+QString ConnectionOptions::defaultNick()
+{
+    QString user = qEnvironmentVariable("USER");
+    user.remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9_\\-\\[\\]\\\\^{}|`]")));
+    if (user.isEmpty() || user.front().isDigit() || user.front() == u'-')
+        user.prepend(QStringLiteral("guest"));
+    return user.left(30);
 }
 
 QString ConnectionOptions::insecureWarning()

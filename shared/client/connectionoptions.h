@@ -31,6 +31,8 @@ public:
     };
     // What the options say, or false with *error saying what is wrong (a usage error).
     static bool read(const QCommandLineParser &parser, Result *result, QString *error);
+    // A nick made from the login name ($USER): what IRC allows of it, "guest..." if nothing.
+    static QString defaultNick();
     // Printed to stderr when --insecure is given.
     static QString insecureWarning();
 };

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void passwordOnlyWhenAsked();
     void accountPasswordOnlyWhenAsked();
     void refusesEmptyNick();
+    void channelAndLoginNameNick();
 
 private:
     QTemporaryDir m_home;
@@ -109,6 +110,27 @@ void TestConnectDialog::refusesEmptyNick()
     });
     dialog.accept();
     QVERIFY(dialog.result() != int(QDialog::Accepted));
+}
+
+void TestConnectDialog::channelAndLoginNameNick()
+{
+    QSettings().clear();
+    const QByteArray user = qgetenv("USER");
+    qputenv("USER", "jo.doe-1");
+    {
+        ConnectDialog dialog;
+        // The login name, as far as IRC allows it in a nick; the usual channel.
+        QCOMPARE(dialog.options().nick, QStringLiteral("jodoe-1"));
+        QCOMPARE(dialog.options().channels, QStringList{"#lobby"});
+        auto *channel = dialog.findChild<QLineEdit *>(QStringLiteral("channel"));
+        QVERIFY(channel);
+        channel->setText(QStringLiteral("rust"));
+        QCOMPARE(dialog.options().channels, QStringList{"#rust"});
+        dialog.accept();
+    }
+    qputenv("USER", user);
+    ConnectDialog again;
+    QCOMPARE(again.options().channels, QStringList{"#rust"});
 }
 
 QTEST_MAIN(TestConnectDialog)
