@@ -22,6 +22,26 @@ const QStringList WantedCaps = {QStringLiteral("server-time"), QStringLiteral("e
 
 QByteArray utf8(const QString &s) { return s.toUtf8(); }
 
+// "45 s", "3 min 12 s", "2 h 5 min", "4 days 2 h": the two largest units.
+QString humanDuration(qint64 seconds)
+{
+    seconds = std::max<qint64>(0, seconds);
+    const qint64 days = seconds / 86400, hours = seconds / 3600 % 24, minutes = seconds / 60 % 60, secs = seconds % 60;
+    if (days > 0)
+        return QObject::tr("%1 days %2 h").arg(days).arg(hours);
+    if (hours > 0)
+        return QObject::tr("%1 h %2 min").arg(hours).arg(minutes);
+    if (minutes > 0)
+        return QObject::tr("%1 min %2 s").arg(minutes).arg(secs);
+    return QObject::tr("%1 s").arg(secs);
+}
+
+// A moment from the server (seconds since the epoch) in local time, as the user reads dates.
+QString humanTime(qint64 secondsSinceEpoch)
+{
+    return QDateTime::fromSecsSinceEpoch(secondsSinceEpoch).toString(QStringLiteral("ddd d MMM yyyy HH:mm"));
+}
+
 } // namespace
 
 ClientSession::ClientSession(QObject *parent)
@@ -435,7 +455,11 @@ void ClientSession::setTopic(const QString &channel, const QString &topic)
     queueMessage(msg, tr("TOPIC"));
 }
 
-void ClientSession::requestTopic(const QString &channel) { deliverOrQueue("TOPIC " + utf8(channel), tr("TOPIC")); }
+void ClientSession::requestTopic(const QString &channel)
+{
+    m_topicAsked.insert(channel.toLower()); // so that "no topic" is said, which a join does not
+    queueMessage(IrcMessage("TOPIC", {utf8(channel)}), tr("TOPIC"));
+}
 
 void ClientSession::setAway(const QString &message)
 {
@@ -774,13 +798,35 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
         return;
     }
     case Numeric::RPL_TOPIC:
+        m_topicAsked.remove(param(1).toLower());
         m_chat.setTopic(param(1), text());
         Q_EMIT topicChanged(param(1), text(), QString());
         return;
     case Numeric::RPL_NOTOPIC:
+        m_chat.setTopic(param(1), QString());
+        if (m_topicAsked.remove(param(1).toLower()))
+            Q_EMIT serverText(tr("%1 has no topic").arg(param(1)));
+        return;
     case Numeric::RPL_TOPICWHOTIME:
-    case Numeric::RPL_CHANNELMODEIS:
+        return;
+    case Numeric::RPL_CHANNELMODEIS: {
+        // <me> <channel> <modes> [args...]
+        QStringList modes;
+        for (qsizetype i = 2; i < msg.params.size(); ++i)
+            modes.append(param(int(i)));
+        Q_EMIT serverText(tr("%1 modes: %2").arg(param(1), modes.join(u' ')));
+        return;
+    }
     case Numeric::RPL_CREATIONTIME:
+        Q_EMIT serverText(tr("%1 was made %2").arg(param(1), humanTime(param(2).toLongLong())));
+        return;
+    case Numeric::RPL_WHOISSERVER:
+        Q_EMIT serverText(tr("%1 is on server %2 (%3)").arg(param(1), param(2), text()));
+        return;
+    case Numeric::RPL_WHOISIDLE:
+        // <me> <nick> <idle seconds> <signon> :seconds idle, signon time
+        Q_EMIT serverText(tr("%1 has been idle %2, and connected %3")
+                              .arg(param(1), humanDuration(param(2).toLongLong()), humanTime(param(3).toLongLong())));
         return;
     case Numeric::RPL_WHOREPLY:
         // <me> <channel> <user> <host> <server> <nick> <flags> :<hops> <realname>

@@ -213,6 +213,7 @@ private:
     QString m_lastSaslError;                 // why this client gave the login up
     QStringList m_channelOrder;                  // channels we are in (or rejoin), as named
     ChatState m_chat;                            // members with their status, topics
+    QSet<QString> m_topicAsked;                  // channels whose topic /topic asked for
     Ctcp m_ctcp;                                 // the rate of CTCP answers
     struct Pending {
         QByteArray line;

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void receivesAndFormats();
     void whoList();
     void namesShowStatus();
+    void queriesReadAsText();
     void joinSwitchesToAJoinedChannel();
     void reconnectAttemptsAreToldOnce();
     void quitAliases_data();
@@ -162,6 +163,32 @@ void TestConsolePlain::namesShowStatus()
     QVERIFY(alice.waitForOutput("bob sets mode +v alice on #lobby"));
     alice.type("/names"); // the current channel, as the client knows it now
     QVERIFY(alice.waitForOutput("#lobby (2 users): @bob +alice"));
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+}
+
+void TestConsolePlain::queriesReadAsText()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    Client alice(server.port(), {"--nick", "alice"});
+    QVERIFY(alice.waitForOutput("alice joined #lobby"));
+    alice.type("/topic");
+    QVERIFY(alice.waitForOutput("#lobby has no topic"));
+    alice.type("/mode");
+    QVERIFY(alice.waitForOutput("#lobby modes: +n"));
+    QVERIFY(alice.waitForOutput("#lobby was made "));
+    alice.type("/whois bob");
+    QVERIFY(alice.waitForOutput("bob is ~bob@127.0.0.1 (Test user bob)"));
+    QVERIFY(alice.waitForOutput("bob is on server test.confab"));
+    // Idle time and signon as a reader says them, not as seconds.
+    QVERIFY(alice.waitForOutput("bob has been idle "));
+    const QByteArray idle = alice.out().mid(alice.out().indexOf("bob has been idle ")).split('\n').first();
+    QVERIFY2(QRegularExpression(QStringLiteral("idle \\d+ (s|min \\d+ s), and connected \\w{3} \\d+ \\w{3} \\d{4} \\d\\d:\\d\\d$"))
+                 .match(QString::fromUtf8(idle)).hasMatch(),
+             idle.constData());
     alice.closeInput();
     QVERIFY(alice.waitForExit());
 }
