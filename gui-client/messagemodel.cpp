@@ -1,5 +1,7 @@
 #include "messagemodel.h"
 
+#include "text/irctext.h"
+
 int MessageModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
 
 QVariant MessageModel::data(const QModelIndex &index, int role) const
@@ -9,13 +11,15 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     const Row &r = m_rows.at(index.row());
     switch (role) {
     case Qt::DisplayRole: {
-        // A plain-text rendering: what copy, accessibility and tests see.
+        // A plain-text rendering: what copy, accessibility and tests see (no formatting codes,
+        // controls as visible placeholders).
         const QString time = r.time.toString(QStringLiteral("HH:mm"));
+        const QString text = IrcText::sanitize(r.text);
         switch (r.kind) {
-        case Kind::Message: return QStringLiteral("[%1] <%2> %3").arg(time, r.nick, r.text);
-        case Kind::Action: return QStringLiteral("[%1] * %2 %3").arg(time, r.nick, r.text);
-        case Kind::Notice: return QStringLiteral("[%1] -%2- %3").arg(time, r.nick, r.text);
-        default: return QStringLiteral("[%1] %2").arg(time, r.text);
+        case Kind::Message: return QStringLiteral("[%1] <%2> %3").arg(time, r.nick, text);
+        case Kind::Action: return QStringLiteral("[%1] * %2 %3").arg(time, r.nick, text);
+        case Kind::Notice: return QStringLiteral("[%1] -%2- %3").arg(time, r.nick, text);
+        default: return QStringLiteral("[%1] %2").arg(time, text);
         }
     }
     case TimeRole: return r.time;
