@@ -46,6 +46,16 @@ const QHash<QString, Spec> &commands()
         {QStringLiteral("mode"), {K::Mode, 0, 1, "/mode [+MODES ARGS] or /mode TARGET MODES ARGS"}},
         {QStringLiteral("oper"), {K::Oper, 2, 2, "/oper NAME PASSWORD"}},
         {QStringLiteral("register"), {K::Register, 1, 1, "/register PASSWORD"}},
+        // irssi's short forms, for the fingers that know them.
+        {QStringLiteral("j"), {K::Join, 1, 1, "/j #CHANNEL"}},
+        {QStringLiteral("q"), {K::Query, 1, 1, "/q NICK"}},
+        {QStringLiteral("w"), {K::Who, 0, 1, "/w [MASK]"}},
+        {QStringLiteral("wi"), {K::Whois, 1, 1, "/wi NICK"}},
+        {QStringLiteral("n"), {K::Names, 0, 1, "/n [#CHANNEL]"}},
+        {QStringLiteral("t"), {K::Topic, 0, 1, "/t [TEXT]"}},
+        {QStringLiteral("m"), {K::Msg, 2, 2, "/m NICK TEXT"}},
+        {QStringLiteral("k"), {K::Kick, 1, 2, "/k NICK [REASON]"}},
+        {QStringLiteral("bye"), {K::Quit, 0, 1, "/bye [REASON]"}},
     };
     return table;
 }
@@ -168,5 +178,7 @@ QString ChatCommand::help()
         "  /send ID TEXT           say TEXT through session ID\n"
         "  /terminate ID           close session ID\n"
         "  /myip, /myport          the active session's local address and port\n"
-        "  /quit [REASON]          leave (also /exit, \\q, QUIT, !logout)");
+        "  /quit [REASON]          leave (also /exit, /bye, \\q, QUIT, !logout)\n"
+        "Short forms, as in irssi: /j (join), /q (query), /w (who), /wi (whois), /n (names),\n"
+        "  /t (topic), /m (msg), /k (kick).");
 }

@@ -67,6 +67,18 @@ void TestChatCommand::parse_data()
     QTest::newRow("/myip") << "/myip" << K::MyIp << QStringList{};
     QTest::newRow("/myport") << "/myport" << K::MyPort << QStringList{};
     QTest::newRow("trailing newline") << "hi\r\n" << K::Say << QStringList{"hi"};
+    QTest::newRow("/j") << "/j #rust" << K::Join << QStringList{"#rust"};
+    QTest::newRow("/q") << "/q bob" << K::Query << QStringList{"bob"};
+    QTest::newRow("/w") << "/w" << K::Who << QStringList{};
+    QTest::newRow("/wi") << "/wi bob" << K::Whois << QStringList{"bob"};
+    QTest::newRow("/n") << "/n #a" << K::Names << QStringList{"#a"};
+    QTest::newRow("/t") << "/t new topic" << K::Topic << QStringList{"new topic"};
+    QTest::newRow("/m") << "/m bob hi there" << K::Msg << QStringList{"bob", "hi there"};
+    QTest::newRow("/k") << "/k bob go away" << K::Kick << QStringList{"bob", "go away"};
+    QTest::newRow("/bye") << "/bye" << K::Quit << QStringList{};
+    QTest::newRow("/ctcp") << "/ctcp bob version now" << K::Ctcp << QStringList{"bob", "version", "now"};
+    QTest::newRow("/ping") << "/ping bob" << K::Ping << QStringList{"bob"};
+    QTest::newRow("/names") << "/names" << K::Names << QStringList{};
 }
 
 void TestChatCommand::parse()
