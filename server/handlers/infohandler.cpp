@@ -263,10 +263,8 @@ void InfoHandler::help(HubClient &client, const IrcMessage &msg)
 
 void InfoHandler::wallops(HubClient &client, const IrcMessage &msg)
 {
-    if (!client.isOper()) {
-        m_hub.reply(client, Numeric::ERR_NOPRIVILEGES, {"Permission Denied- You're not an IRC operator"});
+    if (!m_hub.requireOperator(client))
         return;
-    }
     IrcMessage out("WALLOPS", {msg.params.at(0)}, client.prefix);
     out.trailing = true;
     QList<HubClient *> receivers;

@@ -53,10 +53,8 @@ void OperatorHandler::oper(HubClient &client, const IrcMessage &msg)
 
 void OperatorHandler::kill(HubClient &client, const IrcMessage &msg)
 {
-    if (!client.isOper()) {
-        m_hub.reply(client, Numeric::ERR_NOPRIVILEGES, {"Permission Denied- You're not an IRC operator"});
+    if (!m_hub.requireOperator(client))
         return;
-    }
     HubClient *victim = m_hub.findNick(msg.params.at(0));
     if (!victim || !victim->registered) {
         m_hub.reply(client, Numeric::ERR_NOSUCHNICK, {msg.params.at(0), "No such nick/channel"});
@@ -90,10 +88,8 @@ bool validHost(const QByteArray &host)
 
 void OperatorHandler::chghost(HubClient &client, const IrcMessage &msg)
 {
-    if (!client.isOper()) {
-        m_hub.reply(client, Numeric::ERR_NOPRIVILEGES, {"Permission Denied- You're not an IRC operator"});
+    if (!m_hub.requireOperator(client))
         return;
-    }
     HubClient *target = m_hub.findNick(msg.params.at(0));
     if (!target || !target->registered) {
         m_hub.reply(client, Numeric::ERR_NOSUCHNICK, {msg.params.at(0), "No such nick/channel"});

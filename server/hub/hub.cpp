@@ -359,6 +359,14 @@ QList<HubClient *> Hub::registeredClients() const
     return out;
 }
 
+bool Hub::requireOperator(HubClient &client)
+{
+    if (client.isOper())
+        return true;
+    reply(client, Numeric::ERR_NOPRIVILEGES, {"Permission Denied- You're not an IRC operator"});
+    return false;
+}
+
 void Hub::send(HubClient &to, IrcMessage message)
 {
     if (message.source.isEmpty() && message.command != "ERROR")

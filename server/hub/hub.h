@@ -114,6 +114,8 @@ public:
     void send(HubClient &to, IrcMessage message);
     // A numeric reply: source is the server, first parameter the client's nick (or "*").
     void reply(HubClient &to, int numeric, QList<QByteArray> params);
+    // For operator-only commands: true for an IRC operator, else 481 to the client and false.
+    bool requireOperator(HubClient &client);
     void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame);
     // Lines made for this one client (history, playback), already serialised.
     void sendBytes(HubClient &to, const QByteArray &bytes);
