@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <iterator>
 
 namespace EventFormatter {
 
@@ -75,6 +76,19 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
             line.body += QStringLiteral(" (%1)").arg(safe(ev.text));
         line.isQuiet = true;
         break;
+    case T::Kick:
+        line.marker = QStringLiteral("<--");
+        line.body = QStringLiteral("%1 was kicked from %2 by %3").arg(nick, channel, safe(ev.list.value(0)));
+        if (!ev.text.isEmpty())
+            line.body += QStringLiteral(" (%1)").arg(safe(ev.text));
+        line.isQuiet = !ev.own;
+        line.isError = ev.own;
+        break;
+    case T::Mode:
+        line.marker = QStringLiteral("---");
+        line.body = QStringLiteral("%1 sets mode %2 on %3").arg(nick, safe(ev.text), channel);
+        line.isQuiet = true;
+        break;
     case T::Quit:
         line.marker = QStringLiteral("<--");
         line.body = QStringLiteral("%1 quit (%2)").arg(nick, safe(ev.text));
@@ -85,6 +99,10 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
         line.body = QStringLiteral("%1 is now known as %2").arg(nick, safe(ev.text));
         break;
     case T::Topic:
+        if (ev.text.isEmpty() && ev.nick.isEmpty()) {
+            line.skip = true; // "no topic", said only when /topic asked
+            break;
+        }
         line.marker = QStringLiteral("---");
         line.body = nick.isEmpty() ? QStringLiteral("Topic of %1: %2").arg(channel, safe(ev.text))
                                    : QStringLiteral("%1 set the topic of %2: %3").arg(nick, channel, safe(ev.text));
@@ -107,8 +125,9 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
         line.body = safe(ev.text);
         line.isQuiet = true;
         break;
-    case T::Users:
+    case T::Names:
     case T::State:
+    case T::Support:
         line.skip = true;
         break;
     case T::Error:
@@ -123,8 +142,10 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
 QByteArray toJson(const ChatEvent &ev)
 {
     using T = ChatEvent::Type;
-    static const char *const names[] = {"message", "join",  "part",       "quit",  "nick",  "topic", "away",
-                                        "who",     "info",  "server",     "error", "connection", "users", "state"};
+    static const char *const names[] = {"message", "join",  "part",  "kick",  "quit",       "nick",  "topic",
+                                        "names",   "mode",  "away",  "who",   "info",       "server", "error",
+                                        "connection", "state", "support"};
+    static_assert(std::size(names) == size_t(T::Support) + 1, "every event type has its JSON name");
     QJsonObject o;
     o.insert(QStringLiteral("type"), QString::fromLatin1(names[int(ev.type)]));
     o.insert(QStringLiteral("time"), ev.time.toUTC().toString(Qt::ISODateWithMs));
@@ -147,8 +168,14 @@ QByteArray toJson(const ChatEvent &ev)
             o.insert(QStringLiteral("text"), ev.text);
         if (ev.own)
             o.insert(QStringLiteral("own"), true);
-        if (ev.type == T::Users)
-            o.insert(QStringLiteral("users"), QJsonArray::fromStringList(ev.list));
+        if (ev.type == T::Names)
+            o.insert(QStringLiteral("names"), QJsonArray::fromStringList(ev.list));
+        if (ev.type == T::Mode)
+            o.insert(QStringLiteral("modes"), QJsonArray::fromStringList(ev.list));
+        if (ev.type == T::Kick)
+            o.insert(QStringLiteral("by"), ev.list.value(0));
+        if (ev.type == T::State)
+            o.insert(QStringLiteral("state"), sessionStateName(ev.state));
     }
     const QByteArray json = QJsonDocument(o).toJson(QJsonDocument::Compact);
     // QJsonDocument escapes C0 controls but writes DEL and C1 controls (U+0080-U+009F) as they

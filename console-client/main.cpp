@@ -121,12 +121,15 @@ int main(int argc, char *argv[])
     if (!fullScreen) {
         // A script wants an answer, not retries: no server at start is an error.
         auto everRegistered = std::make_shared<bool>(false);
-        QObject::connect(session, &ClientSession::registered, &app, [everRegistered] { *everRegistered = true; });
-        QObject::connect(session, &ClientSession::disconnected, &app, [&, everRegistered, session](const QString &reason) {
-            if (*everRegistered || session->quitRequested())
+        QObject::connect(session, &ClientSession::event, &app, [&, everRegistered, session](const ChatEvent &ev) {
+            if (ev.type != ChatEvent::Type::State)
+                return;
+            if (ev.state == SessionState::Connected)
+                *everRegistered = true;
+            if (ev.state != SessionState::Disconnected || *everRegistered || session->quitRequested())
                 return;
             std::fprintf(stderr, "confab: cannot connect to %s port %u: %s\n", qPrintable(options.host),
-                         unsigned(options.port), qPrintable(reason));
+                         unsigned(options.port), qPrintable(ev.text));
             exitCode = 1;
             QCoreApplication::exit(1);
         });

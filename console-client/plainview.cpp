@@ -16,11 +16,13 @@ PlainView::PlainView(ChatController *controller, Format format, bool quiet, QObj
 
 void PlainView::show(const ChatEvent &event)
 {
+    using T = ChatEvent::Type;
     // --quiet keeps the chat and the errors, and drops what the server and the connection say.
-    if (m_quiet && (event.type == ChatEvent::Type::Server || event.type == ChatEvent::Type::Connection))
+    if (m_quiet && (event.type == T::Server || event.type == T::Connection || event.type == T::State))
         return;
-    // State snapshots are for views that cannot ask the session; a script does not want them.
-    if (event.type == ChatEvent::Type::State || (event.type == ChatEvent::Type::Users && m_format == Format::Text))
+    // The server's features are nobody's reading. The connection state and member lists are
+    // for programs (JSON); as text they would repeat what the connection and join lines say.
+    if (event.type == T::Support || (m_format == Format::Text && (event.type == T::State || event.type == T::Names)))
         return;
     if (m_format == Format::Json) {
         const QByteArray json = EventFormatter::toJson(event);
@@ -30,6 +32,8 @@ void PlainView::show(const ChatEvent &event)
         return;
     }
     const EventFormatter::Line line = EventFormatter::format(event, m_controller->currentTarget(event.session));
+    if (line.skip)
+        return;
     if (line.isError) {
         std::fprintf(stderr, "confab: %s\n", line.body.toUtf8().constData());
         std::fflush(stderr);

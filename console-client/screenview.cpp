@@ -333,7 +333,7 @@ void ScreenView::drawStatus()
                 text += QStringLiteral(" (%1 users)").arg(s->users(target).size());
             text += u' ';
         }
-        text += QStringLiteral("| %1 ").arg(ClientSession::stateName(s->state()));
+        text += QStringLiteral("| %1 ").arg(sessionStateName(s->state()));
         if (m_controller->sessionIds().size() > 1)
             text += QStringLiteral("| session %1 of %2 ").arg(m_controller->activeId()).arg(m_controller->sessionIds().size());
     } else {

@@ -20,8 +20,7 @@ public:
         QString name; // channel or nick; the server's address for the console
         Type type = Type::Server;
         MessageModel *messages = nullptr;
-        QStringList users;
-        QString topic;
+        QString topic; // shown as its tooltip
         int unread = 0;
         bool highlighted = false;
         bool joined = true;

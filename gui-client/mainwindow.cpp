@@ -113,9 +113,7 @@ MainWindow::MainWindow(QWidget *parent)
         if (currentRow() < 0)
             return QStringList();
         const ConversationModel::Conversation &c = m_conversations->at(currentRow());
-        QStringList nicks;
-        for (const QString &member : c.users)
-            nicks.append(ChatState::nickOf(member));
+        QStringList nicks = m_chat.value(c.session).nicks(c.name);
         nicks.removeAll(m_ownNick.value(c.session));
         return nicks;
     });
@@ -171,16 +169,24 @@ void MainWindow::addRow(int row, const MessageModel::Row &line, bool counts, boo
         m_conversations->markUnread(row, highlight);
 }
 
-void MainWindow::addToSession(int session, const MessageModel::Row &line, const QString &onlyWithNick)
+void MainWindow::addToSession(int session, const MessageModel::Row &line)
 {
-    // Events about a user go to every conversation they are part of.
+    for (int i = 0; i < m_conversations->count(); ++i)
+        if (m_conversations->at(i).session == session)
+            addRow(i, line, false);
+}
+
+void MainWindow::addToConversations(int session, const MessageModel::Row &line, const QStringList &channels,
+                                    const QString &nick)
+{
+    // Events about a user go to every conversation they are part of: the channels, and the
+    // private chat with them.
     for (int i = 0; i < m_conversations->count(); ++i) {
         const ConversationModel::Conversation &c = m_conversations->at(i);
         if (c.session != session)
             continue;
-        const bool relevant = onlyWithNick.isEmpty() || c.users.contains(onlyWithNick, Qt::CaseInsensitive)
-                              || (c.type == ConversationModel::Type::Private
-                                  && c.name.compare(onlyWithNick, Qt::CaseInsensitive) == 0);
+        const bool relevant = c.type == ConversationModel::Type::Private ? c.name.compare(nick, Qt::CaseInsensitive) == 0
+                                                                          : channels.contains(c.name, Qt::CaseInsensitive);
         if (relevant)
             addRow(i, line, false);
     }
@@ -190,6 +196,26 @@ void MainWindow::onEvent(const ChatEvent &ev)
 {
     using T = ChatEvent::Type;
     using CT = ConversationModel::Type;
+    ChatState &chat = m_chat[ev.session];
+    // The channels the nick shares with us, before the event takes them away (a QUIT, a NICK).
+    const QStringList hadNick = ev.nick.isEmpty() ? QStringList() : channelsWith(ev.session, ev.nick);
+    // The window's own copy of the session's state, built from the same events.
+    const QStringList changed = chat.apply(ev);
+    for (const QString &channel : changed) {
+        const int row = m_conversations->find(ev.session, channel);
+        if (row < 0)
+            continue;
+        ConversationModel::Conversation &c = m_conversations->at(row);
+        if (c.topic != chat.topic(channel)) {
+            c.topic = chat.topic(channel);
+            m_conversations->changed(row);
+        }
+        if (row == currentRow()) {
+            m_topic->setText(c.topic);
+            refreshUsers();
+        }
+    }
+
     const int server = m_conversations->serverRow(ev.session);
     const int console = server >= 0 ? server : m_conversations->ensure(ev.session, tr("server %1").arg(ev.session), CT::Server);
     if (currentRow() < 0)
@@ -221,35 +247,45 @@ void MainWindow::onEvent(const ChatEvent &ev)
         int row = m_conversations->find(ev.session, ev.channel);
         if (ev.own) {
             row = m_conversations->ensure(ev.session, ev.channel, CT::Channel);
-            m_conversations->at(row).joined = true;
+            ConversationModel::Conversation &c = m_conversations->at(row);
+            c.joined = true;
             // What the channel is like now comes from the server after the join (332, NAMES):
             // nothing from before a reconnect stays.
-            m_conversations->at(row).topic.clear();
+            c.topic.clear();
+            m_conversations->changed(row);
             if (row == currentRow())
                 m_topic->clear();
-            m_conversations->changed(row);
             m_conversationView->setCurrentIndex(m_conversations->index(row));
         }
         addRow(row, infoRow(ev, Kind::Event, tr("--> %1 joined %2").arg(ev.nick, ev.channel)), false);
         break;
     }
-    case T::Part: {
+    case T::Part:
+    case T::Kick: {
         const int row = m_conversations->find(ev.session, ev.channel);
-        QString text = tr("<-- %1 left %2").arg(ev.nick, ev.channel);
+        QString text = ev.type == T::Kick ? tr("<-- %1 was kicked from %2 by %3").arg(ev.nick, ev.channel, ev.list.value(0))
+                                          : tr("<-- %1 left %2").arg(ev.nick, ev.channel);
         if (!ev.text.isEmpty())
             text += QStringLiteral(" (%1)").arg(ev.text);
-        addRow(row, infoRow(ev, Kind::Event, text), false);
+        addRow(row, infoRow(ev, ev.type == T::Kick && ev.own ? Kind::Error : Kind::Event, text), ev.type == T::Kick && ev.own);
         if (ev.own && row >= 0) {
             m_conversations->at(row).joined = false;
             m_conversations->changed(row);
+            if (row == currentRow())
+                refreshUsers();
         }
         break;
     }
     case T::Quit:
-        addToSession(ev.session, infoRow(ev, Kind::Event, tr("<-- %1 quit (%2)").arg(ev.nick, ev.text)), ev.nick);
+        addToConversations(ev.session, infoRow(ev, Kind::Event, tr("<-- %1 quit (%2)").arg(ev.nick, ev.text)), hadNick, ev.nick);
         break;
     case T::Nick: {
-        addToSession(ev.session, infoRow(ev, Kind::Event, tr("%1 is now known as %2").arg(ev.nick, ev.text)), ev.nick);
+        addToConversations(ev.session, infoRow(ev, Kind::Event, tr("%1 is now known as %2").arg(ev.nick, ev.text)),
+                           hadNick, ev.nick);
+        if (ev.own) {
+            m_ownNick.insert(ev.session, ev.text);
+            showStatus(ev.session);
+        }
         // A private conversation follows its peer's new nick.
         const int row = m_conversations->find(ev.session, ev.nick);
         if (row >= 0 && m_conversations->at(row).type == CT::Private)
@@ -257,31 +293,25 @@ void MainWindow::onEvent(const ChatEvent &ev)
         break;
     }
     case T::Topic: {
+        if (ev.text.isEmpty() && ev.nick.isEmpty())
+            break; // "no topic": said only when asked
         const int row = m_conversations->find(ev.session, ev.channel);
-        if (row >= 0) {
-            m_conversations->at(row).topic = ev.text;
-            m_conversations->changed(row);
-            if (row == currentRow())
-                m_topic->setText(ev.text);
-        }
         const QString text = ev.nick.isEmpty() ? tr("Topic: %1").arg(ev.text) : tr("%1 set the topic: %2").arg(ev.nick, ev.text);
         addRow(row, infoRow(ev, Kind::Event, text), false);
         break;
     }
-    case T::Users: {
+    case T::Mode: {
         const int row = m_conversations->find(ev.session, ev.channel);
-        if (row >= 0) {
-            m_conversations->at(row).users = ev.list;
-            if (row == currentRow())
-                refreshUsers();
-        }
+        addRow(row >= 0 ? row : here, infoRow(ev, Kind::Event, tr("%1 sets mode %2 on %3").arg(ev.nick, ev.text, ev.channel)),
+               false);
         break;
     }
     case T::State:
         m_ownNick.insert(ev.session, ev.nick);
-        m_state.insert(ev.session, ev.text);
+        m_state.insert(ev.session, sessionStateName(ev.state));
+        m_address.insert(ev.session, ev.channel);
         m_conversations->rename(console, ev.channel);
-        m_status->setText(tr("%1 on %2: %3").arg(ev.nick, ev.channel, ev.text));
+        showStatus(ev.session);
         break;
     case T::Connection:
         // Visible in every conversation of the session: the user sees the drop and the return.
@@ -289,9 +319,10 @@ void MainWindow::onEvent(const ChatEvent &ev)
         statusBar()->showMessage(ev.text, 5000);
         break;
     case T::Away:
-        addToSession(ev.session,
-                     infoRow(ev, Kind::Event, ev.text.isEmpty() ? tr("%1 is back").arg(ev.nick) : tr("%1 is away: %2").arg(ev.nick, ev.text)),
-                     ev.nick);
+        addToConversations(ev.session,
+                           infoRow(ev, Kind::Event,
+                                   ev.text.isEmpty() ? tr("%1 is back").arg(ev.nick) : tr("%1 is away: %2").arg(ev.nick, ev.text)),
+                           hadNick, ev.nick);
         break;
     case T::Who:
         addRow(here, infoRow(ev, Kind::Info, QStringLiteral("%1 %2").arg(ev.nick, ev.text)), false);
@@ -305,7 +336,25 @@ void MainWindow::onEvent(const ChatEvent &ev)
     case T::Error:
         addRow(here, infoRow(ev, Kind::Error, ev.text), false);
         break;
+    case T::Names:
+    case T::Support:
+        break; // only the state above
     }
+}
+
+QStringList MainWindow::channelsWith(int session, const QString &nick) const
+{
+    QStringList out;
+    const ChatState chat = m_chat.value(session);
+    for (const QString &channel : chat.channels())
+        if (chat.nicks(channel).contains(nick, Qt::CaseInsensitive))
+            out.append(channel);
+    return out;
+}
+
+void MainWindow::showStatus(int session)
+{
+    m_status->setText(tr("%1 on %2: %3").arg(m_ownNick.value(session), m_address.value(session), m_state.value(session)));
 }
 
 void MainWindow::setCurrent(int row)
@@ -397,7 +446,12 @@ void MainWindow::closeCurrent()
 
 void MainWindow::refreshUsers()
 {
-    const QStringList users = currentRow() >= 0 ? m_conversations->at(currentRow()).users : QStringList();
+    QStringList users;
+    if (currentRow() >= 0) {
+        const ConversationModel::Conversation &c = m_conversations->at(currentRow());
+        if (c.type == ConversationModel::Type::Channel)
+            users = m_chat.value(c.session).members(c.name);
+    }
     if (m_users->stringList() != users)
         m_users->setStringList(users);
 }

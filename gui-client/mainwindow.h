@@ -1,6 +1,7 @@
 #pragma once
 
 #include "client/chatevent.h"
+#include "client/chatstate.h"
 #include "client/clientsession.h"
 #include "conversationmodel.h"
 #include "messagemodel.h"
@@ -53,7 +54,12 @@ protected:
 private:
     void onEvent(const ChatEvent &event);
     void addRow(int row, const MessageModel::Row &line, bool counts = true, bool highlight = false);
-    void addToSession(int session, const MessageModel::Row &line, const QString &onlyWithNick = {});
+    // A line for every conversation of the session; for those of the channels, and the private
+    // chat with the nick.
+    void addToSession(int session, const MessageModel::Row &line);
+    void addToConversations(int session, const MessageModel::Row &line, const QStringList &channels, const QString &nick);
+    QStringList channelsWith(int session, const QString &nick) const;
+    void showStatus(int session);
     void setCurrent(int row);
     void openPrivate(const QString &nick);
     // Keyboard: the next or previous conversation (wrapping), the n-th, closing the current one.
@@ -74,6 +80,10 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     bool m_closing = false;
     bool m_closed = false;
+    // Each session's channels and members, kept from its events alone: the window never asks
+    // the network thread.
+    QHash<int, ChatState> m_chat;
     QHash<int, QString> m_ownNick;
     QHash<int, QString> m_state;
+    QHash<int, QString> m_address;
 };

@@ -1,6 +1,5 @@
 #include "chatcontroller.h"
 
-#include <QMetaEnum>
 
 ChatController::ChatController(QObject *parent)
     : QObject(parent)
@@ -85,134 +84,53 @@ int ChatController::openSession(const ClientSession::Options &options)
 {
     auto *session = new ClientSession(this);
     session->setOptions(options);
-    m_entries.append({m_nextId++, session, options.channels.value(0)});
-    Entry &e = m_entries.last();
-    wire(e);
-    m_active = e.id;
-    Q_EMIT statusChanged();
-    emitEvent(ChatEvent::Type::Connection, e.id,
-              tr("Connecting to %1 port %2 as %3").arg(options.host).arg(options.port).arg(options.nick));
-    session->open();
-    return e.id;
-}
-
-void ChatController::wire(Entry &e)
-{
-    const int id = e.id;
-    ClientSession *s = e.session;
-    using T = ChatEvent::Type;
-    connect(s, &ClientSession::stateChanged, this, [this, id] {
-        emitState(id);
-        Q_EMIT statusChanged();
-    });
-    // A series of reconnect attempts is told once when it starts and once when it ends, not
-    // once per attempt: the status line shows that it is still trying.
-    connect(s, &ClientSession::registered, this, [this, id, s](const QString &nick) {
-        Entry *e = entry(id);
-        const int attempts = e ? std::exchange(e->attempts, 0) : 0;
-        emitEvent(T::Connection, id,
-                  attempts > 1 ? tr("Connected to %1 as %2 (after %3 attempts)").arg(s->serverName(), nick).arg(attempts)
-                               : tr("Connected to %1 as %2").arg(s->serverName(), nick));
-    });
-    connect(s, &ClientSession::disconnected, this, [this, id](const QString &reason) {
-        const Entry *e = entry(id);
-        if (!e || e->attempts == 0)
-            emitEvent(T::Connection, id, tr("Disconnected: %1").arg(reason));
-        checkFinished();
-    });
-    connect(s, &ClientSession::reconnectScheduled, this, [this, id](int attempt, int delayMs) {
-        if (Entry *e = entry(id))
-            e->attempts = attempt;
-        if (attempt == 1)
-            emitEvent(T::Connection, id,
-                      tr("Reconnecting in %1 s, then again less and less often until the server is back")
-                          .arg(delayMs / 1000.0, 0, 'f', 1));
-    });
-    connect(s, &ClientSession::messageReceived, this, [this, id](const ChatMessage &m) {
-        ChatEvent ev;
-        ev.type = T::Message;
-        ev.session = id;
-        ev.time = m.time;
-        ev.nick = m.from;
-        ev.channel = m.target;
-        ev.text = m.text;
-        ev.own = m.isOwn;
-        ev.message = m;
-        Q_EMIT event(ev);
-    });
-    connect(s, &ClientSession::joined, this, [this, id](const QString &channel, const QString &nick, bool own) {
-        if (own) {
-            if (Entry *e = entry(id))
-                e->current = channel;
-            Q_EMIT statusChanged();
-        }
-        emitEvent(T::Join, id, {}, nick, channel, own);
-    });
-    connect(s, &ClientSession::parted, this,
-            [this, id, s](const QString &channel, const QString &nick, const QString &reason, bool own) {
-                if (own) {
-                    Entry *e = entry(id);
-                    if (e && e->current.compare(channel, Qt::CaseInsensitive) == 0)
-                        e->current = s->channels().value(0);
-                    Q_EMIT statusChanged();
-                }
-                emitEvent(T::Part, id, reason, nick, channel, own);
-            });
-    connect(s, &ClientSession::userQuit, this, [this, id](const QString &nick, const QString &reason) {
-        emitEvent(T::Quit, id, reason, nick);
-    });
-    connect(s, &ClientSession::nickChanged, this, [this, id](const QString &oldNick, const QString &newNick, bool own) {
-        emitEvent(T::Nick, id, newNick, oldNick, {}, own);
-        if (own) {
-            emitState(id);
-            Q_EMIT statusChanged();
-        }
-    });
-    connect(s, &ClientSession::topicChanged, this,
-            [this, id](const QString &channel, const QString &topic, const QString &by) {
-                emitEvent(T::Topic, id, topic, by, channel);
-            });
-    connect(s, &ClientSession::awayChanged, this, [this, id](const QString &nick, const QString &message) {
-        emitEvent(T::Away, id, message, nick);
-    });
-    connect(s, &ClientSession::usersChanged, this, [this, id, s](const QString &channel) {
-        ChatEvent ev;
-        ev.type = T::Users;
-        ev.session = id;
-        ev.channel = channel;
-        ev.list = s->members(channel); // "@alice": operators first, then voiced, then the rest
-        Q_EMIT event(ev);
-        Q_EMIT statusChanged();
-    });
-    connect(s, &ClientSession::namesEnded, this, [this, id, s](const QString &channel) {
-        if (Entry *e = entry(id); e && e->pendingNames.remove(channel.toLower()))
-            sayNames(s, channel);
-    });
-    connect(s, &ClientSession::whoReply, this,
-            [this, id](const QString &nick, const QString &userHost, const QString &realName, const QString &channel) {
-                emitEvent(T::Who, id, QStringLiteral("(%1) %2").arg(userHost, realName), nick, channel);
-            });
-    connect(s, &ClientSession::whoEnd, this, [this, id](const QString &mask) {
-        emitEvent(T::Info, id, tr("End of /who %1").arg(mask));
-    });
-    connect(s, &ClientSession::serverText, this, [this, id](const QString &text) { emitEvent(T::Info, id, text); });
-    connect(s, &ClientSession::welcomeText, this, [this, id](const QString &text) { emitEvent(T::Server, id, text); });
-    connect(s, &ClientSession::error, this, [this, id](const QString &text) { emitEvent(T::Error, id, text); });
-    connect(s, &ClientSession::synced, this, [this, id](const QString &token) {
+    const int id = m_nextId++;
+    session->setId(id);
+    m_entries.append({id, session, options.channels.value(0)});
+    connect(session, &ClientSession::event, this, &ChatController::onSessionEvent);
+    connect(session, &ClientSession::synced, this, [this, id](const QString &token) {
         if (m_pendingSyncs.remove(QStringLiteral("%1:%2").arg(id).arg(token)) && m_pendingSyncs.isEmpty())
             quitAll();
     });
+    m_active = id;
+    Q_EMIT statusChanged();
+    session->open();
+    return id;
 }
 
-void ChatController::emitState(int id)
+void ChatController::onSessionEvent(const ChatEvent &ev)
 {
-    const Entry *e = entry(id);
+    using T = ChatEvent::Type;
+    Entry *e = entry(ev.session);
     if (!e)
         return;
-    const ClientSession *s = e->session;
-    emitEvent(ChatEvent::Type::State, id, ClientSession::stateName(s->state()),
-              s->nick().isEmpty() ? s->options().nick : s->nick(),
-              QStringLiteral("%1:%2").arg(s->options().host).arg(s->options().port));
+    // What the controller keeps of its own (the current conversation) follows the event before
+    // a view renders it.
+    if (ev.type == T::Join && ev.own)
+        e->current = ev.channel;
+    if ((ev.type == T::Part || ev.type == T::Kick) && ev.own && e->current.compare(ev.channel, Qt::CaseInsensitive) == 0)
+        e->current = e->session->channels().value(0);
+    Q_EMIT event(ev);
+    switch (ev.type) {
+    case T::State:
+        Q_EMIT statusChanged();
+        if (ev.state == SessionState::Disconnected)
+            checkFinished();
+        break;
+    case T::Join:
+    case T::Part:
+    case T::Kick:
+    case T::Quit:
+    case T::Nick:
+    case T::Mode:
+    case T::Names:
+        Q_EMIT statusChanged(); // the user count or our own nick
+        if (ev.type == T::Names && e->pendingNames.remove(ev.channel.toLower()))
+            sayNames(e->session, ev.channel);
+        break;
+    default:
+        break;
+    }
 }
 
 void ChatController::execute(const QString &line) { execute(ChatCommand::parse(line)); }
@@ -408,7 +326,7 @@ void ChatController::execute(const ChatCommand &cmd)
                      .arg(o.host, -15)
                      .arg(o.port, -5)
                      .arg(e.session->nick().isEmpty() ? o.nick : e.session->nick())
-                     .arg(QString::fromLatin1(QMetaEnum::fromType<ClientSession::State>().valueToKey(int(e.session->state())))));
+                     .arg(sessionStateName(e.session->state())));
         }
         return;
     case K::Switch:
@@ -432,7 +350,10 @@ void ChatController::execute(const ChatCommand &cmd)
             m_entries.removeIf([id](const Entry &x) { return x.id == id; });
             victim->quit(tr("Terminated"));
             // Let the QUIT go out before the socket object dies.
-            connect(victim, &ClientSession::disconnected, victim, &QObject::deleteLater);
+            connect(victim, &ClientSession::event, victim, [victim](const ChatEvent &ev) {
+                if (ev.type == ChatEvent::Type::State && ev.state == SessionState::Disconnected)
+                    victim->deleteLater();
+            });
             if (victim->state() == ClientSession::State::Disconnected)
                 victim->deleteLater();
             if (m_active == id)

@@ -8,8 +8,8 @@
 #include <QObject>
 
 // What both chat views share above the sessions: carries out typed commands, keeps several
-// sessions (seed 002's /connect, /list, /terminate, /send), remembers the current conversation,
-// and turns every session signal into a ChatEvent for the view to render.
+// sessions (/connect, /list, /terminate, /send), remembers the current conversation, and passes
+// every session's ChatEvents on for the view to render.
 class ChatController : public QObject {
     Q_OBJECT
 public:
@@ -48,18 +48,16 @@ private:
         ClientSession *session;
         QString current;
         QSet<QString> pendingNames; // /names of channels we are not in, asked of the server
-        int attempts = 0;           // reconnect attempts since the connection was lost
     };
     Entry *entry(int id);
     const Entry *entry(int id) const;
-    void wire(Entry &e);
+    void onSessionEvent(const ChatEvent &event);
     void emitEvent(ChatEvent::Type type, int session, const QString &text, const QString &nick = {},
                    const QString &channel = {}, bool own = false);
     void info(const QString &text) { emitEvent(ChatEvent::Type::Info, m_active, text); }
     void fail(const QString &text) { emitEvent(ChatEvent::Type::Error, m_active, text); }
     void say(int id, const QString &text);
     void checkFinished();
-    void emitState(int id);
     // "#lobby (3 users): @alice +bob carol".
     void sayNames(const ClientSession *s, const QString &channel);
 

@@ -18,24 +18,34 @@ struct ChatMessage {
     bool isHighlight = false; // mentions our nick
 };
 
-// Everything a chat view shows, as one value type: both clients render these and nothing else.
+// Where a session's connection stands.
+enum class SessionState { Disconnected, Connecting, Registering, Connected, Reconnecting };
+// "disconnected", "connecting", "registering", "connected", "reconnecting": as views show it and
+// the JSON output names it.
+QString sessionStateName(SessionState state);
+
+// Everything that happens in a session, as one value type. A session emits these and nothing
+// else; both clients render them, and ChatState is built from them alone, so that a view in
+// another thread keeps its own copy by applying the same stream.
 struct ChatEvent {
     enum class Type {
         Message,    // `message` holds it
         Join,       // nick joined channel
         Part,       // nick left channel (text: reason)
+        Kick,       // nick was put out of channel by list[0] (text: reason)
         Quit,       // nick quit (text: reason)
         Nick,       // nick is now text
         Topic,      // channel topic is text (nick set it, when known)
+        Names,      // channel's members are list, as NAMES gives them ("@alice"), all of them
+        Mode,       // nick changed channel's (or a user's) modes: list is the change and its arguments
         Away,       // nick is away (text) or back (empty text)
         Who,        // one user: nick, text: user@host and real name, channel
         Info,       // a line of information (replies to commands)
         Server,     // what the server tells everyone (welcome, user counts, MOTD)
         Error,      // something went wrong
-        Connection, // the connection state changed (text says how)
-        // For views in another thread, which cannot ask the session: snapshots of its state.
-        Users,      // channel's members are `list` (sorted, operators first)
-        State,      // own nick is nick, server "host:port" is channel, text is the state name
+        Connection, // a line about the connection (connecting, lost, back)
+        State,      // the connection is now `state`; nick is our nick, channel the server "host:port"
+        Support,    // the server's ISUPPORT tokens, in list ("PREFIX=(ov)@+", "CHANMODES=...")
     };
     Type type = Type::Info;
     QDateTime time = QDateTime::currentDateTime();
@@ -43,9 +53,14 @@ struct ChatEvent {
     QString nick;
     QString channel;
     QString text;
-    bool own = false;
+    bool own = false; // about this session's own user
     ChatMessage message;
     QStringList list;
+    SessionState state = SessionState::Disconnected;
+
+    // An event of `type` with the common fields.
+    static ChatEvent make(Type type, const QString &text, const QString &nick = {}, const QString &channel = {},
+                          bool own = false);
 };
 
 Q_DECLARE_METATYPE(ChatMessage)

@@ -241,3 +241,51 @@ QString ChatState::prefixes(const QString &channel, const QString &nick) const
     }
     return {};
 }
+
+QStringList ChatState::apply(const ChatEvent &ev)
+{
+    using T = ChatEvent::Type;
+    switch (ev.type) {
+    case T::Join:
+        join(ev.channel, ev.nick, ev.own);
+        return {ev.channel};
+    case T::Part:
+    case T::Kick:
+        leave(ev.channel, ev.nick, ev.own);
+        return {ev.channel};
+    case T::Quit:
+        return quit(ev.nick);
+    case T::Nick:
+        return rename(ev.nick, ev.text);
+    case T::Topic:
+        setTopic(ev.channel, ev.text);
+        return {ev.channel};
+    case T::Names:
+        addNames(ev.channel, ev.list);
+        endNames(ev.channel);
+        return {ev.channel};
+    case T::Mode:
+        if (applyMode(ev.channel, ev.list))
+            return {ev.channel};
+        return {};
+    case T::Support:
+        for (const QString &token : ev.list) {
+            if (token.startsWith(u"PREFIX="))
+                setPrefix(token.mid(7));
+            else if (token.startsWith(u"CHANMODES="))
+                setChannelModes(token.mid(10));
+        }
+        return {};
+    case T::State:
+        // A new connection learns everything again from the server.
+        if (ev.state == SessionState::Disconnected || ev.state == SessionState::Reconnecting
+            || ev.state == SessionState::Connecting) {
+            QStringList had = channels();
+            clear();
+            return had;
+        }
+        return {};
+    default:
+        return {};
+    }
+}

@@ -1,16 +1,23 @@
 #pragma once
 
+#include "chatevent.h"
+
 #include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
 
 // What one session knows of its channels: who is in each, with which status (operator, voice
-// and the rest of the server's ISUPPORT PREFIX), and the topics. Plain data, fed by typed calls
-// as the server's lines arrive, so that it can be tested row by row and kept by any view.
+// and the rest of the server's ISUPPORT PREFIX), and the topics. Plain data and a pure function
+// of the session's events: the session keeps one, and a view in another thread keeps its own by
+// applying the same events, never asking the session.
 class ChatState {
 public:
     ChatState();
+
+    // What the event says about channels, members, topics or the server's prefixes. Returns the
+    // channels whose members or topic changed.
+    QStringList apply(const ChatEvent &event);
 
     // ISUPPORT: "PREFIX=(qaohv)~&@%+" and "CHANMODES=beI,k,l,imnt" (values only). Until the
     // server says otherwise, "(ov)@+" and RFC 2811's modes.

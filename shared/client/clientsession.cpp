@@ -1,6 +1,6 @@
 #include "clientsession.h"
 
-#include "saslclient.h"
+#include "serverreplies.h"
 
 #include "protocol/ircmessage.h"
 #include "protocol/numerics.h"
@@ -15,39 +15,14 @@
 #include <QTimer>
 
 namespace {
-// What this session knows how to use; it asks for the ones the server offers.
-const QStringList WantedCaps = {QStringLiteral("server-time"), QStringLiteral("echo-message"),
-                                QStringLiteral("multi-prefix"), QStringLiteral("away-notify"),
-                                QStringLiteral("message-tags")};
-
 QByteArray utf8(const QString &s) { return s.toUtf8(); }
-
-// "45 s", "3 min 12 s", "2 h 5 min", "4 days 2 h": the two largest units.
-QString humanDuration(qint64 seconds)
-{
-    seconds = std::max<qint64>(0, seconds);
-    const qint64 days = seconds / 86400, hours = seconds / 3600 % 24, minutes = seconds / 60 % 60, secs = seconds % 60;
-    if (days > 0)
-        return QObject::tr("%1 days %2 h").arg(days).arg(hours);
-    if (hours > 0)
-        return QObject::tr("%1 h %2 min").arg(hours).arg(minutes);
-    if (minutes > 0)
-        return QObject::tr("%1 min %2 s").arg(minutes).arg(secs);
-    return QObject::tr("%1 s").arg(secs);
-}
-
-// A moment from the server (seconds since the epoch) in local time, as the user reads dates.
-QString humanTime(qint64 secondsSinceEpoch)
-{
-    return QDateTime::fromSecsSinceEpoch(secondsSinceEpoch).toString(QStringLiteral("ddd d MMM yyyy HH:mm"));
-}
-
 } // namespace
 
 ClientSession::ClientSession(QObject *parent)
     : QObject(parent)
     , m_socket(new QSslSocket(this))
     , m_reconnectTimer(new QTimer(this))
+    , m_cap([this](const QByteArray &line) { sendLine(line); }, [this](const QString &why) { say(ChatEvent::Type::Error, why); })
 {
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &ClientSession::open);
@@ -78,29 +53,26 @@ ClientSession::ClientSession(QObject *parent)
     });
 }
 
-QString ClientSession::stateName(State state)
-{
-    switch (state) {
-    case State::Disconnected: return QStringLiteral("disconnected");
-    case State::Connecting: return QStringLiteral("connecting");
-    case State::Registering: return QStringLiteral("registering");
-    case State::Connected: return QStringLiteral("connected");
-    case State::WaitingToReconnect: return QStringLiteral("reconnecting");
-    }
-    return {};
-}
-
 ClientSession::~ClientSession()
 {
     m_socket->disconnect(this);
 }
 
-void ClientSession::setState(State state)
+void ClientSession::emitEvent(ChatEvent event)
+{
+    event.session = m_id;
+    m_chat.apply(event);
+    Q_EMIT this->event(event);
+}
+
+void ClientSession::setState(State state, const QString &reason)
 {
     if (m_state == state)
         return;
     m_state = state;
-    Q_EMIT stateChanged(state);
+    ChatEvent ev = ChatEvent::make(ChatEvent::Type::State, reason, m_nick.isEmpty() ? m_options.nick : m_nick, address());
+    ev.state = state;
+    emitEvent(ev);
 }
 
 void ClientSession::open()
@@ -109,6 +81,10 @@ void ClientSession::open()
     m_reconnectTimer->stop();
     m_reader = LineReader();
     m_lastError.clear();
+    // Said once per series of attempts: the state says that it is still trying.
+    if (m_attempt == 0)
+        say(ChatEvent::Type::Connection,
+            tr("Connecting to %1 port %2 as %3").arg(m_options.host).arg(m_options.port).arg(m_options.nick));
     setState(State::Connecting);
     m_socket->abort();
     if (m_options.tls) {
@@ -122,7 +98,7 @@ void ClientSession::open()
                 m_socket->setLocalCertificate(certificate);
                 m_socket->setPrivateKey(key);
             } else {
-                Q_EMIT error(why);
+                say(ChatEvent::Type::Error, why);
             }
         }
         m_socket->connectToHostEncrypted(m_options.host, m_options.port);
@@ -183,7 +159,7 @@ void ClientSession::onSslErrors(const QList<QSslError> &errors)
     }
     if (m_options.tlsInsecure) {
         m_socket->ignoreSslErrors();
-        Q_EMIT error(tr("TLS certificate NOT verified (--insecure): anyone between you and %1 can read and change "
+        say(ChatEvent::Type::Error, tr("TLS certificate NOT verified (--insecure): anyone between you and %1 can read and change "
                         "this conversation").arg(m_options.host));
         return;
     }
@@ -207,8 +183,9 @@ void ClientSession::quit(const QString &reason)
     } else {
         m_socket->abort();
         if (m_state != State::Disconnected) {
-            setState(State::Disconnected);
-            Q_EMIT disconnected(QStringLiteral("Quit"));
+            m_attempt = 0;
+            say(ChatEvent::Type::Connection, tr("Disconnected: %1").arg(QStringLiteral("Quit")));
+            setState(State::Disconnected, QStringLiteral("Quit"));
         }
     }
 }
@@ -217,13 +194,14 @@ void ClientSession::onConnected()
 {
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_nickAttempt = 0;
-    m_caps.clear();
-    m_capsOffered.clear();
-    m_saslMechanisms.clear();
-    m_sasl.reset();
     m_account.clear();
+    m_names.clear();
     setState(State::Registering);
-    sendLine("CAP LS 302");
+    const bool login = !m_options.account.isEmpty() || (m_options.tls && !m_options.tlsCertFile.isEmpty())
+                       || m_options.saslMechanism.compare(u"EXTERNAL", Qt::CaseInsensitive) == 0;
+    m_cap.begin({m_options.account, m_options.accountPassword, m_options.saslMechanism,
+                 m_options.tls && !m_options.tlsCertFile.isEmpty()},
+                login);
     if (!m_options.password.isEmpty())
         sendCommand("PASS", {utf8(m_options.password)});
     sendCommand("NICK", {utf8(m_options.nick)});
@@ -234,21 +212,22 @@ void ClientSession::onConnected()
 
 void ClientSession::onSocketClosed(const QString &reason)
 {
-    if (m_state == State::Disconnected || m_state == State::WaitingToReconnect)
+    if (m_state == State::Disconnected || m_state == State::Reconnecting)
         return;
     const QString why = m_lastError.isEmpty() ? reason : m_lastError;
-    m_chat.clear();
+    // A series of reconnect attempts is told once when it starts and once when it ends.
+    if (m_attempt == 0)
+        say(ChatEvent::Type::Connection, tr("Disconnected: %1").arg(why));
     // A certificate that failed verification fails again: retrying would only hide the reason.
     if (m_userQuit || m_tlsRefused || !m_options.autoReconnect || (!m_everRegistered && !m_options.retryFirstConnection)) {
-        setState(State::Disconnected);
-        Q_EMIT disconnected(why);
+        m_attempt = 0;
+        setState(State::Disconnected, why);
         return;
     }
-    Q_EMIT disconnected(why);
-    scheduleReconnect();
+    scheduleReconnect(why);
 }
 
-void ClientSession::scheduleReconnect()
+void ClientSession::scheduleReconnect(const QString &why)
 {
     ++m_attempt;
     // Exponential back-off with jitter, so that a restarted server is not hit by every client
@@ -256,8 +235,10 @@ void ClientSession::scheduleReconnect()
     const qint64 base = std::min<qint64>(qint64(m_options.reconnectMinMs) << std::min(m_attempt - 1, 16),
                                          m_options.reconnectMaxMs);
     const int delay = int(base / 2 + QRandomGenerator::global()->bounded(base / 2 + 1));
-    setState(State::WaitingToReconnect);
-    Q_EMIT reconnectScheduled(m_attempt, delay);
+    if (m_attempt == 1)
+        say(ChatEvent::Type::Connection, tr("Reconnecting in %1 s, then again less and less often until the server is back")
+                                             .arg(delay / 1000.0, 0, 'f', 1));
+    setState(State::Reconnecting, why);
     m_reconnectTimer->start(delay);
 }
 
@@ -290,14 +271,14 @@ void ClientSession::sendCommand(const QByteArray &command, const QList<QByteArra
     if (const std::optional<QByteArray> wire = msg.serialize())
         m_socket->write(*wire);
     else
-        Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
+        say(ChatEvent::Type::Error, tr("Not sent: the text contains a line break or NUL byte"));
 }
 
 bool ClientSession::queueMessage(const IrcMessage &msg, const QString &what, const std::optional<ChatMessage> &own)
 {
     const std::optional<QByteArray> wire = msg.serialize();
     if (!wire) {
-        Q_EMIT error(tr("Not sent: the text contains a line break or NUL byte"));
+        say(ChatEvent::Type::Error, tr("Not sent: the text contains a line break or NUL byte"));
         return false;
     }
     return deliverOrQueue(wire->chopped(2), what, own);
@@ -311,11 +292,12 @@ bool ClientSession::deliverOrQueue(const QByteArray &line, const QString &what, 
         return true;
     }
     if (m_userQuit || m_state == State::Disconnected) {
-        Q_EMIT error(tr("Not connected: %1 was not sent").arg(what));
+        say(ChatEvent::Type::Error, tr("Not connected: %1 was not sent").arg(what));
         return false;
     }
     if (m_queue.size() >= m_options.maxQueued) {
-        Q_EMIT error(tr("Still reconnecting and %1 messages are waiting: %2 was not sent").arg(m_queue.size()).arg(what));
+        say(ChatEvent::Type::Error,
+            tr("Still reconnecting and %1 messages are waiting: %2 was not sent").arg(m_queue.size()).arg(what));
         return false;
     }
     m_queue.append({line, own});
@@ -325,11 +307,11 @@ bool ClientSession::deliverOrQueue(const QByteArray &line, const QString &what, 
 void ClientSession::lineSent(const std::optional<ChatMessage> &own)
 {
     // With echo-message the server's copy is the one shown, with the server's timestamp.
-    if (own && !m_caps.contains(QStringLiteral("echo-message"))) {
+    if (own && !m_cap.isEnabled(QStringLiteral("echo-message"))) {
         ChatMessage m = *own;
         m.time = QDateTime::currentDateTime();
         m.from = m_nick;
-        Q_EMIT messageReceived(m);
+        emitMessage(m);
     }
 }
 
@@ -409,13 +391,13 @@ void ClientSession::handleCtcp(const ChatMessage &m)
         bool isTime = false;
         const qint64 sent = ctcp->command == u"PING" ? ctcp->args.toLongLong(&isTime) : 0;
         if (isTime)
-            Q_EMIT serverText(tr("PING reply from %1: %2 ms").arg(m.from).arg(QDateTime::currentMSecsSinceEpoch() - sent));
+            say(ChatEvent::Type::Info, tr("PING reply from %1: %2 ms").arg(m.from).arg(QDateTime::currentMSecsSinceEpoch() - sent));
         else
-            Q_EMIT serverText(tr("CTCP %1 reply from %2: %3").arg(ctcp->command, m.from, ctcp->args));
+            say(ChatEvent::Type::Info, tr("CTCP %1 reply from %2: %3").arg(ctcp->command, m.from, ctcp->args));
         return;
     }
-    Q_EMIT serverText(isChannel(m.target) ? tr("CTCP %1 from %2 to %3").arg(ctcp->command, m.from, m.target)
-                                          : tr("CTCP %1 from %2").arg(ctcp->command, m.from));
+    say(ChatEvent::Type::Info, isChannel(m.target) ? tr("CTCP %1 from %2 to %3").arg(ctcp->command, m.from, m.target)
+                                                   : tr("CTCP %1 from %2").arg(ctcp->command, m.from));
     const std::optional<QString> reply = Ctcp::answer(*ctcp, QDateTime::currentDateTime());
     if (reply && m_state == State::Connected && m_ctcp.allowAnswer(QDateTime::currentMSecsSinceEpoch()))
         sendCommand("NOTICE", {utf8(m.from), utf8(Ctcp::quote(ctcp->command, *reply))}, true);
@@ -494,7 +476,7 @@ void ClientSession::sendCommandParams(const QByteArray &command, const QStringLi
 
 void ClientSession::registerAccount(const QString &password)
 {
-    if (m_capsOffered.contains(QStringLiteral("draft/account-registration")))
+    if (m_cap.isOffered(QStringLiteral("draft/account-registration")))
         sendCommand("REGISTER", {"*", "*", utf8(password)}, true);
     else
         sendCommand("PRIVMSG", {"NickServ", "REGISTER " + utf8(password)}, true);
@@ -504,7 +486,7 @@ void ClientSession::sendRaw(const QString &line)
 {
     const QByteArray bytes = utf8(line);
     if (bytes.contains('\r') || bytes.contains('\n') || bytes.contains('\0')) {
-        Q_EMIT error(tr("Not sent: a raw line cannot contain a line break or NUL byte"));
+        say(ChatEvent::Type::Error, tr("Not sent: a raw line cannot contain a line break or NUL byte"));
         return;
     }
     deliverOrQueue(bytes, tr("the raw line"));
@@ -549,8 +531,17 @@ ChatMessage ClientSession::makeMessage(const IrcMessage &msg) const
     return m;
 }
 
+void ClientSession::emitMessage(const ChatMessage &m)
+{
+    ChatEvent ev = ChatEvent::make(ChatEvent::Type::Message, m.text, m.from, m.target, m.isOwn);
+    ev.time = m.time;
+    ev.message = m;
+    emitEvent(ev);
+}
+
 void ClientSession::handle(const IrcMessage &msg)
 {
+    using T = ChatEvent::Type;
     const QByteArray &cmd = msg.command;
     if (cmd.size() == 3 && cmd.at(0) >= '0' && cmd.at(0) <= '9') {
         handleNumeric(cmd.toInt(), msg);
@@ -565,20 +556,9 @@ void ClientSession::handle(const IrcMessage &msg)
         if (token.startsWith("confab-sync-"))
             Q_EMIT synced(QString::fromUtf8(token.mid(12)));
     } else if (cmd == "CAP") {
-        handleCap(msg);
+        m_cap.onCap(msg, m_state == State::Registering);
     } else if (cmd == "AUTHENTICATE") {
-        if (!m_sasl)
-            return;
-        QList<QByteArray> lines;
-        QString why;
-        if (!m_sasl->receive(msg.param(0), &lines, &why)) {
-            // The server answers 906, which ends the login.
-            m_lastSaslError = why;
-            sendLine("AUTHENTICATE *");
-            return;
-        }
-        for (const QByteArray &line : lines)
-            sendLine(line);
+        m_cap.onAuthenticate(msg.param(0));
     } else if (cmd == "PRIVMSG" || cmd == "NOTICE") {
         if (msg.params.size() < 2)
             return;
@@ -586,23 +566,19 @@ void ClientSession::handle(const IrcMessage &msg)
         if (m.from.isEmpty() || (!msg.source.contains('!') && !msg.source.isEmpty() && m.kind == ChatMessage::Kind::Notice
                                  && !isChannel(m.target) && m_state != State::Connected)) {
             // Server notices during registration ("*** Looking up your hostname").
-            Q_EMIT serverText(m.text);
+            say(T::Info, m.text);
             return;
         }
         if (m.text.startsWith(QChar(1)) && m.kind != ChatMessage::Kind::Action) {
             handleCtcp(m);
             return;
         }
-        Q_EMIT messageReceived(m);
+        emitMessage(m);
     } else if (cmd == "JOIN") {
         const QString channel = IrcText::decode(msg.param(0));
-        if (own) {
-            if (!m_channelOrder.contains(channel, Qt::CaseInsensitive))
-                m_channelOrder.append(channel);
-        }
-        m_chat.join(channel, from, own);
-        Q_EMIT joined(channel, from, own);
-        Q_EMIT usersChanged(channel);
+        if (own && !m_channelOrder.contains(channel, Qt::CaseInsensitive))
+            m_channelOrder.append(channel);
+        emitEvent(ChatEvent::make(T::Join, {}, from, channel, own));
     } else if (cmd == "PART" || cmd == "KICK") {
         const QString channel = IrcText::decode(msg.param(0));
         const QString who = cmd == "KICK" ? IrcText::decode(msg.param(1)) : from;
@@ -610,134 +586,40 @@ void ClientSession::handle(const IrcMessage &msg)
         const QString reason = IrcText::decode(cmd == "KICK" ? msg.param(2) : msg.param(1));
         if (itsMe)
             m_channelOrder.removeIf([&](const QString &c) { return c.compare(channel, Qt::CaseInsensitive) == 0; });
-        m_chat.leave(channel, who, itsMe);
-        Q_EMIT parted(channel, who, reason, itsMe);
-        Q_EMIT usersChanged(channel);
+        ChatEvent ev = ChatEvent::make(cmd == "KICK" ? T::Kick : T::Part, reason, who, channel, itsMe);
+        if (cmd == "KICK")
+            ev.list = QStringList{from};
+        emitEvent(ev);
     } else if (cmd == "QUIT") {
-        const QStringList where = m_chat.quit(from);
-        Q_EMIT userQuit(from, IrcText::decode(msg.param(0)), where);
-        for (const QString &ch : std::as_const(where))
-            Q_EMIT usersChanged(ch);
+        emitEvent(ChatEvent::make(T::Quit, IrcText::decode(msg.param(0)), from));
     } else if (cmd == "NICK") {
         const QString newNick = IrcText::decode(msg.param(0));
-        const QStringList where = m_chat.rename(from, newNick);
         if (own) {
             m_nick = newNick;
             m_options.nick = newNick;
         }
-        Q_EMIT nickChanged(from, newNick, own);
-        for (const QString &channel : where)
-            Q_EMIT usersChanged(channel);
+        emitEvent(ChatEvent::make(T::Nick, newNick, from, {}, own));
     } else if (cmd == "TOPIC") {
-        const QString channel = IrcText::decode(msg.param(0));
-        const QString topic = IrcText::decode(msg.param(1));
-        m_chat.setTopic(channel, topic);
-        Q_EMIT topicChanged(channel, topic, from);
+        emitEvent(ChatEvent::make(T::Topic, IrcText::decode(msg.param(1)), from, IrcText::decode(msg.param(0))));
     } else if (cmd == "AWAY") {
-        Q_EMIT awayChanged(from, IrcText::decode(msg.param(0)));
+        emitEvent(ChatEvent::make(T::Away, IrcText::decode(msg.param(0)), from, {}, own));
     } else if (cmd == "ERROR") {
         m_lastError = IrcText::decode(msg.param(0));
     } else if (cmd == "INVITE") {
-        Q_EMIT serverText(tr("%1 invites you to %2 (/join %2)").arg(from, IrcText::decode(msg.param(1))));
+        say(T::Info, tr("%1 invites you to %2 (/join %2)").arg(from, IrcText::decode(msg.param(1))));
     } else if (cmd == "MODE" && msg.params.size() >= 2) {
-        QStringList change;
+        ChatEvent ev = ChatEvent::make(T::Mode, {}, from, IrcText::decode(msg.param(0)), own);
         for (qsizetype i = 1; i < msg.params.size(); ++i)
-            change.append(IrcText::decode(msg.params.at(i)));
-        const QString target = IrcText::decode(msg.param(0));
-        Q_EMIT serverText(tr("%1 sets mode %2 on %3").arg(from, change.join(u' '), target));
-        if (isChannel(target) && m_chat.applyMode(target, change))
-            Q_EMIT usersChanged(target);
+            ev.list.append(IrcText::decode(msg.params.at(i)));
+        ev.text = ev.list.join(u' ');
+        emitEvent(ev);
     } else if (cmd == "REGISTER" && msg.param(0) == "SUCCESS") {
-        Q_EMIT serverText(tr("Account %1 registered; log in with it next time: confab --account %1")
-                              .arg(IrcText::decode(msg.param(1))));
+        say(T::Info, tr("Account %1 registered; log in with it next time: confab --account %1")
+                         .arg(IrcText::decode(msg.param(1))));
     } else if (cmd == "FAIL" && msg.params.size() >= 3) {
         // IRCv3 standard replies: FAIL <command> <code> [context...] :<description>
-        Q_EMIT error(tr("%1 refused: %2").arg(IrcText::decode(msg.param(0)), IrcText::decode(msg.params.last())));
+        say(T::Error, tr("%1 refused: %2").arg(IrcText::decode(msg.param(0)), IrcText::decode(msg.params.last())));
     }
-}
-
-void ClientSession::handleCap(const IrcMessage &msg)
-{
-    const QByteArray sub = msg.param(1).toUpper();
-    if (sub == "LS") {
-        // "CAP * LS * :..." continues on the next line; the last line has no "*".
-        const bool more = msg.params.size() > 3 && msg.param(2) == "*";
-        for (const QByteArray &cap : msg.params.last().split(' ')) {
-            const qsizetype eq = cap.indexOf('=');
-            const QByteArray name = cap.left(eq < 0 ? cap.size() : eq);
-            if (!name.isEmpty())
-                m_capsOffered.append(QString::fromUtf8(name));
-            if (name == "sasl" && eq >= 0)
-                m_saslMechanisms = QString::fromUtf8(cap.mid(eq + 1)).split(u',', Qt::SkipEmptyParts);
-        }
-        if (more || m_state != State::Registering)
-            return;
-        QStringList request;
-        for (const QString &cap : WantedCaps)
-            if (m_capsOffered.contains(cap))
-                request.append(cap);
-        if (wantsSasl()) {
-            if (m_capsOffered.contains(QStringLiteral("sasl")))
-                request.append(QStringLiteral("sasl"));
-            else
-                Q_EMIT error(tr("This server offers no SASL login; connected without logging in as %1")
-                                 .arg(m_options.account.isEmpty() ? tr("your certificate") : m_options.account));
-        }
-        if (request.isEmpty())
-            sendLine("CAP END");
-        else
-            sendCommand("CAP", {"REQ", utf8(request.join(u' '))}, true);
-    } else if (sub == "ACK") {
-        for (const QByteArray &cap : msg.params.last().split(' ')) {
-            if (cap.startsWith('-'))
-                m_caps.remove(QString::fromUtf8(cap.mid(1)));
-            else if (!cap.isEmpty())
-                m_caps.insert(QString::fromUtf8(cap));
-        }
-        if (m_state != State::Registering)
-            return;
-        if (m_caps.contains(QStringLiteral("sasl")) && wantsSasl() && !m_sasl)
-            startSasl();
-        else
-            sendLine("CAP END");
-    } else if (sub == "NAK") {
-        if (m_state == State::Registering)
-            sendLine("CAP END");
-    }
-}
-
-bool ClientSession::wantsSasl() const
-{
-    return !m_saslGaveUp
-           && (!m_options.account.isEmpty() || (m_options.tls && !m_options.tlsCertFile.isEmpty())
-               || m_options.saslMechanism.compare(u"EXTERNAL", Qt::CaseInsensitive) == 0);
-}
-
-void ClientSession::startSasl()
-{
-    SaslClient::Credentials credentials{m_options.account, m_options.accountPassword, m_options.saslMechanism,
-                                        m_options.tls && !m_options.tlsCertFile.isEmpty()};
-    QString why;
-    const QString mechanism = SaslClient::choose(credentials, m_saslMechanisms, &why);
-    if (mechanism.isEmpty()) {
-        endSasl(why);
-        return;
-    }
-    m_sasl = std::make_unique<SaslClient>(credentials, mechanism);
-    sendLine(m_sasl->startLine());
-}
-
-void ClientSession::endSasl(const QString &failure)
-{
-    const bool wasRunning = m_sasl != nullptr || !failure.isEmpty();
-    m_sasl.reset();
-    if (!failure.isEmpty()) {
-        m_saslGaveUp = true;
-        const QString who = m_options.account.isEmpty() ? tr("your certificate") : m_options.account;
-        Q_EMIT error(tr("Login as %1 failed: %2. Connected without logging in (not retried on reconnect).").arg(who, failure));
-    }
-    if (wasRunning && m_state == State::Registering)
-        sendLine("CAP END");
 }
 
 void ClientSession::completeRegistration(const QString &nick)
@@ -746,9 +628,11 @@ void ClientSession::completeRegistration(const QString &nick)
     m_everRegistered = true;
     // Only a registration ends a series of attempts: a server that accepts and hangs up at once
     // is backed off from like one that refuses.
-    m_attempt = 0;
+    const int attempts = std::exchange(m_attempt, 0);
+    say(ChatEvent::Type::Connection,
+        attempts > 1 ? tr("Connected to %1 as %2 (after %3 attempts)").arg(m_serverName, nick).arg(attempts)
+                     : tr("Connected to %1 as %2").arg(m_serverName, nick));
     setState(State::Connected);
-    Q_EMIT registered(nick);
     // Rejoin (or first join) every channel we should be in, then what was typed meanwhile.
     const QStringList channels = m_channelOrder.isEmpty() ? m_options.channels : m_channelOrder;
     m_channelOrder.clear();
@@ -764,12 +648,15 @@ void ClientSession::completeRegistration(const QString &nick)
 
 void ClientSession::handleNumeric(int code, const IrcMessage &msg)
 {
+    using T = ChatEvent::Type;
     auto text = [&msg] { return IrcText::decode(msg.params.isEmpty() ? QByteArray() : msg.params.last()); };
     auto param = [&msg](int i) { return IrcText::decode(msg.param(i)); };
+    if (m_cap.onNumeric(code, text(), m_state == State::Registering))
+        return;
     switch (code) {
     case Numeric::RPL_WELCOME:
         m_serverName = IrcText::decode(msg.source);
-        Q_EMIT welcomeText(text());
+        say(T::Server, text());
         completeRegistration(param(0));
         return;
     case Numeric::ERR_NICKNAMEINUSE:
@@ -781,130 +668,41 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
             if (m_nickAttempt > 3 || code == Numeric::ERR_ERRONEUSNICKNAME)
                 next = QStringLiteral("confab%1").arg(QRandomGenerator::global()->bounded(10000, 99999));
             sendCommand("NICK", {utf8(next)});
-            Q_EMIT error(tr("Nickname %1 is not available, trying %2").arg(param(1), next));
+            say(T::Error, tr("Nickname %1 is not available, trying %2").arg(param(1), next));
             return;
         }
-        Q_EMIT error(text() + QStringLiteral(": ") + param(1));
+        say(T::Error, text() + QStringLiteral(": ") + param(1));
         return;
-    case Numeric::RPL_NAMREPLY: {
-        m_chat.addNames(param(2), text().split(u' ', Qt::SkipEmptyParts));
+    case Numeric::RPL_NAMREPLY:
+        // "<me> <symbol> <channel> :names...", perhaps in several lines: one event at the end.
+        m_names[param(2).toLower()].append(text().split(u' ', Qt::SkipEmptyParts));
         return;
-    }
     case Numeric::RPL_ENDOFNAMES: {
-        const QString channel = param(1);
-        m_chat.endNames(channel);
-        Q_EMIT usersChanged(channel);
-        Q_EMIT namesEnded(channel);
+        ChatEvent ev = ChatEvent::make(T::Names, {}, {}, param(1));
+        ev.list = m_names.take(param(1).toLower());
+        emitEvent(ev);
         return;
     }
     case Numeric::RPL_TOPIC:
         m_topicAsked.remove(param(1).toLower());
-        m_chat.setTopic(param(1), text());
-        Q_EMIT topicChanged(param(1), text(), QString());
+        emitEvent(ChatEvent::make(T::Topic, text(), {}, param(1)));
         return;
     case Numeric::RPL_NOTOPIC:
-        m_chat.setTopic(param(1), QString());
+        emitEvent(ChatEvent::make(T::Topic, {}, {}, param(1)));
         if (m_topicAsked.remove(param(1).toLower()))
-            Q_EMIT serverText(tr("%1 has no topic").arg(param(1)));
-        return;
-    case Numeric::RPL_TOPICWHOTIME:
-        return;
-    case Numeric::RPL_CHANNELMODEIS: {
-        // <me> <channel> <modes> [args...]
-        QStringList modes;
-        for (qsizetype i = 2; i < msg.params.size(); ++i)
-            modes.append(param(int(i)));
-        Q_EMIT serverText(tr("%1 modes: %2").arg(param(1), modes.join(u' ')));
-        return;
-    }
-    case Numeric::RPL_CREATIONTIME:
-        Q_EMIT serverText(tr("%1 was made %2").arg(param(1), humanTime(param(2).toLongLong())));
-        return;
-    case Numeric::RPL_WHOISSERVER:
-        Q_EMIT serverText(tr("%1 is on server %2 (%3)").arg(param(1), param(2), text()));
-        return;
-    case Numeric::RPL_WHOISIDLE:
-        // <me> <nick> <idle seconds> <signon> :seconds idle, signon time
-        Q_EMIT serverText(tr("%1 has been idle %2, and connected %3")
-                              .arg(param(1), humanDuration(param(2).toLongLong()), humanTime(param(3).toLongLong())));
-        return;
-    case Numeric::RPL_WHOREPLY:
-        // <me> <channel> <user> <host> <server> <nick> <flags> :<hops> <realname>
-        Q_EMIT whoReply(param(5), param(2) + u'@' + param(3), text().section(u' ', 1), param(1));
-        return;
-    case Numeric::RPL_ENDOFWHO:
-        Q_EMIT whoEnd(param(1));
-        return;
-    case Numeric::RPL_WHOISUSER:
-        Q_EMIT serverText(tr("%1 is %2@%3 (%4)").arg(param(1), param(2), param(3), text()));
-        return;
-    case Numeric::RPL_WHOISCHANNELS:
-        Q_EMIT serverText(tr("%1 is on %2").arg(param(1), text()));
-        return;
-    case Numeric::RPL_ENDOFWHOIS:
-        return;
-    case Numeric::RPL_WHOISACCOUNT:
-        Q_EMIT serverText(tr("%1 is logged in as %2").arg(param(1), param(2)));
+            say(T::Info, tr("%1 has no topic").arg(param(1)));
         return;
     case Numeric::RPL_LOGGEDIN:
         m_account = param(2);
-        Q_EMIT serverText(tr("You are now logged in as %1").arg(m_account));
+        say(T::Info, tr("You are now logged in as %1").arg(m_account));
         return;
     case Numeric::RPL_LOGGEDOUT:
         m_account.clear();
-        Q_EMIT serverText(tr("You are now logged out"));
-        return;
-    case Numeric::RPL_SASLSUCCESS:
-        endSasl();
-        return;
-    case Numeric::ERR_SASLFAIL:
-    case Numeric::ERR_SASLTOOLONG:
-    case Numeric::ERR_SASLABORTED:
-        if (m_sasl || m_state == State::Registering) {
-            const QString why = m_lastSaslError.isEmpty() ? text() : m_lastSaslError;
-            m_lastSaslError.clear();
-            endSasl(why);
-            return;
-        }
-        break;
-    case Numeric::ERR_SASLALREADY:
-    case Numeric::RPL_SASLMECHS:
-        return; // 908 is followed by 904, which says it
-    case Numeric::RPL_AWAY:
-        Q_EMIT serverText(tr("%1 is away: %2").arg(param(1), text()));
+        say(T::Info, tr("You are now logged out"));
         return;
     default:
-        break;
-    }
-    if (code >= 400 && code < 600 && code != Numeric::ERR_NOMOTD) {
-        // "<me> <thing> :<explanation>" reads best as "<thing>: <explanation>".
-        const QString subject = msg.params.size() > 2 ? param(1) : QString();
-        Q_EMIT error(subject.isEmpty() ? text() : subject + QStringLiteral(": ") + text());
+        if (const std::optional<ChatEvent> ev = ServerReplies::describe(code, msg))
+            emitEvent(*ev);
         return;
     }
-    if (code == Numeric::RPL_ISUPPORT) {
-        // "<me> TOKEN[=VALUE]... :are supported by this server"
-        for (qsizetype i = 1; i + 1 < msg.params.size(); ++i) {
-            const QString token = IrcText::decode(msg.params.at(i));
-            if (token.startsWith(u"PREFIX="))
-                m_chat.setPrefix(token.mid(7));
-            else if (token.startsWith(u"CHANMODES="))
-                m_chat.setChannelModes(token.mid(10));
-        }
-        return;
-    }
-    if (code == Numeric::RPL_MYINFO)
-        return;
-    // Everything after our nick: "254 me 3 :channels formed" reads "3 channels formed".
-    QStringList words;
-    // 265/266 repeat their numbers in the text; elsewhere the middle parameters matter.
-    const bool textOnly = code == Numeric::RPL_LOCALUSERS || code == Numeric::RPL_GLOBALUSERS;
-    for (qsizetype i = textOnly ? msg.params.size() - 1 : 1; i < msg.params.size(); ++i)
-        words.append(param(int(i)));
-    const bool welcome = code < 100 || (code >= 250 && code <= 266) || code == Numeric::RPL_MOTDSTART
-                         || code == Numeric::RPL_MOTD || code == Numeric::RPL_ENDOFMOTD || code == Numeric::ERR_NOMOTD;
-    if (welcome)
-        Q_EMIT welcomeText(words.join(u' '));
-    else
-        Q_EMIT serverText(words.join(u' '));
 }

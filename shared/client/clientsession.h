@@ -1,5 +1,6 @@
 #pragma once
 
+#include "capnegotiation.h"
 #include "chatevent.h"
 #include "chatstate.h"
 #include "ctcp.h"
@@ -11,11 +12,9 @@
 #include <QObject>
 #include <QSet>
 #include <QStringList>
-#include <memory>
 #include <optional>
 
 class IrcMessage;
-class SaslClient;
 class QSslCertificate;
 class QSslError;
 class QSslKey;
@@ -23,7 +22,7 @@ class QSslSocket;
 class QTimer;
 
 // One connection to an IRC server (Confab's or any other) and everything a chat view needs from
-// it, as typed signals: the views never parse IRC. It registers (trying nick_, nick__ ... when the
+// it, as ChatEvents: the views never parse IRC. It registers (trying nick_, nick__ ... when the
 // nick is taken), negotiates the IRCv3 capabilities it knows, joins its channels, answers PING,
 // and when the connection drops it reconnects with back-off and rejoins. Messages sent while
 // disconnected are queued (up to a limit) and sent after registration; past the limit they are
@@ -34,8 +33,7 @@ class QTimer;
 class ClientSession : public QObject {
     Q_OBJECT
 public:
-    enum class State { Disconnected, Connecting, Registering, Connected, WaitingToReconnect };
-    Q_ENUM(State)
+    using State = SessionState;
 
     struct Options {
         QString host = QStringLiteral("127.0.0.1");
@@ -79,7 +77,7 @@ public:
     void setOptions(const Options &options)
     {
         m_options = options;
-        m_saslGaveUp = false;
+        m_cap.forgetFailure();
     }
     // The account logged in to; empty if none.
     QString account() const { return m_account; }
@@ -115,9 +113,9 @@ public:
     void sync(const QString &token);
 
     State state() const { return m_state; }
-    // "disconnected", "connecting", "registering", "connected", "reconnecting": as views show it
-    // and the JSON output names it.
-    static QString stateName(State state);
+    // The number events carry, so that a view with several sessions tells them apart.
+    void setId(int id) { m_id = id; }
+    int id() const { return m_id; }
     // quit() was called: the coming disconnect is the user's wish, not a failure.
     bool quitRequested() const { return m_userQuit; }
     QString nick() const { return m_nick; }
@@ -128,53 +126,32 @@ public:
     QStringList users(const QString &channel) const { return m_chat.nicks(channel); }
     QStringList members(const QString &channel) const { return m_chat.members(channel); }
     QString topic(const QString &channel) const { return m_chat.topic(channel); }
-    QSet<QString> enabledCaps() const { return m_caps; }
+    QSet<QString> enabledCaps() const { return m_cap.enabled(); }
     QHostAddress localAddress() const;
     quint16 localPort() const;
     bool isChannel(const QString &target) const { return target.startsWith(u'#') || target.startsWith(u'&'); }
 
 Q_SIGNALS:
-    void stateChanged(ClientSession::State state);
-    void registered(const QString &nick);
-    void disconnected(const QString &reason);
-    void reconnectScheduled(int attempt, int delayMs);
-    void messageReceived(const ChatMessage &message);
-    void joined(const QString &channel, const QString &nick, bool own);
-    void parted(const QString &channel, const QString &nick, const QString &reason, bool own);
-    void userQuit(const QString &nick, const QString &reason, const QStringList &channels);
-    void nickChanged(const QString &oldNick, const QString &newNick, bool own);
-    void topicChanged(const QString &channel, const QString &topic, const QString &by);
-    void usersChanged(const QString &channel);
-    // A NAMES reply is complete (after usersChanged for it).
-    void namesEnded(const QString &channel);
-    void awayChanged(const QString &nick, const QString &message);
-    // One WHO/WHOIS result line; whoEnd after the last.
-    void whoReply(const QString &nick, const QString &userHost, const QString &realName, const QString &channel);
-    void whoEnd(const QString &mask);
-    // Replies worth showing (WHOIS details, command results, ...).
-    void serverText(const QString &text);
-    // What a server says to everyone who connects: the welcome burst, user counts, MOTD.
-    void welcomeText(const QString &text);
-    // Something the user should see went wrong (an error numeric, a refused send, ...).
-    void error(const QString &text);
+    // Everything the session has to say, for views and for its own ChatState alike.
+    void event(const ChatEvent &event);
+    // sync(token) is done: everything sent before it has been answered.
     void synced(const QString &token);
 
 private:
-    void setState(State state);
+    // Every event goes out through here, so that the session's own ChatState is built from
+    // exactly what the views see.
+    void emitEvent(ChatEvent event);
+    void say(ChatEvent::Type type, const QString &text) { emitEvent(ChatEvent::make(type, text)); }
+    void setState(State state, const QString &reason = {});
     void onConnected();
     void onReadyRead();
     void onSocketClosed(const QString &reason);
     void onSslErrors(const QList<QSslError> &errors);
     // The pinned fingerprint, if any, against the certificate the server showed.
     bool pinMatches() const;
-    bool wantsSasl() const;
-    void startSasl();
-    // The login is over (or never started): registration goes on.
-    void endSasl(const QString &failure = {});
-    void scheduleReconnect();
+    void scheduleReconnect(const QString &why);
     void handle(const IrcMessage &msg);
     void handleNumeric(int code, const IrcMessage &msg);
-    void handleCap(const IrcMessage &msg);
     // A CTCP request (answered, within Ctcp's rate) or reply (shown), never shown as chat.
     void handleCtcp(const ChatMessage &m);
     void completeRegistration(const QString &nick);
@@ -185,13 +162,15 @@ private:
     // the server will not echo it).
     bool deliverOrQueue(const QByteArray &line, const QString &what, const std::optional<ChatMessage> &own = {});
     void lineSent(const std::optional<ChatMessage> &own);
-    // Serialises `msg` (refusing CR, LF and NUL with an error signal), then deliverOrQueue().
+    // Serialises `msg` (refusing CR, LF and NUL with an error event), then deliverOrQueue().
     bool queueMessage(const IrcMessage &msg, const QString &what, const std::optional<ChatMessage> &own = {});
     ChatMessage ownMessage(ChatMessage::Kind kind, const QString &target, const QString &text) const;
     ChatMessage makeMessage(const IrcMessage &msg) const;
-    QString nickKey(const QString &nick) const { return nick.toLower(); }
+    void emitMessage(const ChatMessage &m);
+    QString address() const { return QStringLiteral("%1:%2").arg(m_options.host).arg(m_options.port); }
 
     Options m_options;
+    int m_id = 0;
     QSslSocket *m_socket = nullptr; // plain TCP unless Options::tls
     bool m_tlsRefused = false;      // verification failed: reconnecting would fail the same way
     QTimer *m_reconnectTimer = nullptr;
@@ -199,20 +178,16 @@ private:
     State m_state = State::Disconnected;
     bool m_userQuit = false;
     bool m_everRegistered = false;
-    int m_attempt = 0;
+    int m_attempt = 0;                           // reconnect attempts since the last registration
     int m_nickAttempt = 0;
     QString m_nick;
     QString m_serverName;
     QString m_lastError;
-    QSet<QString> m_caps;
-    QStringList m_capsOffered;
-    QStringList m_saslMechanisms;            // from "sasl=..." in CAP LS
-    std::unique_ptr<SaslClient> m_sasl;      // the login in progress
-    bool m_saslGaveUp = false;               // it failed: not again until new options
+    CapNegotiation m_cap;
     QString m_account;
-    QString m_lastSaslError;                 // why this client gave the login up
     QStringList m_channelOrder;                  // channels we are in (or rejoin), as named
     ChatState m_chat;                            // members with their status, topics
+    QHash<QString, QStringList> m_names;         // NAMES replies in progress, by channel
     QSet<QString> m_topicAsked;                  // channels whose topic /topic asked for
     Ctcp m_ctcp;                                 // the rate of CTCP answers
     struct Pending {

@@ -1,5 +1,6 @@
 // The chat-state model: members with their status prefixes (from ISUPPORT PREFIX), kept through
-// NAMES, MODE, JOIN, PART, QUIT and NICK, in the order a user list shows them.
+// NAMES, MODE, JOIN, PART, QUIT and NICK, in the order a user list shows them; and the same state
+// built from a session's events alone, as a view in another thread builds it.
 
 #include "client/chatstate.h"
 
@@ -16,6 +17,8 @@ private Q_SLOTS:
     void membershipFollowsJoinPartQuitNick();
     void ownJoinAndPartStartAndForgetAChannel();
     void badPrefixTokenIsIgnored();
+    void eventsBuildTheState_data();
+    void eventsBuildTheState();
 };
 
 void TestChatState::namesAreSortedByStatusThenNick_data()
@@ -156,6 +159,81 @@ void TestChatState::badPrefixTokenIsIgnored()
     state.addNames("#c", {"+v", "@o"});
     state.endNames("#c");
     QCOMPARE(state.members("#c"), (QStringList{"@o", "+v"}));
+}
+
+namespace {
+using T = ChatEvent::Type;
+ChatEvent ev(T type, const QString &nick, const QString &channel = {}, const QString &text = {}, bool own = false,
+             const QStringList &list = {})
+{
+    ChatEvent e = ChatEvent::make(type, text, nick, channel, own);
+    e.list = list;
+    return e;
+}
+ChatEvent stateEvent(SessionState state)
+{
+    ChatEvent e = ChatEvent::make(T::State, {});
+    e.state = state;
+    return e;
+}
+} // namespace
+
+void TestChatState::eventsBuildTheState_data()
+{
+    // A stream of a session's events, and what a view that applied them knows of #c.
+    QTest::addColumn<QList<ChatEvent>>("events");
+    QTest::addColumn<QStringList>("members");
+    QTest::addColumn<QString>("topic");
+    QTest::addColumn<QStringList>("lastChanged");
+    const ChatEvent join = ev(T::Join, "me", "#c", {}, true);
+    const ChatEvent names = ev(T::Names, {}, "#c", {}, false, {"@me", "bob", "+carol"});
+    QTest::newRow("join and names") << QList<ChatEvent>{join, names} << QStringList{"@me", "+carol", "bob"} << QString()
+                                    << QStringList{"#c"};
+    QTest::newRow("server's prefixes first")
+        << QList<ChatEvent>{ev(T::Support, {}, {}, {}, false, {"CHANTYPES=#", "PREFIX=(qov)~@+"}), join,
+                            ev(T::Names, {}, "#c", {}, false, {"@me", "~bob"})}
+        << QStringList{"~bob", "@me"} << QString() << QStringList{"#c"};
+    QTest::newRow("mode") << QList<ChatEvent>{join, names, ev(T::Mode, "me", "#c", "+o bob", false, {"+o", "bob"})}
+                          << QStringList{"@bob", "@me", "+carol"} << QString() << QStringList{"#c"};
+    QTest::newRow("a user mode changes nothing")
+        << QList<ChatEvent>{join, names, ev(T::Mode, "me", "me", "+i", true, {"+i"})} << QStringList{"@me", "+carol", "bob"}
+        << QString() << QStringList();
+    QTest::newRow("kick of another") << QList<ChatEvent>{join, names, ev(T::Kick, "bob", "#c", "out", false, {"me"})}
+                                     << QStringList{"@me", "+carol"} << QString() << QStringList{"#c"};
+    QTest::newRow("our own kick forgets the channel")
+        << QList<ChatEvent>{join, names, ev(T::Topic, "me", "#c", "hi"), ev(T::Kick, "me", "#c", "out", true, {"bob"})}
+        << QStringList() << QString() << QStringList{"#c"};
+    QTest::newRow("quit says where") << QList<ChatEvent>{join, names, ev(T::Quit, "CAROL", {}, "bye")}
+                                     << QStringList{"@me", "bob"} << QString() << QStringList{"#c"};
+    QTest::newRow("nick") << QList<ChatEvent>{join, names, ev(T::Nick, "bob", {}, "aaron")}
+                          << QStringList{"@me", "+carol", "aaron"} << QString() << QStringList{"#c"};
+    QTest::newRow("topic") << QList<ChatEvent>{join, names, ev(T::Topic, "bob", "#c", "news")}
+                           << QStringList{"@me", "+carol", "bob"} << QString("news") << QStringList{"#c"};
+    QTest::newRow("no topic") << QList<ChatEvent>{join, ev(T::Topic, "bob", "#c", "news"), ev(T::Topic, {}, "#c")}
+                              << QStringList{"me"} << QString() << QStringList{"#c"};
+    QTest::newRow("a lost connection forgets everything")
+        << QList<ChatEvent>{join, names, stateEvent(SessionState::Reconnecting)} << QStringList() << QString()
+        << QStringList{"#c"};
+    QTest::newRow("connected keeps it") << QList<ChatEvent>{join, names, stateEvent(SessionState::Connected)}
+                                        << QStringList{"@me", "+carol", "bob"} << QString() << QStringList();
+    QTest::newRow("messages change nothing")
+        << QList<ChatEvent>{join, names, ev(T::Message, "bob", "#c", "hello"), ev(T::Info, {}, {}, "x")}
+        << QStringList{"@me", "+carol", "bob"} << QString() << QStringList();
+}
+
+void TestChatState::eventsBuildTheState()
+{
+    QFETCH(QList<ChatEvent>, events);
+    QFETCH(QStringList, members);
+    QFETCH(QString, topic);
+    QFETCH(QStringList, lastChanged);
+    ChatState state;
+    QStringList changed;
+    for (const ChatEvent &e : events)
+        changed = state.apply(e);
+    QCOMPARE(state.members("#c"), members);
+    QCOMPARE(state.topic("#c"), topic);
+    QCOMPARE(changed, lastChanged);
 }
 
 QTEST_GUILESS_MAIN(TestChatState)

@@ -29,11 +29,53 @@ bool waitRegistered(ClientSession &s, const QString &channel = QStringLiteral("#
                            5000);
 }
 
-// Collects messageReceived in order.
+using T = ChatEvent::Type;
+
+// Every event a session emits, in order.
+struct EventLog {
+    explicit EventLog(ClientSession *s)
+    {
+        QObject::connect(s, &ClientSession::event, s, [this](const ChatEvent &e) { events.append(e); });
+    }
+    QList<ChatEvent> of(T type) const
+    {
+        QList<ChatEvent> out;
+        for (const ChatEvent &e : events)
+            if (e.type == type)
+                out.append(e);
+        return out;
+    }
+    qsizetype count(T type) const { return of(type).size(); }
+    // Times the session became connected.
+    qsizetype registrations() const
+    {
+        return std::count_if(events.begin(), events.end(),
+                             [](const ChatEvent &e) { return e.type == T::State && e.state == SessionState::Connected; });
+    }
+    QStringList texts(T type) const
+    {
+        QStringList out;
+        for (const ChatEvent &e : of(type))
+            out.append(e.text);
+        return out;
+    }
+    // Waits for one more event of the type than there are now.
+    bool waitForNext(T type, int timeoutMs = 5000)
+    {
+        const qsizetype before = count(type);
+        return QTest::qWaitFor([&] { return count(type) > before; }, timeoutMs);
+    }
+    QList<ChatEvent> events;
+};
+
+// The messages among a session's events, in order.
 struct Inbox {
     explicit Inbox(ClientSession &s)
     {
-        QObject::connect(&s, &ClientSession::messageReceived, &s, [this](const ChatMessage &m) { messages.append(m); });
+        QObject::connect(&s, &ClientSession::event, &s, [this](const ChatEvent &e) {
+            if (e.type == T::Message)
+                messages.append(e.message);
+        });
     }
     bool waitForText(const QString &text, int timeoutMs = 5000)
     {
@@ -78,14 +120,24 @@ void TestClientSession::registersAndJoins()
     TestServer server;
     QVERIFY(server.start());
     auto s = makeSession(server.port(), "alice", {"#lobby", "#extra"});
-    QSignalSpy registered(s.get(), &ClientSession::registered);
-    QSignalSpy states(s.get(), &ClientSession::stateChanged);
+    EventLog log(s.get());
     s->open();
-    QVERIFY(registered.wait());
-    QCOMPARE(registered.first().first().toString(), QStringLiteral("alice"));
     QVERIFY(waitRegistered(*s, "#extra"));
     QCOMPARE(s->channels(), (QStringList{"#lobby", "#extra"}));
-    QCOMPARE(states.first().first().value<ClientSession::State>(), ClientSession::State::Connecting);
+    const QList<ChatEvent> states = log.of(T::State);
+    QCOMPARE(states.first().state, SessionState::Connecting);
+    QCOMPARE(states.at(1).state, SessionState::Registering);
+    QCOMPARE(states.at(2).state, SessionState::Connected);
+    QCOMPARE(states.at(2).nick, QStringLiteral("alice"));
+    QCOMPARE(states.at(2).channel, QStringLiteral("127.0.0.1:%1").arg(server.port()));
+    // The server's features come as an event, so that a view can keep its own state.
+    QVERIFY(std::any_of(log.events.begin(), log.events.end(), [](const ChatEvent &e) {
+        return e.type == T::Support && e.list.contains(QStringLiteral("PREFIX=(ov)@+"));
+    }));
+    // One Names event per channel, with every member.
+    QTRY_COMPARE(log.count(T::Names), 2);
+    QCOMPARE(log.of(T::Names).last().channel, QStringLiteral("#extra"));
+    QCOMPARE(log.of(T::Names).last().list, QStringList{"@alice"});
     QVERIFY(s->enabledCaps().contains("server-time"));
     QVERIFY(s->enabledCaps().contains("echo-message"));
     QCOMPARE(s->serverName(), QStringLiteral("test.confab"));
@@ -170,11 +222,11 @@ void TestClientSession::takenNickGetsUnderscore()
     a->open();
     QVERIFY(waitRegistered(*a));
     auto b = makeSession(server.port(), "taken");
-    QSignalSpy errors(b.get(), &ClientSession::error);
+    EventLog log(b.get());
     b->open();
     QVERIFY(waitRegistered(*b));
     QCOMPARE(b->nick(), QStringLiteral("taken_"));
-    QVERIFY(!errors.isEmpty()); // the user is told
+    QVERIFY(log.count(T::Error) > 0); // the user is told
 }
 
 namespace {
@@ -189,7 +241,7 @@ void TestClientSession::answersCtcp()
     TestServer server;
     QVERIFY(server.start());
     auto s = makeSession(server.port(), "alice");
-    QSignalSpy shown(s.get(), &ClientSession::serverText);
+    EventLog log(s.get());
     s->open();
     QVERIFY(waitRegistered(*s));
     auto bob = server.client("bob");
@@ -214,9 +266,7 @@ void TestClientSession::answersCtcp()
     QVERIFY(reply);
     QCOMPARE(reply->params, (QList<QByteArray>{"bob", "\x01" "CLIENTINFO ACTION CLIENTINFO PING TIME VERSION\x01"}));
     // Each request is one status line, never chat.
-    const auto said = [&](const QString &text) {
-        return std::any_of(shown.begin(), shown.end(), [&](const QList<QVariant> &a) { return a.first().toString() == text; });
-    };
+    const auto said = [&](const QString &text) { return log.texts(T::Info).contains(text); };
     QTRY_VERIFY(said("CTCP CLIENTINFO from bob to #lobby"));
     QVERIFY(said("CTCP FROBNICATE from bob"));
     QVERIFY(said("CTCP VERSION from bob"));
@@ -256,7 +306,7 @@ void TestClientSession::pingShowsTheRoundTrip()
     TestServer server;
     QVERIFY(server.start());
     auto s = makeSession(server.port(), "alice");
-    QSignalSpy shown(s.get(), &ClientSession::serverText);
+    EventLog log(s.get());
     s->open();
     QVERIFY(waitRegistered(*s));
     auto bob = server.client("bob");
@@ -266,13 +316,10 @@ void TestClientSession::pingShowsTheRoundTrip()
     QVERIFY(request);
     bob->send("NOTICE alice :" + request->params.at(1));
     static const QRegularExpression roundTrip(QStringLiteral("^PING reply from bob: \\d+ ms$"));
-    QTRY_VERIFY(std::any_of(shown.begin(), shown.end(),
-                            [](const QList<QVariant> &a) { return roundTrip.match(a.first().toString()).hasMatch(); }));
+    QTRY_VERIFY(!log.texts(T::Info).filter(roundTrip).isEmpty());
     // Any other reply is shown as it came.
     bob->send("NOTICE alice :\x01" "VERSION mIRC\x01");
-    QTRY_VERIFY(std::any_of(shown.begin(), shown.end(), [](const QList<QVariant> &a) {
-        return a.first().toString() == u"CTCP VERSION reply from bob: mIRC";
-    }));
+    QTRY_VERIFY(log.texts(T::Info).contains(QStringLiteral("CTCP VERSION reply from bob: mIRC")));
 }
 
 void TestClientSession::memberStatusFollowsTheServer()
@@ -304,48 +351,53 @@ void TestClientSession::membershipEvents()
     TestServer server;
     QVERIFY(server.start());
     auto a = makeSession(server.port(), "alice");
+    EventLog log(a.get());
     a->open();
     QVERIFY(waitRegistered(*a));
-    QSignalSpy joined(a.get(), &ClientSession::joined);
-    QSignalSpy parted(a.get(), &ClientSession::parted);
-    QSignalSpy quits(a.get(), &ClientSession::userQuit);
-    QSignalSpy nicks(a.get(), &ClientSession::nickChanged);
-    QSignalSpy topics(a.get(), &ClientSession::topicChanged);
 
     auto b = makeSession(server.port(), "bob");
     b->open();
-    QVERIFY(joined.wait());
-    QCOMPARE(joined.last().at(1).toString(), QStringLiteral("bob"));
+    QVERIFY(log.waitForNext(T::Join));
+    QCOMPARE(log.of(T::Join).last().nick, QStringLiteral("bob"));
+    QVERIFY(!log.of(T::Join).last().own);
     QTRY_COMPARE(a->users("#lobby"), (QStringList{"alice", "bob"}));
 
     QVERIFY(waitRegistered(*b));
     b->changeNick("robert");
-    QVERIFY(nicks.wait());
-    QCOMPARE(nicks.last().at(1).toString(), QStringLiteral("robert"));
+    QVERIFY(log.waitForNext(T::Nick));
+    QCOMPARE(log.of(T::Nick).last().nick, QStringLiteral("bob"));
+    QCOMPARE(log.of(T::Nick).last().text, QStringLiteral("robert"));
     QTRY_COMPARE(a->users("#lobby"), (QStringList{"alice", "robert"}));
 
     b->setTopic("#lobby", "new topic");
-    QVERIFY(topics.wait());
+    QVERIFY(log.waitForNext(T::Topic));
     QCOMPARE(a->topic("#lobby"), QStringLiteral("new topic"));
+    QCOMPARE(log.of(T::Topic).last().nick, QStringLiteral("robert"));
 
     b->part("#lobby", "brb");
-    QVERIFY(parted.wait());
-    QCOMPARE(parted.last().at(2).toString(), QStringLiteral("brb"));
+    QVERIFY(log.waitForNext(T::Part));
+    QCOMPARE(log.of(T::Part).last().text, QStringLiteral("brb"));
     QTRY_COMPARE(a->users("#lobby"), QStringList{"alice"});
     b->join("#lobby");
-    QVERIFY(joined.wait());
+    QVERIFY(log.waitForNext(T::Join));
     b->quit("bye now");
-    QVERIFY(quits.wait());
-    QCOMPARE(quits.last().at(0).toString(), QStringLiteral("robert"));
-    QCOMPARE(quits.last().at(1).toString(), QStringLiteral("Quit: bye now"));
+    QVERIFY(log.waitForNext(T::Quit));
+    QCOMPARE(log.of(T::Quit).last().nick, QStringLiteral("robert"));
+    QCOMPARE(log.of(T::Quit).last().text, QStringLiteral("Quit: bye now"));
     QTRY_COMPARE(a->users("#lobby"), QStringList{"alice"});
 
-    QSignalSpy who(a.get(), &ClientSession::whoReply);
-    QSignalSpy whoEnd(a.get(), &ClientSession::whoEnd);
     a->who("#lobby");
-    QVERIFY(whoEnd.wait());
-    QCOMPARE(who.size(), 1);
-    QCOMPARE(who.first().at(0).toString(), QStringLiteral("alice"));
+    QTRY_VERIFY(log.texts(T::Info).contains(QStringLiteral("End of /who #lobby")));
+    QCOMPARE(log.count(T::Who), 1);
+    QCOMPARE(log.of(T::Who).first().nick, QStringLiteral("alice"));
+    QCOMPARE(log.of(T::Who).first().channel, QStringLiteral("#lobby"));
+
+    // A view that applies the same events to a ChatState of its own knows what the session knows.
+    ChatState copy;
+    for (const ChatEvent &e : log.events)
+        copy.apply(e);
+    QCOMPARE(copy.members("#lobby"), a->members("#lobby"));
+    QCOMPARE(copy.topic("#lobby"), QStringLiteral("new topic"));
 }
 
 void TestClientSession::errorsAreReported()
@@ -355,13 +407,13 @@ void TestClientSession::errorsAreReported()
     auto a = makeSession(server.port(), "alice");
     a->open();
     QVERIFY(waitRegistered(*a));
-    QSignalSpy errors(a.get(), &ClientSession::error);
+    EventLog log(a.get());
     a->sendMessage("nobody", "hello?");
-    QVERIFY(errors.wait());
-    QVERIFY(errors.last().first().toString().contains("nobody"));
+    QVERIFY(log.waitForNext(T::Error));
+    QVERIFY(log.texts(T::Error).last().contains("nobody"));
     a->sendRaw("FROBNICATE");
-    QVERIFY(errors.wait());
-    QVERIFY(errors.last().first().toString().contains("Unknown command"));
+    QVERIFY(log.waitForNext(T::Error));
+    QVERIFY(log.texts(T::Error).last().contains("Unknown command"));
 }
 
 void TestClientSession::invitesAndModesAreShown()
@@ -373,20 +425,28 @@ void TestClientSession::invitesAndModesAreShown()
     a->open();
     b->open();
     QVERIFY(waitRegistered(*a, "#den") && waitRegistered(*b));
-    QSignalSpy textB(b.get(), &ClientSession::serverText);
-    QSignalSpy textA(a.get(), &ClientSession::serverText);
+    EventLog logA(a.get()), logB(b.get());
     a->sendRaw(QStringLiteral("INVITE bob #den"));
-    QVERIFY(QTest::qWaitFor([&] {
-        return std::any_of(textB.begin(), textB.end(), [](const QList<QVariant> &args) {
-            return args.first().toString() == u"alice invites you to #den (/join #den)";
-        });
-    }, 5000));
-    a->sendRaw(QStringLiteral("MODE #den +t"));
-    QVERIFY(QTest::qWaitFor([&] {
-        return std::any_of(textA.begin(), textA.end(), [](const QList<QVariant> &args) {
-            return args.first().toString() == u"alice sets mode +t on #den";
-        });
-    }, 5000));
+    QTRY_VERIFY(logB.texts(T::Info).contains(QStringLiteral("alice invites you to #den (/join #den)")));
+    a->sendRaw(QStringLiteral("MODE #den +l 5"));
+    QVERIFY(logA.waitForNext(T::Mode));
+    const ChatEvent mode = logA.of(T::Mode).last();
+    QCOMPARE(mode.nick, QStringLiteral("alice"));
+    QCOMPARE(mode.channel, QStringLiteral("#den"));
+    QCOMPARE(mode.list, (QStringList{"+l", "5"}));
+    QCOMPARE(mode.text, QStringLiteral("+l 5"));
+    // A kick says who did it.
+    b->join("#den");
+    QTRY_COMPARE(a->users("#den"), (QStringList{"alice", "bob"}));
+    a->sendCommandParams("KICK", {"#den", "bob", "not now"}, true);
+    QVERIFY(logB.waitForNext(T::Kick));
+    const ChatEvent kick = logB.of(T::Kick).last();
+    QCOMPARE(kick.nick, QStringLiteral("bob"));
+    QCOMPARE(kick.list, QStringList{"alice"});
+    QCOMPARE(kick.text, QStringLiteral("not now"));
+    QVERIFY(kick.own);
+    QVERIFY(!b->channels().contains(QStringLiteral("#den")));
+    QTRY_COMPARE(a->users("#den"), QStringList{"alice"});
 }
 
 void TestClientSession::reconnectsAfterServerRestart()
@@ -395,17 +455,16 @@ void TestClientSession::reconnectsAfterServerRestart()
     QVERIFY(server->start());
     const quint16 port = server->port();
     auto s = makeSession(port, "phoenix", {"#lobby", "#rebirth"});
-    QSignalSpy disconnected(s.get(), &ClientSession::disconnected);
-    QSignalSpy scheduled(s.get(), &ClientSession::reconnectScheduled);
-    QSignalSpy registered(s.get(), &ClientSession::registered);
+    EventLog log(s.get());
     s->open();
     QVERIFY(waitRegistered(*s, "#rebirth"));
 
     server.reset(); // the server goes away (it tells us why first)
-    QVERIFY(disconnected.wait());
-    QVERIFY(disconnected.first().first().toString().contains("shutting down"));
-    QTRY_VERIFY(!scheduled.isEmpty());
-    QVERIFY(s->state() == ClientSession::State::WaitingToReconnect
+    QTRY_VERIFY(!log.texts(T::Connection).filter(QStringLiteral("Disconnected")).isEmpty());
+    QVERIFY(log.texts(T::Connection).filter(QStringLiteral("Disconnected")).first().contains("shutting down"));
+    QTRY_VERIFY(!log.texts(T::Connection).filter(QStringLiteral("Reconnecting in")).isEmpty());
+    QVERIFY(s->members("#rebirth").isEmpty()); // nothing is known of a channel until it is back
+    QVERIFY(s->state() == ClientSession::State::Reconnecting
             || s->state() == ClientSession::State::Connecting);
     // Typed while the server is down: queued, not lost.
     s->sendMessage("#rebirth", "sent while down");
@@ -419,9 +478,13 @@ void TestClientSession::reconnectsAfterServerRestart()
     watcher->send("JOIN #rebirth");
     QVERIFY(watcher->waitForCommand("366"));
 
-    QVERIFY(QTest::qWaitFor([&] { return registered.size() == 2; }, 15000));
+    QVERIFY(QTest::qWaitFor([&] { return log.registrations() == 2; }, 15000));
     QVERIFY(waitRegistered(*s, "#rebirth"));
     QCOMPARE(s->channels(), (QStringList{"#lobby", "#rebirth"}));
+    // The whole series of attempts was told once each way.
+    QCOMPARE(log.texts(T::Connection).filter(QStringLiteral("Disconnected")).size(), 1);
+    QCOMPARE(log.texts(T::Connection).filter(QStringLiteral("Reconnecting in")).size(), 1);
+    QVERIFY(log.texts(T::Connection).last().startsWith(QStringLiteral("Connected to test.confab as phoenix")));
     const auto msg = watcher->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; }, 5000);
     QVERIFY(msg);
     QCOMPARE(msg->params, (QList<QByteArray>{"#rebirth", "sent while down"}));
@@ -439,16 +502,15 @@ void TestClientSession::queueLimitRefusesVisibly()
     s->setOptions(o);
     s->open();
     QVERIFY(waitRegistered(*s));
-    QSignalSpy scheduled(s.get(), &ClientSession::reconnectScheduled);
+    EventLog log(s.get());
     server.reset();
-    QVERIFY(scheduled.wait());
-    QSignalSpy errors(s.get(), &ClientSession::error);
+    QTRY_COMPARE(s->state(), SessionState::Reconnecting);
     s->sendMessage("#lobby", "1");
     s->sendMessage("#lobby", "2");
-    QCOMPARE(errors.size(), 0);
+    QCOMPARE(log.count(T::Error), 0);
     s->sendMessage("#lobby", "3");
-    QCOMPARE(errors.size(), 1);
-    QVERIFY(errors.first().first().toString().contains("not sent"));
+    QCOMPARE(log.count(T::Error), 1);
+    QVERIFY(log.texts(T::Error).first().contains("not sent"));
 }
 
 void TestClientSession::quitDoesNotReconnect()
@@ -460,18 +522,17 @@ void TestClientSession::quitDoesNotReconnect()
     auto s = makeSession(server.port(), "leaver");
     s->open();
     QVERIFY(waitRegistered(*s));
-    QSignalSpy disconnected(s.get(), &ClientSession::disconnected);
-    QSignalSpy scheduled(s.get(), &ClientSession::reconnectScheduled);
+    EventLog log(s.get());
     s->quit("done here");
     const auto quit = observer->waitFor([](const IrcMessage &m) { return m.command == "QUIT"; });
     QVERIFY(quit);
     QCOMPARE(quit->params.at(0), QByteArray("Quit: done here"));
     QTRY_COMPARE(s->state(), ClientSession::State::Disconnected);
     QVERIFY(observer->sync());
-    QCOMPARE(scheduled.size(), 0);
-    QSignalSpy errors(s.get(), &ClientSession::error);
+    for (const ChatEvent &e : log.of(T::State))
+        QVERIFY(e.state != SessionState::Reconnecting);
     s->sendMessage("#lobby", "too late");
-    QCOMPARE(errors.size(), 1);
+    QCOMPARE(log.count(T::Error), 1);
 }
 
 void TestClientSession::refusesInjection()
@@ -483,10 +544,10 @@ void TestClientSession::refusesInjection()
     auto s = makeSession(server.port(), "sneaky");
     s->open();
     QVERIFY(waitRegistered(*s));
-    QSignalSpy errors(s.get(), &ClientSession::error);
+    EventLog log(s.get());
     s->sendMessage("#lobby", "hi\r\nQUIT :owned");
     s->sendRaw("PRIVMSG #lobby :a\nQUIT");
-    QCOMPARE(errors.size(), 2);
+    QCOMPARE(log.count(T::Error), 2);
     s->sendMessage("#lobby", "clean");
     QVERIFY(observer->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; }));
     QVERIFY(observer->sync());
@@ -508,16 +569,13 @@ void TestClientSession::logsInWithSasl()
         o.accountPassword = "xena-password";
         o.saslMechanism = mechanism;
         s->setOptions(o);
-        QSignalSpy errors(s.get(), &ClientSession::error);
-        QSignalSpy texts(s.get(), &ClientSession::serverText);
+        EventLog log(s.get());
         s->open();
         QVERIFY(waitRegistered(*s));
         QCOMPARE(s->account(), QStringLiteral("xena"));
         QVERIFY(s->enabledCaps().contains("sasl"));
-        QVERIFY(std::any_of(texts.begin(), texts.end(), [](const QList<QVariant> &a) {
-            return a.first().toString() == QStringLiteral("You are now logged in as xena");
-        }));
-        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.first().first().toString()));
+        QVERIFY(log.texts(T::Info).contains(QStringLiteral("You are now logged in as xena")));
+        QCOMPARE(log.texts(T::Error), QStringList());
     }
 }
 
@@ -531,20 +589,15 @@ void TestClientSession::failedLoginIsSaidOnceAndNotRetried()
     o.account = QStringLiteral("yuri");
     o.accountPassword = "wrong-password";
     s->setOptions(o);
-    QSignalSpy errors(s.get(), &ClientSession::error);
-    QSignalSpy registered(s.get(), &ClientSession::registered);
+    EventLog log(s.get());
     s->open();
     QVERIFY(waitRegistered(*s));
     QVERIFY(s->account().isEmpty());
-    const auto loginFailures = [&] {
-        return std::count_if(errors.begin(), errors.end(), [](const QList<QVariant> &a) {
-            return a.first().toString().startsWith(QStringLiteral("Login as yuri failed"));
-        });
-    };
+    const auto loginFailures = [&] { return log.texts(T::Error).filter(QStringLiteral("Login as yuri failed")).size(); };
     QCOMPARE(loginFailures(), 1);
     // Thrown out and back: the wrong password is not sent again.
     QVERIFY(server.server().terminate(server.idOf("yuri2"), "bye"));
-    QVERIFY(QTest::qWaitFor([&] { return registered.size() == 2; }, 15000));
+    QVERIFY(QTest::qWaitFor([&] { return log.registrations() == 2; }, 15000));
     QVERIFY(waitRegistered(*s));
     QCOMPARE(loginFailures(), 1);
     QVERIFY(s->account().isEmpty());
@@ -555,14 +608,12 @@ void TestClientSession::registersAnAccount()
     TestServer server;
     QVERIFY(server.start());
     auto s = makeSession(server.port(), "zoe");
-    QSignalSpy texts(s.get(), &ClientSession::serverText);
+    EventLog log(s.get());
     s->open();
     QVERIFY(waitRegistered(*s));
     s->registerAccount(QStringLiteral("zoe-password"));
     QTRY_COMPARE_WITH_TIMEOUT(s->account(), QStringLiteral("zoe"), 20000);
-    QVERIFY(std::any_of(texts.begin(), texts.end(), [](const QList<QVariant> &a) {
-        return a.first().toString().startsWith(QStringLiteral("Account zoe registered"));
-    }));
+    QVERIFY(!log.texts(T::Info).filter(QStringLiteral("Account zoe registered")).isEmpty());
 }
 
 #include "tst_clientsession.moc"

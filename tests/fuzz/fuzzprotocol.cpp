@@ -14,7 +14,9 @@
 
 #include "auth/sasl.h"
 #include "auth/scram.h"
+#include "client/capnegotiation.h"
 #include "client/chatstate.h"
+#include "client/serverreplies.h"
 #include "client/ctcp.h"
 #include "protocol/ircmessage.h"
 #include "protocol/linereader.h"
@@ -178,6 +180,24 @@ void checkClientParsers(const IrcMessage &msg)
     check(members.size() == nicks.size());
     for (qsizetype i = 0; i < nicks.size(); ++i)
         check(!nicks.at(i).isEmpty() && members.at(i).endsWith(nicks.at(i)));
+
+    // Any numeric, read as a reply to show: never a line break in what is shown.
+    bool isNumber = false;
+    const int code = msg.command.toInt(&isNumber);
+    if (isNumber && msg.command.size() == 3) {
+        if (const std::optional<ChatEvent> ev = ServerReplies::describe(code, msg))
+            check(!ev->text.contains(u'\r') && !ev->text.contains(u'\n') && !ev->text.contains(QChar(0)));
+    }
+    // CAP and AUTHENTICATE lines as a hostile server may send them, during registration and after:
+    // every line the negotiation answers with is one line.
+    CapNegotiation cap([](const QByteArray &line) { check(!line.contains('\r') && !line.contains('\n')); },
+                       [](const QString &) {});
+    cap.begin({QStringLiteral("acct"), "password", {}, false}, true);
+    for (const bool registering : {true, false}) {
+        cap.onCap(msg, registering);
+        cap.onAuthenticate(msg.param(0));
+        cap.onNumeric(isNumber ? code : 904, IrcText::decode(msg.param(1)), registering);
+    }
 }
 
 void checkMessage(const IrcMessage &msg)

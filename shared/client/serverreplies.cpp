@@ -1,0 +1,97 @@
+#include "serverreplies.h"
+
+#include "protocol/ircmessage.h"
+#include "protocol/numerics.h"
+#include "text/irctext.h"
+
+#include <QObject>
+
+namespace ServerReplies {
+
+QString humanDuration(qint64 seconds)
+{
+    seconds = std::max<qint64>(0, seconds);
+    const qint64 days = seconds / 86400, hours = seconds / 3600 % 24, minutes = seconds / 60 % 60, secs = seconds % 60;
+    if (days > 0)
+        return QObject::tr("%1 days %2 h").arg(days).arg(hours);
+    if (hours > 0)
+        return QObject::tr("%1 h %2 min").arg(hours).arg(minutes);
+    if (minutes > 0)
+        return QObject::tr("%1 min %2 s").arg(minutes).arg(secs);
+    return QObject::tr("%1 s").arg(secs);
+}
+
+QString humanTime(qint64 secondsSinceEpoch)
+{
+    return QDateTime::fromSecsSinceEpoch(secondsSinceEpoch).toString(QStringLiteral("ddd d MMM yyyy HH:mm"));
+}
+
+std::optional<ChatEvent> describe(int code, const IrcMessage &msg)
+{
+    using T = ChatEvent::Type;
+    const auto text = [&msg] { return IrcText::decode(msg.params.isEmpty() ? QByteArray() : msg.params.last()); };
+    const auto param = [&msg](qsizetype i) { return IrcText::decode(msg.param(int(i))); };
+    const auto info = [](const QString &s) { return ChatEvent::make(T::Info, s); };
+    switch (code) {
+    case Numeric::RPL_MYINFO:
+    case Numeric::RPL_TOPICWHOTIME:
+    case Numeric::RPL_ENDOFWHOIS:
+    case Numeric::ERR_SASLALREADY:
+    case Numeric::RPL_SASLMECHS:
+        return std::nullopt; // bookkeeping, or said by the reply that follows
+    case Numeric::RPL_ISUPPORT: {
+        // "<me> TOKEN[=VALUE]... :are supported by this server"
+        ChatEvent ev = ChatEvent::make(T::Support, {});
+        for (qsizetype i = 1; i + 1 < msg.params.size(); ++i)
+            ev.list.append(param(i));
+        return ev;
+    }
+    case Numeric::RPL_CHANNELMODEIS: {
+        // <me> <channel> <modes> [args...]
+        QStringList modes;
+        for (qsizetype i = 2; i < msg.params.size(); ++i)
+            modes.append(param(i));
+        return info(QObject::tr("%1 modes: %2").arg(param(1), modes.join(u' ')));
+    }
+    case Numeric::RPL_CREATIONTIME:
+        return info(QObject::tr("%1 was made %2").arg(param(1), humanTime(param(2).toLongLong())));
+    case Numeric::RPL_WHOISUSER:
+        return info(QObject::tr("%1 is %2@%3 (%4)").arg(param(1), param(2), param(3), text()));
+    case Numeric::RPL_WHOISSERVER:
+        return info(QObject::tr("%1 is on server %2 (%3)").arg(param(1), param(2), text()));
+    case Numeric::RPL_WHOISIDLE:
+        // <me> <nick> <idle seconds> <signon> :seconds idle, signon time
+        return info(QObject::tr("%1 has been idle %2, and connected %3")
+                        .arg(param(1), humanDuration(param(2).toLongLong()), humanTime(param(3).toLongLong())));
+    case Numeric::RPL_WHOISCHANNELS:
+        return info(QObject::tr("%1 is on %2").arg(param(1), text()));
+    case Numeric::RPL_WHOISACCOUNT:
+        return info(QObject::tr("%1 is logged in as %2").arg(param(1), param(2)));
+    case Numeric::RPL_AWAY:
+        return info(QObject::tr("%1 is away: %2").arg(param(1), text()));
+    case Numeric::RPL_WHOREPLY:
+        // <me> <channel> <user> <host> <server> <nick> <flags> :<hops> <realname>
+        return ChatEvent::make(T::Who, QStringLiteral("(%1@%2) %3").arg(param(2), param(3), text().section(u' ', 1)),
+                               param(5), param(1));
+    case Numeric::RPL_ENDOFWHO:
+        return info(QObject::tr("End of /who %1").arg(param(1)));
+    default:
+        break;
+    }
+    if (code >= 400 && code < 600 && code != Numeric::ERR_NOMOTD) {
+        // "<me> <thing> :<explanation>" reads best as "<thing>: <explanation>".
+        const QString subject = msg.params.size() > 2 ? param(1) : QString();
+        return ChatEvent::make(T::Error, subject.isEmpty() ? text() : subject + QStringLiteral(": ") + text());
+    }
+    // Everything after our nick: "254 me 3 :channels formed" reads "3 channels formed".
+    QStringList words;
+    // 265/266 repeat their numbers in the text; elsewhere the middle parameters matter.
+    const bool textOnly = code == Numeric::RPL_LOCALUSERS || code == Numeric::RPL_GLOBALUSERS;
+    for (qsizetype i = textOnly ? msg.params.size() - 1 : 1; i < msg.params.size(); ++i)
+        words.append(param(i));
+    const bool welcome = code < 100 || (code >= 250 && code <= 266) || code == Numeric::RPL_MOTDSTART
+                         || code == Numeric::RPL_MOTD || code == Numeric::RPL_ENDOFMOTD || code == Numeric::ERR_NOMOTD;
+    return ChatEvent::make(welcome ? T::Server : T::Info, words.join(u' '));
+}
+
+} // namespace ServerReplies
