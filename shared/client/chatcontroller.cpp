@@ -1,5 +1,7 @@
 #include "chatcontroller.h"
 
+#include "irccommands.h"
+
 
 ChatController::ChatController(QObject *parent)
     : QObject(parent)
@@ -86,7 +88,7 @@ int ChatController::openSession(const ClientSession::Options &options)
     session->setOptions(options);
     const int id = m_nextId++;
     session->setId(id);
-    m_entries.append({id, session, options.channels.value(0)});
+    m_entries.append({id, session, options.channels.value(0), {}});
     connect(session, &ClientSession::event, this, &ChatController::onSessionEvent);
     connect(session, &ClientSession::synced, this, [this, id](const QString &token) {
         if (m_pendingSyncs.remove(QStringLiteral("%1:%2").arg(id).arg(token)) && m_pendingSyncs.isEmpty())
@@ -185,11 +187,11 @@ void ChatController::execute(const ChatCommand &cmd)
         return;
     case K::Who: {
         const QString mask = arg0.isEmpty() ? currentTarget() : arg0;
-        s->who(mask.isEmpty() ? QStringLiteral("*") : mask);
+        s->send(IrcCommands::who(mask.isEmpty() ? QStringLiteral("*") : mask));
         return;
     }
     case K::Whois:
-        s->whois(arg0);
+        s->send(IrcCommands::whois(arg0));
         return;
     case K::Ctcp:
         s->sendCtcp(arg0, arg1, cmd.args.value(2));
@@ -209,7 +211,7 @@ void ChatController::execute(const ChatCommand &cmd)
         }
         // Not one of ours: ask the server, and say what it answers.
         entry(m_active)->pendingNames.insert(channel.toLower());
-        s->sendCommandParams("NAMES", {channel}, false);
+        s->send(IrcCommands::names(channel));
         return;
     }
     case K::Join: {
@@ -230,7 +232,7 @@ void ChatController::execute(const ChatCommand &cmd)
         if (!s->isChannel(channel))
             fail(tr("Not in a channel"));
         else
-            s->part(channel, arg1);
+            s->send(IrcCommands::part(channel, arg1));
         return;
     }
     case K::Nick:
@@ -242,10 +244,10 @@ void ChatController::execute(const ChatCommand &cmd)
         else if (arg0.isEmpty())
             s->requestTopic(currentTarget());
         else
-            s->setTopic(currentTarget(), arg0);
+            s->send(IrcCommands::topic(currentTarget(), arg0));
         return;
     case K::Away:
-        s->setAway(arg0);
+        s->send(IrcCommands::away(arg0));
         return;
     case K::Kick: {
         if (!s->isChannel(currentTarget())) {
@@ -253,7 +255,7 @@ void ChatController::execute(const ChatCommand &cmd)
             return;
         }
         const QStringList words = arg0.split(u' ', Qt::SkipEmptyParts);
-        s->sendCommandParams("KICK", {currentTarget(), words.value(0), arg1.isEmpty() ? s->nick() : arg1}, true);
+        s->send(IrcCommands::kick(currentTarget(), words.value(0), arg1.isEmpty() ? s->nick() : arg1));
         return;
     }
     case K::Invite: {
@@ -262,7 +264,7 @@ void ChatController::execute(const ChatCommand &cmd)
             fail(tr("usage: /invite NICK [#CHANNEL]"));
             return;
         }
-        s->sendCommandParams("INVITE", {arg0, channel}, false);
+        s->send(IrcCommands::invite(arg0, channel));
         return;
     }
     case K::Mode:
@@ -271,16 +273,16 @@ void ChatController::execute(const ChatCommand &cmd)
                 fail(tr("usage: /mode TARGET [MODES [ARGS]]"));
                 return;
             }
-            s->sendCommandParams("MODE", QStringList{currentTarget()} + arg0.split(u' ', Qt::SkipEmptyParts), false);
+            s->send(IrcCommands::mode(currentTarget(), arg0));
         } else {
-            s->sendCommandParams("MODE", arg0.split(u' ', Qt::SkipEmptyParts), false);
+            s->send(IrcCommands::mode(arg0.section(u' ', 0, 0), arg0.section(u' ', 1)));
         }
         return;
     case K::Register:
         s->registerAccount(arg0);
         return;
     case K::Oper:
-        s->sendCommandParams("OPER", {arg0, arg1}, true);
+        s->send(IrcCommands::oper(arg0, arg1));
         return;
     case K::Quit:
         quitAll(arg0);

@@ -1,15 +1,15 @@
 #include "clientsession.h"
 
-#include "serverreplies.h"
+#include "irccommands.h"
+#include "serverevents.h"
+#include "tlspolicy.h"
 
 #include "protocol/ircmessage.h"
 #include "protocol/numerics.h"
 #include "text/irctext.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QRandomGenerator>
-#include <QCryptographicHash>
 #include <QSslKey>
 #include <QSslSocket>
 #include <QTimer>
@@ -31,10 +31,10 @@ ClientSession::ClientSession(QObject *parent)
             onConnected();
     });
     connect(m_socket, &QSslSocket::encrypted, this, [this] {
-        if (!pinMatches()) {
+        const TlsPolicy policy(m_options.host, m_options.tlsFingerprint, m_options.tlsInsecure);
+        if (!policy.pinMatches(m_socket->peerCertificate())) {
             // Valid for some CA, but not the certificate the user pinned.
-            m_lastError = tr("TLS certificate of %1 does not match --tls-fingerprint (it is SHA-256 %2)")
-                              .arg(m_options.host, QString::fromLatin1(m_socket->peerCertificate().digest(QCryptographicHash::Sha256).toHex(':')).toUpper());
+            m_lastError = policy.pinMismatch(m_socket->peerCertificate());
             m_tlsRefused = true;
             m_socket->abort();
             onSocketClosed(m_lastError);
@@ -94,7 +94,7 @@ void ClientSession::open()
             QSslCertificate certificate;
             QSslKey key;
             QString why;
-            if (loadClientCertificate(m_options.tlsCertFile, m_options.tlsKeyFile, &certificate, &key, &why)) {
+            if (TlsPolicy::loadClientCertificate(m_options.tlsCertFile, m_options.tlsKeyFile, &certificate, &key, &why)) {
                 m_socket->setLocalCertificate(certificate);
                 m_socket->setPrivateKey(key);
             } else {
@@ -107,69 +107,23 @@ void ClientSession::open()
     }
 }
 
-bool ClientSession::loadClientCertificate(const QString &certFile, const QString &keyFile, QSslCertificate *certificate,
-                                          QSslKey *key, QString *error)
-{
-    QFile certIn(certFile);
-    if (!certIn.open(QIODevice::ReadOnly)) {
-        *error = tr("cannot read %1: %2").arg(certFile, certIn.errorString());
-        return false;
-    }
-    *certificate = QSslCertificate(&certIn, QSsl::Pem);
-    if (certificate->isNull()) {
-        *error = tr("%1 holds no PEM certificate").arg(certFile);
-        return false;
-    }
-    const QString keyPath = keyFile.isEmpty() ? certFile : keyFile;
-    QFile keyIn(keyPath);
-    if (!keyIn.open(QIODevice::ReadOnly)) {
-        *error = tr("cannot read %1: %2").arg(keyPath, keyIn.errorString());
-        return false;
-    }
-    const QByteArray pem = keyIn.readAll();
-    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
-        *key = QSslKey(pem, algorithm, QSsl::Pem);
-        if (!key->isNull())
-            return true;
-    }
-    *error = tr("%1 holds no unencrypted PEM private key").arg(keyPath);
-    return false;
-}
-
-bool ClientSession::pinMatches() const
-{
-    if (m_options.tlsFingerprint.isEmpty())
-        return true;
-    const QByteArray pinned = ServerAddress::normalizeFingerprint(m_options.tlsFingerprint);
-    return !pinned.isEmpty() && m_socket->peerCertificate().digest(QCryptographicHash::Sha256).toHex() == pinned;
-}
-
 void ClientSession::onSslErrors(const QList<QSslError> &errors)
 {
-    const QSslCertificate cert = m_socket->peerCertificate();
-    const QString fingerprint = QString::fromLatin1(cert.digest(QCryptographicHash::Sha256).toHex(':')).toUpper();
-    if (!m_options.tlsFingerprint.isEmpty() && !cert.isNull()) {
-        if (pinMatches()) {
-            m_socket->ignoreSslErrors(); // the user vouched for exactly this certificate
-            return;
-        }
-        m_lastError = tr("TLS certificate of %1 does not match --tls-fingerprint (it is SHA-256 %2)").arg(m_options.host, fingerprint);
-        m_tlsRefused = true;
-        return; // not ignored: the handshake fails and the socket closes
-    }
-    if (m_options.tlsInsecure) {
+    QString why;
+    switch (TlsPolicy(m_options.host, m_options.tlsFingerprint, m_options.tlsInsecure).judge(m_socket->peerCertificate(), errors, &why)) {
+    case TlsPolicy::Verdict::Accept:
         m_socket->ignoreSslErrors();
-        say(ChatEvent::Type::Error, tr("TLS certificate NOT verified (--insecure): anyone between you and %1 can read and change "
-                        "this conversation").arg(m_options.host));
+        return;
+    case TlsPolicy::Verdict::AcceptUnverified:
+        m_socket->ignoreSslErrors();
+        say(ChatEvent::Type::Error, why);
+        return;
+    case TlsPolicy::Verdict::Refuse:
+        // Not ignored: the handshake fails, the socket closes, and the user is told why.
+        m_lastError = why;
+        m_tlsRefused = true;
         return;
     }
-    QStringList why;
-    for (const QSslError &e : errors)
-        why.append(e.errorString());
-    why.removeDuplicates();
-    m_lastError = tr("TLS certificate of %1 not trusted: %2. If you trust it, connect with --tls-fingerprint %3")
-                      .arg(m_options.host, why.join(QStringLiteral("; ")), fingerprint);
-    m_tlsRefused = true;
 }
 
 void ClientSession::quit(const QString &reason)
@@ -178,7 +132,7 @@ void ClientSession::quit(const QString &reason)
     m_reconnectTimer->stop();
     m_queue.clear();
     if (m_socket->state() == QAbstractSocket::ConnectedState) {
-        sendCommand("QUIT", {utf8(reason.isEmpty() ? QStringLiteral("Leaving") : reason)}, true);
+        sendNow(IrcCommands::quit(reason.isEmpty() ? QStringLiteral("Leaving") : reason));
         m_socket->disconnectFromHost(); // flushes the QUIT, then disconnected()
     } else {
         m_socket->abort();
@@ -204,7 +158,7 @@ void ClientSession::onConnected()
                 login);
     if (!m_options.password.isEmpty())
         sendCommand("PASS", {utf8(m_options.password)});
-    sendCommand("NICK", {utf8(m_options.nick)});
+    sendNow(IrcCommands::nick(m_options.nick));
     const QString user = m_options.user.isEmpty() ? m_options.nick : m_options.user;
     const QString real = m_options.realName.isEmpty() ? m_options.nick : m_options.realName;
     sendCommand("USER", {utf8(user), "0", "*", utf8(real)}, true);
@@ -268,6 +222,11 @@ void ClientSession::sendCommand(const QByteArray &command, const QList<QByteArra
 {
     IrcMessage msg(command, params);
     msg.trailing = trailing;
+    sendNow(msg);
+}
+
+void ClientSession::sendNow(const IrcMessage &msg)
+{
     if (const std::optional<QByteArray> wire = msg.serialize())
         m_socket->write(*wire);
     else
@@ -328,58 +287,36 @@ ChatMessage ClientSession::ownMessage(ChatMessage::Kind kind, const QString &tar
     return m;
 }
 
-namespace {
-// A PRIVMSG's text split so that each line fits the 512-byte limit once the server prefixes it
-// with our full hostmask (up to about 100 bytes), never inside a UTF-8 sequence.
-QList<QByteArray> splitText(const QByteArray &text, qsizetype budget)
+bool ClientSession::send(const IrcMessage &msg)
 {
-    QList<QByteArray> parts;
-    qsizetype pos = 0;
-    while (text.size() - pos > budget) {
-        qsizetype cut = pos + budget;
-        while (cut > pos && (uchar(text.at(cut)) & 0xc0) == 0x80)
-            --cut;
-        const qsizetype space = text.lastIndexOf(' ', cut);
-        if (space > pos + budget / 2)
-            cut = space + 1;
-        parts.append(text.mid(pos, cut - pos));
-        pos = cut;
-    }
-    parts.append(text.mid(pos));
-    return parts;
+    return queueMessage(msg, QString::fromLatin1(msg.command));
 }
-} // namespace
 
 void ClientSession::sendMessage(const QString &target, const QString &text)
 {
     if (target.isEmpty() || text.isEmpty())
         return;
-    const QByteArray t = utf8(target);
-    const qsizetype budget = 400 - t.size();
-    for (const QByteArray &part : splitText(utf8(text), budget)) {
-        IrcMessage msg("PRIVMSG", {t, part});
-        msg.trailing = true;
+    for (const IrcMessage &msg : IrcCommands::privmsg(target, text))
         if (!queueMessage(msg, tr("your message to %1").arg(target),
-                          ownMessage(ChatMessage::Kind::Message, target, IrcText::decode(part))))
+                          ownMessage(ChatMessage::Kind::Message, target, IrcText::decode(msg.param(1)))))
             return;
-    }
 }
 
 void ClientSession::sendAction(const QString &target, const QString &text)
 {
-    const QByteArray ctcp = "\x01" "ACTION " + utf8(text) + "\x01";
-    IrcMessage msg("PRIVMSG", {utf8(target), ctcp});
-    msg.trailing = true;
-    queueMessage(msg, tr("your action"), ownMessage(ChatMessage::Kind::Action, target, text));
+    queueMessage(IrcCommands::action(target, text), tr("your action"), ownMessage(ChatMessage::Kind::Action, target, text));
+}
+
+void ClientSession::sendNotice(const QString &target, const QString &text)
+{
+    queueMessage(IrcCommands::notice(target, text), tr("your notice"), ownMessage(ChatMessage::Kind::Notice, target, text));
 }
 
 void ClientSession::sendCtcp(const QString &target, const QString &command, const QString &args)
 {
-    const QString name = command.toUpper();
-    const QString payload = name == u"PING" && args.isEmpty() ? QString::number(QDateTime::currentMSecsSinceEpoch()) : args;
-    IrcMessage msg("PRIVMSG", {utf8(target), utf8(Ctcp::quote(name, payload))});
-    msg.trailing = true;
-    queueMessage(msg, tr("your CTCP %1").arg(name));
+    const bool ping = command.compare(u"PING", Qt::CaseInsensitive) == 0 && args.isEmpty();
+    const QString payload = ping ? QString::number(QDateTime::currentMSecsSinceEpoch()) : args;
+    queueMessage(IrcCommands::ctcp(target, command, payload), tr("your CTCP %1").arg(command.toUpper()));
 }
 
 void ClientSession::handleCtcp(const ChatMessage &m)
@@ -400,14 +337,7 @@ void ClientSession::handleCtcp(const ChatMessage &m)
                                                    : tr("CTCP %1 from %2").arg(ctcp->command, m.from));
     const std::optional<QString> reply = Ctcp::answer(*ctcp, QDateTime::currentDateTime());
     if (reply && m_state == State::Connected && m_ctcp.allowAnswer(QDateTime::currentMSecsSinceEpoch()))
-        sendCommand("NOTICE", {utf8(m.from), utf8(Ctcp::quote(ctcp->command, *reply))}, true);
-}
-
-void ClientSession::sendNotice(const QString &target, const QString &text)
-{
-    IrcMessage msg("NOTICE", {utf8(target), utf8(text)});
-    msg.trailing = true;
-    queueMessage(msg, tr("your notice"), ownMessage(ChatMessage::Kind::Notice, target, text));
+        sendNow(IrcCommands::ctcpReply(m.from, ctcp->command, *reply));
 }
 
 void ClientSession::join(const QString &channel)
@@ -417,40 +347,13 @@ void ClientSession::join(const QString &channel)
         m_channelOrder.append(channel);
         return;
     }
-    deliverOrQueue("JOIN " + utf8(channel), tr("JOIN"));
-}
-
-void ClientSession::part(const QString &channel, const QString &reason)
-{
-    IrcMessage msg("PART", {utf8(channel)});
-    if (!reason.isEmpty()) {
-        msg.params.append(utf8(reason));
-        msg.trailing = true;
-    }
-    queueMessage(msg, tr("PART"));
-}
-
-void ClientSession::setTopic(const QString &channel, const QString &topic)
-{
-    IrcMessage msg("TOPIC", {utf8(channel), utf8(topic)});
-    msg.trailing = true;
-    queueMessage(msg, tr("TOPIC"));
+    send(IrcCommands::join(channel));
 }
 
 void ClientSession::requestTopic(const QString &channel)
 {
     m_topicAsked.insert(channel.toLower()); // so that "no topic" is said, which a join does not
-    queueMessage(IrcMessage("TOPIC", {utf8(channel)}), tr("TOPIC"));
-}
-
-void ClientSession::setAway(const QString &message)
-{
-    IrcMessage msg("AWAY");
-    if (!message.isEmpty()) {
-        msg.params.append(utf8(message));
-        msg.trailing = true;
-    }
-    queueMessage(msg, tr("AWAY"));
+    send(IrcCommands::topicQuery(channel));
 }
 
 void ClientSession::changeNick(const QString &nick)
@@ -459,27 +362,12 @@ void ClientSession::changeNick(const QString &nick)
         m_options.nick = nick; // used at the next registration
         return;
     }
-    sendCommand("NICK", {utf8(nick)});
-}
-
-void ClientSession::who(const QString &mask) { deliverOrQueue("WHO " + utf8(mask), tr("WHO")); }
-
-void ClientSession::whois(const QString &nick) { deliverOrQueue("WHOIS " + utf8(nick), tr("WHOIS")); }
-
-void ClientSession::sendCommandParams(const QByteArray &command, const QStringList &params, bool lastIsTrailing)
-{
-    QList<QByteArray> raw;
-    for (const QString &p : params)
-        raw.append(utf8(p));
-    sendCommand(command, raw, lastIsTrailing);
+    sendNow(IrcCommands::nick(nick));
 }
 
 void ClientSession::registerAccount(const QString &password)
 {
-    if (m_cap.isOffered(QStringLiteral("draft/account-registration")))
-        sendCommand("REGISTER", {"*", "*", utf8(password)}, true);
-    else
-        sendCommand("PRIVMSG", {"NickServ", "REGISTER " + utf8(password)}, true);
+    sendNow(IrcCommands::registerAccount(password, m_cap.isOffered(QStringLiteral("draft/account-registration"))));
 }
 
 void ClientSession::sendRaw(const QString &line)
@@ -506,31 +394,6 @@ QHostAddress ClientSession::localAddress() const { return m_socket->localAddress
 
 quint16 ClientSession::localPort() const { return m_socket->localPort(); }
 
-ChatMessage ClientSession::makeMessage(const IrcMessage &msg) const
-{
-    ChatMessage m;
-    const QByteArray time = msg.tag("time");
-    m.time = time.isEmpty() ? QDateTime::currentDateTime()
-                            : QDateTime::fromString(QString::fromLatin1(time), Qt::ISODateWithMs).toLocalTime();
-    if (!m.time.isValid())
-        m.time = QDateTime::currentDateTime();
-    m.from = IrcText::decode(msg.sourceNick());
-    m.target = IrcText::decode(msg.param(0));
-    QByteArray text = msg.param(1);
-    m.kind = msg.command == "NOTICE" ? ChatMessage::Kind::Notice : ChatMessage::Kind::Message;
-    if (text.startsWith("\x01" "ACTION ") || text == "\x01" "ACTION\x01") {
-        m.kind = ChatMessage::Kind::Action;
-        text = text.mid(8);
-        if (text.endsWith('\x01'))
-            text.chop(1);
-    }
-    m.text = IrcText::decode(text);
-    m.isOwn = m.from.compare(m_nick, Qt::CaseInsensitive) == 0;
-    m.isPrivate = !isChannel(m.target);
-    m.isHighlight = !m.isOwn && !m_nick.isEmpty() && m.text.contains(m_nick, Qt::CaseInsensitive);
-    return m;
-}
-
 void ClientSession::emitMessage(const ChatMessage &m)
 {
     ChatEvent ev = ChatEvent::make(ChatEvent::Type::Message, m.text, m.from, m.target, m.isOwn);
@@ -541,14 +404,11 @@ void ClientSession::emitMessage(const ChatMessage &m)
 
 void ClientSession::handle(const IrcMessage &msg)
 {
-    using T = ChatEvent::Type;
     const QByteArray &cmd = msg.command;
     if (cmd.size() == 3 && cmd.at(0) >= '0' && cmd.at(0) <= '9') {
         handleNumeric(cmd.toInt(), msg);
         return;
     }
-    const QString from = IrcText::decode(msg.sourceNick());
-    const bool own = !m_nick.isEmpty() && from.compare(m_nick, Qt::CaseInsensitive) == 0;
     if (cmd == "PING") {
         sendCommand("PONG", msg.params, true);
     } else if (cmd == "PONG") {
@@ -559,10 +419,19 @@ void ClientSession::handle(const IrcMessage &msg)
         m_cap.onCap(msg, m_state == State::Registering);
     } else if (cmd == "AUTHENTICATE") {
         m_cap.onAuthenticate(msg.param(0));
-    } else if (cmd == "PRIVMSG" || cmd == "NOTICE") {
-        if (msg.params.size() < 2)
-            return;
-        ChatMessage m = makeMessage(msg);
+    } else if (cmd == "ERROR") {
+        m_lastError = IrcText::decode(msg.param(0));
+    } else if (std::optional<ChatEvent> ev = ServerEvents::fromCommand(msg, m_nick)) {
+        handleEvent(*ev, msg);
+    }
+}
+
+void ClientSession::handleEvent(const ChatEvent &ev, const IrcMessage &msg)
+{
+    using T = ChatEvent::Type;
+    switch (ev.type) {
+    case T::Message: {
+        const ChatMessage &m = ev.message;
         if (m.from.isEmpty() || (!msg.source.contains('!') && !msg.source.isEmpty() && m.kind == ChatMessage::Kind::Notice
                                  && !isChannel(m.target) && m_state != State::Connected)) {
             // Server notices during registration ("*** Looking up your hostname").
@@ -573,53 +442,27 @@ void ClientSession::handle(const IrcMessage &msg)
             handleCtcp(m);
             return;
         }
-        emitMessage(m);
-    } else if (cmd == "JOIN") {
-        const QString channel = IrcText::decode(msg.param(0));
-        if (own && !m_channelOrder.contains(channel, Qt::CaseInsensitive))
-            m_channelOrder.append(channel);
-        emitEvent(ChatEvent::make(T::Join, {}, from, channel, own));
-    } else if (cmd == "PART" || cmd == "KICK") {
-        const QString channel = IrcText::decode(msg.param(0));
-        const QString who = cmd == "KICK" ? IrcText::decode(msg.param(1)) : from;
-        const bool itsMe = who.compare(m_nick, Qt::CaseInsensitive) == 0;
-        const QString reason = IrcText::decode(cmd == "KICK" ? msg.param(2) : msg.param(1));
-        if (itsMe)
-            m_channelOrder.removeIf([&](const QString &c) { return c.compare(channel, Qt::CaseInsensitive) == 0; });
-        ChatEvent ev = ChatEvent::make(cmd == "KICK" ? T::Kick : T::Part, reason, who, channel, itsMe);
-        if (cmd == "KICK")
-            ev.list = QStringList{from};
-        emitEvent(ev);
-    } else if (cmd == "QUIT") {
-        emitEvent(ChatEvent::make(T::Quit, IrcText::decode(msg.param(0)), from));
-    } else if (cmd == "NICK") {
-        const QString newNick = IrcText::decode(msg.param(0));
-        if (own) {
-            m_nick = newNick;
-            m_options.nick = newNick;
-        }
-        emitEvent(ChatEvent::make(T::Nick, newNick, from, {}, own));
-    } else if (cmd == "TOPIC") {
-        emitEvent(ChatEvent::make(T::Topic, IrcText::decode(msg.param(1)), from, IrcText::decode(msg.param(0))));
-    } else if (cmd == "AWAY") {
-        emitEvent(ChatEvent::make(T::Away, IrcText::decode(msg.param(0)), from, {}, own));
-    } else if (cmd == "ERROR") {
-        m_lastError = IrcText::decode(msg.param(0));
-    } else if (cmd == "INVITE") {
-        say(T::Info, tr("%1 invites you to %2 (/join %2)").arg(from, IrcText::decode(msg.param(1))));
-    } else if (cmd == "MODE" && msg.params.size() >= 2) {
-        ChatEvent ev = ChatEvent::make(T::Mode, {}, from, IrcText::decode(msg.param(0)), own);
-        for (qsizetype i = 1; i < msg.params.size(); ++i)
-            ev.list.append(IrcText::decode(msg.params.at(i)));
-        ev.text = ev.list.join(u' ');
-        emitEvent(ev);
-    } else if (cmd == "REGISTER" && msg.param(0) == "SUCCESS") {
-        say(T::Info, tr("Account %1 registered; log in with it next time: confab --account %1")
-                         .arg(IrcText::decode(msg.param(1))));
-    } else if (cmd == "FAIL" && msg.params.size() >= 3) {
-        // IRCv3 standard replies: FAIL <command> <code> [context...] :<description>
-        say(T::Error, tr("%1 refused: %2").arg(IrcText::decode(msg.param(0)), IrcText::decode(msg.params.last())));
+        break;
     }
+    case T::Join:
+        if (ev.own && !m_channelOrder.contains(ev.channel, Qt::CaseInsensitive))
+            m_channelOrder.append(ev.channel);
+        break;
+    case T::Part:
+    case T::Kick:
+        if (ev.own)
+            m_channelOrder.removeIf([&](const QString &c) { return c.compare(ev.channel, Qt::CaseInsensitive) == 0; });
+        break;
+    case T::Nick:
+        if (ev.own) {
+            m_nick = ev.text;
+            m_options.nick = ev.text;
+        }
+        break;
+    default:
+        break;
+    }
+    emitEvent(ev);
 }
 
 void ClientSession::completeRegistration(const QString &nick)
@@ -638,7 +481,7 @@ void ClientSession::completeRegistration(const QString &nick)
     m_channelOrder.clear();
     for (const QString &ch : channels)
         if (!ch.isEmpty())
-            sendCommand("JOIN", {utf8(ch)});
+            sendNow(IrcCommands::join(ch));
     const QList<Pending> queued = std::exchange(m_queue, {});
     for (const Pending &p : queued) {
         sendLine(p.line);
@@ -667,7 +510,7 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
             QString next = m_options.nick + QString(m_nickAttempt, u'_');
             if (m_nickAttempt > 3 || code == Numeric::ERR_ERRONEUSNICKNAME)
                 next = QStringLiteral("confab%1").arg(QRandomGenerator::global()->bounded(10000, 99999));
-            sendCommand("NICK", {utf8(next)});
+            sendNow(IrcCommands::nick(next));
             say(T::Error, tr("Nickname %1 is not available, trying %2").arg(param(1), next));
             return;
         }
@@ -701,7 +544,7 @@ void ClientSession::handleNumeric(int code, const IrcMessage &msg)
         say(T::Info, tr("You are now logged out"));
         return;
     default:
-        if (const std::optional<ChatEvent> ev = ServerReplies::describe(code, msg))
+        if (const std::optional<ChatEvent> ev = ServerEvents::fromReply(code, msg))
             emitEvent(*ev);
         return;
     }

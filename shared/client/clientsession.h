@@ -69,9 +69,6 @@ public:
 
     explicit ClientSession(QObject *parent = nullptr);
 
-    // A PEM certificate and its unencrypted key (in the certificate's file if keyFile is empty).
-    static bool loadClientCertificate(const QString &certFile, const QString &keyFile, QSslCertificate *certificate,
-                                      QSslKey *key, QString *error);
     ~ClientSession() override;
 
     void setOptions(const Options &options)
@@ -87,27 +84,22 @@ public:
     // Sends QUIT (when connected), closes, and does not reconnect.
     void quit(const QString &reason = {});
 
-    // Actions. Each one either goes out now, is queued for after reconnect, or emits error().
+    // Actions. Each one either goes out now, is queued for after reconnect, or emits an error
+    // event. Commands with no more to them than their message are sent with send(IrcCommands::...).
+    bool send(const IrcMessage &msg);
+    // Our own text, shown as ours once it goes out (the server's copy, with echo-message).
     void sendMessage(const QString &target, const QString &text);
     void sendAction(const QString &target, const QString &text);
     void sendNotice(const QString &target, const QString &text);
     // A CTCP request (VERSION, TIME, CLIENTINFO...). PING without args carries the time, so
     // that the reply shows the round trip.
     void sendCtcp(const QString &target, const QString &command, const QString &args = {});
+    // Remembered for the next registration when not connected.
     void join(const QString &channel);
-    void part(const QString &channel, const QString &reason = {});
-    void setTopic(const QString &channel, const QString &topic);
-    void requestTopic(const QString &channel);
-    void setAway(const QString &message);
     void changeNick(const QString &nick);
-    void who(const QString &mask);
-    void whois(const QString &nick);
+    // The topic, with "has no topic" said when there is none.
+    void requestTopic(const QString &channel);
     void sendRaw(const QString &line);
-    // A command built as a message, never by pasting text into a line: a parameter with a space
-    // stays one parameter (the last one, when `lastIsTrailing`), and CR, LF or NUL are refused.
-    void sendCommandParams(const QByteArray &command, const QStringList &params, bool lastIsTrailing);
-    // Registers the current nick as an account: REGISTER where the server offers
-    // draft/account-registration, else through NickServ.
     void registerAccount(const QString &password);
     // Emits synced(token) once the server has handled everything sent before it.
     void sync(const QString &token);
@@ -147,16 +139,18 @@ private:
     void onReadyRead();
     void onSocketClosed(const QString &reason);
     void onSslErrors(const QList<QSslError> &errors);
-    // The pinned fingerprint, if any, against the certificate the server showed.
-    bool pinMatches() const;
     void scheduleReconnect(const QString &why);
     void handle(const IrcMessage &msg);
     void handleNumeric(int code, const IrcMessage &msg);
+    // What a command means for the session (the channels to rejoin, our nick), then the event.
+    void handleEvent(const ChatEvent &event, const IrcMessage &msg);
     // A CTCP request (answered, within Ctcp's rate) or reply (shown), never shown as chat.
     void handleCtcp(const ChatMessage &m);
     void completeRegistration(const QString &nick);
     void sendLine(const QByteArray &line);
     void sendCommand(const QByteArray &command, const QList<QByteArray> &params, bool trailing = false);
+    // At once, registered or not (registration, PONG, CTCP answers).
+    void sendNow(const IrcMessage &msg);
     // Sends when registered, queues when reconnecting, refuses otherwise. Returns true if not
     // refused. `own` is reported as our own message once the line really goes out (and only when
     // the server will not echo it).
@@ -165,7 +159,6 @@ private:
     // Serialises `msg` (refusing CR, LF and NUL with an error event), then deliverOrQueue().
     bool queueMessage(const IrcMessage &msg, const QString &what, const std::optional<ChatMessage> &own = {});
     ChatMessage ownMessage(ChatMessage::Kind kind, const QString &target, const QString &text) const;
-    ChatMessage makeMessage(const IrcMessage &msg) const;
     void emitMessage(const ChatMessage &m);
     QString address() const { return QStringLiteral("%1:%2").arg(m_options.host).arg(m_options.port); }
 

@@ -1,6 +1,7 @@
 #include "connectionoptions.h"
 
 #include "serveraddress.h"
+#include "tlspolicy.h"
 
 #include <QCommandLineParser>
 #include <QRegularExpression>
@@ -83,7 +84,7 @@ bool ConnectionOptions::read(const QCommandLineParser &parser, Result *result, Q
     if (!options.tlsCertFile.isEmpty()) {
         QSslCertificate certificate;
         QSslKey key;
-        if (!ClientSession::loadClientCertificate(options.tlsCertFile, options.tlsKeyFile, &certificate, &key, error))
+        if (!TlsPolicy::loadClientCertificate(options.tlsCertFile, options.tlsKeyFile, &certificate, &key, error))
             return false;
     }
     options.tls = addressTls || parser.isSet(QStringLiteral("tls")) || !options.tlsFingerprint.isEmpty() || options.tlsInsecure

@@ -1,10 +1,12 @@
 #include "client/chatcommand.h"
 #include "client/ctcp.h"
+#include "client/irccommands.h"
 
 #include <QTest>
 
 using K = ChatCommand::Kind;
 Q_DECLARE_METATYPE(ChatCommand::Kind)
+Q_DECLARE_METATYPE(IrcMessage)
 
 class TestChatCommand : public QObject {
     Q_OBJECT
@@ -16,6 +18,9 @@ private Q_SLOTS:
     void parse();
     void invalid_data();
     void invalid();
+    void builders_data();
+    void builders();
+    void longTextIsSplitNeverCut();
 };
 
 void TestChatCommand::parse_data()
@@ -156,6 +161,74 @@ void TestChatCommand::ctcpRate()
     for (int i = 0; i < Ctcp::Burst; ++i)
         QVERIFY(rate.allowAnswer(1'000'000));
     QVERIFY(!rate.allowAnswer(1'000'000));
+}
+
+void TestChatCommand::builders_data()
+{
+    // What each builder puts on the wire (nullopt: refused, never sent half-made).
+    QTest::addColumn<IrcMessage>("message");
+    QTest::addColumn<QByteArray>("wire");
+    using namespace IrcCommands;
+    QTest::newRow("privmsg") << privmsg("#c", "hi there").first() << QByteArray("PRIVMSG #c :hi there");
+    QTest::newRow("action") << action("bob", "waves") << QByteArray("PRIVMSG bob :\x01" "ACTION waves\x01");
+    QTest::newRow("notice") << notice("#c", "n") << QByteArray("NOTICE #c :n");
+    QTest::newRow("ctcp upper-cases") << ctcp("bob", "version", {}) << QByteArray("PRIVMSG bob :\x01VERSION\x01");
+    QTest::newRow("ctcp reply") << ctcpReply("bob", "PING", "123") << QByteArray("NOTICE bob :\x01PING 123\x01");
+    QTest::newRow("join") << join("#c") << QByteArray("JOIN #c");
+    QTest::newRow("join with key") << join("#c", "k3y") << QByteArray("JOIN #c k3y");
+    QTest::newRow("part") << part("#c") << QByteArray("PART #c");
+    QTest::newRow("part with reason") << part("#c", "see you") << QByteArray("PART #c :see you");
+    QTest::newRow("topic") << topic("#c", "a b") << QByteArray("TOPIC #c :a b");
+    QTest::newRow("topic cleared") << topic("#c", {}) << QByteArray("TOPIC #c :");
+    QTest::newRow("topic query") << topicQuery("#c") << QByteArray("TOPIC #c");
+    QTest::newRow("away") << away("lunch") << QByteArray("AWAY :lunch");
+    QTest::newRow("back") << away({}) << QByteArray("AWAY");
+    QTest::newRow("kick") << kick("#c", "bob", "bye bob") << QByteArray("KICK #c bob :bye bob");
+    QTest::newRow("invite") << invite("bob", "#c") << QByteArray("INVITE bob #c");
+    QTest::newRow("mode split at spaces") << mode("#c", " +ov  bob  carol ") << QByteArray("MODE #c +ov bob carol");
+    QTest::newRow("mode query") << mode("#c") << QByteArray("MODE #c");
+    QTest::newRow("ban mask") << mode("#c", "+b bob!*@*") << QByteArray("MODE #c +b bob!*@*");
+    QTest::newRow("register") << registerAccount("pw d", true) << QByteArray("REGISTER * * :pw d");
+    QTest::newRow("register through NickServ") << registerAccount("pw", false) << QByteArray("PRIVMSG NickServ :REGISTER pw");
+    QTest::newRow("oper") << oper("root", "s3cret") << QByteArray("OPER root :s3cret");
+    QTest::newRow("who") << who("#c") << QByteArray("WHO #c");
+    // What would break the line or add a parameter is refused, not sent.
+    QTest::newRow("line break in text") << privmsg("#c", "a\r\nQUIT").first() << QByteArray();
+    QTest::newRow("space in a nick") << kick("#c", "bob QUIT", "x") << QByteArray();
+    // A last parameter with a space stays one parameter: the server refuses the odd channel name.
+    QTest::newRow("a space in the last parameter") << join("#c :x") << QByteArray("JOIN :#c :x");
+    QTest::newRow("NUL in a reason") << part("#c", QString("a") + QChar(0)) << QByteArray();
+}
+
+void TestChatCommand::builders()
+{
+    QFETCH(IrcMessage, message);
+    QFETCH(QByteArray, wire);
+    const std::optional<QByteArray> got = message.serialize();
+    if (wire.isEmpty()) {
+        QVERIFY2(!got, got ? got->constData() : "");
+        return;
+    }
+    QVERIFY(got);
+    QCOMPARE(*got, wire + "\r\n");
+}
+
+void TestChatCommand::longTextIsSplitNeverCut()
+{
+    // 1000 bytes of two-byte characters and spaces: each line fits, none splits a character,
+    // and together they are the text.
+    QString text;
+    for (int i = 0; i < 250; ++i)
+        text += QStringLiteral("\u00e9\u00e9 ");
+    const QList<IrcMessage> parts = IrcCommands::privmsg("#c", text);
+    QVERIFY(parts.size() >= 2);
+    QString joined;
+    for (const IrcMessage &m : parts) {
+        QVERIFY(m.serialize()->size() <= 512 - 100); // room for the server's prefix
+        QVERIFY(QString::fromUtf8(m.param(1)).toUtf8() == m.param(1)); // whole characters
+        joined += QString::fromUtf8(m.param(1));
+    }
+    QCOMPARE(joined, text);
 }
 
 QTEST_GUILESS_MAIN(TestChatCommand)

@@ -1,6 +1,7 @@
 // ClientSession against a real Confab server on port 0: registration, typed events, reconnect.
 
 #include "client/clientsession.h"
+#include "client/irccommands.h"
 #include "testserver.h"
 
 #include <QElapsedTimer>
@@ -335,11 +336,11 @@ void TestClientSession::memberStatusFollowsTheServer()
     QVERIFY(bob);
     bob->send("JOIN #fresh");
     QTRY_COMPARE(s->members("#fresh"), (QStringList{"@alice", "bob"}));
-    s->sendCommandParams("MODE", {"#fresh", "+v", "bob"}, false);
+    s->send(IrcCommands::mode("#fresh", "+v bob"));
     QTRY_COMPARE(s->members("#fresh"), (QStringList{"@alice", "+bob"}));
     bob->send("NICK aaron");
     QTRY_COMPARE(s->members("#fresh"), (QStringList{"@alice", "+aaron"}));
-    s->sendCommandParams("MODE", {"#fresh", "+o-v", "aaron", "aaron"}, false);
+    s->send(IrcCommands::mode("#fresh", "+o-v aaron aaron"));
     QTRY_COMPARE(s->members("#fresh"), (QStringList{"@aaron", "@alice"}));
     QCOMPARE(s->users("#fresh"), (QStringList{"aaron", "alice"}));
     bob->send("PART #fresh");
@@ -369,12 +370,12 @@ void TestClientSession::membershipEvents()
     QCOMPARE(log.of(T::Nick).last().text, QStringLiteral("robert"));
     QTRY_COMPARE(a->users("#lobby"), (QStringList{"alice", "robert"}));
 
-    b->setTopic("#lobby", "new topic");
+    b->send(IrcCommands::topic("#lobby", "new topic"));
     QVERIFY(log.waitForNext(T::Topic));
     QCOMPARE(a->topic("#lobby"), QStringLiteral("new topic"));
     QCOMPARE(log.of(T::Topic).last().nick, QStringLiteral("robert"));
 
-    b->part("#lobby", "brb");
+    b->send(IrcCommands::part("#lobby", "brb"));
     QVERIFY(log.waitForNext(T::Part));
     QCOMPARE(log.of(T::Part).last().text, QStringLiteral("brb"));
     QTRY_COMPARE(a->users("#lobby"), QStringList{"alice"});
@@ -386,7 +387,7 @@ void TestClientSession::membershipEvents()
     QCOMPARE(log.of(T::Quit).last().text, QStringLiteral("Quit: bye now"));
     QTRY_COMPARE(a->users("#lobby"), QStringList{"alice"});
 
-    a->who("#lobby");
+    a->send(IrcCommands::who("#lobby"));
     QTRY_VERIFY(log.texts(T::Info).contains(QStringLiteral("End of /who #lobby")));
     QCOMPARE(log.count(T::Who), 1);
     QCOMPARE(log.of(T::Who).first().nick, QStringLiteral("alice"));
@@ -438,7 +439,7 @@ void TestClientSession::invitesAndModesAreShown()
     // A kick says who did it.
     b->join("#den");
     QTRY_COMPARE(a->users("#den"), (QStringList{"alice", "bob"}));
-    a->sendCommandParams("KICK", {"#den", "bob", "not now"}, true);
+    a->send(IrcCommands::kick("#den", "bob", "not now"));
     QVERIFY(logB.waitForNext(T::Kick));
     const ChatEvent kick = logB.of(T::Kick).last();
     QCOMPARE(kick.nick, QStringLiteral("bob"));

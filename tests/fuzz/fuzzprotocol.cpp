@@ -16,7 +16,7 @@
 #include "auth/scram.h"
 #include "client/capnegotiation.h"
 #include "client/chatstate.h"
-#include "client/serverreplies.h"
+#include "client/serverevents.h"
 #include "client/ctcp.h"
 #include "protocol/ircmessage.h"
 #include "protocol/linereader.h"
@@ -184,9 +184,18 @@ void checkClientParsers(const IrcMessage &msg)
     // Any numeric, read as a reply to show: never a line break in what is shown.
     bool isNumber = false;
     const int code = msg.command.toInt(&isNumber);
+    const auto oneLine = [](const QString &s) { return !s.contains(u'\r') && !s.contains(u'\n') && !s.contains(QChar(0)); };
     if (isNumber && msg.command.size() == 3) {
-        if (const std::optional<ChatEvent> ev = ServerReplies::describe(code, msg))
-            check(!ev->text.contains(u'\r') && !ev->text.contains(u'\n') && !ev->text.contains(QChar(0)));
+        if (const std::optional<ChatEvent> ev = ServerEvents::fromReply(code, msg))
+            check(oneLine(ev->text));
+    }
+    // Any command, as the session reads it, with and without our nick as its source.
+    for (const QString &own : {QString(), IrcText::decode(msg.sourceNick())}) {
+        if (const std::optional<ChatEvent> ev = ServerEvents::fromCommand(msg, own)) {
+            check(oneLine(ev->text) && oneLine(ev->nick) && oneLine(ev->channel));
+            ChatState viewCopy;
+            viewCopy.apply(*ev);
+        }
     }
     // CAP and AUTHENTICATE lines as a hostile server may send them, during registration and after:
     // every line the negotiation answers with is one line.

@@ -3,6 +3,7 @@
 
 #include "chatserver.h"
 #include "client/clientsession.h"
+#include "client/irccommands.h"
 #include "inputline.h"
 #include "mainwindow.h"
 
@@ -57,7 +58,7 @@ int main(int argc, char *argv[])
 
     // The conversation, one step every 250 ms.
     const QList<std::function<void()>> script = {
-        [&] { bob->setTopic(QStringLiteral("#lobby"), QStringLiteral("Release 0.1 this week | be nice")); },
+        [&] { bob->send(IrcCommands::topic(QStringLiteral("#lobby"), QStringLiteral("Release 0.1 this week | be nice"))); },
         [&] { bob->sendMessage(QStringLiteral("#lobby"), QStringLiteral("morning all")); },
         [&] { carol->sendMessage(QStringLiteral("#lobby"), QStringLiteral("hi! the nightly build is green: https://ci.example.org/runs/4217")); },
         [&] {

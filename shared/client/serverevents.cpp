@@ -1,4 +1,4 @@
-#include "serverreplies.h"
+#include "serverevents.h"
 
 #include "protocol/ircmessage.h"
 #include "protocol/numerics.h"
@@ -6,7 +6,7 @@
 
 #include <QObject>
 
-namespace ServerReplies {
+namespace ServerEvents {
 
 QString humanDuration(qint64 seconds)
 {
@@ -26,7 +26,88 @@ QString humanTime(qint64 secondsSinceEpoch)
     return QDateTime::fromSecsSinceEpoch(secondsSinceEpoch).toString(QStringLiteral("ddd d MMM yyyy HH:mm"));
 }
 
-std::optional<ChatEvent> describe(int code, const IrcMessage &msg)
+namespace {
+bool isChannel(const QString &target) { return target.startsWith(u'#') || target.startsWith(u'&'); }
+} // namespace
+
+ChatMessage message(const IrcMessage &msg, const QString &ownNick)
+{
+    ChatMessage m;
+    const QByteArray time = msg.tag("time");
+    m.time = time.isEmpty() ? QDateTime::currentDateTime()
+                            : QDateTime::fromString(QString::fromLatin1(time), Qt::ISODateWithMs).toLocalTime();
+    if (!m.time.isValid())
+        m.time = QDateTime::currentDateTime();
+    m.from = IrcText::decode(msg.sourceNick());
+    m.target = IrcText::decode(msg.param(0));
+    QByteArray text = msg.param(1);
+    m.kind = msg.command == "NOTICE" ? ChatMessage::Kind::Notice : ChatMessage::Kind::Message;
+    if (text.startsWith("\x01" "ACTION ") || text == "\x01" "ACTION\x01") {
+        m.kind = ChatMessage::Kind::Action;
+        text = text.mid(8);
+        if (text.endsWith('\x01'))
+            text.chop(1);
+    }
+    m.text = IrcText::decode(text);
+    m.isOwn = !ownNick.isEmpty() && m.from.compare(ownNick, Qt::CaseInsensitive) == 0;
+    m.isPrivate = !isChannel(m.target);
+    m.isHighlight = !m.isOwn && !ownNick.isEmpty() && m.text.contains(ownNick, Qt::CaseInsensitive);
+    return m;
+}
+
+std::optional<ChatEvent> fromCommand(const IrcMessage &msg, const QString &ownNick)
+{
+    using T = ChatEvent::Type;
+    const QByteArray &cmd = msg.command;
+    const QString from = IrcText::decode(msg.sourceNick());
+    const auto isOwn = [&ownNick](const QString &nick) {
+        return !ownNick.isEmpty() && nick.compare(ownNick, Qt::CaseInsensitive) == 0;
+    };
+    const auto param = [&msg](qsizetype i) { return IrcText::decode(msg.param(int(i))); };
+    if ((cmd == "PRIVMSG" || cmd == "NOTICE") && msg.params.size() >= 2) {
+        const ChatMessage m = message(msg, ownNick);
+        ChatEvent ev = ChatEvent::make(T::Message, m.text, m.from, m.target, m.isOwn);
+        ev.time = m.time;
+        ev.message = m;
+        return ev;
+    }
+    if (cmd == "JOIN")
+        return ChatEvent::make(T::Join, {}, from, param(0), isOwn(from));
+    if (cmd == "PART")
+        return ChatEvent::make(T::Part, param(1), from, param(0), isOwn(from));
+    if (cmd == "KICK") {
+        ChatEvent ev = ChatEvent::make(T::Kick, param(2), param(1), param(0), isOwn(param(1)));
+        ev.list = QStringList{from};
+        return ev;
+    }
+    if (cmd == "QUIT")
+        return ChatEvent::make(T::Quit, param(0), from, {}, isOwn(from));
+    if (cmd == "NICK")
+        return ChatEvent::make(T::Nick, param(0), from, {}, isOwn(from));
+    if (cmd == "TOPIC")
+        return ChatEvent::make(T::Topic, param(1), from, param(0));
+    if (cmd == "AWAY")
+        return ChatEvent::make(T::Away, param(0), from, {}, isOwn(from));
+    if (cmd == "INVITE")
+        return ChatEvent::make(T::Info, QObject::tr("%1 invites you to %2 (/join %2)").arg(from, param(1)));
+    if (cmd == "MODE" && msg.params.size() >= 2) {
+        ChatEvent ev = ChatEvent::make(T::Mode, {}, from, param(0), isOwn(from));
+        for (qsizetype i = 1; i < msg.params.size(); ++i)
+            ev.list.append(param(i));
+        ev.text = ev.list.join(u' ');
+        return ev;
+    }
+    if (cmd == "REGISTER" && msg.param(0) == "SUCCESS")
+        return ChatEvent::make(T::Info, QObject::tr("Account %1 registered; log in with it next time: confab --account %1")
+                                            .arg(param(1)));
+    if (cmd == "FAIL" && msg.params.size() >= 3) {
+        // IRCv3 standard replies: FAIL <command> <code> [context...] :<description>
+        return ChatEvent::make(T::Error, QObject::tr("%1 refused: %2").arg(param(0), IrcText::decode(msg.params.last())));
+    }
+    return std::nullopt;
+}
+
+std::optional<ChatEvent> fromReply(int code, const IrcMessage &msg)
 {
     using T = ChatEvent::Type;
     const auto text = [&msg] { return IrcText::decode(msg.params.isEmpty() ? QByteArray() : msg.params.last()); };
@@ -94,4 +175,4 @@ std::optional<ChatEvent> describe(int code, const IrcMessage &msg)
     return ChatEvent::make(welcome ? T::Server : T::Info, words.join(u' '));
 }
 
-} // namespace ServerReplies
+} // namespace ServerEvents
