@@ -125,6 +125,11 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
         line.body = safe(ev.text);
         line.isQuiet = true;
         break;
+    case T::ChannelListed:
+        line.marker = QStringLiteral("---");
+        line.nick = channel;
+        line.body = QStringLiteral("%1 %2 %3").arg(channel, -16).arg(ev.count, 4).arg(safe(ev.text));
+        break;
     case T::Names:
     case T::State:
     case T::Support:
@@ -144,8 +149,8 @@ QByteArray toJson(const ChatEvent &ev)
     using T = ChatEvent::Type;
     static const char *const names[] = {"message", "join",  "part",  "kick",  "quit",       "nick",  "topic",
                                         "names",   "mode",  "away",  "who",   "info",       "server", "error",
-                                        "connection", "state", "support"};
-    static_assert(std::size(names) == size_t(T::Support) + 1, "every event type has its JSON name");
+                                        "connection", "state", "support", "listed"};
+    static_assert(std::size(names) == size_t(T::ChannelListed) + 1, "every event type has its JSON name");
     QJsonObject o;
     o.insert(QStringLiteral("type"), QString::fromLatin1(names[int(ev.type)]));
     o.insert(QStringLiteral("time"), ev.time.toUTC().toString(Qt::ISODateWithMs));
@@ -174,6 +179,8 @@ QByteArray toJson(const ChatEvent &ev)
             o.insert(QStringLiteral("modes"), QJsonArray::fromStringList(ev.list));
         if (ev.type == T::Kick)
             o.insert(QStringLiteral("by"), ev.list.value(0));
+        if (ev.type == T::ChannelListed)
+            o.insert(QStringLiteral("users"), ev.count);
         if (ev.type == T::State)
             o.insert(QStringLiteral("state"), sessionStateName(ev.state));
     }

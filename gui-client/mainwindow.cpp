@@ -336,6 +336,9 @@ void MainWindow::onEvent(const ChatEvent &ev)
     case T::Error:
         addRow(here, infoRow(ev, Kind::Error, ev.text), false);
         break;
+    case T::ChannelListed:
+        addRow(here, infoRow(ev, Kind::Info, tr("%1 (%2): %3").arg(ev.channel).arg(ev.count).arg(ev.text)), false);
+        break;
     case T::Names:
     case T::Support:
         break; // only the state above

@@ -34,7 +34,18 @@ const QHash<QString, Spec> &commands()
         {QStringLiteral("raw"), {K::Raw, 1, 1, "/raw IRC LINE"}},
         {QStringLiteral("quote"), {K::Raw, 1, 1, "/quote IRC LINE"}},
         {QStringLiteral("connect"), {K::Connect, 1, 2, "/connect HOST [PORT]"}},
-        {QStringLiteral("list"), {K::List, 0, 0, "/list"}},
+        {QStringLiteral("sessions"), {K::Sessions, 0, 0, "/sessions"}},
+        {QStringLiteral("list"), {K::ChannelList, 0, 1, "/list [FILTER]"}},
+        {QStringLiteral("version"), {K::Version, 0, 1, "/version [NICK]"}},
+        {QStringLiteral("ignore"), {K::Ignore, 0, 1, "/ignore [NICK]"}},
+        {QStringLiteral("unignore"), {K::Unignore, 1, 1, "/unignore NICK"}},
+        {QStringLiteral("window"), {K::Window, 1, 1, "/window N|next|prev|close|list"}},
+        {QStringLiteral("close"), {K::Close, 0, 0, "/close"}},
+        {QStringLiteral("wc"), {K::Close, 0, 0, "/wc"}},
+        {QStringLiteral("clear"), {K::Clear, 0, 0, "/clear"}},
+        {QStringLiteral("c"), {K::Clear, 0, 0, "/c"}},
+        {QStringLiteral("cl"), {K::Clear, 0, 0, "/cl"}},
+        {QStringLiteral("lastlog"), {K::Lastlog, 1, 1, "/lastlog WORDS"}},
         {QStringLiteral("terminate"), {K::Terminate, 1, 1, "/terminate ID"}},
         {QStringLiteral("send"), {K::Send, 2, 2, "/send ID TEXT"}},
         {QStringLiteral("myip"), {K::MyIp, 0, 0, "/myip"}},
@@ -173,7 +184,16 @@ QString ChatCommand::help()
         "  /oper NAME PASSWORD     become a server operator\n"
         "  /register PASSWORD      register your nick as an account (then: confab --account NICK)\n"
         "  /raw LINE               send a raw IRC line\n"
-        "  /connect HOST [PORT]    open another session (ircs://HOST for TLS); /list shows them\n"
+        "  /list [FILTER]          the server's channels (those whose name or topic has FILTER)\n"
+        "  /version [NICK]         the server's version, or NICK's client's\n"
+        "  /ignore [NICK]          hide NICK's messages (* and ? match any); no NICK: the list\n"
+        "  /unignore NICK          show them again\n"
+        "  /window N               go to window N (also Alt+1..9, Alt+0, Ctrl+N/P, Alt+arrows);\n"
+        "                          /window next, prev, close, list\n"
+        "  /close                  close the current window, leaving its channel (also /wc)\n"
+        "  /clear                  empty the current window (also /c, /cl)\n"
+        "  /lastlog WORDS          the current window's lines that contain WORDS\n"
+        "  /connect HOST [PORT]    open another session (ircs://HOST for TLS); /sessions lists them\n"
         "  /switch ID              make session ID the active one\n"
         "  /send ID TEXT           say TEXT through session ID\n"
         "  /terminate ID           close session ID\n"

@@ -25,7 +25,15 @@ struct ChatCommand {
         Help,      // /help
         Raw,       // /raw LINE
         Connect,   // /connect HOST PORT
-        List,      // /list: the open sessions
+        Sessions,  // /sessions: the open sessions
+        ChannelList, // /list [FILTER]: the server's channels, those whose name or topic match
+        Version,   // /version [NICK]: the server's version, or someone's client (CTCP VERSION)
+        Ignore,    // /ignore [NICK]: hide someone's messages (no argument: the list)
+        Unignore,  // /unignore NICK
+        Window,    // /window N|next|prev|close|list: the full-screen view's windows
+        Close,     // /close, /wc: close the current window (leaving its channel)
+        Clear,     // /clear, /c, /cl: empty the current window
+        Lastlog,   // /lastlog WORDS: the current window's lines that contain WORDS
         Terminate, // /terminate ID
         Send,      // /send ID TEXT
         MyIp,      // /myip
@@ -45,4 +53,10 @@ struct ChatCommand {
 
     static ChatCommand parse(const QString &line);
     static QString help();
+    // A command about how things are shown (windows, clearing, searching back), which a view
+    // carries out itself rather than the sessions.
+    bool isViewCommand() const
+    {
+        return kind == Kind::Window || kind == Kind::Close || kind == Kind::Clear || kind == Kind::Lastlog;
+    }
 };

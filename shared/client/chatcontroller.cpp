@@ -2,6 +2,8 @@
 
 #include "irccommands.h"
 
+#include <QRegularExpression>
+
 
 ChatController::ChatController(QObject *parent)
     : QObject(parent)
@@ -88,7 +90,7 @@ int ChatController::openSession(const ClientSession::Options &options)
     session->setOptions(options);
     const int id = m_nextId++;
     session->setId(id);
-    m_entries.append({id, session, options.channels.value(0), {}});
+    m_entries.append({id, session, options.channels.value(0), {}, std::nullopt});
     connect(session, &ClientSession::event, this, &ChatController::onSessionEvent);
     connect(session, &ClientSession::synced, this, [this, id](const QString &token) {
         if (m_pendingSyncs.remove(QStringLiteral("%1:%2").arg(id).arg(token)) && m_pendingSyncs.isEmpty())
@@ -105,6 +107,11 @@ void ChatController::onSessionEvent(const ChatEvent &ev)
     using T = ChatEvent::Type;
     Entry *e = entry(ev.session);
     if (!e)
+        return;
+    if (ev.type == T::Message && !ev.own && isIgnored(ev.nick))
+        return;
+    if (ev.type == T::ChannelListed && e->listFilter && !e->listFilter->isEmpty()
+        && !ev.channel.contains(*e->listFilter, Qt::CaseInsensitive) && !ev.text.contains(*e->listFilter, Qt::CaseInsensitive))
         return;
     // What the controller keeps of its own (the current conversation) follows the event before
     // a view renders it.
@@ -141,7 +148,7 @@ void ChatController::say(int id, const QString &text)
 {
     Entry *e = entry(id);
     if (!e) {
-        fail(tr("No session %1 (see /list)").arg(id));
+        fail(tr("No session %1 (see /sessions)").arg(id));
         return;
     }
     if (e->current.isEmpty()) {
@@ -158,7 +165,8 @@ void ChatController::execute(const ChatCommand &cmd)
     const QString arg0 = cmd.args.value(0);
     const QString arg1 = cmd.args.value(1);
     const bool needsSession = cmd.kind != K::None && cmd.kind != K::Invalid && cmd.kind != K::Help
-                              && cmd.kind != K::Connect && cmd.kind != K::List && cmd.kind != K::Quit
+                              && cmd.kind != K::Connect && cmd.kind != K::Sessions && cmd.kind != K::Quit
+                              && cmd.kind != K::Ignore && cmd.kind != K::Unignore && !cmd.isViewCommand()
                               && cmd.kind != K::Switch && cmd.kind != K::Terminate && cmd.kind != K::Send;
     if (needsSession && !s) {
         fail(tr("No open session: /connect HOST [PORT] first"));
@@ -314,7 +322,37 @@ void ChatController::execute(const ChatCommand &cmd)
         openSession(o);
         return;
     }
-    case K::List:
+    case K::ChannelList:
+        entry(m_active)->listFilter = arg0.isEmpty() ? std::optional<QString>(QString()) : std::optional<QString>(arg0);
+        s->send(IrcCommands::list());
+        return;
+    case K::Version:
+        if (arg0.isEmpty())
+            s->send(IrcCommands::version());
+        else
+            s->sendCtcp(arg0, QStringLiteral("VERSION"));
+        return;
+    case K::Ignore:
+        if (arg0.isEmpty()) {
+            info(m_ignored.isEmpty() ? tr("Nobody is ignored") : tr("Ignoring: %1").arg(m_ignored.join(u' ')));
+        } else if (!m_ignored.contains(arg0, Qt::CaseInsensitive)) {
+            m_ignored.append(arg0);
+            info(tr("Ignoring %1: their messages are not shown (/unignore %1)").arg(arg0));
+        }
+        return;
+    case K::Unignore:
+        if (m_ignored.removeIf([&](const QString &n) { return n.compare(arg0, Qt::CaseInsensitive) == 0; }) > 0)
+            info(tr("No longer ignoring %1").arg(arg0));
+        else
+            fail(tr("%1 is not ignored (/ignore lists who is)").arg(arg0));
+        return;
+    case K::Window:
+    case K::Close:
+    case K::Clear:
+    case K::Lastlog:
+        fail(tr("That works in the full-screen view only"));
+        return;
+    case K::Sessions:
         if (m_entries.isEmpty()) {
             info(tr("No open sessions"));
             return;
@@ -338,7 +376,7 @@ void ChatController::execute(const ChatCommand &cmd)
         const int id = arg0.toInt(&ok);
         Entry *e = ok ? entry(id) : nullptr;
         if (!e) {
-            fail(tr("No session %1 (see /list)").arg(arg0));
+            fail(tr("No session %1 (see /sessions)").arg(arg0));
             return;
         }
         if (cmd.kind == K::Switch) {
@@ -412,6 +450,17 @@ void ChatController::checkFinished()
             return;
     m_quitting = false;
     Q_EMIT finished();
+}
+
+bool ChatController::isIgnored(const QString &nick) const
+{
+    for (const QString &pattern : m_ignored) {
+        const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(pattern),
+                                    QRegularExpression::CaseInsensitiveOption);
+        if (re.match(nick).hasMatch())
+            return true;
+    }
+    return false;
 }
 
 void ChatController::sayNames(const ClientSession *s, const QString &channel)

@@ -6,6 +6,7 @@
 
 #include <QList>
 #include <QObject>
+#include <optional>
 
 // What both chat views share above the sessions: carries out typed commands, keeps several
 // sessions (/connect, /list, /terminate, /send), remembers the current conversation, and passes
@@ -48,6 +49,7 @@ private:
         ClientSession *session;
         QString current;
         QSet<QString> pendingNames; // /names of channels we are not in, asked of the server
+        std::optional<QString> listFilter; // a /list in progress, and what it is filtered by
     };
     Entry *entry(int id);
     const Entry *entry(int id) const;
@@ -58,6 +60,8 @@ private:
     void fail(const QString &text) { emitEvent(ChatEvent::Type::Error, m_active, text); }
     void say(int id, const QString &text);
     void checkFinished();
+    // /ignore: a nick, or a pattern with * and ?.
+    bool isIgnored(const QString &nick) const;
     // "#lobby (3 users): @alice +bob carol".
     void sayNames(const ClientSession *s, const QString &channel);
 
@@ -66,4 +70,5 @@ private:
     int m_nextId = 1;
     bool m_quitting = false;
     QSet<QString> m_pendingSyncs;
+    QStringList m_ignored;
 };

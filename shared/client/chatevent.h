@@ -46,6 +46,7 @@ struct ChatEvent {
         Connection, // a line about the connection (connecting, lost, back)
         State,      // the connection is now `state`; nick is our nick, channel the server "host:port"
         Support,    // the server's ISUPPORT tokens, in list ("PREFIX=(ov)@+", "CHANMODES=...")
+        ChannelListed, // one channel of a /list: channel, `count` users, text its topic
     };
     Type type = Type::Info;
     QDateTime time = QDateTime::currentDateTime();
@@ -57,6 +58,7 @@ struct ChatEvent {
     ChatMessage message;
     QStringList list;
     SessionState state = SessionState::Disconnected;
+    int count = 0;
 
     // An event of `type` with the common fields.
     static ChatEvent make(Type type, const QString &text, const QString &nick = {}, const QString &channel = {},

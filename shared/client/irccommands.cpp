@@ -110,6 +110,10 @@ IrcMessage oper(const QString &name, const QString &password) { return withText(
 
 IrcMessage quit(const QString &reason) { return withText("QUIT", {utf8(reason)}); }
 
+IrcMessage list() { return IrcMessage("LIST"); }
+
+IrcMessage version() { return IrcMessage("VERSION"); }
+
 IrcMessage registerAccount(const QString &password, bool draftRegistration)
 {
     if (draftRegistration)

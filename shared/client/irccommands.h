@@ -35,6 +35,8 @@ IrcMessage invite(const QString &nick, const QString &channel);
 IrcMessage mode(const QString &target, const QString &change = {});
 IrcMessage oper(const QString &name, const QString &password);
 IrcMessage quit(const QString &reason);
+IrcMessage list();
+IrcMessage version();
 // Registers the current nick as an account: REGISTER where the server offers
 // draft/account-registration, else a message to NickServ.
 IrcMessage registerAccount(const QString &password, bool draftRegistration);

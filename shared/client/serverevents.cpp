@@ -154,6 +154,16 @@ std::optional<ChatEvent> fromReply(int code, const IrcMessage &msg)
         // <me> <channel> <user> <host> <server> <nick> <flags> :<hops> <realname>
         return ChatEvent::make(T::Who, QStringLiteral("(%1@%2) %3").arg(param(2), param(3), text().section(u' ', 1)),
                                param(5), param(1));
+    case Numeric::RPL_LISTSTART:
+        return std::nullopt;
+    case Numeric::RPL_LIST: {
+        // <me> <channel> <visible users> :<topic>
+        ChatEvent ev = ChatEvent::make(T::ChannelListed, text(), {}, param(1));
+        ev.count = param(2).toInt();
+        return ev;
+    }
+    case Numeric::RPL_LISTEND:
+        return info(QObject::tr("End of /list"));
     case Numeric::RPL_ENDOFWHO:
         return info(QObject::tr("End of /who %1").arg(param(1)));
     default:

@@ -66,7 +66,21 @@ void TestChatCommand::parse_data()
     QTest::newRow("/raw") << "/raw PRIVMSG #a :b c" << K::Raw << QStringList{"PRIVMSG #a :b c"};
     QTest::newRow("/connect (seed 002)") << "/connect 10.0.0.1 6667" << K::Connect << QStringList{"10.0.0.1", "6667"};
     QTest::newRow("/connect host only") << "/connect example.org" << K::Connect << QStringList{"example.org"};
-    QTest::newRow("/list") << "/list" << K::List << QStringList{};
+    QTest::newRow("/sessions") << "/sessions" << K::Sessions << QStringList{};
+    QTest::newRow("/list") << "/list" << K::ChannelList << QStringList{};
+    QTest::newRow("/list filter") << "/list rust" << K::ChannelList << QStringList{"rust"};
+    QTest::newRow("/version") << "/version" << K::Version << QStringList{};
+    QTest::newRow("/version nick") << "/version bob" << K::Version << QStringList{"bob"};
+    QTest::newRow("/ignore") << "/ignore" << K::Ignore << QStringList{};
+    QTest::newRow("/ignore nick") << "/ignore spammer*" << K::Ignore << QStringList{"spammer*"};
+    QTest::newRow("/unignore") << "/unignore bob" << K::Unignore << QStringList{"bob"};
+    QTest::newRow("/window") << "/window 3" << K::Window << QStringList{"3"};
+    QTest::newRow("/window close") << "/window close" << K::Window << QStringList{"close"};
+    QTest::newRow("/close") << "/close" << K::Close << QStringList{};
+    QTest::newRow("/wc") << "/wc" << K::Close << QStringList{};
+    QTest::newRow("/clear") << "/clear" << K::Clear << QStringList{};
+    QTest::newRow("/c") << "/c" << K::Clear << QStringList{};
+    QTest::newRow("/lastlog") << "/lastlog two words" << K::Lastlog << QStringList{"two words"};
     QTest::newRow("/terminate") << "/terminate 2" << K::Terminate << QStringList{"2"};
     QTest::newRow("/send") << "/send 2 hello there" << K::Send << QStringList{"2", "hello there"};
     QTest::newRow("/myip") << "/myip" << K::MyIp << QStringList{};
@@ -106,7 +120,9 @@ void TestChatCommand::invalid_data()
     QTest::newRow("!msg without text") << "!msg bob" << "!msg NICK TEXT";
     QTest::newRow("/join without channel") << "/join" << "/join";
     QTest::newRow("/send without text") << "/send 1" << "/send ID TEXT";
-    QTest::newRow("/list with args") << "/list now" << "/list";
+    QTest::newRow("/sessions with args") << "/sessions now" << "/sessions";
+    QTest::newRow("/window without a number") << "/window" << "/window N";
+    QTest::newRow("/lastlog without words") << "/lastlog" << "/lastlog WORDS";
 }
 
 void TestChatCommand::invalid()

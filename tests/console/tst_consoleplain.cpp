@@ -71,6 +71,7 @@ private Q_SLOTS:
     void whoList();
     void namesShowStatus();
     void queriesReadAsText();
+    void channelListVersionAndIgnore();
     void joinSwitchesToAJoinedChannel();
     void reconnectAttemptsAreToldOnce();
     void quitAliases_data();
@@ -189,6 +190,46 @@ void TestConsolePlain::queriesReadAsText()
     QVERIFY2(QRegularExpression(QStringLiteral("idle \\d+ (s|min \\d+ s), and connected \\w{3} \\d+ \\w{3} \\d{4} \\d\\d:\\d\\d$"))
                  .match(QString::fromUtf8(idle)).hasMatch(),
              idle.constData());
+    alice.closeInput();
+    QVERIFY(alice.waitForExit());
+}
+
+void TestConsolePlain::channelListVersionAndIgnore()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    bob->send("JOIN #rust");
+    bob->send("TOPIC #rust :crabs and borrows");
+    bob->send("JOIN #cooking");
+    QVERIFY(bob->sync());
+    Client alice(server.port(), {"--nick", "alice"});
+    QVERIFY(alice.waitForOutput("alice joined #lobby"));
+    // The IRC channel list, filtered by name or topic.
+    alice.type("/list borrow");
+    QVERIFY(alice.waitForOutput("End of /list"));
+    QVERIFY(alice.out().contains("#rust"));
+    QVERIFY(alice.out().contains("crabs and borrows"));
+    QVERIFY(!alice.out().contains("#cooking"));
+    alice.type("/list");
+    QVERIFY(alice.waitForOutput("#cooking"));
+    // The server's version, and a client's.
+    alice.type("/version");
+    QVERIFY(alice.waitForOutput("confab-" CONFAB_VERSION));
+    // Ignored: bob's messages are not shown, by nick or by pattern, until unignored.
+    alice.type("/ignore b?b");
+    QVERIFY(alice.waitForOutput("Ignoring b?b"));
+    bob->send("PRIVMSG #lobby :you cannot see this");
+    bob->send("PRIVMSG alice :nor this");
+    bob->send("TOPIC #lobby :after them"); // arrives after them, and is not a message
+    QVERIFY(alice.waitForOutput("after them"));
+    alice.type("/unignore b?b");
+    QVERIFY(alice.waitForOutput("No longer ignoring b?b"));
+    bob->send("PRIVMSG #lobby :now you can");
+    QVERIFY(alice.waitForOutput("<bob> now you can"));
+    QVERIFY(!alice.out().contains("you cannot see this"));
+    QVERIFY(!alice.out().contains("nor this"));
     alice.closeInput();
     QVERIFY(alice.waitForExit());
 }
@@ -421,7 +462,8 @@ void TestConsolePlain::exitCodes()
 
 void TestConsolePlain::severalSessions()
 {
-    // Seed 002's peer commands, made for sessions: /connect, /list, /send, /terminate, /myip, /myport.
+    // Seed 002's peer commands, made for sessions: /connect, /sessions (its "list"), /send,
+    // /terminate, /myip, /myport.
     TestServer first, second;
     QVERIFY(first.start() && second.start());
     auto bob = first.client("bob");
@@ -431,7 +473,7 @@ void TestConsolePlain::severalSessions()
     QVERIFY(waitForJoin(*bob, "alice"));
     alice.type(QByteArray("/connect 127.0.0.1 ") + QByteArray::number(second.port()));
     QVERIFY(waitForJoin(*dave, "alice"));
-    alice.type("/list");
+    alice.type("/sessions");
     QVERIFY(alice.waitForOutput(QByteArray("*2  127.0.0.1        ") + QByteArray::number(second.port())));
     QVERIFY(alice.waitForOutput(QByteArray(" 1  127.0.0.1        ") + QByteArray::number(first.port())));
     alice.type("to the active one");
