@@ -39,7 +39,15 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
         }
         line.nick = nick;
         line.isHighlight = m.isHighlight;
-        if (m.kind == ChatMessage::Kind::Action) {
+        // In the private chat's own window it reads as a channel does.
+        const bool inItsWindow = m.isPrivate && !current.isEmpty()
+                                 && current.compare(m.isOwn ? m.target : m.from, Qt::CaseInsensitive) == 0;
+        if (inItsWindow && m.kind != ChatMessage::Kind::Notice) {
+            line.marker = m.kind == ChatMessage::Kind::Action ? QStringLiteral("*") : u'<' + nick + u'>';
+            line.body = m.kind == ChatMessage::Kind::Action ? nick + u' ' + text : text;
+            if (m.kind == ChatMessage::Kind::Action)
+                line.bodySpans.prepend(IrcText::Span{nick + u' ', {}});
+        } else if (m.kind == ChatMessage::Kind::Action) {
             // A private one is marked as private messages are, never shown as if said in a channel.
             if (m.isPrivate)
                 line.marker = m.isOwn ? QStringLiteral("-> %1: *").arg(channel) : QStringLiteral("<- %1: *").arg(nick);
@@ -125,6 +133,13 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
         line.body = safe(ev.text);
         line.isQuiet = true;
         break;
+    case T::NickList: {
+        const QString count = ev.list.size() == 1 ? QStringLiteral("1 user") : QStringLiteral("%1 users").arg(ev.list.size());
+        line.marker = QStringLiteral("---");
+        line.body = QStringLiteral("%1 (%2): %3").arg(channel, count, safe(ev.list.join(u' ')));
+        line.isQuiet = true;
+        break;
+    }
     case T::ChannelListed:
         line.marker = QStringLiteral("---");
         line.nick = channel;
@@ -149,8 +164,8 @@ QByteArray toJson(const ChatEvent &ev)
     using T = ChatEvent::Type;
     static const char *const names[] = {"message", "join",  "part",  "kick",  "quit",       "nick",  "topic",
                                         "names",   "mode",  "away",  "who",   "info",       "server", "error",
-                                        "connection", "state", "support", "listed"};
-    static_assert(std::size(names) == size_t(T::ChannelListed) + 1, "every event type has its JSON name");
+                                        "connection", "state", "support", "listed", "nicklist"};
+    static_assert(std::size(names) == size_t(T::NickList) + 1, "every event type has its JSON name");
     QJsonObject o;
     o.insert(QStringLiteral("type"), QString::fromLatin1(names[int(ev.type)]));
     o.insert(QStringLiteral("time"), ev.time.toUTC().toString(Qt::ISODateWithMs));
@@ -173,7 +188,7 @@ QByteArray toJson(const ChatEvent &ev)
             o.insert(QStringLiteral("text"), ev.text);
         if (ev.own)
             o.insert(QStringLiteral("own"), true);
-        if (ev.type == T::Names)
+        if (ev.type == T::Names || ev.type == T::NickList)
             o.insert(QStringLiteral("names"), QJsonArray::fromStringList(ev.list));
         if (ev.type == T::Mode)
             o.insert(QStringLiteral("modes"), QJsonArray::fromStringList(ev.list));

@@ -68,10 +68,22 @@ ScreenView::ScreenView(ChatController *controller, QObject *parent)
         for (short i = 0; i < NickColors; ++i)
             init_pair(short(FirstNick + i), nickColors[i], -1);
     }
+    // Alt+Left and Alt+Right, where the terminal's description names them (xterm's kLFT3, kRIT3);
+    // elsewhere their CSI sequences are read by hand (handleEscape).
+    for (const auto &[capability, code] : {std::pair{"kLFT3", &m_altLeft}, std::pair{"kRIT3", &m_altRight}}) {
+        const char *sequence = tigetstr(capability);
+        if (sequence && sequence != reinterpret_cast<char *>(-1))
+            if (const int key = key_defined(sequence); key > 0)
+                *code = key;
+    }
     m_notifier = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &ScreenView::onKeys);
     connect(controller, &ChatController::event, this, &ScreenView::append);
     connect(controller, &ChatController::statusChanged, this, [this] {
+        // A terminated session's windows go with it.
+        for (qsizetype i = m_windows.count() - 1; i > 0; --i)
+            if (!m_controller->sessionIds().contains(m_windows.at(i).session))
+                closeWindow(i);
         drawStatus();
         drawInput();
         doupdate();
@@ -83,7 +95,8 @@ ScreenView::ScreenView(ChatController *controller, QObject *parent)
         drawInput();
         doupdate();
     });
-    appendLine(Line{Segment{QStringLiteral("Confab %1. Type /help for commands, /quit to leave.").arg(QStringLiteral(CONFAB_VERSION)), Quiet}});
+    appendLine(0, Line{Segment{QStringLiteral("Confab %1. Type /help for commands, /quit to leave. Alt+1..0 or /window N "
+                                              "switch windows.").arg(QStringLiteral(CONFAB_VERSION)), Quiet}});
     redraw();
 }
 
@@ -110,15 +123,35 @@ short ScreenView::nickColor(const QString &nick)
     return short(FirstNick + h % NickColors);
 }
 
-void ScreenView::append(const ChatEvent &event)
+QStringList ScreenView::channelsWith(int session, const QString &nick) const
 {
-    const EventFormatter::Line f =
-        EventFormatter::format(event, m_controller->currentTarget(event.session), IrcText::Style::Marked);
-    if (f.skip)
-        return;
+    QStringList out;
+    const ChatState chat = m_chat.value(session);
+    for (const QString &channel : chat.channels())
+        if (chat.nicks(channel).contains(nick, Qt::CaseInsensitive))
+            out.append(channel);
+    return out;
+}
+
+int ScreenView::currentSession() const
+{
+    const WindowList::Window &w = m_windows.currentWindow();
+    return w.isStatus() ? m_controller->activeId() : w.session;
+}
+
+ScreenView::Line ScreenView::render(const ChatEvent &event, const WindowList::Window &window)
+{
+    // In its own window a line needs no channel label; in the status window it does.
+    const EventFormatter::Line f = EventFormatter::format(event, window.name, IrcText::Style::Marked);
     Line line;
-    addSegment(line, Segment{f.time + u' ', Quiet, false, true});
-    line.indent = columns(f.time + u' ' + f.marker + u' ');
+    if (f.skip)
+        return line;
+    QString time = f.time + u' ';
+    // With several sessions open, the status window says whose line it is.
+    if (window.isStatus() && event.session > 0 && m_controller->sessionIds().size() > 1)
+        time += QStringLiteral("[%1] ").arg(event.session);
+    addSegment(line, Segment{time, Quiet, false, true});
+    line.indent = columns(time + f.marker + u' ');
     if (f.isError) {
         addSegment(line, Segment{f.marker + u' ' + f.body, Error, true, false});
     } else if (f.isQuiet) {
@@ -129,7 +162,8 @@ void ScreenView::append(const ChatEvent &event)
         addSegment(line, Segment{f.marker.left(at), Normal});
         addSegment(line, Segment{f.nick, nickColor(f.nick), true});
         addSegment(line, Segment{f.marker.mid(at + f.nick.size()) + u' ', Normal});
-        addBody(line, f.bodySpans, Segment{{}, f.isHighlight ? short(Highlight) : short(Normal), f.isHighlight});
+        addBody(line, f.bodySpans,
+                                                Segment{{}, f.isHighlight ? short(Highlight) : short(Normal), f.isHighlight});
     } else {
         const Segment base{{}, f.isHighlight ? short(Highlight) : short(Normal)};
         addSegment(line, Segment{f.marker + u' ', base.color});
@@ -138,13 +172,175 @@ void ScreenView::append(const ChatEvent &event)
         else
             addBody(line, f.bodySpans, base);
     }
-    if (event.type == ChatEvent::Type::Message && f.isHighlight)
+    return line;
+}
+
+void ScreenView::append(const ChatEvent &event)
+{
+    using T = ChatEvent::Type;
+    // The channels the nick shares with us, before the event takes them away (a QUIT, a NICK).
+    const QStringList hadNick = event.nick.isEmpty() ? QStringList() : channelsWith(event.session, event.nick);
+    m_chat[event.session].apply(event);
+    if (event.type == T::State || (event.type == T::Nick && event.own))
+        m_ownNick.insert(event.session, event.type == T::State ? event.nick : event.text);
+
+    const QList<qsizetype> targets = m_windows.route(event, hadNick);
+    const WindowList::Activity level = WindowList::activityOf(event);
+    for (const qsizetype index : targets) {
+        if (event.type == T::NickList) {
+            appendNickList(index, event);
+            continue;
+        }
+        Line line = render(event, m_windows.at(index));
+        if (line.isEmpty())
+            continue;
+        appendLine(index, std::move(line));
+        m_windows.noteActivity(index, level);
+    }
+    if (event.type == T::Message && event.message.isHighlight)
         ::beep();
-    appendLine(std::move(line));
-    drawMessages();
-    drawStatus();
-    drawInput(); // puts the cursor back where the user is typing
-    doupdate();
+
+    // What the event does to the windows themselves.
+    if (event.type == T::Join && event.own) {
+        switchTo(m_windows.find(event.session, event.channel));
+    } else if (event.type == T::Part && event.own) {
+        if (const qsizetype index = m_windows.find(event.session, event.channel); index > 0)
+            closeWindow(index);
+    } else if (event.type == T::Nick) {
+        // A private chat follows its peer's new nick.
+        const qsizetype index = m_windows.find(event.session, event.nick);
+        if (index > 0 && !m_windows.at(index).isChannel())
+            m_windows.rename(index, event.text);
+    }
+    redraw();
+}
+
+void ScreenView::appendNickList(qsizetype window, const ChatEvent &event)
+{
+    // "[Users #lobby]" and the members in columns, operators first, as irssi lays them out.
+    QStringList members;
+    int widest = 1;
+    for (const QString &member : event.list) {
+        members.append(IrcText::sanitize(member));
+        widest = std::max(widest, columns(members.last()));
+    }
+    const QString count = members.size() == 1 ? tr("1 user") : tr("%1 users").arg(members.size());
+    info(QStringLiteral("%1 (%2)").arg(IrcText::sanitize(event.channel), count), window);
+    const QString time = QTime::currentTime().toString(QStringLiteral("[HH:mm] "));
+    const int cell = widest + 3; // "[" nick padding "] "
+    const int perRow = std::max(1, (COLS - columns(time)) / cell);
+    for (qsizetype i = 0; i < members.size(); i += perRow) {
+        Line line;
+        addSegment(line, Segment{time, Quiet, false, true});
+        for (qsizetype k = i; k < std::min(members.size(), i + perRow); ++k) {
+            const QString &member = members.at(k);
+            const QString nick = ChatState::nickOf(member);
+            addSegment(line, Segment{QStringLiteral("[") + member.left(member.size() - nick.size()), Quiet});
+            addSegment(line, Segment{nick, nickColor(nick)});
+            addSegment(line, Segment{QString(widest - columns(member), u' ') + QStringLiteral("] "), Quiet});
+        }
+        appendLine(window, std::move(line));
+    }
+}
+
+void ScreenView::switchTo(qsizetype index)
+{
+    if (index < 0 || index >= m_windows.count())
+        return;
+    m_windows.setCurrent(index);
+    const WindowList::Window &w = m_windows.at(index);
+    // The controller sends typed text to the current window's conversation.
+    if (!w.isStatus())
+        m_controller->setCurrent(w.session, w.name);
+    else if (m_controller->activeId() > 0)
+        m_controller->setCurrent(m_controller->activeId(), QString());
+}
+
+void ScreenView::closeWindow(qsizetype index)
+{
+    const quint64 id = m_windows.at(index).id;
+    const bool wasCurrent = index == m_windows.current();
+    if (!m_windows.close(index))
+        return;
+    m_panes.remove(id);
+    if (wasCurrent)
+        switchTo(m_windows.current());
+}
+
+void ScreenView::info(const QString &text, qsizetype window)
+{
+    Line line;
+    const QString time = QTime::currentTime().toString(QStringLiteral("[HH:mm] "));
+    addSegment(line, Segment{time, Quiet, false, true});
+    line.indent = columns(time + QStringLiteral("--- "));
+    addSegment(line, Segment{QStringLiteral("--- ") + text, Quiet});
+    appendLine(window, std::move(line));
+}
+
+void ScreenView::runViewCommand(const ChatCommand &cmd)
+{
+    using K = ChatCommand::Kind;
+    const qsizetype here = m_windows.current();
+    const QString arg = cmd.args.value(0).trimmed();
+    switch (cmd.kind) {
+    case K::Window: {
+        bool isNumber = false;
+        const int n = arg.toInt(&isNumber);
+        if (isNumber && n >= 1 && n <= m_windows.count())
+            switchTo(n - 1);
+        else if (isNumber)
+            info(tr("There is no window %1 (1 to %2)").arg(n).arg(m_windows.count()), here);
+        else if (arg == u"next")
+            switchTo((here + 1) % m_windows.count());
+        else if (arg == u"prev")
+            switchTo((here + m_windows.count() - 1) % m_windows.count());
+        else if (arg == u"close")
+            runViewCommand(ChatCommand::parse(QStringLiteral("/close")));
+        else if (arg == u"list")
+            for (qsizetype i = 0; i < m_windows.count(); ++i) {
+                const WindowList::Window &w = m_windows.at(i);
+                info(QStringLiteral("%1: %2").arg(i + 1).arg(w.isStatus() ? tr("(status)")
+                                                                          : QStringLiteral("%1 (session %2)").arg(IrcText::sanitize(w.name)).arg(w.session)),
+                     here);
+            }
+        else
+            info(tr("usage: /window N|next|prev|close|list"), here);
+        return;
+    }
+    case K::Close: {
+        const WindowList::Window &w = m_windows.currentWindow();
+        if (w.isStatus()) {
+            info(tr("The status window stays (/quit to leave)"), here);
+        } else if (w.isChannel() && m_chat.value(w.session).contains(w.name)) {
+            // Leaving closes it, when the server confirms.
+            Q_EMIT lineEntered(QStringLiteral("/part %1").arg(w.name));
+        } else {
+            closeWindow(here);
+        }
+        return;
+    }
+    case K::Clear:
+        currentPane() = Pane{};
+        return;
+    case K::Lastlog: {
+        // The matching lines, copied below, as irssi's /lastlog shows them.
+        QList<Line> found;
+        for (const Line &line : std::as_const(currentPane().lines)) {
+            QString text;
+            for (const Segment &seg : line)
+                text += seg.text;
+            if (text.contains(arg, Qt::CaseInsensitive))
+                found.append(line);
+        }
+        info(tr("Lastlog: %1 (%2 lines)").arg(arg).arg(found.size()), here);
+        for (Line &line : found)
+            appendLine(here, std::move(line));
+        info(tr("End of lastlog"), here);
+        return;
+    }
+    default:
+        return;
+    }
 }
 
 void ScreenView::addSegment(Line &line, const Segment &segment)
@@ -206,15 +402,16 @@ short ScreenView::mircPair(int foreground, int background, short fallback)
     return pair;
 }
 
-void ScreenView::appendLine(Line line)
+void ScreenView::appendLine(qsizetype window, Line line)
 {
-    m_lines.append(std::move(line));
-    if (m_lines.size() > MaxLines)
-        m_lines.remove(0, m_lines.size() - MaxLines);
-    if (m_scroll > 0) {
+    Pane &p = pane(window);
+    p.lines.append(std::move(line));
+    if (p.lines.size() > MaxLines)
+        p.lines.remove(0, p.lines.size() - MaxLines);
+    if (p.scroll > 0) {
         // Hold the view still while the user reads back.
-        m_scroll += int(wrap(m_lines.last(), std::max(1, COLS)).size());
-        ++m_unseen;
+        p.scroll += int(wrap(p.lines.last(), std::max(1, COLS)).size());
+        ++p.unseen;
     }
 }
 
@@ -272,26 +469,29 @@ QList<ScreenView::Line> ScreenView::wrap(const Line &line, int width) const
 
 void ScreenView::drawMessages()
 {
-    const int height = LINES - 2;
+    // Row 0 is the topic line; the last two are the status and input lines.
+    const int top = 1;
+    const int height = LINES - 3;
     if (height <= 0 || COLS <= 0)
         return;
+    Pane &p = currentPane();
     // Gather wrapped rows from the bottom up, just enough to fill the pane.
     QList<Line> rows;
-    const int need = height + m_scroll;
-    for (qsizetype i = m_lines.size() - 1; i >= 0 && rows.size() < need; --i) {
-        const QList<Line> wrapped = wrap(m_lines.at(i), COLS);
+    const int need = height + p.scroll;
+    for (qsizetype i = p.lines.size() - 1; i >= 0 && rows.size() < need; --i) {
+        const QList<Line> wrapped = wrap(p.lines.at(i), COLS);
         for (qsizetype k = wrapped.size() - 1; k >= 0; --k)
             rows.prepend(wrapped.at(k));
     }
-    m_scroll = std::clamp(m_scroll, 0, std::max(0, int(rows.size()) - height));
-    if (m_scroll == 0)
-        m_unseen = 0;
-    const qsizetype first = std::max<qsizetype>(0, rows.size() - height - m_scroll);
+    p.scroll = std::clamp(p.scroll, 0, std::max(0, int(rows.size()) - height));
+    if (p.scroll == 0)
+        p.unseen = 0;
+    const qsizetype first = std::max<qsizetype>(0, rows.size() - height - p.scroll);
     for (int y = 0; y < height; ++y) {
-        move(y, 0);
+        move(top + y, 0);
         clrtoeol();
         const qsizetype r = first + y;
-        if (r >= rows.size() - m_scroll || r >= rows.size())
+        if (r >= rows.size() - p.scroll || r >= rows.size())
             continue;
         for (const Segment &seg : rows.at(r)) {
             attr_t attrs = COLOR_PAIR(seg.color);
@@ -313,48 +513,93 @@ void ScreenView::drawMessages()
     wnoutrefresh(stdscr);
 }
 
+void ScreenView::drawTopic()
+{
+    if (LINES < 4)
+        return;
+    const WindowList::Window &w = m_windows.currentWindow();
+    QString text;
+    if (w.isStatus())
+        text = QStringLiteral(" Confab %1").arg(QStringLiteral(CONFAB_VERSION));
+    else if (w.isChannel())
+        text = u' ' + IrcText::stripFormatting(m_chat.value(w.session).topic(w.name));
+    else
+        text = tr(" Private chat with %1").arg(w.name);
+    drawBar(0, {{IrcText::sanitize(text), 0}});
+}
+
+void ScreenView::drawBar(int y, const QList<std::pair<QString, attr_t>> &pieces)
+{
+    move(y, 0);
+    const attr_t bar = COLOR_PAIR(Status) | (has_colors() ? A_NORMAL : A_REVERSE);
+    int width = 0;
+    for (const auto &[text, extra] : pieces) {
+        QString fitted;
+        for (const QChar c : text) {
+            const int w = columns(QStringView(&c, 1));
+            if (width + w > COLS)
+                break;
+            fitted += c;
+            width += w;
+        }
+        attron(bar | extra);
+        put(fitted);
+        attroff(bar | extra);
+    }
+    attron(bar);
+    for (int x = width; x < COLS; ++x)
+        addch(' ');
+    attroff(bar);
+    wnoutrefresh(stdscr);
+}
+
 void ScreenView::drawStatus()
 {
     const int y = LINES - 2;
     if (y < 0)
         return;
-    ClientSession *s = m_controller->activeSession();
+    QList<std::pair<QString, attr_t>> pieces;
     QString text = QTime::currentTime().toString(QStringLiteral(" HH:mm "));
     // First, so that a narrow terminal never cuts it off: the user must know they are scrolled.
-    if (m_scroll > 0)
-        text += m_unseen ? QStringLiteral("| -- more (%1 new) -- ").arg(m_unseen) : QStringLiteral("| -- scrolled -- ");
+    const Pane &p = currentPane();
+    if (p.scroll > 0)
+        text += p.unseen ? QStringLiteral("| -- more (%1 new) -- ").arg(p.unseen) : QStringLiteral("| -- scrolled -- ");
+    const int id = currentSession();
+    const ClientSession *s = m_controller->session(id);
+    const WindowList::Window &w = m_windows.currentWindow();
     if (s) {
-        const QString target = m_controller->currentTarget();
-        text += QStringLiteral("| %1 | %2:%3 ").arg(s->nick().isEmpty() ? s->options().nick : s->nick(),
-                                                   s->options().host).arg(s->options().port);
-        if (!target.isEmpty()) {
-            text += QStringLiteral("| %1").arg(target);
-            if (s->isChannel(target))
-                text += QStringLiteral(" (%1 users)").arg(s->users(target).size());
-            text += u' ';
-        }
+        const QString nick = m_ownNick.value(id, s->options().nick);
+        text += QStringLiteral("| %1 | %2:%3 ").arg(nick, s->options().host).arg(s->options().port);
+    }
+    text += QStringLiteral("| %1:%2").arg(m_windows.current() + 1).arg(w.isStatus() ? tr("status") : IrcText::sanitize(w.name));
+    if (w.isChannel()) {
+        const qsizetype users = m_chat.value(w.session).nicks(w.name).size();
+        text += users == 1 ? tr(" (1 user)") : tr(" (%1 users)").arg(users);
+    }
+    if (!w.isStatus() && m_controller->sessionIds().size() > 1)
+        text += QStringLiteral("/%1").arg(w.session);
+    text += u' ';
+    if (s)
         text += QStringLiteral("| %1 ").arg(sessionStateName(s->state()));
-        if (m_controller->sessionIds().size() > 1)
-            text += QStringLiteral("| session %1 of %2 ").arg(m_controller->activeId()).arg(m_controller->sessionIds().size());
-    } else {
-        text += QStringLiteral("| no session (/connect HOST PORT) ");
+    else
+        text += tr("| no session (/connect HOST PORT) ");
+    pieces.append({text, 0});
+    // The windows with news, as irssi shows them: messages brighter, highlights in colour.
+    const QList<qsizetype> active = m_windows.active();
+    if (!active.isEmpty()) {
+        pieces.append({QStringLiteral("| Act: "), 0});
+        for (qsizetype i = 0; i < active.size(); ++i) {
+            const WindowList::Activity level = m_windows.at(active.at(i)).activity;
+            const attr_t attrs = level == WindowList::Activity::Highlight  ? attr_t(A_BOLD | A_UNDERLINE)
+                                 : level == WindowList::Activity::Messages ? attr_t(A_BOLD)
+                                                                           : attr_t(A_DIM);
+            pieces.append({QString::number(active.at(i) + 1), attrs});
+            if (i + 1 < active.size())
+                pieces.append({QStringLiteral(","), 0});
+        }
+        pieces.append({QStringLiteral(" "), 0});
     }
-    move(y, 0);
-    attron(COLOR_PAIR(Status) | A_REVERSE * !has_colors());
-    int width = 0;
-    QString fitted;
-    for (const QChar c : text) {
-        const int w = columns(QStringView(&c, 1));
-        if (width + w > COLS)
-            break;
-        fitted += c;
-        width += w;
-    }
-    put(fitted);
-    for (int x = width; x < COLS; ++x)
-        addch(' ');
-    attroff(COLOR_PAIR(Status) | A_REVERSE * !has_colors());
-    wnoutrefresh(stdscr);
+    drawBar(y, pieces);
 }
 
 void ScreenView::drawInput()
@@ -362,8 +607,8 @@ void ScreenView::drawInput()
     const int y = LINES - 1;
     if (y < 0)
         return;
-    const QString target = m_controller->currentTarget();
-    const QString prompt = (target.isEmpty() ? QStringLiteral("> ") : QStringLiteral("[%1] ").arg(target));
+    const WindowList::Window &w = m_windows.currentWindow();
+    const QString prompt = w.isStatus() ? QStringLiteral("> ") : QStringLiteral("[%1] ").arg(IrcText::sanitize(w.name));
     const int promptWidth = std::min(columns(prompt), std::max(0, COLS / 2));
     const int room = std::max(1, COLS - promptWidth - 1);
     // Scroll the input horizontally so the cursor stays visible.
@@ -408,6 +653,7 @@ void ScreenView::drawInput()
 
 void ScreenView::redraw()
 {
+    drawTopic();
     drawMessages();
     drawStatus();
     drawInput();
@@ -423,13 +669,39 @@ void ScreenView::onKeys()
             break;
         if (r == KEY_CODE_YES)
             handleKey(int(ch));
+        else if (ch == 27)
+            handleEscape();
         else
             handleChar(wchar_t(ch));
     }
-    drawMessages();
-    drawStatus();
-    drawInput();
-    doupdate();
+    redraw();
+}
+
+void ScreenView::handleEscape()
+{
+    wint_t next = 0;
+    if (wget_wch(stdscr, &next) == ERR)
+        return; // Esc alone
+    if (next >= L'0' && next <= L'9') {
+        // Alt+1..9 are windows 1-9, Alt+0 is window 10.
+        switchTo(next == L'0' ? 9 : qsizetype(next - L'1'));
+        return;
+    }
+    if (next != L'[' && next != L'O')
+        return;
+    // A CSI sequence the terminal description does not name: "ESC [ 1 ; 3 D" is Alt+Left.
+    QString sequence;
+    wint_t c = 0;
+    while (sequence.size() < 16 && wget_wch(stdscr, &c) != ERR) {
+        sequence += QChar(char16_t(c));
+        if (c >= 0x40 && c <= 0x7e)
+            break;
+    }
+    const qsizetype count = m_windows.count();
+    if (sequence == u"1;3D" || sequence == u"1;9D")
+        switchTo((m_windows.current() + count - 1) % count);
+    else if (sequence == u"1;3C" || sequence == u"1;9C")
+        switchTo((m_windows.current() + 1) % count);
 }
 
 void ScreenView::handleChar(wchar_t ch)
@@ -478,6 +750,12 @@ void ScreenView::handleChar(wchar_t ch)
     }
     case 12: // Ctrl-L
         clear();
+        return;
+    case 14: // Ctrl-N: the next window
+        switchTo((m_windows.current() + 1) % m_windows.count());
+        return;
+    case 16: // Ctrl-P: the previous window
+        switchTo((m_windows.current() + m_windows.count() - 1) % m_windows.count());
         return;
     case L'\t':
         complete();
@@ -528,15 +806,19 @@ void ScreenView::handleKey(int key)
         }
         break;
     case KEY_PPAGE:
-        m_scroll += page;
+        currentPane().scroll += page;
         break;
     case KEY_NPAGE:
-        m_scroll = std::max(0, m_scroll - page);
+        currentPane().scroll = std::max(0, currentPane().scroll - page);
         break;
     case KEY_RESIZE:
         resize();
         break;
     default:
+        if (key == m_altLeft)
+            switchTo((m_windows.current() + m_windows.count() - 1) % m_windows.count());
+        else if (key == m_altRight)
+            switchTo((m_windows.current() + 1) % m_windows.count());
         break;
     }
 }
@@ -546,19 +828,32 @@ void ScreenView::submit()
     const QString line = m_input;
     m_input.clear();
     m_cursor = 0;
-    m_scroll = 0;
+    currentPane().scroll = 0;
     m_history.add(line);
-    if (!line.trimmed().isEmpty())
-        Q_EMIT lineEntered(line);
+    if (line.trimmed().isEmpty())
+        return;
+    const ChatCommand command = ChatCommand::parse(line);
+    if (command.isViewCommand()) {
+        runViewCommand(command);
+        return;
+    }
+    if (command.kind == ChatCommand::Kind::Join) {
+        // A channel we are in already: its window, as irssi does.
+        const QString name = command.args.value(0);
+        const qsizetype window = m_windows.find(currentSession(), name.startsWith(u'#') || name.startsWith(u'&') ? name : u'#' + name);
+        if (window > 0) {
+            switchTo(window);
+            return;
+        }
+    }
+    Q_EMIT lineEntered(line);
 }
 
 void ScreenView::complete()
 {
-    ClientSession *s = m_controller->activeSession();
-    if (!s)
-        return;
-    QStringList nicks = s->users(m_controller->currentTarget());
-    nicks.removeAll(s->nick());
+    const WindowList::Window &w = m_windows.currentWindow();
+    QStringList nicks = w.isChannel() ? m_chat.value(w.session).nicks(w.name) : w.isStatus() ? QStringList() : QStringList{w.name};
+    nicks.removeAll(m_ownNick.value(w.session));
     if (const std::optional<NickCompleter::Result> r = m_completer.complete(m_input, m_cursor, nicks)) {
         m_input = r->text;
         m_cursor = r->cursor;

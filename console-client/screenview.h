@@ -1,9 +1,12 @@
 #pragma once
 
+#include "client/chatcommand.h"
 #include "client/chatevent.h"
+#include "client/chatstate.h"
 #include "client/inputhistory.h"
 #include "client/nickcompleter.h"
 #include "text/irctext.h"
+#include "windowlist.h"
 
 #include <QHash>
 #include <QList>
@@ -15,10 +18,12 @@ class ChatController;
 class QSocketNotifier;
 class QTimer;
 
-// The full-screen terminal interface (ncursesw): a scrolling message pane, a status line and an
-// input line with editing, history and nick completion. Input is read from the event loop one
-// key at a time, so a message arriving while the user types is drawn at once and the input line
-// is redrawn intact under it: nothing ever blocks on the keyboard.
+// The full-screen terminal interface (ncursesw), laid out as irssi is: a topic line, the current
+// window's messages, a status line with the activity list, and an input line with editing,
+// history and nick completion. Each channel and private chat has a window (WindowList); Alt+1..0,
+// Alt+arrows and Ctrl+N/P switch between them. Input is read from the event loop one key at a
+// time, so a message arriving while the user types is drawn at once and the input line is
+// redrawn intact under it: nothing ever blocks on the keyboard.
 class ScreenView : public QObject {
     Q_OBJECT
 public:
@@ -47,13 +52,34 @@ private:
         int indent = 0;
     };
 
+    // One window's lines and how far it is scrolled back.
+    struct Pane {
+        QList<Line> lines;
+        int scroll = 0; // rows scrolled back from the bottom
+        int unseen = 0; // lines that arrived while scrolled back
+    };
+
     void onKeys();
+    // ESC read: Alt+digit, Alt+arrow (as a CSI sequence ncurses did not know), or a bare Esc.
+    void handleEscape();
+    void switchTo(qsizetype index);
+    // A typed command about the view itself (/window, /close, /clear, /lastlog).
+    void runViewCommand(const ChatCommand &command);
+    void closeWindow(qsizetype index);
+    Pane &pane(qsizetype index) { return m_panes[m_windows.at(index).id]; }
+    Pane &currentPane() { return pane(m_windows.current()); }
+    // The session the current window belongs to (the active one for the status window).
+    int currentSession() const;
+    QStringList channelsWith(int session, const QString &nick) const;
+    void info(const QString &text, qsizetype window);
     void handleChar(wchar_t ch);
     void handleKey(int key);
     void submit();
     void complete();
     void append(const ChatEvent &event);
-    void appendLine(Line line);
+    Line render(const ChatEvent &event, const WindowList::Window &window);
+    void appendLine(qsizetype window, Line line);
+    void appendNickList(qsizetype window, const ChatEvent &event);
     // Splits a segment at the sanitiser's control marks into normal and reverse-video parts.
     static void addSegment(Line &line, const Segment &segment);
     // A message body's formatted runs, on top of `base` (its colour and weight).
@@ -62,6 +88,9 @@ private:
     // made on first use; `fallback` when the terminal has no colours or no pairs are left.
     short mircPair(int foreground, int background, short fallback);
     void redraw();
+    void drawTopic();
+    // A line in the status colours: pieces with attributes of their own, cut at the edge.
+    void drawBar(int y, const QList<std::pair<QString, unsigned int>> &pieces);
     void drawMessages();
     void drawStatus();
     void drawInput();
@@ -72,9 +101,12 @@ private:
     QSocketNotifier *m_notifier = nullptr;
     QTimer *m_clock = nullptr;
     QHash<int, short> m_mircPairs; // (foreground, background) -> colour pair
-    QList<Line> m_lines;
-    int m_scroll = 0; // rows scrolled back from the bottom
-    int m_unseen = 0; // lines that arrived while scrolled back
+    WindowList m_windows;
+    QHash<quint64, Pane> m_panes;   // by window id
+    QHash<int, ChatState> m_chat;   // each session's channels, from its events alone
+    QHash<int, QString> m_ownNick;  // each session's nick, from its events
+    int m_altLeft = -1;             // the key codes ncurses gives Alt+arrows, if it knows them
+    int m_altRight = -1;
     QString m_input;
     int m_cursor = 0;
     InputHistory m_history;

@@ -339,6 +339,9 @@ void MainWindow::onEvent(const ChatEvent &ev)
     case T::ChannelListed:
         addRow(here, infoRow(ev, Kind::Info, tr("%1 (%2): %3").arg(ev.channel).arg(ev.count).arg(ev.text)), false);
         break;
+    case T::NickList:
+        addRow(here, infoRow(ev, Kind::Info, tr("%1 (%2): %3").arg(ev.channel).arg(ev.list.size()).arg(ev.list.join(u' '))), false);
+        break;
     case T::Names:
     case T::Support:
         break; // only the state above

@@ -465,7 +465,8 @@ bool ChatController::isIgnored(const QString &nick) const
 
 void ChatController::sayNames(const ClientSession *s, const QString &channel)
 {
-    const QStringList members = s->members(channel);
-    const QString count = members.size() == 1 ? tr("1 user") : tr("%1 users").arg(members.size());
-    info(QStringLiteral("%1 (%2): %3").arg(channel, count, members.join(u' ')));
+    ChatEvent ev = ChatEvent::make(ChatEvent::Type::NickList, {}, {}, channel);
+    ev.session = s->id();
+    ev.list = s->members(channel);
+    Q_EMIT event(ev);
 }

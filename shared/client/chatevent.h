@@ -47,6 +47,7 @@ struct ChatEvent {
         State,      // the connection is now `state`; nick is our nick, channel the server "host:port"
         Support,    // the server's ISUPPORT tokens, in list ("PREFIX=(ov)@+", "CHANMODES=...")
         ChannelListed, // one channel of a /list: channel, `count` users, text its topic
+        NickList,   // /names asked: channel's members are list ("@alice"), for a view to lay out
     };
     Type type = Type::Info;
     QDateTime time = QDateTime::currentDateTime();

@@ -77,6 +77,8 @@ private Q_SLOTS:
     void initTestCase();
     void typingWhileMessagesArrive();
     void statusLineAndCompletion();
+    void windowsAndActivity();
+    void lastlogClearAndClose();
     void hostileTextAndWideCharacters();
     void scrollbackAndResize();
     void wrapsAtSpacesUnderTheText();
@@ -201,11 +203,15 @@ void TestConsoleScreen::statusLineAndCompletion()
     Setup s = start();
     QVERIFY(s.bob);
     QVERIFY(s.tmux->waitForScreen([&](const QString &scr) {
-        return scr.contains(QStringLiteral("| alice | 127.0.0.1:%1 | #lobby (2 users) | connected").arg(s.server->port()));
+        return scr.contains(QStringLiteral("| alice | 127.0.0.1:%1 | 2:#lobby (2 users) | connected").arg(s.server->port()));
     }));
     auto carol = s.server->client("carol");
     QVERIFY(carol);
     QVERIFY(s.tmux->waitFor(QStringLiteral("#lobby (3 users)")));
+    // /names lays the members out in columns, operators first.
+    QVERIFY(s.tmux->literal(QStringLiteral("/names")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("[@bob ] [alice] [carol]")));
     // Tab completes nicks; a second Tab cycles to the next match.
     QVERIFY(s.tmux->literal(QStringLiteral("hi c")));
     QVERIFY(s.tmux->keys({"Tab"}));
@@ -234,6 +240,94 @@ void TestConsoleScreen::statusLineAndCompletion()
     // History: Up brings the last line back.
     QVERIFY(s.tmux->keys({"Up"}));
     QVERIFY(s.tmux->waitFor(QStringLiteral("[#lobby] @bob just for you")));
+}
+
+void TestConsoleScreen::windowsAndActivity()
+{
+    Setup s = start(90, 16);
+    QVERIFY(s.bob);
+    // The topic line at the top follows the current window.
+    s.bob->send("TOPIC #lobby :welcome to the lobby");
+    QVERIFY(s.tmux->waitForScreen([](const QString &scr) { return scr.startsWith(QStringLiteral(" welcome to the lobby")); }));
+    // A joined channel gets a window of its own, and becomes the current one.
+    QVERIFY(s.tmux->literal(QStringLiteral("/join #second")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("| 3:#second (1 user)")));
+    QVERIFY(!s.tmux->screen().contains(QStringLiteral("welcome to the lobby")));
+    // A line in another window is news at once: the activity list says where.
+    s.bob->send("PRIVMSG #lobby :meanwhile in the lobby");
+    QVERIFY(s.tmux->waitFor(QStringLiteral("| Act: 2")));
+    QVERIFY(!s.tmux->screen().contains(QStringLiteral("meanwhile")));
+    // A private message opens a window for it, and is a highlight.
+    s.bob->send("PRIVMSG alice :psst");
+    QVERIFY(s.tmux->waitFor(QStringLiteral("| Act: 2,4")));
+    // Highlights are drawn apart from plain news (underlined; the plain one is bold).
+    const QString attributes = s.tmux->screen(true);
+    QVERIFY2(attributes.contains(QRegularExpression(QStringLiteral("\x1b\[[0-9;]*4[0-9;]*m4"))), qPrintable(attributes));
+    QVERIFY2(!attributes.contains(QRegularExpression(QStringLiteral("\x1b\[[0-9;]*4[0-9;]*m2"))), qPrintable(attributes));
+    // Alt+2 goes to the lobby, and its news is read.
+    QVERIFY(s.tmux->keys({"M-2"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("<bob> meanwhile in the lobby")));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("| Act: 4")));
+    QVERIFY(s.tmux->waitFor(QStringLiteral(" welcome to the lobby")));
+    // The private chat reads as a conversation, and what is typed there goes to bob.
+    QVERIFY(s.tmux->keys({"M-4"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("<bob> psst")));
+    QVERIFY(s.tmux->waitFor(QStringLiteral(" Private chat with bob")));
+    QVERIFY(s.tmux->literal(QStringLiteral("hi back")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    const auto reply = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "bob"; });
+    QVERIFY(reply);
+    QCOMPARE(reply->params.at(1), QByteArray("hi back"));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("<alice> hi back")));
+    // Ctrl+P, Ctrl+N and /window move between them; Alt+1 is the status window.
+    QVERIFY(s.tmux->keys({"C-p"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("| 3:#second")));
+    QVERIFY(s.tmux->keys({"C-n"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("| 4:bob")));
+    QVERIFY(s.tmux->literal(QStringLiteral("/window 2")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("| 2:#lobby")));
+    QVERIFY(s.tmux->keys({"M-1"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("| 1:status")));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("Connecting to 127.0.0.1")));
+    // /join of a channel we are in goes to its window.
+    QVERIFY(s.tmux->literal(QStringLiteral("/j #second")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("| 3:#second")));
+}
+
+void TestConsoleScreen::lastlogClearAndClose()
+{
+    Setup s = start(90, 16);
+    QVERIFY(s.bob);
+    for (const char *text : {"the build is green", "lunch?", "the build is red again", "coffee"})
+        s.bob->send(QByteArray("PRIVMSG #lobby :") + text);
+    QVERIFY(s.tmux->waitFor(QStringLiteral("<bob> coffee")));
+    QVERIFY(s.tmux->literal(QStringLiteral("/lastlog BUILD")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("End of lastlog")));
+    const QString scr = s.tmux->screen();
+    QVERIFY2(scr.contains(QStringLiteral("Lastlog: BUILD (2 lines)")), qPrintable(scr));
+    const QString found = scr.mid(scr.indexOf(QStringLiteral("Lastlog: BUILD")));
+    QVERIFY(found.contains(QStringLiteral("the build is green")) && found.contains(QStringLiteral("the build is red again")));
+    QVERIFY(!found.contains(QStringLiteral("coffee")));
+    // /clear empties the window, and only it.
+    QVERIFY(s.tmux->literal(QStringLiteral("/clear")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    QVERIFY(s.tmux->waitForScreen([](const QString &scr) { return !scr.contains(QStringLiteral("coffee")); }));
+    s.bob->send("PRIVMSG #lobby :after the clear");
+    QVERIFY(s.tmux->waitFor(QStringLiteral("<bob> after the clear")));
+    // /close leaves the channel and closes its window; the status window stays.
+    QVERIFY(s.tmux->literal(QStringLiteral("/close")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    const auto part = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PART" && m.sourceNick() == "alice"; });
+    QVERIFY(part);
+    QVERIFY(s.tmux->waitFor(QStringLiteral("| 1:status")));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("alice left #lobby")));
+    QVERIFY(s.tmux->literal(QStringLiteral("/close")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("The status window stays")));
 }
 
 void TestConsoleScreen::hostileTextAndWideCharacters()
