@@ -43,6 +43,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     std::shared_ptr<HistoryBacklog> backlog = m_config->history ? std::make_shared<HistoryBacklog>(m_config->historyBacklog) : nullptr;
     m_hub = new Hub(m_config, std::make_unique<LocalRouter>(), backlog);
     auto history = std::make_unique<HistoryHandler>(*m_hub);
+    m_historyHandler = history.get();
     auto channels = std::make_unique<ChannelHandler>(*m_hub, *history);
     auto info = std::make_unique<InfoHandler>(*m_hub);
     auto registration = std::make_unique<RegistrationHandler>(*m_hub, *channels, *info);
@@ -81,6 +82,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
         // hub thread <-> storage thread: CHATHISTORY and SEARCH questions, and their answers.
         CrossThread::connect(history.get(), &HistoryHandler::queryRequested, m_store, &HistoryStore::query);
         CrossThread::connect(m_store, &HistoryStore::answered, history.get(), &HistoryHandler::answer);
+        CrossThread::connect(history.get(), &HistoryHandler::readMarkerSaved, m_store, &HistoryStore::saveReadMarker);
     }
     // hub thread <-> storage thread: accounts to write, and whether they were.
     AccountService *accounts = m_accountService.get();
@@ -119,11 +121,15 @@ bool ChatServer::start(QString *error)
         // Start-up may wait for the disk: nobody is connected yet.
         bool opened = false;
         QList<ChannelState> channels;
-        CrossThread::call(m_store, [&] { opened = m_store->open(error, &channels); });
+        QList<ReadMarker> markers;
+        CrossThread::call(m_store, [&] { opened = m_store->open(error, &channels, &markers); });
         if (!opened)
             return false;
-        if (m_config->history)
+        if (m_config->history) {
             CrossThread::call(m_hub, &Hub::restore, channels);
+            HistoryHandler *history = m_historyHandler;
+            CrossThread::call(history, [history, &markers] { history->restoreReadMarkers(markers); });
+        }
         QList<AccountRecord> accounts;
         QString why;
         bool loaded = false;

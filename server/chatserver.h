@@ -14,6 +14,7 @@ class AccountStore;
 class CommandHandler;
 class ConnectionListener;
 class HistoryStore;
+class HistoryHandler;
 class HostLink;
 class Hub;
 class PasswordWorker;
@@ -84,6 +85,7 @@ private:
     Hub *m_hub = nullptr;
     // Plain objects the hub calls in its own thread; they outlive it.
     std::vector<std::unique_ptr<CommandHandler>> m_handlers;
+    HistoryHandler *m_historyHandler = nullptr; // one of them: read markers are restored into it
     // Accounts' shared work for the handlers, in the hub's thread too.
     std::unique_ptr<AccountService> m_accountService;
     // The database (history and accounts): its stores in a thread of their own.

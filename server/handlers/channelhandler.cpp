@@ -76,6 +76,7 @@ void ChannelHandler::join(HubClient &client, const QByteArray &name, const QByte
     HubChannel *channel = m_hub.joinChannel(client, name);
     announceJoin(client, *channel);
     sendTopic(client, *channel, false);
+    m_history.sendReadMarker(client, channel->name);
     sendNames(client, *channel);
     m_history.playback(client, *channel);
 }

@@ -54,6 +54,73 @@ HistoryHandler::HistoryHandler(Hub &hub)
     using namespace std::placeholders;
     hub.addCommand("CHATHISTORY", 0, true, std::bind(&HistoryHandler::chathistory, this, _1, _2));
     hub.addCommand("SEARCH", 0, true, std::bind(&HistoryHandler::search, this, _1, _2));
+    hub.addCommand("MARKREAD", 0, true, std::bind(&HistoryHandler::markread, this, _1, _2));
+}
+
+QByteArray HistoryHandler::markerOwner(const HubClient &client)
+{
+    return client.account.isEmpty() ? IrcNames::fold(client.nick) : '@' + IrcNames::fold(client.account);
+}
+
+QByteArray HistoryHandler::markerLine(const QByteArray &target, qint64 timeMs) const
+{
+    const QByteArray value = timeMs > 0 ? "timestamp=" + QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC)
+                                                              .toString(Qt::ISODateWithMs).toLatin1()
+                                        : QByteArray("*");
+    return IrcMessage("MARKREAD", {target, value}, m_hub.config().name).serialize().value_or(QByteArray());
+}
+
+void HistoryHandler::restoreReadMarkers(const QList<ReadMarker> &markers)
+{
+    for (const ReadMarker &m : markers)
+        m_markers[m.owner].insert(m.target, m.timeMs);
+}
+
+void HistoryHandler::sendReadMarker(HubClient &client, const QByteArray &target)
+{
+    if (!(client.caps & Capability::ReadMarker))
+        return;
+    m_hub.sendBytes(client, markerLine(target, m_markers.value(markerOwner(client)).value(IrcNames::fold(target))));
+}
+
+void HistoryHandler::markread(HubClient &client, const IrcMessage &msg)
+{
+    // MARKREAD <target> [timestamp=T]: ask, or say how far the user has read.
+    if (msg.params.isEmpty() || msg.params.first().isEmpty()) {
+        fail(client, "MARKREAD", "NEED_MORE_PARAMS", {}, "Missing parameters");
+        return;
+    }
+    const QByteArray &target = msg.params.first();
+    const int len = m_hub.config().channelLen;
+    if (!IrcNames::isValidChannel(target, len) && !IrcNames::isValidNick(target, len)) {
+        fail(client, "MARKREAD", "INVALID_PARAMS", {target}, "Invalid target");
+        return;
+    }
+    const QByteArray owner = markerOwner(client);
+    const QByteArray key = IrcNames::fold(target);
+    qint64 &stored = m_markers[owner][key];
+    if (msg.params.size() >= 2) {
+        const std::optional<HistoryBound> bound = HistoryBound::parse(msg.params.at(1), false);
+        if (!bound || bound->kind != HistoryBound::Kind::Timestamp) {
+            fail(client, "MARKREAD", "INVALID_PARAMS", {msg.params.at(1)}, "Invalid timestamp");
+            return;
+        }
+        // Only ever forwards, and never into the future.
+        const qint64 time = std::min(bound->timeMs, QDateTime::currentMSecsSinceEpoch());
+        if (time > stored) {
+            stored = time;
+            Q_EMIT readMarkerSaved({owner, key, time});
+            // Every client of the user hears of it, so that reading on one clears the others.
+            const QByteArray line = markerLine(target, stored);
+            for (HubClient *other : m_hub.clientsOf(client))
+                if (other->caps & Capability::ReadMarker)
+                    m_hub.sendBytes(*other, line);
+            return;
+        }
+    }
+    if (stored == 0)
+        m_markers[owner].remove(key);
+    m_hub.sendBytes(client, markerLine(target, stored));
 }
 
 void HistoryHandler::fail(HubClient &client, const QByteArray &command, const QByteArray &code,

@@ -38,6 +38,7 @@ const QList<Help> &helpTexts()
         {"LINKS", {"LINKS [mask]", "The servers of this network: this one."}},
         {"LIST", {"LIST [#channel,...]", "Channels, their user counts and topics."}},
         {"LUSERS", {"LUSERS", "How many users, operators, unregistered connections and channels."}},
+        {"MARKREAD", {"MARKREAD <target> [timestamp=T]", "Asks or tells how far you have read a conversation (draft/read-marker)."}},
         {"MODE", {"MODE <#channel> [modes [args]] | MODE <nick> [+|-Biw]",
                   "Channel lists: b (bans), e (ban exceptions), I (invite exceptions); alone, they are shown.",
                   "Channel settings: k (key), l (limit), C (no CTCP), i (invite only), m (moderated),",

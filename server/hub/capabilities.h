@@ -28,6 +28,7 @@ enum Flag : quint32 {
     InviteNotify = 1u << 18, // INVITEs to a channel you are in
     ExtendedMonitor = 1u << 19, // away, account and real name changes of those you MONITOR too
     ChgHost = 1u << 20,      // CHGHOST: others' username or host changed
+    ReadMarker = 1u << 21,   // draft/read-marker: MARKREAD, where the user has read up to
 };
 using Mask = quint32;
 
@@ -47,6 +48,7 @@ inline constexpr Entry All[] = {
     {"draft/account-registration", AccountRegistration, nullptr},
     {"draft/chathistory", ChatHistory, nullptr},
     {"draft/event-playback", EventPlayback, nullptr},
+    {"draft/read-marker", ReadMarker, nullptr},
     {"echo-message", EchoMessage, nullptr},
     {"extended-join", ExtendedJoin, nullptr},
     {"extended-monitor", ExtendedMonitor, nullptr},
@@ -84,7 +86,7 @@ inline QByteArray names(Mask mask, bool withValues = false)
     return out;
 }
 
-inline constexpr Mask HistoryMask = ChatHistory | EventPlayback | Search;
+inline constexpr Mask HistoryMask = ChatHistory | EventPlayback | Search | ReadMarker;
 inline constexpr Mask AccountMask = Sasl | AccountNotify | AccountTag | ExtendedJoin | AccountRegistration;
 inline constexpr Mask AllMask = MultiPrefix | ServerTime | MessageTags | AwayNotify | EchoMessage | UserhostInNames
                                 | Batch | LabeledResponse | HistoryMask | AccountMask | CapNotify | SetName

@@ -324,6 +324,17 @@ int Hub::broadcastNotice(const QByteArray &text)
 
 HubClient *Hub::findNick(QByteArrayView nick) const { return m_nicks.value(IrcNames::fold(nick)); }
 
+QList<HubClient *> Hub::clientsOf(HubClient &client) const
+{
+    if (client.account.isEmpty())
+        return {&client};
+    QList<HubClient *> out;
+    for (const auto &[id, other] : m_clients)
+        if (other->account == client.account)
+            out.append(other.get());
+    return out;
+}
+
 HubClient *Hub::findClient(ClientId id) const
 {
     const auto it = m_clients.find(id);

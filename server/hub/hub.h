@@ -105,6 +105,9 @@ public:
     qint64 uptimeSeconds() const { return m_clock.elapsed() / 1000; }
     HubClient *findNick(QByteArrayView nick) const;
     HubClient *findClient(ClientId id) const;
+    // The client and every other connection of its user: all those logged in to its account
+    // (a walk over every client), or just itself.
+    QList<HubClient *> clientsOf(HubClient &client) const;
     HubChannel *findChannel(QByteArrayView name) const;
     const QHash<QByteArray, HubChannel *> &channels() const { return m_channels; }
     QList<HubClient *> registeredClients() const;

@@ -3,6 +3,7 @@
 #include "channelstate.h"
 #include "historyevent.h"
 #include "historyquery.h"
+#include "readmarker.h"
 
 #include <QList>
 #include <QObject>
@@ -19,8 +20,9 @@ public:
 
     // In the store's thread, before anything else, while the server starts: opens or creates the
     // store. On failure says why in one line and changes nothing. On success `channels` holds
-    // every channel worth remembering, each with its last messages for playback.
-    virtual bool open(QString *error, QList<ChannelState> *channels) = 0;
+    // every channel worth remembering, each with its last messages for playback, and `markers`
+    // every user's read markers.
+    virtual bool open(QString *error, QList<ChannelState> *channels, QList<ReadMarker> *markers) = 0;
     // In the store's thread, last: writes what is pending and closes.
     virtual void close() = 0;
 
@@ -29,6 +31,8 @@ public Q_SLOTS:
     virtual void append(const QList<HistoryEvent> &events) = 0;
     // A channel's state changed (topic, modes, bans); only the latest one is kept.
     virtual void saveChannel(const ChannelState &state) = 0;
+    // A user's read marker moved on (only ever forwards); written soon.
+    virtual void saveReadMarker(const ReadMarker &marker) = 0;
     // Answered with answered(), always exactly once.
     virtual void query(const HistoryQuery &query) = 0;
 

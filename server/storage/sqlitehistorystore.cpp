@@ -82,6 +82,15 @@ const QList<QStringList> Migrations = {
                        " account TEXT NOT NULL) WITHOUT ROWID"),
         QStringLiteral("CREATE INDEX account_certs_by_account ON account_certs (account)"),
     },
+    {
+        // Read markers (draft/read-marker): where each user has read up to in each conversation.
+        // `owner` is "@account" or a nick, folded; `target` a folded channel or nick.
+        QStringLiteral("CREATE TABLE read_markers ("
+                       " owner TEXT NOT NULL,"
+                       " target TEXT NOT NULL,"
+                       " time INTEGER NOT NULL,"
+                       " PRIMARY KEY (owner, target)) WITHOUT ROWID"),
+    },
 };
 static_assert(true, "SchemaVersion must equal Migrations.size()");
 
@@ -190,7 +199,7 @@ bool SqliteHistoryStore::checkExisting(const QString &path, QString *error) cons
     return true;
 }
 
-bool SqliteHistoryStore::open(QString *error, QList<ChannelState> *channels)
+bool SqliteHistoryStore::open(QString *error, QList<ChannelState> *channels, QList<ReadMarker> *markers)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     const QString path = m_config->database;
@@ -283,6 +292,7 @@ bool SqliteHistoryStore::open(QString *error, QList<ChannelState> *channels)
     }
     m_writable = writable;
     *channels = loadChannels();
+    *markers = loadReadMarkers();
     startTimers();
     return true;
 }
@@ -441,6 +451,29 @@ void SqliteHistoryStore::append(const QList<HistoryEvent> &events)
         m_flushTimer->start(FlushIntervalMs);
 }
 
+QList<ReadMarker> SqliteHistoryStore::loadReadMarkers()
+{
+    QList<ReadMarker> out;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT owner, target, time FROM read_markers"))) {
+        qCWarning(lcServer, "history: cannot read the read markers: %s", qPrintable(q.lastError().text()));
+        return out;
+    }
+    while (q.next())
+        out.append({q.value(0).toString().toUtf8(), q.value(1).toString().toUtf8(), q.value(2).toLongLong()});
+    return out;
+}
+
+void SqliteHistoryStore::saveReadMarker(const ReadMarker &marker)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    qint64 &time = m_pendingMarkers[{marker.owner, marker.target}];
+    time = std::max(time, marker.timeMs);
+    if (m_flushTimer && !m_flushTimer->isActive())
+        m_flushTimer->start(FlushIntervalMs);
+}
+
 void SqliteHistoryStore::saveChannel(const ChannelState &state)
 {
     Q_ASSERT(QThread::currentThread() == thread());
@@ -456,7 +489,8 @@ void SqliteHistoryStore::flush()
     const QList<QList<HistoryEvent>> batches = std::exchange(m_pending, {});
     const qsizetype count = std::exchange(m_pendingCount, 0);
     const QHash<QByteArray, ChannelState> channels = std::exchange(m_pendingChannels, {});
-    if (count == 0 && channels.isEmpty())
+    const QHash<std::pair<QByteArray, QByteArray>, qint64> markers = std::exchange(m_pendingMarkers, {});
+    if (count == 0 && channels.isEmpty() && markers.isEmpty())
         return;
     if (!m_insert) { // no database, or a read-only one
         m_backlog->done(count);
@@ -527,6 +561,18 @@ void SqliteHistoryStore::flush()
         m_touchChannel->addBindValue(str(it.value().first));
         m_touchChannel->addBindValue(it.value().second);
         run(*m_touchChannel);
+    }
+    if (!markers.isEmpty()) {
+        // Only ever forwards, whatever order the writes come in.
+        QSqlQuery mark(m_db);
+        mark.prepare(QStringLiteral("INSERT INTO read_markers (owner, target, time) VALUES (?, ?, ?)"
+                                    " ON CONFLICT (owner, target) DO UPDATE SET time = max(time, excluded.time)"));
+        for (auto it = markers.cbegin(); ok && it != markers.cend(); ++it) {
+            mark.addBindValue(str(it.key().first));
+            mark.addBindValue(str(it.key().second));
+            mark.addBindValue(it.value());
+            run(mark);
+        }
     }
     if (ok) {
         ok = m_db.commit();

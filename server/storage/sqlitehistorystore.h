@@ -23,7 +23,7 @@ struct ServerConfig;
 class SqliteHistoryStore final : public HistoryStore {
     Q_OBJECT
 public:
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
     static constexpr int FlushIntervalMs = 100;
     static constexpr int FlushEvents = 20000;
 
@@ -35,11 +35,12 @@ public:
     // stands for "), all of them required, so that nothing the client typed is query syntax.
     static QString matchExpression(const QList<QByteArray> &words);
 
-    bool open(QString *error, QList<ChannelState> *channels) override;
+    bool open(QString *error, QList<ChannelState> *channels, QList<ReadMarker> *markers) override;
     void close() override;
 
     void append(const QList<HistoryEvent> &events) override;
     void saveChannel(const ChannelState &state) override;
+    void saveReadMarker(const ReadMarker &marker) override;
     void query(const HistoryQuery &query) override;
 
     // The name of the open database connection (QSqlDatabase), for the other stores of this
@@ -55,6 +56,7 @@ private:
     bool migrate(QString *error);
     bool prepare(QString *error);
     QList<ChannelState> loadChannels();
+    QList<ReadMarker> loadReadMarkers();
     void startTimers();
     void flush();
     void expire();
@@ -77,6 +79,7 @@ private:
     sqlite3_stmt *m_insertText = nullptr;
     std::unique_ptr<QSqlQuery> m_saveChannel;
     std::unique_ptr<QSqlQuery> m_touchChannel;
+    QHash<std::pair<QByteArray, QByteArray>, qint64> m_pendingMarkers; // (owner, target) -> time
     QList<QList<HistoryEvent>> m_pending; // as handed over
     qsizetype m_pendingCount = 0;
     QHash<QByteArray, ChannelState> m_pendingChannels; // by key: only the latest counts

@@ -105,6 +105,7 @@ private Q_SLOTS:
     void channelsPersistAcrossRestart();
     void retention();
     void storeFallingBehind();
+    void readMarkers();
 };
 
 void TestHistory::latestAndLimits()
@@ -925,4 +926,111 @@ void TestHistory::storeFallingBehind()
 }
 
 QTEST_GUILESS_MAIN(TestHistory)
+namespace {
+const QByteArray MarkerCaps = "server-time draft/read-marker";
+
+RawClient::Predicate markread(const QByteArray &target)
+{
+    return [target](const IrcMessage &m) { return m.command == "MARKREAD" && m.param(0) == target; };
+}
+
+// A client with read markers, logged in to `account` through NickServ (registering it first
+// when `create`), and in #lobby.
+std::unique_ptr<RawClient> markerClient(TestServer &server, const QByteArray &nick, const QByteArray &account,
+                                        bool create)
+{
+    auto c = capClient(server, nick, MarkerCaps);
+    if (!c)
+        return nullptr;
+    if (account.isEmpty())
+        return c;
+    c->send("PRIVMSG NickServ :" + QByteArray(create ? "REGISTER " : "IDENTIFY " + account + ' ') + account + "-password");
+    if (!c->waitFor(RawClient::command("900"), 20000))
+        return nullptr;
+    return c;
+}
+} // namespace
+
+void TestHistory::readMarkers()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const ServerConfig config = historyConfig(dir.filePath(QStringLiteral("history.db")));
+    const QByteArray earlier = "timestamp=2026-01-02T03:04:05.678Z";
+    const QByteArray later = "timestamp=2026-02-03T04:05:06.789Z";
+    {
+        TestServer server(config);
+        QVERIFY(server.start());
+        // On JOIN, before the end of NAMES: nothing read yet.
+        auto laptop = capClient(server, "mara", MarkerCaps);
+        QVERIFY(laptop);
+        QList<QByteArray> joinBurst;
+        for (qsizetype i = 0; i < laptop->receivedCount(); ++i)
+            if (laptop->message(i).command == "MARKREAD" || laptop->message(i).command == "366")
+                joinBurst.append(laptop->message(i).command + ' ' + laptop->message(i).params.mid(0).join(' '));
+        QCOMPARE(joinBurst, (QList<QByteArray>{"MARKREAD #lobby *", "366 mara #lobby End of /NAMES list"}));
+        laptop->send("PRIVMSG NickServ :REGISTER mara-password");
+        QVERIFY(laptop->waitFor(RawClient::command("900"), 20000));
+        auto phone = markerClient(server, "mara_phone", "mara", false);
+        QVERIFY(phone);
+
+        // Read on the laptop: the phone hears of it too.
+        laptop->send("MARKREAD #Lobby " + earlier);
+        auto told = phone->waitFor(markread("#Lobby"));
+        QVERIFY(told);
+        QCOMPARE(told->param(1), earlier);
+        QVERIFY(laptop->waitFor(markread("#Lobby")));
+        // Only ever forwards: an older one is answered with what is kept, to the sender alone.
+        phone->send("MARKREAD #lobby timestamp=2025-12-31T00:00:00.000Z");
+        told = phone->waitFor(markread("#lobby"));
+        QVERIFY(told);
+        QCOMPARE(told->param(1), earlier);
+        phone->send("MARKREAD #lobby " + later);
+        QCOMPARE(phone->waitFor(markread("#lobby"))->param(1), later);
+        QCOMPARE(laptop->waitFor(markread("#lobby"))->param(1), later);
+        // Never into the future.
+        laptop->send("MARKREAD bob timestamp=2999-01-01T00:00:00.000Z");
+        told = laptop->waitFor(markread("bob"));
+        QVERIFY(told);
+        const QDateTime clamped = QDateTime::fromString(QString::fromLatin1(told->param(1).mid(10)), Qt::ISODateWithMs);
+        QVERIFY2(clamped.isValid() && clamped <= QDateTime::currentDateTimeUtc(), told->param(1).constData());
+        // Asking.
+        phone->send("MARKREAD #LOBBY");
+        QCOMPARE(phone->waitFor(markread("#LOBBY"))->param(1), later);
+        // Private to the user: someone else has read nothing.
+        auto bob = capClient(server, "bob", MarkerCaps);
+        QVERIFY(bob);
+        bob->send("MARKREAD #lobby");
+        QCOMPARE(bob->waitFor(markread("#lobby"))->param(1), QByteArray("*"));
+        // A user without an account keeps markers by nick.
+        bob->send("MARKREAD mara " + earlier);
+        QCOMPARE(bob->waitFor(markread("mara"))->param(1), earlier);
+        // Errors.
+        bob->send("MARKREAD");
+        QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "FAIL" && m.param(1) == "NEED_MORE_PARAMS"; }));
+        for (const QByteArray bad : {"msgid=abc", "timestamp=yesterday", "*"}) {
+            bob->send("MARKREAD #lobby " + bad);
+            const auto fail = bob->waitFor(failOf("MARKREAD"));
+            QVERIFY(fail);
+            QCOMPARE(fail->param(1), QByteArray("INVALID_PARAMS"));
+        }
+        bob->send("MARKREAD #no,such " + earlier);
+        QCOMPARE(bob->waitFor(failOf("MARKREAD"))->param(1), QByteArray("INVALID_PARAMS"));
+        // Without the capability, no MARKREAD on JOIN.
+        auto plain = server.client("plain");
+        QVERIFY(plain && plain->sync());
+        QCOMPARE(plain->count(RawClient::command("MARKREAD")), 0);
+    }
+    // Kept across a restart, and told on JOIN to the account's next connection.
+    TestServer again(config);
+    QVERIFY(again.start());
+    auto tablet = markerClient(again, "mara_tab", "mara", false);
+    QVERIFY(tablet);
+    tablet->send("JOIN #elsewhere");
+    QCOMPARE(tablet->waitFor(markread("#elsewhere"))->param(1), QByteArray("*"));
+    tablet->send("PART #lobby");
+    tablet->send("JOIN #lobby");
+    QCOMPARE(tablet->waitFor(markread("#lobby"))->param(1), later);
+}
+
 #include "tst_history.moc"
