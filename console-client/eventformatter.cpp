@@ -19,6 +19,20 @@ QString Line::text() const
     return out;
 }
 
+QList<ChatEvent> historyMessages(const ChatEvent &history)
+{
+    QList<ChatEvent> out;
+    for (const ChatMessage &m : history.messages) {
+        ChatEvent ev = ChatEvent::make(ChatEvent::Type::Message, m.text, m.from, m.target, m.isOwn);
+        ev.session = history.session;
+        ev.time = m.time;
+        ev.message = m;
+        ev.message.isHighlight = false; // old news
+        out.append(ev);
+    }
+    return out;
+}
+
 Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
 {
     using T = ChatEvent::Type;
@@ -148,6 +162,8 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
     case T::Names:
     case T::State:
     case T::Support:
+    case T::History:    // each view lays its messages out itself (historyLines)
+    case T::ReadMarker:
         line.skip = true;
         break;
     case T::Error:
@@ -164,22 +180,42 @@ QByteArray toJson(const ChatEvent &ev)
     using T = ChatEvent::Type;
     static const char *const names[] = {"message", "join",  "part",  "kick",  "quit",       "nick",  "topic",
                                         "names",   "mode",  "away",  "who",   "info",       "server", "error",
-                                        "connection", "state", "support", "listed", "nicklist"};
-    static_assert(std::size(names) == size_t(T::NickList) + 1, "every event type has its JSON name");
+                                        "connection", "state", "support", "listed", "nicklist",
+                                        "history", "readmarker"};
+    static_assert(std::size(names) == size_t(T::ReadMarker) + 1, "every event type has its JSON name");
     QJsonObject o;
     o.insert(QStringLiteral("type"), QString::fromLatin1(names[int(ev.type)]));
     o.insert(QStringLiteral("time"), ev.time.toUTC().toString(Qt::ISODateWithMs));
     o.insert(QStringLiteral("session"), ev.session);
-    if (ev.type == T::Message) {
-        const ChatMessage &m = ev.message;
+    const auto messageJson = [](const ChatMessage &m) {
         static const char *const kinds[] = {"privmsg", "action", "notice"};
+        QJsonObject o;
         o.insert(QStringLiteral("kind"), QString::fromLatin1(kinds[int(m.kind)]));
         o.insert(QStringLiteral("from"), m.from);
         o.insert(QStringLiteral("target"), m.target);
         o.insert(QStringLiteral("text"), m.text);
         o.insert(QStringLiteral("private"), m.isPrivate);
         o.insert(QStringLiteral("own"), m.isOwn);
+        if (!m.msgid.isEmpty())
+            o.insert(QStringLiteral("msgid"), m.msgid);
+        return o;
+    };
+    if (ev.type == T::Message) {
+        const QJsonObject m = messageJson(ev.message);
+        for (auto it = m.begin(); it != m.end(); ++it)
+            o.insert(it.key(), it.value());
+    } else if (ev.type == T::History) {
+        o.insert(QStringLiteral("channel"), ev.channel);
+        QJsonArray messages;
+        for (const ChatMessage &m : ev.messages) {
+            QJsonObject one = messageJson(m);
+            one.insert(QStringLiteral("time"), m.time.toUTC().toString(Qt::ISODateWithMs));
+            messages.append(one);
+        }
+        o.insert(QStringLiteral("messages"), messages);
     } else {
+        if (ev.type == T::ReadMarker)
+            o.insert(QStringLiteral("read_until"), ev.stamp.isValid() ? ev.stamp.toUTC().toString(Qt::ISODateWithMs) : QString());
         if (!ev.nick.isEmpty())
             o.insert(QStringLiteral("nick"), ev.nick);
         if (!ev.channel.isEmpty())

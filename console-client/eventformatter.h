@@ -27,4 +27,6 @@ struct Line {
 // `current` is the conversation the view shows by default: messages there need no label.
 Line format(const ChatEvent &event, const QString &current, IrcText::Style style = IrcText::Style::Caret);
 QByteArray toJson(const ChatEvent &event);
+// A History event's messages as Message events, each to be formatted like a live one.
+QList<ChatEvent> historyMessages(const ChatEvent &history);
 } // namespace EventFormatter

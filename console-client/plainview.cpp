@@ -31,6 +31,15 @@ void PlainView::show(const ChatEvent &event)
         std::fflush(stdout);
         return;
     }
+    if (event.type == T::History && m_format == Format::Text) {
+        // What was said before we came, then a line that says so.
+        if (event.messages.isEmpty())
+            return;
+        for (const ChatEvent &m : EventFormatter::historyMessages(event))
+            show(m);
+        show(ChatEvent::make(T::Info, QStringLiteral("\u2014 history \u2014"), {}, event.channel));
+        return;
+    }
     // One stream for every conversation: a private line always says it is private.
     const bool isPrivate = event.type == T::Message && event.message.isPrivate;
     const EventFormatter::Line line = EventFormatter::format(event, isPrivate ? QString() : m_controller->currentTarget(event.session));

@@ -88,6 +88,9 @@ ScreenView::ScreenView(ChatController *controller, QObject *parent)
         drawInput();
         doupdate();
     });
+    m_markTimer = new QTimer(this);
+    m_markTimer->setSingleShot(true);
+    connect(m_markTimer, &QTimer::timeout, this, &ScreenView::markCurrentRead);
     m_clock = new QTimer(this);
     m_clock->start(15'000);
     connect(m_clock, &QTimer::timeout, this, [this] {
@@ -184,6 +187,17 @@ void ScreenView::append(const ChatEvent &event)
     if (event.type == T::State || (event.type == T::Nick && event.own))
         m_ownNick.insert(event.session, event.type == T::State ? event.nick : event.text);
 
+    if (event.type == T::ReadMarker) {
+        // Read up to here, perhaps on another device: a window with nothing newer has no news.
+        m_readMarkers.insert({event.session, event.channel.toLower()}, event.stamp);
+        const qsizetype index = m_windows.find(event.session, event.channel);
+        if (index > 0 && event.stamp.isValid()) {
+            const QList<Line> &lines = pane(index).lines;
+            const auto newest = std::find_if(lines.crbegin(), lines.crend(), [](const Line &l) { return l.time.isValid(); });
+            if (newest == lines.crend() || newest->time <= event.stamp)
+                m_windows.clearActivity(index);
+        }
+    }
     const QList<qsizetype> targets = m_windows.route(event, hadNick);
     const WindowList::Activity level = WindowList::activityOf(event);
     for (const qsizetype index : targets) {
@@ -191,9 +205,25 @@ void ScreenView::append(const ChatEvent &event)
             appendNickList(index, event);
             continue;
         }
+        if (event.type == T::History) {
+            insertHistory(index, event);
+            continue;
+        }
         Line line = render(event, m_windows.at(index));
         if (line.isEmpty())
             continue;
+        if (event.type == T::Message) {
+            // Seen already (it came in history too): once is enough.
+            Pane &p = pane(index);
+            if (!event.message.msgid.isEmpty() && p.msgids.contains(event.message.msgid))
+                continue;
+            line.msgid = event.message.msgid;
+            line.time = event.message.time;
+            if (!line.msgid.isEmpty())
+                p.msgids.insert(line.msgid);
+            if (index == m_windows.current())
+                scheduleMarkRead();
+        }
         appendLine(index, std::move(line));
         m_windows.noteActivity(index, level);
     }
@@ -243,11 +273,96 @@ void ScreenView::appendNickList(qsizetype window, const ChatEvent &event)
     }
 }
 
+ScreenView::Line ScreenView::separator(const QString &text) const
+{
+    Line line;
+    const int width = std::max(10, COLS - 1);
+    const int side = std::max(3, (width - columns(text) - 2) / 2);
+    addSegment(line, Segment{QString(side, u'\u2014') + u' ' + text + u' ' + QString(side, u'\u2014'), Quiet, false, true});
+    return line;
+}
+
+void ScreenView::insertHistory(qsizetype window, const ChatEvent &event)
+{
+    Pane &p = pane(window);
+    const bool older = event.text == u"before";
+    if (older)
+        p.fetching = false;
+    QList<Line> lines;
+    const QDateTime readUntil = m_readMarkers.value({event.session, event.channel.toLower()});
+    bool unreadMarked = false;
+    for (const ChatEvent &message : EventFormatter::historyMessages(event)) {
+        if (!message.message.msgid.isEmpty() && p.msgids.contains(message.message.msgid))
+            continue;
+        // Where the user stopped reading, on whichever device.
+        if (!older && readUntil.isValid() && !unreadMarked && message.message.time > readUntil && !message.own) {
+            if (!lines.isEmpty())
+                lines.append(separator(tr("unread")));
+            unreadMarked = true;
+        }
+        Line line = render(message, m_windows.at(window));
+        line.msgid = message.message.msgid;
+        line.time = message.message.time;
+        if (!line.msgid.isEmpty())
+            p.msgids.insert(line.msgid);
+        lines.append(std::move(line));
+    }
+    if (lines.isEmpty()) {
+        if (older && !p.historyDone) {
+            p.historyDone = true;
+            p.lines.prepend(separator(tr("start of history")));
+        }
+        return;
+    }
+    if (older) {
+        // Above everything: the rows counted from the bottom stay where they are.
+        p.lines = lines + p.lines;
+    } else {
+        lines.append(separator(tr("history")));
+        for (Line &line : lines)
+            appendLine(window, std::move(line));
+    }
+}
+
+void ScreenView::fetchOlder(qsizetype window)
+{
+    const WindowList::Window &w = m_windows.at(window);
+    Pane &p = pane(window);
+    if (w.isStatus() || p.fetching || p.historyDone)
+        return;
+    const auto oldest = std::find_if(p.lines.cbegin(), p.lines.cend(), [](const Line &l) { return l.time.isValid(); });
+    if (oldest == p.lines.cend())
+        return;
+    const ClientSession *s = m_controller->session(w.session);
+    if (!s || !s->offersHistory())
+        return;
+    p.fetching = true;
+    m_controller->fetchOlder(w.session, w.name, oldest->msgid, oldest->time);
+}
+
+void ScreenView::scheduleMarkRead()
+{
+    if (!m_markTimer->isActive())
+        m_markTimer->start(1000);
+}
+
+void ScreenView::markCurrentRead()
+{
+    const WindowList::Window &w = m_windows.currentWindow();
+    if (w.isStatus())
+        return;
+    const QList<Line> &lines = currentPane().lines;
+    const auto newest = std::find_if(lines.crbegin(), lines.crend(), [](const Line &l) { return l.time.isValid(); });
+    if (newest != lines.crend())
+        m_controller->markRead(w.session, w.name, newest->time);
+}
+
 void ScreenView::switchTo(qsizetype index)
 {
     if (index < 0 || index >= m_windows.count())
         return;
     m_windows.setCurrent(index);
+    scheduleMarkRead();
     const WindowList::Window &w = m_windows.at(index);
     // The controller sends typed text to the current window's conversation.
     if (!w.isStatus())
@@ -805,9 +920,17 @@ void ScreenView::handleKey(int key)
             m_cursor = int(m_input.size());
         }
         break;
-    case KEY_PPAGE:
-        currentPane().scroll += page;
+    case KEY_PPAGE: {
+        Pane &p = currentPane();
+        p.scroll += page;
+        // Past the top: what came before, from the server.
+        int rows = 0;
+        for (qsizetype i = p.lines.size() - 1; i >= 0 && rows <= p.scroll + LINES; --i)
+            rows += int(wrap(p.lines.at(i), std::max(1, COLS)).size());
+        if (p.scroll + std::max(1, LINES - 3) >= rows)
+            fetchOlder(m_windows.current());
         break;
+    }
     case KEY_NPAGE:
         currentPane().scroll = std::max(0, currentPane().scroll - page);
         break;

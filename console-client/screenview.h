@@ -8,7 +8,9 @@
 #include "text/irctext.h"
 #include "windowlist.h"
 
+#include <QDateTime>
 #include <QHash>
+#include <QSet>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -50,6 +52,8 @@ private:
     struct Line : QList<Segment> {
         using QList<Segment>::QList;
         int indent = 0;
+        QString msgid;  // a message's, for history's de-duplication
+        QDateTime time; // a message's: where history before it starts, how far it was read
     };
 
     // One window's lines and how far it is scrolled back.
@@ -57,6 +61,9 @@ private:
         QList<Line> lines;
         int scroll = 0; // rows scrolled back from the bottom
         int unseen = 0; // lines that arrived while scrolled back
+        QSet<QString> msgids;     // of the messages shown
+        bool fetching = false;    // older history asked for
+        bool historyDone = false; // the server has nothing older
     };
 
     void onKeys();
@@ -80,6 +87,16 @@ private:
     Line render(const ChatEvent &event, const WindowList::Window &window);
     void appendLine(qsizetype window, Line line);
     void appendNickList(qsizetype window, const ChatEvent &event);
+    // History's messages: "latest" below what is shown, then a separator (and an unread line
+    // where the user stopped reading); "before" above it all.
+    void insertHistory(qsizetype window, const ChatEvent &event);
+    // A line of text across the window ("--- history ---"), dim.
+    Line separator(const QString &text) const;
+    // Scrolled to the top: ask for what came before.
+    void fetchOlder(qsizetype window);
+    // The user sees the current window: how far it is read goes to the server, soon.
+    void scheduleMarkRead();
+    void markCurrentRead();
     // Splits a segment at the sanitiser's control marks into normal and reverse-video parts.
     static void addSegment(Line &line, const Segment &segment);
     // A message body's formatted runs, on top of `base` (its colour and weight).
@@ -105,6 +122,8 @@ private:
     QHash<quint64, Pane> m_panes;   // by window id
     QHash<int, ChatState> m_chat;   // each session's channels, from its events alone
     QHash<int, QString> m_ownNick;  // each session's nick, from its events
+    QHash<QPair<int, QString>, QDateTime> m_readMarkers; // (session, folded target) -> read up to
+    QTimer *m_markTimer = nullptr;
     int m_altLeft = -1;             // the key codes ncurses gives Alt+arrows, if it knows them
     int m_altRight = -1;
     QString m_input;

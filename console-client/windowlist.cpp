@@ -115,7 +115,10 @@ QList<qsizetype> WindowList::route(const ChatEvent &ev, const QStringList &hadNi
     case T::Support:
         return {0};
     case T::Names:
+    case T::ReadMarker:
         return {};
+    case T::History:
+        return {channel >= 0 ? channel : here};
     case T::Who:
     case T::Info:
     case T::Error:

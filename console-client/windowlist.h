@@ -48,6 +48,12 @@ public:
     static Activity activityOf(const ChatEvent &event);
     // A line arrived in a window: its news rises, unless it is the current one.
     void noteActivity(qsizetype index, Activity level);
+    // The window's news was read elsewhere (another device).
+    void clearActivity(qsizetype index)
+    {
+        if (index >= 0 && index < m_windows.size())
+            m_windows[index].activity = Activity::None;
+    }
     // The windows with news, in number order.
     QList<qsizetype> active() const;
 

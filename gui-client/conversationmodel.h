@@ -24,6 +24,8 @@ public:
         int unread = 0;
         bool highlighted = false;
         bool joined = true;
+        bool fetching = false;    // older history asked for
+        bool historyDone = false; // the server has nothing older
     };
 
     explicit ConversationModel(QObject *parent = nullptr);

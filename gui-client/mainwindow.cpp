@@ -128,6 +128,10 @@ MainWindow::MainWindow(QWidget *parent)
         QApplication::alert(this);
     });
     m_status->setText(tr("Not connected"));
+    m_markTimer = new QTimer(this);
+    m_markTimer->setSingleShot(true);
+    connect(m_markTimer, &QTimer::timeout, this, &MainWindow::markCurrentRead);
+    connect(m_messages, &MessageView::reachedTop, this, &MainWindow::fetchOlder);
 }
 
 MainWindow::~MainWindow() = default;
@@ -237,7 +241,12 @@ void MainWindow::onEvent(const ChatEvent &ev)
         line.text = m.text;
         line.own = m.isOwn;
         line.highlight = m.isHighlight;
+        line.msgid = m.msgid;
+        if (m_conversations->at(row).messages->contains(m.msgid))
+            break; // it came in history already
         addRow(row, line, true, m.isHighlight || (m.isPrivate && !m.isOwn));
+        if (row == currentRow())
+            scheduleMarkRead();
         if (!m.isOwn && (m.isHighlight || m.isPrivate) && !isActiveWindow())
             Q_EMIT notificationRequested(m.isPrivate ? tr("%1 (private)").arg(m.from) : tr("%1 in %2").arg(m.from, m.target),
                                          m.text);
@@ -339,6 +348,21 @@ void MainWindow::onEvent(const ChatEvent &ev)
     case T::ChannelListed:
         addRow(here, infoRow(ev, Kind::Info, tr("%1 (%2): %3").arg(ev.channel).arg(ev.count).arg(ev.text)), false);
         break;
+    case T::History:
+        insertHistory(ev);
+        break;
+    case T::ReadMarker: {
+        // Read up to here, perhaps on another device: nothing newer means nothing unread.
+        m_readMarkers.insert({ev.session, ev.channel.toLower()}, ev.stamp);
+        const int row = m_conversations->find(ev.session, ev.channel);
+        if (row >= 0 && ev.stamp.isValid()) {
+            const MessageModel *messages = m_conversations->at(row).messages;
+            const int newest = messages->newestMessage();
+            if (newest < 0 || messages->row(newest).time <= ev.stamp)
+                m_conversations->markRead(row);
+        }
+        break;
+    }
     case T::NickList:
         addRow(here, infoRow(ev, Kind::Info, tr("%1 (%2): %3").arg(ev.channel).arg(ev.list.size()).arg(ev.list.join(u' '))), false);
         break;
@@ -346,6 +370,95 @@ void MainWindow::onEvent(const ChatEvent &ev)
     case T::Support:
         break; // only the state above
     }
+}
+
+MessageModel::Row MainWindow::historyRow(const ChatMessage &m)
+{
+    MessageModel::Row line;
+    line.time = m.time;
+    line.kind = m.kind == ChatMessage::Kind::Action ? Kind::Action
+                : m.kind == ChatMessage::Kind::Notice ? Kind::Notice
+                                                     : Kind::Message;
+    line.nick = m.from;
+    line.text = m.text;
+    line.own = m.isOwn;
+    line.msgid = m.msgid;
+    return line;
+}
+
+void MainWindow::insertHistory(const ChatEvent &ev)
+{
+    const int row = m_conversations->find(ev.session, ev.channel);
+    if (row < 0)
+        return;
+    ConversationModel::Conversation &c = m_conversations->at(row);
+    const auto separator = [&ev](const QString &text) {
+        MessageModel::Row r;
+        r.time = ev.time;
+        r.kind = Kind::Info;
+        r.text = QStringLiteral("\u2014 %1 \u2014").arg(text);
+        return r;
+    };
+    if (ev.text == u"before") {
+        c.fetching = false;
+        QList<MessageModel::Row> rows;
+        for (const ChatMessage &m : ev.messages)
+            rows.append(historyRow(m));
+        if (ev.messages.isEmpty() && !c.historyDone) {
+            c.historyDone = true;
+            rows.append(separator(tr("start of history")));
+        }
+        c.messages->prepend(rows);
+        return;
+    }
+    if (ev.messages.isEmpty())
+        return;
+    // What was said before we came, with a line where the user stopped reading (on whichever
+    // device), then a separator above what comes now.
+    const QDateTime readUntil = m_readMarkers.value({ev.session, ev.channel.toLower()});
+    bool unreadMarked = false;
+    int unread = 0;
+    for (const ChatMessage &m : ev.messages) {
+        if (readUntil.isValid() && m.time > readUntil && !m.isOwn) {
+            if (!unreadMarked && c.messages->rowCount() > 0)
+                c.messages->append(separator(tr("unread since you left")));
+            unreadMarked = true;
+            ++unread;
+        }
+        c.messages->append(historyRow(m));
+    }
+    c.messages->append(separator(tr("history")));
+    if (unread > 0 && row != currentRow())
+        m_conversations->markUnread(row, false);
+}
+
+void MainWindow::scheduleMarkRead()
+{
+    if (!m_markTimer->isActive())
+        m_markTimer->start(1000);
+}
+
+void MainWindow::markCurrentRead()
+{
+    // Only what the user can see is read: not while the window is in the background.
+    if (currentRow() < 0 || !isActiveWindow())
+        return;
+    const ConversationModel::Conversation &c = m_conversations->at(currentRow());
+    const int newest = c.messages->newestMessage();
+    if (c.type != ConversationModel::Type::Server && newest >= 0)
+        m_thread->markRead(c.session, c.name, c.messages->row(newest).time);
+}
+
+void MainWindow::fetchOlder()
+{
+    if (currentRow() < 0)
+        return;
+    ConversationModel::Conversation &c = m_conversations->at(currentRow());
+    const int oldest = c.messages->oldestMessage();
+    if (c.type == ConversationModel::Type::Server || c.fetching || c.historyDone || oldest < 0)
+        return;
+    c.fetching = true;
+    m_thread->fetchOlder(c.session, c.name, c.messages->row(oldest).msgid, c.messages->row(oldest).time);
 }
 
 QStringList MainWindow::channelsWith(int session, const QString &nick) const
@@ -375,6 +488,7 @@ void MainWindow::setCurrent(int row)
     refreshUsers();
     m_thread->setCurrent(c.session, c.type == ConversationModel::Type::Server ? QString() : c.name);
     m_input->setFocus();
+    scheduleMarkRead();
 }
 
 QMenu *MainWindow::userMenu(const QString &nick)
@@ -469,6 +583,14 @@ void MainWindow::openPrivate(const QString &nick)
     const int session = m_conversations->at(currentRow()).session;
     const int row = m_conversations->ensure(session, nick, ConversationModel::Type::Private);
     m_conversationView->setCurrentIndex(m_conversations->index(row));
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    // Back to the window: what it shows is read now.
+    if (event->type() == QEvent::ActivationChange && isActiveWindow())
+        scheduleMarkRead();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

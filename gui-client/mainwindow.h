@@ -15,6 +15,7 @@ class QMenu;
 class QListView;
 class QStringListModel;
 class QSystemTrayIcon;
+class QTimer;
 class SessionThread;
 
 // The desktop client's window: conversations on the left, the current one's messages in the
@@ -50,6 +51,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void onEvent(const ChatEvent &event);
@@ -60,6 +62,13 @@ private:
     void addToConversations(int session, const MessageModel::Row &line, const QStringList &channels, const QString &nick);
     QStringList channelsWith(int session, const QString &nick) const;
     void showStatus(int session);
+    // History: the latest (with the unread line and a separator), or older rows above.
+    void insertHistory(const ChatEvent &event);
+    static MessageModel::Row historyRow(const ChatMessage &message);
+    void fetchOlder();
+    // The current conversation is read, up to its newest message: told to the server soon.
+    void scheduleMarkRead();
+    void markCurrentRead();
     void setCurrent(int row);
     void openPrivate(const QString &nick);
     // Keyboard: the next or previous conversation (wrapping), the n-th, closing the current one.
@@ -86,4 +95,6 @@ private:
     QHash<int, QString> m_ownNick;
     QHash<int, QString> m_state;
     QHash<int, QString> m_address;
+    QHash<QPair<int, QString>, QDateTime> m_readMarkers; // (session, folded target) -> read up to
+    QTimer *m_markTimer = nullptr;
 };

@@ -38,14 +38,54 @@ QHash<int, QByteArray> MessageModel::roleNames() const
             {KindRole, "kind"}, {OwnRole, "own"}, {HighlightRole, "highlight"}};
 }
 
-void MessageModel::append(const Row &row)
+bool MessageModel::append(const Row &row)
 {
+    if (contains(row.msgid))
+        return false;
     if (m_rows.size() >= MaxRows) {
         beginRemoveRows({}, 0, 0);
+        m_msgids.remove(m_rows.first().msgid);
         m_rows.removeFirst();
         endRemoveRows();
     }
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
     m_rows.append(row);
+    if (!row.msgid.isEmpty())
+        m_msgids.insert(row.msgid);
     endInsertRows();
+    return true;
+}
+
+void MessageModel::prepend(const QList<Row> &rows)
+{
+    QList<Row> fresh;
+    for (const Row &r : rows)
+        if (!contains(r.msgid))
+            fresh.append(r);
+    const qsizetype room = MaxRows - m_rows.size();
+    if (fresh.isEmpty() || room <= 0)
+        return;
+    fresh = fresh.mid(std::max<qsizetype>(0, fresh.size() - room)); // the newest of them fit
+    beginInsertRows({}, 0, int(fresh.size()) - 1);
+    for (const Row &r : fresh)
+        if (!r.msgid.isEmpty())
+            m_msgids.insert(r.msgid);
+    m_rows = fresh + m_rows;
+    endInsertRows();
+}
+
+int MessageModel::oldestMessage() const
+{
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (m_rows.at(i).kind <= Kind::Notice)
+            return i;
+    return -1;
+}
+
+int MessageModel::newestMessage() const
+{
+    for (int i = int(m_rows.size()) - 1; i >= 0; --i)
+        if (m_rows.at(i).kind <= Kind::Notice)
+            return i;
+    return -1;
 }

@@ -3,6 +3,7 @@
 #include <QAbstractListModel>
 #include <QDateTime>
 #include <QList>
+#include <QSet>
 
 // The lines of one conversation. Text is stored as received (decoded, not sanitised, never
 // HTML): the delegate decides how to draw it safely.
@@ -20,6 +21,7 @@ public:
         QString text;
         bool own = false;
         bool highlight = false;
+        QString msgid; // a message's, when the server gave one
     };
 
     using QAbstractListModel::QAbstractListModel;
@@ -28,11 +30,19 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    void append(const Row &row);
+    // False (and nothing added) for a message already here: history and live lines overlap.
+    bool append(const Row &row);
+    // Older lines, above the rest (history fetched as the user scrolls back).
+    void prepend(const QList<Row> &rows);
     const Row &row(int i) const { return m_rows.at(i); }
+    bool contains(const QString &msgid) const { return !msgid.isEmpty() && m_msgids.contains(msgid); }
+    // The oldest and newest message (not event) rows, or -1.
+    int oldestMessage() const;
+    int newestMessage() const;
 
     static constexpr int MaxRows = 5000;
 
 private:
     QList<Row> m_rows;
+    QSet<QString> m_msgids;
 };

@@ -5,6 +5,7 @@
 #include <QAbstractTextDocumentLayout>
 #include <QDesktopServices>
 #include <QMouseEvent>
+#include <QWheelEvent>
 #include <QScrollBar>
 #include <QTextDocument>
 
@@ -21,6 +22,18 @@ MessageView::MessageView(QWidget *parent)
     setMouseTracking(true);
     setEditTriggers(QAbstractItemView::NoEditTriggers);
     connect(this, &MessageView::linkActivated, this, [](const QUrl &url) { QDesktopServices::openUrl(url); });
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        if (value == verticalScrollBar()->minimum() && verticalScrollBar()->maximum() > 0)
+            Q_EMIT reachedTop();
+    });
+}
+
+void MessageView::wheelEvent(QWheelEvent *event)
+{
+    // Upwards at the top already (or with too few lines to scroll at all).
+    if (event->angleDelta().y() > 0 && verticalScrollBar()->value() == verticalScrollBar()->minimum())
+        Q_EMIT reachedTop();
+    QListView::wheelEvent(event);
 }
 
 void MessageView::setModel(QAbstractItemModel *model)
@@ -28,13 +41,26 @@ void MessageView::setModel(QAbstractItemModel *model)
     if (this->model())
         disconnect(this->model(), nullptr, this, nullptr);
     QListView::setModel(model);
-    if (model)
+    if (model) {
+        connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this, [this](const QModelIndex &, int first) {
+            if (first == 0 && this->model()->rowCount() > 0)
+                m_anchor = indexAt(QPoint(1, 1));
+        });
         connect(model, &QAbstractItemModel::rowsInserted, this, &MessageView::rowsAdded);
+    }
     scrollToBottom();
 }
 
-void MessageView::rowsAdded()
+void MessageView::rowsAdded(const QModelIndex &, int first)
 {
+    if (first == 0 && m_anchor.isValid()) {
+        // Older lines above: what the user was reading stays where it was.
+        const QModelIndex anchor = m_anchor;
+        m_anchor = QPersistentModelIndex();
+        QMetaObject::invokeMethod(this, [this, anchor] { scrollTo(anchor, QAbstractItemView::PositionAtTop); },
+                                  Qt::QueuedConnection);
+        return;
+    }
     // Follow new lines only when the user is already at the bottom.
     QScrollBar *bar = verticalScrollBar();
     if (bar->value() >= bar->maximum() - 4)

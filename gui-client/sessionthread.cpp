@@ -24,6 +24,8 @@ SessionThread::SessionThread(QObject *parent)
                          qOverload<const QString &>(&ChatController::execute));
     CrossThread::connect(this, &SessionThread::setCurrentRequested, m_controller, &ChatController::setCurrent);
     CrossThread::connect(this, &SessionThread::quitRequested, m_controller, &ChatController::quitAll);
+    CrossThread::connect(this, &SessionThread::fetchOlderRequested, m_controller, &ChatController::fetchOlder);
+    CrossThread::connect(this, &SessionThread::markReadRequested, m_controller, &ChatController::markRead);
     m_thread->start();
 }
 

@@ -23,6 +23,11 @@ public:
     void execute(const QString &line) { Q_EMIT executeRequested(line); }
     void setCurrent(int session, const QString &target) { Q_EMIT setCurrentRequested(session, target); }
     void quit(const QString &reason = {}) { Q_EMIT quitRequested(reason); }
+    void fetchOlder(int session, const QString &target, const QString &msgid, const QDateTime &time)
+    {
+        Q_EMIT fetchOlderRequested(session, target, msgid, time);
+    }
+    void markRead(int session, const QString &target, const QDateTime &time) { Q_EMIT markReadRequested(session, target, time); }
 
 Q_SIGNALS:
     // From the network thread.
@@ -33,6 +38,8 @@ Q_SIGNALS:
     void executeRequested(const QString &line);
     void setCurrentRequested(int session, const QString &target);
     void quitRequested(const QString &reason);
+    void fetchOlderRequested(int session, const QString &target, const QString &msgid, const QDateTime &time);
+    void markReadRequested(int session, const QString &target, const QDateTime &time);
 
 private:
     QThread *m_thread;

@@ -9,7 +9,8 @@ namespace {
 // What a session knows how to use; it asks for the ones the server offers.
 const QStringList WantedCaps = {QStringLiteral("server-time"), QStringLiteral("echo-message"),
                                 QStringLiteral("multi-prefix"), QStringLiteral("away-notify"),
-                                QStringLiteral("message-tags")};
+                                QStringLiteral("message-tags"), QStringLiteral("batch"),
+                                QStringLiteral("draft/chathistory"), QStringLiteral("draft/read-marker")};
 } // namespace
 
 CapNegotiation::CapNegotiation(Send send, Report report)

@@ -63,6 +63,18 @@ void ChatController::setCurrent(int session, const QString &target)
     Q_EMIT statusChanged();
 }
 
+void ChatController::fetchOlder(int session, const QString &target, const QString &msgid, const QDateTime &time)
+{
+    if (ClientSession *s = this->session(session))
+        s->requestBefore(target, msgid, time);
+}
+
+void ChatController::markRead(int session, const QString &target, const QDateTime &time)
+{
+    if (ClientSession *s = this->session(session))
+        s->markRead(target, time);
+}
+
 QList<int> ChatController::sessionIds() const
 {
     QList<int> ids;

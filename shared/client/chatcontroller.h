@@ -35,6 +35,10 @@ public:
     void setCurrentTarget(const QString &target);
     // Makes `session` the active one and `target` its current conversation (a view's selection).
     void setCurrent(int session, const QString &target);
+    // History before the oldest message a view shows (a History event answers), and how far the
+    // user has read a conversation (told to the server, for the user's other devices).
+    void fetchOlder(int session, const QString &target, const QString &msgid, const QDateTime &time);
+    void markRead(int session, const QString &target, const QDateTime &time);
 
 Q_SIGNALS:
     void event(const ChatEvent &event);

@@ -16,6 +16,7 @@ struct ChatMessage {
     bool isPrivate = false;
     bool isOwn = false; // sent by this session
     bool isHighlight = false; // mentions our nick
+    QString msgid;            // the server's id for it (message-tags), when it gave one
 };
 
 // Where a session's connection stands.
@@ -48,6 +49,10 @@ struct ChatEvent {
         Support,    // the server's ISUPPORT tokens, in list ("PREFIX=(ov)@+", "CHANMODES=...")
         ChannelListed, // one channel of a /list: channel, `count` users, text its topic
         NickList,   // /names asked: channel's members are list ("@alice"), for a view to lay out
+        History,    // earlier messages of channel (or a private chat), oldest first, in `messages`;
+                    // text is "latest" (fetched on join) or "before" (older than what was shown)
+        ReadMarker, // the user has read channel (or a private chat) up to `stamp` (draft/read-marker;
+                    // invalid: nothing read yet), perhaps on another device
     };
     Type type = Type::Info;
     QDateTime time = QDateTime::currentDateTime();
@@ -60,6 +65,8 @@ struct ChatEvent {
     QStringList list;
     SessionState state = SessionState::Disconnected;
     int count = 0;
+    QList<ChatMessage> messages;
+    QDateTime stamp;
 
     // An event of `type` with the common fields.
     static ChatEvent make(Type type, const QString &text, const QString &nick = {}, const QString &channel = {},

@@ -150,6 +150,9 @@ void ClientSession::onConnected()
     m_nickAttempt = 0;
     m_account.clear();
     m_names.clear();
+    m_batches.clear();
+    m_historyAsked.clear();
+    m_readMarkers.clear();
     setState(State::Registering);
     const bool login = !m_options.account.isEmpty() || (m_options.tls && !m_options.tlsCertFile.isEmpty())
                        || m_options.saslMechanism.compare(u"EXTERNAL", Qt::CaseInsensitive) == 0;
@@ -409,7 +412,11 @@ void ClientSession::handle(const IrcMessage &msg)
         handleNumeric(cmd.toInt(), msg);
         return;
     }
-    if (cmd == "PING") {
+    if (takenByBatch(msg))
+        return;
+    if (cmd == "BATCH") {
+        handleBatch(msg);
+    } else if (cmd == "PING") {
         sendCommand("PONG", msg.params, true);
     } else if (cmd == "PONG") {
         const QByteArray token = msg.params.isEmpty() ? QByteArray() : msg.params.last();
@@ -447,7 +454,18 @@ void ClientSession::handleEvent(const ChatEvent &ev, const IrcMessage &msg)
     case T::Join:
         if (ev.own && !m_channelOrder.contains(ev.channel, Qt::CaseInsensitive))
             m_channelOrder.append(ev.channel);
+        if (ev.own && offersHistory()) {
+            emitEvent(ev);
+            requestLatest(ev.channel); // what was said before: shown above what comes now
+            return;
+        }
         break;
+    case T::ReadMarker: {
+        QDateTime &known = m_readMarkers[ev.channel.toLower()];
+        if (ev.stamp.isValid() && (!known.isValid() || ev.stamp > known))
+            known = ev.stamp;
+        break;
+    }
     case T::Part:
     case T::Kick:
         if (ev.own)
@@ -463,6 +481,69 @@ void ClientSession::handleEvent(const ChatEvent &ev, const IrcMessage &msg)
         break;
     }
     emitEvent(ev);
+}
+
+bool ClientSession::takenByBatch(const IrcMessage &msg)
+{
+    const QByteArray ref = msg.tag("batch");
+    const auto it = ref.isEmpty() ? m_batches.end() : m_batches.find(ref);
+    if (it == m_batches.end() || it->type != "chathistory")
+        return false;
+    // History's messages are gathered and shown together when the batch ends; its other events
+    // (without draft/event-playback there are none) are not news.
+    if ((msg.command == "PRIVMSG" || msg.command == "NOTICE") && msg.params.size() >= 2) {
+        const ChatMessage m = ServerEvents::message(msg, m_nick);
+        if (!m.text.startsWith(QChar(1)))
+            it->messages.append(m);
+    }
+    return true;
+}
+
+void ClientSession::handleBatch(const IrcMessage &msg)
+{
+    const QByteArray name = msg.param(0);
+    if (name.startsWith('+') && name.size() > 1) {
+        m_batches.insert(name.mid(1), Batch{msg.param(1), IrcText::decode(msg.param(2)), {}});
+        return;
+    }
+    if (!name.startsWith('-'))
+        return;
+    const Batch batch = m_batches.take(name.mid(1));
+    if (batch.type != "chathistory")
+        return;
+    QStringList &asked = m_historyAsked[batch.target.toLower()];
+    ChatEvent ev = ChatEvent::make(ChatEvent::Type::History, asked.isEmpty() ? QStringLiteral("latest") : asked.takeFirst(),
+                                   {}, batch.target);
+    ev.messages = batch.messages;
+    ev.count = int(batch.messages.size());
+    emitEvent(ev);
+}
+
+void ClientSession::requestLatest(const QString &target)
+{
+    if (!offersHistory())
+        return;
+    m_historyAsked[target.toLower()].append(QStringLiteral("latest"));
+    send(IrcCommands::historyLatest(target, HistoryPage));
+}
+
+void ClientSession::requestBefore(const QString &target, const QString &msgid, const QDateTime &time)
+{
+    if (!offersHistory() || (msgid.isEmpty() && !time.isValid()))
+        return;
+    m_historyAsked[target.toLower()].append(QStringLiteral("before"));
+    send(IrcCommands::historyBefore(target, msgid, time, HistoryPage));
+}
+
+void ClientSession::markRead(const QString &target, const QDateTime &time)
+{
+    if (!m_cap.isEnabled(QStringLiteral("draft/read-marker")) || !time.isValid() || m_state != State::Connected)
+        return;
+    QDateTime &known = m_readMarkers[target.toLower()];
+    if (known.isValid() && time <= known)
+        return;
+    known = time;
+    send(IrcCommands::markRead(target, time));
 }
 
 void ClientSession::completeRegistration(const QString &nick)

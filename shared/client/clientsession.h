@@ -101,6 +101,16 @@ public:
     void requestTopic(const QString &channel);
     void sendRaw(const QString &line);
     void registerAccount(const QString &password);
+    // History, where the server offers draft/chathistory (a History event answers): the latest
+    // messages of a conversation (asked by itself on every join), and those before the oldest a
+    // view shows.
+    static constexpr int HistoryPage = 50;
+    bool offersHistory() const { return m_cap.isEnabled(QStringLiteral("draft/chathistory")); }
+    void requestLatest(const QString &target);
+    void requestBefore(const QString &target, const QString &msgid, const QDateTime &time);
+    // The user has read the conversation up to `time`: told to the server (draft/read-marker)
+    // when that is further than it knows, so that the user's other devices know too.
+    void markRead(const QString &target, const QDateTime &time);
     // Emits synced(token) once the server has handled everything sent before it.
     void sync(const QString &token);
 
@@ -144,6 +154,9 @@ private:
     void handleNumeric(int code, const IrcMessage &msg);
     // What a command means for the session (the channels to rejoin, our nick), then the event.
     void handleEvent(const ChatEvent &event, const IrcMessage &msg);
+    // BATCH +ref/-ref, and a line inside a batch: true if the batch took it (history).
+    void handleBatch(const IrcMessage &msg);
+    bool takenByBatch(const IrcMessage &msg);
     // A CTCP request (answered, within Ctcp's rate) or reply (shown), never shown as chat.
     void handleCtcp(const ChatMessage &m);
     void completeRegistration(const QString &nick);
@@ -183,6 +196,14 @@ private:
     QHash<QString, QStringList> m_names;         // NAMES replies in progress, by channel
     QSet<QString> m_topicAsked;                  // channels whose topic /topic asked for
     Ctcp m_ctcp;                                 // the rate of CTCP answers
+    struct Batch {
+        QByteArray type;
+        QString target;
+        QList<ChatMessage> messages;
+    };
+    QHash<QByteArray, Batch> m_batches;          // open batches, by reference
+    QHash<QString, QStringList> m_historyAsked;  // folded target -> "latest"/"before", in order
+    QHash<QString, QDateTime> m_readMarkers;     // folded target -> read up to
     struct Pending {
         QByteArray line;
         std::optional<ChatMessage> own;

@@ -112,6 +112,26 @@ IrcMessage quit(const QString &reason) { return withText("QUIT", {utf8(reason)})
 
 IrcMessage list() { return IrcMessage("LIST"); }
 
+namespace {
+QByteArray timestamp(const QDateTime &time)
+{
+    return "timestamp=" + time.toUTC().toString(Qt::ISODateWithMs).toLatin1();
+}
+} // namespace
+
+IrcMessage historyLatest(const QString &target, int limit)
+{
+    return IrcMessage("CHATHISTORY", {"LATEST", utf8(target), "*", QByteArray::number(limit)});
+}
+
+IrcMessage historyBefore(const QString &target, const QString &msgid, const QDateTime &time, int limit)
+{
+    const QByteArray bound = msgid.isEmpty() ? timestamp(time) : "msgid=" + utf8(msgid);
+    return IrcMessage("CHATHISTORY", {"BEFORE", utf8(target), bound, QByteArray::number(limit)});
+}
+
+IrcMessage markRead(const QString &target, const QDateTime &time) { return IrcMessage("MARKREAD", {utf8(target), timestamp(time)}); }
+
 IrcMessage version() { return IrcMessage("VERSION"); }
 
 IrcMessage registerAccount(const QString &password, bool draftRegistration)

@@ -2,6 +2,7 @@
 
 #include "protocol/ircmessage.h"
 
+#include <QDateTime>
 #include <QString>
 #include <QStringList>
 
@@ -36,6 +37,12 @@ IrcMessage mode(const QString &target, const QString &change = {});
 IrcMessage oper(const QString &name, const QString &password);
 IrcMessage quit(const QString &reason);
 IrcMessage list();
+// CHATHISTORY LATEST <target> * <limit>, and BEFORE the message with `msgid` (or, without one,
+// before `time`).
+IrcMessage historyLatest(const QString &target, int limit);
+IrcMessage historyBefore(const QString &target, const QString &msgid, const QDateTime &time, int limit);
+// MARKREAD <target> timestamp=T: read up to T.
+IrcMessage markRead(const QString &target, const QDateTime &time);
 IrcMessage version();
 // Registers the current nick as an account: REGISTER where the server offers
 // draft/account-registration, else a message to NickServ.

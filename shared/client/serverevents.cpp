@@ -52,6 +52,7 @@ ChatMessage message(const IrcMessage &msg, const QString &ownNick)
     m.isOwn = !ownNick.isEmpty() && m.from.compare(ownNick, Qt::CaseInsensitive) == 0;
     m.isPrivate = !isChannel(m.target);
     m.isHighlight = !m.isOwn && !ownNick.isEmpty() && m.text.contains(ownNick, Qt::CaseInsensitive);
+    m.msgid = QString::fromUtf8(msg.tag("msgid"));
     return m;
 }
 
@@ -95,6 +96,13 @@ std::optional<ChatEvent> fromCommand(const IrcMessage &msg, const QString &ownNi
         for (qsizetype i = 1; i < msg.params.size(); ++i)
             ev.list.append(param(i));
         ev.text = ev.list.join(u' ');
+        return ev;
+    }
+    if (cmd == "MARKREAD" && msg.params.size() >= 2) {
+        // MARKREAD <target> timestamp=T, or * for nothing read yet.
+        ChatEvent ev = ChatEvent::make(T::ReadMarker, {}, {}, param(0));
+        if (msg.param(1).startsWith("timestamp="))
+            ev.stamp = QDateTime::fromString(QString::fromLatin1(msg.param(1).mid(10)), Qt::ISODateWithMs);
         return ev;
     }
     if (cmd == "REGISTER" && msg.param(0) == "SUCCESS")

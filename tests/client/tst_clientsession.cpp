@@ -114,6 +114,7 @@ private Q_SLOTS:
     void logsInWithSasl();
     void failedLoginIsSaidOnceAndNotRetried();
     void registersAnAccount();
+    void historyOnJoinAndBefore();
 };
 
 void TestClientSession::registersAndJoins()
@@ -615,6 +616,57 @@ void TestClientSession::registersAnAccount()
     s->registerAccount(QStringLiteral("zoe-password"));
     QTRY_COMPARE_WITH_TIMEOUT(s->account(), QStringLiteral("zoe"), 20000);
     QVERIFY(!log.texts(T::Info).filter(QStringLiteral("Account zoe registered")).isEmpty());
+}
+
+void TestClientSession::historyOnJoinAndBefore()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    for (int i = 1; i <= 60; ++i)
+        bob->send("PRIVMSG #lobby :said " + QByteArray::number(i));
+    QVERIFY(bob->sync());
+    auto s = makeSession(server.port(), "alice");
+    EventLog log(s.get());
+    s->open();
+    QVERIFY(waitRegistered(*s));
+    QVERIFY(s->offersHistory());
+    // On joining: the latest page, oldest first, each with its msgid and the server's time.
+    QTRY_COMPARE(log.count(T::History), 1);
+    const ChatEvent latest = log.of(T::History).first();
+    QCOMPARE(latest.text, QStringLiteral("latest"));
+    QCOMPARE(latest.channel, QStringLiteral("#lobby"));
+    QCOMPARE(latest.messages.size(), ClientSession::HistoryPage);
+    QCOMPARE(latest.messages.first().text, QStringLiteral("said 11"));
+    QCOMPARE(latest.messages.last().text, QStringLiteral("said 60"));
+    QVERIFY(!latest.messages.first().msgid.isEmpty());
+    QVERIFY(latest.messages.first().time.isValid() && latest.messages.first().time <= latest.messages.last().time);
+    // History is not news: none of it came as a live message.
+    QCOMPARE(log.count(T::Message), 0);
+    // Before the oldest shown: the rest, then nothing.
+    s->requestBefore("#lobby", latest.messages.first().msgid, latest.messages.first().time);
+    QTRY_COMPARE(log.count(T::History), 2);
+    const ChatEvent before = log.of(T::History).last();
+    QCOMPARE(before.text, QStringLiteral("before"));
+    QCOMPARE(before.messages.size(), 10);
+    QCOMPARE(before.messages.first().text, QStringLiteral("said 1"));
+    s->requestBefore("#lobby", before.messages.first().msgid, before.messages.first().time);
+    QTRY_COMPARE(log.count(T::History), 3);
+    QVERIFY(log.of(T::History).last().messages.isEmpty());
+    // The read marker: told on join (nothing read), then where we say we read up to.
+    QVERIFY(!log.of(T::ReadMarker).isEmpty());
+    QVERIFY(!log.of(T::ReadMarker).first().stamp.isValid());
+    const QDateTime readUntil = latest.messages.last().time;
+    s->markRead("#lobby", readUntil);
+    QTRY_COMPARE(log.count(T::ReadMarker), 2);
+    QCOMPARE(log.of(T::ReadMarker).last().stamp, readUntil);
+    // An older one is not sent at all (the server would answer it with the newer one).
+    s->markRead("#lobby", readUntil.addSecs(-60));
+    QSignalSpy synced(s.get(), &ClientSession::synced);
+    s->sync("x");
+    QVERIFY(synced.wait());
+    QCOMPARE(log.count(T::ReadMarker), 2);
 }
 
 #include "tst_clientsession.moc"

@@ -79,6 +79,7 @@ private Q_SLOTS:
     void statusLineAndCompletion();
     void windowsAndActivity();
     void lastlogClearAndClose();
+    void historyOnJoinAndScrollBack();
     void hostileTextAndWideCharacters();
     void scrollbackAndResize();
     void wrapsAtSpacesUnderTheText();
@@ -328,6 +329,46 @@ void TestConsoleScreen::lastlogClearAndClose()
     QVERIFY(s.tmux->literal(QStringLiteral("/close")));
     QVERIFY(s.tmux->keys({"Enter"}));
     QVERIFY(s.tmux->waitFor(QStringLiteral("The status window stays")));
+}
+
+void TestConsoleScreen::historyOnJoinAndScrollBack()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    for (int i = 1; i <= 60; ++i)
+        bob->send("PRIVMSG #lobby :said " + QByteArray::number(i));
+    QVERIFY(bob->sync());
+    Tmux tmux;
+    QVERIFY(tmux.start(clientCommand(server.port(), "alice"), 80, 16));
+    // The latest page on joining, above a separator, and live lines below it.
+    QVERIFY(tmux.waitFor(QStringLiteral("<bob> said 60")));
+    QVERIFY(tmux.waitFor(QStringLiteral(" history ")));
+    bob->send("PRIVMSG #lobby :live now");
+    QVERIFY(tmux.waitFor(QStringLiteral("<bob> live now")));
+    {
+        const QString scr = tmux.screen();
+        QVERIFY2(scr.indexOf(QStringLiteral("said 60")) < scr.indexOf(QStringLiteral(" history "))
+                     && scr.indexOf(QStringLiteral(" history ")) < scr.indexOf(QStringLiteral("live now")),
+                 qPrintable(scr));
+    }
+    // PageUp past the top fetches what came before, until there is nothing older.
+    static const QRegularExpression first(QStringLiteral("<bob> said 1\\n"));
+    static const QRegularExpression start(QStringLiteral("start of history"));
+    bool sawFirst = false;
+    for (int i = 0; i < 30 && !(sawFirst && tmux.screen().contains(start)); ++i) {
+        QVERIFY(tmux.keys({"PPage"}));
+        // Each press either shows more or asks the server; the next press looks again.
+        sawFirst = sawFirst || tmux.waitForScreen([](const QString &scr) { return scr.contains(first); }, 300);
+    }
+    QVERIFY2(sawFirst, qPrintable(tmux.screen()));
+    QVERIFY(tmux.waitFor(QStringLiteral("start of history")));
+    // Each line once: nothing was shown twice where history and live lines meet.
+    QVERIFY(tmux.keys({"End"}));
+    QVERIFY(tmux.literal(QStringLiteral("/lastlog said 5")));
+    QVERIFY(tmux.keys({"Enter"}));
+    QVERIFY(tmux.waitFor(QStringLiteral("Lastlog: said 5 (11 lines)")));
 }
 
 void TestConsoleScreen::hostileTextAndWideCharacters()

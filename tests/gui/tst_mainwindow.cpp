@@ -13,6 +13,8 @@
 #include <QListView>
 #include <QMenu>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QStringListModel>
 #include <QTest>
@@ -104,6 +106,7 @@ private Q_SLOTS:
     void reconnectIsVisibleAndConversationsSurvive();
     void closingQuitsCleanly();
     void logsInWithSasl();
+    void historyOnJoinAndScrollBack();
 };
 
 void TestMainWindow::connectsAndJoins()
@@ -514,4 +517,47 @@ void TestMainWindow::commandLineUsageErrorsExitTwo()
 }
 
 QTEST_MAIN(TestMainWindow)
+void TestMainWindow::historyOnJoinAndScrollBack()
+{
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    for (int i = 1; i <= 60; ++i)
+        bob->send("PRIVMSG #lobby :said " + QByteArray::number(i));
+    QVERIFY(bob->sync());
+    MainWindow window;
+    window.show();
+    window.connectTo(optionsFor(server.port(), QStringLiteral("alice")));
+    // The latest page on joining, then a separator, then what comes live.
+    QVERIFY(showsLine(window, QStringLiteral("<bob> said 60")));
+    QVERIFY(showsLine(window, QStringLiteral("\u2014 history \u2014")));
+    bob->send("PRIVMSG #lobby :live now");
+    QVERIFY(showsLine(window, QStringLiteral("<bob> live now")));
+    QStringList lines = shownLines(window);
+    const auto indexOf = [&](const QString &needle) {
+        for (qsizetype i = 0; i < lines.size(); ++i)
+            if (lines.at(i).endsWith(needle))
+                return i;
+        return qsizetype(-1);
+    };
+    QVERIFY(indexOf(QStringLiteral("said 11")) >= 0);
+    QCOMPARE(indexOf(QStringLiteral("said 10")), -1);
+    QVERIFY(indexOf(QStringLiteral("said 60")) < indexOf(QStringLiteral("\u2014 history \u2014")));
+    QVERIFY(indexOf(QStringLiteral("\u2014 history \u2014")) < indexOf(QStringLiteral("live now")));
+    // Scrolling to the top fetches what came before, above; then there is nothing older.
+    MessageView *view = window.messageView();
+    QSignalSpy top(view, &MessageView::reachedTop);
+    QVERIFY(QTest::qWaitFor([&] { return view->verticalScrollBar()->maximum() > 0; }, 5000));
+    view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum());
+    view->verticalScrollBar()->setValue(view->verticalScrollBar()->minimum());
+    QCOMPARE(top.size(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(shownLines(window).first().endsWith(QStringLiteral("said 1")), 10000);
+    lines = shownLines(window);
+    QCOMPARE(lines.filter(QRegularExpression(QStringLiteral("<bob> said \\d+$"))).size(), 60);
+    view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum());
+    view->verticalScrollBar()->setValue(view->verticalScrollBar()->minimum());
+    QVERIFY(showsLine(window, QStringLiteral("\u2014 start of history \u2014")));
+}
+
 #include "tst_mainwindow.moc"
