@@ -38,6 +38,8 @@ public:
     ConversationModel *conversations() const { return m_conversations; }
     QStringListModel *users() const { return m_users; }
     int currentRow() const;
+    // How far the user has read a conversation of the first session, as the server last said.
+    QDateTime readMarker(const QString &target) const { return m_readMarkers.value({1, target.toLower()}); }
     QString statusText() const;
     bool selectConversation(const QString &name);
     // The context menus (built here, shown on a right-click; the caller owns them): what can

@@ -107,6 +107,7 @@ private Q_SLOTS:
     void closingQuitsCleanly();
     void logsInWithSasl();
     void historyOnJoinAndScrollBack();
+    void unreadSinceYouLeft();
 };
 
 void TestMainWindow::connectsAndJoins()
@@ -558,6 +559,45 @@ void TestMainWindow::historyOnJoinAndScrollBack()
     view->verticalScrollBar()->setValue(view->verticalScrollBar()->maximum());
     view->verticalScrollBar()->setValue(view->verticalScrollBar()->minimum());
     QVERIFY(showsLine(window, QStringLiteral("\u2014 start of history \u2014")));
+}
+
+void TestMainWindow::unreadSinceYouLeft()
+{
+    // The read marker is the nick's (no account here): read in one window, come back in another.
+    TestServer server;
+    QVERIFY(server.start());
+    auto bob = server.client("bob");
+    QVERIFY(bob);
+    {
+        MainWindow first;
+        first.show();
+        first.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&first));
+        first.connectTo(optionsFor(server.port(), QStringLiteral("alice")));
+        QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; }));
+        bob->send("PRIVMSG #lobby :read this");
+        QVERIFY(showsLine(first, QStringLiteral("<bob> read this")));
+        // Seen in the active window: the server hears how far it was read, and says so back.
+        QTRY_VERIFY_WITH_TIMEOUT(first.readMarker(QStringLiteral("#lobby")).isValid(), 10000);
+        first.close();
+        QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.sourceNick() == "alice"; }));
+    }
+    bob->send("PRIVMSG #lobby :new while away");
+    QVERIFY(bob->sync());
+    MainWindow again;
+    again.show();
+    again.connectTo(optionsFor(server.port(), QStringLiteral("alice")));
+    QVERIFY(showsLine(again, QStringLiteral("\u2014 history \u2014")));
+    const QStringList lines = shownLines(again);
+    const auto at = [&](const QString &needle) {
+        for (qsizetype i = 0; i < lines.size(); ++i)
+            if (lines.at(i).contains(needle))
+                return i;
+        return qsizetype(-1);
+    };
+    QVERIFY2(at(QStringLiteral("read this")) >= 0 && at(QStringLiteral("read this")) < at(QStringLiteral("unread since you left"))
+                 && at(QStringLiteral("unread since you left")) < at(QStringLiteral("new while away")),
+             qPrintable(lines.join(u'\n')));
 }
 
 #include "tst_mainwindow.moc"
