@@ -162,7 +162,7 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
     case T::Names:
     case T::State:
     case T::Support:
-    case T::History:    // each view lays its messages out itself (historyLines)
+    case T::History:    // each view lays its messages out itself (historyMessages)
     case T::ReadMarker:
         line.skip = true;
         break;

@@ -285,6 +285,14 @@ ScreenView::Line ScreenView::separator(const QString &text) const
 void ScreenView::insertHistory(qsizetype window, const ChatEvent &event)
 {
     Pane &p = pane(window);
+    if (event.text == u"search") {
+        // The server's search: the matches, copied below as /lastlog shows its own.
+        info(tr("Search in %1: %2 matches").arg(IrcText::sanitize(event.channel)).arg(event.messages.size()), window);
+        for (const ChatEvent &message : EventFormatter::historyMessages(event))
+            appendLine(window, render(message, m_windows.at(window)));
+        info(tr("End of search"), window);
+        return;
+    }
     const bool older = event.text == u"before";
     if (older)
         p.fetching = false;

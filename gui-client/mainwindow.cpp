@@ -1,6 +1,9 @@
 #include "mainwindow.h"
 
+#include "channellistdialog.h"
+#include "client/chatcommand.h"
 #include "client/chatstate.h"
+#include "text/irctext.h"
 #include "inputline.h"
 #include "messageview.h"
 #include "sessionthread.h"
@@ -8,7 +11,10 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
+#include <QListWidget>
+#include <QMenuBar>
 #include <QMenu>
 #include <QShortcut>
 #include <QSplitter>
@@ -48,6 +54,37 @@ MainWindow::MainWindow(QWidget *parent)
     auto *column = new QVBoxLayout(centre);
     column->setContentsMargins(0, 0, 0, 0);
     column->addWidget(m_topic);
+    // The search bar (Ctrl+F): the conversation's own lines at once, the server's history
+    // (SEARCH) when it answers.
+    m_searchBox = new QLineEdit(this);
+    m_searchBox->setPlaceholderText(tr("Search this conversation (Enter); Esc closes"));
+    m_searchBox->setClearButtonEnabled(true);
+    m_searchBox->hide();
+    m_results = new QListWidget(this);
+    m_results->setMaximumHeight(160);
+    m_results->hide();
+    column->addWidget(m_searchBox);
+    column->addWidget(m_results);
+    connect(m_searchBox, &QLineEdit::returnPressed, this, [this] { search(m_searchBox->text()); });
+    connect(m_results, &QListWidget::itemActivated, this, [this](QListWidgetItem *item) {
+        // A match that is among the conversation's lines: go there.
+        const QString msgid = item->data(Qt::UserRole).toString();
+        const QAbstractItemModel *model = m_messages->model();
+        for (int i = 0; model && !msgid.isEmpty() && i < model->rowCount(); ++i) {
+            if (static_cast<const MessageModel *>(model)->row(i).msgid == msgid) {
+                m_messages->scrollTo(model->index(i, 0), QAbstractItemView::PositionAtCenter);
+                m_messages->setCurrentIndex(model->index(i, 0));
+                return;
+            }
+        }
+    });
+    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), m_searchBox);
+    escape->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(escape, &QShortcut::activated, this, [this] {
+        m_searchBox->hide();
+        m_results->hide();
+        m_input->setFocus();
+    });
     column->addWidget(m_messages, 1);
     column->addWidget(m_input);
     auto *splitter = new QSplitter(this);
@@ -77,6 +114,21 @@ MainWindow::MainWindow(QWidget *parent)
                 m_conversationView->setCurrentIndex(m_conversations->index(row));
         });
     shortcut(QKeySequence(Qt::CTRL | Qt::Key_W), [this] { closeCurrent(); });
+
+    // The menu, for what has no other way in.
+    QMenu *chat = menuBar()->addMenu(tr("&Chat"));
+    chat->addAction(tr("&Channel list..."), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] { showChannelList(); });
+    chat->addAction(tr("&Search..."), QKeySequence::Find, this, [this] {
+        m_searchBox->show();
+        m_searchBox->setFocus();
+        m_searchBox->selectAll();
+    });
+    chat->addAction(tr("&Mark all as read"), this, [this] {
+        for (int i = 0; i < m_conversations->count(); ++i)
+            m_conversations->markRead(i);
+    });
+    chat->addSeparator();
+    chat->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     for (QListView *view : {m_userView, m_conversationView})
         view->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -108,7 +160,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_userView, &QListView::doubleClicked, this, [this](const QModelIndex &index) {
         openPrivate(ChatState::nickOf(index.data().toString()));
     });
-    connect(m_input, &InputLine::submitted, this, [this](const QString &line) { m_thread->execute(line); });
+    connect(m_input, &InputLine::submitted, this, &MainWindow::submit);
     m_input->setCompletionSource([this] {
         if (currentRow() < 0)
             return QStringList();
@@ -346,7 +398,10 @@ void MainWindow::onEvent(const ChatEvent &ev)
         addRow(here, infoRow(ev, Kind::Error, ev.text), false);
         break;
     case T::ChannelListed:
-        addRow(here, infoRow(ev, Kind::Info, tr("%1 (%2): %3").arg(ev.channel).arg(ev.count).arg(ev.text)), false);
+        if (m_channelList && m_channelList->isVisible())
+            m_channelList->addChannel(ev.channel, ev.count, ev.text);
+        else
+            addRow(here, infoRow(ev, Kind::Info, tr("%1 (%2): %3").arg(ev.channel).arg(ev.count).arg(ev.text)), false);
         break;
     case T::History:
         insertHistory(ev);
@@ -386,8 +441,97 @@ MessageModel::Row MainWindow::historyRow(const ChatMessage &m)
     return line;
 }
 
+void MainWindow::submit(const QString &line)
+{
+    // /list opens the channel list (its filter is the dialog's); everything else is the
+    // network thread's.
+    const ChatCommand command = ChatCommand::parse(line);
+    if (command.kind == ChatCommand::Kind::ChannelList) {
+        showChannelList(command.args.value(0));
+        return;
+    }
+    if (command.kind == ChatCommand::Kind::Clear) {
+        if (currentRow() >= 0)
+            m_conversations->at(currentRow()).messages->clear();
+        return;
+    }
+    if (command.kind == ChatCommand::Kind::Close) {
+        closeCurrent();
+        return;
+    }
+    m_thread->execute(line);
+}
+
+void MainWindow::showChannelList(const QString &filter)
+{
+    if (!m_channelList) {
+        m_channelList = new ChannelListDialog(this);
+        connect(m_channelList, &ChannelListDialog::joinRequested, this,
+                [this](const QString &channel) { m_thread->execute(QStringLiteral("/join %1").arg(channel)); });
+        connect(m_channelList, &ChannelListDialog::refreshRequested, this, [this] {
+            m_channelList->clear();
+            m_thread->execute(QStringLiteral("/list"));
+        });
+    }
+    m_channelList->filter()->setText(filter);
+    m_channelList->clear();
+    m_channelList->show();
+    m_channelList->raise();
+    m_thread->execute(QStringLiteral("/list"));
+}
+
+void MainWindow::search(const QString &words)
+{
+    if (currentRow() < 0 || words.trimmed().isEmpty())
+        return;
+    const ConversationModel::Conversation &c = m_conversations->at(currentRow());
+    // At once, what this conversation shows; the server's history replaces it when it answers.
+    QList<ChatMessage> found;
+    const QStringList wanted = words.split(u' ', Qt::SkipEmptyParts);
+    for (int i = 0; i < c.messages->rowCount(); ++i) {
+        const MessageModel::Row &r = c.messages->row(i);
+        if (r.kind > Kind::Notice)
+            continue;
+        if (std::all_of(wanted.begin(), wanted.end(), [&](const QString &w) { return r.text.contains(w, Qt::CaseInsensitive); })) {
+            ChatMessage m;
+            m.time = r.time;
+            m.from = r.nick;
+            m.text = r.text;
+            m.msgid = r.msgid;
+            found.append(m);
+        }
+    }
+    showResults(found.size() == 1 ? tr("1 match in what is shown") : tr("%1 matches in what is shown").arg(found.size()), found);
+    if (c.type != ConversationModel::Type::Server) {
+        m_searching = {c.session, c.name.toLower()};
+        m_thread->search(c.session, c.name, words);
+    }
+}
+
+void MainWindow::showResults(const QString &title, const QList<ChatMessage> &messages)
+{
+    m_results->clear();
+    auto *header = new QListWidgetItem(title, m_results);
+    header->setFlags(Qt::NoItemFlags);
+    for (const ChatMessage &m : messages) {
+        auto *item = new QListWidgetItem(QStringLiteral("[%1] <%2> %3")
+                                             .arg(m.time.toString(QStringLiteral("yyyy-MM-dd HH:mm")), IrcText::sanitize(m.from),
+                                                  IrcText::sanitize(IrcText::stripFormatting(m.text))),
+                                         m_results);
+        item->setData(Qt::UserRole, m.msgid);
+    }
+    m_results->show();
+}
+
 void MainWindow::insertHistory(const ChatEvent &ev)
 {
+    if (ev.text == u"search") {
+        if (m_searching == qMakePair(ev.session, ev.channel.toLower()))
+            showResults(ev.messages.size() == 1 ? tr("1 match in the server's history")
+                                                : tr("%1 matches in the server's history").arg(ev.messages.size()),
+                        ev.messages);
+        return;
+    }
     const int row = m_conversations->find(ev.session, ev.channel);
     if (row < 0)
         return;

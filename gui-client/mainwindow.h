@@ -8,7 +8,10 @@
 
 #include <QMainWindow>
 
+class ChannelListDialog;
 class InputLine;
+class QLineEdit;
+class QListWidget;
 class MessageView;
 class QLabel;
 class QMenu;
@@ -36,6 +39,9 @@ public:
     QListView *userView() const { return m_userView; }
     QListView *conversationView() const { return m_conversationView; }
     ConversationModel *conversations() const { return m_conversations; }
+    QLineEdit *searchBox() const { return m_searchBox; }
+    QListWidget *searchResults() const { return m_results; }
+    ChannelListDialog *channelList() const { return m_channelList; }
     QStringListModel *users() const { return m_users; }
     int currentRow() const;
     // How far the user has read a conversation of the first session, as the server last said.
@@ -64,6 +70,11 @@ private:
     void addToConversations(int session, const MessageModel::Row &line, const QStringList &channels, const QString &nick);
     QStringList channelsWith(int session, const QString &nick) const;
     void showStatus(int session);
+    // A typed line: the few commands the window carries out itself, the rest to the network.
+    void submit(const QString &line);
+    void showChannelList(const QString &filter = {});
+    void search(const QString &words);
+    void showResults(const QString &title, const QList<ChatMessage> &messages);
     // History: the latest (with the unread line and a separator), or older rows above.
     void insertHistory(const ChatEvent &event);
     static MessageModel::Row historyRow(const ChatMessage &message);
@@ -99,4 +110,8 @@ private:
     QHash<int, QString> m_address;
     QHash<QPair<int, QString>, QDateTime> m_readMarkers; // (session, folded target) -> read up to
     QTimer *m_markTimer = nullptr;
+    QLineEdit *m_searchBox = nullptr;
+    QListWidget *m_results = nullptr;
+    QPair<int, QString> m_searching; // the conversation whose server search is awaited
+    ChannelListDialog *m_channelList = nullptr;
 };

@@ -89,3 +89,11 @@ int MessageModel::newestMessage() const
             return i;
     return -1;
 }
+
+void MessageModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_msgids.clear();
+    endResetModel();
+}

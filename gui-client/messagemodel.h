@@ -34,6 +34,7 @@ public:
     bool append(const Row &row);
     // Older lines, above the rest (history fetched as the user scrolls back).
     void prepend(const QList<Row> &rows);
+    void clear();
     const Row &row(int i) const { return m_rows.at(i); }
     bool contains(const QString &msgid) const { return !msgid.isEmpty() && m_msgids.contains(msgid); }
     // The oldest and newest message (not event) rows, or -1.

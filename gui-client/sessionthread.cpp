@@ -26,6 +26,7 @@ SessionThread::SessionThread(QObject *parent)
     CrossThread::connect(this, &SessionThread::quitRequested, m_controller, &ChatController::quitAll);
     CrossThread::connect(this, &SessionThread::fetchOlderRequested, m_controller, &ChatController::fetchOlder);
     CrossThread::connect(this, &SessionThread::markReadRequested, m_controller, &ChatController::markRead);
+    CrossThread::connect(this, &SessionThread::searchRequested, m_controller, &ChatController::search);
     m_thread->start();
 }
 

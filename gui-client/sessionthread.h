@@ -28,6 +28,7 @@ public:
         Q_EMIT fetchOlderRequested(session, target, msgid, time);
     }
     void markRead(int session, const QString &target, const QDateTime &time) { Q_EMIT markReadRequested(session, target, time); }
+    void search(int session, const QString &target, const QString &words) { Q_EMIT searchRequested(session, target, words); }
 
 Q_SIGNALS:
     // From the network thread.
@@ -40,6 +41,7 @@ Q_SIGNALS:
     void quitRequested(const QString &reason);
     void fetchOlderRequested(int session, const QString &target, const QString &msgid, const QDateTime &time);
     void markReadRequested(int session, const QString &target, const QDateTime &time);
+    void searchRequested(int session, const QString &target, const QString &words);
 
 private:
     QThread *m_thread;

@@ -75,6 +75,12 @@ void ChatController::markRead(int session, const QString &target, const QDateTim
         s->markRead(target, time);
 }
 
+void ChatController::search(int session, const QString &target, const QString &words)
+{
+    if (ClientSession *s = this->session(session))
+        s->search(target, words);
+}
+
 QList<int> ChatController::sessionIds() const
 {
     QList<int> ids;

@@ -39,6 +39,7 @@ public:
     // user has read a conversation (told to the server, for the user's other devices).
     void fetchOlder(int session, const QString &target, const QString &msgid, const QDateTime &time);
     void markRead(int session, const QString &target, const QDateTime &time);
+    void search(int session, const QString &target, const QString &words);
 
 Q_SIGNALS:
     void event(const ChatEvent &event);

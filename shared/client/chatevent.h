@@ -50,7 +50,8 @@ struct ChatEvent {
         ChannelListed, // one channel of a /list: channel, `count` users, text its topic
         NickList,   // /names asked: channel's members are list ("@alice"), for a view to lay out
         History,    // earlier messages of channel (or a private chat), oldest first, in `messages`;
-                    // text is "latest" (fetched on join) or "before" (older than what was shown)
+                    // text is "latest" (fetched on join), "before" (older than what was shown) or
+                    // "search" (the server's answer to a search, newest matches)
         ReadMarker, // the user has read channel (or a private chat) up to `stamp` (draft/read-marker;
                     // invalid: nothing read yet), perhaps on another device
     };

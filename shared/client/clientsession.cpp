@@ -487,7 +487,7 @@ bool ClientSession::takenByBatch(const IrcMessage &msg)
 {
     const QByteArray ref = msg.tag("batch");
     const auto it = ref.isEmpty() ? m_batches.end() : m_batches.find(ref);
-    if (it == m_batches.end() || it->type != "chathistory")
+    if (it == m_batches.end() || (it->type != "chathistory" && it->type != "confab/search"))
         return false;
     // History's messages are gathered and shown together when the batch ends; its other events
     // (without draft/event-playback there are none) are not news.
@@ -509,11 +509,13 @@ void ClientSession::handleBatch(const IrcMessage &msg)
     if (!name.startsWith('-'))
         return;
     const Batch batch = m_batches.take(name.mid(1));
-    if (batch.type != "chathistory")
+    if (batch.type != "chathistory" && batch.type != "confab/search")
         return;
     QStringList &asked = m_historyAsked[batch.target.toLower()];
-    ChatEvent ev = ChatEvent::make(ChatEvent::Type::History, asked.isEmpty() ? QStringLiteral("latest") : asked.takeFirst(),
-                                   {}, batch.target);
+    const QString kind = batch.type == "confab/search" ? QStringLiteral("search")
+                         : asked.isEmpty()             ? QStringLiteral("latest")
+                                                       : asked.takeFirst();
+    ChatEvent ev = ChatEvent::make(ChatEvent::Type::History, kind, {}, batch.target);
     ev.messages = batch.messages;
     ev.count = int(batch.messages.size());
     emitEvent(ev);
@@ -533,6 +535,13 @@ void ClientSession::requestBefore(const QString &target, const QString &msgid, c
         return;
     m_historyAsked[target.toLower()].append(QStringLiteral("before"));
     send(IrcCommands::historyBefore(target, msgid, time, HistoryPage));
+}
+
+void ClientSession::search(const QString &target, const QString &words)
+{
+    // Without the server's search the view's own (what it shows) is all there is.
+    if (offersSearch() && !words.trimmed().isEmpty())
+        send(IrcCommands::search(target, words.trimmed()));
 }
 
 void ClientSession::markRead(const QString &target, const QDateTime &time)

@@ -108,6 +108,10 @@ public:
     bool offersHistory() const { return m_cap.isEnabled(QStringLiteral("draft/chathistory")); }
     void requestLatest(const QString &target);
     void requestBefore(const QString &target, const QString &msgid, const QDateTime &time);
+    // The server's full-text search of a conversation (confab/search); a History event with
+    // text "search" answers.
+    bool offersSearch() const { return m_cap.isOffered(QStringLiteral("confab/search")); }
+    void search(const QString &target, const QString &words);
     // The user has read the conversation up to `time`: told to the server (draft/read-marker)
     // when that is further than it knows, so that the user's other devices know too.
     void markRead(const QString &target, const QDateTime &time);

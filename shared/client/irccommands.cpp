@@ -130,6 +130,8 @@ IrcMessage historyBefore(const QString &target, const QString &msgid, const QDat
     return IrcMessage("CHATHISTORY", {"BEFORE", utf8(target), bound, QByteArray::number(limit)});
 }
 
+IrcMessage search(const QString &target, const QString &words) { return withText("SEARCH", {utf8(target), utf8(words)}); }
+
 IrcMessage markRead(const QString &target, const QDateTime &time) { return IrcMessage("MARKREAD", {utf8(target), timestamp(time)}); }
 
 IrcMessage version() { return IrcMessage("VERSION"); }

@@ -41,6 +41,8 @@ IrcMessage list();
 // before `time`).
 IrcMessage historyLatest(const QString &target, int limit);
 IrcMessage historyBefore(const QString &target, const QString &msgid, const QDateTime &time, int limit);
+// SEARCH <target> :<words> (confab/search): the conversation's messages holding every word.
+IrcMessage search(const QString &target, const QString &words);
 // MARKREAD <target> timestamp=T: read up to T.
 IrcMessage markRead(const QString &target, const QDateTime &time);
 IrcMessage version();

@@ -1,5 +1,6 @@
 // The desktop client's window against a real server on port 0 (QT_QPA_PLATFORM=offscreen).
 
+#include "channellistdialog.h"
 #include "inputline.h"
 #include "mainwindow.h"
 #include "messagedelegate.h"
@@ -11,6 +12,9 @@
 #include <QIcon>
 #include <QLabel>
 #include <QListView>
+#include <QTableView>
+#include <QListWidget>
+#include <QLineEdit>
 #include <QMenu>
 #include <QProcess>
 #include <QRegularExpression>
@@ -108,6 +112,7 @@ private Q_SLOTS:
     void logsInWithSasl();
     void historyOnJoinAndScrollBack();
     void unreadSinceYouLeft();
+    void channelListAndSearch();
 };
 
 void TestMainWindow::connectsAndJoins()
@@ -598,6 +603,48 @@ void TestMainWindow::unreadSinceYouLeft()
     QVERIFY2(at(QStringLiteral("read this")) >= 0 && at(QStringLiteral("read this")) < at(QStringLiteral("unread since you left"))
                  && at(QStringLiteral("unread since you left")) < at(QStringLiteral("new while away")),
              qPrintable(lines.join(u'\n')));
+}
+
+void TestMainWindow::channelListAndSearch()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    f.bob->send("JOIN #rust");
+    f.bob->send("TOPIC #rust :crabs and borrows");
+    f.bob->send("JOIN #cooking");
+    for (const char *text : {"the build is green", "lunch?", "BUILD red again"})
+        f.bob->send(QByteArray("PRIVMSG #lobby :") + text);
+    QVERIFY(showsLine(*f.window, QStringLiteral("BUILD red again")));
+    // /list opens the channel list, filtered by name or topic.
+    QTest::keyClicks(f.window->inputLine(), QStringLiteral("/list borrow"));
+    QTest::keyClick(f.window->inputLine(), Qt::Key_Return);
+    QTRY_VERIFY(f.window->channelList() && f.window->channelList()->isVisible());
+    ChannelListDialog *list = f.window->channelList();
+    QCOMPARE(list->filter()->text(), QStringLiteral("borrow"));
+    QTRY_COMPARE(list->rowCount(), 1);
+    QCOMPARE(list->view()->model()->index(0, 0).data().toString(), QStringLiteral("#rust"));
+    QCOMPARE(list->view()->model()->index(0, 2).data().toString(), QStringLiteral("crabs and borrows"));
+    list->filter()->clear();
+    QTRY_COMPARE(list->rowCount(), 3);
+    // Joining from it: the busiest first (#lobby has two users), then by name.
+    list->filter()->setText(QStringLiteral("cook"));
+    QTRY_COMPARE(list->rowCount(), 1);
+    list->view()->setCurrentIndex(list->view()->model()->index(0, 0));
+    Q_EMIT list->view()->doubleClicked(list->view()->model()->index(0, 0));
+    QVERIFY(f.bob->waitFor([](const IrcMessage &m) {
+        return m.command == "JOIN" && m.sourceNick() == "alice" && m.param(0) == "#cooking";
+    }));
+    // Search: the conversation's own lines at once, then the server's history.
+    QVERIFY(f.window->selectConversation(QStringLiteral("#lobby")));
+    f.window->searchBox()->setText(QStringLiteral("build"));
+    Q_EMIT f.window->searchBox()->returnPressed();
+    QListWidget *results = f.window->searchResults();
+    QVERIFY(results->isVisible());
+    QTRY_VERIFY(results->count() > 0 && results->item(0)->text().contains(QStringLiteral("server's history")));
+    QCOMPARE(results->item(0)->text(), QStringLiteral("2 matches in the server's history"));
+    QCOMPARE(results->count(), 3);
+    QVERIFY(results->item(1)->text().endsWith(QStringLiteral("<bob> the build is green")));
+    QVERIFY(results->item(2)->text().endsWith(QStringLiteral("<bob> BUILD red again")));
 }
 
 #include "tst_mainwindow.moc"
