@@ -224,6 +224,15 @@ void ScreenView::append(const ChatEvent &event)
             if (index == m_windows.current())
                 scheduleMarkRead();
         }
+        if (index != m_windows.current() && level >= WindowList::Activity::Messages
+            && m_windows.at(index).activity < WindowList::Activity::Messages && !pane(index).lines.isEmpty()) {
+            // The first news since the user left the window: a line marks where it starts.
+            Pane &p = pane(index);
+            p.lines.removeIf([](const Line &l) { return l.marker; });
+            Line marker = separator(tr("unread"));
+            marker.marker = true;
+            appendLine(index, std::move(marker));
+        }
         appendLine(index, std::move(line));
         m_windows.noteActivity(index, level);
     }

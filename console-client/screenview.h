@@ -54,6 +54,7 @@ private:
         int indent = 0;
         QString msgid;  // a message's, for history's de-duplication
         QDateTime time; // a message's: where history before it starts, how far it was read
+        bool marker = false; // the "unread" line: one per window
     };
 
     // One window's lines and how far it is scrolled back.

@@ -220,8 +220,19 @@ void MainWindow::addRow(int row, const MessageModel::Row &line, bool counts, boo
 {
     if (row < 0)
         return;
-    m_conversations->at(row).messages->append(line);
-    if (row != currentRow() && counts)
+    ConversationModel::Conversation &c = m_conversations->at(row);
+    const bool unseen = row != currentRow() && counts;
+    if (unseen && c.unread == 0 && c.messages->rowCount() > 0) {
+        // The first news since the user left: a line marks where it starts.
+        MessageModel::Row marker;
+        marker.time = line.time;
+        marker.kind = Kind::Info;
+        marker.text = tr("\u2014 unread \u2014");
+        c.messages->moveMarker(marker);
+    }
+    if (!c.messages->append(line))
+        return;
+    if (unseen)
         m_conversations->markUnread(row, highlight);
 }
 

@@ -97,3 +97,17 @@ void MessageModel::clear()
     m_msgids.clear();
     endResetModel();
 }
+
+void MessageModel::moveMarker(Row marker)
+{
+    for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
+        if (m_rows.at(i).marker) {
+            beginRemoveRows({}, i, i);
+            m_rows.remove(i);
+            endRemoveRows();
+            break;
+        }
+    }
+    marker.marker = true;
+    append(marker);
+}

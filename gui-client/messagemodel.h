@@ -22,6 +22,7 @@ public:
         bool own = false;
         bool highlight = false;
         QString msgid; // a message's, when the server gave one
+        bool marker = false; // the "unread" line: one at a time
     };
 
     using QAbstractListModel::QAbstractListModel;
@@ -35,6 +36,8 @@ public:
     // Older lines, above the rest (history fetched as the user scrolls back).
     void prepend(const QList<Row> &rows);
     void clear();
+    // The "unread" line: the old one goes, this one is appended.
+    void moveMarker(Row marker);
     const Row &row(int i) const { return m_rows.at(i); }
     bool contains(const QString &msgid) const { return !msgid.isEmpty() && m_msgids.contains(msgid); }
     // The oldest and newest message (not event) rows, or -1.

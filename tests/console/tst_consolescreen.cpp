@@ -269,6 +269,12 @@ void TestConsoleScreen::windowsAndActivity()
     // Alt+2 goes to the lobby, and its news is read.
     QVERIFY(s.tmux->keys({"M-2"}));
     QVERIFY(s.tmux->waitFor(QStringLiteral("<bob> meanwhile in the lobby")));
+    // Below the line that marks where the news starts.
+    {
+        const QString scr = s.tmux->screen();
+        const qsizetype marker = scr.indexOf(QStringLiteral(" unread "));
+        QVERIFY2(marker >= 0 && marker < scr.indexOf(QStringLiteral("meanwhile in the lobby")), qPrintable(scr));
+    }
     QVERIFY(s.tmux->waitFor(QStringLiteral("| Act: 4")));
     QVERIFY(s.tmux->waitFor(QStringLiteral(" welcome to the lobby")));
     // The private chat reads as a conversation, and what is typed there goes to bob.

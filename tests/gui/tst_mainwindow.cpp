@@ -634,8 +634,17 @@ void TestMainWindow::channelListAndSearch()
     QVERIFY(f.bob->waitFor([](const IrcMessage &m) {
         return m.command == "JOIN" && m.sourceNick() == "alice" && m.param(0) == "#cooking";
     }));
-    // Search: the conversation's own lines at once, then the server's history.
+    // News in a conversation the user left starts below an "unread" line (one at a time).
+    QTRY_COMPARE(f.window->conversations()->at(f.window->currentRow()).name, QStringLiteral("#cooking"));
+    f.bob->send("PRIVMSG #lobby :news for the lobby");
+    f.bob->send("PRIVMSG #lobby :more news");
+    QTRY_COMPARE(f.window->conversations()->at(f.window->conversations()->find(1, "#lobby")).unread, 2);
     QVERIFY(f.window->selectConversation(QStringLiteral("#lobby")));
+    const QStringList lobby = shownLines(*f.window);
+    QCOMPARE(lobby.filter(QStringLiteral("\u2014 unread \u2014")).size(), 1);
+    QVERIFY(lobby.at(lobby.size() - 3).endsWith(QStringLiteral("\u2014 unread \u2014")));
+    QVERIFY(lobby.at(lobby.size() - 2).endsWith(QStringLiteral("news for the lobby")));
+    // Search: the conversation's own lines at once, then the server's history.
     f.window->searchBox()->setText(QStringLiteral("build"));
     Q_EMIT f.window->searchBox()->returnPressed();
     QListWidget *results = f.window->searchResults();
