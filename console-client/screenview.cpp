@@ -15,17 +15,19 @@ namespace {
 constexpr int MaxLines = 5000;
 enum Pair : short { Normal = 0, Error = 1, Quiet = 2, Highlight = 3, Status = 4, FirstNick = 5, NickColors = 6, FirstMirc = 11 };
 
-// mIRC's 16 colours on a terminal: on one with 16 colours, the bright ones are the bright
-// ones; on one with 8, their nearest.
+// mIRC's colours on a terminal: as specified on one with 256 colours; on one with 16 or 8, the
+// nearest classic colour, as its bright or plain version.
 short terminalColor(int mirc)
 {
-    static const short sixteen[16] = {15, 0, 4, 2, 9, 1, 5, 3, 11, 10, 6, 14, 12, 13, 8, 7};
     static const short eight[16] = {COLOR_WHITE, COLOR_BLACK, COLOR_BLUE,   COLOR_GREEN,   COLOR_RED,  COLOR_RED,
                                     COLOR_MAGENTA, COLOR_YELLOW, COLOR_YELLOW, COLOR_GREEN, COLOR_CYAN, COLOR_CYAN,
                                     COLOR_BLUE, COLOR_MAGENTA, COLOR_BLACK, COLOR_WHITE};
-    if (mirc < 0 || mirc > 15)
-        return -1; // the extended colours 16-98 are drawn in the default colour
-    return COLORS >= 16 ? sixteen[mirc] : eight[mirc];
+    if (mirc < 0 || mirc > 98)
+        return -1;
+    if (COLORS >= 256)
+        return short(IrcText::mircToXterm256(mirc));
+    const int classic = IrcText::mircNearestClassic(mirc);
+    return COLORS >= 16 ? short(IrcText::mircToXterm256(classic)) : eight[classic];
 }
 
 int columns(QStringView s)

@@ -29,13 +29,11 @@ QString linkify(const QString &text)
     out += text.mid(last).toHtmlEscaped();
     return out;
 }
-// mIRC's 16 colours as mIRC draws them; the extended ones (16-98) are left to the default.
+// mIRC's colours as mIRC draws them (0-15), and the extended ones (16-98) as specified.
 QString mircColor(int n)
 {
-    static const char *const palette[16] = {"#ffffff", "#000000", "#00007f", "#009300", "#ff0000", "#7f0000",
-                                            "#9c009c", "#fc7f00", "#ffff00", "#00fc00", "#009393", "#00ffff",
-                                            "#0000fc", "#ff00ff", "#7f7f7f", "#d2d2d2"};
-    return n >= 0 && n < 16 ? QString::fromLatin1(palette[n]) : QString();
+    const qint64 rgb = IrcText::mircToRgb(n);
+    return rgb < 0 ? QString() : QStringLiteral("#%1").arg(rgb, 6, 16, QLatin1Char('0'));
 }
 
 // IRC formatting as markup around each run; the runs' text itself escaped and linkified.

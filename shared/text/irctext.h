@@ -46,6 +46,14 @@ struct Span {
 // hex colours 0x04 are removed with their arguments and not drawn).
 QList<Span> spans(const QString &text);
 
+// mIRC colour n (0-98) as the xterm 256-colour index a terminal draws it with (the table of
+// modern.ircdocs.horse's formatting page for 16-98), and as RGB (0xRRGGBB: mIRC's own for 0-15,
+// the xterm colour's for the rest); -1 outside 0-98.
+int mircToXterm256(int n);
+qint64 mircToRgb(int n);
+// The classic colour (0-15) nearest to colour n, for terminals with 16 or 8 colours.
+int mircNearestClassic(int n);
+
 // Removes IRC formatting codes (and colour arguments), leaving control characters alone.
 QString stripFormatting(const QString &text);
 } // namespace IrcText

@@ -13,6 +13,8 @@ private Q_SLOTS:
     void stripFormatting();
     void spans_data();
     void spans();
+    void colours_data();
+    void colours();
 };
 
 void TestIrcText::decode()
@@ -127,6 +129,37 @@ void TestIrcText::spans()
         got.append(QStringLiteral("%1|%2|%3,%4").arg(s.text, flags).arg(f.foreground).arg(f.background));
     }
     QCOMPARE(got, expected);
+}
+
+void TestIrcText::colours_data()
+{
+    QTest::addColumn<int>("mirc");
+    QTest::addColumn<int>("xterm");
+    QTest::addColumn<qint64>("rgb");
+    QTest::addColumn<int>("classic");
+    QTest::newRow("white") << 0 << 15 << qint64(0xffffff) << 0;
+    QTest::newRow("red") << 4 << 9 << qint64(0xff0000) << 4;
+    QTest::newRow("light grey") << 15 << 7 << qint64(0xd2d2d2) << 15;
+    QTest::newRow("16: darkest red") << 16 << 52 << qint64(0x5f0000) << 5;
+    QTest::newRow("52: red") << 52 << 196 << qint64(0xff0000) << 4;
+    QTest::newRow("62: magenta") << 62 << 201 << qint64(0xff00ff) << 13;
+    QTest::newRow("88: black") << 88 << 16 << qint64(0x000000) << 1;
+    QTest::newRow("93: a grey") << 93 << 241 << qint64(0x626262) << 14;
+    QTest::newRow("98: white") << 98 << 231 << qint64(0xffffff) << 0;
+    QTest::newRow("99 is the default") << 99 << -1 << qint64(-1) << -1;
+    QTest::newRow("-1 is the default") << -1 << -1 << qint64(-1) << -1;
+}
+
+void TestIrcText::colours()
+{
+    QFETCH(int, mirc);
+    QFETCH(int, xterm);
+    QFETCH(qint64, rgb);
+    QFETCH(int, classic);
+    QCOMPARE(IrcText::mircToXterm256(mirc), xterm);
+    QCOMPARE(IrcText::mircToRgb(mirc), rgb);
+    if (mirc <= 98)
+        QCOMPARE(IrcText::mircNearestClassic(mirc), classic);
 }
 
 QTEST_GUILESS_MAIN(TestIrcText)
