@@ -6,6 +6,7 @@
 #include "text/irctext.h"
 #include "inputline.h"
 #include "messageview.h"
+#include "userlistmodel.h"
 #include "sessionthread.h"
 
 #include <QApplication>
@@ -32,7 +33,7 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_thread(new SessionThread(this))
     , m_conversations(new ConversationModel(this))
-    , m_users(new QStringListModel(this))
+    , m_users(new UserListModel(this))
     , m_conversationView(new QListView(this))
     , m_messages(new MessageView(this))
     , m_userView(new QListView(this))
@@ -382,7 +383,9 @@ void MainWindow::onEvent(const ChatEvent &ev)
         m_ownNick.insert(ev.session, ev.nick);
         m_state.insert(ev.session, sessionStateName(ev.state));
         m_address.insert(ev.session, ev.channel);
-        m_conversations->rename(console, ev.channel);
+        // The address until the server names its network.
+        if (!m_network.contains(ev.session))
+            m_conversations->rename(console, ev.channel);
         showStatus(ev.session);
         break;
     case T::Connection:
@@ -432,8 +435,16 @@ void MainWindow::onEvent(const ChatEvent &ev)
     case T::NickList:
         addRow(here, infoRow(ev, Kind::Info, tr("%1 (%2): %3").arg(ev.channel).arg(ev.list.size()).arg(ev.list.join(u' '))), false);
         break;
-    case T::Names:
     case T::Support:
+        // The network's name (NETWORK=), as HexChat names a server's entry.
+        for (const QString &token : ev.list) {
+            if (token.startsWith(u"NETWORK=") && token.size() > 8) {
+                m_network.insert(ev.session, token.mid(8));
+                m_conversations->rename(console, token.mid(8));
+            }
+        }
+        break;
+    case T::Names:
         break; // only the state above
     }
 }

@@ -108,6 +108,7 @@ private:
     QHash<int, QString> m_ownNick;
     QHash<int, QString> m_state;
     QHash<int, QString> m_address;
+    QHash<int, QString> m_network; // the network's name, once the server has said it
     QHash<QPair<int, QString>, QDateTime> m_readMarkers; // (session, folded target) -> read up to
     QTimer *m_markTimer = nullptr;
     QLineEdit *m_searchBox = nullptr;

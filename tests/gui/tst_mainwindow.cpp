@@ -124,6 +124,11 @@ void TestMainWindow::connectsAndJoins()
     QVERIFY(f.window->statusText().contains(QStringLiteral("alice")));
     // bob made #lobby, so he runs it: operators first, with their prefix.
     QCOMPARE(f.window->users()->stringList(), (QStringList{"@bob", "alice"}));
+    // Status shows as an icon too, and everyone's name starts in the same place.
+    const QIcon opIcon = f.window->users()->index(0).data(Qt::DecorationRole).value<QIcon>();
+    const QIcon plainIcon = f.window->users()->index(1).data(Qt::DecorationRole).value<QIcon>();
+    QVERIFY(!opIcon.isNull() && !plainIcon.isNull());
+    QVERIFY(opIcon.pixmap(16).toImage() != plainIcon.pixmap(16).toImage());
 }
 
 void TestMainWindow::typedMessageReachesOtherClient()

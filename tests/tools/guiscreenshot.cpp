@@ -54,13 +54,15 @@ int main(int argc, char *argv[])
     ClientSession::Options me;
     me.port = port;
     me.nick = QStringLiteral("alice");
-    window.connectTo(me);
 
-    // The conversation, one step every 250 ms.
+    // The conversation, one step every 250 ms: a little before alice comes (her history), then
+    // with her.
     const QList<std::function<void()>> script = {
         [&] { bob->send(IrcCommands::topic(QStringLiteral("#lobby"), QStringLiteral("Release 0.1 this week | be nice"))); },
         [&] { bob->sendMessage(QStringLiteral("#lobby"), QStringLiteral("morning all")); },
-        [&] { carol->sendMessage(QStringLiteral("#lobby"), QStringLiteral("hi! the nightly build is green: https://ci.example.org/runs/4217")); },
+        [&] { carol->sendMessage(QStringLiteral("#lobby"), QStringLiteral("hi! the nightly build is \x02\x03" "03green\x0f: https://ci.example.org/runs/4217")); },
+        [&] { window.connectTo(me); },
+        [&] { bob->sendMessage(QStringLiteral("#lobby"), QStringLiteral("hey alice")); },
         [&] {
             window.inputLine()->setText(QStringLiteral("great, I'll tag the release after lunch"));
             Q_EMIT window.inputLine()->returnPressed();
@@ -88,8 +90,11 @@ int main(int argc, char *argv[])
     QTimer timer;
     timer.setInterval(250);
     QObject::connect(&timer, &QTimer::timeout, [&] {
-        // Start once everyone is in the channel.
-        if (step == 0 && window.users()->stringList().size() < 3)
+        // Start once bob and carol are in the channel (bob first: its operator), and go on once
+        // alice is too.
+        if (step == 0 && (bob->members(QStringLiteral("#lobby")).size() < 2 || carol->state() != ClientSession::State::Connected))
+            return;
+        if (step == 4 && window.users()->stringList().size() < 3)
             return;
         if (step < script.size())
             script.at(step++)();
