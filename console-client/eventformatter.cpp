@@ -126,7 +126,8 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
             break;
         }
         line.marker = QStringLiteral("---");
-        line.body = nick.isEmpty() ? QStringLiteral("Topic of %1: %2").arg(channel, safe(ev.text))
+        line.body = nick.isEmpty() ? (where.isEmpty() ? QStringLiteral("Topic: %1").arg(safe(ev.text))
+                                                      : QStringLiteral("Topic of %1: %2").arg(channel, safe(ev.text)))
                                    : QStringLiteral("%1 set the topic of %2: %3").arg(nick, channel, safe(ev.text));
         break;
     case T::Away:
