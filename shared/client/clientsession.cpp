@@ -150,9 +150,7 @@ void ClientSession::onConnected()
     m_nickAttempt = 0;
     m_account.clear();
     m_names.clear();
-    m_batches.clear();
-    m_historyAsked.clear();
-    m_readMarkers.clear();
+    m_history.reset();
     setState(State::Registering);
     const bool login = !m_options.account.isEmpty() || (m_options.tls && !m_options.tlsCertFile.isEmpty())
                        || m_options.saslMechanism.compare(u"EXTERNAL", Qt::CaseInsensitive) == 0;
@@ -412,10 +410,11 @@ void ClientSession::handle(const IrcMessage &msg)
         handleNumeric(cmd.toInt(), msg);
         return;
     }
-    if (takenByBatch(msg))
+    if (m_history.take(msg, m_nick))
         return;
     if (cmd == "BATCH") {
-        handleBatch(msg);
+        if (std::optional<ChatEvent> ev = m_history.batch(msg))
+            emitEvent(*ev);
     } else if (cmd == "PING") {
         sendCommand("PONG", msg.params, true);
     } else if (cmd == "PONG") {
@@ -460,12 +459,9 @@ void ClientSession::handleEvent(const ChatEvent &ev, const IrcMessage &msg)
             return;
         }
         break;
-    case T::ReadMarker: {
-        QDateTime &known = m_readMarkers[ev.channel.toLower()];
-        if (ev.stamp.isValid() && (!known.isValid() || ev.stamp > known))
-            known = ev.stamp;
+    case T::ReadMarker:
+        m_history.noteMarker(ev.channel, ev.stamp);
         break;
-    }
     case T::Part:
     case T::Kick:
         if (ev.own)
@@ -483,49 +479,11 @@ void ClientSession::handleEvent(const ChatEvent &ev, const IrcMessage &msg)
     emitEvent(ev);
 }
 
-bool ClientSession::takenByBatch(const IrcMessage &msg)
-{
-    const QByteArray ref = msg.tag("batch");
-    const auto it = ref.isEmpty() ? m_batches.end() : m_batches.find(ref);
-    if (it == m_batches.end() || (it->type != "chathistory" && it->type != "confab/search"))
-        return false;
-    // History's messages are gathered and shown together when the batch ends; its other events
-    // (without draft/event-playback there are none) are not news.
-    if ((msg.command == "PRIVMSG" || msg.command == "NOTICE") && msg.params.size() >= 2) {
-        const ChatMessage m = ServerEvents::message(msg, m_nick);
-        if (!m.text.startsWith(QChar(1)))
-            it->messages.append(m);
-    }
-    return true;
-}
-
-void ClientSession::handleBatch(const IrcMessage &msg)
-{
-    const QByteArray name = msg.param(0);
-    if (name.startsWith('+') && name.size() > 1) {
-        m_batches.insert(name.mid(1), Batch{msg.param(1), IrcText::decode(msg.param(2)), {}});
-        return;
-    }
-    if (!name.startsWith('-'))
-        return;
-    const Batch batch = m_batches.take(name.mid(1));
-    if (batch.type != "chathistory" && batch.type != "confab/search")
-        return;
-    QStringList &asked = m_historyAsked[batch.target.toLower()];
-    const QString kind = batch.type == "confab/search" ? QStringLiteral("search")
-                         : asked.isEmpty()             ? QStringLiteral("latest")
-                                                       : asked.takeFirst();
-    ChatEvent ev = ChatEvent::make(ChatEvent::Type::History, kind, {}, batch.target);
-    ev.messages = batch.messages;
-    ev.count = int(batch.messages.size());
-    emitEvent(ev);
-}
-
 void ClientSession::requestLatest(const QString &target)
 {
     if (!offersHistory())
         return;
-    m_historyAsked[target.toLower()].append(QStringLiteral("latest"));
+    m_history.asked(target, QStringLiteral("latest"));
     send(IrcCommands::historyLatest(target, HistoryPage));
 }
 
@@ -533,7 +491,7 @@ void ClientSession::requestBefore(const QString &target, const QString &msgid, c
 {
     if (!offersHistory() || (msgid.isEmpty() && !time.isValid()))
         return;
-    m_historyAsked[target.toLower()].append(QStringLiteral("before"));
+    m_history.asked(target, QStringLiteral("before"));
     send(IrcCommands::historyBefore(target, msgid, time, HistoryPage));
 }
 
@@ -546,13 +504,9 @@ void ClientSession::search(const QString &target, const QString &words)
 
 void ClientSession::markRead(const QString &target, const QDateTime &time)
 {
-    if (!m_cap.isEnabled(QStringLiteral("draft/read-marker")) || !time.isValid() || m_state != State::Connected)
-        return;
-    QDateTime &known = m_readMarkers[target.toLower()];
-    if (known.isValid() && time <= known)
-        return;
-    known = time;
-    send(IrcCommands::markRead(target, time));
+    if (m_cap.isEnabled(QStringLiteral("draft/read-marker")) && m_state == State::Connected
+        && m_history.advanceMarker(target, time))
+        send(IrcCommands::markRead(target, time));
 }
 
 void ClientSession::completeRegistration(const QString &nick)

@@ -4,6 +4,7 @@
 #include "chatevent.h"
 #include "chatstate.h"
 #include "ctcp.h"
+#include "historyrequests.h"
 #include "serveraddress.h"
 #include "protocol/linereader.h"
 
@@ -158,9 +159,6 @@ private:
     void handleNumeric(int code, const IrcMessage &msg);
     // What a command means for the session (the channels to rejoin, our nick), then the event.
     void handleEvent(const ChatEvent &event, const IrcMessage &msg);
-    // BATCH +ref/-ref, and a line inside a batch: true if the batch took it (history).
-    void handleBatch(const IrcMessage &msg);
-    bool takenByBatch(const IrcMessage &msg);
     // A CTCP request (answered, within Ctcp's rate) or reply (shown), never shown as chat.
     void handleCtcp(const ChatMessage &m);
     void completeRegistration(const QString &nick);
@@ -200,14 +198,7 @@ private:
     QHash<QString, QStringList> m_names;         // NAMES replies in progress, by channel
     QSet<QString> m_topicAsked;                  // channels whose topic /topic asked for
     Ctcp m_ctcp;                                 // the rate of CTCP answers
-    struct Batch {
-        QByteArray type;
-        QString target;
-        QList<ChatMessage> messages;
-    };
-    QHash<QByteArray, Batch> m_batches;          // open batches, by reference
-    QHash<QString, QStringList> m_historyAsked;  // folded target -> "latest"/"before", in order
-    QHash<QString, QDateTime> m_readMarkers;     // folded target -> read up to
+    HistoryRequests m_history;                   // history and search answers, read markers
     struct Pending {
         QByteArray line;
         std::optional<ChatMessage> own;

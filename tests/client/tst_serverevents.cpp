@@ -1,6 +1,7 @@
 // How a server's lines read: each command and numeric, as a server sends it, and the event a
-// view shows.
+// view shows; and history's batches gathered into events.
 
+#include "client/historyrequests.h"
 #include "client/serverevents.h"
 #include "protocol/ircmessage.h"
 
@@ -13,6 +14,8 @@ private Q_SLOTS:
     void fromReply();
     void fromCommand_data();
     void fromCommand();
+    void historyBatches();
+    void readMarkersOnlyMoveOn();
     void humanDuration_data();
     void humanDuration();
 };
@@ -144,6 +147,66 @@ void TestServerEvents::humanDuration()
     QFETCH(qint64, seconds);
     QFETCH(QString, text);
     QCOMPARE(ServerEvents::humanDuration(seconds), text);
+}
+
+namespace {
+IrcMessage line(const QByteArray &text)
+{
+    return *IrcMessage::parse(text);
+}
+} // namespace
+
+void TestServerEvents::historyBatches()
+{
+    HistoryRequests history;
+    history.asked("#c", "latest");
+    history.asked("#c", "before");
+    // A batch that is not history's: its lines are the session's, and its end is no event.
+    QVERIFY(!history.batch(line("BATCH +n netsplit a b")));
+    QVERIFY(!history.take(line("@batch=n :x!x@h QUIT :a b"), "me"));
+    QVERIFY(!history.batch(line("BATCH -n")));
+    // The first history batch for #c answers the first request: "latest".
+    QVERIFY(!history.batch(line(":s BATCH +h1 chathistory #C")));
+    QVERIFY(history.take(line("@batch=h1;msgid=m1;time=2026-01-01T00:00:00.000Z :bob!b@h PRIVMSG #c :one"), "me"));
+    QVERIFY(history.take(line("@batch=h1 :bob!b@h PRIVMSG #c :\x01VERSION\x01"), "me")); // taken, not shown
+    QVERIFY(history.take(line("@batch=h1 :bob!b@h JOIN #c"), "me"));
+    QVERIFY(history.take(line("@batch=h1;msgid=m2 :me!m@h PRIVMSG #c :two"), "me"));
+    QVERIFY(!history.take(line(":bob!b@h PRIVMSG #c :live"), "me")); // not in a batch
+    std::optional<ChatEvent> ev = history.batch(line(":s BATCH -h1"));
+    QVERIFY(ev);
+    QCOMPARE(ev->type, ChatEvent::Type::History);
+    QCOMPARE(ev->text, QStringLiteral("latest"));
+    QCOMPARE(ev->channel, QStringLiteral("#C"));
+    QCOMPARE(ev->messages.size(), 2);
+    QCOMPARE(ev->messages.at(0).msgid, QStringLiteral("m1"));
+    QCOMPARE(ev->messages.at(0).time, QDateTime(QDate(2026, 1, 1), QTime(0, 0), Qt::UTC));
+    QVERIFY(ev->messages.at(1).isOwn);
+    // The next answers "before"; a search batch says it is one, whatever was asked.
+    QVERIFY(!history.batch(line(":s BATCH +s1 confab/search #c")));
+    QVERIFY(history.take(line("@batch=s1 :bob!b@h PRIVMSG #c :found"), "me"));
+    ev = history.batch(line(":s BATCH -s1"));
+    QVERIFY(ev && ev->text == u"search" && ev->messages.size() == 1);
+    QVERIFY(!history.batch(line(":s BATCH +h2 chathistory #c")));
+    ev = history.batch(line(":s BATCH -h2"));
+    QVERIFY(ev && ev->text == u"before" && ev->messages.isEmpty());
+    // An end with no start, or a stray line: nothing.
+    QVERIFY(!history.batch(line(":s BATCH -nothing")));
+    QVERIFY(!history.take(line("@batch=gone :bob!b@h PRIVMSG #c :x"), "me"));
+}
+
+void TestServerEvents::readMarkersOnlyMoveOn()
+{
+    HistoryRequests history;
+    const QDateTime t1(QDate(2026, 1, 1), QTime(10, 0), Qt::UTC);
+    QVERIFY(history.advanceMarker("#c", t1));
+    QVERIFY(!history.advanceMarker("#C", t1));             // known already
+    QVERIFY(!history.advanceMarker("#c", t1.addSecs(-1))); // behind it
+    history.noteMarker("#c", t1.addSecs(60));              // another device read further
+    QVERIFY(!history.advanceMarker("#c", t1.addSecs(30)));
+    QVERIFY(history.advanceMarker("#c", t1.addSecs(61)));
+    QVERIFY(!history.advanceMarker("#c", QDateTime()));
+    history.reset();
+    QVERIFY(history.advanceMarker("#c", t1));
 }
 
 QTEST_GUILESS_MAIN(TestServerEvents)
