@@ -16,6 +16,7 @@
 #include "auth/scram.h"
 #include "client/capnegotiation.h"
 #include "client/chatstate.h"
+#include "client/historyrequests.h"
 #include "client/serverevents.h"
 #include "client/ctcp.h"
 #include "protocol/ircmessage.h"
@@ -196,6 +197,18 @@ void checkClientParsers(const IrcMessage &msg)
             ChatState viewCopy;
             viewCopy.apply(*ev);
         }
+    }
+    // History's batches as a hostile server may nest, end or never start them.
+    HistoryRequests history;
+    history.asked(QStringLiteral("#c"), QStringLiteral("latest"));
+    for (const QByteArray &start : {QByteArray("BATCH +x chathistory #c"), QByteArray("BATCH +x confab/search #c")}) {
+        history.batch(*IrcMessage::parse(start));
+        IrcMessage inside = msg;
+        inside.setTag("batch", "x");
+        history.take(inside, QStringLiteral("me"));
+        history.batch(msg);
+        if (const std::optional<ChatEvent> ev = history.batch(*IrcMessage::parse("BATCH -x")))
+            check(ev->type == ChatEvent::Type::History && ev->messages.size() <= 1);
     }
     // CAP and AUTHENTICATE lines as a hostile server may send them, during registration and after:
     // every line the negotiation answers with is one line.
