@@ -2,7 +2,6 @@
 
 #include "irccommands.h"
 #include "serverevents.h"
-#include "tlspolicy.h"
 
 #include "protocol/ircmessage.h"
 #include "protocol/numerics.h"
@@ -10,8 +9,6 @@
 
 #include <QDateTime>
 #include <QRandomGenerator>
-#include <QSslKey>
-#include <QSslSocket>
 #include <QTimer>
 
 namespace {
@@ -20,42 +17,21 @@ QByteArray utf8(const QString &s) { return s.toUtf8(); }
 
 ClientSession::ClientSession(QObject *parent)
     : QObject(parent)
-    , m_socket(new QSslSocket(this))
+    , m_connection(new ServerConnection(this))
     , m_reconnectTimer(new QTimer(this))
     , m_cap([this](const QByteArray &line) { sendLine(line); }, [this](const QString &why) { say(ChatEvent::Type::Error, why); })
 {
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &ClientSession::open);
-    connect(m_socket, &QTcpSocket::connected, this, [this] {
-        if (!m_options.tls)
-            onConnected();
-    });
-    connect(m_socket, &QSslSocket::encrypted, this, [this] {
-        const TlsPolicy policy(m_options.host, m_options.tlsFingerprint, m_options.tlsInsecure);
-        if (!policy.pinMatches(m_socket->peerCertificate())) {
-            // Valid for some CA, but not the certificate the user pinned.
-            m_lastError = policy.pinMismatch(m_socket->peerCertificate());
-            m_tlsRefused = true;
-            m_socket->abort();
-            onSocketClosed(m_lastError);
-            return;
-        }
-        onConnected();
-    });
-    connect(m_socket, &QSslSocket::sslErrors, this, &ClientSession::onSslErrors);
-    connect(m_socket, &QTcpSocket::readyRead, this, &ClientSession::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, [this] { onSocketClosed(QStringLiteral("Connection closed")); });
-    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError err) {
-        if (err == QAbstractSocket::RemoteHostClosedError)
-            return; // disconnected() follows
-        if (m_socket->state() != QAbstractSocket::ConnectedState)
-            onSocketClosed(m_socket->errorString());
-    });
+    connect(m_connection, &ServerConnection::opened, this, &ClientSession::onConnected);
+    connect(m_connection, &ServerConnection::lineReceived, this, &ClientSession::handle);
+    connect(m_connection, &ServerConnection::closed, this, &ClientSession::onConnectionClosed);
+    connect(m_connection, &ServerConnection::warning, this, [this](const QString &text) { say(ChatEvent::Type::Error, text); });
 }
 
 ClientSession::~ClientSession()
 {
-    m_socket->disconnect(this);
+    m_connection->disconnect(this);
 }
 
 void ClientSession::emitEvent(ChatEvent event)
@@ -79,51 +55,14 @@ void ClientSession::open()
 {
     m_userQuit = false;
     m_reconnectTimer->stop();
-    m_reader = LineReader();
     m_lastError.clear();
     // Said once per series of attempts: the state says that it is still trying.
     if (m_attempt == 0)
         say(ChatEvent::Type::Connection,
             tr("Connecting to %1 port %2 as %3").arg(m_options.host).arg(m_options.port).arg(m_options.nick));
     setState(State::Connecting);
-    m_socket->abort();
-    if (m_options.tls) {
-        m_tlsRefused = false;
-        if (!m_options.tlsCertFile.isEmpty()) {
-            // A client certificate, for SASL EXTERNAL.
-            QSslCertificate certificate;
-            QSslKey key;
-            QString why;
-            if (TlsPolicy::loadClientCertificate(m_options.tlsCertFile, m_options.tlsKeyFile, &certificate, &key, &why)) {
-                m_socket->setLocalCertificate(certificate);
-                m_socket->setPrivateKey(key);
-            } else {
-                say(ChatEvent::Type::Error, why);
-            }
-        }
-        m_socket->connectToHostEncrypted(m_options.host, m_options.port);
-    } else {
-        m_socket->connectToHost(m_options.host, m_options.port);
-    }
-}
-
-void ClientSession::onSslErrors(const QList<QSslError> &errors)
-{
-    QString why;
-    switch (TlsPolicy(m_options.host, m_options.tlsFingerprint, m_options.tlsInsecure).judge(m_socket->peerCertificate(), errors, &why)) {
-    case TlsPolicy::Verdict::Accept:
-        m_socket->ignoreSslErrors();
-        return;
-    case TlsPolicy::Verdict::AcceptUnverified:
-        m_socket->ignoreSslErrors();
-        say(ChatEvent::Type::Error, why);
-        return;
-    case TlsPolicy::Verdict::Refuse:
-        // Not ignored: the handshake fails, the socket closes, and the user is told why.
-        m_lastError = why;
-        m_tlsRefused = true;
-        return;
-    }
+    m_connection->open({m_options.host, m_options.port, m_options.tls, m_options.tlsFingerprint, m_options.tlsInsecure,
+                        m_options.tlsCertFile, m_options.tlsKeyFile});
 }
 
 void ClientSession::quit(const QString &reason)
@@ -131,11 +70,11 @@ void ClientSession::quit(const QString &reason)
     m_userQuit = true;
     m_reconnectTimer->stop();
     m_queue.clear();
-    if (m_socket->state() == QAbstractSocket::ConnectedState) {
+    if (m_connection->isOpen()) {
         sendNow(IrcCommands::quit(reason.isEmpty() ? QStringLiteral("Leaving") : reason));
-        m_socket->disconnectFromHost(); // flushes the QUIT, then disconnected()
+        m_connection->close(); // sends the QUIT, then closed()
     } else {
-        m_socket->abort();
+        m_connection->abort();
         if (m_state != State::Disconnected) {
             m_attempt = 0;
             say(ChatEvent::Type::Connection, tr("Disconnected: %1").arg(QStringLiteral("Quit")));
@@ -146,7 +85,6 @@ void ClientSession::quit(const QString &reason)
 
 void ClientSession::onConnected()
 {
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_nickAttempt = 0;
     m_account.clear();
     m_names.clear();
@@ -165,16 +103,17 @@ void ClientSession::onConnected()
     sendCommand("USER", {utf8(user), "0", "*", utf8(real)}, true);
 }
 
-void ClientSession::onSocketClosed(const QString &reason)
+void ClientSession::onConnectionClosed(const QString &reason, bool final)
 {
     if (m_state == State::Disconnected || m_state == State::Reconnecting)
         return;
-    const QString why = m_lastError.isEmpty() ? reason : m_lastError;
+    // The server's ERROR says more than "Connection closed"; a refused certificate says it all.
+    const QString why = final || m_lastError.isEmpty() ? reason : m_lastError;
     // A series of reconnect attempts is told once when it starts and once when it ends.
     if (m_attempt == 0)
         say(ChatEvent::Type::Connection, tr("Disconnected: %1").arg(why));
     // A certificate that failed verification fails again: retrying would only hide the reason.
-    if (m_userQuit || m_tlsRefused || !m_options.autoReconnect || (!m_everRegistered && !m_options.retryFirstConnection)) {
+    if (m_userQuit || final || !m_options.autoReconnect || (!m_everRegistered && !m_options.retryFirstConnection)) {
         m_attempt = 0;
         setState(State::Disconnected, why);
         return;
@@ -197,27 +136,7 @@ void ClientSession::scheduleReconnect(const QString &why)
     m_reconnectTimer->start(delay);
 }
 
-void ClientSession::onReadyRead()
-{
-    m_reader.append(m_socket->readAll());
-    QByteArray line;
-    for (;;) {
-        const LineReader::Result r = m_reader.next(&line);
-        if (r == LineReader::Result::NeedMore)
-            break;
-        if (r == LineReader::Result::TooLong || line.isEmpty())
-            continue;
-        if (const std::optional<IrcMessage> msg = IrcMessage::parse(line))
-            handle(*msg);
-        if (m_socket->state() != QAbstractSocket::ConnectedState)
-            break;
-    }
-}
-
-void ClientSession::sendLine(const QByteArray &line)
-{
-    m_socket->write(line + "\r\n");
-}
+void ClientSession::sendLine(const QByteArray &line) { m_connection->write(line); }
 
 void ClientSession::sendCommand(const QByteArray &command, const QList<QByteArray> &params, bool trailing)
 {
@@ -229,7 +148,7 @@ void ClientSession::sendCommand(const QByteArray &command, const QList<QByteArra
 void ClientSession::sendNow(const IrcMessage &msg)
 {
     if (const std::optional<QByteArray> wire = msg.serialize())
-        m_socket->write(*wire);
+        sendLine(wire->chopped(2));
     else
         say(ChatEvent::Type::Error, tr("Not sent: the text contains a line break or NUL byte"));
 }
@@ -391,9 +310,9 @@ void ClientSession::sync(const QString &token)
     deliverOrQueue("PING :confab-sync-" + utf8(token), tr("PING"));
 }
 
-QHostAddress ClientSession::localAddress() const { return m_socket->localAddress(); }
+QHostAddress ClientSession::localAddress() const { return m_connection->localAddress(); }
 
-quint16 ClientSession::localPort() const { return m_socket->localPort(); }
+quint16 ClientSession::localPort() const { return m_connection->localPort(); }
 
 void ClientSession::emitMessage(const ChatMessage &m)
 {

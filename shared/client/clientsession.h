@@ -6,7 +6,7 @@
 #include "ctcp.h"
 #include "historyrequests.h"
 #include "serveraddress.h"
-#include "protocol/linereader.h"
+#include "serverconnection.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -16,10 +16,6 @@
 #include <optional>
 
 class IrcMessage;
-class QSslCertificate;
-class QSslError;
-class QSslKey;
-class QSslSocket;
 class QTimer;
 
 // One connection to an IRC server (Confab's or any other) and everything a chat view needs from
@@ -151,9 +147,7 @@ private:
     void say(ChatEvent::Type type, const QString &text) { emitEvent(ChatEvent::make(type, text)); }
     void setState(State state, const QString &reason = {});
     void onConnected();
-    void onReadyRead();
-    void onSocketClosed(const QString &reason);
-    void onSslErrors(const QList<QSslError> &errors);
+    void onConnectionClosed(const QString &reason, bool final);
     void scheduleReconnect(const QString &why);
     void handle(const IrcMessage &msg);
     void handleNumeric(int code, const IrcMessage &msg);
@@ -179,10 +173,8 @@ private:
 
     Options m_options;
     int m_id = 0;
-    QSslSocket *m_socket = nullptr; // plain TCP unless Options::tls
-    bool m_tlsRefused = false;      // verification failed: reconnecting would fail the same way
+    ServerConnection *m_connection; // the socket, TLS, and lines
     QTimer *m_reconnectTimer = nullptr;
-    LineReader m_reader;
     State m_state = State::Disconnected;
     bool m_userQuit = false;
     bool m_everRegistered = false;
