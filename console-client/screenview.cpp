@@ -200,6 +200,9 @@ void ScreenView::append(const ChatEvent &event)
                 m_windows.clearActivity(index);
         }
     }
+    // A channel joined anew gets its window and is shown; one rejoined after a reconnect keeps
+    // its place, and the user stays where they are.
+    const bool newWindow = event.type == T::Join && event.own && m_windows.find(event.session, event.channel) < 0;
     const QList<qsizetype> targets = m_windows.route(event, hadNick);
     const WindowList::Activity level = WindowList::activityOf(event);
     for (const qsizetype index : targets) {
@@ -243,7 +246,8 @@ void ScreenView::append(const ChatEvent &event)
 
     // What the event does to the windows themselves.
     if (event.type == T::Join && event.own) {
-        switchTo(m_windows.find(event.session, event.channel));
+        if (newWindow)
+            switchTo(m_windows.find(event.session, event.channel));
     } else if (event.type == T::Part && event.own) {
         if (const qsizetype index = m_windows.find(event.session, event.channel); index > 0)
             closeWindow(index);

@@ -319,6 +319,9 @@ void MainWindow::onEvent(const ChatEvent &ev)
     case T::Join: {
         int row = m_conversations->find(ev.session, ev.channel);
         if (ev.own) {
+            // A new conversation, or one the user asked to join again, is shown; one rejoined
+            // after a reconnect keeps its place, and the user stays where they are.
+            const bool show = row < 0 || m_pendingJoins.remove(ev.channel.toLower());
             row = m_conversations->ensure(ev.session, ev.channel, CT::Channel);
             ConversationModel::Conversation &c = m_conversations->at(row);
             c.joined = true;
@@ -328,7 +331,8 @@ void MainWindow::onEvent(const ChatEvent &ev)
             m_conversations->changed(row);
             if (row == currentRow())
                 m_topic->clear();
-            m_conversationView->setCurrentIndex(m_conversations->index(row));
+            if (show)
+                m_conversationView->setCurrentIndex(m_conversations->index(row));
         }
         addRow(row, infoRow(ev, Kind::Event, tr("--> %1 joined %2").arg(ev.nick, ev.channel)), false);
         break;
@@ -472,6 +476,10 @@ void MainWindow::submit(const QString &line)
         showChannelList(command.args.value(0));
         return;
     }
+    if (command.kind == ChatCommand::Kind::Join) {
+        const QString name = command.args.value(0);
+        m_pendingJoins.insert((name.startsWith(u'#') || name.startsWith(u'&') ? name : u'#' + name).toLower());
+    }
     if (command.kind == ChatCommand::Kind::Clear) {
         if (currentRow() >= 0)
             m_conversations->at(currentRow()).messages->clear();
@@ -584,16 +592,20 @@ void MainWindow::insertHistory(const ChatEvent &ev)
     const QDateTime readUntil = m_readMarkers.value({ev.session, ev.channel.toLower()});
     bool unreadMarked = false;
     int unread = 0;
+    int added = 0;
     for (const ChatMessage &m : ev.messages) {
+        if (c.messages->contains(m.msgid))
+            continue; // shown already (a rejoin after a reconnect fetches what was seen)
         if (readUntil.isValid() && m.time > readUntil && !m.isOwn) {
             if (!unreadMarked && c.messages->rowCount() > 0)
                 c.messages->append(separator(tr("unread since you left")));
             unreadMarked = true;
             ++unread;
         }
-        c.messages->append(historyRow(m));
+        added += c.messages->append(historyRow(m)) ? 1 : 0;
     }
-    c.messages->append(separator(tr("history")));
+    if (added > 0)
+        c.messages->append(separator(tr("history")));
     if (unread > 0 && row != currentRow())
         m_conversations->markUnread(row, false);
 }

@@ -7,6 +7,7 @@
 #include "messagemodel.h"
 
 #include <QMainWindow>
+#include <QSet>
 
 class ChannelListDialog;
 class InputLine;
@@ -109,6 +110,7 @@ private:
     QHash<int, QString> m_state;
     QHash<int, QString> m_address;
     QHash<int, QString> m_network; // the network's name, once the server has said it
+    QSet<QString> m_pendingJoins;  // channels the user typed /join for (folded)
     QHash<QPair<int, QString>, QDateTime> m_readMarkers; // (session, folded target) -> read up to
     QTimer *m_markTimer = nullptr;
     QLineEdit *m_searchBox = nullptr;

@@ -475,6 +475,9 @@ void TestConsoleScreen::reconnectsWhenServerReturns()
     QVERIFY(tmux.waitFor(QStringLiteral("Reconnecting in")));
     QVERIFY(tmux.literal(QStringLiteral("typed while away")));
     QVERIFY(tmux.keys({"Enter"}));
+    // The user goes to the status window meanwhile: rejoining will not take them away from it.
+    QVERIFY(tmux.keys({"M-1"}));
+    QVERIFY(tmux.waitFor(QStringLiteral("| 1:status")));
 
     ServerConfig config = TestServer::defaultConfig();
     config.listen = {{QHostAddress(QHostAddress::LocalHost), port}};
@@ -486,6 +489,9 @@ void TestConsoleScreen::reconnectsWhenServerReturns()
     QVERIFY(msg);
     QCOMPARE(msg->params.at(1), QByteArray("typed while away"));
     QVERIFY(tmux.waitFor(QStringLiteral("| connected")));
+    // The rejoin is news in window 2, and the status window is still the one shown.
+    QVERIFY(tmux.waitFor(QStringLiteral("Act: 2")));
+    QVERIFY(tmux.screen().contains(QStringLiteral("| 1:status")));
 }
 
 QTEST_GUILESS_MAIN(TestConsoleScreen)

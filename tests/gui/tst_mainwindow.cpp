@@ -447,6 +447,10 @@ void TestMainWindow::reconnectIsVisibleAndConversationsSurvive()
     QTest::keyClicks(window.inputLine(), QStringLiteral("/topic the old topic"));
     QTest::keyClick(window.inputLine(), Qt::Key_Return);
     QTRY_COMPARE(window.conversations()->at(window.currentRow()).topic, QStringLiteral("the old topic"));
+    // The user is reading a private chat when the server goes away.
+    bob->send("PRIVMSG alice :psst");
+    QTRY_VERIFY(window.conversations()->find(1, QStringLiteral("bob")) >= 0);
+    QVERIFY(window.selectConversation(QStringLiteral("bob")));
     bob.reset();
     server.reset();
     QVERIFY(showsLine(window, QStringLiteral("Disconnected")));
@@ -458,8 +462,19 @@ void TestMainWindow::reconnectIsVisibleAndConversationsSurvive()
     QVERIFY(again.start());
     QVERIFY(showsLine(window, QStringLiteral("Connected to")));
     QTRY_VERIFY_WITH_TIMEOUT(window.statusText().endsWith(QStringLiteral(": connected")), 10000);
-    // Same conversation, history intact, and it works again.
-    QCOMPARE(window.conversations()->at(window.currentRow()).name, QStringLiteral("#lobby"));
+    // Rejoining does not take the user away from what they were reading.
+    const auto joins = [&] {
+        const MessageModel *lobby = window.conversations()->at(window.conversations()->find(1, QStringLiteral("#lobby"))).messages;
+        int n = 0;
+        for (int i = 0; i < lobby->rowCount(); ++i)
+            n += lobby->row(i).text.contains(QStringLiteral("alice joined #lobby"));
+        return n;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(joins(), 2, 10000);
+    QCOMPARE(window.conversations()->at(window.currentRow()).name, QStringLiteral("bob"));
+    QVERIFY(window.selectConversation(QStringLiteral("#lobby")));
+    // The channel's conversation, history intact, and it works again.
+    QTRY_VERIFY(window.users()->stringList().contains(QStringLiteral("@alice")));
     // The restarted server kept no topic: none is shown (not the one from before).
     QTRY_VERIFY(window.conversations()->at(window.currentRow()).topic.isEmpty());
     QVERIFY(!window.findChildren<QLabel *>().isEmpty());
