@@ -128,15 +128,6 @@ short ScreenView::nickColor(const QString &nick)
     return short(FirstNick + h % NickColors);
 }
 
-QStringList ScreenView::channelsWith(int session, const QString &nick) const
-{
-    QStringList out;
-    const ChatState chat = m_chat.value(session);
-    for (const QString &channel : chat.channels())
-        if (chat.nicks(channel).contains(nick, Qt::CaseInsensitive))
-            out.append(channel);
-    return out;
-}
 
 int ScreenView::currentSession() const
 {
@@ -184,7 +175,7 @@ void ScreenView::append(const ChatEvent &event)
 {
     using T = ChatEvent::Type;
     // The channels the nick shares with us, before the event takes them away (a QUIT, a NICK).
-    const QStringList hadNick = event.nick.isEmpty() ? QStringList() : channelsWith(event.session, event.nick);
+    const QStringList hadNick = event.nick.isEmpty() ? QStringList() : m_chat.value(event.session).channelsWith(event.nick);
     m_chat[event.session].apply(event);
     if (event.type == T::State || (event.type == T::Nick && event.own))
         m_ownNick.insert(event.session, event.type == T::State ? event.nick : event.text);

@@ -78,7 +78,6 @@ private:
     Pane &currentPane() { return pane(m_windows.current()); }
     // The session the current window belongs to (the active one for the status window).
     int currentSession() const;
-    QStringList channelsWith(int session, const QString &nick) const;
     void info(const QString &text, qsizetype window);
     void handleChar(wchar_t ch);
     void handleKey(int key);

@@ -266,7 +266,7 @@ void MainWindow::onEvent(const ChatEvent &ev)
     using CT = ConversationModel::Type;
     ChatState &chat = m_chat[ev.session];
     // The channels the nick shares with us, before the event takes them away (a QUIT, a NICK).
-    const QStringList hadNick = ev.nick.isEmpty() ? QStringList() : channelsWith(ev.session, ev.nick);
+    const QStringList hadNick = ev.nick.isEmpty() ? QStringList() : m_chat.value(ev.session).channelsWith(ev.nick);
     // The window's own copy of the session's state, built from the same events.
     const QStringList changed = chat.apply(ev);
     for (const QString &channel : changed) {
@@ -296,16 +296,8 @@ void MainWindow::onEvent(const ChatEvent &ev)
         const ChatMessage &m = ev.message;
         const QString name = m.isPrivate ? (m.isOwn ? m.target : m.from) : m.target;
         const int row = m_conversations->ensure(ev.session, name, m.isPrivate ? CT::Private : CT::Channel);
-        MessageModel::Row line;
-        line.time = m.time;
-        line.kind = m.kind == ChatMessage::Kind::Action ? Kind::Action
-                    : m.kind == ChatMessage::Kind::Notice ? Kind::Notice
-                                                         : Kind::Message;
-        line.nick = m.from;
-        line.text = m.text;
-        line.own = m.isOwn;
+        MessageModel::Row line = messageRow(m);
         line.highlight = m.isHighlight;
-        line.msgid = m.msgid;
         if (m_conversations->at(row).messages->contains(m.msgid))
             break; // it came in history already
         addRow(row, line, true, m.isHighlight || (m.isPrivate && !m.isOwn));
@@ -453,7 +445,7 @@ void MainWindow::onEvent(const ChatEvent &ev)
     }
 }
 
-MessageModel::Row MainWindow::historyRow(const ChatMessage &m)
+MessageModel::Row MainWindow::messageRow(const ChatMessage &m)
 {
     MessageModel::Row line;
     line.time = m.time;
@@ -577,7 +569,7 @@ void MainWindow::insertHistory(const ChatEvent &ev)
         c.fetching = false;
         QList<MessageModel::Row> rows;
         for (const ChatMessage &m : ev.messages)
-            rows.append(historyRow(m));
+            rows.append(messageRow(m));
         if (ev.messages.isEmpty() && !c.historyDone) {
             c.historyDone = true;
             rows.append(separator(tr("start of history")));
@@ -602,7 +594,7 @@ void MainWindow::insertHistory(const ChatEvent &ev)
             unreadMarked = true;
             ++unread;
         }
-        added += c.messages->append(historyRow(m)) ? 1 : 0;
+        added += c.messages->append(messageRow(m)) ? 1 : 0;
     }
     if (added > 0)
         c.messages->append(separator(tr("history")));
@@ -639,15 +631,6 @@ void MainWindow::fetchOlder()
     m_thread->fetchOlder(c.session, c.name, c.messages->row(oldest).msgid, c.messages->row(oldest).time);
 }
 
-QStringList MainWindow::channelsWith(int session, const QString &nick) const
-{
-    QStringList out;
-    const ChatState chat = m_chat.value(session);
-    for (const QString &channel : chat.channels())
-        if (chat.nicks(channel).contains(nick, Qt::CaseInsensitive))
-            out.append(channel);
-    return out;
-}
 
 void MainWindow::showStatus(int session)
 {

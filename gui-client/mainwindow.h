@@ -69,7 +69,6 @@ private:
     // chat with the nick.
     void addToSession(int session, const MessageModel::Row &line);
     void addToConversations(int session, const MessageModel::Row &line, const QStringList &channels, const QString &nick);
-    QStringList channelsWith(int session, const QString &nick) const;
     void showStatus(int session);
     // A typed line: the few commands the window carries out itself, the rest to the network.
     void submit(const QString &line);
@@ -78,7 +77,8 @@ private:
     void showResults(const QString &title, const QList<ChatMessage> &messages);
     // History: the latest (with the unread line and a separator), or older rows above.
     void insertHistory(const ChatEvent &event);
-    static MessageModel::Row historyRow(const ChatMessage &message);
+    // A message as a row (not yet marked as a highlight).
+    static MessageModel::Row messageRow(const ChatMessage &message);
     void fetchOlder();
     // The current conversation is read, up to its newest message: told to the server soon.
     void scheduleMarkRead();

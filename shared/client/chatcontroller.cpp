@@ -92,13 +92,8 @@ QList<int> ChatController::sessionIds() const
 void ChatController::emitEvent(ChatEvent::Type type, int session, const QString &text, const QString &nick,
                                const QString &channel, bool own)
 {
-    ChatEvent ev;
-    ev.type = type;
+    ChatEvent ev = ChatEvent::make(type, text, nick, channel, own);
     ev.session = session;
-    ev.text = text;
-    ev.nick = nick;
-    ev.channel = channel;
-    ev.own = own;
     Q_EMIT event(ev);
 }
 

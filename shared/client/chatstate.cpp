@@ -289,3 +289,13 @@ QStringList ChatState::apply(const ChatEvent &ev)
         return {};
     }
 }
+
+QStringList ChatState::channelsWith(const QString &nick) const
+{
+    QStringList out;
+    for (const Channel &c : m_channels)
+        if (c.joined && std::any_of(c.members.cbegin(), c.members.cend(),
+                                    [&](const Member &m) { return m.nick.compare(nick, Qt::CaseInsensitive) == 0; }))
+            out.append(c.name);
+    return out;
+}

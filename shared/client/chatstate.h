@@ -41,6 +41,8 @@ public:
     void setTopic(const QString &channel, const QString &topic);
 
     QStringList channels() const;
+    // The channels of ours the nick is in (a view's QUIT or NICK goes to each).
+    QStringList channelsWith(const QString &nick) const;
     bool contains(const QString &channel) const { return m_channels.value(key(channel)).joined; }
     // Members as shown in a user list: highest status prefix and nick ("@alice"), highest status
     // first, then by nick regardless of case.

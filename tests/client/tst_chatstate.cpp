@@ -110,6 +110,11 @@ void TestChatState::membershipFollowsJoinPartQuitNick()
     state.endNames("#a");
     state.join("#b", "bob", false);
     QCOMPARE(state.members("#b"), (QStringList{"bob", "me"}));
+    QStringList with = state.channelsWith("BOB");
+    with.sort();
+    QCOMPARE(with, (QStringList{"#a", "#b"}));
+    QCOMPARE(state.channelsWith("carol"), QStringList{"#a"});
+    QVERIFY(state.channelsWith("nobody").isEmpty());
     // NICK keeps the status and re-sorts.
     QCOMPARE(state.rename("carol", "aaron"), QStringList{"#a"});
     QCOMPARE(state.members("#a"), (QStringList{"@me", "+aaron", "bob"}));
