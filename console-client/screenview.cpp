@@ -451,6 +451,16 @@ void ScreenView::runViewCommand(const ChatCommand &cmd)
     case K::Clear:
         currentPane() = Pane{};
         return;
+    case K::Set: {
+        const QString value = cmd.args.value(1).trimmed().toLower();
+        if (arg.compare(u"nicklist", Qt::CaseInsensitive) != 0 || (value != u"on" && value != u"off")) {
+            info(tr("usage: /set nicklist on|off (F7 switches it too)"), here);
+            return;
+        }
+        m_nickPane = value == u"on";
+        clear();
+        return;
+    }
     case K::Lastlog: {
         // The matching lines, copied below, as irssi's /lastlog shows them.
         QList<Line> found;
@@ -539,7 +549,7 @@ void ScreenView::appendLine(qsizetype window, Line line)
         p.lines.remove(0, p.lines.size() - MaxLines);
     if (p.scroll > 0) {
         // Hold the view still while the user reads back.
-        p.scroll += int(wrap(p.lines.last(), std::max(1, COLS)).size());
+        p.scroll += int(wrap(p.lines.last(), messageWidth()).size());
         ++p.unseen;
     }
 }
@@ -608,7 +618,7 @@ void ScreenView::drawMessages()
     QList<Line> rows;
     const int need = height + p.scroll;
     for (qsizetype i = p.lines.size() - 1; i >= 0 && rows.size() < need; --i) {
-        const QList<Line> wrapped = wrap(p.lines.at(i), COLS);
+        const QList<Line> wrapped = wrap(p.lines.at(i), messageWidth());
         for (qsizetype k = wrapped.size() - 1; k >= 0; --k)
             rows.prepend(wrapped.at(k));
     }
@@ -639,7 +649,55 @@ void ScreenView::drawMessages()
             attroff(attrs);
         }
     }
+    drawNickPane(top, height);
     wnoutrefresh(stdscr);
+}
+
+int ScreenView::nickPaneWidth() const
+{
+    // Only for a channel, and only where the messages keep most of the width.
+    if (!m_nickPane || !m_windows.currentWindow().isChannel() || COLS < 40)
+        return 0;
+    return std::min(20, COLS / 4);
+}
+
+int ScreenView::messageWidth() const { return std::max(1, COLS - nickPaneWidth()); }
+
+void ScreenView::drawNickPane(int top, int height)
+{
+    const int width = nickPaneWidth();
+    if (width == 0)
+        return;
+    const WindowList::Window &w = m_windows.currentWindow();
+    const QStringList members = m_chat.value(w.session).members(w.name);
+    const int x = COLS - width;
+    for (int y = 0; y < height; ++y) {
+        move(top + y, x);
+        clrtoeol();
+        attron(COLOR_PAIR(Quiet));
+        addch(ACS_VLINE);
+        attroff(COLOR_PAIR(Quiet));
+        // The last row says how many more there are when they do not all fit.
+        if (y == height - 1 && members.size() > height) {
+            attron(COLOR_PAIR(Quiet));
+            put(tr(" +%1 more").arg(members.size() - height + 1).left(width - 1));
+            attroff(COLOR_PAIR(Quiet));
+            continue;
+        }
+        if (y >= members.size())
+            continue;
+        const QString member = IrcText::sanitize(members.at(y));
+        const QString nick = ChatState::nickOf(member);
+        QString fitted = u' ' + member;
+        while (columns(fitted) > width - 1)
+            fitted.chop(1);
+        // The status prefix plain, the nick in its colour.
+        const qsizetype nickAt = 1 + member.size() - nick.size();
+        put(fitted.left(nickAt));
+        attron(COLOR_PAIR(nickColor(nick)));
+        put(fitted.mid(nickAt));
+        attroff(COLOR_PAIR(nickColor(nick)));
+    }
 }
 
 void ScreenView::drawTopic()
@@ -940,7 +998,7 @@ void ScreenView::handleKey(int key)
         // Past the top: what came before, from the server.
         int rows = 0;
         for (qsizetype i = p.lines.size() - 1; i >= 0 && rows <= p.scroll + LINES; --i)
-            rows += int(wrap(p.lines.at(i), std::max(1, COLS)).size());
+            rows += int(wrap(p.lines.at(i), messageWidth()).size());
         if (p.scroll + std::max(1, LINES - 3) >= rows)
             fetchOlder(m_windows.current());
         break;
@@ -950,6 +1008,10 @@ void ScreenView::handleKey(int key)
         break;
     case KEY_RESIZE:
         resize();
+        break;
+    case KEY_F(7): // the nick list beside a channel's messages, as irssi's nicklist script shows it
+        m_nickPane = !m_nickPane;
+        clear();
         break;
     default:
         if (key == m_altLeft)

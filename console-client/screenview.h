@@ -106,6 +106,10 @@ private:
     short mircPair(int foreground, int background, short fallback);
     void redraw();
     void drawTopic();
+    // The nick pane (F7, /set nicklist on): the current channel's members down the right side.
+    int nickPaneWidth() const;
+    int messageWidth() const;
+    void drawNickPane(int top, int height);
     // A line in the status colours: pieces with attributes of their own, cut at the edge.
     void drawBar(int y, const QList<std::pair<QString, unsigned int>> &pieces);
     void drawMessages();
@@ -124,6 +128,7 @@ private:
     QHash<int, QString> m_ownNick;  // each session's nick, from its events
     QHash<QPair<int, QString>, QDateTime> m_readMarkers; // (session, folded target) -> read up to
     QTimer *m_markTimer = nullptr;
+    bool m_nickPane = false;
     int m_altLeft = -1;             // the key codes ncurses gives Alt+arrows, if it knows them
     int m_altRight = -1;
     QString m_input;

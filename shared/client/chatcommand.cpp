@@ -46,6 +46,7 @@ const QHash<QString, Spec> &commands()
         {QStringLiteral("c"), {K::Clear, 0, 0, "/c"}},
         {QStringLiteral("cl"), {K::Clear, 0, 0, "/cl"}},
         {QStringLiteral("lastlog"), {K::Lastlog, 1, 1, "/lastlog WORDS"}},
+        {QStringLiteral("set"), {K::Set, 2, 2, "/set nicklist on|off"}},
         {QStringLiteral("terminate"), {K::Terminate, 1, 1, "/terminate ID"}},
         {QStringLiteral("send"), {K::Send, 2, 2, "/send ID TEXT"}},
         {QStringLiteral("myip"), {K::MyIp, 0, 0, "/myip"}},
@@ -193,6 +194,7 @@ QString ChatCommand::help()
         "  /close                  close the current window, leaving its channel (also /wc)\n"
         "  /clear                  empty the current window (also /c, /cl)\n"
         "  /lastlog WORDS          the current window's lines that contain WORDS\n"
+        "  /set nicklist on|off    the channel's members beside its messages (also F7)\n"
         "  /connect HOST [PORT]    open another session (ircs://HOST for TLS); /sessions lists them\n"
         "  /switch ID              make session ID the active one\n"
         "  /send ID TEXT           say TEXT through session ID\n"

@@ -34,6 +34,7 @@ struct ChatCommand {
         Close,     // /close, /wc: close the current window (leaving its channel)
         Clear,     // /clear, /c, /cl: empty the current window
         Lastlog,   // /lastlog WORDS: the current window's lines that contain WORDS
+        Set,       // /set NAME VALUE: a view's setting (the terminal's "nicklist on|off")
         Terminate, // /terminate ID
         Send,      // /send ID TEXT
         MyIp,      // /myip
@@ -57,6 +58,7 @@ struct ChatCommand {
     // carries out itself rather than the sessions.
     bool isViewCommand() const
     {
-        return kind == Kind::Window || kind == Kind::Close || kind == Kind::Clear || kind == Kind::Lastlog;
+        return kind == Kind::Window || kind == Kind::Close || kind == Kind::Clear || kind == Kind::Lastlog
+               || kind == Kind::Set;
     }
 };

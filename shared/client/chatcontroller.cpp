@@ -363,6 +363,7 @@ void ChatController::execute(const ChatCommand &cmd)
     case K::Close:
     case K::Clear:
     case K::Lastlog:
+    case K::Set:
         fail(tr("That works in the full-screen view only"));
         return;
     case K::Sessions:

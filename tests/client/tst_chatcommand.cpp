@@ -81,6 +81,7 @@ void TestChatCommand::parse_data()
     QTest::newRow("/clear") << "/clear" << K::Clear << QStringList{};
     QTest::newRow("/c") << "/c" << K::Clear << QStringList{};
     QTest::newRow("/lastlog") << "/lastlog two words" << K::Lastlog << QStringList{"two words"};
+    QTest::newRow("/set") << "/set nicklist on" << K::Set << QStringList{"nicklist", "on"};
     QTest::newRow("/terminate") << "/terminate 2" << K::Terminate << QStringList{"2"};
     QTest::newRow("/send") << "/send 2 hello there" << K::Send << QStringList{"2", "hello there"};
     QTest::newRow("/myip") << "/myip" << K::MyIp << QStringList{};

@@ -213,6 +213,16 @@ void TestConsoleScreen::statusLineAndCompletion()
     QVERIFY(s.tmux->literal(QStringLiteral("/names")));
     QVERIFY(s.tmux->keys({"Enter"}));
     QVERIFY(s.tmux->waitFor(QStringLiteral("[@bob ] [alice] [carol]")));
+    // The nick pane: the members down the right side, beside the messages (F7 or /set).
+    QVERIFY(s.tmux->keys({"F7"}));
+    QVERIFY(s.tmux->waitForScreen([](const QString &scr) {
+        const QStringList rows = scr.split(u'\n');
+        return rows.size() > 3 && rows.at(1).endsWith(QStringLiteral("\u2502 @bob")) && rows.at(2).endsWith(QStringLiteral("\u2502 alice"))
+               && rows.at(3).endsWith(QStringLiteral("\u2502 carol"));
+    }));
+    QVERIFY(s.tmux->literal(QStringLiteral("/set nicklist off")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    QVERIFY(s.tmux->waitForScreen([](const QString &scr) { return !scr.contains(QStringLiteral("\u2502 @bob")); }));
     // Tab completes nicks; a second Tab cycles to the next match.
     QVERIFY(s.tmux->literal(QStringLiteral("hi c")));
     QVERIFY(s.tmux->keys({"Tab"}));
