@@ -20,6 +20,24 @@ ClientSession::ClientSession(QObject *parent)
     , m_connection(new ServerConnection(this))
     , m_reconnectTimer(new QTimer(this))
     , m_cap([this](const QByteArray &line) { sendLine(line); }, [this](const QString &why) { say(ChatEvent::Type::Error, why); })
+    , m_outbox({[this] {
+                    if (m_state == State::Connected)
+                        return Outbox::Mode::Send;
+                    return m_userQuit || m_state == State::Disconnected ? Outbox::Mode::Refuse : Outbox::Mode::Hold;
+                },
+                [this] { return m_nick.isEmpty() ? m_options.nick : m_nick; },
+                [this](const QByteArray &line) { sendLine(line); },
+                [this](const ChatMessage &own) {
+                    // With echo-message the server's copy is the one shown, with the server's time.
+                    if (m_cap.isEnabled(QStringLiteral("echo-message")))
+                        return;
+                    ChatMessage m = own;
+                    m.time = QDateTime::currentDateTime();
+                    m.from = m_nick;
+                    emitMessage(m);
+                },
+                [this](const QString &text) { say(ChatEvent::Type::Error, text); }},
+               200)
 {
     m_reconnectTimer->setSingleShot(true);
     connect(m_reconnectTimer, &QTimer::timeout, this, &ClientSession::open);
@@ -69,7 +87,7 @@ void ClientSession::quit(const QString &reason)
 {
     m_userQuit = true;
     m_reconnectTimer->stop();
-    m_queue.clear();
+    m_outbox.clear();
     if (m_connection->isOpen()) {
         sendNow(IrcCommands::quit(reason.isEmpty() ? QStringLiteral("Leaving") : reason));
         m_connection->close(); // sends the QUIT, then closed()
@@ -153,91 +171,7 @@ void ClientSession::sendNow(const IrcMessage &msg)
         say(ChatEvent::Type::Error, tr("Not sent: the text contains a line break or NUL byte"));
 }
 
-bool ClientSession::queueMessage(const IrcMessage &msg, const QString &what, const std::optional<ChatMessage> &own)
-{
-    const std::optional<QByteArray> wire = msg.serialize();
-    if (!wire) {
-        say(ChatEvent::Type::Error, tr("Not sent: the text contains a line break or NUL byte"));
-        return false;
-    }
-    return deliverOrQueue(wire->chopped(2), what, own);
-}
-
-bool ClientSession::deliverOrQueue(const QByteArray &line, const QString &what, const std::optional<ChatMessage> &own)
-{
-    if (m_state == State::Connected) {
-        sendLine(line);
-        lineSent(own);
-        return true;
-    }
-    if (m_userQuit || m_state == State::Disconnected) {
-        say(ChatEvent::Type::Error, tr("Not connected: %1 was not sent").arg(what));
-        return false;
-    }
-    if (m_queue.size() >= m_options.maxQueued) {
-        say(ChatEvent::Type::Error,
-            tr("Still reconnecting and %1 messages are waiting: %2 was not sent").arg(m_queue.size()).arg(what));
-        return false;
-    }
-    m_queue.append({line, own});
-    return true;
-}
-
-void ClientSession::lineSent(const std::optional<ChatMessage> &own)
-{
-    // With echo-message the server's copy is the one shown, with the server's timestamp.
-    if (own && !m_cap.isEnabled(QStringLiteral("echo-message"))) {
-        ChatMessage m = *own;
-        m.time = QDateTime::currentDateTime();
-        m.from = m_nick;
-        emitMessage(m);
-    }
-}
-
-ChatMessage ClientSession::ownMessage(ChatMessage::Kind kind, const QString &target, const QString &text) const
-{
-    ChatMessage m;
-    m.kind = kind;
-    m.time = QDateTime::currentDateTime();
-    m.from = m_nick.isEmpty() ? m_options.nick : m_nick;
-    m.target = target;
-    m.text = text;
-    m.isPrivate = !isChannel(target);
-    m.isOwn = true;
-    return m;
-}
-
-bool ClientSession::send(const IrcMessage &msg)
-{
-    return queueMessage(msg, QString::fromLatin1(msg.command));
-}
-
-void ClientSession::sendMessage(const QString &target, const QString &text)
-{
-    if (target.isEmpty() || text.isEmpty())
-        return;
-    for (const IrcMessage &msg : IrcCommands::privmsg(target, text))
-        if (!queueMessage(msg, tr("your message to %1").arg(target),
-                          ownMessage(ChatMessage::Kind::Message, target, IrcText::decode(msg.param(1)))))
-            return;
-}
-
-void ClientSession::sendAction(const QString &target, const QString &text)
-{
-    queueMessage(IrcCommands::action(target, text), tr("your action"), ownMessage(ChatMessage::Kind::Action, target, text));
-}
-
-void ClientSession::sendNotice(const QString &target, const QString &text)
-{
-    queueMessage(IrcCommands::notice(target, text), tr("your notice"), ownMessage(ChatMessage::Kind::Notice, target, text));
-}
-
-void ClientSession::sendCtcp(const QString &target, const QString &command, const QString &args)
-{
-    const bool ping = command.compare(u"PING", Qt::CaseInsensitive) == 0 && args.isEmpty();
-    const QString payload = ping ? QString::number(QDateTime::currentMSecsSinceEpoch()) : args;
-    queueMessage(IrcCommands::ctcp(target, command, payload), tr("your CTCP %1").arg(command.toUpper()));
-}
+bool ClientSession::send(const IrcMessage &msg) { return m_outbox.send(msg, QString::fromLatin1(msg.command)); }
 
 void ClientSession::handleCtcp(const ChatMessage &m)
 {
@@ -290,15 +224,7 @@ void ClientSession::registerAccount(const QString &password)
     sendNow(IrcCommands::registerAccount(password, m_cap.isOffered(QStringLiteral("draft/account-registration"))));
 }
 
-void ClientSession::sendRaw(const QString &line)
-{
-    const QByteArray bytes = utf8(line);
-    if (bytes.contains('\r') || bytes.contains('\n') || bytes.contains('\0')) {
-        say(ChatEvent::Type::Error, tr("Not sent: a raw line cannot contain a line break or NUL byte"));
-        return;
-    }
-    deliverOrQueue(bytes, tr("the raw line"));
-}
+void ClientSession::sendRaw(const QString &line) { m_outbox.sendRaw(utf8(line), tr("the raw line")); }
 
 void ClientSession::sync(const QString &token)
 {
@@ -307,7 +233,7 @@ void ClientSession::sync(const QString &token)
         return;
     }
     // Queued like any other line while registering, so it comes back after what was queued.
-    deliverOrQueue("PING :confab-sync-" + utf8(token), tr("PING"));
+    m_outbox.sendRaw("PING :confab-sync-" + utf8(token), tr("PING"));
 }
 
 QHostAddress ClientSession::localAddress() const { return m_connection->localAddress(); }
@@ -445,11 +371,7 @@ void ClientSession::completeRegistration(const QString &nick)
     for (const QString &ch : channels)
         if (!ch.isEmpty())
             sendNow(IrcCommands::join(ch));
-    const QList<Pending> queued = std::exchange(m_queue, {});
-    for (const Pending &p : queued) {
-        sendLine(p.line);
-        lineSent(p.own);
-    }
+    m_outbox.flush();
 }
 
 void ClientSession::handleNumeric(int code, const IrcMessage &msg)

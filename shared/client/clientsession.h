@@ -5,6 +5,7 @@
 #include "chatstate.h"
 #include "ctcp.h"
 #include "historyrequests.h"
+#include "outbox.h"
 #include "serveraddress.h"
 #include "serverconnection.h"
 
@@ -72,6 +73,7 @@ public:
     {
         m_options = options;
         m_cap.forgetFailure();
+        m_outbox.setLimit(options.maxQueued);
     }
     // The account logged in to; empty if none.
     QString account() const { return m_account; }
@@ -85,12 +87,15 @@ public:
     // event. Commands with no more to them than their message are sent with send(IrcCommands::...).
     bool send(const IrcMessage &msg);
     // Our own text, shown as ours once it goes out (the server's copy, with echo-message).
-    void sendMessage(const QString &target, const QString &text);
-    void sendAction(const QString &target, const QString &text);
-    void sendNotice(const QString &target, const QString &text);
+    void sendMessage(const QString &target, const QString &text) { m_outbox.message(target, text); }
+    void sendAction(const QString &target, const QString &text) { m_outbox.action(target, text); }
+    void sendNotice(const QString &target, const QString &text) { m_outbox.notice(target, text); }
     // A CTCP request (VERSION, TIME, CLIENTINFO...). PING without args carries the time, so
     // that the reply shows the round trip.
-    void sendCtcp(const QString &target, const QString &command, const QString &args = {});
+    void sendCtcp(const QString &target, const QString &command, const QString &args = {})
+    {
+        m_outbox.ctcp(target, command, args);
+    }
     // Remembered for the next registration when not connected.
     void join(const QString &channel);
     void changeNick(const QString &nick);
@@ -160,14 +165,6 @@ private:
     void sendCommand(const QByteArray &command, const QList<QByteArray> &params, bool trailing = false);
     // At once, registered or not (registration, PONG, CTCP answers).
     void sendNow(const IrcMessage &msg);
-    // Sends when registered, queues when reconnecting, refuses otherwise. Returns true if not
-    // refused. `own` is reported as our own message once the line really goes out (and only when
-    // the server will not echo it).
-    bool deliverOrQueue(const QByteArray &line, const QString &what, const std::optional<ChatMessage> &own = {});
-    void lineSent(const std::optional<ChatMessage> &own);
-    // Serialises `msg` (refusing CR, LF and NUL with an error event), then deliverOrQueue().
-    bool queueMessage(const IrcMessage &msg, const QString &what, const std::optional<ChatMessage> &own = {});
-    ChatMessage ownMessage(ChatMessage::Kind kind, const QString &target, const QString &text) const;
     void emitMessage(const ChatMessage &m);
     QString address() const { return QStringLiteral("%1:%2").arg(m_options.host).arg(m_options.port); }
 
@@ -191,9 +188,5 @@ private:
     QSet<QString> m_topicAsked;                  // channels whose topic /topic asked for
     Ctcp m_ctcp;                                 // the rate of CTCP answers
     HistoryRequests m_history;                   // history and search answers, read markers
-    struct Pending {
-        QByteArray line;
-        std::optional<ChatMessage> own;
-    };
-    QList<Pending> m_queue;                      // lines waiting for registration
+    Outbox m_outbox;                             // what the user sends, held while away
 };
