@@ -44,7 +44,7 @@ void ConnectionListener::acceptAll()
 {
     // Bounded per wake-up, so that a flood of connects cannot keep the main thread here.
     for (int i = 0; i < 256; ++i) {
-        const int fd = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC);
+        const int fd = ::accept4(int(socketDescriptor()), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
         // Descriptors are handed out lowest first, so the number says how close the limit is.
         if (fd >= 0 && fd >= m_limit - Margin) {
             turnAway(fd);

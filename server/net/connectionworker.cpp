@@ -1,6 +1,7 @@
 #include "connectionworker.h"
 
 #include "config/serverconfig.h"
+#include "descriptornotifier.h"
 #include "inboundline.h"
 #include "localuser.h"
 #include "tlscontext.h"
@@ -9,18 +10,30 @@
 #include <QCryptographicHash>
 #include <QSslCertificate>
 #include <QSslSocket>
-#include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 namespace {
-// Qt reads at most this much ahead of us, so a fast sender cannot make Qt buffer without limit.
+// QSslSocket reads at most this much ahead of us, so a fast sender cannot make it buffer without
+// limit.
 constexpr qint64 ReadBufferBytes = 64 * 1024;
 // How long a closing connection may take to flush its last lines before it is cut.
 constexpr qint64 CloseGraceMs = 10'000;
+
+quint16 portOf(const sockaddr_storage &name)
+{
+    if (name.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<const sockaddr_in6 &>(name).sin6_port);
+    return ntohs(reinterpret_cast<const sockaddr_in &>(name).sin_port);
+}
 } // namespace
 
 ConnectionWorker::ConnectionWorker(ClientId id, std::shared_ptr<const ServerConfig> config,
@@ -31,49 +44,76 @@ ConnectionWorker::ConnectionWorker(ClientId id, std::shared_ptr<const ServerConf
 {
 }
 
-ConnectionWorker::~ConnectionWorker() = default;
+ConnectionWorker::~ConnectionWorker() { closeDescriptor(); }
 
 void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     m_host = host;
-    // Born here, in the worker's thread: a socket is bound to the thread that creates it. (This is
-    // why the server does not use QSslServer, which creates TLS sockets in the listening thread.)
+    QHostAddress peer;
+    QHostAddress local;
+    quint16 peerPort = 0;
+    quint16 localPort = 0;
     if (m_tls) {
+        // Born here, in the worker's thread: a socket is bound to the thread that creates it.
+        // (This is why the server does not use QSslServer, which creates TLS sockets in the
+        // listening thread.)
         m_sslSocket = new QSslSocket(this);
         m_sslSocket->setSslConfiguration(m_tls->configuration());
-        m_socket = m_sslSocket;
-    } else {
-        m_socket = new QTcpSocket(this);
-    }
-    if (!m_socket->setSocketDescriptor(descriptor)) {
-        // Announced all the same, so that the hub's closing of it releases its place in the pool.
-        m_host->reportConnected(m_id, m_backlog, QHostAddress(), 0);
-        finish("Connection setup failed: " + m_socket->errorString().toUtf8());
-        return;
-    }
-    m_socket->setReadBufferSize(ReadBufferBytes);
-    // Without it, small replies wait on delayed ACKs (about 40 ms each way).
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    connect(m_socket, &QTcpSocket::readyRead, this, &ConnectionWorker::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, [this] {
-        finish(m_closing ? QByteArray("Closed") : QByteArray("Connection closed"));
-    });
-    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
-        if (error == QAbstractSocket::RemoteHostClosedError)
-            return; // followed by disconnected(), with the ordinary reason
-        finish(m_socket->errorString().toUtf8());
-    });
-
-    m_lastInput.start();
-    if (m_sslSocket) {
+        if (!m_sslSocket->setSocketDescriptor(descriptor)) {
+            // Announced all the same, so that the hub's closing of it releases its place in the pool.
+            m_host->reportConnected(m_id, m_backlog, QHostAddress(), 0);
+            ::close(int(descriptor));
+            finish("Connection setup failed: " + m_sslSocket->errorString().toUtf8());
+            return;
+        }
+        m_sslSocket->setReadBufferSize(ReadBufferBytes);
+        // Without it, small replies wait on delayed ACKs (about 40 ms each way).
+        m_sslSocket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        connect(m_sslSocket, &QSslSocket::readyRead, this, &ConnectionWorker::onReadyRead);
+        connect(m_sslSocket, &QSslSocket::disconnected, this, [this] {
+            finish(m_closing ? QByteArray("Closed") : QByteArray("Connection closed"));
+        });
+        connect(m_sslSocket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+            if (error == QAbstractSocket::RemoteHostClosedError)
+                return; // followed by disconnected(), with the ordinary reason
+            finish(m_sslSocket->errorString().toUtf8());
+        });
         connect(m_sslSocket, &QSslSocket::encrypted, this, [this] {
             const QSslCertificate peer = m_sslSocket->peerCertificate();
             m_host->reportSecured(m_id, peer.isNull() ? QByteArray() : peer.digest(QCryptographicHash::Sha256).toHex());
         });
-        m_sslSocket->startServerEncryption();
+        peer = m_sslSocket->peerAddress();
+        peerPort = m_sslSocket->peerPort();
+        local = m_sslSocket->localAddress();
+        localPort = m_sslSocket->localPort();
+    } else {
+        // The listener accepted it non-blocking.
+        m_fd = int(descriptor);
+        sockaddr_storage peerName{};
+        sockaddr_storage localName{};
+        socklen_t peerLength = sizeof peerName;
+        socklen_t localLength = sizeof localName;
+        if (::getpeername(m_fd, reinterpret_cast<sockaddr *>(&peerName), &peerLength) < 0
+            || ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&localName), &localLength) < 0) {
+            const QByteArray reason = QByteArray("Connection setup failed: ") + std::strerror(errno);
+            m_host->reportConnected(m_id, m_backlog, QHostAddress(), 0);
+            finish(reason);
+            return;
+        }
+        const int one = 1;
+        ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); // as above: no delayed ACK waits
+        peer = QHostAddress(reinterpret_cast<const sockaddr *>(&peerName));
+        peerPort = portOf(peerName);
+        local = QHostAddress(reinterpret_cast<const sockaddr *>(&localName));
+        localPort = portOf(localName);
+        m_readNotifier = new DescriptorNotifier(m_fd, QSocketNotifier::Read, this);
     }
-    m_floodControlled = m_config->floodRate > 0 && !m_config->isFloodExempt(m_socket->peerAddress());
+
+    m_lastInput.start();
+    if (m_sslSocket)
+        m_sslSocket->startServerEncryption();
+    m_floodControlled = m_config->floodRate > 0 && !m_config->isFloodExempt(peer);
     m_tokens = m_config->floodBurst;
     m_tokenClock.start();
 
@@ -81,14 +121,21 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
     // thread (a netlink round trip, microseconds), not in the hub's.
     QByteArray localUser;
     if (m_config->identifyLocalUsers) {
-        const LocalUser::Owner owner = LocalUser::ofConnection(m_socket->peerAddress(), m_socket->peerPort(),
-                                                               m_socket->localAddress(), m_socket->localPort());
+        const LocalUser::Owner owner = LocalUser::ofConnection(peer, peerPort, local, localPort);
         if (owner.known)
             localUser = owner.name;
     }
-    m_host->reportConnected(m_id, m_backlog, m_socket->peerAddress(), m_socket->peerPort(), localUser);
+    m_host->reportConnected(m_id, m_backlog, peer, peerPort, localUser);
 
-    if (m_socket->bytesAvailable() > 0)
+    if (m_sslSocket && m_sslSocket->bytesAvailable() > 0)
+        onReadyRead();
+}
+
+void ConnectionWorker::descriptorReady(QSocketNotifier::Type type)
+{
+    if (type == QSocketNotifier::Write)
+        writePending();
+    else
         onReadyRead();
 }
 
@@ -100,30 +147,56 @@ void ConnectionWorker::onReadyRead()
     // What the hub still has to handle counts against the same cap as what flood control holds
     // back: unread input then waits in the socket, and TCP slows the sender down.
     const qint64 budget = m_config->recvqBytes - m_backlog->bytes();
+    ReadEnd end = ReadEnd::Open;
     if (!m_floodControlled) {
         QList<InboundLine> batch;
-        const qint64 bytes = parseInto(&batch, budget);
+        const qint64 bytes = parseInto(&batch, budget, &end);
         if (!batch.isEmpty())
             report(batch, bytes);
-        return;
+    } else {
+        const qsizetype before = m_held.size();
+        parseInto(&m_held, budget, &end);
+        for (qsizetype i = before; i < m_held.size(); ++i)
+            m_heldBytes += m_held.at(i).size;
+        release();
     }
-    const qsizetype before = m_held.size();
-    parseInto(&m_held, budget);
-    for (qsizetype i = before; i < m_held.size(); ++i)
-        m_heldBytes += m_held.at(i).size;
-    release();
+    // Lines read before the end are the hub's first (a QUIT and then the close, in order).
+    if (end == ReadEnd::Closed)
+        finish("Connection closed");
+    else if (end == ReadEnd::Failed)
+        finish(QByteArray("Read error: ") + std::strerror(m_readErrno));
 }
 
-qint64 ConnectionWorker::parseInto(QList<InboundLine> *out, qint64 budget)
+qint64 ConnectionWorker::parseInto(QList<InboundLine> *out, qint64 budget, ReadEnd *end)
 {
-    // A stack buffer: QIODevice::read(maxSize) would allocate maxSize bytes on every read.
+    // A stack buffer: nothing per connection is kept for reading but a partial line.
     char chunk[16384];
     qint64 bytes = 0;
     bool any = false;
-    while (bytes < budget && m_socket->bytesAvailable() > 0) {
-        const qint64 got = m_socket->read(chunk, sizeof chunk);
-        if (got <= 0)
-            break;
+    while (bytes < budget) {
+        qint64 got = 0;
+        if (m_sslSocket) {
+            if (m_sslSocket->bytesAvailable() <= 0)
+                break;
+            got = m_sslSocket->read(chunk, sizeof chunk);
+            if (got <= 0)
+                break;
+        } else {
+            got = ::read(m_fd, chunk, sizeof chunk);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got == 0 || (got < 0 && errno == ECONNRESET)) {
+                *end = ReadEnd::Closed;
+                break;
+            }
+            if (got < 0) {
+                if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                    m_readErrno = errno;
+                    *end = ReadEnd::Failed;
+                }
+                break;
+            }
+        }
         any = true;
         m_bytesIn += got;
         m_reader.append(QByteArrayView(chunk, got));
@@ -148,7 +221,12 @@ qint64 ConnectionWorker::parseInto(QList<InboundLine> *out, qint64 budget)
             else
                 out->append({std::move(*msg), InboundLine::Error::None, line.size()});
         }
+        // A short read emptied the socket: the notifier says when there is more, without a
+        // read that would only say EAGAIN.
+        if (!m_sslSocket && got < qint64(sizeof chunk))
+            break;
     }
+    m_reader.squeeze();
     if (any) {
         m_lastInput.start();
         m_pingSentAtMs = -1; // any input proves the peer is alive
@@ -158,16 +236,22 @@ qint64 ConnectionWorker::parseInto(QList<InboundLine> *out, qint64 budget)
 
 void ConnectionWorker::report(const QList<InboundLine> &lines, qint64 bytes)
 {
-    if (m_backlog->add(bytes, m_config->recvqBytes))
+    if (m_backlog->add(bytes, m_config->recvqBytes)) {
         m_readingPaused = true;
+        // Unread input then stays in the kernel, which would wake this thread at every pass.
+        if (m_readNotifier)
+            m_readNotifier->setEnabled(false);
+    }
     m_host->reportLines(m_id, lines);
 }
 
 void ConnectionWorker::resumeReading()
 {
-    if (!m_readingPaused)
+    if (!m_readingPaused || m_finished)
         return;
     m_readingPaused = false;
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(true);
     // What waits in the socket raised no new readyRead while it sat unread.
     onReadyRead();
 }
@@ -209,20 +293,20 @@ void ConnectionWorker::release()
 
 qint64 ConnectionWorker::queuedBytes() const
 {
-    return m_pendingBytes + (m_socket ? m_socket->bytesToWrite() : 0);
+    return m_pendingBytes + (m_sslSocket ? m_sslSocket->bytesToWrite() : 0);
 }
 
 void ConnectionWorker::send(const QByteArray &frame)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (m_finished || m_closing || !m_socket)
+    if (m_finished || m_closing || !isOpen())
         return;
     m_pending.append(frame);
     m_pendingBytes += frame.size();
     m_bytesOut += frame.size();
     if (queuedBytes() > m_config->sendqBytes) {
-        finish("SendQ exceeded"); // before abort(), whose disconnected() would name no reason
-        m_socket->abort();
+        finish("SendQ exceeded");
+        abortConnection();
         return;
     }
     if (!m_flushQueued) {
@@ -235,73 +319,98 @@ void ConnectionWorker::flushPending()
 {
     Q_ASSERT(QThread::currentThread() == thread());
     m_flushQueued = false;
-    if (m_pending.isEmpty() || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
-        m_pending.clear();
-        m_pendingBytes = 0;
+    if (m_sslSocket) {
+        // Through the encryption layer, which buffers what the kernel does not take.
+        if (m_sslSocket->state() == QAbstractSocket::ConnectedState)
+            for (const QByteArray &f : std::as_const(m_pending))
+                m_sslSocket->write(f);
+        dropPending();
         return;
     }
-    qsizetype first = 0;
-    qint64 offset = 0; // into m_pending[first]
-    // With nothing in Qt's buffer, write straight to the descriptor: one writev() for all the
-    // frames of this pass, and no copy into QTcpSocket's buffer (whose chunk every idle
-    // connection would otherwise keep). Only what the kernel does not take goes to Qt, which then
-    // writes it when the socket is writable; later frames follow it there, so order is kept.
-    // Not for TLS: the bytes must go through the encryption layer.
-    if (!m_sslSocket && m_socket->bytesToWrite() == 0) {
-        const int fd = int(m_socket->socketDescriptor());
-        while (first < m_pending.size()) {
-            iovec iov[64];
-            int count = 0;
-            for (qsizetype i = first; i < m_pending.size() && count < 64; ++i, ++count) {
-                const QByteArray &f = m_pending.at(i);
-                const qint64 skip = i == first ? offset : 0;
-                iov[count].iov_base = const_cast<char *>(f.constData() + skip);
-                iov[count].iov_len = size_t(f.size() - skip);
-            }
-            const ssize_t n = ::writev(fd, iov, count);
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                if (errno == EAGAIN || errno == EWOULDBLOCK)
-                    break;
-                const QByteArray reason = QByteArray("Write error: ") + std::strerror(errno);
-                m_pending.clear();
-                m_pendingBytes = 0;
-                finish(reason);
-                m_socket->abort();
+    if (m_fd < 0) {
+        dropPending();
+        return;
+    }
+    writePending();
+}
+
+void ConnectionWorker::dropPending()
+{
+    // Released, not just emptied: a list keeps its capacity, and an idle connection would keep
+    // the one its welcome burst needed.
+    m_pending = QList<QByteArray>();
+    m_pendingOffset = 0;
+    m_pendingBytes = 0;
+}
+
+void ConnectionWorker::writePending()
+{
+    // One writev() for every frame queued in this pass, with no copy of the shared frames.
+    while (!m_pending.isEmpty()) {
+        iovec iov[64];
+        int count = 0;
+        for (qsizetype i = 0; i < m_pending.size() && count < 64; ++i, ++count) {
+            const QByteArray &f = m_pending.at(i);
+            const qint64 skip = i == 0 ? m_pendingOffset : 0;
+            iov[count].iov_base = const_cast<char *>(f.constData() + skip);
+            iov[count].iov_len = size_t(f.size() - skip);
+        }
+        const ssize_t n = ::writev(m_fd, iov, count);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                // The rest waits here, in order, until the kernel takes more; later frames
+                // queue behind it and the sendq cap still holds.
+                if (!m_writeNotifier)
+                    m_writeNotifier = new DescriptorNotifier(m_fd, QSocketNotifier::Write, this);
+                m_writeNotifier->setEnabled(true);
                 return;
             }
-            qint64 written = n;
-            while (written > 0 && first < m_pending.size()) {
-                const qint64 left = m_pending.at(first).size() - offset;
-                if (written >= left) {
-                    written -= left;
-                    ++first;
-                    offset = 0;
-                } else {
-                    offset += written;
-                    written = 0;
-                }
+            const QByteArray reason = QByteArray("Write error: ") + std::strerror(errno);
+            dropPending();
+            finish(reason);
+            return;
+        }
+        m_pendingBytes -= n;
+        qint64 written = n;
+        qsizetype done = 0;
+        while (written > 0 && done < m_pending.size()) {
+            const qint64 left = m_pending.at(done).size() - m_pendingOffset;
+            if (written >= left) {
+                written -= left;
+                ++done;
+                m_pendingOffset = 0;
+            } else {
+                m_pendingOffset += written;
+                written = 0;
             }
         }
+        m_pending.remove(0, done);
     }
-    for (qsizetype i = first; i < m_pending.size(); ++i) {
-        const QByteArray &f = m_pending.at(i);
-        m_socket->write(i == first ? f.constData() + offset : f.constData(), i == first ? f.size() - offset : f.size());
-    }
-    m_pending.clear();
-    m_pendingBytes = 0;
+    dropPending();
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
+    if (m_closing)
+        finish("Closed"); // everything, the ERROR line last, is with the kernel
 }
 
 void ConnectionWorker::closeGracefully()
 {
     if (m_finished || m_closing)
         return;
-    flushPending(); // the ERROR line and whatever came before it
     m_closing = true;
     m_closingSince.start();
-    // Flushes what is queued (the ERROR line), then emits disconnected().
-    m_socket->disconnectFromHost();
+    if (m_sslSocket) {
+        flushPending(); // the ERROR line and whatever came before it
+        // Flushes what is queued (the ERROR line), then emits disconnected().
+        m_sslSocket->disconnectFromHost();
+        return;
+    }
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false); // nothing more is read from a closing connection
+    // Finishes once the kernel has taken everything; checkLiveness cuts it after a grace period.
+    writePending();
 }
 
 void ConnectionWorker::shutdown()
@@ -310,13 +419,39 @@ void ConnectionWorker::shutdown()
         return;
     flushPending();
     m_finished = true; // the hub is going away: report nothing
-    if (m_socket) {
-        m_socket->flush();
+    if (m_sslSocket) {
+        m_sslSocket->flush();
         // Drain unread input: closing a socket with unread data sends RST, which can destroy
         // the ERROR line still in flight.
-        m_socket->readAll();
-        m_socket->close();
+        m_sslSocket->readAll();
+        m_sslSocket->close();
     }
+    closeDescriptor();
+}
+
+void ConnectionWorker::abortConnection()
+{
+    if (m_sslSocket)
+        m_sslSocket->abort();
+    closeDescriptor();
+}
+
+void ConnectionWorker::closeDescriptor()
+{
+    if (m_fd < 0)
+        return;
+    // The notifiers go first: a notifier must not outlive its descriptor.
+    delete m_readNotifier;
+    m_readNotifier = nullptr;
+    delete m_writeNotifier;
+    m_writeNotifier = nullptr;
+    // Unread input would make close() send a reset, which can destroy the last lines still in
+    // flight (the ERROR line). Bounded: a peer that keeps sending is not waited for.
+    char sink[4096];
+    for (int i = 0; i < 16 && ::read(m_fd, sink, sizeof sink) > 0; ++i) {
+    }
+    ::close(m_fd);
+    m_fd = -1;
 }
 
 int ConnectionWorker::tickIntervalMs() const
@@ -330,12 +465,12 @@ int ConnectionWorker::tickIntervalMs() const
 
 void ConnectionWorker::checkLiveness()
 {
-    if (m_finished || !m_socket)
+    if (m_finished || !isOpen())
         return;
     if (m_closing) {
         if (m_closingSince.elapsed() > CloseGraceMs) {
             finish("Closed");
-            m_socket->abort();
+            abortConnection();
         }
         return;
     }
@@ -344,7 +479,7 @@ void ConnectionWorker::checkLiveness()
         // No input can have arrived before the handshake ended, so idle is its age.
         if (idle >= m_config->tlsHandshakeTimeoutMs) {
             finish("TLS handshake timed out");
-            m_socket->abort();
+            abortConnection();
         }
         return;
     }
@@ -364,9 +499,10 @@ void ConnectionWorker::drop(const QByteArray &reason)
 {
     send("ERROR :Closing Link: " + reason + "\r\n");
     flushPending();
-    m_socket->flush();
+    if (m_sslSocket)
+        m_sslSocket->flush();
     finish(reason);
-    m_socket->abort();
+    abortConnection();
 }
 
 void ConnectionWorker::finish(const QByteArray &reason)
@@ -374,6 +510,8 @@ void ConnectionWorker::finish(const QByteArray &reason)
     if (m_finished)
         return;
     m_finished = true;
+    // Nothing more is read or written; a plain descriptor is closed now, not with the object.
+    closeDescriptor();
     m_host->reportClosed(m_id, reason);
     m_host->forget(m_id);
     deleteLater();

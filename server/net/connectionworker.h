@@ -6,22 +6,30 @@
 #include "protocol/linereader.h"
 
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QSocketNotifier>
 #include <memory>
 
+class DescriptorNotifier;
 class QSslSocket;
-class QTcpSocket;
 class QTimer;
 class TlsContext;
 class WorkerHost;
 struct ServerConfig;
 
 // One client connection. Created in the listener's thread with no parent and no children, then
-// moved to its host's thread; everything it owns (the socket, the timers) is created there, in
-// start(). It frames and parses input and reports it, through its host, as lines for the hub;
-// it writes what the hub routes to it, watches liveness (PING) and caps its unsent bytes (the
-// sendq).
+// moved to its host's thread; everything it owns (the socket or descriptor, its notifiers, the
+// timers) is created there, in start(). It frames and parses input and reports it, through its
+// host, as lines for the hub; it writes what the hub routes to it, watches liveness (PING) and
+// caps its unsent bytes (the sendq).
+//
+// A plain connection owns its descriptor and does its own reads and writes, with one read
+// notifier and a write notifier only while the kernel does not take everything: a QTcpSocket
+// costs several kilobytes per idle connection (its private data, a socket engine, three
+// notifiers and a read buffer it keeps), three times what all of the rest costs
+// (docs/performance.md). A TLS connection keeps QSslSocket, which does the encryption.
 class ConnectionWorker : public QObject {
     Q_OBJECT
 public:
@@ -50,12 +58,25 @@ public:
     // Ping and close-grace deadlines; the host calls it for all its workers from one timer.
     void checkLiveness();
     int tickIntervalMs() const;
+    // A plain connection's descriptor can be read (or written, `type` says which).
+    void descriptorReady(QSocketNotifier::Type type);
 
 private:
     void onReadyRead();
+    // The plain descriptor can take more: write what waits.
+    void writePending();
+    // Forgets what is queued, and the list's capacity with it.
+    void dropPending();
+    bool isOpen() const { return m_fd >= 0 || m_sslSocket; }
+    // Stops both ways at once (a limit broken, an error): nothing more is read or written.
+    void abortConnection();
+    // Closes the plain descriptor, after its notifiers.
+    void closeDescriptor();
+    enum class ReadEnd { Open, Closed, Failed };
     // Reads and parses until the socket is empty or about `budget` bytes of lines are in `out`
-    // (whole lines, so it may go over by what one read brings); returns their bytes.
-    qint64 parseInto(QList<InboundLine> *out, qint64 budget);
+    // (whole lines, so it may go over by what one read brings); returns their bytes. *end says
+    // whether the peer closed or the read failed (m_readErrno).
+    qint64 parseInto(QList<InboundLine> *out, qint64 budget, ReadEnd *end);
     // Hands the hub a batch of lines, and stops reading while the hub is too far behind.
     void report(const QList<InboundLine> &lines, qint64 bytes);
     // Hands the hub what flood control allows now; the rest waits for tokens.
@@ -68,13 +89,16 @@ private:
     const std::shared_ptr<const ServerConfig> m_config;
     const std::shared_ptr<TlsContext> m_tls;
     WorkerHost *m_host = nullptr;
-    QTcpSocket *m_socket = nullptr;
-    QSslSocket *m_sslSocket = nullptr; // the same object as m_socket, for a TLS connection
+    int m_fd = -1;                         // a plain connection's descriptor
+    DescriptorNotifier *m_readNotifier = nullptr;
+    DescriptorNotifier *m_writeNotifier = nullptr; // created on the first write the kernel does not take
+    QSslSocket *m_sslSocket = nullptr;     // a TLS connection's socket
     LineReader m_reader;
     const InboundBacklogPtr m_backlog = std::make_shared<InboundBacklog>();
     bool m_readingPaused = false;
     QList<QByteArray> m_pending; // shared frames, not copies
-    qint64 m_pendingBytes = 0;
+    qint64 m_pendingOffset = 0;  // bytes of m_pending's first frame already written
+    qint64 m_pendingBytes = 0;   // what m_pending still has to write
     qint64 m_bytesIn = 0;
     qint64 m_bytesOut = 0; // handed to the socket (queued or written)
     bool m_flushQueued = false;
@@ -83,6 +107,7 @@ private:
     qint64 m_pingSentAtMs = -1; // m_lastInput time when we sent PING; -1: none outstanding
     bool m_finished = false;
     bool m_closing = false;
+    int m_readErrno = 0;
 
     // Flood control (ServerConfig::floodBurst/floodRate); off for exempt addresses.
     bool m_floodControlled = false;

@@ -11,6 +11,14 @@ void LineReader::append(QByteArrayView data)
     m_buffer.append(data.data(), data.size());
 }
 
+void LineReader::squeeze()
+{
+    if (m_pos == m_buffer.size() && !m_buffer.isNull()) {
+        m_buffer = QByteArray();
+        m_pos = m_scanned = 0;
+    }
+}
+
 bool LineReader::fitsLimits(QByteArrayView line)
 {
     qsizetype body = line.size();

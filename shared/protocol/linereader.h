@@ -21,6 +21,10 @@ public:
     // Takes the next complete line (without its terminator) into *line.
     Result next(QByteArray *line);
     qsizetype buffered() const { return m_buffer.size() - m_pos; }
+    // Frees the buffer when no partial line waits in it: thousands of idle connections would
+    // otherwise each keep the capacity of their last read.
+    void squeeze();
+    qsizetype capacity() const { return m_buffer.capacity(); }
 
     // Whether a complete line (without terminator) is within the limits.
     static bool fitsLimits(QByteArrayView line);

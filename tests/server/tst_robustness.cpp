@@ -7,6 +7,7 @@
 #include <QTest>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -37,6 +38,16 @@ public:
         return ::connect(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
     }
     bool send(const QByteArray &bytes) { return ::write(m_fd, bytes.constData(), bytes.size()) == bytes.size(); }
+    // Reads whatever has arrived within `ms` (at most one read); empty on timeout or end.
+    QByteArray readSome(int ms)
+    {
+        pollfd p{m_fd, POLLIN, 0};
+        if (::poll(&p, 1, ms) <= 0)
+            return {};
+        char buf[65536];
+        const ssize_t n = ::read(m_fd, buf, sizeof buf);
+        return n > 0 ? QByteArray(buf, n) : QByteArray();
+    }
 
 private:
     int m_fd = -1;
@@ -56,6 +67,7 @@ private Q_SLOTS:
     void pingTimeoutDropsSilentClient();
     void pingTimeoutIsKeptToItsLength();
     void sendqOverflowDropsOnlyTheSlowReader();
+    void slowReaderCatchesUpInOrder();
     void threadsAreReleasedWhenClientsLeave();
     void shutdownTellsEveryClient();
     void shutdownWhileClientsAreConnecting();
@@ -235,6 +247,67 @@ void TestRobustness::sendqOverflowDropsOnlyTheSlowReader()
     for (int i = 0; i < got.size(); ++i)
         QVERIFY(got.at(i).params.last().startsWith(QByteArray::number(i) + ' '));
     QTRY_COMPARE(server.server().activeConnections(), 2);
+}
+
+void TestRobustness::slowReaderCatchesUpInOrder()
+{
+    // What the kernel does not take waits in the connection's own queue (with a write notifier)
+    // and must come out whole and in order once the reader reads again.
+    ServerConfig config = TestServer::defaultConfig();
+    config.sendqBytes = 8 * 1024 * 1024;
+    TestServer server(config);
+    QVERIFY(server.start());
+    auto sender = server.client("sender");
+    auto reader = server.client("reader");
+    QVERIFY(sender && reader);
+    DeafClient slow;
+    QVERIFY(slow.connectTo(server.port()));
+    QVERIFY(slow.send("NICK slow\r\nUSER slow 0 * :slow\r\n"));
+    QVERIFY(reader->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "slow"; }));
+    const ClientId slowId = server.idOf("slow");
+    QVERIFY(slowId != 0);
+
+    // Twice: the second time the queue fills again after it was emptied once.
+    const QByteArray padding(400, 'p');
+    const qsizetype base = reader->receivedCount();
+    int sent = 0;
+    int next = 0;
+    QByteArray got;
+    for (int round = 0; round < 2; ++round) {
+        // Until the server holds some of it back (the kernel's buffers are full), bounded.
+        qint64 queued = 0;
+        for (int batches = 0; queued == 0 && batches < 150; ++batches) {
+            for (int i = 0; i < 100; ++i)
+                sender->send("PRIVMSG #lobby :" + QByteArray::number(sent++) + ' ' + padding);
+            QVERIFY(QTest::qWaitFor([&] { return reader->receivedCount() - base >= sent; }, 10000));
+            const std::optional<ConnectionTraffic> t = server.traffic(slowId);
+            QVERIFY(t);
+            queued = t->queuedBytes;
+        }
+        QVERIFY2(queued > 0, "the kernel took everything: nothing was held back");
+
+        // Now it reads: every message, in order, and then the queue is empty.
+        QElapsedTimer timer;
+        timer.start();
+        while (next < sent && timer.elapsed() < 30000) {
+            QCoreApplication::processEvents();
+            got += slow.readSome(50);
+            qsizetype start = 0;
+            for (qsizetype nl; (nl = got.indexOf('\n', start)) >= 0; start = nl + 1) {
+                const QByteArray line = got.mid(start, nl - start);
+                const qsizetype at = line.indexOf(" PRIVMSG #lobby :");
+                if (at < 0)
+                    continue;
+                const QByteArray text = line.mid(at + 17);
+                QVERIFY2(text.startsWith(QByteArray::number(next) + ' '), text.left(20).constData());
+                ++next;
+            }
+            got.remove(0, start);
+        }
+        QCOMPARE(next, sent);
+        QTRY_COMPARE(server.traffic(slowId).value_or(ConnectionTraffic{}).queuedBytes, 0);
+    }
+    QVERIFY(reader->count(quitOf("slow")) == 0);
 }
 
 void TestRobustness::threadsAreReleasedWhenClientsLeave()
