@@ -55,6 +55,9 @@ struct Options {
     int connectWindow = 200; // registrations in flight at once
     long historyMessages = 1'000'000;
     int stormLogins = 200; // loginstorm: SASL logins started at once a quarter into the fanout run
+    int reconnectClients = 5000; // reconnect: clients that all connect at once
+    int bigChannelMembers = 5000; // bigchannel: members of the one channel
+    int bigChannelRounds = 100;   // bigchannel: JOIN/PART pairs, WHOs and messages timed
     std::string databaseFile; // the server's history database, to report its size
     bool progress = true;
 };
@@ -111,6 +114,31 @@ long procStatusField(int pid, const char *field)
             value = std::atol(line + n);
     std::fclose(f);
     return value;
+}
+
+// The CPU time (user and system) the process has used so far, in seconds, or -1.
+double processCpuSeconds(int pid)
+{
+    if (pid <= 0)
+        return -1;
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = std::fopen(path, "r");
+    if (!f)
+        return -1;
+    char buf[1024];
+    const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = 0;
+    // The command name is in parentheses and may hold spaces: fields count from the last ')'.
+    const char *p = std::strrchr(buf, ')');
+    if (!p)
+        return -1;
+    unsigned long utime = 0, stime = 0;
+    // Fields 3 to 13 are skipped; 14 and 15 are utime and stime, in clock ticks.
+    if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2)
+        return -1;
+    return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
 }
 
 // The event loop: every connection non-blocking in one epoll set; writes are buffered and
@@ -697,6 +725,7 @@ Result runSaturation(const Options &o)
         }
     };
     const double cpu0 = cpuSeconds();
+    const double serverCpu0 = processCpuSeconds(o.serverPid);
     const Ns t0 = now();
     for (int s = 0; s < n; ++s)
         refill(s);
@@ -713,14 +742,21 @@ Result runSaturation(const Options &o)
     const long counted = deliveries;
     sending = false;
     const double cpu = (cpuSeconds() - cpu0) / wall * 100;
+    const double serverCpu1 = processCpuSeconds(o.serverPid);
+    // The server's CPU time (all its threads) per delivery; -1 without --server-pid.
+    const double serverUs = serverCpu0 >= 0 && serverCpu1 >= 0 && counted > 0
+        ? (serverCpu1 - serverCpu0) * 1e6 / double(counted)
+        : -1;
     const double rate = double(counted) / wall;
     char json[512], table[256];
     std::snprintf(json, sizeof json,
                   "{\"server\":\"%s\",\"workload\":\"saturation\",\"clients\":%d,\"window\":%d,\"duration_s\":%.1f,"
-                  "\"deliveries\":%ld,\"deliveries_per_s\":%.0f,\"closed\":%d,\"bench_cpu_pct\":%.0f}",
-                  o.label.c_str(), n, w, wall, counted, rate, loop.closedCount(), cpu);
-    std::snprintf(table, sizeof table, "%-18s %9.0f deliveries/s   (%d clients, window %d, %.0f s)   bench cpu %3.0f%%",
-                  "saturation", rate, n, w, wall, cpu);
+                  "\"deliveries\":%ld,\"deliveries_per_s\":%.0f,\"closed\":%d,\"bench_cpu_pct\":%.0f,"
+                  "\"server_cpu_us_per_delivery\":%.3f}",
+                  o.label.c_str(), n, w, wall, counted, rate, loop.closedCount(), cpu, serverUs);
+    std::snprintf(table, sizeof table,
+                  "%-18s %9.0f deliveries/s   (%d clients, window %d, %.0f s)   server cpu %.3f us/delivery   bench cpu %3.0f%%",
+                  "saturation", rate, n, w, wall, serverUs, cpu);
     r.json = json;
     r.table = table;
     return r;
@@ -754,6 +790,177 @@ Result runIdle(const Options &o)
     else
         std::snprintf(table, sizeof table, "%-18s %d connected in %.3f s   (no --server-pid: memory not measured)", "idle",
                       n, seconds);
+    r.json = json;
+    r.table = table;
+    return r;
+}
+
+// A reconnect storm, as after a restart: every client connects, registers and joins #lobby at
+// once, with no window (all connects are started before the first answer is read). Reports how
+// long until all are in, each client's registration and join times, and how many connections
+// the server dropped or never answered.
+Result runReconnect(const Options &o)
+{
+    Loop loop(o);
+    Result r;
+    r.workload = "reconnect";
+    const int n = o.reconnectClients;
+    loop.prepare(n);
+    std::vector<Ns> started(size_t(n), 0);
+    Stats registration, joining;
+    int joined = 0;
+    Ns lastJoin = 0;
+    loop.onLine = [&](Conn &c, std::string_view line) {
+        const size_t sp = line.find(' ');
+        if (sp == std::string_view::npos)
+            return;
+        const std::string_view rest = line.substr(sp + 1);
+        if (!c.registered && rest.compare(0, 4, "001 ") == 0) {
+            c.registered = true;
+            registration.add(now() - started[size_t(c.index)]);
+            loop.send(c, "JOIN #lobby\r\n");
+        } else if (c.registered && !c.joined && rest.compare(0, 4, "366 ") == 0
+                   && rest.find("#lobby") != std::string_view::npos) {
+            c.joined = true;
+            ++joined;
+            lastJoin = now();
+            joining.add(lastJoin - started[size_t(c.index)]);
+        }
+    };
+    static int generation = 0;
+    const std::string prefix = "r" + std::to_string(++generation) + "x";
+    const double cpu0 = processCpuSeconds(o.serverPid);
+    const Ns t0 = now();
+    for (int i = 0; i < n; ++i) {
+        if (!loop.start(i))
+            return r;
+        started[size_t(i)] = now();
+        const std::string nick = prefix + std::to_string(i);
+        loop.send(loop.conns[size_t(i)], "NICK " + nick + "\r\nUSER " + nick + " 0 * :bench\r\n");
+    }
+    const Ns deadline = t0 + Ns(120e9);
+    Ns lastProgress = t0;
+    while (joined + loop.closedCount() < n && now() < deadline) {
+        loop.pass(20);
+        if (now() - lastProgress > 500'000'000) {
+            progress(o, "reconnect", double(now() - t0) / 1e9, joined);
+            lastProgress = now();
+        }
+    }
+    const double allIn = double((lastJoin ? lastJoin : now()) - t0) / 1e9;
+    const int dropped = loop.closedCount();
+    const int unanswered = n - joined - dropped;
+    const double cpu1 = processCpuSeconds(o.serverPid);
+    const double serverCpu = cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1;
+    char json[768], table[384];
+    std::snprintf(json, sizeof json,
+                  "{\"server\":\"%s\",\"workload\":\"reconnect\",\"clients\":%d,\"joined\":%d,\"dropped\":%d,"
+                  "\"unanswered\":%d,\"all_in_s\":%.3f,\"register_p50_ms\":%.2f,\"register_p99_ms\":%.2f,"
+                  "\"join_p99_ms\":%.2f,\"server_cpu_s\":%.2f}",
+                  o.label.c_str(), n, joined, dropped, unanswered, allIn, registration.pct(50) / 1000,
+                  registration.pct(99) / 1000, joining.pct(99) / 1000, serverCpu);
+    std::snprintf(table, sizeof table,
+                  "%-18s %d of %d in #lobby after %.3f s   registration p50 %.1f ms p99 %.1f ms   joined p99 %.1f ms   "
+                  "dropped %d   unanswered %d",
+                  "reconnect", joined, n, allIn, registration.pct(50) / 1000, registration.pct(99) / 1000,
+                  joining.pct(99) / 1000, dropped, unanswered);
+    r.table = table;
+    // Reported either way: a server that drops connections in a storm says so in its figures.
+    r.json = json;
+    return r;
+}
+
+// One channel with thousands of members: a newcomer's JOIN (until the end of its NAMES) and
+// PART, WHO on the channel, and one message's fan-out to every member, each timed one at a time.
+Result runBigChannel(const Options &o)
+{
+    Loop loop(o);
+    Result r;
+    r.workload = "bigchannel";
+    const int n = o.bigChannelMembers;
+    const int rounds = o.bigChannelRounds;
+    if (connectAndRegister(loop, n, true, 300, o.connectWindow) < 0)
+        return r;
+    const int probe = loop.add();
+    if (!loop.start(probe))
+        return r;
+    int waiting = 0;
+    std::function<bool(Conn &, std::string_view)> match;
+    loop.onLine = [&](Conn &c, std::string_view line) {
+        if (match && match(c, line))
+            --waiting;
+    };
+    auto waitUntilDone = [&](double timeoutS) {
+        const Ns deadline = now() + Ns(timeoutS * 1e9);
+        while (waiting > 0 && now() < deadline && loop.closedCount() == 0)
+            loop.pass(5);
+        return waiting <= 0;
+    };
+    auto fromProbe = [&](Conn &c) { return c.index == probe; };
+    auto has = [](std::string_view line, std::string_view what) { return line.find(what) != std::string_view::npos; };
+    waiting = 1;
+    match = [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 001 "); };
+    loop.send(loop.conns[size_t(probe)], "NICK bigprobe\r\nUSER bigprobe 0 * :bench\r\n");
+    if (!waitUntilDone(30)) {
+        std::fprintf(stderr, "\nbigchannel: the probe could not register\n");
+        return r;
+    }
+    auto timeOne = [&](Stats &stats, int count, const std::string &command,
+                       const std::function<bool(Conn &, std::string_view)> &done, double timeoutS) {
+        waiting = count;
+        match = done;
+        const Ns start = now();
+        loop.sendNow(loop.conns[size_t(probe)], command);
+        if (!waitUntilDone(timeoutS))
+            return false;
+        stats.add(now() - start);
+        return true;
+    };
+    const double cpu0 = processCpuSeconds(o.serverPid);
+    Stats join, part, who, fanout;
+    bool ok = true;
+    for (int i = 0; ok && i < rounds; ++i) {
+        ok = timeOne(join, 1, "JOIN #bench\r\n",
+                     [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 366 "); }, 30)
+             && timeOne(part, 1, "PART #bench\r\n",
+                        [&](Conn &c, std::string_view line) {
+                            return fromProbe(c) && line.compare(0, 10, ":bigprobe!") == 0 && has(line, " PART #bench");
+                        },
+                        30);
+    }
+    // WHO as a member would ask it, then one message at a time to everyone.
+    ok = ok && timeOne(join, 1, "JOIN #bench\r\n",
+                       [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 366 "); }, 30);
+    for (int i = 0; ok && i < rounds; ++i)
+        ok = timeOne(who, 1, "WHO #bench\r\n",
+                     [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 315 "); }, 30);
+    for (int i = 0; ok && i < rounds; ++i) {
+        ok = timeOne(fanout, n, benchMessage(probe, i),
+                     [&](Conn &c, std::string_view line) {
+                         int s;
+                         long q;
+                         Ns t;
+                         return !fromProbe(c) && parseBenchMessage(line, &s, &q, &t) && s == probe && q == i;
+                     },
+                     30);
+    }
+    if (!ok) {
+        std::fprintf(stderr, "\nbigchannel: no answer in time (%s)\n", loop.firstError().c_str());
+        return r;
+    }
+    const double cpu1 = processCpuSeconds(o.serverPid);
+    char json[768], table[384];
+    std::snprintf(json, sizeof json,
+                  "{\"server\":\"%s\",\"workload\":\"bigchannel\",\"members\":%d,\"rounds\":%d,\"join_p50_ms\":%.3f,"
+                  "\"join_p99_ms\":%.3f,\"part_p50_ms\":%.3f,\"part_p99_ms\":%.3f,\"who_p50_ms\":%.3f,"
+                  "\"who_p99_ms\":%.3f,\"fanout_p50_ms\":%.3f,\"fanout_p99_ms\":%.3f,\"server_cpu_s\":%.2f}",
+                  o.label.c_str(), n, rounds, join.pct(50) / 1000, join.pct(99) / 1000, part.pct(50) / 1000,
+                  part.pct(99) / 1000, who.pct(50) / 1000, who.pct(99) / 1000, fanout.pct(50) / 1000,
+                  fanout.pct(99) / 1000, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1.0);
+    std::snprintf(table, sizeof table,
+                  "%-18s %d members   JOIN p99 %.2f ms   PART p99 %.2f ms   WHO p99 %.2f ms   message to all p99 %.2f ms",
+                  "bigchannel", n, join.pct(99) / 1000, part.pct(99) / 1000, who.pct(99) / 1000,
+                  fanout.pct(99) / 1000);
     r.json = json;
     r.table = table;
     return r;
@@ -919,15 +1126,18 @@ void usage()
 {
     std::puts(
         "usage: confab-bench [--host 127.0.0.1] [--port 6667]\n"
-        "                    [--workload all|seed|fanout|saturation|idle|history|loginstorm] [--label NAME]\n"
+        "                    [--workload all|seed|fanout|saturation|idle|reconnect|bigchannel|history|loginstorm] [--label NAME]\n"
         "                    [--server-pid PID] [--duration S] [--fanout-clients N] [--senders N] [--rate N]\n"
         "                    [--saturation-clients N] [--window N] [--idle-clients N] [--connect-window N]\n"
-        "                    [--history-messages N] [--database-file PATH] [--storm-logins N] [--no-progress]\n"
+        "                    [--history-messages N] [--database-file PATH] [--storm-logins N]\n"
+        "                    [--reconnect-clients N] [--big-channel N] [--rounds N] [--no-progress]\n"
         "Drives an IRC server over real TCP connections on loopback and prints a table, then one JSON\n"
         "line per workload. --server-pid lets the idle workload read the server's memory. The history\n"
         "workload (Confab's CHATHISTORY, playback and SEARCH; not part of 'all') fills N messages, and\n"
         "--database-file lets it report the database's size. The loginstorm workload (Confab's SASL; not\n"
-        "part of 'all') runs the fanout twice, the second time with N SASL PLAIN logins started at once.");
+        "part of 'all') runs the fanout twice, the second time with N SASL PLAIN logins started at once.\n"
+        "reconnect: N clients connect, register and join #lobby all at once. bigchannel: N members in one\n"
+        "channel, then --rounds timed JOIN/PART pairs, WHOs and messages to all of them.");
 }
 
 } // namespace
@@ -960,6 +1170,9 @@ int main(int argc, char **argv)
         else if (a == "--history-messages") o.historyMessages = std::atol(value().c_str());
         else if (a == "--database-file") o.databaseFile = value();
         else if (a == "--storm-logins") o.stormLogins = std::atoi(value().c_str());
+        else if (a == "--reconnect-clients") o.reconnectClients = std::atoi(value().c_str());
+        else if (a == "--big-channel") o.bigChannelMembers = std::atoi(value().c_str());
+        else if (a == "--rounds") o.bigChannelRounds = std::atoi(value().c_str());
         else if (a == "--no-progress") o.progress = false;
         else if (a == "--help" || a == "-h") {
             usage();
@@ -978,9 +1191,12 @@ int main(int argc, char **argv)
         return 2;
     }
     if (o.duration <= 0 || o.duration > 300 || o.idleClients > 50000 || o.fanoutClients > 10000
-        || o.historyMessages < 1000 || o.historyMessages > 10'000'000 || o.stormLogins < 1 || o.stormLogins > 5000) {
+        || o.historyMessages < 1000 || o.historyMessages > 10'000'000 || o.stormLogins < 1 || o.stormLogins > 5000
+        || o.reconnectClients < 1 || o.reconnectClients > 50000 || o.bigChannelMembers < 1
+        || o.bigChannelMembers > 50000 || o.bigChannelRounds < 1 || o.bigChannelRounds > 10000) {
         std::fprintf(stderr, "confab-bench: bounds: duration 0-300 s, at most 50000 idle and 10000 fanout clients, "
-                             "1000 to 10 million history messages, 1 to 5000 storm logins\n");
+                             "1000 to 10 million history messages, 1 to 5000 storm logins, 1 to 50000 reconnecting "
+                             "clients and big-channel members, 1 to 10000 rounds\n");
         return 2;
     }
     // Thousands of sockets: raise the descriptor limit as far as we may.
@@ -1003,6 +1219,10 @@ int main(int argc, char **argv)
         results.push_back(runSaturation(o));
     if (all || o.workload == "idle")
         results.push_back(runIdle(o));
+    if (o.workload == "reconnect")
+        results.push_back(runReconnect(o));
+    if (o.workload == "bigchannel")
+        results.push_back(runBigChannel(o));
     if (o.workload == "history")
         results.push_back(runHistory(o));
     if (o.workload == "loginstorm") {
