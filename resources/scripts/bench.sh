@@ -1,27 +1,55 @@
 #!/usr/bin/env bash
-# Runs confab-bench against confab-server (a pool of threads with history, the same without
-# history, and one thread per connection) and against ngircd, RUNS times each (default 3), all on
-# loopback, and prints the medians and the Confab/ngircd ratios as Markdown. Every Confab run
-# starts on a fresh history database. Then, once, the history workload (HISTORY_MESSAGES, default
-# 1000000, stored and queried; HISTORY=0 skips it) and the server's start-up time on the database
-# it left; then RUNS times the login storm (the fanout without and with 200 SASL logins started at
-# once; STORM=0 skips it). Raw JSON lines are kept in build/bench-results.jsonl.
-#   RUNS=3 DURATION=20 resources/scripts/bench.sh
+# Runs confab-bench against confab-server and ngircd, RUNS times each (default 5), all on loopback,
+# and prints one Markdown table: every workload's medians with their spread (min-max) and the
+# ratio of Confab's pool to ngircd. Raw JSON lines are kept in build/bench-results.jsonl.
+#   RUNS=5 DURATION=20 resources/scripts/bench.sh
+# Servers: confab-server with its default pool of worker threads (history on a fresh database),
+# the same with --no-history, with --threads 0 (one thread per connection), and ngircd 26 with
+# tests/bench/ngircd.conf. Each group of workloads starts on a fresh server:
+#   seed, fanout, saturation          every server
+#   idle (5000), idle (IDLE_LARGE)    the pool and ngircd (the thread-per-connection server: 5000)
+#   reconnect (RECONNECT clients)     the pool and ngircd
+#   bigchannel (BIG members)          the pool every run; ngircd in the first run only (minutes)
+#   TLS: saturation and handshakes    the pool and ngircd (TLS=0 skips them)
+# Then, once, the history workload (HISTORY_MESSAGES, default 1000000; HISTORY=0 skips it) and the
+# server's start-up time on the database it left; then RUNS times the login storm (STORM=0 skips).
 # With BASELINE set to another confab-server binary (an earlier build), it compares this build's
-# pool with that one instead, the two taking turns in each run (which goes first alternates):
+# pool with that one instead, on seed, fanout, saturation and idle, the two taking turns in each
+# run (which goes first alternates):
 #   BASELINE=/tmp/confab-server-before RUNS=5 resources/scripts/bench.sh
+# ONLY=workload,... limits a run to some groups (core, idle, reconnect, bigchannel, tls).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-CONFAB_EXTRA_PACKAGES="ngircd python3" "$root/resources/scripts/build.sh" >&2
-runs=${RUNS:-3}
+CONFAB_EXTRA_PACKAGES="ngircd python3 openssl" "$root/resources/scripts/build.sh" >&2
+runs=${RUNS:-5}
 duration=${DURATION:-20}
 build="$root/build"
 results="$build/bench-results.jsonl"
 : > "$results"
-ngircd_conf="$root/../shared/bench/ngircd.conf"
-[ -f "$ngircd_conf" ] || ngircd_conf="$root/tests/bench/ngircd.conf"
+ngircd_conf="$root/tests/bench/ngircd.conf"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+
+# Thousands of connections on each side: the servers started here inherit the raised limit (the
+# server's own default stays what the system gives it).
+ulimit -n "$(ulimit -Hn)"
+limit=$(ulimit -n)
+idle_large=${IDLE_LARGE:-20000}
+# One descriptor per connection in the server, and in the bench, plus a few of their own.
+if [ "$idle_large" -gt $((limit - 200)) ]; then
+    echo "descriptor limit $limit: the large idle workload uses $((limit - 200)) connections, not $idle_large" >&2
+    idle_large=$((limit - 200))
+fi
+reconnect=${RECONNECT:-5000}
+big=${BIG:-5000}
+only=",${ONLY:-core,idle,reconnect,bigchannel,tls},"
+wants() { [[ $only == *",$1,"* ]]; }
+
+# A throw-away certificate for the TLS listeners, and ngircd's configuration with TLS added.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout "$scratch/key.pem" \
+    -out "$scratch/cert.pem" >/dev/null 2>&1
+{ cat "$ngircd_conf"; printf '[SSL]\n\tCertFile = %s\n\tKeyFile = %s\n\tPorts = 27697\n' "$scratch/cert.pem" "$scratch/key.pem"; } \
+    > "$scratch/ngircd.conf"
 
 wait_port() { # PORT: wait (bounded) until something listens
     for _ in $(seq 100); do
@@ -32,78 +60,109 @@ wait_port() { # PORT: wait (bounded) until something listens
     return 1
 }
 
-run_one() { # LABEL PORT PID EXTRA-BENCH-ARGS...
-    local label=$1 port=$2 pid=$3
-    shift 3
-    "$build/tests/bench/confab-bench" --port "$port" --label "$label" --server-pid "$pid" \
-        --duration "$duration" "$@" | tee /dev/stderr | grep '^{' >> "$results" || true
-}
-
 stop() { # PID
     kill -TERM "$1" 2>/dev/null || true
     for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
     kill -KILL "$1" 2>/dev/null || true
 }
 
-database_args() { # BINARY: a fresh database, for a build that keeps history
-    if "$1" --help 2>/dev/null | grep -q -- --database; then
+pid=""
+start_server() { # KIND PLAIN-PORT TLS-PORT: a fresh server; sets $pid
+    local kind=$1 port=$2 tls=$3 binary="$build/server/confab-server"
+    local args=(--listen 127.0.0.1:"$port" --autojoin '')
+    [ "$kind" = baseline ] && binary=$BASELINE
+    if [ "$kind" = ngircd ]; then
+        ngircd -n -f "$scratch/ngircd.conf" >/dev/null 2>&1 &
+        pid=$!
+        wait_port 27667
+        return
+    fi
+    # Read whole: with pipefail, `--help | grep -q` fails whenever grep exits before the help ends.
+    local help
+    help=$("$binary" --help 2>/dev/null || true)
+    # A fresh history database, for a build that keeps history.
+    if [[ $help == *--database* ]]; then
         rm -f "$scratch"/history.db*
-        echo --database "$scratch/history.db"
+        [ "$kind" = nohistory ] && args+=(--no-history) || args+=(--database "$scratch/history.db")
     fi
-}
-
-flood_args() { # BINARY: the benchmark's clients are one local user on loopback; flood control
-    # would pace them and the per-user connection limit would refuse all but ten
-    if "$1" --help 2>/dev/null | grep -q -- --flood-exempt; then
-        echo --flood-exempt 127.0.0.0/8 --max-per-ip 0
+    # The benchmark's clients are one local user on loopback: flood control would pace them and
+    # the per-user connection limit would refuse all but ten.
+    if [[ $help == *--flood-exempt* ]]; then
+        args+=(--flood-exempt 127.0.0.0/8 --max-per-ip 0)
     fi
-}
-
-run_confab() { # LABEL BINARY PORT EXTRA-SERVER-ARGS...
-    local label=$1 binary=$2 port=$3
-    shift 3
-    # shellcheck disable=SC2046
-    "$binary" --listen 127.0.0.1:"$port" --autojoin '' $(database_args "$binary") $(flood_args "$binary") "$@" >/dev/null 2>&1 &
-    local pid=$!
+    [ "$kind" = thread-per-connection ] && args+=(--threads 0)
+    [ -n "$tls" ] && args+=(--tls-listen 127.0.0.1:"$tls" --tls-cert "$scratch/cert.pem" --tls-key "$scratch/key.pem")
+    "$binary" "${args[@]}" >/dev/null 2>&1 &
+    pid=$!
     wait_port "$port"
-    run_one "$label" "$port" "$pid"
+}
+
+measure() { # KIND LABEL PORT TLS-PORT BENCH-ARGS...: one fresh server for one confab-bench run
+    local kind=$1 label=$2 port=$3 tls=$4
+    shift 4
+    start_server "$kind" "$port" "$tls"
+    "$build/tests/bench/confab-bench" --label "$label" --server-pid "$pid" --duration "$duration" --no-progress "$@" \
+        | tee -a /dev/stderr | grep '^{' >> "$results" || true
     stop "$pid"
 }
 
-if [ -n "${BASELINE:-}" ]; then
-    for run in $(seq "$runs"); do
-        echo "== run $run of $runs" >&2
-        if [ $((run % 2)) -eq 1 ]; then
-            run_confab confab-pool "$build/server/confab-server" 26667
-            run_confab confab-baseline "$BASELINE" 26669
-        else
-            run_confab confab-baseline "$BASELINE" 26669
-            run_confab confab-pool "$build/server/confab-server" 26667
-        fi
-    done
-else
-    for run in $(seq "$runs"); do
-        echo "== run $run of $runs" >&2
-        run_confab confab-pool "$build/server/confab-server" 26667
-        run_confab confab-nohistory "$build/server/confab-server" 26670 --no-history
-        run_confab confab-thread-per-connection "$build/server/confab-server" 26668 --threads 0
-        # ngircd's listen backlog is small: a burst of connects beyond it is reset, so its
-        # connections are opened five at a time.
-        ngircd -n -f "$ngircd_conf" >/dev/null 2>&1 &
-        pid=$!; wait_port 27667
-        run_one ngircd 27667 "$pid" --connect-window 5
-        stop "$pid"
-    done
-fi
+# Per server kind: its ports, and how its connections are opened. ngircd's listen backlog is
+# small: a burst of connects beyond it is reset, so its connections are opened five at a time
+# (not in the reconnect storm, whose point is the burst).
+ports() { case $1 in ngircd) echo "27667 27697" ;; baseline) echo "26669 26699" ;; nohistory) echo "26670 26700" ;;
+    thread-per-connection) echo "26668 26698" ;; *) echo "26667 26697" ;; esac; }
+window() { [ "$1" = ngircd ] && echo "--connect-window 5" || true; }
 
-if [ "${HISTORY:-1}" != 0 ]; then
+run_server() { # KIND RUN: every group this kind of server runs
+    local kind=$1 run=$2 label="confab-$1"
+    [ "$kind" = ngircd ] && label=ngircd
+    [ "$kind" = baseline ] && label=confab-baseline
+    # shellcheck disable=SC2046
+    set -- $(ports "$kind")
+    local port=$1 tlsport=$2
+    local w
+    w=$(window "$kind")
+    # shellcheck disable=SC2086
+    {
+        wants core && measure "$kind" "$label" "$port" "" --port "$port" --workload seed,fanout,saturation $w
+        case $kind in nohistory) return 0 ;; esac
+        wants idle && measure "$kind" "$label" "$port" "" --port "$port" --workload idle --idle-clients 5000 $w
+        case $kind in thread-per-connection | baseline) return 0 ;; esac
+        wants idle && measure "$kind" "$label" "$port" "" --port "$port" --workload idle --idle-clients "$idle_large" $w
+        wants reconnect && measure "$kind" "$label" "$port" "" --port "$port" --workload reconnect --reconnect-clients "$reconnect"
+        if wants bigchannel && { [ "$kind" != ngircd ] || [ "$run" -eq 1 ]; }; then
+            measure "$kind" "$label" "$port" "" --port "$port" --workload bigchannel --big-channel "$big" $w
+        fi
+        if wants tls && [ "${TLS:-1}" != 0 ]; then
+            measure "$kind" "$label" "$port" "$tlsport" --port "$tlsport" --tls --workload saturation $w
+            measure "$kind" "$label" "$port" "$tlsport" --port "$tlsport" --tls --workload handshakes
+        fi
+    } || true
+}
+
+for run in $(seq "$runs"); do
+    echo "== run $run of $runs" >&2
+    if [ -n "${BASELINE:-}" ]; then
+        if [ $((run % 2)) -eq 1 ]; then
+            run_server pool "$run"; run_server baseline "$run"
+        else
+            run_server baseline "$run"; run_server pool "$run"
+        fi
+    else
+        for kind in pool nohistory thread-per-connection ngircd; do
+            run_server "$kind" "$run"
+        done
+    fi
+done
+
+if [ -z "${BASELINE:-}" ] && [ "${HISTORY:-1}" != 0 ]; then
     echo "== history" >&2
     db="$scratch/history.db"
     rm -f "$db"*
     "$build/server/confab-server" --listen 127.0.0.1:26671 --autojoin '' --database "$db" --flood-exempt 127.0.0.0/8 --max-per-ip 0 >/dev/null 2>&1 &
     pid=$!; wait_port 26671
-    "$build/tests/bench/confab-bench" --port 26671 --label confab-pool --workload history \
-        --history-messages "${HISTORY_MESSAGES:-1000000}" --database-file "$db" | tee /dev/stderr | grep '^{' >> "$results" || true
+    "$build/tests/bench/confab-bench" --port 26671 --label confab-pool --workload history --no-progress \
+        --history-messages "${HISTORY_MESSAGES:-1000000}" --database-file "$db" | tee -a /dev/stderr | grep '^{' >> "$results" || true
     stop "$pid"
     # Start-up on that database: from exec to "listening on", the best of three.
     best=""
@@ -116,10 +175,10 @@ if [ "${HISTORY:-1}" != 0 ]; then
         stop "$pid"
         if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
     done
-    echo "{\"server\":\"confab-pool\",\"workload\":\"startup\",\"startup_ms\":$best,\"db_bytes\":$(stat -c %s "$db")}" | tee /dev/stderr >> "$results"
+    echo "{\"server\":\"confab-pool\",\"workload\":\"startup\",\"startup_ms\":$best,\"db_bytes\":$(stat -c %s "$db")}" | tee -a /dev/stderr >> "$results"
 fi
 
-if [ "${STORM:-1}" != 0 ]; then
+if [ -z "${BASELINE:-}" ] && [ "${STORM:-1}" != 0 ]; then
     for run in $(seq "$runs"); do
         echo "== login storm, run $run of $runs" >&2
         rm -f "$scratch"/storm.db*
@@ -127,63 +186,9 @@ if [ "${STORM:-1}" != 0 ]; then
             --flood-exempt 127.0.0.0/8 --max-per-ip 0 >/dev/null 2>&1 &
         pid=$!; wait_port 26672
         "$build/tests/bench/confab-bench" --port 26672 --label confab-storm --server-pid "$pid" --workload loginstorm \
-            --duration "$duration" | tee /dev/stderr | grep '^{' >> "$results" || true
+            --no-progress --duration "$duration" | tee -a /dev/stderr | grep '^{' >> "$results" || true
         stop "$pid"
     done
 fi
 
-python3 - "$results" <<'PY'
-import json, statistics, sys, collections
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-by = collections.defaultdict(list)
-for r in rows:
-    by[(r["server"], r["workload"])].append(r)
-# The other column is ngircd, or with BASELINE the earlier confab build.
-servers = [s for s in ["confab-pool", "confab-nohistory", "confab-thread-per-connection", "confab-baseline", "ngircd"]
-           if any(r["server"] == s for r in rows)]
-other = servers[-1]
-metrics = {
-    "seed-10x5": [("total_s", "total s"), ("mean_ms", "mean ms"), ("p99_ms", "p99 ms")],
-    "seed-50x10": [("total_s", "total s"), ("mean_ms", "mean ms"), ("p99_ms", "p99 ms")],
-    "seed-60x25": [("total_s", "total s"), ("mean_ms", "mean ms"), ("p99_ms", "p99 ms")],
-    "fanout": [("deliveries_per_s", "deliveries/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms"), ("max_ms", "max ms"), ("lost", "lost")],
-    "saturation": [("deliveries_per_s", "deliveries/s")],
-    "idle": [("connect_s", "connect s"), ("bytes_per_connection", "bytes/connection"), ("server_threads", "threads")],
-    "history": [("fill_messages_per_s", "stored/s"), ("latest_p50_ms", "LATEST 100 p50 ms"),
-                ("latest_p99_ms", "LATEST 100 p99 ms"), ("playback_p50_ms", "JOIN+playback p50 ms"),
-                ("playback_p99_ms", "JOIN+playback p99 ms"), ("search_p50_ms", "SEARCH p50 ms"),
-                ("search_p99_ms", "SEARCH p99 ms"), ("db_mb_per_million", "MB per million")],
-    "startup": [("startup_ms", "start-up ms")],
-}
-def med(server, workload, key):
-    vals = [r[key] for r in by.get((server, workload), []) if key in r]
-    return statistics.median(vals) if vals else None
-ran = {(r["server"], w) for r in rows for w in [r["workload"]]}
-def fmt(v, server=None, workload=None):
-    if v is None: return "failed" if (server, workload) in ran or server is None else "-"
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)
-runs = max((len(v) for v in by.values()), default=0)
-print(f"Medians of {runs} runs.\n")
-print("| workload | metric | " + " | ".join(servers) + f" | pool / {other.removeprefix('confab-')} |")
-print("|---|---|" + "---|" * (len(servers) + 1))
-for w, ms in metrics.items():
-    for key, name in ms:
-        vals = [med(s, w, key) for s in servers]
-        ratio = f"{vals[0] / vals[-1]:.2f}" if vals[0] is not None and vals[-1] not in (None, 0) else ""
-        if all((s, w) not in ran for s in servers):
-            continue
-        print(f"| {w} | {name} | " + " | ".join(fmt(v, s, w) for v, s in zip(vals, servers)) + f" | {ratio} |")
-on, off = med("confab-pool", "saturation", "deliveries_per_s"), med("confab-nohistory", "saturation", "deliveries_per_s")
-if on and off:
-    print(f"\nSaturation with history on / off: {on / off:.2f}.")
-quiet, storm = by.get(("confab-storm", "fanout"), []), by.get(("confab-storm", "fanout-loginstorm"), [])
-if quiet and storm:
-    m = lambda rs, k: statistics.median(r[k] for r in rs)
-    print(f"\nLogin storm ({len(storm)} runs, medians): fanout p99 {m(quiet, 'p99_ms'):.3f} ms without, "
-          f"{m(storm, 'p99_ms'):.3f} ms with {storm[0]['logins']} SASL PLAIN logins started at once; "
-          f"they all end in {m(storm, 'storm_s'):.2f} s (a login takes p50 {m(storm, 'login_p50_ms'):.0f} ms, "
-          f"p99 {m(storm, 'login_p99_ms'):.0f} ms).")
-cpu = [r.get("bench_cpu_pct") for r in rows if "bench_cpu_pct" in r]
-if cpu:
-    print(f"\nconfab-bench's own CPU use: at most {max(cpu):.0f}% of one core.")
-PY
+python3 "$root/resources/scripts/bench-table.py" "$results"

@@ -1,7 +1,7 @@
 #include "connectionworker.h"
 
 #include "config/serverconfig.h"
-#include "descriptornotifier.h"
+#include "descriptorpoller.h"
 #include "inboundline.h"
 #include "localuser.h"
 #include "tlscontext.h"
@@ -17,6 +17,7 @@
 #include <cstring>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -107,7 +108,14 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
         peerPort = portOf(peerName);
         local = QHostAddress(reinterpret_cast<const sockaddr *>(&localName));
         localPort = portOf(localName);
-        m_readNotifier = new DescriptorNotifier(m_fd, QSocketNotifier::Read, this);
+        m_poller = m_host->poller();
+        if (!m_poller->watch(m_fd, m_id)) {
+            const QByteArray reason = QByteArray("Connection setup failed: ") + std::strerror(errno);
+            m_host->reportConnected(m_id, m_backlog, QHostAddress(), 0);
+            finish(reason);
+            return;
+        }
+        m_watched = true;
     }
 
     m_lastInput.start();
@@ -131,12 +139,41 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
         onReadyRead();
 }
 
-void ConnectionWorker::descriptorReady(QSocketNotifier::Type type)
+void ConnectionWorker::descriptorReady(quint32 events)
 {
-    if (type == QSocketNotifier::Write)
+    if (m_finished)
+        return;
+    if (events & EPOLLOUT)
         writePending();
-    else
+    if (m_finished || !(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+        return;
+    if (m_interestRead) {
         onReadyRead();
+        return;
+    }
+    // An error or hang-up, which epoll reports whatever it was asked, while this connection does
+    // not read. Closing: the peer is gone, nothing more can reach it.
+    if (m_closing) {
+        finish("Closed");
+        return;
+    }
+    // Reading is paused: its unread lines wait in the kernel until the hub catches up, and
+    // resumeReading() reads them (then the end) without the poller, which would otherwise wake
+    // this thread on every pass until then.
+    m_poller->unwatch(m_fd);
+    m_watched = false;
+}
+
+void ConnectionWorker::updateInterest()
+{
+    if (!m_watched)
+        return;
+    const bool read = !m_readingPaused && !m_closing;
+    if (read == m_interestRead && m_wantWrite == m_interestWrite)
+        return;
+    m_interestRead = read;
+    m_interestWrite = m_wantWrite;
+    m_poller->setInterest(m_fd, m_id, read, m_wantWrite);
 }
 
 void ConnectionWorker::onReadyRead()
@@ -221,7 +258,7 @@ qint64 ConnectionWorker::parseInto(QList<InboundLine> *out, qint64 budget, ReadE
             else
                 out->append({std::move(*msg), InboundLine::Error::None, line.size()});
         }
-        // A short read emptied the socket: the notifier says when there is more, without a
+        // A short read emptied the socket: the poller says when there is more, without a
         // read that would only say EAGAIN.
         if (!m_sslSocket && got < qint64(sizeof chunk))
             break;
@@ -239,8 +276,7 @@ void ConnectionWorker::report(const QList<InboundLine> &lines, qint64 bytes)
     if (m_backlog->add(bytes, m_config->recvqBytes)) {
         m_readingPaused = true;
         // Unread input then stays in the kernel, which would wake this thread at every pass.
-        if (m_readNotifier)
-            m_readNotifier->setEnabled(false);
+        updateInterest();
     }
     m_host->reportLines(m_id, lines);
 }
@@ -250,8 +286,7 @@ void ConnectionWorker::resumeReading()
     if (!m_readingPaused || m_finished)
         return;
     m_readingPaused = false;
-    if (m_readNotifier)
-        m_readNotifier->setEnabled(true);
+    updateInterest();
     // What waits in the socket raised no new readyRead while it sat unread.
     onReadyRead();
 }
@@ -362,9 +397,8 @@ void ConnectionWorker::writePending()
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 // The rest waits here, in order, until the kernel takes more; later frames
                 // queue behind it and the sendq cap still holds.
-                if (!m_writeNotifier)
-                    m_writeNotifier = new DescriptorNotifier(m_fd, QSocketNotifier::Write, this);
-                m_writeNotifier->setEnabled(true);
+                m_wantWrite = true;
+                updateInterest();
                 return;
             }
             const QByteArray reason = QByteArray("Write error: ") + std::strerror(errno);
@@ -389,8 +423,10 @@ void ConnectionWorker::writePending()
         m_pending.remove(0, done);
     }
     dropPending();
-    if (m_writeNotifier)
-        m_writeNotifier->setEnabled(false);
+    if (m_wantWrite) {
+        m_wantWrite = false;
+        updateInterest();
+    }
     if (m_closing)
         finish("Closed"); // everything, the ERROR line last, is with the kernel
 }
@@ -407,8 +443,7 @@ void ConnectionWorker::closeGracefully()
         m_sslSocket->disconnectFromHost();
         return;
     }
-    if (m_readNotifier)
-        m_readNotifier->setEnabled(false); // nothing more is read from a closing connection
+    updateInterest(); // nothing more is read from a closing connection
     // Finishes once the kernel has taken everything; checkLiveness cuts it after a grace period.
     writePending();
 }
@@ -440,11 +475,10 @@ void ConnectionWorker::closeDescriptor()
 {
     if (m_fd < 0)
         return;
-    // The notifiers go first: a notifier must not outlive its descriptor.
-    delete m_readNotifier;
-    m_readNotifier = nullptr;
-    delete m_writeNotifier;
-    m_writeNotifier = nullptr;
+    if (m_watched) {
+        m_poller->unwatch(m_fd);
+        m_watched = false;
+    }
     // Unread input would make close() send a reset, which can destroy the last lines still in
     // flight (the ERROR line). Bounded: a peer that keeps sending is not waited for.
     char sink[4096];

@@ -9,10 +9,9 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
-#include <QSocketNotifier>
 #include <memory>
 
-class DescriptorNotifier;
+class DescriptorPoller;
 class QSslSocket;
 class QTimer;
 class TlsContext;
@@ -25,11 +24,11 @@ struct ServerConfig;
 // host, as lines for the hub; it writes what the hub routes to it, watches liveness (PING) and
 // caps its unsent bytes (the sendq).
 //
-// A plain connection owns its descriptor and does its own reads and writes, with one read
-// notifier and a write notifier only while the kernel does not take everything: a QTcpSocket
-// costs several kilobytes per idle connection (its private data, a socket engine, three
-// notifiers and a read buffer it keeps), three times what all of the rest costs
-// (docs/performance.md). A TLS connection keeps QSslSocket, which does the encryption.
+// A plain connection owns its descriptor and does its own reads and writes; its thread's
+// DescriptorPoller says when it is readable, and writable only while the kernel has not taken
+// everything. A QTcpSocket costs several kilobytes per idle connection (its private data, a
+// socket engine, three notifiers and a read buffer it keeps), three times what all of the rest
+// costs (docs/performance.md). A TLS connection keeps QSslSocket, which does the encryption.
 class ConnectionWorker : public QObject {
     Q_OBJECT
 public:
@@ -58,8 +57,8 @@ public:
     // Ping and close-grace deadlines; the host calls it for all its workers from one timer.
     void checkLiveness();
     int tickIntervalMs() const;
-    // A plain connection's descriptor can be read (or written, `type` says which).
-    void descriptorReady(QSocketNotifier::Type type);
+    // A plain connection's descriptor is ready: `events` as epoll says them.
+    void descriptorReady(quint32 events);
 
 private:
     void onReadyRead();
@@ -70,8 +69,10 @@ private:
     bool isOpen() const { return m_fd >= 0 || m_sslSocket; }
     // Stops both ways at once (a limit broken, an error): nothing more is read or written.
     void abortConnection();
-    // Closes the plain descriptor, after its notifiers.
+    // Closes the plain descriptor, after taking it out of the poller.
     void closeDescriptor();
+    // Tells the poller what this connection waits for now.
+    void updateInterest();
     enum class ReadEnd { Open, Closed, Failed };
     // Reads and parses until the socket is empty or about `budget` bytes of lines are in `out`
     // (whole lines, so it may go over by what one read brings); returns their bytes. *end says
@@ -90,8 +91,11 @@ private:
     const std::shared_ptr<TlsContext> m_tls;
     WorkerHost *m_host = nullptr;
     int m_fd = -1;                         // a plain connection's descriptor
-    DescriptorNotifier *m_readNotifier = nullptr;
-    DescriptorNotifier *m_writeNotifier = nullptr; // created on the first write the kernel does not take
+    DescriptorPoller *m_poller = nullptr;
+    bool m_wantWrite = false;  // the kernel did not take everything: wait until it can
+    bool m_watched = false;    // in the poller's set
+    bool m_interestRead = true; // what the poller was last told
+    bool m_interestWrite = false;
     QSslSocket *m_sslSocket = nullptr;     // a TLS connection's socket
     LineReader m_reader;
     const InboundBacklogPtr m_backlog = std::make_shared<InboundBacklog>();

@@ -1,13 +1,22 @@
 #include "workerhost.h"
 
 #include "connectionworker.h"
+#include "descriptorpoller.h"
 
 #include <QThread>
 #include <QTimer>
 
 WorkerHost::WorkerHost(HostLink *route)
     : m_route(route)
-    , m_tick(new QTimer(this)) // a child, so it moves to the host's thread with it
+    // Children, so that they move to the host's thread with it.
+    , m_poller(new DescriptorPoller(
+          [this](ClientId id, quint32 events) {
+              // By id: a connection that finished earlier in the same batch is simply not found.
+              if (ConnectionWorker *w = m_workers.value(id))
+                  w->descriptorReady(events);
+          },
+          this))
+    , m_tick(new QTimer(this))
 {
     connect(m_tick, &QTimer::timeout, this, &WorkerHost::tick);
 }
@@ -17,6 +26,7 @@ void WorkerHost::adopt(ConnectionWorker *worker, qintptr descriptor)
     Q_ASSERT(QThread::currentThread() == thread());
     Q_ASSERT(worker->thread() == thread());
     m_workers.insert(worker->id(), worker);
+    m_poller->start(); // here, in the host's own thread
     if (!m_tick->isActive())
         m_tick->start(worker->tickIntervalMs()); // here, in the host's own thread
     worker->start(this, descriptor);

@@ -12,6 +12,7 @@
 #include <QObject>
 
 class ConnectionWorker;
+class DescriptorPoller;
 class QTimer;
 
 // The object that lives in a worker thread beside that thread's connection workers. It is the
@@ -25,6 +26,9 @@ class WorkerHost : public QObject {
 public:
     // `route` is the link into this host's thread: how the hub reaches its connections.
     explicit WorkerHost(HostLink *route);
+
+    // The readiness of this thread's plain connections.
+    DescriptorPoller *poller() const { return m_poller; }
 
     // The following run in the host's thread only.
     // Server shutdown: flush what each connection has queued, then close them all.
@@ -76,6 +80,7 @@ private:
     void tick();
 
     HostLink *const m_route;
+    DescriptorPoller *const m_poller;
     QHash<ClientId, ConnectionWorker *> m_workers;
     // One liveness timer per thread rather than per connection: thousands of idle clients cost
     // no timers of their own.

@@ -13,6 +13,8 @@
 #include <functional>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <string>
 #include <string_view>
 #include <sys/epoll.h>
@@ -60,10 +62,14 @@ struct Options {
     int bigChannelRounds = 100;   // bigchannel: JOIN/PART pairs, WHOs and messages timed
     std::string databaseFile; // the server's history database, to report its size
     bool progress = true;
+    bool tls = false;          // every connection speaks TLS (the server's --tls-listen port)
+    int handshakeWindow = 50;  // handshakes: new connections in flight at once
 };
 
 struct Conn {
     int fd = -1;
+    SSL *ssl = nullptr;      // with --tls
+    bool handshaking = false; // TLS handshake not finished yet
     int index = 0;
     std::string in;
     std::string out;
@@ -155,12 +161,23 @@ public:
         m_addr.sin_family = AF_INET;
         m_addr.sin_port = htons(uint16_t(o.port));
         inet_pton(AF_INET, o.host.c_str(), &m_addr.sin_addr);
+        if (o.tls) {
+            // The server's certificate is a throw-away one: not verified, as a benchmark of the
+            // transport, not of trust.
+            m_tls = SSL_CTX_new(TLS_client_method());
+            SSL_CTX_set_verify(m_tls, SSL_VERIFY_NONE, nullptr);
+        }
     }
     ~Loop()
     {
         closeAll();
         ::close(m_ep);
+        if (m_tls)
+            SSL_CTX_free(m_tls);
     }
+
+    // Called when a connection's TLS handshake has ended (with --tls).
+    std::function<void(Conn &)> onSecured;
 
     std::vector<Conn> conns;
     LineHandler onLine;
@@ -193,9 +210,32 @@ public:
             }
             const int one = 1;
             setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            // A thousand connections per source address (127.0.0.10 and up): with tens of
+            // thousands from one address to one port, the kernel's search for a free source port
+            // in connect() takes longer with every connection, and the bench, not the server,
+            // became what the idle workload measured (7 s of its own system time for 20,000).
+            // The port is still chosen at connect() (IP_BIND_ADDRESS_NO_PORT).
+            if (m_addr.sin_addr.s_addr == htonl(INADDR_LOOPBACK)) {
+                sockaddr_in source{};
+                source.sin_family = AF_INET;
+                source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 9 + uint32_t(i / 1000));
+                setsockopt(c.fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+                if (::bind(c.fd, reinterpret_cast<sockaddr *>(&source), sizeof source) < 0) {
+                    std::fprintf(stderr, "bind: %s\n", std::strerror(errno));
+                    return false;
+                }
+            }
             if (::connect(c.fd, reinterpret_cast<sockaddr *>(&m_addr), sizeof m_addr) < 0 && errno != EINPROGRESS) {
                 std::fprintf(stderr, "connect: %s\n", std::strerror(errno));
                 return false;
+            }
+            if (m_tls) {
+                c.ssl = SSL_new(m_tls);
+                SSL_set_fd(c.ssl, c.fd);
+                SSL_set_connect_state(c.ssl);
+                // A write may be retried with more data behind it, and may end part-way.
+                SSL_set_mode(c.ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+                c.handshaking = true;
             }
             epoll_event ev{};
             ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
@@ -203,6 +243,20 @@ public:
             epoll_ctl(m_ep, EPOLL_CTL_ADD, c.fd, &ev);
         }
         return true;
+    }
+
+    // Closes one connection (its slot stays, marked closed by us, not by the server).
+    void drop(Conn &c)
+    {
+        if (c.ssl) {
+            SSL_free(c.ssl);
+            c.ssl = nullptr;
+        }
+        if (c.fd >= 0) {
+            epoll_ctl(m_ep, EPOLL_CTL_DEL, c.fd, nullptr);
+            ::close(c.fd);
+            c.fd = -1;
+        }
     }
 
     std::string firstError() const
@@ -216,10 +270,7 @@ public:
     void closeAll()
     {
         for (Conn &c : conns)
-            if (c.fd >= 0) {
-                ::close(c.fd);
-                c.fd = -1;
-            }
+            drop(c);
         conns.clear();
     }
 
@@ -250,6 +301,11 @@ public:
         const int n = epoll_wait(m_ep, events, 256, timeoutMs);
         for (int k = 0; k < n; ++k) {
             Conn &c = conns[events[k].data.u32];
+            if (c.fd < 0)
+                continue;
+            // A handshake's end may close the connection (the handshakes workload).
+            if (c.handshaking && (!handshake(c) || c.fd < 0))
+                continue;
             if (events[k].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
                 readAll(c);
             if (events[k].events & EPOLLOUT)
@@ -276,15 +332,81 @@ private:
         m_dirty.clear();
     }
 
+    // Moves a TLS handshake on; true once it has ended.
+    bool handshake(Conn &c)
+    {
+        const int r = SSL_do_handshake(c.ssl);
+        if (r == 1) {
+            c.handshaking = false;
+            if (onSecured)
+                onSecured(c);
+            return true;
+        }
+        const int e = SSL_get_error(c.ssl, r);
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+            c.closed = true;
+            c.error = ECONNRESET;
+            ERR_clear_error();
+        }
+        return false;
+    }
+
+    // send() or SSL_write(): bytes written, 0 to wait for the socket, -1 for the end.
+    ssize_t sendSome(Conn &c, const char *data, size_t size)
+    {
+        if (!c.ssl) {
+            const ssize_t w = ::send(c.fd, data, size, MSG_NOSIGNAL);
+            if (w < 0 && (errno == EAGAIN || errno == ENOTCONN))
+                return 0;
+            if (w <= 0)
+                c.error = w < 0 ? errno : 0;
+            return w <= 0 ? -1 : w;
+        }
+        if (c.handshaking && !handshake(c))
+            return c.closed ? -1 : 0;
+        const int w = SSL_write(c.ssl, data, int(std::min<size_t>(size, 1 << 30)));
+        if (w > 0)
+            return w;
+        const int e = SSL_get_error(c.ssl, w);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+            return 0;
+        ERR_clear_error();
+        c.error = ECONNRESET;
+        return -1;
+    }
+
+    // recv() or SSL_read(): bytes read, 0 when nothing waits, -1 for the end.
+    ssize_t receiveSome(Conn &c, char *buf, size_t size)
+    {
+        if (!c.ssl) {
+            const ssize_t r = ::recv(c.fd, buf, size, 0);
+            if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                return 0;
+            if (r <= 0)
+                c.error = r < 0 ? errno : 0;
+            return r <= 0 ? -1 : r;
+        }
+        if (c.handshaking && !handshake(c))
+            return c.closed ? -1 : 0;
+        const int r = SSL_read(c.ssl, buf, int(size));
+        if (r > 0)
+            return r;
+        const int e = SSL_get_error(c.ssl, r);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+            return 0;
+        ERR_clear_error();
+        c.error = e == SSL_ERROR_ZERO_RETURN ? 0 : ECONNRESET;
+        return -1;
+    }
+
     void writeSome(Conn &c)
     {
         while (c.outPos < c.out.size() && !c.closed) {
-            const ssize_t w = ::send(c.fd, c.out.data() + c.outPos, c.out.size() - c.outPos, MSG_NOSIGNAL);
-            if (w <= 0) {
-                if (w < 0 && (errno == EAGAIN || errno == ENOTCONN))
-                    return; // EPOLLOUT will call again
+            const ssize_t w = sendSome(c, c.out.data() + c.outPos, c.out.size() - c.outPos);
+            if (w == 0)
+                return; // EPOLLOUT will call again
+            if (w < 0) {
                 c.closed = true;
-                c.error = w < 0 ? errno : 0;
                 return;
             }
             c.outPos += size_t(w);
@@ -299,15 +421,13 @@ private:
     {
         char buf[65536];
         for (;;) {
-            const ssize_t r = ::recv(c.fd, buf, sizeof buf, 0);
+            const ssize_t r = receiveSome(c, buf, sizeof buf);
             if (r > 0) {
                 c.in.append(buf, size_t(r));
                 continue;
             }
-            if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+            if (r < 0)
                 c.closed = true;
-                c.error = r < 0 ? errno : 0;
-            }
             break;
         }
         size_t start = 0;
@@ -333,6 +453,7 @@ private:
     }
 
     const Options &m_opt;
+    SSL_CTX *m_tls = nullptr;
     int m_ep;
     sockaddr_in m_addr;
     std::vector<int> m_dirty;
@@ -966,6 +1087,75 @@ Result runBigChannel(const Options &o)
     return r;
 }
 
+// TLS handshakes per second: `handshakeWindow` new connections in flight at once, each closed
+// as soon as its handshake has ended, for the run's duration; and the server's CPU time for each.
+Result runHandshakes(const Options &o)
+{
+    Loop loop(o);
+    Result r;
+    r.workload = "handshakes";
+    if (!o.tls) {
+        std::fprintf(stderr, "handshakes: needs --tls\n");
+        return r;
+    }
+    long done = 0, failed = 0;
+    std::vector<Ns> started;
+    std::vector<int> live;
+    Stats lat;
+    loop.onSecured = [&](Conn &c) {
+        lat.add(now() - started[size_t(c.index)]);
+        ++done;
+        loop.drop(c);
+    };
+    const double serverCpu0 = processCpuSeconds(o.serverPid);
+    const Ns t0 = now();
+    const Ns end = t0 + Ns(o.duration * 1e9);
+    Ns lastProgress = t0;
+    while (now() < end) {
+        while (int(live.size()) < o.handshakeWindow) {
+            const int i = loop.add();
+            started.push_back(now());
+            if (!loop.start(i))
+                return r;
+            live.push_back(i);
+        }
+        loop.pass(5);
+        for (size_t k = 0; k < live.size();) {
+            Conn &c = loop.conns[size_t(live[k])];
+            if (c.fd >= 0 && c.closed) {
+                ++failed;
+                loop.drop(c);
+            }
+            if (c.fd < 0) {
+                live[k] = live.back();
+                live.pop_back();
+            } else {
+                ++k;
+            }
+        }
+        if (now() - lastProgress > 500'000'000) {
+            progress(o, "handshakes", double(now() - t0) / 1e9, done);
+            lastProgress = now();
+        }
+    }
+    const double wall = double(now() - t0) / 1e9;
+    const double serverCpu1 = processCpuSeconds(o.serverPid);
+    const double serverMs = serverCpu0 >= 0 && serverCpu1 >= 0 && done > 0 ? (serverCpu1 - serverCpu0) * 1e3 / double(done) : -1;
+    char json[512], table[256];
+    std::snprintf(json, sizeof json,
+                  "{\"server\":\"%s\",\"workload\":\"handshakes\",\"window\":%d,\"duration_s\":%.1f,\"handshakes\":%ld,"
+                  "\"failed\":%ld,\"handshakes_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+                  "\"server_cpu_ms_per_handshake\":%.3f}",
+                  o.label.c_str(), o.handshakeWindow, wall, done, failed, double(done) / wall, lat.pct(50) / 1000,
+                  lat.pct(99) / 1000, serverMs);
+    std::snprintf(table, sizeof table,
+                  "%-18s %8.0f handshakes/s   (%d in flight)   p99 %.2f ms   server cpu %.3f ms each   failed %ld",
+                  "handshakes", double(done) / wall, o.handshakeWindow, lat.pct(99) / 1000, serverMs, failed);
+    r.json = json;
+    r.table = table;
+    return r;
+}
+
 // A word list for the history workload's messages and searches: 1000 made-up words of three
 // syllables, the same on every run.
 std::vector<std::string> vocabulary()
@@ -1125,19 +1315,30 @@ Result runHistory(const Options &o)
 void usage()
 {
     std::puts(
-        "usage: confab-bench [--host 127.0.0.1] [--port 6667]\n"
-        "                    [--workload all|seed|fanout|saturation|idle|reconnect|bigchannel|history|loginstorm] [--label NAME]\n"
+        "usage: confab-bench [--host 127.0.0.1] [--port 6667] [--workload NAME[,NAME...]] [--label NAME]\n"
         "                    [--server-pid PID] [--duration S] [--fanout-clients N] [--senders N] [--rate N]\n"
         "                    [--saturation-clients N] [--window N] [--idle-clients N] [--connect-window N]\n"
         "                    [--history-messages N] [--database-file PATH] [--storm-logins N]\n"
-        "                    [--reconnect-clients N] [--big-channel N] [--rounds N] [--no-progress]\n"
+        "                    [--reconnect-clients N] [--big-channel N] [--rounds N] [--tls]\n"
+        "                    [--handshake-window N] [--no-progress]\n"
         "Drives an IRC server over real TCP connections on loopback and prints a table, then one JSON\n"
-        "line per workload. --server-pid lets the idle workload read the server's memory. The history\n"
-        "workload (Confab's CHATHISTORY, playback and SEARCH; not part of 'all') fills N messages, and\n"
-        "--database-file lets it report the database's size. The loginstorm workload (Confab's SASL; not\n"
-        "part of 'all') runs the fanout twice, the second time with N SASL PLAIN logins started at once.\n"
-        "reconnect: N clients connect, register and join #lobby all at once. bigchannel: N members in one\n"
-        "channel, then --rounds timed JOIN/PART pairs, WHOs and messages to all of them.");
+        "line per workload. Workloads (several, comma-separated, run in this order on one server):\n"
+        "  all          seed, fanout, saturation and idle\n"
+        "  seed         seed 003's rounds: 10 x 5, 50 x 10, 60 x 25 messages, each after the last arrived\n"
+        "  fanout       --fanout-clients in one channel, --senders sending --rate messages/s each\n"
+        "  saturation   --saturation-clients sending as fast as --window allows\n"
+        "  idle         --idle-clients registered connections: connect time, server memory per connection\n"
+        "  reconnect    --reconnect-clients connect, register and join #lobby all at once\n"
+        "  bigchannel   --big-channel members in one channel, then --rounds timed JOIN/PART pairs,\n"
+        "               WHOs and messages to all of them\n"
+        "  handshakes   new TLS connections (needs --tls), --handshake-window in flight, each closed\n"
+        "               once its handshake has ended\n"
+        "  history      Confab's CHATHISTORY, playback and SEARCH after --history-messages are stored\n"
+        "               (--database-file: report the database's size)\n"
+        "  loginstorm   Confab's SASL: the fanout twice, the second time with --storm-logins SASL PLAIN\n"
+        "               logins started at once\n"
+        "--tls: every connection speaks TLS (the server's certificate is not checked). --server-pid lets\n"
+        "the bench read the server's memory and CPU time.");
 }
 
 } // namespace
@@ -1173,6 +1374,8 @@ int main(int argc, char **argv)
         else if (a == "--reconnect-clients") o.reconnectClients = std::atoi(value().c_str());
         else if (a == "--big-channel") o.bigChannelMembers = std::atoi(value().c_str());
         else if (a == "--rounds") o.bigChannelRounds = std::atoi(value().c_str());
+        else if (a == "--tls") o.tls = true;
+        else if (a == "--handshake-window") o.handshakeWindow = std::atoi(value().c_str());
         else if (a == "--no-progress") o.progress = false;
         else if (a == "--help" || a == "-h") {
             usage();
@@ -1193,10 +1396,11 @@ int main(int argc, char **argv)
     if (o.duration <= 0 || o.duration > 300 || o.idleClients > 50000 || o.fanoutClients > 10000
         || o.historyMessages < 1000 || o.historyMessages > 10'000'000 || o.stormLogins < 1 || o.stormLogins > 5000
         || o.reconnectClients < 1 || o.reconnectClients > 50000 || o.bigChannelMembers < 1
-        || o.bigChannelMembers > 50000 || o.bigChannelRounds < 1 || o.bigChannelRounds > 10000) {
+        || o.bigChannelMembers > 50000 || o.bigChannelRounds < 1 || o.bigChannelRounds > 10000
+        || o.handshakeWindow < 1 || o.handshakeWindow > 1000) {
         std::fprintf(stderr, "confab-bench: bounds: duration 0-300 s, at most 50000 idle and 10000 fanout clients, "
                              "1000 to 10 million history messages, 1 to 5000 storm logins, 1 to 50000 reconnecting "
-                             "clients and big-channel members, 1 to 10000 rounds\n");
+                             "clients and big-channel members, 1 to 10000 rounds, 1 to 1000 handshakes in flight\n");
         return 2;
     }
     // Thousands of sockets: raise the descriptor limit as far as we may.
@@ -1207,29 +1411,44 @@ int main(int argc, char **argv)
     }
 
     std::vector<Result> results;
-    const bool all = o.workload == "all";
-    if (all || o.workload == "seed") {
+    // A comma-separated list runs each named workload, in this order, on the one server.
+    const std::string list = "," + o.workload + ",";
+    const auto wants = [&](const char *name, bool inAll) {
+        return (inAll && list == ",all,") || list.find("," + std::string(name) + ",") != std::string::npos;
+    };
+    if (wants("seed", true)) {
         results.push_back(runSeed(o, 10, 5));
         results.push_back(runSeed(o, 50, 10));
         results.push_back(runSeed(o, 60, 25));
     }
-    if (all || o.workload == "fanout")
+    if (wants("fanout", true))
         results.push_back(runFanout(o));
-    if (all || o.workload == "saturation")
+    if (wants("saturation", true))
         results.push_back(runSaturation(o));
-    if (all || o.workload == "idle")
+    if (wants("idle", true))
         results.push_back(runIdle(o));
-    if (o.workload == "reconnect")
+    if (wants("reconnect", false))
         results.push_back(runReconnect(o));
-    if (o.workload == "bigchannel")
+    if (wants("bigchannel", false))
         results.push_back(runBigChannel(o));
-    if (o.workload == "history")
+    if (wants("handshakes", false))
+        results.push_back(runHandshakes(o));
+    if (wants("history", false))
         results.push_back(runHistory(o));
-    if (o.workload == "loginstorm") {
+    if (wants("loginstorm", false)) {
         // The same fanout without and with the storm, one after the other on one server.
         results.push_back(runFanout(o));
         results.push_back(runFanout(o, true));
     }
+    if (results.empty()) {
+        std::fprintf(stderr, "confab-bench: no such workload: %s (see --help)\n", o.workload.c_str());
+        return 2;
+    }
+    // Over TLS every line says so, so that its figures are never mixed with plain ones.
+    if (o.tls)
+        for (Result &r : results)
+            if (!r.json.empty())
+                r.json.insert(1, "\"tls\":true,");
     if (o.progress)
         std::fputs("\r\033[K", stderr);
 
