@@ -15,12 +15,14 @@ import sys
 SERVERS = ["confab-pool", "confab-nohistory", "confab-thread-per-connection", "confab-baseline", "ngircd"]
 LATENCY = [("total_s", "total s"), ("mean_ms", "mean ms"), ("p99_ms", "p99 ms")]
 IDLE = [("connect_s", "connect s"), ("bytes_per_connection", "bytes/connection"), ("server_threads", "threads")]
+FANOUT = [("deliveries_per_s", "deliveries/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms"), ("max_ms", "max ms"),
+          ("lost", "lost")]
 METRICS = {
     "seed-10x5": LATENCY,
     "seed-50x10": LATENCY,
     "seed-60x25": LATENCY,
-    "fanout": [("deliveries_per_s", "deliveries/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms"),
-               ("max_ms", "max ms"), ("lost", "lost")],
+    "fanout-100k": FANOUT,
+    "fanout-300k": FANOUT,
     "saturation": [("deliveries_per_s", "deliveries/s"), ("server_cpu_us_per_delivery", "server CPU us/delivery")],
     "idle-5000": IDLE,
     "reconnect": [("all_in_s", "all in s"), ("register_p50_ms", "registration p50 ms"),
@@ -44,6 +46,9 @@ def workload_of(row):
     w = row["workload"]
     if w == "idle":
         w = f"idle-{row['clients']}"
+    if w == "fanout":
+        # Named by its rate: 10 senders x 20 messages/s x 499 receivers is "fanout-100k".
+        w = f"fanout-{round(row['senders'] * row['rate'] * (row['clients'] - 1) / 1e5) * 100}k"
     if row.get("tls"):
         w += "-tls"
     return w
@@ -118,10 +123,10 @@ def main(path):
     plain, tls = med("confab-pool", "saturation", "deliveries_per_s"), med("confab-pool", "saturation-tls", "deliveries_per_s")
     if plain and tls:
         print(f"\nConfab's saturation over TLS / plain: {tls / plain:.2f}.")
-    if med("confab-storm", "fanout", "p99_ms") is not None and med("confab-storm", "fanout-loginstorm", "p99_ms") is not None:
+    if med("confab-storm", "fanout-100k", "p99_ms") is not None and med("confab-storm", "fanout-loginstorm", "p99_ms") is not None:
         n = len(values[("confab-storm", "fanout-loginstorm", "p99_ms")])
         logins = values[("confab-storm", "fanout-loginstorm", "logins")][0]
-        print(f"\nLogin storm ({n} runs, medians): fanout p99 {med('confab-storm', 'fanout', 'p99_ms'):.3f} ms without, "
+        print(f"\nLogin storm ({n} runs, medians): fanout p99 {med('confab-storm', 'fanout-100k', 'p99_ms'):.3f} ms without, "
               f"{med('confab-storm', 'fanout-loginstorm', 'p99_ms'):.3f} ms with {logins:.0f} SASL PLAIN logins started "
               f"at once; they all end in {med('confab-storm', 'fanout-loginstorm', 'storm_s'):.2f} s (a login takes "
               f"p50 {med('confab-storm', 'fanout-loginstorm', 'login_p50_ms'):.0f} ms, "

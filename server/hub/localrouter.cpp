@@ -23,7 +23,16 @@ void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &f
             batches.append({client->route, {}});
             it = batches.end() - 1;
         }
-        it->second.append({client->id, bytes});
+        // One group per wire variant (one or two per message, by the receivers' capabilities).
+        FrameBatch &batch = it->second;
+        auto group = std::find_if(batch.begin(), batch.end(),
+                                  [&bytes](const FrameGroup &g) { return g.bytes.constData() == bytes.constData(); });
+        if (group == batch.end()) {
+            batch.append({bytes, {}});
+            group = batch.end() - 1;
+            group->ids.reserve(recipients.size());
+        }
+        group->ids.append(client->id);
     }
     for (const auto &[route, batch] : batches)
         route->deliver(batch);
@@ -32,7 +41,7 @@ void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &f
 void LocalRouter::send(const HubClient &client, const QByteArray &bytes)
 {
     if (!client.closing && !bytes.isEmpty())
-        client.route->deliver({{client.id, bytes}});
+        client.route->deliver({FrameGroup{bytes, {client.id}}});
 }
 
 void LocalRouter::close(const HubClient &client) { client.route->close(client.id); }

@@ -331,23 +331,52 @@ qint64 ConnectionWorker::queuedBytes() const
     return m_pendingBytes + (m_sslSocket ? m_sslSocket->bytesToWrite() : 0);
 }
 
-void ConnectionWorker::send(const QByteArray &frame)
+bool ConnectionWorker::account(qint64 bytes)
 {
-    Q_ASSERT(QThread::currentThread() == thread());
-    if (m_finished || m_closing || !isOpen())
-        return;
-    m_pending.append(frame);
-    m_pendingBytes += frame.size();
-    m_bytesOut += frame.size();
+    m_pendingBytes += bytes;
+    m_bytesOut += bytes;
     if (queuedBytes() > m_config->sendqBytes) {
         finish("SendQ exceeded");
         abortConnection();
-        return;
+        return false;
     }
     if (!m_flushQueued) {
         m_flushQueued = true;
         m_host->scheduleFlush(m_id);
     }
+    return true;
+}
+
+void ConnectionWorker::send(const QByteArray &frame)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_finished || m_closing || !isOpen())
+        return;
+    if (m_passHead >= 0)
+        keepPassFrames(); // behind this pass's frames, not before them
+    m_pending.append(frame);
+    account(frame.size());
+}
+
+bool ConnectionWorker::queueShared(const QByteArray &frame)
+{
+    if (m_finished || m_closing || !isOpen())
+        return false;
+    m_passTail = m_host->addPassFrame(&frame, m_passTail);
+    if (m_passHead < 0)
+        m_passHead = m_passTail;
+    return account(frame.size());
+}
+
+void ConnectionWorker::keepPassFrames()
+{
+    for (int i = m_passHead; i >= 0; i = m_host->nextPassFrame(i)) {
+        if (m_pending.isEmpty())
+            m_pendingOffset = m_passOffset;
+        m_pending.append(m_host->passFrame(i));
+    }
+    m_passHead = m_passTail = -1;
+    m_passOffset = 0;
 }
 
 void ConnectionWorker::flushPending()
@@ -356,9 +385,11 @@ void ConnectionWorker::flushPending()
     m_flushQueued = false;
     if (m_sslSocket) {
         // Through the encryption layer, which buffers what the kernel does not take.
-        if (m_sslSocket->state() == QAbstractSocket::ConnectedState)
+        if (m_sslSocket->state() == QAbstractSocket::ConnectedState) {
+            keepPassFrames();
             for (const QByteArray &f : std::as_const(m_pending))
                 m_sslSocket->write(f);
+        }
         dropPending();
         return;
     }
@@ -375,18 +406,26 @@ void ConnectionWorker::dropPending()
     // the one its welcome burst needed.
     m_pending = QList<QByteArray>();
     m_pendingOffset = 0;
+    m_passHead = m_passTail = -1;
+    m_passOffset = 0;
     m_pendingBytes = 0;
 }
 
 void ConnectionWorker::writePending()
 {
     // One writev() for every frame queued in this pass, with no copy of the shared frames.
-    while (!m_pending.isEmpty()) {
+    while (!m_pending.isEmpty() || m_passHead >= 0) {
         iovec iov[64];
         int count = 0;
         for (qsizetype i = 0; i < m_pending.size() && count < 64; ++i, ++count) {
             const QByteArray &f = m_pending.at(i);
             const qint64 skip = i == 0 ? m_pendingOffset : 0;
+            iov[count].iov_base = const_cast<char *>(f.constData() + skip);
+            iov[count].iov_len = size_t(f.size() - skip);
+        }
+        for (int i = m_passHead; i >= 0 && count < 64; i = m_host->nextPassFrame(i), ++count) {
+            const QByteArray &f = m_host->passFrame(i);
+            const qint64 skip = i == m_passHead && m_pending.isEmpty() ? m_passOffset : 0;
             iov[count].iov_base = const_cast<char *>(f.constData() + skip);
             iov[count].iov_len = size_t(f.size() - skip);
         }
@@ -396,7 +435,9 @@ void ConnectionWorker::writePending()
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 // The rest waits here, in order, until the kernel takes more; later frames
-                // queue behind it and the sendq cap still holds.
+                // queue behind it and the sendq cap still holds. The host releases this pass's
+                // frames after the flush: what is left of them is kept.
+                keepPassFrames();
                 m_wantWrite = true;
                 updateInterest();
                 return;
@@ -421,6 +462,19 @@ void ConnectionWorker::writePending()
             }
         }
         m_pending.remove(0, done);
+        while (written > 0 && m_passHead >= 0) {
+            const qint64 left = m_host->passFrame(m_passHead).size() - m_passOffset;
+            if (written >= left) {
+                written -= left;
+                m_passHead = m_host->nextPassFrame(m_passHead);
+                m_passOffset = 0;
+            } else {
+                m_passOffset += written;
+                written = 0;
+            }
+        }
+        if (m_passHead < 0)
+            m_passTail = -1;
     }
     dropPending();
     if (m_wantWrite) {

@@ -48,6 +48,9 @@ public:
     // Queues a frame; the host flushes every connection with queued frames once per event-loop
     // pass (flushPending), so a burst of deliveries costs one write() per connection.
     void send(const QByteArray &frame);
+    // The same for a frame the host keeps alive until its flush (a delivery): no reference of
+    // its own, unless the kernel does not take it in that flush. True if it was queued.
+    bool queueShared(const QByteArray &frame);
     void flushPending();
     void closeGracefully();
     // The hub has caught up with what this connection sent: read the socket again.
@@ -66,6 +69,11 @@ private:
     void writePending();
     // Forgets what is queued, and the list's capacity with it.
     void dropPending();
+    // Copies what is left of this pass's shared frames into m_pending, in order: the host is
+    // about to release them, or an owned frame must queue behind them.
+    void keepPassFrames();
+    // Counts a queued frame and enforces the sendq; false if that closed the connection.
+    bool account(qint64 bytes);
     bool isOpen() const { return m_fd >= 0 || m_sslSocket; }
     // Stops both ways at once (a limit broken, an error): nothing more is read or written.
     void abortConnection();
@@ -100,9 +108,15 @@ private:
     LineReader m_reader;
     const InboundBacklogPtr m_backlog = std::make_shared<InboundBacklog>();
     bool m_readingPaused = false;
-    QList<QByteArray> m_pending; // shared frames, not copies
+    // What waits to be written, in this order: m_pending (frames with a reference of their own,
+    // not copies of their bytes), then this pass's shared frames (a list through the host's
+    // arena, from m_passHead).
+    QList<QByteArray> m_pending;
     qint64 m_pendingOffset = 0;  // bytes of m_pending's first frame already written
-    qint64 m_pendingBytes = 0;   // what m_pending still has to write
+    int m_passHead = -1;
+    int m_passTail = -1;
+    qint64 m_passOffset = 0;     // bytes of the first pass frame already written (m_pending empty)
+    qint64 m_pendingBytes = 0;   // what both still have to write
     qint64 m_bytesIn = 0;
     qint64 m_bytesOut = 0; // handed to the socket (queued or written)
     bool m_flushQueued = false;

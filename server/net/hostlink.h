@@ -12,9 +12,15 @@ Q_MOC_INCLUDE("net/connectionworker.h")
 class ConnectionWorker;
 class QThread;
 
-// Frames for the connections of one worker thread: (connection, bytes) pairs, in order. The
-// bytes are shared with every other receiver of the same message, never copied.
-using FrameBatch = QList<std::pair<ClientId, QByteArray>>;
+// One serialised frame and the connections of one worker thread it goes to.
+struct FrameGroup {
+    QByteArray bytes;
+    QList<ClientId> ids;
+};
+// What one message (or reply) brings one worker thread, in order. Its bytes are shared with every
+// other receiver and thread, never copied, and referenced once per group rather than once per
+// receiver: a reference is an atomic operation on a counter that every thread touches.
+using FrameBatch = QList<FrameGroup>;
 
 // The way into one worker thread. The hub and the server call it from their own threads; its
 // signals, connected by the composition root (ChatServer) to the WorkerHost living in that

@@ -35,10 +35,25 @@ void WorkerHost::adopt(ConnectionWorker *worker, qintptr descriptor)
 void WorkerHost::deliver(const FrameBatch &batch)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    for (const auto &[id, bytes] : batch) {
-        if (ConnectionWorker *w = m_workers.value(id))
-            w->send(bytes);
-    }
+    bool queued = false;
+    for (const FrameGroup &group : batch) // const: the groups' addresses stay those of `batch`'s data
+        for (ClientId id : group.ids)
+            if (ConnectionWorker *w = m_workers.value(id))
+                queued |= w->queueShared(group.bytes);
+    if (!queued)
+        return;
+    m_passBatches.append(batch); // one reference for the whole batch, until the flush
+    if (m_dirty.isEmpty()) // every worker that queued was already waiting for a flush
+        QMetaObject::invokeMethod(this, &WorkerHost::flushAll, Qt::QueuedConnection);
+}
+
+int WorkerHost::addPassFrame(const QByteArray *bytes, int after)
+{
+    const int index = int(m_passFrames.size());
+    m_passFrames.push_back({bytes, -1});
+    if (after >= 0)
+        m_passFrames[size_t(after)].next = index;
+    return index;
 }
 
 void WorkerHost::closeClient(ClientId id)
@@ -90,6 +105,9 @@ void WorkerHost::flushAll()
     for (ClientId id : dirty)
         if (ConnectionWorker *w = m_workers.value(id))
             w->flushPending();
+    // Every worker has written its pass frames or kept copies of what the kernel did not take.
+    m_passFrames.clear();
+    m_passBatches.clear();
 }
 
 void WorkerHost::tick()

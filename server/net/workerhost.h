@@ -10,6 +10,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <vector>
 
 class ConnectionWorker;
 class DescriptorPoller;
@@ -38,6 +39,13 @@ public:
     // A worker has frames queued: flush it once the deliveries already queued to this thread are
     // handled. One queued call flushes every such worker.
     void scheduleFlush(ClientId id);
+
+    // This pass's frames, queued to workers without a reference of their own: the host keeps the
+    // batches they came in until every worker has flushed (flushAll), and each worker keeps its
+    // frames as a list through this arena (indices; -1 ends a list).
+    int addPassFrame(const QByteArray *bytes, int after);
+    const QByteArray &passFrame(int index) const { return *m_passFrames[size_t(index)].bytes; }
+    int nextPassFrame(int index) const { return m_passFrames[size_t(index)].next; }
 
     // What a worker reports, in this thread; each becomes one of the signals below.
     void reportConnected(ClientId id, const InboundBacklogPtr &backlog, const QHostAddress &peer, quint16 port,
@@ -86,4 +94,10 @@ private:
     // no timers of their own.
     QTimer *m_tick;
     QList<ClientId> m_dirty; // ids, not pointers: a worker may finish before the flush runs
+    struct PassFrame {
+        const QByteArray *bytes;
+        int next;
+    };
+    std::vector<PassFrame> m_passFrames; // emptied, not freed, after each flush
+    QList<FrameBatch> m_passBatches;     // what keeps the pass frames alive
 };
