@@ -916,6 +916,50 @@ Result runIdle(const Options &o)
     return r;
 }
 
+// One question at a time: what to wait for (a count of lines that match), and the timing of a
+// command until its answer. The history and big-channel workloads ask this way.
+class Expect {
+public:
+    using Match = std::function<bool(Conn &, std::string_view)>;
+    explicit Expect(Loop &loop)
+        : m_loop(loop)
+    {
+        m_loop.onLine = [this](Conn &c, std::string_view line) {
+            if (m_match && m_match(c, line))
+                --m_waiting;
+        };
+    }
+    void set(int count, Match match)
+    {
+        m_waiting = count;
+        m_match = std::move(match);
+    }
+    // Until all have come, a connection closes, or the time is up; true if all came.
+    bool wait(double timeoutS)
+    {
+        const Ns deadline = now() + Ns(timeoutS * 1e9);
+        while (m_waiting > 0 && now() < deadline && m_loop.closedCount() == 0)
+            m_loop.pass(5);
+        return m_waiting <= 0;
+    }
+    // Sends `command` on `conn` at once and adds the time until `count` lines match to `stats`.
+    bool time(Stats &stats, int conn, const std::string &command, int count, Match done, double timeoutS)
+    {
+        set(count, std::move(done));
+        const Ns start = now();
+        m_loop.sendNow(m_loop.conns[size_t(conn)], command);
+        if (!wait(timeoutS))
+            return false;
+        stats.add(now() - start);
+        return true;
+    }
+
+private:
+    Loop &m_loop;
+    int m_waiting = 0;
+    Match m_match;
+};
+
 // A reconnect storm, as after a restart: every client connects, registers and joins #lobby at
 // once, with no window (all connects are started before the first answer is read). Reports how
 // long until all are in, each client's registration and join times, and how many connections
@@ -1005,38 +1049,17 @@ Result runBigChannel(const Options &o)
     const int probe = loop.add();
     if (!loop.start(probe))
         return r;
-    int waiting = 0;
-    std::function<bool(Conn &, std::string_view)> match;
-    loop.onLine = [&](Conn &c, std::string_view line) {
-        if (match && match(c, line))
-            --waiting;
-    };
-    auto waitUntilDone = [&](double timeoutS) {
-        const Ns deadline = now() + Ns(timeoutS * 1e9);
-        while (waiting > 0 && now() < deadline && loop.closedCount() == 0)
-            loop.pass(5);
-        return waiting <= 0;
-    };
+    Expect expect(loop);
     auto fromProbe = [&](Conn &c) { return c.index == probe; };
     auto has = [](std::string_view line, std::string_view what) { return line.find(what) != std::string_view::npos; };
-    waiting = 1;
-    match = [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 001 "); };
+    expect.set(1, [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 001 "); });
     loop.send(loop.conns[size_t(probe)], "NICK bigprobe\r\nUSER bigprobe 0 * :bench\r\n");
-    if (!waitUntilDone(30)) {
+    if (!expect.wait(30)) {
         std::fprintf(stderr, "\nbigchannel: the probe could not register\n");
         return r;
     }
-    auto timeOne = [&](Stats &stats, int count, const std::string &command,
-                       const std::function<bool(Conn &, std::string_view)> &done, double timeoutS) {
-        waiting = count;
-        match = done;
-        const Ns start = now();
-        loop.sendNow(loop.conns[size_t(probe)], command);
-        if (!waitUntilDone(timeoutS))
-            return false;
-        stats.add(now() - start);
-        return true;
-    };
+    auto timeOne = [&](Stats &stats, int count, const std::string &command, const Expect::Match &done,
+                       double timeoutS) { return expect.time(stats, probe, command, count, done, timeoutS); };
     const double cpu0 = processCpuSeconds(o.serverPid);
     Stats join, part, who, fanout;
     bool ok = true;
@@ -1193,28 +1216,15 @@ Result runHistory(const Options &o)
         rng = rng * 1103515245u + 12345u;
         return words[(rng >> 8) % words.size()];
     };
-    // What the loop waits for next: a count of lines that match.
-    int waiting = 0;
-    std::function<bool(Conn &, std::string_view)> match;
-    loop.onLine = [&](Conn &c, std::string_view line) {
-        if (match && match(c, line))
-            --waiting;
-    };
-    auto waitUntilDone = [&](double timeoutS) {
-        const Ns deadline = now() + Ns(timeoutS * 1e9);
-        while (waiting > 0 && now() < deadline && loop.closedCount() == 0)
-            loop.pass(5);
-        return waiting <= 0;
-    };
+    Expect expect(loop);
     auto contains = [](std::string_view line, std::string_view what) { return line.find(what) != std::string_view::npos; };
     // Joins and capabilities.
-    waiting = Writers + 2;
-    match = [&](Conn &, std::string_view line) { return contains(line, " 366 "); };
+    expect.set(Writers + 2, [&](Conn &, std::string_view line) { return contains(line, " 366 "); });
     for (int w = 0; w < Writers; ++w)
         loop.send(loop.conns[size_t(w)], "JOIN #h" + std::to_string(w) + "\r\n");
     loop.send(loop.conns[size_t(querier)], "CAP REQ :batch draft/chathistory\r\nJOIN #h0\r\n");
     loop.send(loop.conns[size_t(searcher)], "CAP REQ :batch confab/search\r\nJOIN #h0\r\n");
-    if (!waitUntilDone(10)) {
+    if (!expect.wait(10)) {
         std::fprintf(stderr, "\nhistory: the channels could not be joined\n");
         return r;
     }
@@ -1239,16 +1249,14 @@ Result runHistory(const Options &o)
             loop.send(loop.conns[size_t(w)], line);
         }
         sent += round;
-        waiting = Writers;
-        match = [&](Conn &c, std::string_view line) { return c.index < Writers && contains(line, "PONG"); };
+        expect.set(Writers, [&](Conn &c, std::string_view line) { return c.index < Writers && contains(line, "PONG"); });
         for (int w = 0; w < Writers; ++w)
             loop.send(loop.conns[size_t(w)], "PING :fill\r\n");
-        if (!waitUntilDone(60))
+        if (!expect.wait(60))
             break;
-        waiting = 1;
-        match = [&](Conn &c, std::string_view line) { return c.index == querier && batchEnd(line); };
+        expect.set(1, [&](Conn &c, std::string_view line) { return c.index == querier && batchEnd(line); });
         loop.send(loop.conns[size_t(querier)], "CHATHISTORY LATEST #h0 * 1\r\n");
-        if (!waitUntilDone(60))
+        if (!expect.wait(60))
             break;
         if (now() - lastProgress > 500'000'000) {
             progress(o, "history", double(now() - t0) / 1e9, sent);
@@ -1263,13 +1271,9 @@ Result runHistory(const Options &o)
     auto timeEach = [&](int count, Stats &stats, int conn, const std::function<std::string(int)> &command,
                         const std::function<bool(std::string_view)> &done) {
         for (int i = 0; i < count; ++i) {
-            waiting = 1;
-            match = [&](Conn &c, std::string_view line) { return c.index == conn && done(line); };
-            const Ns start = now();
-            loop.sendNow(loop.conns[size_t(conn)], command(i));
-            if (!waitUntilDone(30))
+            if (!expect.time(stats, conn, command(i), 1,
+                             [&](Conn &c, std::string_view line) { return c.index == conn && done(line); }, 30))
                 return false;
-            stats.add(now() - start);
         }
         return true;
     };

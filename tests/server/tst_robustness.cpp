@@ -52,6 +52,36 @@ public:
 private:
     int m_fd = -1;
 };
+
+// Registers `deaf` as `nick` on a server configured with `sendqBytes`, beside a sender and a
+// reader that keeps up, and waits until the reader has seen it join.
+struct SlowReaderSetup {
+    explicit SlowReaderSetup(qint64 sendqBytes)
+        : server([sendqBytes] {
+            ServerConfig config = TestServer::defaultConfig();
+            config.sendqBytes = sendqBytes;
+            return config;
+        }())
+    {
+    }
+    // The slow client's id, or 0 if something failed.
+    ClientId start(const QByteArray &nick)
+    {
+        if (!server.start())
+            return 0;
+        sender = server.client("sender");
+        reader = server.client("reader");
+        if (!sender || !reader || !deaf.connectTo(server.port())
+            || !deaf.send("NICK " + nick + "\r\nUSER " + nick + " 0 * :" + nick + "\r\n")
+            || !reader->waitFor([&](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == nick; }))
+            return 0;
+        return server.idOf(nick);
+    }
+    TestServer server;
+    std::unique_ptr<RawClient> sender;
+    std::unique_ptr<RawClient> reader;
+    DeafClient deaf;
+};
 } // namespace
 
 class TestRobustness : public QObject {
@@ -191,20 +221,13 @@ void TestRobustness::pingTimeoutIsKeptToItsLength()
 
 void TestRobustness::sendqOverflowDropsOnlyTheSlowReader()
 {
-    ServerConfig config = TestServer::defaultConfig();
-    config.sendqBytes = 64 * 1024;
-    TestServer server(config);
-    QVERIFY(server.start());
-    auto sender = server.client("sender");
-    auto reader = server.client("reader");
-    QVERIFY(sender && reader);
-    DeafClient deaf;
-    QVERIFY(deaf.connectTo(server.port()));
-    QVERIFY(deaf.send("NICK deaf\r\nUSER deaf 0 * :deaf\r\n"));
-    QVERIFY(reader->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "deaf"; }));
-
-    const ClientId deafId = server.idOf("deaf");
+    constexpr qint64 SendqBytes = 64 * 1024;
+    SlowReaderSetup setup(SendqBytes);
+    const ClientId deafId = setup.start("deaf");
     QVERIFY(deafId != 0);
+    TestServer &server = setup.server;
+    RawClient *sender = setup.sender.get();
+    RawClient *reader = setup.reader.get();
     const auto deafQueued = [&]() -> std::optional<qint64> {
         const std::optional<ConnectionTraffic> t = server.traffic(deafId);
         return t ? std::optional<qint64>(t->queuedBytes) : std::nullopt; // none: gone
@@ -236,8 +259,8 @@ void TestRobustness::sendqOverflowDropsOnlyTheSlowReader()
              qPrintable(QStringLiteral("deaf client not dropped after %1 messages").arg(sent)));
     // Dropped at its configured size: it never held more, and it held nearly that much.
     const qint64 frame = 512;
-    QVERIFY2(highest <= config.sendqBytes, qPrintable(QStringLiteral("held %1 bytes").arg(highest)));
-    QVERIFY2(last >= config.sendqBytes - 2 * frame, qPrintable(QStringLiteral("dropped after %1 bytes").arg(last)));
+    QVERIFY2(highest <= SendqBytes, qPrintable(QStringLiteral("held %1 bytes").arg(highest)));
+    QVERIFY2(last >= SendqBytes - 2 * frame, qPrintable(QStringLiteral("dropped after %1 bytes").arg(last)));
     QCOMPARE(reader->all(quitOf("deaf")).first().params.at(0), QByteArray("SendQ exceeded"));
     // The reader that keeps up lost nothing, in order.
     QVERIFY(sender->sync(30000));
@@ -251,21 +274,15 @@ void TestRobustness::sendqOverflowDropsOnlyTheSlowReader()
 
 void TestRobustness::slowReaderCatchesUpInOrder()
 {
-    // What the kernel does not take waits in the connection's own queue (with a write notifier)
-    // and must come out whole and in order once the reader reads again.
-    ServerConfig config = TestServer::defaultConfig();
-    config.sendqBytes = 8 * 1024 * 1024;
-    TestServer server(config);
-    QVERIFY(server.start());
-    auto sender = server.client("sender");
-    auto reader = server.client("reader");
-    QVERIFY(sender && reader);
-    DeafClient slow;
-    QVERIFY(slow.connectTo(server.port()));
-    QVERIFY(slow.send("NICK slow\r\nUSER slow 0 * :slow\r\n"));
-    QVERIFY(reader->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "slow"; }));
-    const ClientId slowId = server.idOf("slow");
+    // What the kernel does not take waits in the connection's own queue (its thread's poller then
+    // reports it writable) and must come out whole and in order once the reader reads again.
+    SlowReaderSetup setup(8 * 1024 * 1024);
+    const ClientId slowId = setup.start("slow");
     QVERIFY(slowId != 0);
+    TestServer &server = setup.server;
+    RawClient *sender = setup.sender.get();
+    RawClient *reader = setup.reader.get();
+    DeafClient &slow = setup.deaf;
 
     // Twice: the second time the queue fills again after it was emptied once.
     const QByteArray padding(400, 'p');
