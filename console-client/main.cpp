@@ -47,6 +47,12 @@ int main(int argc, char *argv[])
         {QStringLiteral("format"), QStringLiteral("Plain-mode output: text (default) or json (one object per line)."), QStringLiteral("FORMAT"), QStringLiteral("text")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Plain mode: leave out the server's welcome and MOTD and the connection notices.")},
         {QStringLiteral("plain"), QStringLiteral("Plain mode even on a terminal.")},
+        {QStringLiteral("scrollback"),
+         QStringLiteral("Lines each window keeps in full-screen mode (%1 to %2; default %3).")
+             .arg(ScreenView::MinScrollback)
+             .arg(ScreenView::MaxScrollback)
+             .arg(ScreenView::DefaultScrollback),
+         QStringLiteral("LINES"), QString::number(ScreenView::DefaultScrollback)},
     });
     ConnectionOptions::Result given;
     QString why;
@@ -58,6 +64,12 @@ int main(int argc, char *argv[])
     const QString format = parser.value(QStringLiteral("format"));
     if (format != u"text" && format != u"json")
         return usageError(QStringLiteral("--format must be text or json"));
+    bool scrollbackValid = false;
+    const int scrollback = parser.value(QStringLiteral("scrollback")).toInt(&scrollbackValid);
+    if (!scrollbackValid || scrollback < ScreenView::MinScrollback || scrollback > ScreenView::MaxScrollback)
+        return usageError(QStringLiteral("--scrollback must be a number of lines from %1 to %2")
+                              .arg(ScreenView::MinScrollback)
+                              .arg(ScreenView::MaxScrollback));
     const bool sendMode = parser.isSet(QStringLiteral("send"));
     const bool interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     const bool fullScreen = interactive && !sendMode && !parser.isSet(QStringLiteral("plain"));
@@ -104,6 +116,7 @@ int main(int argc, char *argv[])
     std::unique_ptr<StdinReader> reader;
     if (fullScreen) {
         screen = std::make_unique<ScreenView>(&controller);
+        screen->setScrollback(scrollback);
         QObject::connect(screen.get(), &ScreenView::lineEntered, &controller,
                          qOverload<const QString &>(&ChatController::execute));
         QObject::connect(&signalWatcher, &SignalWatcher::received, screen.get(), [&](int sig) {

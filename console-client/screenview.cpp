@@ -12,7 +12,6 @@
 #include <wchar.h>
 
 namespace {
-constexpr int MaxLines = 5000;
 enum Pair : short { Normal = 0, Error = 1, Quiet = 2, Highlight = 3, Status = 4, FirstNick = 5, NickColors = 6, FirstMirc = 11 };
 
 // mIRC's colours on a terminal: as specified on one with 256 colours; on one with 16 or 8, the
@@ -453,8 +452,19 @@ void ScreenView::runViewCommand(const ChatCommand &cmd)
         return;
     case K::Set: {
         const QString value = cmd.args.value(1).trimmed().toLower();
+        bool number = false;
+        const int lines = value.toInt(&number);
+        if (arg.compare(u"scrollback", Qt::CaseInsensitive) == 0 && number && lines >= MinScrollback
+            && lines <= MaxScrollback) {
+            setScrollback(lines);
+            info(tr("Scrollback: %1 lines per window").arg(lines), here);
+            return;
+        }
         if (arg.compare(u"nicklist", Qt::CaseInsensitive) != 0 || (value != u"on" && value != u"off")) {
-            info(tr("usage: /set nicklist on|off (F7 switches it too)"), here);
+            info(tr("usage: /set nicklist on|off (F7 switches it too), /set scrollback LINES (%1 to %2)")
+                     .arg(MinScrollback)
+                     .arg(MaxScrollback),
+                 here);
             return;
         }
         m_nickPane = value == u"on";
@@ -541,12 +551,22 @@ short ScreenView::mircPair(int foreground, int background, short fallback)
     return pair;
 }
 
+void ScreenView::setScrollback(int lines)
+{
+    m_scrollback = std::clamp(lines, MinScrollback, MaxScrollback);
+    for (Pane &p : m_panes) {
+        if (p.lines.size() > m_scrollback)
+            p.lines.remove(0, p.lines.size() - m_scrollback);
+        p.scroll = 0; // what it was scrolled to may be gone
+    }
+}
+
 void ScreenView::appendLine(qsizetype window, Line line)
 {
     Pane &p = pane(window);
     p.lines.append(std::move(line));
-    if (p.lines.size() > MaxLines)
-        p.lines.remove(0, p.lines.size() - MaxLines);
+    if (p.lines.size() > m_scrollback)
+        p.lines.remove(0, p.lines.size() - m_scrollback);
     if (p.scroll > 0) {
         // Hold the view still while the user reads back.
         p.scroll += int(wrap(p.lines.last(), messageWidth()).size());

@@ -32,6 +32,12 @@ public:
     explicit ScreenView(ChatController *controller, QObject *parent = nullptr);
     ~ScreenView() override;
 
+    // Lines each window keeps (--scrollback, /set scrollback); the oldest go first.
+    static constexpr int DefaultScrollback = 5000;
+    static constexpr int MinScrollback = 10;
+    static constexpr int MaxScrollback = 1'000'000;
+    void setScrollback(int lines);
+
     void resize();
 
 Q_SIGNALS:
@@ -129,6 +135,7 @@ private:
     QHash<QPair<int, QString>, QDateTime> m_readMarkers; // (session, folded target) -> read up to
     QTimer *m_markTimer = nullptr;
     bool m_nickPane = false;
+    int m_scrollback = DefaultScrollback;
     int m_altLeft = -1;             // the key codes ncurses gives Alt+arrows, if it knows them
     int m_altRight = -1;
     QString m_input;

@@ -101,10 +101,18 @@ int ConversationModel::ensure(int session, const QString &name, Type type)
     c.name = name;
     c.type = type;
     c.messages = new MessageModel(this);
+    c.messages->setMaxRows(m_scrollback);
     beginInsertRows({}, row, row);
     m_items.insert(row, c);
     endInsertRows();
     return row;
+}
+
+void ConversationModel::setScrollback(int rows)
+{
+    m_scrollback = rows;
+    for (const Conversation &c : std::as_const(m_items))
+        c.messages->setMaxRows(rows);
 }
 
 void ConversationModel::rename(int row, const QString &name)

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "messagemodel.h"
+
 #include <QAbstractListModel>
 #include <QIcon>
 #include <QList>
 #include <QStringList>
-
-class MessageModel;
 
 // The conversations of every session: each server's console, its channels and private chats,
 // with unread counts. Conversations outlive disconnects, so a reconnect keeps the history.
@@ -29,6 +29,8 @@ public:
     };
 
     explicit ConversationModel(QObject *parent = nullptr);
+    // Rows each conversation keeps, now and for those opened later.
+    void setScrollback(int rows);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -50,6 +52,7 @@ public:
 
 private:
     QList<Conversation> m_items;
+    int m_scrollback = MessageModel::DefaultMaxRows;
     QIcon m_personIcon; // beside private chats
 
 };

@@ -1,6 +1,7 @@
 // confab-gui: the desktop client.
 
 #include "connectdialog.h"
+#include "conversationmodel.h"
 #include "mainwindow.h"
 #include "client/connectionoptions.h"
 #include "system/secretinput.h"
@@ -24,10 +25,23 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     ConnectionOptions::addTo(parser, {QStringLiteral("HOST[:PORT] (ircs://HOST[:PORT] or HOST:+PORT for TLS); without it, a connect dialog asks."),
                                       QStringLiteral("Nickname."), QStringLiteral("else the connect dialog asks")});
+    parser.addOption({QStringLiteral("scrollback"),
+                      QStringLiteral("Lines each conversation keeps (%1 to %2; default %3).")
+                          .arg(MessageModel::MinRows)
+                          .arg(MessageModel::MaxMaxRows)
+                          .arg(MessageModel::DefaultMaxRows),
+                      QStringLiteral("LINES"), QString::number(MessageModel::DefaultMaxRows)});
     ConnectionOptions::Result given;
     QString why;
     if (!ConnectionOptions::parse(parser, app.arguments(), &why) || !ConnectionOptions::read(parser, &given, &why)) {
         std::fprintf(stderr, "confab-gui: %s (see --help)\n", qPrintable(why));
+        return 2;
+    }
+    bool scrollbackValid = false;
+    const int scrollback = parser.value(QStringLiteral("scrollback")).toInt(&scrollbackValid);
+    if (!scrollbackValid || scrollback < MessageModel::MinRows || scrollback > MessageModel::MaxMaxRows) {
+        std::fprintf(stderr, "confab-gui: --scrollback must be a number of lines from %d to %d (see --help)\n",
+                     MessageModel::MinRows, MessageModel::MaxMaxRows);
         return 2;
     }
     ClientSession::Options options = given.options;
@@ -78,6 +92,7 @@ int main(int argc, char *argv[])
     }
 
     MainWindow window;
+    window.conversations()->setScrollback(scrollback);
     window.show();
     window.connectTo(options);
     return app.exec();

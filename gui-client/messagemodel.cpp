@@ -2,6 +2,8 @@
 
 #include "text/irctext.h"
 
+#include <algorithm>
+
 int MessageModel::rowCount(const QModelIndex &parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
 
 QVariant MessageModel::data(const QModelIndex &index, int role) const
@@ -38,11 +40,24 @@ QHash<int, QByteArray> MessageModel::roleNames() const
             {KindRole, "kind"}, {OwnRole, "own"}, {HighlightRole, "highlight"}};
 }
 
+void MessageModel::setMaxRows(int rows)
+{
+    m_maxRows = std::clamp(rows, MinRows, MaxMaxRows);
+    if (m_rows.size() <= m_maxRows)
+        return;
+    const int excess = int(m_rows.size()) - m_maxRows;
+    beginRemoveRows({}, 0, excess - 1);
+    for (int i = 0; i < excess; ++i)
+        m_msgids.remove(m_rows.at(i).msgid);
+    m_rows.remove(0, excess);
+    endRemoveRows();
+}
+
 bool MessageModel::append(const Row &row)
 {
     if (contains(row.msgid))
         return false;
-    if (m_rows.size() >= MaxRows) {
+    if (m_rows.size() >= m_maxRows) {
         beginRemoveRows({}, 0, 0);
         m_msgids.remove(m_rows.first().msgid);
         m_rows.removeFirst();
@@ -62,7 +77,7 @@ void MessageModel::prepend(const QList<Row> &rows)
     for (const Row &r : rows)
         if (!contains(r.msgid))
             fresh.append(r);
-    const qsizetype room = MaxRows - m_rows.size();
+    const qsizetype room = m_maxRows - m_rows.size();
     if (fresh.isEmpty() || room <= 0)
         return;
     fresh = fresh.mid(std::max<qsizetype>(0, fresh.size() - room)); // the newest of them fit

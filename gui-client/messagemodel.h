@@ -44,9 +44,15 @@ public:
     int oldestMessage() const;
     int newestMessage() const;
 
-    static constexpr int MaxRows = 5000;
+    // Rows kept (--scrollback); the oldest go first.
+    static constexpr int DefaultMaxRows = 5000;
+    static constexpr int MinRows = 10;
+    static constexpr int MaxMaxRows = 1'000'000;
+    void setMaxRows(int rows);
+    int maxRows() const { return m_maxRows; }
 
 private:
+    int m_maxRows = DefaultMaxRows;
     QList<Row> m_rows;
     QSet<QString> m_msgids;
 };

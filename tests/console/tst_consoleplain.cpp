@@ -440,7 +440,8 @@ void TestConsolePlain::exitCodes()
     QCOMPARE(nobody.exitCode(), 1);
     QVERIFY(nobody.err().contains("cannot connect"));
 
-    for (const QStringList &bad : {QStringList{"--format", "xml"}, QStringList{"--bogus"}, QStringList{"a:b:c:d", "x"}}) {
+    for (const QStringList &bad : {QStringList{"--format", "xml"}, QStringList{"--bogus"}, QStringList{"a:b:c:d", "x"},
+                                   QStringList{"--scrollback", "5"}, QStringList{"--scrollback", "many"}}) {
         QProcess p;
         p.start(QStringLiteral(CONFAB_CLIENT_BINARY), bad);
         QVERIFY(p.waitForFinished(5000));

@@ -425,6 +425,18 @@ void TestConsoleScreen::scrollbackAndResize()
     QVERIFY(s.tmux->keys({"PageDown"}));
     QVERIFY(s.tmux->waitFor(QStringLiteral("arrived while scrolled")));
     QVERIFY(!s.tmux->screen().contains(QStringLiteral("-- more")));
+    // A smaller scrollback keeps the newest lines: 21 to 40 and the last one, nothing older.
+    QVERIFY(s.tmux->literal(QStringLiteral("/set scrollback 21")));
+    QVERIFY(s.tmux->keys({"Enter"}));
+    QVERIFY(s.tmux->waitFor(QStringLiteral("Scrollback: 21 lines per window")));
+    // The setting's own notice is the newest line now: bob's lines 22 to 40 are left, and each
+    // /lastlog adds two lines more (so 24 is the oldest left for the second).
+    for (const auto &[line, count] : {std::pair{"line 21", 0}, std::pair{"line 24", 1}}) {
+        QVERIFY(s.tmux->literal(QStringLiteral("/lastlog <bob> %1").arg(QLatin1String(line))));
+        QVERIFY(s.tmux->keys({"Enter"}));
+        const QString header = QStringLiteral("Lastlog: <bob> %1 (%2 lines)").arg(QLatin1String(line)).arg(count);
+        QVERIFY2(s.tmux->waitFor(header), qPrintable(s.tmux->screen()));
+    }
     // A narrower window: the status line is redrawn to fit and long lines wrap.
     QVERIFY(s.tmux->run({"resize-window", "-t", "t", "-x", "40", "-y", "12"}));
     s.bob->send("PRIVMSG #lobby :" + QByteArray("this line is long enough to wrap in forty columns, surely"));

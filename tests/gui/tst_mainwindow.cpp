@@ -98,6 +98,7 @@ private Q_SLOTS:
     void connectsAndJoins();
     void typedMessageReachesOtherClient();
     void incomingMessageAppears();
+    void scrollbackKeepsTheNewestLines();
     void userListFollowsMembership();
     void privateConversations();
     void networkTextIsNeverMarkup();
@@ -162,6 +163,23 @@ void TestMainWindow::incomingMessageAppears()
     QTest::keyClicks(f.window->inputLine(), QStringLiteral("b"));
     QTest::keyClick(f.window->inputLine(), Qt::Key_Tab);
     QCOMPARE(f.window->inputLine()->text(), QStringLiteral("bob: "));
+}
+
+void TestMainWindow::scrollbackKeepsTheNewestLines()
+{
+    Fixture f = start();
+    QVERIFY(f.bob);
+    f.window->conversations()->setScrollback(20);
+    for (int i = 1; i <= 40; ++i)
+        f.bob->send("PRIVMSG #lobby :line " + QByteArray::number(i));
+    QVERIFY(showsLine(*f.window, QStringLiteral("<bob> line 40")));
+    const QStringList lines = shownLines(*f.window);
+    QCOMPARE(lines.size(), 20);
+    QVERIFY2(lines.first().contains(QStringLiteral("<bob> line 21")), qPrintable(lines.first()));
+    // Lowered later: the oldest go at once.
+    f.window->conversations()->setScrollback(10);
+    QTRY_COMPARE(shownLines(*f.window).size(), 10);
+    QVERIFY(shownLines(*f.window).first().contains(QStringLiteral("<bob> line 31")));
 }
 
 void TestMainWindow::userListFollowsMembership()
@@ -526,7 +544,8 @@ void TestMainWindow::commandLineUsageErrorsExitTwo()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     for (const QStringList &bad : {QStringList{"--bogus"}, QStringList{"--tls-fingerprint", "xyz"}, QStringList{"host:99999"},
-                                   QStringList{"--password-file", "/dev/null"}, QStringList{"one", "two"}}) {
+                                   QStringList{"--password-file", "/dev/null"}, QStringList{"one", "two"},
+                                   QStringList{"--scrollback", "5"}, QStringList{"--scrollback", "many"}}) {
         QProcess p;
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(CONFAB_GUI_BINARY), bad);
