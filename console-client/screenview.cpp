@@ -555,18 +555,28 @@ void ScreenView::setScrollback(int lines)
 {
     m_scrollback = std::clamp(lines, MinScrollback, MaxScrollback);
     for (Pane &p : m_panes) {
-        if (p.lines.size() > m_scrollback)
-            p.lines.remove(0, p.lines.size() - m_scrollback);
+        trim(p);
         p.scroll = 0; // what it was scrolled to may be gone
     }
+}
+
+void ScreenView::trim(Pane &p)
+{
+    if (p.lines.size() <= m_scrollback)
+        return;
+    const qsizetype excess = p.lines.size() - m_scrollback;
+    // Their message ids go with them: the set would otherwise grow with every line ever shown.
+    for (qsizetype i = 0; i < excess; ++i)
+        if (!p.lines.at(i).msgid.isEmpty())
+            p.msgids.remove(p.lines.at(i).msgid);
+    p.lines.remove(0, excess);
 }
 
 void ScreenView::appendLine(qsizetype window, Line line)
 {
     Pane &p = pane(window);
     p.lines.append(std::move(line));
-    if (p.lines.size() > m_scrollback)
-        p.lines.remove(0, p.lines.size() - m_scrollback);
+    trim(p);
     if (p.scroll > 0) {
         // Hold the view still while the user reads back.
         p.scroll += int(wrap(p.lines.last(), messageWidth()).size());

@@ -92,6 +92,8 @@ private:
     void append(const ChatEvent &event);
     Line render(const ChatEvent &event, const WindowList::Window &window);
     void appendLine(qsizetype window, Line line);
+    // Drops the oldest lines beyond the scrollback.
+    void trim(Pane &pane);
     void appendNickList(qsizetype window, const ChatEvent &event);
     // History's messages: "latest" below what is shown, then a separator (and an unread line
     // where the user stopped reading); "before" above it all.
