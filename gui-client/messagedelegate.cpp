@@ -140,7 +140,16 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
 {
     const auto *view = qobject_cast<const QAbstractItemView *>(option.widget);
     const int width = view ? view->viewport()->width() : option.rect.width();
+    const auto *model = qobject_cast<const MessageModel *>(index.model());
+    if (model) {
+        const int cached = model->laidOutHeight(index.row(), width);
+        if (cached >= 0)
+            return QSize(width, cached);
+    }
     QTextDocument doc;
     buildDocument(doc, index, width, option.font);
-    return QSize(width, int(std::ceil(doc.size().height())));
+    const int height = int(std::ceil(doc.size().height()));
+    if (model)
+        model->setLaidOutHeight(index.row(), width, height);
+    return QSize(width, height);
 }

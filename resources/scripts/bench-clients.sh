@@ -3,7 +3,8 @@
 # idle in one channel, then after LINES (default 100000) lines arrive in that channel. confab runs
 # twice, with its default scrollback and with --scrollback LINES (irssi keeps every line younger
 # than a day by default, so that is the like-for-like run). Both run full-screen in tmux, on
-# loopback. Prints a Markdown table.
+# loopback. Prints a Markdown table; then the desktop client's list with LINES rows (offscreen):
+# the time to append a line and to scroll, until painted (tests/tools/guiscrollbench.cpp).
 #   resources/scripts/bench-clients.sh
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -94,3 +95,5 @@ echo "|---|---|---|---|"
 measure confab "$build/console-client/confab" 127.0.0.1:$port --nick cfb --channel "#bench"
 measure "confab-scrollback-$lines" "$build/console-client/confab" 127.0.0.1:$port --nick cfb2 --channel "#bench" --scrollback "$lines"
 measure irssi irssi --home="$scratch/irssi" -c 127.0.0.1 -p $port -n irs
+echo
+QT_QPA_PLATFORM=offscreen "$build/tests/tools/confab-gui-scrollbench" "$lines" 2>/dev/null

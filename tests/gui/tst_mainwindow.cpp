@@ -99,6 +99,7 @@ private Q_SLOTS:
     void typedMessageReachesOtherClient();
     void incomingMessageAppears();
     void scrollbackKeepsTheNewestLines();
+    void rowsAreLaidOutAgainAtANewWidth();
     void userListFollowsMembership();
     void privateConversations();
     void networkTextIsNeverMarkup();
@@ -180,6 +181,28 @@ void TestMainWindow::scrollbackKeepsTheNewestLines()
     f.window->conversations()->setScrollback(10);
     QTRY_COMPARE(shownLines(*f.window).size(), 10);
     QVERIFY(shownLines(*f.window).first().contains(QStringLiteral("<bob> line 31")));
+}
+
+void TestMainWindow::rowsAreLaidOutAgainAtANewWidth()
+{
+    // Row heights are kept per width (MessageModel::laidOutHeight): a narrower window must still
+    // wrap a long line onto more rows.
+    Fixture f = start();
+    QVERIFY(f.bob);
+    f.bob->send("PRIVMSG #lobby :" + QByteArray("a long line that has to wrap when the window is narrow ").repeated(4));
+    QVERIFY(showsLine(*f.window, QStringLiteral("has to wrap")));
+    QAbstractItemView *view = f.window->messageView();
+    const QModelIndex last = view->model()->index(view->model()->rowCount() - 1, 0);
+    f.window->resize(1600, 600);
+    QTRY_VERIFY(view->viewport()->width() > 1000);
+    view->doItemsLayout();
+    const int wide = view->visualRect(last).height();
+    const int wideWidth = view->viewport()->width();
+    f.window->resize(800, 600);
+    QTRY_VERIFY(view->viewport()->width() < wideWidth - 500);
+    view->doItemsLayout();
+    QTRY_VERIFY2(view->visualRect(last).height() > wide,
+                 qPrintable(QStringLiteral("%1 pixels high at both widths").arg(wide)));
 }
 
 void TestMainWindow::userListFollowsMembership()
