@@ -9,25 +9,43 @@
 
 ServerConnection::ServerConnection(QObject *parent)
     : QObject(parent)
-    , m_socket(new QSslSocket(this))
 {
+    useSocket(false);
+}
+
+void ServerConnection::useSocket(bool tls)
+{
+    if (m_socket) {
+        if ((qobject_cast<QSslSocket *>(m_socket) != nullptr) == tls)
+            return;
+        m_socket->disconnect(this);
+        m_socket->abort();
+        m_socket->deleteLater();
+    }
+    // A plain connection never makes a QSslSocket: constructing one loads the TLS backend and
+    // OpenSSL, about 4 MB of resident memory a plain client has no use for.
+    QSslSocket *tlsSocket = tls ? new QSslSocket(this) : nullptr;
+    m_socket = tls ? tlsSocket : new QTcpSocket(this);
     connect(m_socket, &QTcpSocket::connected, this, [this] {
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         if (!m_endpoint.tls)
             Q_EMIT opened();
     });
-    connect(m_socket, &QSslSocket::encrypted, this, [this] {
-        const TlsPolicy policy(m_endpoint.host, m_endpoint.tlsFingerprint, m_endpoint.tlsInsecure);
-        if (!policy.pinMatches(m_socket->peerCertificate())) {
-            // Valid for some authority, but not the certificate the user pinned.
-            m_refusal = policy.pinMismatch(m_socket->peerCertificate());
-            m_socket->abort();
-            finish(m_refusal);
-            return;
-        }
-        Q_EMIT opened();
-    });
-    connect(m_socket, &QSslSocket::sslErrors, this, &ServerConnection::onSslErrors);
+    if (tlsSocket) {
+        connect(tlsSocket, &QSslSocket::encrypted, this, [this, tlsSocket] {
+            const TlsPolicy policy(m_endpoint.host, m_endpoint.tlsFingerprint, m_endpoint.tlsInsecure);
+            if (!policy.pinMatches(tlsSocket->peerCertificate())) {
+                // Valid for some authority, but not the certificate the user pinned.
+                m_refusal = policy.pinMismatch(tlsSocket->peerCertificate());
+                tlsSocket->abort();
+                finish(m_refusal);
+                return;
+            }
+            Q_EMIT opened();
+        });
+        connect(tlsSocket, &QSslSocket::sslErrors, this,
+                [this, tlsSocket](const QList<QSslError> &errors) { onSslErrors(tlsSocket, errors); });
+    }
     connect(m_socket, &QTcpSocket::readyRead, this, &ServerConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, [this] { finish(QStringLiteral("Connection closed")); });
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError err) {
@@ -44,6 +62,7 @@ void ServerConnection::open(const Endpoint &endpoint)
 {
     m_live = false;
     m_socket->abort();
+    useSocket(endpoint.tls);
     m_endpoint = endpoint;
     m_reader = LineReader();
     m_refusal.clear();
@@ -52,18 +71,19 @@ void ServerConnection::open(const Endpoint &endpoint)
         m_socket->connectToHost(endpoint.host, endpoint.port);
         return;
     }
+    auto *tlsSocket = static_cast<QSslSocket *>(m_socket);
     if (!endpoint.tlsCertFile.isEmpty()) {
         QSslCertificate certificate;
         QSslKey key;
         QString why;
         if (TlsPolicy::loadClientCertificate(endpoint.tlsCertFile, endpoint.tlsKeyFile, &certificate, &key, &why)) {
-            m_socket->setLocalCertificate(certificate);
-            m_socket->setPrivateKey(key);
+            tlsSocket->setLocalCertificate(certificate);
+            tlsSocket->setPrivateKey(key);
         } else {
             Q_EMIT warning(why);
         }
     }
-    m_socket->connectToHostEncrypted(endpoint.host, endpoint.port);
+    tlsSocket->connectToHostEncrypted(endpoint.host, endpoint.port);
 }
 
 void ServerConnection::close() { m_socket->disconnectFromHost(); }
@@ -90,16 +110,16 @@ void ServerConnection::finish(const QString &reason)
     Q_EMIT closed(m_refusal.isEmpty() ? reason : m_refusal, !m_refusal.isEmpty());
 }
 
-void ServerConnection::onSslErrors(const QList<QSslError> &errors)
+void ServerConnection::onSslErrors(QSslSocket *socket, const QList<QSslError> &errors)
 {
     QString why;
     const TlsPolicy policy(m_endpoint.host, m_endpoint.tlsFingerprint, m_endpoint.tlsInsecure);
-    switch (policy.judge(m_socket->peerCertificate(), errors, &why)) {
+    switch (policy.judge(socket->peerCertificate(), errors, &why)) {
     case TlsPolicy::Verdict::Accept:
-        m_socket->ignoreSslErrors();
+        socket->ignoreSslErrors();
         return;
     case TlsPolicy::Verdict::AcceptUnverified:
-        m_socket->ignoreSslErrors();
+        socket->ignoreSslErrors();
         Q_EMIT warning(why);
         return;
     case TlsPolicy::Verdict::Refuse:

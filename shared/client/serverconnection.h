@@ -9,6 +9,7 @@
 class IrcMessage;
 class QSslError;
 class QSslSocket;
+class QTcpSocket;
 
 // One TCP or TLS connection to an IRC server, line by line: it connects (the certificate judged
 // by TlsPolicy, a client certificate shown when one is given), reads IRC lines and writes them.
@@ -54,11 +55,13 @@ Q_SIGNALS:
     void warning(const QString &text);
 
 private:
-    void onSslErrors(const QList<QSslError> &errors);
+    // A QTcpSocket for a plain endpoint, a QSslSocket for TLS: the one there is is kept when it fits.
+    void useSocket(bool tls);
+    void onSslErrors(QSslSocket *socket, const QList<QSslError> &errors);
     void onReadyRead();
     void finish(const QString &reason);
 
-    QSslSocket *m_socket;
+    QTcpSocket *m_socket = nullptr;
     Endpoint m_endpoint;
     LineReader m_reader;
     bool m_live = false;  // open() was called and closed() has not been emitted since

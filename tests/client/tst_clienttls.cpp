@@ -67,6 +67,7 @@ private Q_SLOTS:
     void wrongPinIsRefused();
     void insecureConnectsAndSaysSo();
     void clientCertificateLogsInWithExternal();
+    void plainConnectionMakesNoTlsSocket();
 
 private:
     TestCertificate m_cert;
@@ -210,6 +211,37 @@ void TestClientTls::clientCertificateLogsInWithExternal()
     auto whois = owner->waitFor([](const IrcMessage &m) { return m.command == "330"; });
     QVERIFY(whois);
     QCOMPARE(whois->param(2), QByteArray("hana"));
+}
+
+void TestClientTls::plainConnectionMakesNoTlsSocket()
+{
+    TestServer server(TestServer::tlsConfig(m_cert));
+    QVERIFY(server.start());
+    ClientSession s;
+    ClientSession::Options o = tlsOptions(server.port(), QStringLiteral("plainfirst"));
+    o.tls = false;
+    s.setOptions(o);
+    EventLog log(&s);
+    s.open();
+    QVERIFY(log.waitFor(SessionState::Connected));
+    // A QSslSocket, even unencrypted, loads the TLS backend and OpenSSL: a plain client has none.
+    QVERIFY(s.findChildren<QSslSocket *>().isEmpty());
+
+    // The same session then goes to the TLS port, and back.
+    s.quit();
+    QVERIFY(log.waitFor(SessionState::Disconnected));
+    log.events.clear();
+    o.tls = true;
+    o.port = server.tlsPort();
+    o.tlsFingerprint = fingerprintOf(m_cert.certificate());
+    s.setOptions(o);
+    s.open();
+    QVERIFY(log.waitFor(SessionState::Connected));
+    QCOMPARE(s.findChildren<QSslSocket *>().size(), 1);
+    auto plain = server.client("watcher");
+    QVERIFY(plain);
+    s.sendMessage(QStringLiteral("#lobby"), QStringLiteral("now encrypted"));
+    QVERIFY(plain->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1) == "now encrypted"; }));
 }
 
 QTEST_GUILESS_MAIN(TestClientTls)
