@@ -677,7 +677,7 @@ void Hub::recordPrivate(const QByteArray &key, const IrcMessage &message, const 
 
 void Hub::keep(HistoryEvent &&event)
 {
-    m_history.append(std::move(event));
+    m_history.add(event);
     // Handed over in batches: every hand-over wakes the storage thread, which under load costs
     // more than the writing. A question (CHATHISTORY) hands over at once.
     if (m_history.size() >= HistoryHandOverEvents)
@@ -740,7 +740,7 @@ void Hub::flushHistory()
 {
     if (m_historyTimer)
         m_historyTimer->stop();
-    QList<HistoryEvent> events = std::exchange(m_history, {});
+    const HistoryBatch events = std::exchange(m_history, {});
     if (events.isEmpty())
         return;
     // Never wait for the store: if it is too far behind, these are not recorded (and counted)

@@ -7,6 +7,7 @@
 #include "net/hostlink.h" // complete type: HostLink* crosses threads in queued signals
 #include "net/inboundline.h"
 #include "storage/channelstate.h"
+#include "storage/historybatch.h"
 #include "storage/historyevent.h"
 
 #include <QElapsedTimer>
@@ -186,7 +187,7 @@ Q_SIGNALS:
     // hosted it may be retired.
     void routeReleased(HostLink *route);
     // To the history store: what to keep, gathered for up to 20 ms.
-    void historyRecorded(const QList<HistoryEvent> &events);
+    void historyRecorded(const HistoryBatch &events);
     void channelSaved(const ChannelState &state);
 
 private:
@@ -230,7 +231,7 @@ private:
     QHash<QByteArray, ServiceFn> m_services; // folded nick -> service
     AccountRegistry m_accounts;
     std::shared_ptr<HistoryBacklog> m_backlog;
-    QList<HistoryEvent> m_history;      // for the store, sent once per event-loop pass
+    HistoryBatch m_history;             // for the store, handed over in batches
     qint64 m_historyDropped = 0;        // not yet reported in the log
     bool m_historyBehind = false;       // dropping until the store has caught up by half
     QElapsedTimer m_historyLogged;      // the last log line about it

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "channelstate.h"
+#include "historybatch.h"
 #include "historyevent.h"
 #include "historyquery.h"
 #include "readmarker.h"
@@ -28,7 +29,7 @@ public:
 
 public Q_SLOTS:
     // Events to keep, in the order they were relayed. Written soon, in batches.
-    virtual void append(const QList<HistoryEvent> &events) = 0;
+    virtual void append(const HistoryBatch &events) = 0;
     // A channel's state changed (topic, modes, bans); only the latest one is kept.
     virtual void saveChannel(const ChannelState &state) = 0;
     // A user's read marker moved on (only ever forwards); written soon.

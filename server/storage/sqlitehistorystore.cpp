@@ -440,10 +440,10 @@ void SqliteHistoryStore::close()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
-void SqliteHistoryStore::append(const QList<HistoryEvent> &events)
+void SqliteHistoryStore::append(const HistoryBatch &events)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    m_pending.append(events); // the hub's list itself, shared: no event is copied
+    m_pending.append(events); // the hub's buffer itself, shared: no event is copied
     m_pendingCount += events.size();
     if (m_pendingCount >= FlushEvents)
         flush();
@@ -486,7 +486,7 @@ void SqliteHistoryStore::flush()
 {
     if (m_flushTimer)
         m_flushTimer->stop();
-    const QList<QList<HistoryEvent>> batches = std::exchange(m_pending, {});
+    const QList<HistoryBatch> batches = std::exchange(m_pending, {});
     const qsizetype count = std::exchange(m_pendingCount, 0);
     const QHash<QByteArray, ChannelState> channels = std::exchange(m_pendingChannels, {});
     const QHash<std::pair<QByteArray, QByteArray>, qint64> markers = std::exchange(m_pendingMarkers, {});
@@ -507,8 +507,8 @@ void SqliteHistoryStore::flush()
             why = q.lastError().text();
     };
     // SQLITE_STATIC: the bytes stay where they are until the statement has run.
-    auto bind = [](sqlite3_stmt *st, int column, const QByteArray &bytes) {
-        sqlite3_bind_text(st, column, bytes.isEmpty() ? "" : bytes.constData(), int(bytes.size()), SQLITE_STATIC);
+    auto bind = [](sqlite3_stmt *st, int column, QByteArrayView bytes) {
+        sqlite3_bind_text(st, column, bytes.isEmpty() ? "" : bytes.data(), int(bytes.size()), SQLITE_STATIC);
     };
     auto step = [&](sqlite3_stmt *st) {
         ok = sqlite3_step(st) == SQLITE_DONE;
@@ -516,38 +516,37 @@ void SqliteHistoryStore::flush()
             why = QString::fromUtf8(sqlite3_errmsg(m_handle));
         sqlite3_reset(st);
     };
-    const QByteArray *lastTarget = nullptr;
-    static const QByteArray none;
-    QByteArray joined;
-    for (const QList<HistoryEvent> &events : batches)
-    for (const HistoryEvent &e : events) {
-        if (!ok)
-            break;
-        // Most events have one parameter before their text (no copy for them), a few more.
-        const QByteArray &params = e.params.size() == 2 ? e.params.first()
-            : (joined = e.params.first(qMax<qsizetype>(e.params.size() - 1, 0)).join('\n'));
-        const QByteArray &text = e.params.isEmpty() ? none : e.params.last();
-        bind(m_insert, 1, e.msgid);
-        sqlite3_bind_int64(m_insert, 2, e.timeMs);
-        bind(m_insert, 3, e.target);
-        bind(m_insert, 4, e.command);
-        bind(m_insert, 5, e.source);
-        bind(m_insert, 6, params);
-        bind(m_insert, 7, text);
-        bind(m_insert, 8, e.tags);
-        step(m_insert);
-        if (ok && e.isMessage()) {
-            sqlite3_bind_int64(m_insertText, 1, sqlite3_last_insert_rowid(m_handle));
-            bind(m_insertText, 2, text);
-            step(m_insertText);
-        }
-        if (!HistoryKey::isPrivate(e.target) && !e.params.isEmpty()) {
-            if (lastTarget && *lastTarget == e.target)
-                used[e.target].second = e.timeMs;
-            else
-                used.insert(e.target, {e.params.first(), e.timeMs});
-            lastTarget = &e.target;
-        }
+    QByteArrayView lastTarget;
+    std::pair<QByteArray, qint64> *lastUse = nullptr;
+    for (const HistoryBatch &events : batches) {
+        events.forEach([&](const HistoryBatch::Entry &e) {
+            if (!ok)
+                return false;
+            bind(m_insert, 1, e.msgid);
+            sqlite3_bind_int64(m_insert, 2, e.timeMs);
+            bind(m_insert, 3, e.target);
+            bind(m_insert, 4, e.command);
+            bind(m_insert, 5, e.source);
+            bind(m_insert, 6, e.params);
+            bind(m_insert, 7, e.text);
+            bind(m_insert, 8, e.tags);
+            step(m_insert);
+            if (ok && e.isMessage) {
+                sqlite3_bind_int64(m_insertText, 1, sqlite3_last_insert_rowid(m_handle));
+                bind(m_insertText, 2, e.text);
+                step(m_insertText);
+            }
+            if (!HistoryKey::isPrivate(e.target) && !e.first.isEmpty()) {
+                // A batch is mostly runs of one channel: one lookup per run.
+                if (!lastUse || e.target != lastTarget) {
+                    lastUse = &used[e.target.toByteArray()];
+                    lastUse->first = e.first.toByteArray();
+                    lastTarget = e.target;
+                }
+                lastUse->second = e.timeMs;
+            }
+            return true;
+        });
     }
     for (auto it = channels.cbegin(); ok && it != channels.cend(); ++it) {
         const ChannelState &s = it.value();

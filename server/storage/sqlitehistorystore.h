@@ -38,7 +38,7 @@ public:
     bool open(QString *error, QList<ChannelState> *channels, QList<ReadMarker> *markers) override;
     void close() override;
 
-    void append(const QList<HistoryEvent> &events) override;
+    void append(const HistoryBatch &events) override;
     void saveChannel(const ChannelState &state) override;
     void saveReadMarker(const ReadMarker &marker) override;
     void query(const HistoryQuery &query) override;
@@ -80,7 +80,7 @@ private:
     std::unique_ptr<QSqlQuery> m_saveChannel;
     std::unique_ptr<QSqlQuery> m_touchChannel;
     QHash<std::pair<QByteArray, QByteArray>, qint64> m_pendingMarkers; // (owner, target) -> time
-    QList<QList<HistoryEvent>> m_pending; // as handed over
+    QList<HistoryBatch> m_pending; // as handed over
     qsizetype m_pendingCount = 0;
     QHash<QByteArray, ChannelState> m_pendingChannels; // by key: only the latest counts
     QTimer *m_flushTimer = nullptr;
