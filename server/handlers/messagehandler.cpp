@@ -157,11 +157,10 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
             // TAGMSG is nothing but tags: only message-tags clients can receive it at all.
             recipients.removeIf([](const HubClient *c) { return !(c->caps & Capability::MessageTags); });
         }
-        IrcMessage out(msg.command, {shownTarget}, client.prefix);
-        if (!isTagmsg) {
-            out.params.append(msg.params.at(1));
-            out.trailing = true;
-        }
+        // The parameters made at once: appending the text after reallocated the list per message.
+        IrcMessage out(msg.command, isTagmsg ? QList<QByteArray>{shownTarget} : QList<QByteArray>{shownTarget, msg.params.at(1)},
+                       client.prefix);
+        out.trailing = !isTagmsg;
         const Hub::Stamp stamp = m_hub.stamp();
         if (!isTagmsg) {
             // A private message is kept once for each side, each reading only its own copy.

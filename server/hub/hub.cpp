@@ -58,7 +58,24 @@ Hub::~Hub() { qDeleteAll(m_channels); }
 
 void Hub::addCommand(const QByteArray &name, int minParams, bool needsRegistration, CommandFn fn)
 {
-    m_commands.insert(name, {minParams, needsRegistration, std::move(fn)});
+    m_commands.insert_or_assign(name, Command{minParams, needsRegistration, std::move(fn)});
+}
+
+QList<QByteArray> Hub::commandNames() const
+{
+    QList<QByteArray> names;
+    for (const auto &[name, command] : m_commands)
+        names.append(name);
+    return names;
+}
+
+QHash<QByteArray, quint64> Hub::commandCounts() const
+{
+    QHash<QByteArray, quint64> counts;
+    for (const auto &[name, command] : m_commands)
+        if (command.count > 0)
+            counts.insert(name, command.count);
+    return counts;
 }
 
 void Hub::clientConnected(ClientId id, HostLink *route, const InboundBacklogPtr &backlog,
@@ -172,19 +189,19 @@ void Hub::handleLine(HubClient &client, const InboundLine &line)
         && msg.hasTag("label") && !msg.tag("label").isEmpty();
     if (labeled)
         m_capture = {&client, msg.tag("label"), {}, false};
-    const auto cmd = m_commands.constFind(msg.command);
-    if (cmd == m_commands.cend()) {
+    const auto cmd = m_commands.find(msg.command);
+    if (cmd == m_commands.end()) {
         if (client.registered)
             reply(client, Numeric::ERR_UNKNOWNCOMMAND, {msg.command, "Unknown command"});
         else
             reply(client, Numeric::ERR_NOTREGISTERED, {"You have not registered"});
-    } else if (cmd->needsRegistration && !client.registered) {
+    } else if (cmd->second.needsRegistration && !client.registered) {
         reply(client, Numeric::ERR_NOTREGISTERED, {"You have not registered"});
-    } else if (msg.params.size() < cmd->minParams) {
+    } else if (msg.params.size() < cmd->second.minParams) {
         reply(client, Numeric::ERR_NEEDMOREPARAMS, {msg.command, "Not enough parameters"});
     } else {
-        ++m_commandCounts[msg.command];
-        cmd->fn(client, msg);
+        ++cmd->second.count;
+        cmd->second.fn(client, msg);
     }
     if (labeled && m_capture.client == &client)
         finishCapture();

@@ -222,10 +222,15 @@ bool SqliteHistoryStore::open(QString *error, QList<ChannelState> *channels, QLi
     }
     // Every connection of this process is used by one thread at a time (each store its own), so
     // SQLite's multi-thread mode serves, without the lock it takes on every call in its default
-    // serialised mode. Only possible before SQLite's first use in the process; otherwise the
-    // default stays, which is merely slower.
-    static const int multiThread = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-    Q_UNUSED(multiThread);
+    // serialised mode; and nothing reads its memory statistics, which cost a lock on every
+    // allocation. Only possible before SQLite's first use in the process; otherwise the defaults
+    // stay, which are merely slower.
+    static const bool configured = [] {
+        sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        return true;
+    }();
+    Q_UNUSED(configured);
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     if (writable) {
         m_db.setDatabaseName(path);
