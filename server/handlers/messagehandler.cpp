@@ -98,6 +98,7 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
             continue;
         }
         QList<HubClient *> recipients;
+        const HubClient *except = nullptr;
         QByteArray shownTarget;
         HubClient *peer = nullptr;
         HubChannel *channel = nullptr;
@@ -125,14 +126,21 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
                 continue;
             }
             shownTarget = status ? status + channel->name : channel->name;
-            recipients.reserve(channel->memberClients.size());
-            for (const HubChannel::Member &m : channel->members) {
-                if (status == '@' && !m.op)
-                    continue;
-                if (status == '+' && !m.op && !m.voice)
-                    continue;
-                if (m.client != &client || (client.caps & Capability::EchoMessage))
-                    recipients.append(m.client);
+            if (!status && !isTagmsg) {
+                // Everyone in the channel: its own list, shared, the sender left out by the router.
+                recipients = channel->memberClients;
+                if (!(client.caps & Capability::EchoMessage))
+                    except = &client;
+            } else {
+                recipients.reserve(channel->memberClients.size());
+                for (const HubChannel::Member &m : channel->members) {
+                    if (status == '@' && !m.op)
+                        continue;
+                    if (status == '+' && !m.op && !m.voice)
+                        continue;
+                    if (m.client != &client || (client.caps & Capability::EchoMessage))
+                        recipients.append(m.client);
+                }
             }
         } else {
             if (const Hub::ServiceFn *service = m_hub.findService(target)) {
@@ -181,7 +189,7 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
         frame.setStamp(stamp.msgid, stamp.timeMs);
         frame.setAccount(client.account);
         frame.setBot(client.bot);
-        m_hub.deliver(recipients, frame);
+        m_hub.deliver(recipients, frame, except);
     }
 }
 

@@ -411,22 +411,24 @@ void Hub::reply(HubClient &to, int numeric, QList<QByteArray> params)
     send(to, std::move(msg));
 }
 
-void Hub::deliver(const QList<HubClient *> &recipients, OutboundFrame &frame)
+void Hub::deliver(const QList<HubClient *> &recipients, OutboundFrame &frame, const HubClient *except)
 {
     if (recipients.isEmpty())
         return;
-    if (m_capture.client && recipients.contains(m_capture.client)) {
+    if (m_capture.client && m_capture.client != except && recipients.contains(m_capture.client)) {
         // A reply to the labeled command: held until the command is done.
         const QByteArray &bytes = frame.bytesFor(m_capture.client->caps);
         if (!bytes.isEmpty())
             m_capture.lines.append(bytes);
         QList<HubClient *> others = recipients;
         others.removeAll(m_capture.client);
+        if (except)
+            others.removeAll(except);
         if (!others.isEmpty())
             m_router->deliver(others, frame);
         return;
     }
-    m_router->deliver(recipients, frame);
+    m_router->deliver(recipients, frame, except);
 }
 
 void Hub::sendBytes(HubClient &to, const QByteArray &bytes)

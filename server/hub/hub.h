@@ -121,7 +121,7 @@ public:
     void reply(HubClient &to, int numeric, QList<QByteArray> params);
     // For operator-only commands: true for an IRC operator, else 481 to the client and false.
     bool requireOperator(HubClient &client);
-    void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame);
+    void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame, const HubClient *except = nullptr);
     // Lines made for this one client (history, playback), already serialised.
     void sendBytes(HubClient &to, const QByteArray &bytes);
     // Everyone who shares a channel with `client`, each once; `client` itself when asked.

@@ -6,34 +6,50 @@
 
 #include <QVarLengthArray>
 
-void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &frame)
+void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &frame, const HubClient *except)
 {
-    // Few distinct routes per message (one per pool thread, or one per receiver without a pool):
-    // a linear scan over a small array beats a hash here.
+    // Few distinct routes per message (one per pool thread, or one per receiver without a pool),
+    // and one or two wire variants: a linear scan over small arrays beats a hash here. Each
+    // (route, variant) group's id list is sized for every recipient once and written through a
+    // pointer, then cut to what it got: appending id by id cost more than the rest of the loop.
+    struct Fill {
+        HostLink *route;
+        const char *bytes; // the variant's data, its identity
+        qsizetype batch;   // indices, not pointers: a batch's groups move as it grows
+        qsizetype group;
+        ClientId *begin; // the ids' data, which does not move
+        ClientId *next;
+    };
     QVarLengthArray<std::pair<HostLink *, FrameBatch>, 8> batches;
+    QVarLengthArray<Fill, 16> fills;
+    const qsizetype most = recipients.size();
     for (HubClient *client : recipients) {
-        if (client->closing)
+        if (client == except || client->closing)
             continue;
         const QByteArray &bytes = frame.bytesFor(client->caps);
         if (bytes.isEmpty())
             continue;
-        auto it = std::find_if(batches.begin(), batches.end(),
-                               [client](const auto &b) { return b.first == client->route; });
-        if (it == batches.end()) {
-            batches.append({client->route, {}});
-            it = batches.end() - 1;
+        auto fill = std::find_if(fills.begin(), fills.end(), [&](const Fill &f) {
+            return f.route == client->route && f.bytes == bytes.constData();
+        });
+        if (fill == fills.end()) {
+            auto batch = std::find_if(batches.begin(), batches.end(),
+                                      [client](const auto &b) { return b.first == client->route; });
+            if (batch == batches.end()) {
+                batches.append({client->route, {}});
+                batch = batches.end() - 1;
+            }
+            batch->second.append({bytes, {}});
+            QList<ClientId> &ids = batch->second.last().ids;
+            ids.resize(most);
+            fills.append({client->route, bytes.constData(), batch - batches.begin(), batch->second.size() - 1,
+                          ids.data(), ids.data()});
+            fill = fills.end() - 1;
         }
-        // One group per wire variant (one or two per message, by the receivers' capabilities).
-        FrameBatch &batch = it->second;
-        auto group = std::find_if(batch.begin(), batch.end(),
-                                  [&bytes](const FrameGroup &g) { return g.bytes.constData() == bytes.constData(); });
-        if (group == batch.end()) {
-            batch.append({bytes, {}});
-            group = batch.end() - 1;
-            group->ids.reserve(recipients.size());
-        }
-        group->ids.append(client->id);
+        *fill->next++ = client->id;
     }
+    for (const Fill &f : fills)
+        batches[f.batch].second[f.group].ids.resize(f.next - f.begin);
     for (const auto &[route, batch] : batches)
         route->deliver(batch);
 }
