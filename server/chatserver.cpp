@@ -41,7 +41,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     // The hub, its way out and the commands it knows, all built before its thread starts. A new
     // command handler is one more line here.
     std::shared_ptr<HistoryBacklog> backlog = m_config->history ? std::make_shared<HistoryBacklog>(m_config->historyBacklog) : nullptr;
-    m_hub = new Hub(m_config, std::make_unique<LocalRouter>(), backlog);
+    m_hub = new Hub(m_config, std::make_unique<LocalRouter>(), backlog, m_stages);
     auto history = std::make_unique<HistoryHandler>(*m_hub);
     m_historyHandler = history.get();
     auto channels = std::make_unique<ChannelHandler>(*m_hub, *history);
@@ -102,7 +102,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     m_handlers.push_back(std::move(history));
     m_handlers.push_back(std::move(nickserv));
 
-    m_policy = new ThreadPolicy(m_config->threads, this);
+    m_policy = new ThreadPolicy(m_config->threads, m_stages, this);
     connect(m_policy, &ThreadPolicy::hostStarted, this, &ChatServer::wireHost);
     m_policy->startPool();
     // hub -> main thread: a connection is gone for good, so its thread may be retired.
@@ -288,6 +288,9 @@ void ChatServer::shutdown(const QByteArray &reason)
     m_hub = nullptr;
     delete m_hubThread;
     m_hubThread = nullptr;
+    // Every thread that relayed has added its timings by now (docs/performance.md reads this line).
+    if (const QByteArray stages = m_stages->summary(); !stages.isEmpty())
+        qCInfo(lcServer, "%s", stages.constData());
     // Password work still queued is for clients that are gone.
     CrossThread::stop(m_authThread);
     delete m_passwords;

@@ -3,6 +3,7 @@
 #include "config/serverconfig.h"
 #include "net/clientid.h"
 #include "net/connectiontraffic.h"
+#include "net/deliverystages.h"
 
 #include <QList>
 #include <QObject>
@@ -82,6 +83,8 @@ private:
     std::shared_ptr<TlsContext> m_tls; // null without TLS listeners
     QList<ConnectionListener *> m_listeners;
     QThread *m_hubThread = nullptr;
+    // Declared before the hub and the threads that add to it.
+    std::shared_ptr<DeliveryStages> m_stages = std::make_shared<DeliveryStages>();
     Hub *m_hub = nullptr;
     // Plain objects the hub calls in its own thread; they outlive it.
     std::vector<std::unique_ptr<CommandHandler>> m_handlers;

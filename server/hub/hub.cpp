@@ -32,11 +32,12 @@ QByteArray withTag(const QByteArray &line, const QByteArray &key, const QByteArr
 } // namespace
 
 Hub::Hub(std::shared_ptr<const ServerConfig> config, std::unique_ptr<Router> router,
-         std::shared_ptr<HistoryBacklog> history, QObject *parent)
+         std::shared_ptr<HistoryBacklog> history, std::shared_ptr<DeliveryStages> stages, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
     , m_router(std::move(router))
     , m_backlog(std::move(history))
+    , m_stageTotals(std::move(stages))
     , m_runId(QByteArray::number(QRandomGenerator::system()->generate64(), 36))
     , m_registrationTimer(new QTimer(this)) // a child: it moves to the hub's thread with it
 {
@@ -54,7 +55,12 @@ Hub::Hub(std::shared_ptr<const ServerConfig> config, std::unique_ptr<Router> rou
     connect(m_registrationTimer, &QTimer::timeout, this, &Hub::checkRegistrationTimeouts);
 }
 
-Hub::~Hub() { qDeleteAll(m_channels); }
+Hub::~Hub()
+{
+    qDeleteAll(m_channels);
+    if (m_stageTotals)
+        m_stageTotals->add(m_stages);
+}
 
 void Hub::addCommand(const QByteArray &name, int minParams, bool needsRegistration, CommandFn fn)
 {
@@ -153,11 +159,20 @@ void Hub::clientLines(ClientId id, const QList<InboundLine> &lines)
     const InboundBacklogPtr backlog = client.backlog;
     HostLink *const route = client.route;
     qint64 bytes = 0;
+    // Timed: messages relayed (not registration, joins and their bursts, which would swamp them).
+    auto relayed = [](const InboundLine &line) {
+        return line.parsedNs && (line.message.command == "PRIVMSG" || line.message.command == "NOTICE");
+    };
+    if (!lines.isEmpty() && relayed(lines.first()))
+        m_stages[DeliveryStages::ToHub].record(LatencyHistogram::now() - lines.first().parsedNs);
     for (const InboundLine &line : lines) {
         bytes += line.size;
-        if (!client.closing)
-            handleLine(client, line);
+        if (client.closing)
+            continue;
+        m_lineStartNs = relayed(line) ? LatencyHistogram::now() : 0;
+        handleLine(client, line);
     }
+    m_lineStartNs = 0;
     if (backlog && backlog->consume(bytes, m_config->recvqBytes) && !client.closing)
         route->resumeReading(id);
 }
@@ -415,6 +430,11 @@ void Hub::deliver(const QList<HubClient *> &recipients, OutboundFrame &frame, co
 {
     if (recipients.isEmpty())
         return;
+    if (m_lineStartNs) {
+        const qint64 routed = LatencyHistogram::now();
+        m_stages[DeliveryStages::InHub].record(routed - m_lineStartNs);
+        frame.setRoutedNs(routed);
+    }
     if (m_capture.client && m_capture.client != except && recipients.contains(m_capture.client)) {
         // A reply to the labeled command: held until the command is done.
         const QByteArray &bytes = frame.bytesFor(m_capture.client->caps);

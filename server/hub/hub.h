@@ -4,6 +4,7 @@
 #include "hubchannel.h"
 #include "hubclient.h"
 #include "net/clientid.h"
+#include "net/deliverystages.h"
 #include "net/hostlink.h" // complete type: HostLink* crosses threads in queued signals
 #include "net/inboundline.h"
 #include "storage/channelstate.h"
@@ -34,8 +35,10 @@ class Hub : public QObject {
     Q_OBJECT
 public:
     // `history` counts what the store has not written yet; null when history is off.
+    // `stages`: where the hub adds its share of the delivery stages' timings as it goes.
     Hub(std::shared_ptr<const ServerConfig> config, std::unique_ptr<Router> router,
-        std::shared_ptr<HistoryBacklog> history, QObject *parent = nullptr);
+        std::shared_ptr<HistoryBacklog> history, std::shared_ptr<DeliveryStages> stages = {},
+        QObject *parent = nullptr);
     ~Hub() override;
 
 public Q_SLOTS:
@@ -244,6 +247,9 @@ private:
     QHash<QByteArray, ServiceFn> m_services; // folded nick -> service
     AccountRegistry m_accounts;
     std::shared_ptr<HistoryBacklog> m_backlog;
+    std::shared_ptr<DeliveryStages> m_stageTotals;
+    DeliveryStages::Histograms m_stages; // this thread's: added to m_stageTotals when the hub goes
+    qint64 m_lineStartNs = 0;            // the line being handled was taken up then; 0: none is
     HistoryBatch m_history;             // for the store, handed over in batches
     qint64 m_historyDropped = 0;        // not yet reported in the log
     bool m_historyBehind = false;       // dropping until the store has caught up by half

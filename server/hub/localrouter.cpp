@@ -23,6 +23,7 @@ void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &f
     QVarLengthArray<std::pair<HostLink *, FrameBatch>, 8> batches;
     QVarLengthArray<Fill, 16> fills;
     const qsizetype most = recipients.size();
+    const qint64 routed = frame.routedNs();
     for (HubClient *client : recipients) {
         if (client == except || client->closing)
             continue;
@@ -39,7 +40,7 @@ void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &f
                 batches.append({client->route, {}});
                 batch = batches.end() - 1;
             }
-            batch->second.append({bytes, {}});
+            batch->second.append({bytes, {}, routed});
             QList<ClientId> &ids = batch->second.last().ids;
             ids.resize(most);
             fills.append({client->route, bytes.constData(), batch - batches.begin(), batch->second.size() - 1,

@@ -21,6 +21,9 @@ public:
     void setAccount(const QByteArray &account) { m_account = account; }
     // The sender is a bot: the bot tag goes to message-tags receivers.
     void setBot(bool bot) { m_bot = bot; }
+    // When the hub handed a relayed message over, for DeliveryStages; 0 (untimed) for the rest.
+    void setRoutedNs(qint64 ns) { m_routedNs = ns; }
+    qint64 routedNs() const { return m_routedNs; }
 
     const QByteArray &bytesFor(Capability::Mask caps);
     const IrcMessage &message() const { return m_message; }
@@ -35,6 +38,7 @@ private:
     QByteArray m_msgid;
     QByteArray m_account;
     bool m_bot = false;
+    qint64 m_routedNs = 0;
     qint64 m_timeMs = -1; // -1: the time of the first server-time variant built
     QByteArray m_variants[8];
     bool m_built[8] = {};

@@ -3,6 +3,7 @@
 #include "config/serverconfig.h"
 #include "descriptorpoller.h"
 #include "inboundline.h"
+#include "latencyhistogram.h"
 #include "localuser.h"
 #include "tlscontext.h"
 #include "workerhost.h"
@@ -237,13 +238,14 @@ qint64 ConnectionWorker::parseInto(QList<InboundLine> *out, qint64 budget, ReadE
         any = true;
         m_bytesIn += got;
         m_reader.append(QByteArrayView(chunk, got));
+        const qint64 parsed = LatencyHistogram::now();
         QByteArray line;
         for (;;) {
             const LineReader::Result r = m_reader.next(&line);
             if (r == LineReader::Result::NeedMore)
                 break;
             if (r == LineReader::Result::TooLong) {
-                out->append({{}, InboundLine::Error::TooLong, LineReader::MaxBodyBytes});
+                out->append({{}, InboundLine::Error::TooLong, LineReader::MaxBodyBytes, parsed});
                 bytes += LineReader::MaxBodyBytes;
                 continue;
             }
@@ -252,11 +254,11 @@ qint64 ConnectionWorker::parseInto(QList<InboundLine> *out, qint64 budget, ReadE
             bytes += line.size();
             std::optional<IrcMessage> msg = IrcMessage::parse(line);
             if (!msg)
-                out->append({{}, InboundLine::Error::Malformed, line.size()});
+                out->append({{}, InboundLine::Error::Malformed, line.size(), parsed});
             else if (!line.isValidUtf8()) // UTF8ONLY: never relay bytes clients cannot decode
-                out->append({std::move(*msg), InboundLine::Error::InvalidUtf8, line.size()});
+                out->append({std::move(*msg), InboundLine::Error::InvalidUtf8, line.size(), parsed});
             else
-                out->append({std::move(*msg), InboundLine::Error::None, line.size()});
+                out->append({std::move(*msg), InboundLine::Error::None, line.size(), parsed});
         }
         // A short read emptied the socket: the poller says when there is more, without a
         // read that would only say EAGAIN.

@@ -16,6 +16,7 @@ class QThread;
 struct FrameGroup {
     QByteArray bytes;
     QList<ClientId> ids;
+    qint64 routedNs = 0; // when the hub handed it over (LatencyHistogram::now()); 0: a reply, not timed
 };
 // What one message (or reply) brings one worker thread, in order. Its bytes are shared with every
 // other receiver and thread, never copied, and referenced once per group rather than once per

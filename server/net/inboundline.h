@@ -10,4 +10,5 @@ struct InboundLine {
     IrcMessage message;
     Error error = Error::None;
     qsizetype size = 0; // bytes on the wire, for the receive queue cap
+    qint64 parsedNs = 0; // when its worker parsed it (LatencyHistogram::now()), for DeliveryStages
 };

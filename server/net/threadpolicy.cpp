@@ -7,9 +7,10 @@
 #include <QSemaphore>
 #include <QThread>
 
-ThreadPolicy::ThreadPolicy(int poolSize, QObject *parent)
+ThreadPolicy::ThreadPolicy(int poolSize, std::shared_ptr<DeliveryStages> stages, QObject *parent)
     : QObject(parent)
     , m_poolSize(poolSize)
+    , m_stages(std::move(stages))
 {
     m_reaper.setMaxThreadCount(1);
 }
@@ -22,7 +23,7 @@ ThreadPolicy::Slot &ThreadPolicy::newSlot()
     thread->setObjectName(QStringLiteral("confab-worker"));
     CrossThread::track(thread);
     auto *link = new HostLink(thread, this);
-    auto *host = new WorkerHost(link);
+    auto *host = new WorkerHost(link, m_stages);
     host->moveToThread(thread);
     // The host (and its timer) dies in its own thread, as the thread finishes: an object with
     // timers must not be destroyed from another thread.

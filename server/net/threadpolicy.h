@@ -3,7 +3,9 @@
 #include <QList>
 #include <QObject>
 #include <QThreadPool>
+#include <memory>
 
+class DeliveryStages;
 class HostLink;
 class QThread;
 class WorkerHost;
@@ -15,7 +17,8 @@ class WorkerHost;
 class ThreadPolicy : public QObject {
     Q_OBJECT
 public:
-    explicit ThreadPolicy(int poolSize, QObject *parent = nullptr);
+    // `stages`: handed to every worker thread's host, which adds its timings to it.
+    explicit ThreadPolicy(int poolSize, std::shared_ptr<DeliveryStages> stages = {}, QObject *parent = nullptr);
     ~ThreadPolicy() override;
 
     // Starts a pool's threads now rather than with its first connections: a thread started later,
@@ -55,6 +58,7 @@ private:
     void reap(QThread *thread);
 
     int m_poolSize;
+    std::shared_ptr<DeliveryStages> m_stages;
     int m_active = 0;
     QList<Slot> m_slots;
     struct Retiring {

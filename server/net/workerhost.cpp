@@ -6,7 +6,7 @@
 #include <QThread>
 #include <QTimer>
 
-WorkerHost::WorkerHost(HostLink *route)
+WorkerHost::WorkerHost(HostLink *route, std::shared_ptr<DeliveryStages> stages)
     : m_route(route)
     // Children, so that they move to the host's thread with it.
     , m_poller(new DescriptorPoller(
@@ -17,8 +17,15 @@ WorkerHost::WorkerHost(HostLink *route)
           },
           this))
     , m_tick(new QTimer(this))
+    , m_stageTotals(std::move(stages))
 {
     connect(m_tick, &QTimer::timeout, this, &WorkerHost::tick);
+}
+
+WorkerHost::~WorkerHost()
+{
+    if (m_stageTotals)
+        m_stageTotals->add(m_stages);
 }
 
 void WorkerHost::adopt(ConnectionWorker *worker, qintptr descriptor)
@@ -35,6 +42,10 @@ void WorkerHost::adopt(ConnectionWorker *worker, qintptr descriptor)
 void WorkerHost::deliver(const FrameBatch &batch)
 {
     Q_ASSERT(QThread::currentThread() == thread());
+    const qint64 taken = LatencyHistogram::now();
+    const qint64 routed = batch.isEmpty() ? 0 : batch.first().routedNs;
+    if (routed)
+        m_stages[DeliveryStages::ToWorker].record(taken - routed);
     bool queued = false;
     for (const FrameGroup &group : batch) // const: the groups' addresses stay those of `batch`'s data
         for (ClientId id : group.ids)
@@ -43,6 +54,8 @@ void WorkerHost::deliver(const FrameBatch &batch)
     if (!queued)
         return;
     m_passBatches.append(batch); // one reference for the whole batch, until the flush
+    if (routed)
+        m_passTaken.append(taken);
     if (m_dirty.isEmpty()) // every worker that queued was already waiting for a flush
         QMetaObject::invokeMethod(this, &WorkerHost::flushAll, Qt::QueuedConnection);
 }
@@ -108,6 +121,12 @@ void WorkerHost::flushAll()
     // Every worker has written its pass frames or kept copies of what the kernel did not take.
     m_passFrames.clear();
     m_passBatches.clear();
+    if (!m_passTaken.isEmpty()) {
+        const qint64 written = LatencyHistogram::now();
+        for (qint64 taken : std::as_const(m_passTaken))
+            m_stages[DeliveryStages::ToSockets].record(written - taken);
+        m_passTaken.clear();
+    }
 }
 
 void WorkerHost::tick()

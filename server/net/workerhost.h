@@ -2,6 +2,7 @@
 
 #include "clientid.h"
 #include "connectiontraffic.h"
+#include "deliverystages.h"
 #include "hostlink.h"
 #include "inboundbacklog.h"
 #include "inboundline.h"
@@ -26,7 +27,9 @@ class WorkerHost : public QObject {
     Q_OBJECT
 public:
     // `route` is the link into this host's thread: how the hub reaches its connections.
-    explicit WorkerHost(HostLink *route);
+    // `stages`: where this thread's share of the delivery stages' timings goes as it finishes.
+    explicit WorkerHost(HostLink *route, std::shared_ptr<DeliveryStages> stages = {});
+    ~WorkerHost() override;
 
     // The readiness of this thread's plain connections.
     DescriptorPoller *poller() const { return m_poller; }
@@ -100,4 +103,7 @@ private:
     };
     std::vector<PassFrame> m_passFrames; // emptied, not freed, after each flush
     QList<FrameBatch> m_passBatches;     // what keeps the pass frames alive
+    QList<qint64> m_passTaken;           // when each timed batch of this pass was taken up
+    std::shared_ptr<DeliveryStages> m_stageTotals;
+    DeliveryStages::Histograms m_stages; // this thread's: added to m_stageTotals as the host goes
 };
