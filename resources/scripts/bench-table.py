@@ -17,12 +17,18 @@ LATENCY = [("total_s", "total s"), ("mean_ms", "mean ms"), ("p99_ms", "p99 ms")]
 IDLE = [("connect_s", "connect s"), ("bytes_per_connection", "bytes/connection"), ("server_threads", "threads")]
 FANOUT = [("deliveries_per_s", "deliveries/s"), ("p50_ms", "p50 ms"), ("p99_ms", "p99 ms"), ("max_ms", "max ms"),
           ("lost", "lost")]
+# Confab's own timing of each stage a relayed message goes through (the server logs it as it stops).
+STAGES = [(f"{k}_{p}_us", f"{n} {p} us") for k, n in
+          [("to_hub", "parsed to hub"), ("in_hub", "in the hub"), ("to_worker", "hub to worker thread"),
+           ("to_sockets", "worker thread to sockets")] for p in ("p50", "p99")]
 METRICS = {
     "seed-10x5": LATENCY,
     "seed-50x10": LATENCY,
     "seed-60x25": LATENCY,
     "fanout-100k": FANOUT,
     "fanout-300k": FANOUT,
+    "stages-100k": STAGES,
+    "stages-300k": STAGES,
     "saturation": [("deliveries_per_s", "deliveries/s"), ("server_cpu_us_per_delivery", "server CPU us/delivery")],
     "idle-5000": IDLE,
     "reconnect": [("all_in_s", "all in s"), ("register_p50_ms", "registration p50 ms"),
@@ -46,9 +52,9 @@ def workload_of(row):
     w = row["workload"]
     if w == "idle":
         w = f"idle-{row['clients']}"
-    if w == "fanout":
+    if w in ("fanout", "stages"):
         # Named by its rate: 10 senders x 20 messages/s x 499 receivers is "fanout-100k".
-        w = f"fanout-{round(row['senders'] * row['rate'] * (row['clients'] - 1) / 1e5) * 100}k"
+        w = f"{w}-{round(row['senders'] * row['rate'] * (row['clients'] - 1) / 1e5) * 100}k"
     if row.get("tls"):
         w += "-tls"
     return w

@@ -6,7 +6,8 @@
 # Servers: confab-server with its default pool of worker threads (history on a fresh database),
 # the same with --no-history, with --threads 0 (one thread per connection), and ngircd 26 with
 # tests/bench/ngircd.conf. Each group of workloads starts on a fresh server:
-#   seed, fanout, saturation          every server
+#   seed and saturation; fanout       every server (the fanout alone, so that Confab's own timing of
+#                                     each stage a message goes through is the fanout's)
 #   fanout at 300,000 deliveries/s    all but the thread-per-connection server
 #   idle (5000), idle (IDLE_LARGE)    the pool and ngircd (the thread-per-connection server: 5000)
 #   reconnect (RECONNECT clients)     the pool and ngircd
@@ -91,11 +92,35 @@ start_server() { # KIND PLAIN-PORT TLS-PORT: a fresh server; sets $pid
     if [[ $help == *--flood-exempt* ]]; then
         args+=(--flood-exempt 127.0.0.0/8 --max-per-ip 0)
     fi
+    # Info: the per-stage timing line it logs as it stops.
+    [[ $help == *--log-level* ]] && args+=(--log-level info)
     [ "$kind" = thread-per-connection ] && args+=(--threads 0)
     [ -n "$tls" ] && args+=(--tls-listen 127.0.0.1:"$tls" --tls-cert "$scratch/cert.pem" --tls-key "$scratch/key.pem")
-    "$binary" "${args[@]}" >/dev/null 2>&1 &
+    "$binary" "${args[@]}" >/dev/null 2>"$scratch/server.log" &
     pid=$!
     wait_port "$port"
+}
+
+# The server's own split of a fanout run's latency, from the line it logs as it stops: each
+# stage's p50 and p99 in microseconds, as one more JSON line.
+stages() { # LABEL RATE
+    python3 - "$1" "$2" "$scratch/server.log" <<'PY'
+import json, re, sys
+label, rate, log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+names = {"parsed to hub": "to_hub", "in the hub": "in_hub", "hub to worker thread": "to_worker",
+         "worker thread to sockets": "to_sockets"}
+for line in open(log, errors="replace"):
+    m = re.search(r"delivery stages over (\d+) messages, microseconds p50/p99/max: (.*)", line)
+    if not m:
+        continue
+    row = {"server": label, "workload": "stages", "rate": rate, "senders": 10, "clients": 500,
+           "messages": int(m.group(1))}
+    for part in m.group(2).split(", "):
+        name, _, figures = part.rpartition(" ")
+        p50, p99, worst = (float(x) for x in figures.split("/"))
+        row[names[name] + "_p50_us"], row[names[name] + "_p99_us"] = p50, p99
+    print(json.dumps(row))
+PY
 }
 
 measure() { # KIND LABEL PORT TLS-PORT BENCH-ARGS...: one fresh server for one confab-bench run
@@ -105,6 +130,12 @@ measure() { # KIND LABEL PORT TLS-PORT BENCH-ARGS...: one fresh server for one c
     "$build/tests/bench/confab-bench" --label "$label" --server-pid "$pid" --duration "$duration" --no-progress "$@" \
         | tee -a /dev/stderr | grep '^{' >> "$results" || true
     stop "$pid"
+    # A fanout alone on its server: the stages the server timed are that fanout's.
+    if [ "$kind" != ngircd ] && [[ " $* " == *" --workload fanout "* ]]; then
+        local rate=20
+        [[ " $* " == *" --rate 60 "* ]] && rate=60
+        stages "$label" "$rate" | tee -a /dev/stderr >> "$results" || true
+    fi
 }
 
 # Per server kind: its ports, and how its connections are opened. ngircd's listen backlog is
@@ -125,7 +156,8 @@ run_server() { # KIND RUN: every group this kind of server runs
     w=$(window "$kind")
     # shellcheck disable=SC2086
     {
-        wants core && measure "$kind" "$label" "$port" "" --port "$port" --workload seed,fanout,saturation $w
+        wants core && measure "$kind" "$label" "$port" "" --port "$port" --workload seed,saturation $w
+        wants core && measure "$kind" "$label" "$port" "" --port "$port" --workload fanout $w
         case $kind in nohistory) return 0 ;; esac
         # The fanout at three times the rate: 300,000 deliveries a second.
         [ "$kind" != thread-per-connection ] && wants core \
