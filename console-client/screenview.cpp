@@ -4,6 +4,7 @@
 #include "eventformatter.h"
 
 #include <QSocketNotifier>
+#include <QVarLengthArray>
 #include <QTimer>
 #include <clocale>
 #include <curses.h>
@@ -184,9 +185,9 @@ void ScreenView::append(const ChatEvent &event)
         m_readMarkers.insert({event.session, event.channel.toLower()}, event.stamp);
         const qsizetype index = m_windows.find(event.session, event.channel);
         if (index > 0 && event.stamp.isValid()) {
-            const QList<Line> &lines = pane(index).lines;
-            const auto newest = std::find_if(lines.crbegin(), lines.crend(), [](const Line &l) { return l.time.isValid(); });
-            if (newest == lines.crend() || newest->time <= event.stamp)
+            const QList<PackedLine> &lines = pane(index).lines;
+            const auto newest = std::find_if(lines.crbegin(), lines.crend(), [](const PackedLine &l) { return l.hasTime(); });
+            if (newest == lines.crend() || newest->time() <= event.stamp)
                 m_windows.clearActivity(index);
         }
     }
@@ -210,12 +211,13 @@ void ScreenView::append(const ChatEvent &event)
         if (event.type == T::Message) {
             // Seen already (it came in history too): once is enough.
             Pane &p = pane(index);
-            if (!event.message.msgid.isEmpty() && p.msgids.contains(event.message.msgid))
+            const QByteArray msgid = event.message.msgid.toUtf8();
+            if (!msgid.isEmpty() && p.msgids.contains(msgid))
                 continue;
             line.msgid = event.message.msgid;
             line.time = event.message.time;
-            if (!line.msgid.isEmpty())
-                p.msgids.insert(line.msgid);
+            if (!msgid.isEmpty())
+                p.msgids.insert(msgid);
             if (index == m_windows.current())
                 scheduleMarkRead();
         }
@@ -223,7 +225,7 @@ void ScreenView::append(const ChatEvent &event)
             && m_windows.at(index).activity < WindowList::Activity::Messages && !pane(index).lines.isEmpty()) {
             // The first news since the user left the window: a line marks where it starts.
             Pane &p = pane(index);
-            p.lines.removeIf([](const Line &l) { return l.marker; });
+            p.lines.removeIf([](const PackedLine &l) { return l.isMarker(); });
             Line marker = separator(tr("unread"));
             marker.marker = true;
             appendLine(index, std::move(marker));
@@ -247,7 +249,22 @@ void ScreenView::append(const ChatEvent &event)
         if (index > 0 && !m_windows.at(index).isChannel())
             m_windows.rename(index, event.text);
     }
-    redraw();
+    scheduleRedraw();
+}
+
+void ScreenView::scheduleRedraw()
+{
+    // Once for every event that arrived together (a read of a thousand lines is one redraw, not
+    // a thousand): after what is queued now has been handled.
+    if (std::exchange(m_redrawPending, true))
+        return;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_redrawPending = false;
+            redraw();
+        },
+        Qt::QueuedConnection);
 }
 
 void ScreenView::appendNickList(qsizetype window, const ChatEvent &event)
@@ -305,7 +322,8 @@ void ScreenView::insertHistory(qsizetype window, const ChatEvent &event)
     const QDateTime readUntil = m_readMarkers.value({event.session, event.channel.toLower()});
     bool unreadMarked = false;
     for (const ChatEvent &message : EventFormatter::historyMessages(event)) {
-        if (!message.message.msgid.isEmpty() && p.msgids.contains(message.message.msgid))
+        const QByteArray msgid = message.message.msgid.toUtf8();
+        if (!msgid.isEmpty() && p.msgids.contains(msgid))
             continue;
         // Where the user stopped reading, on whichever device.
         if (!older && readUntil.isValid() && !unreadMarked && message.message.time > readUntil && !message.own) {
@@ -316,20 +334,25 @@ void ScreenView::insertHistory(qsizetype window, const ChatEvent &event)
         Line line = render(message, m_windows.at(window));
         line.msgid = message.message.msgid;
         line.time = message.message.time;
-        if (!line.msgid.isEmpty())
-            p.msgids.insert(line.msgid);
+        if (!msgid.isEmpty())
+            p.msgids.insert(msgid);
         lines.append(std::move(line));
     }
     if (lines.isEmpty()) {
         if (older && !p.historyDone) {
             p.historyDone = true;
-            p.lines.prepend(separator(tr("start of history")));
+            p.lines.prepend(PackedLine(separator(tr("start of history"))));
         }
         return;
     }
     if (older) {
         // Above everything: the rows counted from the bottom stay where they are.
-        p.lines = lines + p.lines;
+        QList<PackedLine> packed;
+        packed.reserve(lines.size() + p.lines.size());
+        for (const Line &line : std::as_const(lines))
+            packed.append(PackedLine(line));
+        packed.append(p.lines);
+        p.lines = std::move(packed);
     } else {
         lines.append(separator(tr("history")));
         for (Line &line : lines)
@@ -343,14 +366,14 @@ void ScreenView::fetchOlder(qsizetype window)
     Pane &p = pane(window);
     if (w.isStatus() || p.fetching || p.historyDone)
         return;
-    const auto oldest = std::find_if(p.lines.cbegin(), p.lines.cend(), [](const Line &l) { return l.time.isValid(); });
+    const auto oldest = std::find_if(p.lines.cbegin(), p.lines.cend(), [](const PackedLine &l) { return l.hasTime(); });
     if (oldest == p.lines.cend())
         return;
     const ClientSession *s = m_controller->session(w.session);
     if (!s || !s->offersHistory())
         return;
     p.fetching = true;
-    m_controller->fetchOlder(w.session, w.name, oldest->msgid, oldest->time);
+    m_controller->fetchOlder(w.session, w.name, QString::fromUtf8(oldest->msgid()), oldest->time());
 }
 
 void ScreenView::scheduleMarkRead()
@@ -364,10 +387,10 @@ void ScreenView::markCurrentRead()
     const WindowList::Window &w = m_windows.currentWindow();
     if (w.isStatus())
         return;
-    const QList<Line> &lines = currentPane().lines;
-    const auto newest = std::find_if(lines.crbegin(), lines.crend(), [](const Line &l) { return l.time.isValid(); });
+    const QList<PackedLine> &lines = currentPane().lines;
+    const auto newest = std::find_if(lines.crbegin(), lines.crend(), [](const PackedLine &l) { return l.hasTime(); });
     if (newest != lines.crend())
-        m_controller->markRead(w.session, w.name, newest->time);
+        m_controller->markRead(w.session, w.name, newest->time());
 }
 
 void ScreenView::switchTo(qsizetype index)
@@ -473,17 +496,13 @@ void ScreenView::runViewCommand(const ChatCommand &cmd)
     }
     case K::Lastlog: {
         // The matching lines, copied below, as irssi's /lastlog shows them.
-        QList<Line> found;
-        for (const Line &line : std::as_const(currentPane().lines)) {
-            QString text;
-            for (const Segment &seg : line)
-                text += seg.text;
-            if (text.contains(arg, Qt::CaseInsensitive))
+        QList<PackedLine> found;
+        for (const PackedLine &line : std::as_const(currentPane().lines))
+            if (line.text().contains(arg, Qt::CaseInsensitive))
                 found.append(line);
-        }
         info(tr("Lastlog: %1 (%2 lines)").arg(arg).arg(found.size()), here);
-        for (Line &line : found)
-            appendLine(here, std::move(line));
+        for (const PackedLine &line : std::as_const(found))
+            appendPacked(here, line);
         info(tr("End of lastlog"), here);
         return;
     }
@@ -567,39 +586,60 @@ void ScreenView::trim(Pane &p)
     const qsizetype excess = p.lines.size() - m_scrollback;
     // Their message ids go with them: the set would otherwise grow with every line ever shown.
     for (qsizetype i = 0; i < excess; ++i)
-        if (!p.lines.at(i).msgid.isEmpty())
-            p.msgids.remove(p.lines.at(i).msgid);
+        if (const QByteArray msgid = p.lines.at(i).msgid(); !msgid.isEmpty())
+            p.msgids.remove(msgid);
     p.lines.remove(0, excess);
 }
 
-void ScreenView::appendLine(qsizetype window, Line line)
+void ScreenView::appendLine(qsizetype window, const Line &line)
 {
     Pane &p = pane(window);
-    p.lines.append(std::move(line));
+    p.lines.append(PackedLine(line));
     trim(p);
     if (p.scroll > 0) {
         // Hold the view still while the user reads back.
-        p.scroll += int(wrap(p.lines.last(), messageWidth()).size());
+        p.scroll += int(wrap(line, messageWidth()).size());
+        ++p.unseen;
+    }
+}
+
+void ScreenView::appendPacked(qsizetype window, const PackedLine &line)
+{
+    Pane &p = pane(window);
+    p.lines.append(line);
+    trim(p);
+    if (p.scroll > 0) {
+        p.scroll += int(wrap(line.unpack(), messageWidth()).size());
         ++p.unseen;
     }
 }
 
 QList<ScreenView::Line> ScreenView::wrap(const Line &line, int width) const
 {
+    // A character, its columns, and where it is in its segment's text (UTF-16 units): a row's
+    // pieces are cut from the segments' text, never built character by character.
     struct Cell {
         char32_t c;
         int width;
         qsizetype segment;
+        qsizetype at;
+        int units;
     };
-    QList<Cell> cells;
-    for (qsizetype s = 0; s < line.size(); ++s)
-        for (const char32_t c : line.at(s).text.toUcs4())
-            cells.append({c, std::max(0, ::wcwidth(wchar_t(c))), s});
+    QVarLengthArray<Cell, 512> cells;
+    for (qsizetype s = 0; s < line.size(); ++s) {
+        const QString &text = line.at(s).text;
+        for (qsizetype k = 0; k < text.size();) {
+            const bool pair = text.at(k).isHighSurrogate() && k + 1 < text.size() && text.at(k + 1).isLowSurrogate();
+            const char32_t c = pair ? QChar::surrogateToUcs4(text.at(k), text.at(k + 1)) : text.at(k).unicode();
+            cells.append({c, std::max(0, ::wcwidth(wchar_t(c))), s, k, pair ? 2 : 1});
+            k += pair ? 2 : 1;
+        }
+    }
     // Continuation rows start under the text, unless that leaves them too little room.
     const int indent = line.indent < width / 2 ? line.indent : 0;
     QList<Line> rows;
     qsizetype i = 0;
-    while (i < cells.size()) {
+    while (i < qsizetype(cells.size())) {
         const int room = rows.isEmpty() ? width : width - indent;
         int used = 0;
         qsizetype end = i;
@@ -617,14 +657,15 @@ QList<ScreenView::Line> ScreenView::wrap(const Line &line, int width) const
         Line row;
         if (!rows.isEmpty() && indent > 0)
             row.append(Segment{QString(indent, u' ')});
-        for (qsizetype k = i; k < end; ++k) {
-            const Segment &from = line.at(cells.at(k).segment);
-            if (k == i || cells.at(k).segment != cells.at(k - 1).segment) {
-                Segment piece = from;
-                piece.text.clear();
-                row.append(piece);
-            }
-            row.last().text += QString::fromUcs4(&cells.at(k).c, 1);
+        for (qsizetype k = i; k < end;) {
+            // The cells of one segment in this row, as one piece of its text.
+            qsizetype last = k;
+            while (last + 1 < end && cells.at(last + 1).segment == cells.at(k).segment)
+                ++last;
+            Segment piece = line.at(cells.at(k).segment);
+            piece.text = piece.text.mid(cells.at(k).at, cells.at(last).at + cells.at(last).units - cells.at(k).at);
+            row.append(std::move(piece));
+            k = last + 1;
         }
         rows.append(row);
         i = end;
@@ -648,7 +689,7 @@ void ScreenView::drawMessages()
     QList<Line> rows;
     const int need = height + p.scroll;
     for (qsizetype i = p.lines.size() - 1; i >= 0 && rows.size() < need; --i) {
-        const QList<Line> wrapped = wrap(p.lines.at(i), messageWidth());
+        const QList<Line> wrapped = wrap(p.lines.at(i).unpack(), messageWidth());
         for (qsizetype k = wrapped.size() - 1; k >= 0; --k)
             rows.prepend(wrapped.at(k));
     }
@@ -1028,7 +1069,7 @@ void ScreenView::handleKey(int key)
         // Past the top: what came before, from the server.
         int rows = 0;
         for (qsizetype i = p.lines.size() - 1; i >= 0 && rows <= p.scroll + LINES; --i)
-            rows += int(wrap(p.lines.at(i), messageWidth()).size());
+            rows += int(wrap(p.lines.at(i).unpack(), messageWidth()).size());
         if (p.scroll + std::max(1, LINES - 3) >= rows)
             fetchOlder(m_windows.current());
         break;

@@ -6,6 +6,8 @@
 #include "client/inputhistory.h"
 #include "client/nickcompleter.h"
 #include "text/irctext.h"
+#include "packedline.h"
+#include "screenline.h"
 #include "windowlist.h"
 
 #include <QDateTime>
@@ -44,31 +46,15 @@ Q_SIGNALS:
     void lineEntered(const QString &line);
 
 private:
-    struct Segment {
-        QString text;
-        short color = 0;
-        bool bold = false;
-        bool dim = false;
-        bool reverse = false; // a control-character placeholder, or IRC's reverse
-        bool italic = false;
-        bool underline = false;
-    };
-    // A line's coloured pieces, and the column its text starts at (after the time and the
-    // nick), under which wrapped rows continue.
-    struct Line : QList<Segment> {
-        using QList<Segment>::QList;
-        int indent = 0;
-        QString msgid;  // a message's, for history's de-duplication
-        QDateTime time; // a message's: where history before it starts, how far it was read
-        bool marker = false; // the "unread" line: one per window
-    };
+    using Segment = ScreenSegment;
+    using Line = ScreenLine;
 
     // One window's lines and how far it is scrolled back.
     struct Pane {
-        QList<Line> lines;
+        QList<PackedLine> lines; // packed: a window may keep a million
         int scroll = 0; // rows scrolled back from the bottom
         int unseen = 0; // lines that arrived while scrolled back
-        QSet<QString> msgids;     // of the messages shown
+        QSet<QByteArray> msgids;  // of the messages shown, in UTF-8
         bool fetching = false;    // older history asked for
         bool historyDone = false; // the server has nothing older
     };
@@ -91,7 +77,8 @@ private:
     void complete();
     void append(const ChatEvent &event);
     Line render(const ChatEvent &event, const WindowList::Window &window);
-    void appendLine(qsizetype window, Line line);
+    void appendLine(qsizetype window, const Line &line);
+    void appendPacked(qsizetype window, const PackedLine &line);
     // Drops the oldest lines beyond the scrollback.
     void trim(Pane &pane);
     void appendNickList(qsizetype window, const ChatEvent &event);
@@ -113,6 +100,7 @@ private:
     // made on first use; `fallback` when the terminal has no colours or no pairs are left.
     short mircPair(int foreground, int background, short fallback);
     void redraw();
+    void scheduleRedraw();
     void drawTopic();
     // The nick pane (F7, /set nicklist on): the current channel's members down the right side.
     int nickPaneWidth() const;
@@ -137,6 +125,7 @@ private:
     QHash<QPair<int, QString>, QDateTime> m_readMarkers; // (session, folded target) -> read up to
     QTimer *m_markTimer = nullptr;
     bool m_nickPane = false;
+    bool m_redrawPending = false;
     int m_scrollback = DefaultScrollback;
     int m_altLeft = -1;             // the key codes ncurses gives Alt+arrows, if it knows them
     int m_altRight = -1;

@@ -3,7 +3,8 @@
 # idle in one channel, then after LINES (default 100000) lines arrive in that channel. confab runs
 # twice, with its default scrollback and with --scrollback LINES (irssi keeps every line younger
 # than a day by default, so that is the like-for-like run). Both run full-screen in tmux, on
-# loopback. Prints a Markdown table; then the desktop client's list with LINES rows (offscreen):
+# loopback; first, the smallest Qt program that joins a channel, as the floor. Prints a Markdown
+# table (resident and private KiB); then the desktop client's list with LINES rows (offscreen):
 # the time to append a line and to scroll, until painted (tests/tools/guiscrollbench.cpp).
 #   resources/scripts/bench-clients.sh
 set -euo pipefail
@@ -28,6 +29,9 @@ server=$!
 for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; } # KiB
+# Private: the pages no other process shares (its own heap, and library pages it has written);
+# what one more client adds to a machine's memory.
+private() { awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s }' "/proc/$1/smaps_rollup"; } # KiB
 pane_pid() { tmux -L "$sock" list-panes -t "$1" -F '#{pane_pid}'; }
 
 # Sends LINES lines to #bench from one more client, a thousand at a time, each thousand confirmed
@@ -75,8 +79,9 @@ measure() { # LABEL COMMAND...: one client alone in tmux, idle then after the li
     fi
     wait_screen "$label" "#bench"
     sleep 2
-    local idle
+    local idle idlePrivate
     idle=$(rss "$pid")
+    idlePrivate=$(private "$pid")
     local start
     start=$(date +%s%N)
     send_lines
@@ -84,14 +89,21 @@ measure() { # LABEL COMMAND...: one client alone in tmux, idle then after the li
     local seconds
     seconds=$(( ($(date +%s%N) - start) / 1000000 ))
     sleep 2
-    local full
+    local full fullPrivate
     full=$(rss "$pid")
-    echo "| $label | $idle | $full | $seconds |"
+    fullPrivate=$(private "$pid")
+    echo "| $label | $idle | $idlePrivate | $full | $fullPrivate | $seconds |"
     tmux -L "$sock" kill-session -t "$label"
 }
 
-echo "| client | idle in one channel, KiB | after $lines lines, KiB | ms until the last line shows |"
-echo "|---|---|---|---|"
+echo "| client | idle in one channel, KiB | of it private | after $lines lines, KiB | of it private | ms until the last line shows |"
+echo "|---|---|---|---|---|---|"
+# The floor: a Qt program that does nothing but join and read (tests/tools/qtfloor.cpp).
+"$build/tests/tools/confab-qt-floor" $port qtfloor "#bench" &
+floor=$!
+sleep 3
+echo "| Qt 6 floor (QtCore and QtNetwork alone) | $(rss $floor) | $(private $floor) | - | - | - |"
+kill $floor
 measure confab "$build/console-client/confab" 127.0.0.1:$port --nick cfb --channel "#bench"
 measure "confab-scrollback-$lines" "$build/console-client/confab" 127.0.0.1:$port --nick cfb2 --channel "#bench" --scrollback "$lines"
 measure irssi irssi --home="$scratch/irssi" -c 127.0.0.1 -p $port -n irs

@@ -26,6 +26,9 @@ void ServerConnection::useSocket(bool tls)
     // OpenSSL, about 4 MB of resident memory a plain client has no use for.
     QSslSocket *tlsSocket = tls ? new QSslSocket(this) : nullptr;
     m_socket = tls ? tlsSocket : new QTcpSocket(this);
+    // What the server sends faster than it is shown waits in the kernel (and the server's send
+    // queue), not in this process: an unbounded buffer took megabytes in a burst, for good.
+    m_socket->setReadBufferSize(ReadBufferBytes);
     connect(m_socket, &QTcpSocket::connected, this, [this] {
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         if (!m_endpoint.tls)

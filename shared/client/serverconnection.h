@@ -28,6 +28,9 @@ public:
         QString tlsKeyFile;
     };
 
+    // The most read from the socket ahead of being handled.
+    static constexpr qint64 ReadBufferBytes = 256 * 1024;
+
     explicit ServerConnection(QObject *parent = nullptr);
     ~ServerConnection() override;
 
