@@ -311,8 +311,10 @@ void SqliteHistoryStore::startTimers()
     connect(m_flushTimer, &QTimer::timeout, this, &SqliteHistoryStore::flush);
     m_expireTimer = new QTimer(this);
     connect(m_expireTimer, &QTimer::timeout, this, &SqliteHistoryStore::expire);
-    // The first expiry runs as soon as the server has started, then hourly.
-    m_expireTimer->start(0);
+    // The first expiry runs soon after the server has started, then hourly. Not at once: on a
+    // million rows its scans take 0.1 s, which the start-up's next calls into this thread (the
+    // accounts) would wait for before the server listens.
+    m_expireTimer->start(FirstExpireMs);
 }
 
 bool SqliteHistoryStore::migrate(QString *error)

@@ -26,6 +26,7 @@ public:
     static constexpr int SchemaVersion = 3;
     static constexpr int FlushIntervalMs = 100;
     static constexpr int FlushEvents = 20000;
+    static constexpr int FirstExpireMs = 2000;
 
     SqliteHistoryStore(std::shared_ptr<const ServerConfig> config, std::shared_ptr<HistoryBacklog> backlog,
                        QObject *parent = nullptr);
