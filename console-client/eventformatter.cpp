@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "eventformatter.h"
 
 #include "text/irctext.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // confab: the terminal client. Full-screen on a terminal, plain lines when piped.
 
 #include "client/chatcontroller.h"

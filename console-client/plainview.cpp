@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "plainview.h"
 
 #include "client/chatcontroller.h"

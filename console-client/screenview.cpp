@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "screenview.h"
 
 #include "client/chatcontroller.h"

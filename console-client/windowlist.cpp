@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "windowlist.h"
 
 WindowList::WindowList()

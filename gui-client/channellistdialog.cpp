@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "channellistdialog.h"
 
 #include "text/irctext.h"

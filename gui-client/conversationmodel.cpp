@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "conversationmodel.h"
 
 #include "messagemodel.h"

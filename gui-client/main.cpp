@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // confab-gui: the desktop client.
 
 #include "connectdialog.h"

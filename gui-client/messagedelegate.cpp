@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "messagedelegate.h"
 
 #include "messagemodel.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "messagemodel.h"
 
 #include "text/irctext.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "messageview.h"
 
 #include "messagedelegate.h"

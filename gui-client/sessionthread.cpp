@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sessionthread.h"
 
 #include "client/chatcontroller.h"

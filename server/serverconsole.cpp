@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "serverconsole.h"
 
 #include "chatserver.h"

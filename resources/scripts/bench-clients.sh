@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The terminal client's resident memory against irssi's, side by side on one confab-server:
 # idle in one channel, then after LINES (default 100000) lines arrive in that channel. confab runs
 # twice, with its default scrollback and with --scrollback LINES (irssi keeps every line younger

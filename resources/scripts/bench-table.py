@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Prints confab-bench's JSON lines (bench-results.jsonl) as one Markdown table.
 
 Every cell is the median of the runs, with their spread [min-max] when there are several; the

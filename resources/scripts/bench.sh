@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs confab-bench against confab-server and ngircd, RUNS times each (default 5), all on loopback,
 # and prints one Markdown table: every workload's medians with their spread (min-max) and the
 # ratio of Confab's pool to ngircd. Raw JSON lines are kept in build/bench-results.jsonl.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the libFuzzer target (clang, ASan + UBSan) in build-fuzz and runs it for FUZZ_SECONDS
 # (default 60) on a copy of the seed corpus (tests/fuzz/corpus). Any crash, leak, sanitizer report
 # or broken property fails it; the input that did it is left in build-fuzz/.

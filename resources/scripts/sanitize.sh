@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Builds the whole tree under a sanitizer and runs every test there:
 #   resources/scripts/sanitize.sh address   # ASan + UBSan (+ LeakSanitizer), in build-asan
 #   resources/scripts/sanitize.sh thread    # TSan, in build-tsan, with tests/tsan.supp

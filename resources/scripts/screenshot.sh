@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Regenerates the README's screenshots: resources/screenshot.png, the real desktop client under
 # Xvfb, and resources/screenshot-terminal.png, the real terminal client in tmux; each talking to a
 # real server on a loopback port, with scripted peers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "passwordworker.h"
 
 #include "config/serverconfig.h"

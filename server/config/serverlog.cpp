@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "serverlog.h"
 
 Q_LOGGING_CATEGORY(lcServer, "confab.server", QtWarningMsg)

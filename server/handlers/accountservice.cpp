@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "accountservice.h"
 
 #include "config/serverconfig.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "channelhandler.h"
 
 #include "historyhandler.h"

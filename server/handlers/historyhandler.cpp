@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "historyhandler.h"
 
 #include "config/serverconfig.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "infohandler.h"
 
 #include "config/serverconfig.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "loginthrottle.h"
 
 qint64 LoginThrottle::waitMs(const QByteArray &key, qint64 nowMs) const

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "modehandler.h"
 
 #include "hub/channelmodes.h"

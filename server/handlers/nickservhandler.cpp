@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "nickservhandler.h"
 
 #include "accountservice.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "operatorhandler.h"
 
 #include "accountservice.h"

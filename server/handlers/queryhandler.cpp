@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "queryhandler.h"
 
 #include "hub/hub.h"

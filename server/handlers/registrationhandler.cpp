@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "registrationhandler.h"
 
 #include "channelhandler.h"

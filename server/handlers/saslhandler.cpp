@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "saslhandler.h"
 
 #include "accountservice.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "accountregistry.h"
 
 #include "protocol/ircnames.h"

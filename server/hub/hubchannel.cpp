@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "hubchannel.h"
 
 #include "channelmodes.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "outboundframe.h"
 
 #include <QDateTime>

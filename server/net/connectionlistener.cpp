@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "connectionlistener.h"
 
 #include "config/serverlog.h"

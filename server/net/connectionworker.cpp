@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "connectionworker.h"
 
 #include "config/serverconfig.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "descriptorpoller.h"
 
 #include <QSocketNotifier>

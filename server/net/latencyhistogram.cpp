@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "latencyhistogram.h"
 
 #include <algorithm>

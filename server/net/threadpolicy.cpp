@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "threadpolicy.h"
 
 #include "hostlink.h"

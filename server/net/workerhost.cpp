@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "workerhost.h"
 
 #include "connectionworker.h"

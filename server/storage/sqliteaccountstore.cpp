@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sqliteaccountstore.h"
 
 #include "config/serverlog.h"

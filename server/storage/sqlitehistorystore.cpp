@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sqlitehistorystore.h"
 
 #include "config/serverconfig.h"

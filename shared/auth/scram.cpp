@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "scram.h"
 
 #include <QCryptographicHash>

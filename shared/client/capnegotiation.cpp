@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "capnegotiation.h"
 
 #include "protocol/ircmessage.h"

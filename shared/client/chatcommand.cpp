@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "chatcommand.h"
 
 #include <QHash>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "chatcontroller.h"
 
 #include "irccommands.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "chatevent.h"
 
 QString sessionStateName(SessionState state)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "chatstate.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "clientsession.h"
 
 #include "irccommands.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "connectionoptions.h"
 
 #include "serveraddress.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "historyrequests.h"
 
 #include "serverevents.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "inputhistory.h"
 
 void InputHistory::add(const QString &line)

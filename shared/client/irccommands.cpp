@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "irccommands.h"
 
 #include "ctcp.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "nickcompleter.h"
 
 std::optional<NickCompleter::Result> NickCompleter::complete(const QString &text, int cursor, const QStringList &nicks)

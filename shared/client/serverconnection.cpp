@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "serverconnection.h"
 
 #include "tlspolicy.h"

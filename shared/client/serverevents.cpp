@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "serverevents.h"
 
 #include "protocol/ircmessage.h"

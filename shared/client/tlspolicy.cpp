@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "tlspolicy.h"
 
 #include "serveraddress.h"

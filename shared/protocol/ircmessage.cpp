@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "ircmessage.h"
 
 // The grammar, after modern.ircdocs.horse and the IRCv3 message-tags specification:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "linereader.h"
 
 void LineReader::append(QByteArrayView data)

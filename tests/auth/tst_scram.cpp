@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SCRAM-SHA-256 against RFC 7677's test vector, both sides; the ways an exchange must fail; SASL
 // PLAIN's message and AUTHENTICATE's chunks.
 

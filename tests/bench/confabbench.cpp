@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // confab-bench: IRC server benchmark. See --help, docs/performance.md and
 // resources/scripts/bench.sh. Loopback only, every workload bounded in count and time.
 

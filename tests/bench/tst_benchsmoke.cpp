@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every confab-bench workload, run with tiny sizes against a real confab-server process, so that
 // the benchmark cannot rot between the runs that measure. Nothing here is timed: each workload
 // must finish, say what it measured as one JSON line, and lose nothing.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "client/chatcommand.h"
 #include "client/ctcp.h"
 #include "client/irccommands.h"

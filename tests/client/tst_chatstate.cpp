@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The chat-state model: members with their status prefixes (from ISUPPORT PREFIX), kept through
 // NAMES, MODE, JOIN, PART, QUIT and NICK, in the order a user list shows them; and the same state
 // built from a session's events alone, as a view in another thread builds it.

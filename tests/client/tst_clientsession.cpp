@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // ClientSession against a real Confab server on port 0: registration, typed events, reconnect.
 
 #include "client/clientsession.h"

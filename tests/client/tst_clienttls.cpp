@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The client side of TLS, against the real server's TLS listener with a throw-away certificate:
 // verification by default, a pinned fingerprint, --insecure, and the address forms.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The input-line logic both clients share: history and nick completion.
 
 #include "client/inputhistory.h"

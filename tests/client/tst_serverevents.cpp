@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // How a server's lines read: each command and numeric, as a server sends it, and the event a
 // view shows; and history's batches gathered into events.
 

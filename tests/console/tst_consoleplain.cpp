@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The terminal client in plain mode, as a real process, against a real server on port 0.
 
 #include "testcertificate.h"

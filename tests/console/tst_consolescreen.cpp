@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The full-screen terminal client, driven through tmux: real terminal, real keys, real screen.
 
 #include "testserver.h"

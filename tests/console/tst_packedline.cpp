@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A scrollback line packed and unpacked again: the same segments, attributes, id, time and marker.
 
 #include "packedline.h"

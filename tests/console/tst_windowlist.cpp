@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The full-screen view's windows: which window each event goes to, and the activity list.
 
 #include "windowlist.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // libFuzzer target over what a peer controls: the line framer, the message parser, the text
 // path from network bytes to the terminal, and the history commands' own grammar (CHATHISTORY
 // selectors and limits, SEARCH words). Beyond "no crash, no leak, no sanitizer report" it checks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The desktop client's window against a real server on port 0 (QT_QPA_PLATFORM=offscreen).
 
 #include "channellistdialog.h"

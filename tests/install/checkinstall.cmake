@@ -1,5 +1,7 @@
+# SPDX-License-Identifier: MIT
 # Installs the build into a scratch prefix and checks what an operator relies on: the binaries,
-# the sample configuration, and a systemd unit that starts the installed server with it.
+# the sample configuration, the licence, and a systemd unit that starts the installed server
+# with it.
 #   cmake -DBUILD_DIR=... -DPREFIX=... -P checkinstall.cmake
 file(REMOVE_RECURSE "${PREFIX}")
 execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}"
@@ -12,6 +14,10 @@ foreach(f bin/confab-server bin/confab etc/confab/confab-server.conf lib/systemd
         message(FATAL_ERROR "not installed: ${f}")
     endif()
 endforeach()
+file(GLOB licence "${PREFIX}/share/doc/*/LICENSE")
+if(NOT licence)
+    message(FATAL_ERROR "not installed: the LICENSE, under share/doc")
+endif()
 file(READ "${PREFIX}/lib/systemd/system/confab-server.service" unit)
 # The unit was configured for the build's own prefix, not this scratch one: check its shape.
 if(NOT unit MATCHES "ExecStart=/[^ ]*/bin/confab-server --config /[^ ]*/confab/confab-server.conf")

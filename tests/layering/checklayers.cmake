@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DSOURCE_DIR=<tree> -DRULES=<layers.cmake> -P checklayers.cmake
 # Reads every #include of every .h and .cpp file directly in each layer's folder and fails on
 # each one the layer's links do not allow:

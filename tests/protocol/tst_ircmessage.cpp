@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "protocol/ircmessage.h"
 
 #include <QTest>

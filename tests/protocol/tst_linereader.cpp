@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "protocol/linereader.h"
 
 #include <QRandomGenerator>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Accounts against a real server on port 0, with its real store and password thread: REGISTER,
 // SASL PLAIN, SCRAM-SHA-256 and EXTERNAL (over TLS with a client certificate), the numerics of
 // every failure, the throttle, account-tag, account-notify, extended-join and WHOIS, accounts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Many real clients talking at once: every message delivered exactly once to every other
 // member, in order per sender, whatever thread hosts each connection.
 

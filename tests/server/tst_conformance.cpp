@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // IRC as modern.ircdocs.horse describes it, against a real server on port 0: registration's
 // edge cases, LUSERS, user modes, WHO's flags and invisibility, WHOWAS, away on join, and the
 // informational commands (VERSION, TIME, INFO, ADMIN, LINKS, STATS, HELP, WALLOPS).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // History against a real server on port 0 with a real SQLite store on its own thread:
 // CHATHISTORY and its selectors, limits and permissions, event playback, batch and
 // labeled-response, playback on join, msgids, SEARCH, channels and retention across restarts.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // History with confab-server as a process and its database as a real file: it survives a
 // restart and kill -9; a foreign, damaged or newer file is refused and left untouched; a full or
 // read-only file system keeps chat going, logged.

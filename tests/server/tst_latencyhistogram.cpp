@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The delivery stages' histogram: bucket bounds within an eighth, percentiles by rank, merging.
 
 #include "net/latencyhistogram.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The abuse limits: flood control, the receive queue, the registration timeout, connections per
 // address, UTF-8 only, configurable name lengths. Each limit with the reason the client is told.
 

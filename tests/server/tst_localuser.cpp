@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Loopback connections identified by their local user (the kernel's sock_diag answer): the
 // username is the login name, verified, and the connection limit counts per local user.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Channel and private messaging, channel commands and queries, against a real server on port 0.
 
 #include "testserver.h"

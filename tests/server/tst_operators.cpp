@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Authority on the server: OPER and KILL, and channel operators with KICK, INVITE and MODE
 // (+o +v +m +t +b +k +l +i), each refusal with its numeric.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Registration, capability negotiation and the welcome burst, against a real server on port 0.
 
 #include "testserver.h"

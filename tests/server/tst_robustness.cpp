@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bad input and bad peers: nothing crashes, nothing leaks, the other clients carry on.
 
 #include "testserver.h"

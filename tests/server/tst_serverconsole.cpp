@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The operator console against a real server with real clients: every command does what it
 // says to the connections it names.
 

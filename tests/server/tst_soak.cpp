@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A bounded soak of confab-server as a process: a few hundred clients joining and leaving
 // channels, changing nicks, chatting and dropping abruptly at random (a fixed seed, so a failure
 // replays). The checker holds the server to exactly-once delivery to every member present, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The thread policy with one thread per connection: a connection's end never makes the accepting
 // thread wait for its worker thread to finish.
 

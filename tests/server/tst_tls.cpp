@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // TLS listeners: real handshakes with a throw-away certificate made by openssl at test time,
 // side by side with plain connections; timeouts, garbage, and certificate reloads.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Linked into every test program of a sanitizer build (CONFAB_SANITIZE), and only there.
 //
 // Qt 6.4's QProcess starts a child with clone(CLONE_VM | CLONE_VFORK): until it execs, the child

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // CrossThread, the one way Confab's threads hand work to each other and end.
 
 #include "system/crossthread.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SignalWatcher: Unix signals as Qt signals, with several watchers alive at once.
 
 #include "system/signalwatcher.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "text/irctext.h"
 
 #include <QTest>

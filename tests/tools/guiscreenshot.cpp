@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Renders the README's screenshot: the real window, a real server in this process, and two
 // scripted peers having a short conversation. Run under Xvfb by resources/scripts/screenshot.sh.
 

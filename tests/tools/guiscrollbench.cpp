@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // confab-gui-scrollbench: the desktop client's message list with many lines, timed. Not a test
 // (timing belongs in a benchmark): run by hand, or by resources/scripts/bench-clients.sh.
 //   QT_QPA_PLATFORM=offscreen confab-gui-scrollbench [LINES]

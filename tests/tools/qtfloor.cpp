@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The smallest Qt program that chats: QCoreApplication and one QTcpSocket that registers, joins a
 // channel and reads (and drops) what comes. Nothing of Confab's. resources/scripts/bench-clients.sh
 // measures its resident memory beside the terminal client's: the floor any Qt 6 client starts from.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Draws a terminal screen, as `tmux capture-pane -e -p` writes it (text with SGR sequences), to a
 // PNG: the terminal client's screenshot for the README (resources/scripts/screenshot.sh).
 
