@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // confab-server: parse options, start the server, run the operator console, stop cleanly on
 // SIGINT/SIGTERM.
 
@@ -64,14 +65,20 @@ int main(int argc, char *argv[])
     else
         qCInfo(lcServer, "file descriptors: up to %llu", static_cast<unsigned long long>(files.rlim_cur));
     bool loopbackOnly = true;
+    quint16 firstPort = 0;
     for (const ListenAddress &address : server.boundAddresses()) {
         std::printf("confab-server: listening on %s%s\n", qPrintable(address.toString()), address.tls ? " (TLS)" : "");
         loopbackOnly = loopbackOnly && address.host.isLoopback();
+        if (!firstPort)
+            firstPort = address.port;
     }
     if (!server.tlsFingerprint().isEmpty())
         std::printf("confab-server: TLS certificate SHA-256 %s\n", qPrintable(server.tlsFingerprint()));
+    // The hint names the port it really listens on.
     if (loopbackOnly)
-        std::printf("confab-server: only this machine can connect; use --listen 0.0.0.0:6667 (or [::]:6667) to accept remote clients\n");
+        std::printf("confab-server: only this machine can connect; use --listen 0.0.0.0:%u (or [::]:%u) to accept "
+                    "remote clients\n",
+                    unsigned(firstPort), unsigned(firstPort));
     std::fflush(stdout);
 
     SignalWatcher signalWatcher({SIGINT, SIGTERM, SIGHUP});

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // confab-server as a real process: command line, start-up errors, signals and exit codes.
 
 #include "rawclient.h"
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void badArguments_data();
     void badArguments();
     void portInUseIsAClearError();
+    void loopbackHintNamesThePort();
     void motdFileAndName();
     void sigtermShutsDownCleanly_data();
     void sigtermShutsDownCleanly();
@@ -105,6 +107,29 @@ void TestServerProcess::portInUseIsAClearError()
     QVERIFY(second.readAllStandardError().contains("cannot listen"));
     first.terminate();
     QTRY_COMPARE(first.state(), QProcess::NotRunning);
+}
+
+void TestServerProcess::loopbackHintNamesThePort()
+{
+    // Listening on loopback only, it says how to accept remote clients: on the port it listens on.
+    QProcess proc;
+    proc.start(Binary, {"--listen", "127.0.0.1:0", "--database", ":memory:"});
+    QVERIFY(proc.waitForStarted(5000));
+    QByteArray out;
+    const QRegularExpression listening(QStringLiteral("listening on 127\\.0\\.0\\.1:(\\d+)"));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            out += proc.readAllStandardOutput();
+            return out.contains("remote clients");
+        },
+        10000));
+    const QRegularExpressionMatch m = listening.match(QString::fromUtf8(out));
+    QVERIFY2(m.hasMatch(), out.constData());
+    const QByteArray port = m.captured(1).toUtf8();
+    QVERIFY2(port != "0" && port != "6667", out.constData());
+    QVERIFY2(out.contains("use --listen 0.0.0.0:" + port + " (or [::]:" + port + ")"), out.constData());
+    proc.terminate();
+    QTRY_COMPARE(proc.state(), QProcess::NotRunning);
 }
 
 void TestServerProcess::motdFileAndName()
