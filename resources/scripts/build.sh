@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs what Confab needs on Debian 12 (only what is missing) and builds it in ./build (or
-# $CONFAB_BUILD_DIR; $CONFAB_BUILD_TARGET builds one target instead of everything).
+# $CONFAB_BUILD_DIR; $CONFAB_BUILD_TARGET, one or more targets separated by spaces, builds those
+# instead of everything).
 # Usage: resources/scripts/build.sh [extra cmake -D options]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -20,4 +22,5 @@ fi
 
 build="${CONFAB_BUILD_DIR:-$root/build}"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
-cmake --build "$build" --parallel "$(nproc)" ${CONFAB_BUILD_TARGET:+--target "$CONFAB_BUILD_TARGET"}
+# shellcheck disable=SC2086 # the targets are words
+cmake --build "$build" --parallel "$(nproc)" ${CONFAB_BUILD_TARGET:+--target $CONFAB_BUILD_TARGET}
