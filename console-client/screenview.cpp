@@ -592,17 +592,7 @@ void ScreenView::trim(Pane &p)
     p.lines.remove(0, excess);
 }
 
-void ScreenView::appendLine(qsizetype window, const Line &line)
-{
-    Pane &p = pane(window);
-    p.lines.append(PackedLine(line));
-    trim(p);
-    if (p.scroll > 0) {
-        // Hold the view still while the user reads back.
-        p.scroll += int(wrap(line, messageWidth()).size());
-        ++p.unseen;
-    }
-}
+void ScreenView::appendLine(qsizetype window, const Line &line) { appendPacked(window, PackedLine(line)); }
 
 void ScreenView::appendPacked(qsizetype window, const PackedLine &line)
 {
@@ -610,6 +600,7 @@ void ScreenView::appendPacked(qsizetype window, const PackedLine &line)
     p.lines.append(line);
     trim(p);
     if (p.scroll > 0) {
+        // Hold the view still while the user reads back.
         p.scroll += int(wrap(line.unpack(), messageWidth()).size());
         ++p.unseen;
     }
