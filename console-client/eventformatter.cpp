@@ -61,7 +61,7 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
             line.marker = m.kind == ChatMessage::Kind::Action ? QStringLiteral("*") : u'<' + nick + u'>';
             line.body = m.kind == ChatMessage::Kind::Action ? nick + u' ' + text : text;
             if (m.kind == ChatMessage::Kind::Action)
-                line.bodySpans.prepend(IrcText::Span{nick + u' ', {}});
+                line.bodySpans.prepend(IrcText::Span {nick + u' ', {}});
         } else if (m.kind == ChatMessage::Kind::Action) {
             // A private one is marked as private messages are, never shown as if said in a channel.
             if (m.isPrivate)
@@ -69,7 +69,7 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
             else
                 line.marker = where + u'*';
             line.body = nick + u' ' + text;
-            line.bodySpans.prepend(IrcText::Span{nick + u' ', {}});
+            line.bodySpans.prepend(IrcText::Span {nick + u' ', {}});
         } else if (m.kind == ChatMessage::Kind::Notice) {
             line.marker = (m.isPrivate ? QString() : where) + u'-' + nick + u'-';
             line.body = text;
@@ -150,7 +150,8 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
         line.isQuiet = true;
         break;
     case T::NickList: {
-        const QString count = ev.list.size() == 1 ? QStringLiteral("1 user") : QStringLiteral("%1 users").arg(ev.list.size());
+        const QString count
+            = ev.list.size() == 1 ? QStringLiteral("1 user") : QStringLiteral("%1 users").arg(ev.list.size());
         line.marker = QStringLiteral("---");
         line.body = QStringLiteral("%1 (%2): %3").arg(channel, count, safe(ev.list.join(u' ')));
         line.isQuiet = true;
@@ -164,7 +165,7 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
     case T::Names:
     case T::State:
     case T::Support:
-    case T::History:    // each view lays its messages out itself (historyMessages)
+    case T::History: // each view lays its messages out itself (historyMessages)
     case T::ReadMarker:
         line.skip = true;
         break;
@@ -180,10 +181,10 @@ Line format(const ChatEvent &ev, const QString &current, IrcText::Style style)
 QByteArray toJson(const ChatEvent &ev)
 {
     using T = ChatEvent::Type;
-    static const char *const names[] = {"message", "join",  "part",  "kick",  "quit",       "nick",  "topic",
-                                        "names",   "mode",  "away",  "who",   "info",       "server", "error",
-                                        "connection", "state", "support", "listed", "nicklist",
-                                        "history", "readmarker"};
+    static const char *const names[]
+        = {"message",    "join",  "part",    "kick",   "quit",     "nick",    "topic",
+           "names",      "mode",  "away",    "who",    "info",     "server",  "error",
+           "connection", "state", "support", "listed", "nicklist", "history", "readmarker"};
     static_assert(std::size(names) == size_t(T::ReadMarker) + 1, "every event type has its JSON name");
     QJsonObject o;
     o.insert(QStringLiteral("type"), QString::fromLatin1(names[int(ev.type)]));
@@ -217,7 +218,8 @@ QByteArray toJson(const ChatEvent &ev)
         o.insert(QStringLiteral("messages"), messages);
     } else {
         if (ev.type == T::ReadMarker)
-            o.insert(QStringLiteral("read_until"), ev.stamp.isValid() ? ev.stamp.toUTC().toString(Qt::ISODateWithMs) : QString());
+            o.insert(QStringLiteral("read_until"),
+                     ev.stamp.isValid() ? ev.stamp.toUTC().toString(Qt::ISODateWithMs) : QString());
         if (!ev.nick.isEmpty())
             o.insert(QStringLiteral("nick"), ev.nick);
         if (!ev.channel.isEmpty())

@@ -21,7 +21,7 @@ struct Line {
     bool isError = false;
     bool isQuiet = false; // joins, parts, server text: shown dimmer, hidden by --quiet
     bool isHighlight = false;
-    bool skip = false;    // nothing to show (state snapshots for other views)
+    bool skip = false; // nothing to show (state snapshots for other views)
     QString text() const;
 };
 

@@ -5,9 +5,9 @@
 #include "client/connectionoptions.h"
 #include "plainview.h"
 #include "screenview.h"
-#include "system/stdinreader.h"
 #include "system/secretinput.h"
 #include "system/signalwatcher.h"
+#include "system/stdinreader.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -39,14 +39,18 @@ int main(int argc, char *argv[])
         "each input line is sent and each event printed as one line."));
     parser.addHelpOption();
     parser.addVersionOption();
-    ConnectionOptions::addTo(parser, {QStringLiteral("HOST[:PORT] (default 127.0.0.1:%1); ircs://HOST[:PORT] or HOST:+PORT for TLS")
-                                          .arg(ServerAddress::DefaultPort),
-                                      QStringLiteral("Nickname (asked for on a terminal when missing)."),
-                                      QStringLiteral("is asked for on the terminal")});
+    ConnectionOptions::addTo(
+        parser, {QStringLiteral("HOST[:PORT] (default 127.0.0.1:%1); ircs://HOST[:PORT] or HOST:+PORT for TLS")
+                     .arg(ServerAddress::DefaultPort),
+                 QStringLiteral("Nickname (asked for on a terminal when missing)."),
+                 QStringLiteral("is asked for on the terminal")});
     parser.addOptions({
-        {QStringLiteral("send"), QStringLiteral("Send TEXT (a message or a /command), then exit."), QStringLiteral("TEXT")},
-        {QStringLiteral("format"), QStringLiteral("Plain-mode output: text (default) or json (one object per line)."), QStringLiteral("FORMAT"), QStringLiteral("text")},
-        {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Plain mode: leave out the server's welcome and MOTD and the connection notices.")},
+        {QStringLiteral("send"), QStringLiteral("Send TEXT (a message or a /command), then exit."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("format"), QStringLiteral("Plain-mode output: text (default) or json (one object per line)."),
+         QStringLiteral("FORMAT"), QStringLiteral("text")},
+        {{QStringLiteral("q"), QStringLiteral("quiet")},
+         QStringLiteral("Plain mode: leave out the server's welcome and MOTD and the connection notices.")},
         {QStringLiteral("plain"), QStringLiteral("Plain mode even on a terminal.")},
         {QStringLiteral("scrollback"),
          QStringLiteral("Lines each window keeps in full-screen mode (%1 to %2; default %3).")

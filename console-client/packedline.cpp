@@ -35,7 +35,7 @@ PackedLine::PackedLine(const ScreenLine &line)
     qsizetype written = 0;
     for (const ScreenSegment &s : line) {
         const quint8 flags = (s.bold ? Bold : 0) | (s.dim ? Dim : 0) | (s.reverse ? Reverse : 0)
-            | (s.italic ? Italic : 0) | (s.underline ? Underline : 0);
+                             | (s.italic ? Italic : 0) | (s.underline ? Underline : 0);
         qsizetype left = s.text.size();
         do {
             if (written == runs)
@@ -74,8 +74,8 @@ ScreenLine PackedLine::unpack() const
     for (qsizetype i = 0; i < runs; ++i, run += RunBytes) {
         const quint16 length = read16(run);
         const quint8 flags = quint8(run[4]);
-        ScreenSegment s{text.mid(from, length), short(read16(run + 2)), bool(flags & Bold), bool(flags & Dim),
-                        bool(flags & Reverse), bool(flags & Italic), bool(flags & Underline)};
+        ScreenSegment s {text.mid(from, length), short(read16(run + 2)), bool(flags & Bold),     bool(flags & Dim),
+                         bool(flags & Reverse),  bool(flags & Italic),   bool(flags & Underline)};
         from += length;
         line.append(std::move(s));
     }

@@ -43,7 +43,8 @@ void PlainView::show(const ChatEvent &event)
     }
     // One stream for every conversation: a private line always says it is private.
     const bool isPrivate = event.type == T::Message && event.message.isPrivate;
-    const EventFormatter::Line line = EventFormatter::format(event, isPrivate ? QString() : m_controller->currentTarget(event.session));
+    const EventFormatter::Line line
+        = EventFormatter::format(event, isPrivate ? QString() : m_controller->currentTarget(event.session));
     if (line.skip)
         return;
     if (line.isError) {

@@ -22,7 +22,7 @@ struct ScreenSegment {
 struct ScreenLine : QList<ScreenSegment> {
     using QList<ScreenSegment>::QList;
     int indent = 0;
-    QString msgid;  // a message's, for history's de-duplication
-    QDateTime time; // a message's: where history before it starts, how far it was read
+    QString msgid;       // a message's, for history's de-duplication
+    QDateTime time;      // a message's: where history before it starts, how far it was read
     bool marker = false; // the "unread" line: one per window
 };

@@ -5,8 +5,8 @@
 #include "eventformatter.h"
 
 #include <QSocketNotifier>
-#include <QVarLengthArray>
 #include <QTimer>
+#include <QVarLengthArray>
 #include <clocale>
 #include <curses.h>
 #include <sys/ioctl.h>
@@ -14,15 +14,24 @@
 #include <wchar.h>
 
 namespace {
-enum Pair : short { Normal = 0, Error = 1, Quiet = 2, Highlight = 3, Status = 4, FirstNick = 5, NickColors = 6, FirstMirc = 11 };
+enum Pair : short {
+    Normal = 0,
+    Error = 1,
+    Quiet = 2,
+    Highlight = 3,
+    Status = 4,
+    FirstNick = 5,
+    NickColors = 6,
+    FirstMirc = 11
+};
 
 // mIRC's colours on a terminal: as specified on one with 256 colours; on one with 16 or 8, the
 // nearest classic colour, as its bright or plain version.
 short terminalColor(int mirc)
 {
-    static const short eight[16] = {COLOR_WHITE, COLOR_BLACK, COLOR_BLUE,   COLOR_GREEN,   COLOR_RED,  COLOR_RED,
-                                    COLOR_MAGENTA, COLOR_YELLOW, COLOR_YELLOW, COLOR_GREEN, COLOR_CYAN, COLOR_CYAN,
-                                    COLOR_BLUE, COLOR_MAGENTA, COLOR_BLACK, COLOR_WHITE};
+    static const short eight[16]
+        = {COLOR_WHITE,  COLOR_BLACK, COLOR_BLUE, COLOR_GREEN, COLOR_RED,  COLOR_RED,     COLOR_MAGENTA, COLOR_YELLOW,
+           COLOR_YELLOW, COLOR_GREEN, COLOR_CYAN, COLOR_CYAN,  COLOR_BLUE, COLOR_MAGENTA, COLOR_BLACK,   COLOR_WHITE};
     if (mirc < 0 || mirc > 98)
         return -1;
     if (COLORS >= 256)
@@ -67,13 +76,14 @@ ScreenView::ScreenView(ChatController *controller, QObject *parent)
         init_pair(Quiet, COLOR_CYAN, -1);
         init_pair(Highlight, COLOR_YELLOW, -1);
         init_pair(Status, COLOR_WHITE, COLOR_BLUE);
-        const short nickColors[NickColors] = {COLOR_GREEN, COLOR_MAGENTA, COLOR_BLUE, COLOR_YELLOW, COLOR_CYAN, COLOR_RED};
+        const short nickColors[NickColors]
+            = {COLOR_GREEN, COLOR_MAGENTA, COLOR_BLUE, COLOR_YELLOW, COLOR_CYAN, COLOR_RED};
         for (short i = 0; i < NickColors; ++i)
             init_pair(short(FirstNick + i), nickColors[i], -1);
     }
     // Alt+Left and Alt+Right, where the terminal's description names them (xterm's kLFT3, kRIT3);
     // elsewhere their CSI sequences are read by hand (handleEscape).
-    for (const auto &[capability, code] : {std::pair{"kLFT3", &m_altLeft}, std::pair{"kRIT3", &m_altRight}}) {
+    for (const auto &[capability, code] : {std::pair {"kLFT3", &m_altLeft}, std::pair {"kRIT3", &m_altRight}}) {
         const char *sequence = tigetstr(capability);
         if (sequence && sequence != reinterpret_cast<char *>(-1))
             if (const int key = key_defined(sequence); key > 0)
@@ -101,19 +111,19 @@ ScreenView::ScreenView(ChatController *controller, QObject *parent)
         drawInput();
         doupdate();
     });
-    appendLine(0, Line{Segment{QStringLiteral("Confab %1. Type /help for commands, /quit to leave. Alt+1..0 or /window N "
-                                              "switch windows.").arg(QStringLiteral(CONFAB_VERSION)), Quiet}});
+    appendLine(
+        0, Line {Segment {QStringLiteral("Confab %1. Type /help for commands, /quit to leave. Alt+1..0 or /window N "
+                                         "switch windows.")
+                              .arg(QStringLiteral(CONFAB_VERSION)),
+                          Quiet}});
     redraw();
 }
 
-ScreenView::~ScreenView()
-{
-    endwin();
-}
+ScreenView::~ScreenView() { endwin(); }
 
 void ScreenView::resize()
 {
-    winsize ws{};
+    winsize ws {};
     if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
         resize_term(ws.ws_row, ws.ws_col);
     clear();
@@ -128,7 +138,6 @@ short ScreenView::nickColor(const QString &nick)
         h = h * 31 + c.toLower().unicode();
     return short(FirstNick + h % NickColors);
 }
-
 
 int ScreenView::currentSession() const
 {
@@ -147,25 +156,24 @@ ScreenView::Line ScreenView::render(const ChatEvent &event, const WindowList::Wi
     // With several sessions open, the status window says whose line it is.
     if (window.isStatus() && event.session > 0 && m_controller->sessionIds().size() > 1)
         time += QStringLiteral("[%1] ").arg(event.session);
-    addSegment(line, Segment{time, Quiet, false, true});
+    addSegment(line, Segment {time, Quiet, false, true});
     line.indent = columns(time + f.marker + u' ');
     if (f.isError) {
-        addSegment(line, Segment{f.marker + u' ' + f.body, Error, true, false});
+        addSegment(line, Segment {f.marker + u' ' + f.body, Error, true, false});
     } else if (f.isQuiet) {
-        addSegment(line, Segment{f.marker + u' ' + f.body, Quiet, false, false});
+        addSegment(line, Segment {f.marker + u' ' + f.body, Quiet, false, false});
     } else if (!f.nick.isEmpty() && f.marker.contains(f.nick)) {
         // Colour the nick inside its marker ("<alice>", "-> bob:").
         const qsizetype at = f.marker.indexOf(f.nick);
-        addSegment(line, Segment{f.marker.left(at), Normal});
-        addSegment(line, Segment{f.nick, nickColor(f.nick), true});
-        addSegment(line, Segment{f.marker.mid(at + f.nick.size()) + u' ', Normal});
-        addBody(line, f.bodySpans,
-                                                Segment{{}, f.isHighlight ? short(Highlight) : short(Normal), f.isHighlight});
+        addSegment(line, Segment {f.marker.left(at), Normal});
+        addSegment(line, Segment {f.nick, nickColor(f.nick), true});
+        addSegment(line, Segment {f.marker.mid(at + f.nick.size()) + u' ', Normal});
+        addBody(line, f.bodySpans, Segment {{}, f.isHighlight ? short(Highlight) : short(Normal), f.isHighlight});
     } else {
-        const Segment base{{}, f.isHighlight ? short(Highlight) : short(Normal)};
-        addSegment(line, Segment{f.marker + u' ', base.color});
+        const Segment base {{}, f.isHighlight ? short(Highlight) : short(Normal)};
+        addSegment(line, Segment {f.marker + u' ', base.color});
         if (f.bodySpans.isEmpty())
-            addSegment(line, Segment{f.body, base.color});
+            addSegment(line, Segment {f.body, base.color});
         else
             addBody(line, f.bodySpans, base);
     }
@@ -176,7 +184,8 @@ void ScreenView::append(const ChatEvent &event)
 {
     using T = ChatEvent::Type;
     // The channels the nick shares with us, before the event takes them away (a QUIT, a NICK).
-    const QStringList hadNick = event.nick.isEmpty() ? QStringList() : m_chat.value(event.session).channelsWith(event.nick);
+    const QStringList hadNick
+        = event.nick.isEmpty() ? QStringList() : m_chat.value(event.session).channelsWith(event.nick);
     m_chat[event.session].apply(event);
     if (event.type == T::State || (event.type == T::Nick && event.own))
         m_ownNick.insert(event.session, event.type == T::State ? event.nick : event.text);
@@ -187,7 +196,8 @@ void ScreenView::append(const ChatEvent &event)
         const qsizetype index = m_windows.find(event.session, event.channel);
         if (index > 0 && event.stamp.isValid()) {
             const QList<PackedLine> &lines = pane(index).lines;
-            const auto newest = std::find_if(lines.crbegin(), lines.crend(), [](const PackedLine &l) { return l.hasTime(); });
+            const auto newest
+                = std::find_if(lines.crbegin(), lines.crend(), [](const PackedLine &l) { return l.hasTime(); });
             if (newest == lines.crend() || newest->time() <= event.stamp)
                 m_windows.clearActivity(index);
         }
@@ -284,13 +294,13 @@ void ScreenView::appendNickList(qsizetype window, const ChatEvent &event)
     const int perRow = std::max(1, (COLS - columns(time)) / cell);
     for (qsizetype i = 0; i < members.size(); i += perRow) {
         Line line;
-        addSegment(line, Segment{time, Quiet, false, true});
+        addSegment(line, Segment {time, Quiet, false, true});
         for (qsizetype k = i; k < std::min(members.size(), i + perRow); ++k) {
             const QString &member = members.at(k);
             const QString nick = ChatState::nickOf(member);
-            addSegment(line, Segment{QStringLiteral("[") + member.left(member.size() - nick.size()), Quiet});
-            addSegment(line, Segment{nick, nickColor(nick)});
-            addSegment(line, Segment{QString(widest - columns(member), u' ') + QStringLiteral("] "), Quiet});
+            addSegment(line, Segment {QStringLiteral("[") + member.left(member.size() - nick.size()), Quiet});
+            addSegment(line, Segment {nick, nickColor(nick)});
+            addSegment(line, Segment {QString(widest - columns(member), u' ') + QStringLiteral("] "), Quiet});
         }
         appendLine(window, std::move(line));
     }
@@ -301,7 +311,8 @@ ScreenView::Line ScreenView::separator(const QString &text) const
     Line line;
     const int width = std::max(10, COLS - 1);
     const int side = std::max(3, (width - columns(text) - 2) / 2);
-    addSegment(line, Segment{QString(side, u'\u2014') + u' ' + text + u' ' + QString(side, u'\u2014'), Quiet, false, true});
+    addSegment(line,
+               Segment {QString(side, u'\u2014') + u' ' + text + u' ' + QString(side, u'\u2014'), Quiet, false, true});
     return line;
 }
 
@@ -423,9 +434,9 @@ void ScreenView::info(const QString &text, qsizetype window)
 {
     Line line;
     const QString time = QTime::currentTime().toString(QStringLiteral("[HH:mm] "));
-    addSegment(line, Segment{time, Quiet, false, true});
+    addSegment(line, Segment {time, Quiet, false, true});
     line.indent = columns(time + QStringLiteral("--- "));
-    addSegment(line, Segment{QStringLiteral("--- ") + text, Quiet});
+    addSegment(line, Segment {QStringLiteral("--- ") + text, Quiet});
     appendLine(window, std::move(line));
 }
 
@@ -451,8 +462,10 @@ void ScreenView::runViewCommand(const ChatCommand &cmd)
         else if (arg == u"list")
             for (qsizetype i = 0; i < m_windows.count(); ++i) {
                 const WindowList::Window &w = m_windows.at(i);
-                info(QStringLiteral("%1: %2").arg(i + 1).arg(w.isStatus() ? tr("(status)")
-                                                                          : QStringLiteral("%1 (session %2)").arg(IrcText::sanitize(w.name)).arg(w.session)),
+                info(QStringLiteral("%1: %2").arg(i + 1).arg(
+                         w.isStatus()
+                             ? tr("(status)")
+                             : QStringLiteral("%1 (session %2)").arg(IrcText::sanitize(w.name)).arg(w.session)),
                      here);
             }
         else
@@ -472,7 +485,7 @@ void ScreenView::runViewCommand(const ChatCommand &cmd)
         return;
     }
     case K::Clear:
-        currentPane() = Pane{};
+        currentPane() = Pane {};
         return;
     case K::Set: {
         const QString value = cmd.args.value(1).trimmed().toLower();
@@ -648,7 +661,7 @@ QList<ScreenView::Line> ScreenView::wrap(const Line &line, int width) const
             end = i + 1; // wider than the row: it goes on its own
         Line row;
         if (!rows.isEmpty() && indent > 0)
-            row.append(Segment{QString(indent, u' ')});
+            row.append(Segment {QString(indent, u' ')});
         for (qsizetype k = i; k < end;) {
             // The cells of one segment in this row, as one piece of its text.
             qsizetype last = k;
@@ -821,7 +834,9 @@ void ScreenView::drawStatus()
         const QString nick = m_ownNick.value(id, s->options().nick);
         text += QStringLiteral("| %1 | %2:%3 ").arg(nick, s->options().host).arg(s->options().port);
     }
-    text += QStringLiteral("| %1:%2").arg(m_windows.current() + 1).arg(w.isStatus() ? tr("status") : IrcText::sanitize(w.name));
+    text += QStringLiteral("| %1:%2")
+                .arg(m_windows.current() + 1)
+                .arg(w.isStatus() ? tr("status") : IrcText::sanitize(w.name));
     if (w.isChannel()) {
         const qsizetype users = m_chat.value(w.session).nicks(w.name).size();
         text += users == 1 ? tr(" (1 user)") : tr(" (%1 users)").arg(users);
@@ -887,8 +902,13 @@ void ScreenView::drawInput()
     // Formatting codes typed so far show as reverse letters, as irssi shows them.
     for (const QChar c : std::as_const(visible)) {
         const char16_t code = c.unicode();
-        const char shown = code == 0x02 ? 'B' : code == 0x1d ? 'I' : code == 0x1f ? 'U' : code == 0x03 ? 'C'
-                                             : code == 0x16 ? 'R' : code == 0x0f ? 'O' : 0;
+        const char shown = code == 0x02   ? 'B'
+                           : code == 0x1d ? 'I'
+                           : code == 0x1f ? 'U'
+                           : code == 0x03 ? 'C'
+                           : code == 0x16 ? 'R'
+                           : code == 0x0f ? 'O'
+                                          : 0;
         if (shown) {
             attron(A_REVERSE);
             addch(shown);
@@ -984,7 +1004,12 @@ void ScreenView::handleChar(wchar_t ch)
     case 11:   // Ctrl-K: colour, then its number ("4", "4,1")
     case 18:   // Ctrl-R: reverse
     case 15: { // Ctrl-O: back to plain
-        const char16_t code = ch == 2 ? 0x02 : ch == 31 ? 0x1d : ch == 21 ? 0x1f : ch == 11 ? 0x03 : ch == 18 ? 0x16 : 0x0f;
+        const char16_t code = ch == 2    ? 0x02
+                              : ch == 31 ? 0x1d
+                              : ch == 21 ? 0x1f
+                              : ch == 11 ? 0x03
+                              : ch == 18 ? 0x16
+                                         : 0x0f;
         m_input.insert(m_cursor++, QChar(code));
         return;
     }
@@ -1102,7 +1127,8 @@ void ScreenView::submit()
     if (command.kind == ChatCommand::Kind::Join) {
         // A channel we are in already: its window, as irssi does.
         const QString name = command.args.value(0);
-        const qsizetype window = m_windows.find(currentSession(), name.startsWith(u'#') || name.startsWith(u'&') ? name : u'#' + name);
+        const qsizetype window
+            = m_windows.find(currentSession(), name.startsWith(u'#') || name.startsWith(u'&') ? name : u'#' + name);
         if (window > 0) {
             switchTo(window);
             return;
@@ -1114,7 +1140,9 @@ void ScreenView::submit()
 void ScreenView::complete()
 {
     const WindowList::Window &w = m_windows.currentWindow();
-    QStringList nicks = w.isChannel() ? m_chat.value(w.session).nicks(w.name) : w.isStatus() ? QStringList() : QStringList{w.name};
+    QStringList nicks = w.isChannel()  ? m_chat.value(w.session).nicks(w.name)
+                        : w.isStatus() ? QStringList()
+                                       : QStringList {w.name};
     nicks.removeAll(m_ownNick.value(w.session));
     if (const std::optional<NickCompleter::Result> r = m_completer.complete(m_input, m_cursor, nicks)) {
         m_input = r->text;

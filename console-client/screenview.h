@@ -6,16 +6,16 @@
 #include "client/chatstate.h"
 #include "client/inputhistory.h"
 #include "client/nickcompleter.h"
-#include "text/irctext.h"
 #include "packedline.h"
 #include "screenline.h"
+#include "text/irctext.h"
 #include "windowlist.h"
 
 #include <QDateTime>
 #include <QHash>
-#include <QSet>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -52,9 +52,9 @@ private:
 
     // One window's lines and how far it is scrolled back.
     struct Pane {
-        QList<PackedLine> lines; // packed: a window may keep a million
-        int scroll = 0; // rows scrolled back from the bottom
-        int unseen = 0; // lines that arrived while scrolled back
+        QList<PackedLine> lines;  // packed: a window may keep a million
+        int scroll = 0;           // rows scrolled back from the bottom
+        int unseen = 0;           // lines that arrived while scrolled back
         QSet<QByteArray> msgids;  // of the messages shown, in UTF-8
         bool fetching = false;    // older history asked for
         bool historyDone = false; // the server has nothing older
@@ -120,15 +120,15 @@ private:
     QTimer *m_clock = nullptr;
     QHash<int, short> m_mircPairs; // (foreground, background) -> colour pair
     WindowList m_windows;
-    QHash<quint64, Pane> m_panes;   // by window id
-    QHash<int, ChatState> m_chat;   // each session's channels, from its events alone
-    QHash<int, QString> m_ownNick;  // each session's nick, from its events
+    QHash<quint64, Pane> m_panes;                        // by window id
+    QHash<int, ChatState> m_chat;                        // each session's channels, from its events alone
+    QHash<int, QString> m_ownNick;                       // each session's nick, from its events
     QHash<QPair<int, QString>, QDateTime> m_readMarkers; // (session, folded target) -> read up to
     QTimer *m_markTimer = nullptr;
     bool m_nickPane = false;
     bool m_redrawPending = false;
     int m_scrollback = DefaultScrollback;
-    int m_altLeft = -1;             // the key codes ncurses gives Alt+arrows, if it knows them
+    int m_altLeft = -1; // the key codes ncurses gives Alt+arrows, if it knows them
     int m_altRight = -1;
     QString m_input;
     int m_cursor = 0;

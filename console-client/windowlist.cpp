@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "windowlist.h"
 
-WindowList::WindowList()
-{
-    m_windows.append(Window{m_nextId++, 0, {}, Activity::None});
-}
+WindowList::WindowList() { m_windows.append(Window {m_nextId++, 0, {}, Activity::None}); }
 
 void WindowList::setCurrent(qsizetype index)
 {
@@ -26,7 +23,7 @@ qsizetype WindowList::ensure(int session, const QString &name)
 {
     if (const qsizetype i = find(session, name); i >= 0)
         return i;
-    m_windows.append(Window{m_nextId++, session, name, Activity::None});
+    m_windows.append(Window {m_nextId++, session, name, Activity::None});
     return m_windows.size() - 1;
 }
 
@@ -96,7 +93,8 @@ QList<qsizetype> WindowList::route(const ChatEvent &ev, const QStringList &hadNi
                 continue;
             const bool isPeer = !w.isChannel() && w.name.compare(ev.nick, Qt::CaseInsensitive) == 0;
             // Our own new nick is news in every window of the session.
-            if ((ev.own && ev.type == T::Nick) || isPeer || (w.isChannel() && hadNick.contains(w.name, Qt::CaseInsensitive)))
+            if ((ev.own && ev.type == T::Nick) || isPeer
+                || (w.isChannel() && hadNick.contains(w.name, Qt::CaseInsensitive)))
                 out.append(i);
         }
         if (out.isEmpty() && ev.own)
@@ -105,7 +103,7 @@ QList<qsizetype> WindowList::route(const ChatEvent &ev, const QStringList &hadNi
     }
     case T::Connection: {
         // The status window, and every window of the session: the user sees the drop where they are.
-        QList<qsizetype> out{0};
+        QList<qsizetype> out {0};
         for (qsizetype i = 1; i < m_windows.size(); ++i)
             if (m_windows.at(i).session == ev.session)
                 out.append(i);

@@ -17,9 +17,9 @@ public:
     // irssi's levels of news: joins and parts, messages, and messages for us.
     enum class Activity { None, Events, Messages, Highlight };
     struct Window {
-        quint64 id = 0;   // stable while the window lives: its number is its position
-        int session = 0;  // 0 for the status window
-        QString name;     // channel or nick; empty for the status window
+        quint64 id = 0;  // stable while the window lives: its number is its position
+        int session = 0; // 0 for the status window
+        QString name;    // channel or nick; empty for the status window
         Activity activity = Activity::None;
         bool isStatus() const { return session == 0; }
         bool isChannel() const { return name.startsWith(u'#') || name.startsWith(u'&'); }

@@ -19,7 +19,7 @@ public:
     // A fresh list is coming: the rows go.
     void clear();
     void addChannel(const QString &name, int users, const QString &topic);
-    int rowCount() const;    // after the filter
+    int rowCount() const; // after the filter
     QLineEdit *filter() const { return m_filter; }
     QTableView *view() const { return m_view; }
 

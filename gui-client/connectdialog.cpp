@@ -93,7 +93,7 @@ ClientSession::Options ConnectDialog::options() const
     QString channel = m_channel->text().trimmed();
     if (!channel.isEmpty() && !channel.startsWith(u'#') && !channel.startsWith(u'&'))
         channel.prepend(u'#');
-    o.channels = channel.isEmpty() ? QStringList() : QStringList{channel};
+    o.channels = channel.isEmpty() ? QStringList() : QStringList {channel};
     o.password = m_password->text();
     o.account = m_account->text().trimmed();
     o.accountPassword = o.account.isEmpty() ? QByteArray() : m_accountPassword->text().toUtf8();
@@ -129,7 +129,8 @@ void ConnectDialog::accept()
         return;
     }
     if (!o.tlsFingerprint.isEmpty() && ServerAddress::normalizeFingerprint(o.tlsFingerprint).isEmpty()) {
-        QMessageBox::warning(this, windowTitle(), tr("The fingerprint must be a SHA-256 one: 64 hex digits, colons allowed."));
+        QMessageBox::warning(this, windowTitle(),
+                             tr("The fingerprint must be a SHA-256 one: 64 hex digits, colons allowed."));
         return;
     }
     QSettings settings;

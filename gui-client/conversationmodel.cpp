@@ -60,12 +60,18 @@ QVariant ConversationModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ToolTipRole:
         return c.topic.isEmpty() ? QVariant() : QVariant(c.topic);
-    case SessionRole: return c.session;
-    case NameRole: return c.name;
-    case TypeRole: return int(c.type);
-    case UnreadRole: return c.unread;
-    case HighlightRole: return c.highlighted;
-    default: return {};
+    case SessionRole:
+        return c.session;
+    case NameRole:
+        return c.name;
+    case TypeRole:
+        return int(c.type);
+    case UnreadRole:
+        return c.unread;
+    case HighlightRole:
+        return c.highlighted;
+    default:
+        return {};
     }
 }
 

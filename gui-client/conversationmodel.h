@@ -55,5 +55,4 @@ private:
     QList<Conversation> m_items;
     int m_scrollback = MessageModel::DefaultMaxRows;
     QIcon m_personIcon; // beside private chats
-
 };

@@ -35,7 +35,8 @@ void InputLine::keyPressEvent(QKeyEvent *event)
 {
     m_completer.reset();
     if (event->key() == Qt::Key_Up || event->key() == Qt::Key_Down) {
-        if (const std::optional<QString> line = event->key() == Qt::Key_Up ? m_history.older(text()) : m_history.newer())
+        if (const std::optional<QString> line
+            = event->key() == Qt::Key_Up ? m_history.older(text()) : m_history.newer())
             setText(*line);
         return;
     }

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // confab-gui: the desktop client.
 
+#include "client/connectionoptions.h"
 #include "connectdialog.h"
 #include "conversationmodel.h"
 #include "mainwindow.h"
-#include "client/connectionoptions.h"
 #include "system/secretinput.h"
 
 #include <QApplication>
@@ -24,8 +24,10 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("Confab desktop chat client."));
     parser.addHelpOption();
     parser.addVersionOption();
-    ConnectionOptions::addTo(parser, {QStringLiteral("HOST[:PORT] (ircs://HOST[:PORT] or HOST:+PORT for TLS); without it, a connect dialog asks."),
-                                      QStringLiteral("Nickname."), QStringLiteral("else the connect dialog asks")});
+    ConnectionOptions::addTo(
+        parser,
+        {QStringLiteral("HOST[:PORT] (ircs://HOST[:PORT] or HOST:+PORT for TLS); without it, a connect dialog asks."),
+         QStringLiteral("Nickname."), QStringLiteral("else the connect dialog asks")});
     parser.addOption({QStringLiteral("scrollback"),
                       QStringLiteral("Lines each conversation keeps (%1 to %2; default %3).")
                           .arg(MessageModel::MinRows)
@@ -58,8 +60,8 @@ int main(int argc, char *argv[])
     }
     if (options.tlsInsecure)
         std::fprintf(stderr, "confab-gui: %s\n", qPrintable(ConnectionOptions::insecureWarning()));
-    const bool needAccountPassword = !options.account.isEmpty() && options.accountPassword.isEmpty()
-                                     && options.saslMechanism != u"EXTERNAL";
+    const bool needAccountPassword
+        = !options.account.isEmpty() && options.accountPassword.isEmpty() && options.saslMechanism != u"EXTERNAL";
     if (!given.serverGiven || options.nick.isEmpty() || needAccountPassword) {
         ConnectDialog dialog;
         ClientSession::Options shown = dialog.options();

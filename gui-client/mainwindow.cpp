@@ -4,11 +4,11 @@
 #include "channellistdialog.h"
 #include "client/chatcommand.h"
 #include "client/chatstate.h"
-#include "text/irctext.h"
 #include "inputline.h"
 #include "messageview.h"
-#include "userlistmodel.h"
 #include "sessionthread.h"
+#include "text/irctext.h"
+#include "userlistmodel.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -16,8 +16,8 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QListWidget>
-#include <QMenuBar>
 #include <QMenu>
+#include <QMenuBar>
 #include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
@@ -108,7 +108,8 @@ MainWindow::MainWindow(QWidget *parent)
     };
     for (const QKeySequence &next : {QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)})
         shortcut(next, [this] { selectRow(currentRow() + 1); });
-    for (const QKeySequence &previous : {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)})
+    for (const QKeySequence &previous :
+         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab), QKeySequence(Qt::CTRL | Qt::Key_PageUp)})
         shortcut(previous, [this] { selectRow(currentRow() - 1); });
     for (int n = 0; n < 10; ++n)
         shortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_0 + n)), [this, n] {
@@ -159,9 +160,8 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_conversationView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &index) { setCurrent(index.row()); });
-    connect(m_userView, &QListView::doubleClicked, this, [this](const QModelIndex &index) {
-        openPrivate(ChatState::nickOf(index.data().toString()));
-    });
+    connect(m_userView, &QListView::doubleClicked, this,
+            [this](const QModelIndex &index) { openPrivate(ChatState::nickOf(index.data().toString())); });
     connect(m_input, &InputLine::submitted, this, &MainWindow::submit);
     m_input->setCompletionSource([this] {
         if (currentRow() < 0)
@@ -254,8 +254,9 @@ void MainWindow::addToConversations(int session, const MessageModel::Row &line, 
         const ConversationModel::Conversation &c = m_conversations->at(i);
         if (c.session != session)
             continue;
-        const bool relevant = c.type == ConversationModel::Type::Private ? c.name.compare(nick, Qt::CaseInsensitive) == 0
-                                                                          : channels.contains(c.name, Qt::CaseInsensitive);
+        const bool relevant = c.type == ConversationModel::Type::Private
+                                  ? c.name.compare(nick, Qt::CaseInsensitive) == 0
+                                  : channels.contains(c.name, Qt::CaseInsensitive);
         if (relevant)
             addRow(i, line, false);
     }
@@ -286,11 +287,13 @@ void MainWindow::onEvent(const ChatEvent &ev)
     }
 
     const int server = m_conversations->serverRow(ev.session);
-    const int console = server >= 0 ? server : m_conversations->ensure(ev.session, tr("server %1").arg(ev.session), CT::Server);
+    const int console
+        = server >= 0 ? server : m_conversations->ensure(ev.session, tr("server %1").arg(ev.session), CT::Server);
     if (currentRow() < 0)
         m_conversationView->setCurrentIndex(m_conversations->index(console));
     // Where replies and errors go: the conversation the user is looking at, if it is this session's.
-    const int here = currentRow() >= 0 && m_conversations->at(currentRow()).session == ev.session ? currentRow() : console;
+    const int here
+        = currentRow() >= 0 && m_conversations->at(currentRow()).session == ev.session ? currentRow() : console;
 
     switch (ev.type) {
     case T::Message: {
@@ -305,8 +308,8 @@ void MainWindow::onEvent(const ChatEvent &ev)
         if (row == currentRow())
             scheduleMarkRead();
         if (!m.isOwn && (m.isHighlight || m.isPrivate) && !isActiveWindow())
-            Q_EMIT notificationRequested(m.isPrivate ? tr("%1 (private)").arg(m.from) : tr("%1 in %2").arg(m.from, m.target),
-                                         m.text);
+            Q_EMIT notificationRequested(
+                m.isPrivate ? tr("%1 (private)").arg(m.from) : tr("%1 in %2").arg(m.from, m.target), m.text);
         break;
     }
     case T::Join: {
@@ -333,11 +336,13 @@ void MainWindow::onEvent(const ChatEvent &ev)
     case T::Part:
     case T::Kick: {
         const int row = m_conversations->find(ev.session, ev.channel);
-        QString text = ev.type == T::Kick ? tr("<-- %1 was kicked from %2 by %3").arg(ev.nick, ev.channel, ev.list.value(0))
-                                          : tr("<-- %1 left %2").arg(ev.nick, ev.channel);
+        QString text = ev.type == T::Kick
+                           ? tr("<-- %1 was kicked from %2 by %3").arg(ev.nick, ev.channel, ev.list.value(0))
+                           : tr("<-- %1 left %2").arg(ev.nick, ev.channel);
         if (!ev.text.isEmpty())
             text += QStringLiteral(" (%1)").arg(ev.text);
-        addRow(row, infoRow(ev, ev.type == T::Kick && ev.own ? Kind::Error : Kind::Event, text), ev.type == T::Kick && ev.own);
+        addRow(row, infoRow(ev, ev.type == T::Kick && ev.own ? Kind::Error : Kind::Event, text),
+               ev.type == T::Kick && ev.own);
         if (ev.own && row >= 0) {
             m_conversations->at(row).joined = false;
             m_conversations->changed(row);
@@ -347,7 +352,8 @@ void MainWindow::onEvent(const ChatEvent &ev)
         break;
     }
     case T::Quit:
-        addToConversations(ev.session, infoRow(ev, Kind::Event, tr("<-- %1 quit (%2)").arg(ev.nick, ev.text)), hadNick, ev.nick);
+        addToConversations(ev.session, infoRow(ev, Kind::Event, tr("<-- %1 quit (%2)").arg(ev.nick, ev.text)), hadNick,
+                           ev.nick);
         break;
     case T::Nick: {
         addToConversations(ev.session, infoRow(ev, Kind::Event, tr("%1 is now known as %2").arg(ev.nick, ev.text)),
@@ -366,14 +372,15 @@ void MainWindow::onEvent(const ChatEvent &ev)
         if (ev.text.isEmpty() && ev.nick.isEmpty())
             break; // "no topic": said only when asked
         const int row = m_conversations->find(ev.session, ev.channel);
-        const QString text = ev.nick.isEmpty() ? tr("Topic: %1").arg(ev.text) : tr("%1 set the topic: %2").arg(ev.nick, ev.text);
+        const QString text
+            = ev.nick.isEmpty() ? tr("Topic: %1").arg(ev.text) : tr("%1 set the topic: %2").arg(ev.nick, ev.text);
         addRow(row, infoRow(ev, Kind::Event, text), false);
         break;
     }
     case T::Mode: {
         const int row = m_conversations->find(ev.session, ev.channel);
-        addRow(row >= 0 ? row : here, infoRow(ev, Kind::Event, tr("%1 sets mode %2 on %3").arg(ev.nick, ev.text, ev.channel)),
-               false);
+        addRow(row >= 0 ? row : here,
+               infoRow(ev, Kind::Event, tr("%1 sets mode %2 on %3").arg(ev.nick, ev.text, ev.channel)), false);
         break;
     }
     case T::State:
@@ -391,10 +398,11 @@ void MainWindow::onEvent(const ChatEvent &ev)
         statusBar()->showMessage(ev.text, 5000);
         break;
     case T::Away:
-        addToConversations(ev.session,
-                           infoRow(ev, Kind::Event,
-                                   ev.text.isEmpty() ? tr("%1 is back").arg(ev.nick) : tr("%1 is away: %2").arg(ev.nick, ev.text)),
-                           hadNick, ev.nick);
+        addToConversations(
+            ev.session,
+            infoRow(ev, Kind::Event,
+                    ev.text.isEmpty() ? tr("%1 is back").arg(ev.nick) : tr("%1 is away: %2").arg(ev.nick, ev.text)),
+            hadNick, ev.nick);
         break;
     case T::Who:
         addRow(here, infoRow(ev, Kind::Info, QStringLiteral("%1 %2").arg(ev.nick, ev.text)), false);
@@ -430,7 +438,9 @@ void MainWindow::onEvent(const ChatEvent &ev)
         break;
     }
     case T::NickList:
-        addRow(here, infoRow(ev, Kind::Info, tr("%1 (%2): %3").arg(ev.channel).arg(ev.list.size()).arg(ev.list.join(u' '))), false);
+        addRow(here,
+               infoRow(ev, Kind::Info, tr("%1 (%2): %3").arg(ev.channel).arg(ev.list.size()).arg(ev.list.join(u' '))),
+               false);
         break;
     case T::Support:
         // The network's name (NETWORK=), as HexChat names a server's entry.
@@ -450,9 +460,9 @@ MessageModel::Row MainWindow::messageRow(const ChatMessage &m)
 {
     MessageModel::Row line;
     line.time = m.time;
-    line.kind = m.kind == ChatMessage::Kind::Action ? Kind::Action
+    line.kind = m.kind == ChatMessage::Kind::Action   ? Kind::Action
                 : m.kind == ChatMessage::Kind::Notice ? Kind::Notice
-                                                     : Kind::Message;
+                                                      : Kind::Message;
     line.nick = m.from;
     line.text = m.text;
     line.own = m.isOwn;
@@ -515,7 +525,8 @@ void MainWindow::search(const QString &words)
         const MessageModel::Row &r = c.messages->row(i);
         if (r.kind > Kind::Notice)
             continue;
-        if (std::all_of(wanted.begin(), wanted.end(), [&](const QString &w) { return r.text.contains(w, Qt::CaseInsensitive); })) {
+        if (std::all_of(wanted.begin(), wanted.end(),
+                        [&](const QString &w) { return r.text.contains(w, Qt::CaseInsensitive); })) {
             ChatMessage m;
             m.time = r.time;
             m.from = r.nick;
@@ -524,7 +535,9 @@ void MainWindow::search(const QString &words)
             found.append(m);
         }
     }
-    showResults(found.size() == 1 ? tr("1 match in what is shown") : tr("%1 matches in what is shown").arg(found.size()), found);
+    showResults(found.size() == 1 ? tr("1 match in what is shown")
+                                  : tr("%1 matches in what is shown").arg(found.size()),
+                found);
     if (c.type != ConversationModel::Type::Server) {
         m_searching = {c.session, c.name.toLower()};
         m_thread->search(c.session, c.name, words);
@@ -538,7 +551,8 @@ void MainWindow::showResults(const QString &title, const QList<ChatMessage> &mes
     header->setFlags(Qt::NoItemFlags);
     for (const ChatMessage &m : messages) {
         auto *item = new QListWidgetItem(QStringLiteral("[%1] <%2> %3")
-                                             .arg(m.time.toString(QStringLiteral("yyyy-MM-dd HH:mm")), IrcText::sanitize(m.from),
+                                             .arg(m.time.toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                                                  IrcText::sanitize(m.from),
                                                   IrcText::sanitize(IrcText::stripFormatting(m.text))),
                                          m_results);
         item->setData(Qt::UserRole, m.msgid);
@@ -632,10 +646,10 @@ void MainWindow::fetchOlder()
     m_thread->fetchOlder(c.session, c.name, c.messages->row(oldest).msgid, c.messages->row(oldest).time);
 }
 
-
 void MainWindow::showStatus(int session)
 {
-    m_status->setText(tr("%1 on %2: %3").arg(m_ownNick.value(session), m_address.value(session), m_state.value(session)));
+    m_status->setText(
+        tr("%1 on %2: %3").arg(m_ownNick.value(session), m_address.value(session), m_state.value(session)));
 }
 
 void MainWindow::setCurrent(int row)

@@ -69,7 +69,8 @@ private:
     // A line for every conversation of the session; for those of the channels, and the private
     // chat with the nick.
     void addToSession(int session, const MessageModel::Row &line);
-    void addToConversations(int session, const MessageModel::Row &line, const QStringList &channels, const QString &nick);
+    void addToConversations(int session, const MessageModel::Row &line, const QStringList &channels,
+                            const QString &nick);
     void showStatus(int session);
     // A typed line: the few commands the window carries out itself, the rest to the network.
     void submit(const QString &line);
@@ -110,8 +111,8 @@ private:
     QHash<int, QString> m_ownNick;
     QHash<int, QString> m_state;
     QHash<int, QString> m_address;
-    QHash<int, QString> m_network; // the network's name, once the server has said it
-    QSet<QString> m_pendingJoins;  // channels the user typed /join for (folded)
+    QHash<int, QString> m_network;                       // the network's name, once the server has said it
+    QSet<QString> m_pendingJoins;                        // channels the user typed /join for (folded)
     QHash<QPair<int, QString>, QDateTime> m_readMarkers; // (session, folded target) -> read up to
     QTimer *m_markTimer = nullptr;
     QLineEdit *m_searchBox = nullptr;

@@ -93,15 +93,26 @@ QString MessageDelegate::toHtml(const QModelIndex &index)
     const bool said = kind == K::Message || kind == K::Action || kind == K::Notice;
     const QString text = said ? formatted(raw) : linkify(IrcText::sanitize(raw));
     const bool highlight = index.data(MessageModel::HighlightRole).toBool();
-    const QString nickHtml = QStringLiteral("<b style=\"color:%1\">%2</b>").arg(nickColor(nick).name(), nick.toHtmlEscaped());
+    const QString nickHtml
+        = QStringLiteral("<b style=\"color:%1\">%2</b>").arg(nickColor(nick).name(), nick.toHtmlEscaped());
     QString body;
     switch (kind) {
-    case K::Message: body = QStringLiteral("&lt;%1&gt; %2").arg(nickHtml, text); break;
-    case K::Action: body = QStringLiteral("* %1 %2").arg(nickHtml, text); break;
-    case K::Notice: body = QStringLiteral("-%1- %2").arg(nickHtml, text); break;
+    case K::Message:
+        body = QStringLiteral("&lt;%1&gt; %2").arg(nickHtml, text);
+        break;
+    case K::Action:
+        body = QStringLiteral("* %1 %2").arg(nickHtml, text);
+        break;
+    case K::Notice:
+        body = QStringLiteral("-%1- %2").arg(nickHtml, text);
+        break;
     case K::Event:
-    case K::Info: body = QStringLiteral("<span style=\"color:#888\">%1</span>").arg(text); break;
-    case K::Error: body = QStringLiteral("<span style=\"color:#c00\">%1</span>").arg(text); break;
+    case K::Info:
+        body = QStringLiteral("<span style=\"color:#888\">%1</span>").arg(text);
+        break;
+    case K::Error:
+        body = QStringLiteral("<span style=\"color:#c00\">%1</span>").arg(text);
+        break;
     }
     if (highlight)
         body = QStringLiteral("<span style=\"background:#fff3b0\">%1</span>").arg(body);

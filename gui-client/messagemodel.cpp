@@ -19,26 +19,37 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         const QString time = r.time.toString(QStringLiteral("HH:mm"));
         const QString text = IrcText::sanitize(r.text);
         switch (r.kind) {
-        case Kind::Message: return QStringLiteral("[%1] <%2> %3").arg(time, r.nick, text);
-        case Kind::Action: return QStringLiteral("[%1] * %2 %3").arg(time, r.nick, text);
-        case Kind::Notice: return QStringLiteral("[%1] -%2- %3").arg(time, r.nick, text);
-        default: return QStringLiteral("[%1] %2").arg(time, text);
+        case Kind::Message:
+            return QStringLiteral("[%1] <%2> %3").arg(time, r.nick, text);
+        case Kind::Action:
+            return QStringLiteral("[%1] * %2 %3").arg(time, r.nick, text);
+        case Kind::Notice:
+            return QStringLiteral("[%1] -%2- %3").arg(time, r.nick, text);
+        default:
+            return QStringLiteral("[%1] %2").arg(time, text);
         }
     }
-    case TimeRole: return r.time;
-    case NickRole: return r.nick;
-    case TextRole: return r.text;
-    case KindRole: return QVariant::fromValue(r.kind);
-    case OwnRole: return r.own;
-    case HighlightRole: return r.highlight;
-    default: return {};
+    case TimeRole:
+        return r.time;
+    case NickRole:
+        return r.nick;
+    case TextRole:
+        return r.text;
+    case KindRole:
+        return QVariant::fromValue(r.kind);
+    case OwnRole:
+        return r.own;
+    case HighlightRole:
+        return r.highlight;
+    default:
+        return {};
     }
 }
 
 QHash<int, QByteArray> MessageModel::roleNames() const
 {
-    return {{TimeRole, "time"}, {NickRole, "nick"},   {TextRole, "text"},
-            {KindRole, "kind"}, {OwnRole, "own"}, {HighlightRole, "highlight"}};
+    return {{TimeRole, "time"}, {NickRole, "nick"}, {TextRole, "text"},
+            {KindRole, "kind"}, {OwnRole, "own"},   {HighlightRole, "highlight"}};
 }
 
 void MessageModel::setMaxRows(int rows)

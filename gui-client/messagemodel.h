@@ -22,7 +22,7 @@ public:
         QString text;
         bool own = false;
         bool highlight = false;
-        QString msgid; // a message's, when the server gave one
+        QString msgid;       // a message's, when the server gave one
         bool marker = false; // the "unread" line: one at a time
         // Its height as last laid out, and at which width (the delegate's cache).
         mutable int laidOutWidth = -1;

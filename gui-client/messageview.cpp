@@ -6,9 +6,9 @@
 #include <QAbstractTextDocumentLayout>
 #include <QDesktopServices>
 #include <QMouseEvent>
-#include <QWheelEvent>
 #include <QScrollBar>
 #include <QTextDocument>
+#include <QWheelEvent>
 
 MessageView::MessageView(QWidget *parent)
     : QListView(parent)
@@ -58,8 +58,8 @@ void MessageView::rowsAdded(const QModelIndex &, int first)
         // Older lines above: what the user was reading stays where it was.
         const QModelIndex anchor = m_anchor;
         m_anchor = QPersistentModelIndex();
-        QMetaObject::invokeMethod(this, [this, anchor] { scrollTo(anchor, QAbstractItemView::PositionAtTop); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, anchor] { scrollTo(anchor, QAbstractItemView::PositionAtTop); }, Qt::QueuedConnection);
         return;
     }
     // Follow new lines only when the user is already at the bottom.

@@ -28,8 +28,14 @@ public:
     {
         Q_EMIT fetchOlderRequested(session, target, msgid, time);
     }
-    void markRead(int session, const QString &target, const QDateTime &time) { Q_EMIT markReadRequested(session, target, time); }
-    void search(int session, const QString &target, const QString &words) { Q_EMIT searchRequested(session, target, words); }
+    void markRead(int session, const QString &target, const QDateTime &time)
+    {
+        Q_EMIT markReadRequested(session, target, time);
+    }
+    void search(int session, const QString &target, const QString &words)
+    {
+        Q_EMIT searchRequested(session, target, words);
+    }
 
 Q_SIGNALS:
     // From the network thread.

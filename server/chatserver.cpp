@@ -41,7 +41,8 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
 {
     // The hub, its way out and the commands it knows, all built before its thread starts. A new
     // command handler is one more line here.
-    std::shared_ptr<HistoryBacklog> backlog = m_config->history ? std::make_shared<HistoryBacklog>(m_config->historyBacklog) : nullptr;
+    std::shared_ptr<HistoryBacklog> backlog
+        = m_config->history ? std::make_shared<HistoryBacklog>(m_config->historyBacklog) : nullptr;
     m_hub = new Hub(m_config, std::make_unique<LocalRouter>(), backlog, m_stages);
     auto history = std::make_unique<HistoryHandler>(*m_hub);
     m_historyHandler = history.get();
@@ -111,10 +112,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     m_hubThread->start();
 }
 
-ChatServer::~ChatServer()
-{
-    shutdown();
-}
+ChatServer::~ChatServer() { shutdown(); }
 
 bool ChatServer::start(QString *error)
 {
@@ -197,9 +195,9 @@ int ChatServer::workerThreadCount() const { return m_policy->threadCount(); }
 // stopped there is no hub and no worker thread left to ask.
 QList<ChatServer::ConnectionInfo> ChatServer::connections() const
 {
-    const QList<Hub::ClientSummary> clients =
-        m_hub ? CrossThread::call(m_hub, &Hub::clientSummaries).value_or(QList<Hub::ClientSummary>())
-              : QList<Hub::ClientSummary>();
+    const QList<Hub::ClientSummary> clients
+        = m_hub ? CrossThread::call(m_hub, &Hub::clientSummaries).value_or(QList<Hub::ClientSummary>())
+                : QList<Hub::ClientSummary>();
     QHash<ClientId, ConnectionTraffic> traffic;
     for (const ConnectionTraffic &t : ChatServer::traffic())
         traffic.insert(t.id, t);

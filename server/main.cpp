@@ -3,9 +3,9 @@
 // SIGINT/SIGTERM.
 
 #include "chatserver.h"
-#include "serverconsole.h"
 #include "config/serverlog.h"
 #include "config/serveroptions.h"
+#include "serverconsole.h"
 #include "system/signalwatcher.h"
 #include "system/stdinreader.h"
 
@@ -41,7 +41,7 @@ int main(int argc, char *argv[])
     ServerLog::setLevel(options.logLevel());
 
     // Each client is a descriptor: allow as many as the hard limit does (often 1024 soft).
-    rlimit files{};
+    rlimit files {};
     rlim_t descriptorsWere = 0;
     if (::getrlimit(RLIMIT_NOFILE, &files) == 0) {
         descriptorsWere = files.rlim_cur;

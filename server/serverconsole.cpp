@@ -28,15 +28,14 @@ QString duration(qint64 seconds)
         .arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
-const char HelpText[] =
-    "help                 this list\n"
-    "myip                 the addresses clients can reach this server on\n"
-    "myport               the ports it listens on\n"
-    "list                 connections: id, nick, address, port, time connected, bytes in/out\n"
-    "terminate ID [WHY]   close connection ID, telling it why\n"
-    "send ID TEXT         a server notice to connection ID\n"
-    "broadcast TEXT       a server notice to everyone\n"
-    "exit                 tell every client and shut the server down\n";
+const char HelpText[] = "help                 this list\n"
+                        "myip                 the addresses clients can reach this server on\n"
+                        "myport               the ports it listens on\n"
+                        "list                 connections: id, nick, address, port, time connected, bytes in/out\n"
+                        "terminate ID [WHY]   close connection ID, telling it why\n"
+                        "send ID TEXT         a server notice to connection ID\n"
+                        "broadcast TEXT       a server notice to everyone\n"
+                        "exit                 tell every client and shut the server down\n";
 
 } // namespace
 
@@ -107,8 +106,9 @@ QString ServerConsole::list() const
         return QStringLiteral("no connections\n");
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     QString out = QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
-                      .arg(QStringLiteral("ID").leftJustified(6), QStringLiteral("NICK").leftJustified(16), QStringLiteral("ADDRESS").leftJustified(24),
-                           QStringLiteral("PORT").leftJustified(6), QStringLiteral("CONNECTED").leftJustified(10), QStringLiteral("IN").rightJustified(8),
+                      .arg(QStringLiteral("ID").leftJustified(6), QStringLiteral("NICK").leftJustified(16),
+                           QStringLiteral("ADDRESS").leftJustified(24), QStringLiteral("PORT").leftJustified(6),
+                           QStringLiteral("CONNECTED").leftJustified(10), QStringLiteral("IN").rightJustified(8),
                            QStringLiteral("OUT").rightJustified(8));
     for (const ChatServer::ConnectionInfo &c : all) {
         out += QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
@@ -126,7 +126,8 @@ QString ServerConsole::myIp() const
 {
     QStringList out;
     for (const ListenAddress &a : m_server->boundAddresses()) {
-        const bool any = a.host == QHostAddress::Any || a.host == QHostAddress::AnyIPv4 || a.host == QHostAddress::AnyIPv6;
+        const bool any
+            = a.host == QHostAddress::Any || a.host == QHostAddress::AnyIPv4 || a.host == QHostAddress::AnyIPv6;
         if (!any) {
             out.append(a.host.toString());
             continue;

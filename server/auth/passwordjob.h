@@ -9,15 +9,15 @@
 // One piece of password work for the PasswordWorker, and its answer (the same value, filled in).
 struct PasswordJob {
     enum Kind {
-        Check, // does `password` match `verifier`? -> matched
-        Make,  // a new verifier for `password` -> verifier
+        Check,         // does `password` match `verifier`? -> matched
+        Make,          // a new verifier for `password` -> verifier
         CheckOperator, // does `password` match `secret` (an OPER password or its hash)? -> matched
     };
     quint64 request = 0;
     Kind kind = Check;
     QByteArray password;
     Scram::Verifier verifier;
-    QByteArray secret; // CheckOperator
+    QByteArray secret;                         // CheckOperator
     int iterations = Scram::DefaultIterations; // Make
     bool matched = false;
 };

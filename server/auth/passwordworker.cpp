@@ -13,7 +13,7 @@ void PasswordWorker::run(PasswordJob job)
         job.matched = Scram::matches(job.verifier, job.password);
         break;
     case PasswordJob::CheckOperator:
-        job.matched = OperAccount{{}, job.secret}.matches(job.password);
+        job.matched = OperAccount {{}, job.secret}.matches(job.password);
         job.secret.clear();
         break;
     }

@@ -40,7 +40,8 @@ int ServerConfig::defaultThreads() { return std::max(1, QThread::idealThreadCoun
 
 QList<QPair<QHostAddress, int>> ServerConfig::defaultExempt()
 {
-    return {QHostAddress::parseSubnet(QStringLiteral("127.0.0.0/8")), QHostAddress::parseSubnet(QStringLiteral("::1/128"))};
+    return {QHostAddress::parseSubnet(QStringLiteral("127.0.0.0/8")),
+            QHostAddress::parseSubnet(QStringLiteral("::1/128"))};
 }
 
 bool ServerConfig::inAny(const QList<QPair<QHostAddress, int>> &networks, const QHostAddress &address)

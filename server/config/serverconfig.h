@@ -44,7 +44,7 @@ struct ServerConfig {
     QByteArray autojoin = "#lobby";
     QByteArray password;
     QList<OperAccount> opers;
-    int maxClients = 0;        // 0: no limit
+    int maxClients = 0; // 0: no limit
     // Connections from one address; 0: no limit. Exempt networks (loopback by default: every
     // local user shares that address) skip this limit.
     int maxPerIp = 10;
@@ -82,9 +82,9 @@ struct ServerConfig {
     // ":memory:" keeps it in memory only (for tests); the command line's default is a file in the
     // user's data directory ($XDG_DATA_HOME/confab/confab.db).
     QString database = QStringLiteral(":memory:");
-    int historyDays = 30;            // older events are deleted; 0 keeps them forever
-    int historyPlayback = 25;        // lines replayed on JOIN to clients that do not fetch history
-    int historyPerTarget = 100'000;  // at most this many events kept per conversation
+    int historyDays = 30;           // older events are deleted; 0 keeps them forever
+    int historyPlayback = 25;       // lines replayed on JOIN to clients that do not fetch history
+    int historyPerTarget = 100'000; // at most this many events kept per conversation
     // Events the store may be behind before new ones are dropped (and counted): about 15 MB, a
     // few seconds of a flood. Not an option: there is no reason to change it but a test's.
     qint64 historyBacklog = 50'000;

@@ -23,8 +23,10 @@ struct OptionSpec {
 // Every option, in --help order. Each is also a key of the configuration file.
 const OptionSpec Options[] = {
     {"config", "FILE", "Read options from an INI file (keys as the long options); the command line wins."},
-    {"listen", "HOST:PORT", "Listen on HOST:PORT ([V6]:PORT for IPv6); repeatable. Default 127.0.0.1:6667 when neither --listen nor --tls-listen is given."},
-    {"tls-listen", "HOST:PORT", "Listen for TLS connections on HOST:PORT (port 6697 by convention); repeatable. Needs --tls-cert and --tls-key."},
+    {"listen", "HOST:PORT",
+     "Listen on HOST:PORT ([V6]:PORT for IPv6); repeatable. Default 127.0.0.1:6667 when neither --listen nor --tls-listen is given."},
+    {"tls-listen", "HOST:PORT",
+     "Listen for TLS connections on HOST:PORT (port 6697 by convention); repeatable. Needs --tls-cert and --tls-key."},
     {"tls-cert", "FILE", "PEM certificate (chain) for the TLS listeners; re-read on SIGHUP."},
     {"tls-key", "FILE", "PEM private key (unencrypted) for the TLS listeners; re-read on SIGHUP."},
     {"name", "NAME", "Server name shown to clients (default confab.local)."},
@@ -32,33 +34,45 @@ const OptionSpec Options[] = {
     {"motd", "FILE", "File with the message of the day."},
     {"autojoin", "CHANNEL", "Channel every new client joins (default #lobby; '' for none)."},
     {"password", "PASS", "Server password clients must send with PASS."},
-    {"oper", "NAME:PASSWORD", "An IRC operator account for OPER; repeatable. PASSWORD may be a hash from --hash-password."},
+    {"oper", "NAME:PASSWORD",
+     "An IRC operator account for OPER; repeatable. PASSWORD may be a hash from --hash-password."},
     {"hash-password", nullptr, "Read a password on standard input, print its hash for --oper NAME:HASH, and exit."},
     {"max-clients", "N", "Maximum simultaneous connections (default 0: no limit)."},
     {"max-per-ip", "N", "Maximum connections from one address (default 10; 0: no limit)."},
-    {"exempt", "CIDR", "Network exempt from --max-per-ip; repeatable (default 127.0.0.0/8 and ::1; 'none' for no exemption)."},
-    {"no-local-ident", nullptr, "Do not look up which local user a loopback connection belongs to (by default the username is that login name, and --max-per-ip counts per local user)."},
-    {"flood-exempt", "CIDR", "Network exempt from flood control; repeatable (default none: flood control applies to everyone, local users too)."},
+    {"exempt", "CIDR",
+     "Network exempt from --max-per-ip; repeatable (default 127.0.0.0/8 and ::1; 'none' for no exemption)."},
+    {"no-local-ident", nullptr,
+     "Do not look up which local user a loopback connection belongs to (by default the username is that login name, and --max-per-ip counts per local user)."},
+    {"flood-exempt", "CIDR",
+     "Network exempt from flood control; repeatable (default none: flood control applies to everyone, local users too)."},
     {"threads", "N", "Worker threads: N for a pool of N (default: one per CPU core), 0 for one thread per connection."},
     {"ping-interval", "SECONDS", "Seconds of silence before the server sends PING (default 120)."},
     {"ping-timeout", "SECONDS", "Seconds to wait for an answer to PING (default 60)."},
     {"registration-timeout", "SECONDS", "Seconds a new connection has to register (default 60)."},
     {"sendq", "BYTES", "Unsent bytes allowed per connection before it is dropped (default 1048576)."},
-    {"recvq", "BYTES", "Bytes of input held back by flood control before the client is dropped, and of any client's input waiting for the hub before reading pauses (default 16384)."},
+    {"recvq", "BYTES",
+     "Bytes of input held back by flood control before the client is dropped, and of any client's input waiting for the hub before reading pauses (default 16384)."},
     {"flood-burst", "LINES", "Lines a client may send at once (default 30)."},
     {"flood-rate", "LINES", "Lines per second a client may send after the burst (default 5; 0: no flood control)."},
     {"max-channels", "N", "Channels one client may join (default 50)."},
     {"nick-len", "N", "Longest nickname in bytes (default 30, at most 64)."},
     {"channel-len", "N", "Longest channel name in bytes (default 50, at most 64)."},
-    {"database", "FILE", "The database of history and accounts (SQLite), created if missing. Default $XDG_DATA_HOME/confab/confab.db (~/.local/share/confab/confab.db); ':memory:' keeps them only while the server runs."},
-    {"no-history", nullptr, "Keep no history: no CHATHISTORY, SEARCH or playback on join (the database keeps accounts only)."},
+    {"database", "FILE",
+     "The database of history and accounts (SQLite), created if missing. Default $XDG_DATA_HOME/confab/confab.db (~/.local/share/confab/confab.db); ':memory:' keeps them only while the server runs."},
+    {"no-history", nullptr,
+     "Keep no history: no CHATHISTORY, SEARCH or playback on join (the database keeps accounts only)."},
     {"history-days", "DAYS", "Days history is kept (default 30; 0: for ever)."},
-    {"history-playback", "LINES", "Lines of a channel replayed to clients that join it and do not fetch history themselves (default 25; 0: none)."},
-    {"history-events", "LIST", "Channel events kept besides messages: any of join, part, quit, kick, nick, topic, mode; all (default) or none."},
+    {"history-playback", "LINES",
+     "Lines of a channel replayed to clients that join it and do not fetch history themselves (default 25; 0: none)."},
+    {"history-events", "LIST",
+     "Channel events kept besides messages: any of join, part, quit, kick, nick, topic, mode; all (default) or none."},
     {"history-per-target", "N", "At most N events kept per channel or private conversation (default 100000)."},
-    {"registration", "open|closed", "Whether anyone may register an account (REGISTER, NickServ REGISTER), or only operators (default open)."},
-    {"allow-plaintext-sasl", nullptr, "Accept SASL PLAIN over unencrypted connections from other machines (by default only TLS and loopback connections may send a password that way)."},
-    {"nick-grace", "SECONDS", "Seconds someone using a registered nick has to log in before being renamed (default 30)."},
+    {"registration", "open|closed",
+     "Whether anyone may register an account (REGISTER, NickServ REGISTER), or only operators (default open)."},
+    {"allow-plaintext-sasl", nullptr,
+     "Accept SASL PLAIN over unencrypted connections from other machines (by default only TLS and loopback connections may send a password that way)."},
+    {"nick-grace", "SECONDS",
+     "Seconds someone using a registered nick has to log in before being renamed (default 30)."},
     {"log-level", "LEVEL", "error, warning, info (default: connections, registrations, disconnects) or debug."},
     {"console", nullptr, "Read operator commands from standard input even when it is not a terminal."},
 };
@@ -167,7 +181,8 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
     const QCommandLineOption version = parser.addVersionOption();
     for (const OptionSpec &o : Options) {
         if (o.valueName)
-            parser.addOption({QString::fromLatin1(o.name), QString::fromUtf8(o.description), QString::fromLatin1(o.valueName)});
+            parser.addOption(
+                {QString::fromLatin1(o.name), QString::fromUtf8(o.description), QString::fromLatin1(o.valueName)});
         else
             parser.addOption({QString::fromLatin1(o.name), QString::fromUtf8(o.description)});
     }
@@ -221,7 +236,8 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
                 return key == QLatin1String(o.name) && key != u"config";
             });
             if (!known) {
-                m_message = QStringLiteral("--config: unknown key '%1' in %2 (see --help for the names)").arg(key, fileName);
+                m_message
+                    = QStringLiteral("--config: unknown key '%1' in %2 (see --help for the names)").arg(key, fileName);
                 return Outcome::Error;
             }
         }
@@ -266,7 +282,9 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
         const bool isName = name == u"name";
         const bool word = std::all_of(value.begin(), value.end(), [](char c) { return uchar(c) > ' ' && c != ','; });
         if (value.isEmpty() || !word || value.startsWith(':'))
-            return fail(QStringLiteral("%1 must be one word, such as %2").arg(src.origin(name), isName ? QStringLiteral("chat.example.org") : QStringLiteral("Confab")));
+            return fail(
+                QStringLiteral("%1 must be one word, such as %2")
+                    .arg(src.origin(name), isName ? QStringLiteral("chat.example.org") : QStringLiteral("Confab")));
         (isName ? config.name : config.network) = value;
     }
     if (src.isSet(QStringLiteral("password")))
@@ -276,11 +294,12 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
         const QByteArray name = entry.left(colon).trimmed().toUtf8();
         const QByteArray secret = colon < 0 ? QByteArray() : entry.mid(colon + 1).toUtf8();
         if (name.isEmpty() || secret.isEmpty() || name.contains(' '))
-            return fail(QStringLiteral("%1 needs NAME:PASSWORD (or NAME:HASH from --hash-password)").arg(src.origin(QStringLiteral("oper"))));
+            return fail(QStringLiteral("%1 needs NAME:PASSWORD (or NAME:HASH from --hash-password)")
+                            .arg(src.origin(QStringLiteral("oper"))));
         config.opers.append({name, secret});
     }
-    for (const auto &[option, list] : {std::pair{QStringLiteral("exempt"), &config.exempt},
-                                       std::pair{QStringLiteral("flood-exempt"), &config.floodExempt}}) {
+    for (const auto &[option, list] : {std::pair {QStringLiteral("exempt"), &config.exempt},
+                                       std::pair {QStringLiteral("flood-exempt"), &config.floodExempt}}) {
         if (!src.isSet(option))
             continue;
         list->clear();
@@ -289,7 +308,8 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
                 continue;
             const auto subnet = QHostAddress::parseSubnet(text.trimmed());
             if (subnet.first.isNull())
-                return fail(QStringLiteral("%1: '%2' is not a network (use e.g. 10.0.0.0/8 or ::1/128)").arg(src.origin(option), text));
+                return fail(QStringLiteral("%1: '%2' is not a network (use e.g. 10.0.0.0/8 or ::1/128)")
+                                .arg(src.origin(option), text));
             list->append(subnet);
         }
     }
@@ -314,7 +334,8 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
         bool ok = false;
         const double rate = src.value(QStringLiteral("flood-rate")).trimmed().toDouble(&ok);
         if (!ok || rate < 0 || rate > 1e6)
-            return fail(QStringLiteral("%1 needs a number of lines per second (0 turns flood control off)").arg(src.origin(QStringLiteral("flood-rate"))));
+            return fail(QStringLiteral("%1 needs a number of lines per second (0 turns flood control off)")
+                            .arg(src.origin(QStringLiteral("flood-rate"))));
         config.floodRate = rate;
     }
     if (src.isSet(QStringLiteral("autojoin"))) {
@@ -327,7 +348,8 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
     if (src.isSet(QStringLiteral("motd"))) {
         QFile motd(src.value(QStringLiteral("motd")));
         if (!motd.open(QIODevice::ReadOnly))
-            return fail(QStringLiteral("%1: cannot read %2: %3").arg(src.origin(QStringLiteral("motd")), motd.fileName(), motd.errorString()));
+            return fail(QStringLiteral("%1: cannot read %2: %3")
+                            .arg(src.origin(QStringLiteral("motd")), motd.fileName(), motd.errorString()));
         const QByteArray text = motd.read(64 * 1024);
         for (QByteArray line : text.split('\n')) {
             line.replace('\r', "").replace('\0', "");
@@ -339,13 +361,17 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
     }
     if (src.isSet(QStringLiteral("log-level"))) {
         m_logLevel = src.value(QStringLiteral("log-level")).trimmed().toLower();
-        if (!QStringList{QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("info"), QStringLiteral("debug")}.contains(m_logLevel))
-            return fail(QStringLiteral("%1 is one of error, warning, info, debug").arg(src.origin(QStringLiteral("log-level"))));
+        if (!QStringList {QStringLiteral("error"), QStringLiteral("warning"), QStringLiteral("info"),
+                          QStringLiteral("debug")}
+                 .contains(m_logLevel))
+            return fail(QStringLiteral("%1 is one of error, warning, info, debug")
+                            .arg(src.origin(QStringLiteral("log-level"))));
     }
     config.history = !src.flag(QStringLiteral("no-history"));
     config.database = src.isSet(QStringLiteral("database"))
-        ? src.value(QStringLiteral("database"))
-        : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/confab/confab.db");
+                          ? src.value(QStringLiteral("database"))
+                          : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+                                + QStringLiteral("/confab/confab.db");
     if (config.database.isEmpty())
         return fail(QStringLiteral("%1 needs a file name (or :memory:)").arg(src.origin(QStringLiteral("database"))));
     if (!readInt(src, QStringLiteral("history-days"), 0, 100'000, &config.historyDays, &error)

@@ -102,7 +102,10 @@ void AccountService::accountWritten(quint64 request, const QString &error)
         done(client, error);
 }
 
-Scram::Verifier AccountService::decoy(const QByteArray &name) const { return Scram::decoy(IrcNames::fold(name), m_secret); }
+Scram::Verifier AccountService::decoy(const QByteArray &name) const
+{
+    return Scram::decoy(IrcNames::fold(name), m_secret);
+}
 
 qint64 AccountService::throttleWaitMs(const HubClient &client, const QByteArray &account) const
 {
@@ -125,8 +128,8 @@ void AccountService::logIn(HubClient &client, const QByteArray &account, const Q
     qCInfo(lcServer, "login #%llu from %s as %s (%s)", qulonglong(client.id), client.address.constData(),
            account.constData(), how.constData());
     m_hub.setAccount(client, account);
-    const QByteArray mask = client.displayNick() + '!' + (client.user.isEmpty() ? QByteArray("*") : client.user) + '@'
-                            + client.address;
+    const QByteArray mask
+        = client.displayNick() + '!' + (client.user.isEmpty() ? QByteArray("*") : client.user) + '@' + client.address;
     m_hub.reply(client, Numeric::RPL_LOGGEDIN, {mask, account, "You are now logged in as " + account});
 }
 

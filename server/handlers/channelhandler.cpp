@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "channelhandler.h"
 
+#include "config/serverconfig.h"
 #include "historyhandler.h"
 #include "hub/hub.h"
 #include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "config/serverconfig.h"
 
 #include <QDateTime>
 #include <functional>
@@ -56,9 +56,7 @@ void ChannelHandler::join(HubClient &client, const QByteArray &name, const QByte
         // An invitation lets one in past +i, +l and a ban, but not past a key.
         const bool invited = existing->invited.contains(client.id) || client.isOper();
         const bool excepted = invited || existing->isInviteException(client);
-        auto refuse = [&](int numeric, const char *why) {
-            m_hub.reply(client, numeric, {existing->name, why});
-        };
+        auto refuse = [&](int numeric, const char *why) { m_hub.reply(client, numeric, {existing->name, why}); };
         if (!existing->key.isEmpty() && key != existing->key && !client.isOper())
             return refuse(Numeric::ERR_BADCHANNELKEY, "Cannot join channel (+k)");
         if (!excepted && existing->inviteOnly)
@@ -96,7 +94,8 @@ void ChannelHandler::announceJoin(HubClient &client, HubChannel &channel)
     plainFrame.setStamp(stamp.msgid, stamp.timeMs);
     plainFrame.setAccount(client.account);
     m_hub.deliver(plain, plainFrame);
-    IrcMessage full("JOIN", {channel.name, client.account.isEmpty() ? QByteArray("*") : client.account, client.realname},
+    IrcMessage full("JOIN",
+                    {channel.name, client.account.isEmpty() ? QByteArray("*") : client.account, client.realname},
                     client.prefix);
     full.trailing = true;
     OutboundFrame extendedFrame(std::move(full));
@@ -187,7 +186,8 @@ void ChannelHandler::sendNames(HubClient &client, const HubChannel &channel)
 {
     const bool full = client.caps & Capability::UserhostInNames;
     const QByteArray symbol(1, channel.namesSymbol());
-    const QByteArray head = ":" + m_hub.config().name + " 353 " + client.nick + " " + symbol + " " + channel.name + " :";
+    const QByteArray head
+        = ":" + m_hub.config().name + " 353 " + client.nick + " " + symbol + " " + channel.name + " :";
     // Keep each 353 line inside the 512-byte limit, however many members there are.
     const qsizetype budget = 510 - head.size();
     QByteArray names;
@@ -243,7 +243,8 @@ void ChannelHandler::list(HubClient &client, const IrcMessage &msg)
         if (word.startsWith('>') || word.startsWith('<')) {
             const qint64 n = number(1, &ok);
             const bool more = word.startsWith('>');
-            conditions.append([n, more](const HubChannel &c) { return more ? c.members.size() > n : c.members.size() < n; });
+            conditions.append(
+                [n, more](const HubChannel &c) { return more ? c.members.size() > n : c.members.size() < n; });
         } else if ((word.startsWith("C>") || word.startsWith("C<") || word.startsWith("T>") || word.startsWith("T<"))) {
             const qint64 minutes = number(2, &ok);
             const bool topic = word.startsWith('T'), longer = word.at(1) == '>';
@@ -267,8 +268,9 @@ void ChannelHandler::list(HubClient &client, const IrcMessage &msg)
             break;
         if (ch->isHidden() && !ch->contains(&client))
             continue;
-        if (!masks.isEmpty()
-            && std::none_of(masks.begin(), masks.end(), [&](const QByteArray &m) { return IrcNames::matchesMask(m, ch->name); }))
+        if (!masks.isEmpty() && std::none_of(masks.begin(), masks.end(), [&](const QByteArray &m) {
+                return IrcNames::matchesMask(m, ch->name);
+            }))
             continue;
         if (std::all_of(conditions.begin(), conditions.end(), [&](const auto &cond) { return cond(*ch); }))
             m_hub.reply(client, Numeric::RPL_LIST, {ch->name, QByteArray::number(ch->members.size()), ch->topic});

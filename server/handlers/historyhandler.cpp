@@ -26,8 +26,8 @@ constexpr Subcommand Subcommands[] = {
 // The commands whose last parameter is free text, written after " :".
 bool endsInText(const QByteArray &command)
 {
-    return command == "PRIVMSG" || command == "NOTICE" || command == "PART" || command == "QUIT"
-        || command == "KICK" || command == "TOPIC";
+    return command == "PRIVMSG" || command == "NOTICE" || command == "PART" || command == "QUIT" || command == "KICK"
+           || command == "TOPIC";
 }
 
 QList<IrcTag> parseTags(const QByteArray &tags)
@@ -65,9 +65,10 @@ QByteArray HistoryHandler::markerOwner(const HubClient &client)
 
 QByteArray HistoryHandler::markerLine(const QByteArray &target, qint64 timeMs) const
 {
-    const QByteArray value = timeMs > 0 ? "timestamp=" + QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC)
-                                                              .toString(Qt::ISODateWithMs).toLatin1()
-                                        : QByteArray("*");
+    const QByteArray value
+        = timeMs > 0
+              ? "timestamp=" + QDateTime::fromMSecsSinceEpoch(timeMs, Qt::UTC).toString(Qt::ISODateWithMs).toLatin1()
+              : QByteArray("*");
     return IrcMessage("MARKREAD", {target, value}, m_hub.config().name).serialize().value_or(QByteArray());
 }
 
@@ -265,17 +266,17 @@ QByteArray HistoryHandler::line(const HubClient &client, const HistoryEvent &eve
     return m.serialize().value_or(QByteArray());
 }
 
-QByteArray HistoryHandler::batch(const HubClient &client, const QList<QByteArray> &typeParams,
-                                 const QByteArray &label, const std::function<QByteArray(const QByteArray &)> &lines)
+QByteArray HistoryHandler::batch(const HubClient &client, const QList<QByteArray> &typeParams, const QByteArray &label,
+                                 const std::function<QByteArray(const QByteArray &)> &lines)
 {
     if (!(client.caps & Capability::Batch))
         return lines({});
     const QByteArray ref = m_hub.nextBatchRef();
-    IrcMessage start("BATCH", QList<QByteArray>{'+' + ref} + typeParams, m_hub.config().name);
+    IrcMessage start("BATCH", QList<QByteArray> {'+' + ref} + typeParams, m_hub.config().name);
     if (!label.isEmpty())
         start.setTag("label", label);
     return start.serialize().value_or(QByteArray()) + lines(ref)
-        + IrcMessage("BATCH", {'-' + ref}, m_hub.config().name).serialize().value_or(QByteArray());
+           + IrcMessage("BATCH", {'-' + ref}, m_hub.config().name).serialize().value_or(QByteArray());
 }
 
 void HistoryHandler::answer(const HistoryAnswer &answer)
@@ -289,7 +290,7 @@ void HistoryHandler::answer(const HistoryAnswer &answer)
     if (answer.status == HistoryAnswer::Status::UnknownMsgid)
         return fail(*client, command, "INVALID_PARAMS", {q.subcommand, "msgid"}, "Unknown message id", q.label);
     if (answer.status == HistoryAnswer::Status::Failed) {
-        QList<QByteArray> context{q.subcommand};
+        QList<QByteArray> context {q.subcommand};
         if (!q.shownTarget.isEmpty())
             context.append(q.shownTarget);
         return fail(*client, command, "MESSAGE_ERROR", context, "Messages could not be retrieved", q.label);
@@ -326,14 +327,13 @@ void HistoryHandler::answer(const HistoryAnswer &answer)
         out = notice("Search in " + q.shownTarget + " for \"" + q.words.join(' ') + "\": "
                      + QByteArray::number(answer.events.size()) + (answer.events.size() == 1 ? " match" : " matches"));
         for (const HistoryEvent &e : answer.events) {
-            const QByteArray when =
-                QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(u"yyyy-MM-dd HH:mm").toLatin1();
+            const QByteArray when = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(u"yyyy-MM-dd HH:mm").toLatin1();
             out += notice('[' + when + "] <" + e.source.left(e.source.indexOf('!')) + "> " + e.text());
         }
         out += notice("End of search");
     } else {
-        const QList<QByteArray> type = isSearch ? QList<QByteArray>{"confab/search", q.shownTarget}
-                                                : QList<QByteArray>{"chathistory", q.shownTarget};
+        const QList<QByteArray> type = isSearch ? QList<QByteArray> {"confab/search", q.shownTarget}
+                                                : QList<QByteArray> {"chathistory", q.shownTarget};
         out = batch(*client, type, q.label, [&](const QByteArray &ref) {
             QByteArray lines;
             for (const HistoryEvent &e : answer.events)
@@ -375,7 +375,8 @@ void HistoryHandler::playback(HubClient &client, const HubChannel &channel)
             QByteArray &text = e.params.last();
             const QByteArray stamp = '[' + clock(e.timeMs) + "] ";
             // An action keeps its CTCP frame: the time goes inside it, after "ACTION ".
-            if (text.startsWith("\x01" "ACTION "))
+            if (text.startsWith("\x01"
+                                "ACTION "))
                 text.insert(8, stamp);
             else
                 text.prepend(stamp);

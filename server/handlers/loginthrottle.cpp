@@ -31,6 +31,7 @@ void LoginThrottle::prune(qint64 nowMs)
 {
     m_entries.removeIf([nowMs](const auto &it) {
         const Entry &e = it.value();
-        return e.blockedUntilMs < nowMs && nowMs - e.windowStartMs > WindowMs && nowMs - e.blockedUntilMs > MaxLockoutMs;
+        return e.blockedUntilMs < nowMs && nowMs - e.windowStartMs > WindowMs
+               && nowMs - e.blockedUntilMs > MaxLockoutMs;
     });
 }

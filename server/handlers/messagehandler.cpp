@@ -54,8 +54,8 @@ void MessageHandler::setName(HubClient &client, const IrcMessage &msg)
 {
     const QByteArray &name = msg.params.at(0);
     if (name.isEmpty() || name.size() > MaxRealNameBytes) {
-        IrcMessage fail("FAIL", {"SETNAME", "INVALID_REALNAME", "Real names are 1 to "
-                                                                    + QByteArray::number(MaxRealNameBytes) + " bytes"});
+        IrcMessage fail("FAIL", {"SETNAME", "INVALID_REALNAME",
+                                 "Real names are 1 to " + QByteArray::number(MaxRealNameBytes) + " bytes"});
         fail.trailing = true;
         m_hub.send(client, std::move(fail));
         return;
@@ -122,7 +122,8 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
             }
             // +C: no CTCP but ACTION (a /me).
             if (channel->noCtcp && !isTagmsg && msg.params.at(1).startsWith('\x01')
-                && !msg.params.at(1).startsWith("\x01" "ACTION ")) {
+                && !msg.params.at(1).startsWith("\x01"
+                                                "ACTION ")) {
                 error(Numeric::ERR_CANNOTSENDTOCHAN, {channel->name, "Cannot send CTCP to channel (+C)"});
                 continue;
             }
@@ -167,7 +168,8 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
             recipients.removeIf([](const HubClient *c) { return !(c->caps & Capability::MessageTags); });
         }
         // The parameters made at once: appending the text after reallocated the list per message.
-        IrcMessage out(msg.command, isTagmsg ? QList<QByteArray>{shownTarget} : QList<QByteArray>{shownTarget, msg.params.at(1)},
+        IrcMessage out(msg.command,
+                       isTagmsg ? QList<QByteArray> {shownTarget} : QList<QByteArray> {shownTarget, msg.params.at(1)},
                        client.prefix);
         out.trailing = !isTagmsg;
         const Hub::Stamp stamp = m_hub.stamp();
@@ -182,8 +184,9 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
                 m_hub.recordPrivate(HistoryKey::privateOf(HistoryKey::owner(client.nick, client.account), peer->nick),
                                     out, stamp, kept);
                 if (peer != &client)
-                    m_hub.recordPrivate(HistoryKey::privateOf(HistoryKey::owner(peer->nick, peer->account), client.nick),
-                                        out, stamp, kept);
+                    m_hub.recordPrivate(
+                        HistoryKey::privateOf(HistoryKey::owner(peer->nick, peer->account), client.nick), out, stamp,
+                        kept);
             }
         }
         OutboundFrame frame(std::move(out), tags);

@@ -66,8 +66,8 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
         return std::nullopt;
     };
 
-    QByteArray applied;       // "+o-k"
-    QList<QByteArray> args;   // their arguments
+    QByteArray applied;     // "+o-k"
+    QList<QByteArray> args; // their arguments
     char appliedSign = 0;
     auto record = [&](char sign, char mode, const QByteArray &arg = {}) {
         if (sign != appliedSign) {
@@ -97,8 +97,9 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
         case 'b':
         case 'e':
         case 'I': {
-            QList<HubChannel::Ban> &list = mode == 'b' ? channel.bans : mode == 'e' ? channel.exceptions
-                                                                                    : channel.inviteExceptions;
+            QList<HubChannel::Ban> &list = mode == 'b'   ? channel.bans
+                                           : mode == 'e' ? channel.exceptions
+                                                         : channel.inviteExceptions;
             const std::optional<QByteArray> mask = takeArg();
             if (!mask || mask->isEmpty() || mask->contains(' ')) {
                 sendMaskList(client, channel, mode); // "MODE #c b" / "+b" lists, for everyone
@@ -142,7 +143,8 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
                 break;
             }
             if (!member) {
-                m_hub.reply(client, Numeric::ERR_USERNOTINCHANNEL, {who->nick, channel.name, "They aren't on that channel"});
+                m_hub.reply(client, Numeric::ERR_USERNOTINCHANNEL,
+                            {who->nick, channel.name, "They aren't on that channel"});
                 break;
             }
             bool &flag = mode == 'o' ? member->op : member->voice;
@@ -232,12 +234,15 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
 
 void ModeHandler::sendMaskList(HubClient &client, const HubChannel &channel, char mode)
 {
-    const QList<HubChannel::Ban> &list = mode == 'b' ? channel.bans : mode == 'e' ? channel.exceptions
-                                                                                  : channel.inviteExceptions;
-    const int entry = mode == 'b' ? Numeric::RPL_BANLIST : mode == 'e' ? Numeric::RPL_EXCEPTLIST : Numeric::RPL_INVITELIST;
-    const int end = mode == 'b' ? Numeric::RPL_ENDOFBANLIST
-                  : mode == 'e' ? Numeric::RPL_ENDOFEXCEPTLIST
-                                : Numeric::RPL_ENDOFINVITELIST;
+    const QList<HubChannel::Ban> &list = mode == 'b'   ? channel.bans
+                                         : mode == 'e' ? channel.exceptions
+                                                       : channel.inviteExceptions;
+    const int entry = mode == 'b'   ? Numeric::RPL_BANLIST
+                      : mode == 'e' ? Numeric::RPL_EXCEPTLIST
+                                    : Numeric::RPL_INVITELIST;
+    const int end = mode == 'b'   ? Numeric::RPL_ENDOFBANLIST
+                    : mode == 'e' ? Numeric::RPL_ENDOFEXCEPTLIST
+                                  : Numeric::RPL_ENDOFINVITELIST;
     for (const HubChannel::Ban &b : list)
         m_hub.reply(client, entry, {channel.name, b.mask, b.setBy, QByteArray::number(b.setAt)});
     m_hub.reply(client, end,

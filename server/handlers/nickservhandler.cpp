@@ -148,32 +148,36 @@ void NickServHandler::createAccount(HubClient &client, const QByteArray &account
     const ClientId by = client.id;
     const QByteArray address = client.address;
     // The reply's functions hold a reference to the client: they run only while it is live.
-    m_accounts.makeVerifier(client, password, [this, account, logIn, reply, by, address](HubClient *c, const PasswordJob &job) {
-        if (!c) {
-            m_hub.accounts().release(account);
-            return;
-        }
-        AccountWrite change;
-        change.record = {account, job.verifier, QDateTime::currentSecsSinceEpoch(), {}};
-        m_accounts.write(c, change, [this, record = change.record, logIn, reply, by, address](HubClient *c, const QString &error) {
-            m_hub.accounts().release(record.name);
-            if (!error.isEmpty()) {
-                if (c)
-                    reply.fail("TEMPORARILY_UNAVAILABLE", record.name, "The account could not be saved; try again later");
+    m_accounts.makeVerifier(
+        client, password, [this, account, logIn, reply, by, address](HubClient *c, const PasswordJob &job) {
+            if (!c) {
+                m_hub.accounts().release(account);
                 return;
             }
-            m_hub.accounts().put(record);
-            qCInfo(lcServer, "account %s registered by #%llu from %s", record.name.constData(), qulonglong(by),
-                   address.constData());
-            if (!c)
-                return;
-            reply.registered(record.name);
-            if (logIn) {
-                m_accounts.logIn(*c, record.name, "registration");
-                m_graceEnds.remove(c->id);
-            }
+            AccountWrite change;
+            change.record = {account, job.verifier, QDateTime::currentSecsSinceEpoch(), {}};
+            m_accounts.write(
+                c, change,
+                [this, record = change.record, logIn, reply, by, address](HubClient *c, const QString &error) {
+                    m_hub.accounts().release(record.name);
+                    if (!error.isEmpty()) {
+                        if (c)
+                            reply.fail("TEMPORARILY_UNAVAILABLE", record.name,
+                                       "The account could not be saved; try again later");
+                        return;
+                    }
+                    m_hub.accounts().put(record);
+                    qCInfo(lcServer, "account %s registered by #%llu from %s", record.name.constData(), qulonglong(by),
+                           address.constData());
+                    if (!c)
+                        return;
+                    reply.registered(record.name);
+                    if (logIn) {
+                        m_accounts.logIn(*c, record.name, "registration");
+                        m_graceEnds.remove(c->id);
+                    }
+                });
         });
-    });
 }
 
 void NickServHandler::service(HubClient &client, const QByteArray &text)
@@ -188,9 +192,8 @@ void NickServHandler::service(HubClient &client, const QByteArray &text)
     if (client.authPending)
         return notice(client, "Your last request is still being handled; try again in a moment.");
     Reply reply;
-    reply.fail = [this, &client](const QByteArray &, const QByteArray &, const QByteArray &why) {
-        notice(client, why + '.');
-    };
+    reply.fail
+        = [this, &client](const QByteArray &, const QByteArray &, const QByteArray &why) { notice(client, why + '.'); };
     if (command == "REGISTER") {
         if (rest.isEmpty())
             return notice(client, "Syntax: REGISTER <password>");
@@ -204,7 +207,8 @@ void NickServHandler::service(HubClient &client, const QByteArray &text)
             return notice(client, "Only IRC operators may register accounts for others.");
         if (rest.size() < 2)
             return notice(client, "Syntax: SAREGISTER <account> <password>");
-        reply.registered = [this, &client](const QByteArray &name) { notice(client, "Account " + name + " registered."); };
+        reply.registered
+            = [this, &client](const QByteArray &name) { notice(client, "Account " + name + " registered."); };
         return createAccount(client, rest.at(0), rest.at(1), false, std::move(reply));
     }
     if (command == "IDENTIFY" || command == "LOGIN")
@@ -321,7 +325,8 @@ void NickServHandler::info(HubClient &client, const QList<QByteArray> &args)
     if (!record)
         return notice(client, account + " is not registered.");
     notice(client, "Account " + record->name + ", registered "
-                       + QDateTime::fromSecsSinceEpoch(record->createdAt, Qt::UTC).toString(Qt::ISODate).toLatin1() + '.');
+                       + QDateTime::fromSecsSinceEpoch(record->createdAt, Qt::UTC).toString(Qt::ISODate).toLatin1()
+                       + '.');
     int online = 0;
     for (const HubClient *c : m_hub.registeredClients())
         online += sameName(c->account, record->name) ? 1 : 0;
@@ -348,13 +353,15 @@ void NickServHandler::cert(HubClient &client, const QList<QByteArray> &args)
         return notice(client, "Syntax: CERT ADD [fingerprint] | CERT DEL <fingerprint> | CERT LIST");
     const QByteArray fingerprint = args.size() >= 2 ? fingerprintFrom(args.at(1)) : client.certificate;
     if (fingerprint.isEmpty())
-        return notice(client, args.size() >= 2 ? QByteArray("That is not a SHA-256 fingerprint (64 hex digits).")
-                                               : QByteArray("You have no TLS client certificate; give its fingerprint."));
+        return notice(client, args.size() >= 2
+                                  ? QByteArray("That is not a SHA-256 fingerprint (64 hex digits).")
+                                  : QByteArray("You have no TLS client certificate; give its fingerprint."));
     AccountRecord changed = *record;
     if (sub == "ADD") {
         if (const AccountRecord *holder = m_hub.accounts().findByCertificate(fingerprint))
-            return notice(client, sameName(holder->name, record->name) ? QByteArray("That certificate is already added.")
-                                                                      : QByteArray("That certificate belongs to another account."));
+            return notice(client, sameName(holder->name, record->name)
+                                      ? QByteArray("That certificate is already added.")
+                                      : QByteArray("That certificate belongs to another account."));
         changed.certificates.append(fingerprint);
         return save(client, changed, "Certificate " + fingerprint + " added.");
     }
@@ -368,7 +375,8 @@ void NickServHandler::regainCommand(HubClient &client, const IrcMessage &msg)
     regain(client, msg.params.at(0), [this, &client](const QByteArray &why) { notice(client, why); });
 }
 
-void NickServHandler::regain(HubClient &client, const QByteArray &nick, const std::function<void(const QByteArray &)> &say)
+void NickServHandler::regain(HubClient &client, const QByteArray &nick,
+                             const std::function<void(const QByteArray &)> &say)
 {
     if (client.account.isEmpty() || !sameName(client.account, nick))
         return say("You may only regain the nick of the account you are logged in to.");

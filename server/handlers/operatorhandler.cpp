@@ -2,12 +2,12 @@
 #include "operatorhandler.h"
 
 #include "accountservice.h"
+#include "config/serverconfig.h"
+#include "config/serverlog.h"
 #include "hub/hub.h"
 #include "hub/outboundframe.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "config/serverconfig.h"
-#include "config/serverlog.h"
 
 OperatorHandler::OperatorHandler(Hub &hub, AccountService &accounts)
     : CommandHandler(hub)
@@ -25,31 +25,34 @@ void OperatorHandler::oper(HubClient &client, const IrcMessage &msg)
 {
     const QByteArray &name = msg.params.at(0);
     const QList<OperAccount> &accounts = m_hub.config().opers;
-    const auto account = std::find_if(accounts.begin(), accounts.end(), [&](const OperAccount &a) { return a.name == name; });
+    const auto account
+        = std::find_if(accounts.begin(), accounts.end(), [&](const OperAccount &a) { return a.name == name; });
     if (account == accounts.end()) {
-        qCWarning(lcServer, "failed OPER #%llu %s: no account %s", qulonglong(client.id), client.prefix.constData(), name.constData());
+        qCWarning(lcServer, "failed OPER #%llu %s: no account %s", qulonglong(client.id), client.prefix.constData(),
+                  name.constData());
         m_hub.reply(client, Numeric::ERR_NOOPERHOST, {"No O-lines for your host"});
         return;
     }
     if (client.authPending)
         return; // a password of this client's is being checked; one at a time
     // A hashed secret takes a key derivation to check: on the auth thread, never here.
-    m_accounts.checkOperator(client, account->secret, msg.params.at(1), [this, name](HubClient *c, const PasswordJob &job) {
-        if (!c)
-            return;
-        if (!job.matched) {
-            qCWarning(lcServer, "failed OPER #%llu %s: wrong password for %s", qulonglong(c->id), c->prefix.constData(),
-                      name.constData());
-            m_hub.reply(*c, Numeric::ERR_PASSWDMISMATCH, {"Password incorrect"});
-            return;
-        }
-        const bool already = c->isOper();
-        m_hub.setOperName(*c, name);
-        qCInfo(lcServer, "oper #%llu %s as %s", qulonglong(c->id), c->prefix.constData(), name.constData());
-        m_hub.reply(*c, Numeric::RPL_YOUREOPER, {"You are now an IRC operator"});
-        if (!already)
-            m_hub.send(*c, IrcMessage("MODE", {c->nick, "+o"}, c->prefix));
-    });
+    m_accounts.checkOperator(
+        client, account->secret, msg.params.at(1), [this, name](HubClient *c, const PasswordJob &job) {
+            if (!c)
+                return;
+            if (!job.matched) {
+                qCWarning(lcServer, "failed OPER #%llu %s: wrong password for %s", qulonglong(c->id),
+                          c->prefix.constData(), name.constData());
+                m_hub.reply(*c, Numeric::ERR_PASSWDMISMATCH, {"Password incorrect"});
+                return;
+            }
+            const bool already = c->isOper();
+            m_hub.setOperName(*c, name);
+            qCInfo(lcServer, "oper #%llu %s as %s", qulonglong(c->id), c->prefix.constData(), name.constData());
+            m_hub.reply(*c, Numeric::RPL_YOUREOPER, {"You are now an IRC operator"});
+            if (!already)
+                m_hub.send(*c, IrcMessage("MODE", {c->nick, "+o"}, c->prefix));
+        });
 }
 
 void OperatorHandler::kill(HubClient &client, const IrcMessage &msg)

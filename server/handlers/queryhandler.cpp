@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "queryhandler.h"
 
+#include "config/serverconfig.h"
 #include "hub/hub.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "config/serverconfig.h"
 
 #include <QDateTime>
 
@@ -122,22 +122,46 @@ void QueryHandler::whoReply(HubClient &client, const HubClient &user, const QByt
         if (!whox.fields.contains(field))
             continue;
         switch (field) {
-        case 't': params.append(whox.token.isEmpty() ? QByteArray("0") : whox.token); break;
-        case 'c': params.append(channel); break;
-        case 'u': params.append(user.user); break;
+        case 't':
+            params.append(whox.token.isEmpty() ? QByteArray("0") : whox.token);
+            break;
+        case 'c':
+            params.append(channel);
+            break;
+        case 'u':
+            params.append(user.user);
+            break;
         case 'i': // a changed host hides the address from everyone but operators and its user
             params.append(user.hostHidden() && !client.isOper() && &user != &client ? QByteArray("255.255.255.255")
-                                                                                     : user.address);
+                                                                                    : user.address);
             break;
-        case 'h': params.append(user.host); break;
-        case 's': params.append(m_hub.config().name); break;
-        case 'n': params.append(user.nick); break;
-        case 'f': params.append(flags); break;
-        case 'd': params.append("0"); break;
-        case 'l': params.append(QByteArray::number(user.lastMessageMs ? (now - user.lastMessageMs) / 1000 : 0)); break;
-        case 'a': params.append(user.account.isEmpty() ? QByteArray("0") : user.account); break;
-        case 'o': params.append("n/a"); break;
-        case 'r': params.append(user.realname); break;
+        case 'h':
+            params.append(user.host);
+            break;
+        case 's':
+            params.append(m_hub.config().name);
+            break;
+        case 'n':
+            params.append(user.nick);
+            break;
+        case 'f':
+            params.append(flags);
+            break;
+        case 'd':
+            params.append("0");
+            break;
+        case 'l':
+            params.append(QByteArray::number(user.lastMessageMs ? (now - user.lastMessageMs) / 1000 : 0));
+            break;
+        case 'a':
+            params.append(user.account.isEmpty() ? QByteArray("0") : user.account);
+            break;
+        case 'o':
+            params.append("n/a");
+            break;
+        case 'r':
+            params.append(user.realname);
+            break;
         }
     }
     IrcMessage reply(Numeric::code(Numeric::RPL_WHOSPCRPL), params, m_hub.config().name);
@@ -242,9 +266,9 @@ void QueryHandler::whois(HubClient &client, const IrcMessage &msg)
         m_hub.reply(client, Numeric::RPL_AWAY, {user->nick, user->away});
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const qint64 idle = user->lastMessageMs ? (now - user->lastMessageMs) / 1000 : now / 1000 - user->signonTime;
-    m_hub.reply(client, Numeric::RPL_WHOISIDLE,
-                {user->nick, QByteArray::number(idle), QByteArray::number(user->signonTime),
-                 "seconds idle, signon time"});
+    m_hub.reply(
+        client, Numeric::RPL_WHOISIDLE,
+        {user->nick, QByteArray::number(idle), QByteArray::number(user->signonTime), "seconds idle, signon time"});
     m_hub.reply(client, Numeric::RPL_ENDOFWHOIS, {user->nick, "End of /WHOIS list"});
 }
 

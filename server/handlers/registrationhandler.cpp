@@ -2,14 +2,14 @@
 #include "registrationhandler.h"
 
 #include "channelhandler.h"
-#include "infohandler.h"
+#include "config/serverconfig.h"
+#include "config/serverlog.h"
 #include "hub/channelmodes.h"
 #include "hub/hub.h"
-#include "config/serverlog.h"
 #include "hub/outboundframe.h"
+#include "infohandler.h"
 #include "protocol/ircnames.h"
 #include "protocol/numerics.h"
-#include "config/serverconfig.h"
 
 #include <QDateTime>
 
@@ -197,11 +197,11 @@ void RegistrationHandler::welcome(HubClient &client)
 {
     const ServerConfig &config = m_hub.config();
     const QByteArray version = "confab-" CONFAB_VERSION;
-    m_hub.reply(client, Numeric::RPL_WELCOME,
-                {"Welcome to the " + config.network + " IRC Network " + client.prefix});
+    m_hub.reply(client, Numeric::RPL_WELCOME, {"Welcome to the " + config.network + " IRC Network " + client.prefix});
     m_hub.reply(client, Numeric::RPL_YOURHOST, {"Your host is " + config.name + ", running version " + version});
     m_hub.reply(client, Numeric::RPL_CREATED, {"This server was created " + config.createdAt});
-    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO), {client.nick, config.name, version, "Biow", ChannelModes::all(), ChannelModes::withParameter()},
+    IrcMessage info(Numeric::code(Numeric::RPL_MYINFO),
+                    {client.nick, config.name, version, "Biow", ChannelModes::all(), ChannelModes::withParameter()},
                     config.name);
     m_hub.send(client, std::move(info));
 

@@ -131,16 +131,17 @@ void SaslHandler::plainStep(HubClient &client, const QByteArray &payload)
     }
     if (throttled(client, plain->authcid))
         return;
-    m_accounts.checkPassword(client, plain->authcid, plain->password, [this, name = plain->authcid](HubClient *c, const PasswordJob &job) {
-        if (!c)
-            return;
-        const AccountRecord *record = m_hub.accounts().find(name);
-        if (job.matched && record)
-            succeeded(*c, record->name, "PLAIN");
-        else
-            failed(*c, name, "PLAIN", Failed + "wrong account name or password");
-        m_registration.tryComplete(*c);
-    });
+    m_accounts.checkPassword(client, plain->authcid, plain->password,
+                             [this, name = plain->authcid](HubClient *c, const PasswordJob &job) {
+                                 if (!c)
+                                     return;
+                                 const AccountRecord *record = m_hub.accounts().find(name);
+                                 if (job.matched && record)
+                                     succeeded(*c, record->name, "PLAIN");
+                                 else
+                                     failed(*c, name, "PLAIN", Failed + "wrong account name or password");
+                                 m_registration.tryComplete(*c);
+                             });
 }
 
 void SaslHandler::scramStep(HubClient &client, Exchange &exchange, const QByteArray &payload)
@@ -203,8 +204,9 @@ bool SaslHandler::throttled(HubClient &client, const QByteArray &account)
     const qint64 wait = m_accounts.throttleWaitMs(client, account);
     if (wait <= 0)
         return false;
-    m_hub.reply(client, Numeric::ERR_SASLFAIL,
-                {Failed + "too many failed attempts; try again in " + QByteArray::number((wait + 999) / 1000) + " seconds"});
+    m_hub.reply(
+        client, Numeric::ERR_SASLFAIL,
+        {Failed + "too many failed attempts; try again in " + QByteArray::number((wait + 999) / 1000) + " seconds"});
     return true;
 }
 
@@ -214,7 +216,8 @@ void SaslHandler::succeeded(HubClient &client, const QByteArray &account, const 
     m_hub.reply(client, Numeric::RPL_SASLSUCCESS, {"SASL authentication successful"});
 }
 
-void SaslHandler::failed(HubClient &client, const QByteArray &account, const QByteArray &mechanism, const QByteArray &why)
+void SaslHandler::failed(HubClient &client, const QByteArray &account, const QByteArray &mechanism,
+                         const QByteArray &why)
 {
     m_accounts.loginFailed(client, account, "SASL " + mechanism);
     m_hub.reply(client, Numeric::ERR_SASLFAIL, {why});

@@ -24,12 +24,12 @@ enum Flag : quint32 {
     AccountTag = 1u << 13,
     ExtendedJoin = 1u << 14,
     AccountRegistration = 1u << 15, // draft/account-registration: REGISTER
-    CapNotify = 1u << 16,    // CAP NEW and DEL (implied by CAP LS 302)
-    SetName = 1u << 17,      // SETNAME, and others' real name changes
-    InviteNotify = 1u << 18, // INVITEs to a channel you are in
-    ExtendedMonitor = 1u << 19, // away, account and real name changes of those you MONITOR too
-    ChgHost = 1u << 20,      // CHGHOST: others' username or host changed
-    ReadMarker = 1u << 21,   // draft/read-marker: MARKREAD, where the user has read up to
+    CapNotify = 1u << 16,           // CAP NEW and DEL (implied by CAP LS 302)
+    SetName = 1u << 17,             // SETNAME, and others' real name changes
+    InviteNotify = 1u << 18,        // INVITEs to a channel you are in
+    ExtendedMonitor = 1u << 19,     // away, account and real name changes of those you MONITOR too
+    ChgHost = 1u << 20,             // CHGHOST: others' username or host changed
+    ReadMarker = 1u << 21,          // draft/read-marker: MARKREAD, where the user has read up to
 };
 using Mask = quint32;
 

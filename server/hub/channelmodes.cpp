@@ -28,10 +28,7 @@ const Flag *flag(char letter)
     return nullptr;
 }
 
-QByteArray isupport()
-{
-    return QByteArray(Lists) + ',' + Key + ',' + Limit + ',' + flagLetters();
-}
+QByteArray isupport() { return QByteArray(Lists) + ',' + Key + ',' + Limit + ',' + flagLetters(); }
 
 QByteArray prefixes() { return QByteArray("(") + Statuses + ')' + StatusPrefixes; }
 

@@ -15,8 +15,8 @@ struct Flag {
     bool HubChannel::*field;
 };
 inline constexpr Flag Flags[] = {
-    {'i', &HubChannel::inviteOnly},     {'m', &HubChannel::moderated}, {'t', &HubChannel::topicLocked},
-    {'R', &HubChannel::accountsOnly},   {'s', &HubChannel::secret},    {'p', &HubChannel::privateChannel},
+    {'i', &HubChannel::inviteOnly},   {'m', &HubChannel::moderated}, {'t', &HubChannel::topicLocked},
+    {'R', &HubChannel::accountsOnly}, {'s', &HubChannel::secret},    {'p', &HubChannel::privateChannel},
     {'C', &HubChannel::noCtcp},
 };
 // +n (no messages from outside) is always on and cannot be turned off.

@@ -65,7 +65,7 @@ Hub::~Hub()
 
 void Hub::addCommand(const QByteArray &name, int minParams, bool needsRegistration, CommandFn fn)
 {
-    m_commands.insert_or_assign(name, Command{minParams, needsRegistration, std::move(fn)});
+    m_commands.insert_or_assign(name, Command {minParams, needsRegistration, std::move(fn)});
 }
 
 QList<QByteArray> Hub::commandNames() const
@@ -85,8 +85,8 @@ QHash<QByteArray, quint64> Hub::commandCounts() const
     return counts;
 }
 
-void Hub::clientConnected(ClientId id, HostLink *route, const InboundBacklogPtr &backlog,
-                          const QHostAddress &address, quint16 port, const QByteArray &localUser)
+void Hub::clientConnected(ClientId id, HostLink *route, const InboundBacklogPtr &backlog, const QHostAddress &address,
+                          quint16 port, const QByteArray &localUser)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     if (m_shutDown)
@@ -121,9 +121,10 @@ void Hub::clientConnected(ClientId id, HostLink *route, const InboundBacklogPtr 
     added.localUser = localUser;
     added.limitKey = localUser.isEmpty() ? added.address : "user " + localUser;
     const int fromHere = ++m_perAddress[added.limitKey];
-    if (m_config->maxPerIp > 0 && fromHere > m_config->maxPerIp && (!localUser.isEmpty() || !m_config->isExempt(address))) {
+    if (m_config->maxPerIp > 0 && fromHere > m_config->maxPerIp
+        && (!localUser.isEmpty() || !m_config->isExempt(address))) {
         qCInfo(lcServer, "refused #%llu: more than %d connections from %s", qulonglong(id), m_config->maxPerIp,
-                  added.limitKey.constData());
+               added.limitKey.constData());
         sendClosingLink(added, (localUser.isEmpty() ? QByteArray("Too many connections from your address (at most ")
                                                     : QByteArray("Too many connections from your user (at most "))
                                    + QByteArray::number(m_config->maxPerIp) + ")");
@@ -190,19 +191,20 @@ void Hub::handleLine(HubClient &client, const InboundLine &line)
         return;
     case InboundLine::Error::InvalidUtf8:
         // IRCv3 UTF8ONLY: refuse rather than relay bytes other clients would show as garbage.
-    {
-        IrcMessage fail("FAIL", {line.message.command, "INVALID_UTF8", "Message rejected: this server accepts only UTF-8 text"});
-        fail.trailing = true;
-        send(client, std::move(fail));
-        return;
-    }
+        {
+            IrcMessage fail("FAIL", {line.message.command, "INVALID_UTF8",
+                                     "Message rejected: this server accepts only UTF-8 text"});
+            fail.trailing = true;
+            send(client, std::move(fail));
+            return;
+        }
     case InboundLine::Error::None:
         break;
     }
     const IrcMessage &msg = line.message;
     // labeled-response: every reply to a labeled command, errors included, is one answer.
     const bool labeled = (client.caps & Capability::LabeledResponse) && (client.caps & Capability::Batch)
-        && msg.hasTag("label") && !msg.tag("label").isEmpty();
+                         && msg.hasTag("label") && !msg.tag("label").isEmpty();
     if (labeled)
         m_capture = {&client, msg.tag("label"), {}, false};
     const auto cmd = m_commands.find(msg.command);
@@ -536,7 +538,7 @@ QList<HubClient *> Hub::peersOf(const HubClient &client, bool includeSelf) const
                 out.append(c);
         return out;
     }
-    QSet<const HubClient *> seen{&client};
+    QSet<const HubClient *> seen {&client};
     for (const HubChannel *ch : client.channels) {
         for (HubClient *c : ch->memberClients) {
             if (!seen.contains(c)) {
@@ -699,7 +701,8 @@ void Hub::record(HubChannel &channel, const IrcMessage &message, const Stamp &st
     if (!isMessage && !m_config->keepsEvent(message.command))
         return;
     channel.usedAtMs = stamp.timeMs;
-    HistoryEvent event{stamp.msgid, stamp.timeMs, channel.folded, message.command, message.source, message.params, clientTags};
+    HistoryEvent event {stamp.msgid,    stamp.timeMs,   channel.folded, message.command,
+                        message.source, message.params, clientTags};
     if (isMessage && m_config->historyPlayback > 0) {
         channel.recent.append(event);
         if (channel.recent.size() > m_config->historyPlayback)
@@ -785,12 +788,13 @@ void Hub::flushHistory()
         return;
     // Never wait for the store: if it is too far behind, these are not recorded (and counted)
     // until it has caught up by half the bound, so that an overload makes episodes, not flicker.
-    const bool behind = m_historyBehind ? m_backlog->pending() > m_backlog->limit() / 2
-                                        : !m_backlog->tryAdd(events.size());
+    const bool behind
+        = m_historyBehind ? m_backlog->pending() > m_backlog->limit() / 2 : !m_backlog->tryAdd(events.size());
     if (behind) {
         if (!m_historyBehind && (!m_historyLogged.isValid() || m_historyLogged.elapsed() > HistoryLogQuietMs)) {
-            qCWarning(lcServer, "history: the database is %lld events behind; new events are not recorded until it "
-                                "catches up",
+            qCWarning(lcServer,
+                      "history: the database is %lld events behind; new events are not recorded until it "
+                      "catches up",
                       m_backlog->pending());
             m_historyLogged.start();
         }

@@ -233,8 +233,8 @@ private:
     std::shared_ptr<const ServerConfig> m_config;
     std::unique_ptr<Router> m_router;
     std::unordered_map<ClientId, std::unique_ptr<HubClient>> m_clients;
-    QHash<QByteArray, HubClient *> m_nicks;      // folded nick -> client
-    QHash<QByteArray, HubChannel *> m_channels;  // folded name -> channel (owned)
+    QHash<QByteArray, HubClient *> m_nicks;     // folded nick -> client
+    QHash<QByteArray, HubChannel *> m_channels; // folded name -> channel (owned)
     std::unordered_map<QByteArray, Command, CommandHash> m_commands;
     int m_registered = 0;
     int m_invisible = 0;
@@ -249,16 +249,16 @@ private:
     AccountRegistry m_accounts;
     std::shared_ptr<HistoryBacklog> m_backlog;
     std::shared_ptr<DeliveryStages> m_stageTotals;
-    DeliveryStages::Histograms m_stages; // this thread's: added to m_stageTotals when the hub goes
-    qint64 m_lineStartNs = 0;            // the line being handled was taken up then; 0: none is
-    HistoryBatch m_history;             // for the store, handed over in batches
-    qint64 m_historyDropped = 0;        // not yet reported in the log
-    bool m_historyBehind = false;       // dropping until the store has caught up by half
-    QElapsedTimer m_historyLogged;      // the last log line about it
+    DeliveryStages::Histograms m_stages;       // this thread's: added to m_stageTotals when the hub goes
+    qint64 m_lineStartNs = 0;                  // the line being handled was taken up then; 0: none is
+    HistoryBatch m_history;                    // for the store, handed over in batches
+    qint64 m_historyDropped = 0;               // not yet reported in the log
+    bool m_historyBehind = false;              // dropping until the store has caught up by half
+    QElapsedTimer m_historyLogged;             // the last log line about it
     QHash<QByteArray, ChannelState> m_dormant; // remembered channels nobody is in, by folded name
     QTimer *m_forgetTimer = nullptr;
     QTimer *m_historyTimer = nullptr; // hands m_history over to the store
-    const QByteArray m_runId;           // random per run: msgids stay unique across restarts
+    const QByteArray m_runId;         // random per run: msgids stay unique across restarts
     quint64 m_msgidCounter = 0;
     quint64 m_batchCounter = 0;
     // The client whose labeled command is running, and the lines it has been sent so far.

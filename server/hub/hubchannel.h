@@ -21,28 +21,28 @@ struct HubChannel {
     using Ban = ChannelState::Ban;
     static constexpr int MaxBans = 100;
 
-    QByteArray name;        // as first created (case preserved)
-    QByteArray folded;      // its name folded: its key in the hub and in history
+    QByteArray name;   // as first created (case preserved)
+    QByteArray folded; // its name folded: its key in the hub and in history
     QByteArray topic;
     QByteArray topicSetBy;
     qint64 topicSetAt = 0;
     qint64 createdAt = 0;
     // Modes. +n (no messages from outside) is always on.
-    bool topicLocked = false; // +t: only operators set the topic
-    bool moderated = false;   // +m: only operators and voiced members speak
-    bool inviteOnly = false;  // +i: JOIN needs an INVITE
-    bool accountsOnly = false; // +R: JOIN needs a logged-in account
-    bool secret = false;      // +s: hidden from LIST, WHO, WHOIS and NAMES for non-members
+    bool topicLocked = false;    // +t: only operators set the topic
+    bool moderated = false;      // +m: only operators and voiced members speak
+    bool inviteOnly = false;     // +i: JOIN needs an INVITE
+    bool accountsOnly = false;   // +R: JOIN needs a logged-in account
+    bool secret = false;         // +s: hidden from LIST, WHO, WHOIS and NAMES for non-members
     bool privateChannel = false; // +p: hidden the same way (the older form of +s)
-    bool noCtcp = false;      // +C: no CTCP but ACTION
-    QByteArray key;           // +k
-    int limit = 0;            // +l, 0: none
-    QList<Ban> bans;          // +b
-    QList<Ban> exceptions;    // +e: not banned after all
+    bool noCtcp = false;         // +C: no CTCP but ACTION
+    QByteArray key;              // +k
+    int limit = 0;               // +l, 0: none
+    QList<Ban> bans;             // +b
+    QList<Ban> exceptions;       // +e: not banned after all
     QList<Ban> inviteExceptions; // +I: in past +i without an INVITE
-    QList<ClientId> invited;  // by INVITE, until they join (ids: an invitee may quit meanwhile)
-    qint64 usedAtMs = 0;        // when anything last happened in it (history)
-    QList<HistoryEvent> recent; // its last messages, oldest first, for playback on JOIN
+    QList<ClientId> invited;     // by INVITE, until they join (ids: an invitee may quit meanwhile)
+    qint64 usedAtMs = 0;         // when anything last happened in it (history)
+    QList<HistoryEvent> recent;  // its last messages, oldest first, for playback on JOIN
     // A list rather than a hash: joins keep their order for NAMES, and the broadcast loop over a
     // contiguous array is the hottest loop in the server.
     QList<Member> members;
@@ -56,9 +56,21 @@ struct HubChannel {
         return -1;
     }
     bool contains(const HubClient *c) const { return indexOf(c) >= 0; }
-    Member *member(const HubClient *c) { const qsizetype i = indexOf(c); return i < 0 ? nullptr : &members[i]; }
-    const Member *member(const HubClient *c) const { const qsizetype i = indexOf(c); return i < 0 ? nullptr : &members.at(i); }
-    bool isOperator(const HubClient *c) const { const Member *m = member(c); return m && m->op; }
+    Member *member(const HubClient *c)
+    {
+        const qsizetype i = indexOf(c);
+        return i < 0 ? nullptr : &members[i];
+    }
+    const Member *member(const HubClient *c) const
+    {
+        const qsizetype i = indexOf(c);
+        return i < 0 ? nullptr : &members.at(i);
+    }
+    bool isOperator(const HubClient *c) const
+    {
+        const Member *m = member(c);
+        return m && m->op;
+    }
     // Banned: a +b mask matches and no +e mask does.
     bool isBanned(const HubClient &c) const;
     bool isInviteException(const HubClient &c) const;

@@ -15,19 +15,19 @@ struct HubChannel;
 // The hub's record of one connection. Owned and touched only by the hub's thread.
 struct HubClient {
     ClientId id = 0;
-    HostLink *route = nullptr;  // the link into the thread that hosts its worker
-    InboundBacklogPtr backlog;  // its lines not yet handled here: lowered as they are
-    QByteArray address;         // peer IP
-    QByteArray host;            // shown in hostmasks: the address, unless an operator set another (CHGHOST)
-    QByteArray limitKey;        // what the connection limit counts: the address, or the local user
+    HostLink *route = nullptr; // the link into the thread that hosts its worker
+    InboundBacklogPtr backlog; // its lines not yet handled here: lowered as they are
+    QByteArray address;        // peer IP
+    QByteArray host;           // shown in hostmasks: the address, unless an operator set another (CHGHOST)
+    QByteArray limitKey;       // what the connection limit counts: the address, or the local user
     quint16 port = 0;
 
-    QByteArray nick;            // empty until NICK
-    QByteArray user;            // empty until USER
+    QByteArray nick; // empty until NICK
+    QByteArray user; // empty until USER
     QByteArray realname;
-    QByteArray prefix;          // "nick!user@host", kept up to date with the nick
-    QByteArray password;        // from PASS, checked at registration
-    QByteArray away;            // empty: present
+    QByteArray prefix;   // "nick!user@host", kept up to date with the nick
+    QByteArray password; // from PASS, checked at registration
+    QByteArray away;     // empty: present
     Capability::Mask caps = 0;
     int capVersion = 0;          // from CAP LS: 302 shows capability values
     bool capNegotiating = false; // CAP LS/REQ seen and no CAP END yet: registration waits
@@ -40,15 +40,15 @@ struct HubClient {
     // further authentication wait for the answer.
     bool authPending = false;
     bool registered = false;
-    QByteArray operName;         // set once OPER succeeded: an IRC operator (user mode +o)
-    bool invisible = false;      // user mode +i: hidden from WHO and LUSERS' visible count
-    bool wallops = false;        // user mode +w: receives WALLOPS
-    bool bot = false;            // user mode +B: a bot (the bot tag, WHO flag B, WHOIS 335)
-    bool closing = false;        // removed from the registry, its connection is closing
-    QByteArray closeReason;      // why the hub closed it, for the log
-    qint64 signonTime = 0;       // seconds since the epoch
-    qint64 connectedMs = 0;      // on the hub's monotonic clock
-    qint64 lastMessageMs = 0;    // for WHOIS idle time
+    QByteArray operName;      // set once OPER succeeded: an IRC operator (user mode +o)
+    bool invisible = false;   // user mode +i: hidden from WHO and LUSERS' visible count
+    bool wallops = false;     // user mode +w: receives WALLOPS
+    bool bot = false;         // user mode +B: a bot (the bot tag, WHO flag B, WHOIS 335)
+    bool closing = false;     // removed from the registry, its connection is closing
+    QByteArray closeReason;   // why the hub closed it, for the log
+    qint64 signonTime = 0;    // seconds since the epoch
+    qint64 connectedMs = 0;   // on the hub's monotonic clock
+    qint64 lastMessageMs = 0; // for WHOIS idle time
 
     QList<HubChannel *> channels;
     QSet<QByteArray> monitoring; // MONITOR: folded nicks this client watches
@@ -57,7 +57,8 @@ struct HubClient {
     // "+iow" and the like.
     QByteArray userModes() const
     {
-        return QByteArray("+") + (bot ? "B" : "") + (invisible ? "i" : "") + (isOper() ? "o" : "") + (wallops ? "w" : "");
+        return QByteArray("+") + (bot ? "B" : "") + (invisible ? "i" : "") + (isOper() ? "o" : "")
+               + (wallops ? "w" : "");
     }
     QByteArray displayNick() const { return nick.isEmpty() ? QByteArray("*") : nick; }
     void updatePrefix() { prefix = nick + '!' + user + '@' + host; }

@@ -27,10 +27,10 @@ void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &f
     QVarLengthArray<std::pair<HostLink *, FrameBatch>, 8> batches;
     QVarLengthArray<Fill, 16> fills;
     QHash<std::pair<HostLink *, const char *>, qsizetype> fillByKey; // past ScanUpTo fills
-    QHash<HostLink *, qsizetype> batchByRoute;                        // past ScanUpTo batches
+    QHash<HostLink *, qsizetype> batchByRoute;                       // past ScanUpTo batches
     const qint64 routed = frame.routedNs();
     auto fillFor = [&](HostLink *route, const QByteArray &bytes) -> qsizetype {
-        const std::pair<HostLink *, const char *> key{route, bytes.constData()};
+        const std::pair<HostLink *, const char *> key {route, bytes.constData()};
         if (fills.size() <= ScanUpTo) {
             for (qsizetype i = 0; i < fills.size(); ++i)
                 if (fills[i].route == route && fills[i].bytes == key.second)
@@ -95,7 +95,7 @@ void LocalRouter::deliver(const QList<HubClient *> &recipients, OutboundFrame &f
 void LocalRouter::send(const HubClient &client, const QByteArray &bytes)
 {
     if (!client.closing && !bytes.isEmpty())
-        client.route->deliver({FrameGroup{bytes, {client.id}}});
+        client.route->deliver({FrameGroup {bytes, {client.id}}});
 }
 
 void LocalRouter::close(const HubClient &client) { client.route->close(client.id); }

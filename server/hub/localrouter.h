@@ -9,7 +9,8 @@
 // per receiver.
 class LocalRouter final : public Router {
 public:
-    void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame, const HubClient *except = nullptr) override;
+    void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame,
+                 const HubClient *except = nullptr) override;
     void send(const HubClient &client, const QByteArray &bytes) override;
     void close(const HubClient &client) override;
 };

@@ -15,7 +15,8 @@ public:
     virtual ~Router() = default;
     // `except`, when given, is one of `recipients` that does not get it (a sender without
     // echo-message): a channel's member list is passed as it is, never copied to leave one out.
-    virtual void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame, const HubClient *except = nullptr) = 0;
+    virtual void deliver(const QList<HubClient *> &recipients, OutboundFrame &frame, const HubClient *except = nullptr)
+        = 0;
     // Bytes made for one client alone (one or more whole lines).
     virtual void send(const HubClient &client, const QByteArray &bytes) = 0;
     // Flush what was delivered so far to this client, then close its connection.

@@ -35,8 +35,9 @@ void ConnectionListener::startAccepting()
 {
     pauseAccepting(); // QTcpServer's own notifier stays off: this class accepts
     m_reserve = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    rlimit files{};
-    m_limit = ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < rlim_t(1) << 30 ? int(files.rlim_cur) : 1 << 30;
+    rlimit files {};
+    m_limit
+        = ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < rlim_t(1) << 30 ? int(files.rlim_cur) : 1 << 30;
     m_notifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, &ConnectionListener::acceptAll);
 }
@@ -73,7 +74,7 @@ void ConnectionListener::turnAway(int accepted)
     if (!m_exhausted) {
         m_exhausted = true;
         m_turnedAway = 0;
-        rlimit files{};
+        rlimit files {};
         ::getrlimit(RLIMIT_NOFILE, &files);
         qCWarning(lcServer, "out of file descriptors (limit %llu): new connections are turned away until some are free",
                   static_cast<unsigned long long>(files.rlim_cur));

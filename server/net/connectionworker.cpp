@@ -74,9 +74,8 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
         // Without it, small replies wait on delayed ACKs (about 40 ms each way).
         m_sslSocket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         connect(m_sslSocket, &QSslSocket::readyRead, this, &ConnectionWorker::onReadyRead);
-        connect(m_sslSocket, &QSslSocket::disconnected, this, [this] {
-            finish(m_closing ? QByteArray("Closed") : QByteArray("Connection closed"));
-        });
+        connect(m_sslSocket, &QSslSocket::disconnected, this,
+                [this] { finish(m_closing ? QByteArray("Closed") : QByteArray("Connection closed")); });
         connect(m_sslSocket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
             if (error == QAbstractSocket::RemoteHostClosedError)
                 return; // followed by disconnected(), with the ordinary reason
@@ -93,8 +92,8 @@ void ConnectionWorker::start(WorkerHost *host, qintptr descriptor)
     } else {
         // The listener accepted it non-blocking.
         m_fd = int(descriptor);
-        sockaddr_storage peerName{};
-        sockaddr_storage localName{};
+        sockaddr_storage peerName {};
+        sockaddr_storage localName {};
         socklen_t peerLength = sizeof peerName;
         socklen_t localLength = sizeof localName;
         if (::getpeername(m_fd, reinterpret_cast<sockaddr *>(&peerName), &peerLength) < 0
@@ -539,8 +538,7 @@ void ConnectionWorker::closeDescriptor()
     // Unread input would make close() send a reset, which can destroy the last lines still in
     // flight (the ERROR line). Bounded: a peer that keeps sending is not waited for.
     char sink[4096];
-    for (int i = 0; i < 16 && ::read(m_fd, sink, sizeof sink) > 0; ++i) {
-    }
+    for (int i = 0; i < 16 && ::read(m_fd, sink, sizeof sink) > 0; ++i) { }
     ::close(m_fd);
     m_fd = -1;
 }

@@ -99,13 +99,13 @@ private:
     const std::shared_ptr<const ServerConfig> m_config;
     const std::shared_ptr<TlsContext> m_tls;
     WorkerHost *m_host = nullptr;
-    int m_fd = -1;                         // a plain connection's descriptor
+    int m_fd = -1; // a plain connection's descriptor
     DescriptorPoller *m_poller = nullptr;
-    bool m_wantWrite = false;  // the kernel did not take everything: wait until it can
-    bool m_watched = false;    // in the poller's set
+    bool m_wantWrite = false;   // the kernel did not take everything: wait until it can
+    bool m_watched = false;     // in the poller's set
     bool m_interestRead = true; // what the poller was last told
     bool m_interestWrite = false;
-    QSslSocket *m_sslSocket = nullptr;     // a TLS connection's socket
+    QSslSocket *m_sslSocket = nullptr; // a TLS connection's socket
     LineReader m_reader;
     const InboundBacklogPtr m_backlog = std::make_shared<InboundBacklog>();
     bool m_readingPaused = false;
@@ -113,11 +113,11 @@ private:
     // not copies of their bytes), then this pass's shared frames (a list through the host's
     // arena, from m_passHead).
     QList<QByteArray> m_pending;
-    qint64 m_pendingOffset = 0;  // bytes of m_pending's first frame already written
+    qint64 m_pendingOffset = 0; // bytes of m_pending's first frame already written
     int m_passHead = -1;
     int m_passTail = -1;
-    qint64 m_passOffset = 0;     // bytes of the first pass frame already written (m_pending empty)
-    qint64 m_pendingBytes = 0;   // what both still have to write
+    qint64 m_passOffset = 0;   // bytes of the first pass frame already written (m_pending empty)
+    qint64 m_pendingBytes = 0; // what both still have to write
     qint64 m_bytesIn = 0;
     qint64 m_bytesOut = 0; // handed to the socket (queued or written)
     bool m_flushQueued = false;
@@ -132,7 +132,7 @@ private:
     bool m_floodControlled = false;
     double m_tokens = 0;
     QElapsedTimer m_tokenClock;
-    QList<InboundLine> m_held;  // lines read but not yet allowed through
+    QList<InboundLine> m_held; // lines read but not yet allowed through
     qint64 m_heldBytes = 0;
     QTimer *m_floodTimer = nullptr; // created only for a client that floods
 };

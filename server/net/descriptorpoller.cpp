@@ -29,7 +29,7 @@ void DescriptorPoller::start()
 
 bool DescriptorPoller::watch(int fd, ClientId id)
 {
-    epoll_event ev{};
+    epoll_event ev {};
     ev.events = EPOLLIN;
     ev.data.u64 = id;
     return ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) == 0;
@@ -37,7 +37,7 @@ bool DescriptorPoller::watch(int fd, ClientId id)
 
 void DescriptorPoller::setInterest(int fd, ClientId id, bool read, bool write)
 {
-    epoll_event ev{};
+    epoll_event ev {};
     ev.events = (read ? EPOLLIN : 0u) | (write ? EPOLLOUT : 0u);
     ev.data.u64 = id;
     ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev);

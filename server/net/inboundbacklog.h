@@ -13,7 +13,10 @@
 class InboundBacklog {
 public:
     // In the worker's thread: true when the backlog is now at or over `limit` (stop reading).
-    bool add(qint64 bytes, qint64 limit) { return m_bytes.fetch_add(bytes, std::memory_order_relaxed) + bytes >= limit; }
+    bool add(qint64 bytes, qint64 limit)
+    {
+        return m_bytes.fetch_add(bytes, std::memory_order_relaxed) + bytes >= limit;
+    }
     // In the hub's thread: true when this brought the backlog under `limit` from at or over it,
     // which happens exactly once after each add() that returned true.
     bool consume(qint64 bytes, qint64 limit)
@@ -24,7 +27,7 @@ public:
     qint64 bytes() const { return m_bytes.load(std::memory_order_relaxed); }
 
 private:
-    std::atomic<qint64> m_bytes{0};
+    std::atomic<qint64> m_bytes {0};
 };
 
 using InboundBacklogPtr = std::shared_ptr<InboundBacklog>;

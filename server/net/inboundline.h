@@ -10,6 +10,6 @@ struct InboundLine {
     enum class Error { None, TooLong, Malformed, InvalidUtf8 };
     IrcMessage message;
     Error error = Error::None;
-    qsizetype size = 0; // bytes on the wire, for the receive queue cap
+    qsizetype size = 0;  // bytes on the wire, for the receive queue cap
     qint64 parsedNs = 0; // when its worker parsed it (LatencyHistogram::now()), for DeliveryStages
 };

@@ -9,7 +9,7 @@ int LatencyHistogram::bucketOf(qint64 ns)
 {
     const quint64 v = ns > 0 ? quint64(ns) : 0;
     if (v < (1u << SubBits))
-        return int(v); // exact below 8 ns
+        return int(v);                             // exact below 8 ns
     const int exponent = 63 - std::countl_zero(v); // >= SubBits
     const int sub = int((v >> (exponent - SubBits)) & ((1u << SubBits) - 1));
     return ((exponent - SubBits + 1) << SubBits) + sub;

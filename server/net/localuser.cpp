@@ -33,7 +33,7 @@ bool toKernel(const QHostAddress &address, int *family, __be32 out[4])
 
 QByteArray loginName(uint uid)
 {
-    passwd pw{};
+    passwd pw {};
     passwd *found = nullptr;
     char buffer[4096];
     if (::getpwuid_r(uid, &pw, buffer, sizeof buffer, &found) == 0 && found && found->pw_name && *found->pw_name)
@@ -54,10 +54,10 @@ Owner ofConnection(const QHostAddress &peer, quint16 peerPort, const QHostAddres
     struct {
         nlmsghdr header;
         inet_diag_req_v2 request;
-    } message{};
+    } message {};
     // The client's socket: its source is the peer, its destination this server's end.
-    if (!toKernel(peer, &family, message.request.id.idiag_src) || !toKernel(local, &localFamily, message.request.id.idiag_dst)
-        || family != localFamily)
+    if (!toKernel(peer, &family, message.request.id.idiag_src)
+        || !toKernel(local, &localFamily, message.request.id.idiag_dst) || family != localFamily)
         return owner;
     message.header.nlmsg_len = sizeof message;
     message.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
@@ -73,11 +73,12 @@ Owner ofConnection(const QHostAddress &peer, quint16 peerPort, const QHostAddres
     const int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
     if (fd < 0)
         return owner;
-    sockaddr_nl kernel{};
+    sockaddr_nl kernel {};
     kernel.nl_family = AF_NETLINK;
-    timeval timeout{1, 0}; // the kernel answers at once; never hang a worker thread on it
+    timeval timeout {1, 0}; // the kernel answers at once; never hang a worker thread on it
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    if (::sendto(fd, &message, sizeof message, 0, reinterpret_cast<sockaddr *>(&kernel), sizeof kernel) == ssize_t(sizeof message)) {
+    if (::sendto(fd, &message, sizeof message, 0, reinterpret_cast<sockaddr *>(&kernel), sizeof kernel)
+        == ssize_t(sizeof message)) {
         alignas(nlmsghdr) char buffer[8192];
         const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
         // One socket asked for, one answer (or an error message, NLMSG_ERROR, when it is gone).

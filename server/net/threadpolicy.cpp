@@ -33,7 +33,8 @@ ThreadPolicy::Slot &ThreadPolicy::newSlot()
     // Wait until the thread runs: it has made its event dispatcher (which needs a descriptor)
     // by then, so the listener's count of free descriptors is true before the next accept.
     QSemaphore running;
-    const auto started = connect(thread, &QThread::started, thread, [&running] { running.release(); }, Qt::DirectConnection);
+    const auto started = connect(
+        thread, &QThread::started, thread, [&running] { running.release(); }, Qt::DirectConnection);
     thread->start();
     running.acquire();
     disconnect(started);
@@ -95,7 +96,8 @@ void ThreadPolicy::retireSlot(const Slot &slot)
 
 void ThreadPolicy::reap(QThread *thread)
 {
-    const auto it = std::find_if(m_retiring.begin(), m_retiring.end(), [thread](const Retiring &r) { return r.thread == thread; });
+    const auto it = std::find_if(m_retiring.begin(), m_retiring.end(),
+                                 [thread](const Retiring &r) { return r.thread == thread; });
     if (it == m_retiring.end())
         return; // shutdown() got there first
     delete it->thread;

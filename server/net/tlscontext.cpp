@@ -65,7 +65,8 @@ bool TlsContext::load(QString *error)
         return false;
     }
     if (!keyMatches(chain.first(), key)) {
-        *error = QStringLiteral("the private key in %1 does not belong to the certificate in %2").arg(m_keyFile, m_certFile);
+        *error = QStringLiteral("the private key in %1 does not belong to the certificate in %2")
+                     .arg(m_keyFile, m_certFile);
         return false;
     }
     if (chain.first().expiryDate() < QDateTime::currentDateTimeUtc()) {

@@ -102,7 +102,8 @@ QList<ConnectionTraffic> WorkerHost::traffic() const
     QList<ConnectionTraffic> out;
     out.reserve(m_workers.size());
     for (const ConnectionWorker *w : m_workers)
-        out.append({w->id(), w->bytesIn(), w->bytesOut(), w->queuedBytes(), w->unprocessedBytes(), w->isReadingPaused()});
+        out.append(
+            {w->id(), w->bytesIn(), w->bytesOut(), w->queuedBytes(), w->unprocessedBytes(), w->isReadingPaused()});
     return out;
 }
 

@@ -12,7 +12,7 @@
 struct AccountRecord {
     QByteArray name;
     Scram::Verifier verifier;
-    qint64 createdAt = 0; // seconds since the epoch
+    qint64 createdAt = 0;           // seconds since the epoch
     QList<QByteArray> certificates; // SHA-256 fingerprints, lowercase hex
 };
 

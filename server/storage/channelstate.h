@@ -40,8 +40,8 @@ struct ChannelState {
     bool worthKeeping() const
     {
         return !topic.isEmpty() || topicLocked || moderated || inviteOnly || accountsOnly || secret || privateChannel
-            || noCtcp || !exceptions.isEmpty() || !inviteExceptions.isEmpty() || !key.isEmpty() || limit > 0
-            || !bans.isEmpty() || !recent.isEmpty();
+               || noCtcp || !exceptions.isEmpty() || !inviteExceptions.isEmpty() || !key.isEmpty() || limit > 0
+               || !bans.isEmpty() || !recent.isEmpty();
     }
 };
 Q_DECLARE_METATYPE(ChannelState)

@@ -28,5 +28,5 @@ public:
 
 private:
     const qint64 m_limit;
-    std::atomic<qint64> m_pending{0};
+    std::atomic<qint64> m_pending {0};
 };

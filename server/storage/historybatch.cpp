@@ -21,9 +21,9 @@ void HistoryBatch::add(const HistoryEvent &event)
     const QByteArray &text = n > 0 ? event.params.last() : none;
     // Most events have one parameter before their text, and no join to make.
     const QByteArray params = n == 2 ? first : event.params.first(qMax<qsizetype>(n - 1, 0)).join('\n');
-    const QByteArray *fields[8] = {&event.msgid, &event.target, &event.command, &event.source,
-                                   &params,      &text,         &event.tags,    &first};
-    Header header{event.timeMs, event.isMessage(), {}};
+    const QByteArray *fields[8]
+        = {&event.msgid, &event.target, &event.command, &event.source, &params, &text, &event.tags, &first};
+    Header header {event.timeMs, event.isMessage(), {}};
     qsizetype total = sizeof header;
     for (int i = 0; i < 8; ++i) {
         header.lengths[i] = quint32(fields[i]->size());

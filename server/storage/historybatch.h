@@ -34,8 +34,7 @@ public:
 
     // Calls f(const Entry &) for each event, in the order they were added; stops early if f
     // returns false.
-    template<typename F>
-    void forEach(F f) const
+    template <typename F> void forEach(F f) const
     {
         const char *at = m_bytes.constData();
         const char *end = at + m_bytes.size();

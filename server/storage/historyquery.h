@@ -28,15 +28,15 @@ struct HistoryBound {
 struct HistoryQuery {
     enum class Kind { Latest, Before, After, Around, Between, Targets, Search };
     Kind kind = Kind::Latest;
-    quint64 client = 0;      // who asked (a ClientId)
-    QByteArray label;        // labeled-response: the answer carries it
-    QByteArray subcommand;   // as the client wrote it, for FAIL replies
-    QByteArray shownTarget;  // the target as the client named it, for the reply batch
-    QByteArray target;       // the key (HistoryKey); for Targets: unused
+    quint64 client = 0;     // who asked (a ClientId)
+    QByteArray label;       // labeled-response: the answer carries it
+    QByteArray subcommand;  // as the client wrote it, for FAIL replies
+    QByteArray shownTarget; // the target as the client named it, for the reply batch
+    QByteArray target;      // the key (HistoryKey); for Targets: unused
     HistoryBound from;
-    HistoryBound to;         // Between and Targets
+    HistoryBound to; // Between and Targets
     int limit = 0;
-    bool events = false;     // draft/event-playback: more than PRIVMSG and NOTICE
+    bool events = false; // draft/event-playback: more than PRIVMSG and NOTICE
     // Targets: the channels it may read, and the prefix of its private keys.
     QList<QByteArray> channels;
     QByteArray privatePrefix;

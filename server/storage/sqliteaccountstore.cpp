@@ -28,7 +28,8 @@ bool SqliteAccountStore::load(QString *error, QList<AccountRecord> *accounts)
     QHash<QByteArray, qsizetype> byKey;
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT key, name, salt, iterations, stored_key, server_key, created_at FROM accounts"))) {
+    if (!q.exec(
+            QStringLiteral("SELECT key, name, salt, iterations, stored_key, server_key, created_at FROM accounts"))) {
         *error = q.lastError().text();
         m_db = QSqlDatabase();
         return false;
@@ -36,7 +37,8 @@ bool SqliteAccountStore::load(QString *error, QList<AccountRecord> *accounts)
     while (q.next()) {
         AccountRecord record;
         record.name = q.value(1).toString().toUtf8();
-        record.verifier = {q.value(2).toByteArray(), q.value(3).toInt(), q.value(4).toByteArray(), q.value(5).toByteArray()};
+        record.verifier
+            = {q.value(2).toByteArray(), q.value(3).toInt(), q.value(4).toByteArray(), q.value(5).toByteArray()};
         record.createdAt = q.value(6).toLongLong();
         byKey.insert(q.value(0).toString().toUtf8(), accounts->size());
         accounts->append(record);

@@ -13,12 +13,12 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <sqlite3.h>
 #include <QThread>
 #include <QTimer>
 #include <QUrl>
 #include <QtEndian>
 #include <limits>
+#include <sqlite3.h>
 
 namespace {
 
@@ -49,9 +49,10 @@ const QList<QStringList> Migrations = {
                        " columnsize=0)"),
         QStringLiteral("INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 16)"),
         QStringLiteral("INSERT INTO messages_fts (messages_fts, rank) VALUES ('crisismerge', 64)"),
-        QStringLiteral("CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
-                       " WHEN old.command IN ('PRIVMSG', 'NOTICE') BEGIN"
-                       " INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text); END"),
+        QStringLiteral(
+            "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+            " WHEN old.command IN ('PRIVMSG', 'NOTICE') BEGIN"
+            " INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text); END"),
         // What a channel keeps. `bans` holds "mask setter time" lines.
         QStringLiteral("CREATE TABLE channels ("
                        " key TEXT PRIMARY KEY,"
@@ -289,8 +290,9 @@ bool SqliteHistoryStore::open(QString *error, QList<ChannelState> *channels, QLi
             startTimers();
             return true;
         }
-        qCWarning(lcServer, "history: %s is read-only; chat goes on and its history can be read, but nothing new is "
-                            "kept",
+        qCWarning(lcServer,
+                  "history: %s is read-only; chat goes on and its history can be read, but nothing new is "
+                  "kept",
                   qPrintable(path));
     } else if (!migrate(error) || !prepare(error)) {
         close();
@@ -359,22 +361,23 @@ bool SqliteHistoryStore::prepare(QString *error)
         || sqlite3_prepare_v2(m_handle, "INSERT INTO messages_fts (rowid, text) VALUES (?, ?)", -1, &m_insertText,
                               nullptr)
                != SQLITE_OK) {
-        *error = QStringLiteral("cannot prepare the database's statements: %1").arg(QString::fromUtf8(sqlite3_errmsg(m_handle)));
+        *error = QStringLiteral("cannot prepare the database's statements: %1")
+                     .arg(QString::fromUtf8(sqlite3_errmsg(m_handle)));
         return false;
     }
     m_saveChannel = std::make_unique<QSqlQuery>(m_db);
     m_touchChannel = std::make_unique<QSqlQuery>(m_db);
-    const bool ok =
-        m_saveChannel->prepare(QStringLiteral(
-            "INSERT INTO channels (key, name, topic, topic_set_by, topic_set_at, created_at, modes, chan_key, user_limit,"
-            " bans, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
-            " name = excluded.name, topic = excluded.topic, topic_set_by = excluded.topic_set_by,"
-            " topic_set_at = excluded.topic_set_at, created_at = excluded.created_at, modes = excluded.modes,"
-            " chan_key = excluded.chan_key, user_limit = excluded.user_limit, bans = excluded.bans,"
-            " used_at = excluded.used_at"))
-        && m_touchChannel->prepare(QStringLiteral(
-            "INSERT INTO channels (key, name, used_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET used_at = max(used_at, excluded.used_at)"));
+    const bool ok
+        = m_saveChannel->prepare(QStringLiteral(
+              "INSERT INTO channels (key, name, topic, topic_set_by, topic_set_at, created_at, modes, chan_key, user_limit,"
+              " bans, used_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+              " name = excluded.name, topic = excluded.topic, topic_set_by = excluded.topic_set_by,"
+              " topic_set_at = excluded.topic_set_at, created_at = excluded.created_at, modes = excluded.modes,"
+              " chan_key = excluded.chan_key, user_limit = excluded.user_limit, bans = excluded.bans,"
+              " used_at = excluded.used_at"))
+          && m_touchChannel->prepare(
+              QStringLiteral("INSERT INTO channels (key, name, used_at) VALUES (?, ?, ?)"
+                             " ON CONFLICT (key) DO UPDATE SET used_at = max(used_at, excluded.used_at)"));
     if (!ok)
         *error = QStringLiteral("cannot prepare the database's statements: %1").arg(m_saveChannel->lastError().text());
     return ok;
@@ -558,8 +561,9 @@ void SqliteHistoryStore::flush()
     }
     for (auto it = channels.cbegin(); ok && it != channels.cend(); ++it) {
         const ChannelState &s = it.value();
-        for (const QVariant &v : QVariantList{str(it.key()), str(s.name), str(s.topic), str(s.topicSetBy), s.topicSetAt,
-                                              s.createdAt, modesOf(s), str(s.key), s.limit, bansOf(s), s.usedAtMs})
+        for (const QVariant &v :
+             QVariantList {str(it.key()), str(s.name), str(s.topic), str(s.topicSetBy), s.topicSetAt, s.createdAt,
+                           modesOf(s), str(s.key), s.limit, bansOf(s), s.usedAtMs})
             m_saveChannel->addBindValue(v);
         run(*m_saveChannel);
     }
@@ -605,8 +609,9 @@ void SqliteHistoryStore::writeFailed(const QString &what, qsizetype lost)
     if (m_failing)
         return;
     m_failing = true;
-    qCWarning(lcServer, "history: cannot write to the database (%s); chat goes on, but events are not recorded "
-                        "until writing works again",
+    qCWarning(lcServer,
+              "history: cannot write to the database (%s); chat goes on, but events are not recorded "
+              "until writing works again",
               qPrintable(what));
 }
 
@@ -649,9 +654,9 @@ void SqliteHistoryStore::expire()
     over.addBindValue(m_config->historyPerTarget);
     if (over.exec()) {
         while (over.next()) {
-            q.prepare(QStringLiteral(
-                "DELETE FROM messages WHERE target = ? AND id NOT IN"
-                " (SELECT id FROM messages WHERE target = ? ORDER BY time DESC, id DESC LIMIT ?)"));
+            q.prepare(
+                QStringLiteral("DELETE FROM messages WHERE target = ? AND id NOT IN"
+                               " (SELECT id FROM messages WHERE target = ? ORDER BY time DESC, id DESC LIMIT ?)"));
             q.addBindValue(over.value(0));
             q.addBindValue(over.value(0));
             q.addBindValue(m_config->historyPerTarget);
@@ -749,7 +754,7 @@ HistoryAnswer SqliteHistoryStore::answer(const HistoryQuery &query)
     };
     const QString after = QStringLiteral("target = ? AND (time, id) > (?, ?)");
     const QString before = QStringLiteral("target = ? AND (time, id) < (?, ?)");
-    Point p{}, q{};
+    Point p {}, q {};
     switch (query.kind) {
     case HistoryQuery::Kind::Latest:
         if (query.from.kind == HistoryBound::Kind::None) {
@@ -781,7 +786,7 @@ HistoryAnswer SqliteHistoryStore::answer(const HistoryQuery &query)
         break;
     }
     case HistoryQuery::Kind::Between: {
-        Point firstAfter{}, firstBefore{};
+        Point firstAfter {}, firstBefore {};
         if (!point(query.from, true, &firstAfter) || !point(query.from, false, &firstBefore)
             || !point(query.to, true, &p) || !point(query.to, false, &q))
             return unknown();
@@ -790,8 +795,7 @@ HistoryAnswer SqliteHistoryStore::answer(const HistoryQuery &query)
         const bool forwards = firstBefore.time < q.time || (firstBefore.time == q.time && firstBefore.id < q.id);
         if (forwards) {
             a.events = select(QStringLiteral("target = ? AND (time, id) > (?, ?) AND (time, id) < (?, ?)"),
-                              {target, firstAfter.time, firstAfter.id, q.time, q.id}, false, query.limit,
-                              query.events);
+                              {target, firstAfter.time, firstAfter.id, q.time, q.id}, false, query.limit, query.events);
         } else {
             a.events = ascending(select(QStringLiteral("target = ? AND (time, id) < (?, ?) AND (time, id) > (?, ?)"),
                                         {target, firstBefore.time, firstBefore.id, p.time, p.id}, true, query.limit,
@@ -808,8 +812,8 @@ HistoryAnswer SqliteHistoryStore::answer(const HistoryQuery &query)
         }
         QByteArray prefixEnd = query.privatePrefix;
         prefixEnd.back() = char(prefixEnd.back() + 1); // the prefix ends in ' ': the next byte
-        values += QVariantList{str(query.privatePrefix), str(prefixEnd), qMin(query.from.timeMs, query.to.timeMs),
-                               qMax(query.from.timeMs, query.to.timeMs), query.limit};
+        values += QVariantList {str(query.privatePrefix), str(prefixEnd), qMin(query.from.timeMs, query.to.timeMs),
+                                qMax(query.from.timeMs, query.to.timeMs), query.limit};
         QSqlQuery t(m_db);
         t.prepare(QStringLiteral("SELECT target, max(time) AS latest FROM messages WHERE (target IN (%1) OR"
                                  " (target >= ? AND target < ?)) AND time > ? AND time < ? AND command IN"

@@ -82,7 +82,7 @@ private:
     std::unique_ptr<QSqlQuery> m_saveChannel;
     std::unique_ptr<QSqlQuery> m_touchChannel;
     QHash<std::pair<QByteArray, QByteArray>, qint64> m_pendingMarkers; // (owner, target) -> time
-    QList<HistoryBatch> m_pending; // as handed over
+    QList<HistoryBatch> m_pending;                                     // as handed over
     qsizetype m_pendingCount = 0;
     QHash<QByteArray, ChannelState> m_pendingChannels; // by key: only the latest counts
     QTimer *m_flushTimer = nullptr;

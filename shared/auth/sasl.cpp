@@ -10,8 +10,8 @@ std::optional<Plain> parsePlain(QByteArrayView message)
     const qsizetype second = message.indexOf('\0', first + 1);
     if (second < 0 || message.indexOf('\0', second + 1) >= 0)
         return std::nullopt;
-    Plain out{message.first(first).toByteArray(), message.sliced(first + 1, second - first - 1).toByteArray(),
-              message.sliced(second + 1).toByteArray()};
+    Plain out {message.first(first).toByteArray(), message.sliced(first + 1, second - first - 1).toByteArray(),
+               message.sliced(second + 1).toByteArray()};
     if (out.authcid.isEmpty() || out.password.isEmpty())
         return std::nullopt;
     return out;

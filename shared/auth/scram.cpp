@@ -91,9 +91,9 @@ QByteArray saltedPassword(const QByteArray &password, const QByteArray &salt, in
     // OpenSSL's PBKDF2 rather than QPasswordDigestor's: 23 ms against 138 ms for 100,000
     // iterations (docs/performance.md), and every PLAIN login, IDENTIFY and REGISTER pays it once.
     QByteArray out(32, Qt::Uninitialized);
-    if (PKCS5_PBKDF2_HMAC(password.constData(), int(password.size()), reinterpret_cast<const unsigned char *>(salt.constData()),
-                          int(salt.size()), iterations, EVP_sha256(), int(out.size()),
-                          reinterpret_cast<unsigned char *>(out.data()))
+    if (PKCS5_PBKDF2_HMAC(password.constData(), int(password.size()),
+                          reinterpret_cast<const unsigned char *>(salt.constData()), int(salt.size()), iterations,
+                          EVP_sha256(), int(out.size()), reinterpret_cast<unsigned char *>(out.data()))
         != 1)
         return {};
     return out;
@@ -237,7 +237,7 @@ std::optional<ServerFirst> parseServerFirst(QByteArrayView message, QByteArray *
     const int iterations = iterationsFrom(*count);
     if (iterations < MinIterations || iterations > MaxIterations)
         return fail(error, "unacceptable iteration count"), std::nullopt;
-    return ServerFirst{nonce->toByteArray(), *decodedSalt, iterations};
+    return ServerFirst {nonce->toByteArray(), *decodedSalt, iterations};
 }
 
 std::optional<ClientFinal> parseClientFinal(QByteArrayView message, QByteArray *error)
@@ -266,13 +266,13 @@ std::optional<ServerFinal> parseServerFinal(QByteArrayView message, QByteArray *
     if (const auto e = attribute(parts.at(0), 'e')) {
         if (e->isEmpty())
             return fail(error, "malformed server-error"), std::nullopt;
-        return ServerFinal{{}, e->toByteArray()};
+        return ServerFinal {{}, e->toByteArray()};
     }
     const auto v = attribute(parts.at(0), 'v');
     const auto signature = v ? base64(*v) : std::nullopt;
     if (!signature || signature->size() != 32)
         return fail(error, "malformed server-final-message"), std::nullopt;
-    return ServerFinal{*signature, {}};
+    return ServerFinal {*signature, {}};
 }
 
 bool ServerExchange::receiveFirst(QByteArrayView message, QByteArray *error)

@@ -24,7 +24,10 @@ struct Verifier {
     QByteArray storedKey; // H(HMAC(SaltedPassword, "Client Key"))
     QByteArray serverKey; // HMAC(SaltedPassword, "Server Key")
 
-    bool isValid() const { return !salt.isEmpty() && iterations > 0 && storedKey.size() == 32 && serverKey.size() == 32; }
+    bool isValid() const
+    {
+        return !salt.isEmpty() && iterations > 0 && storedKey.size() == 32 && serverKey.size() == 32;
+    }
 };
 
 QByteArray saltedPassword(const QByteArray &password, const QByteArray &salt, int iterations);

@@ -8,10 +8,10 @@
 
 namespace {
 // What a session knows how to use; it asks for the ones the server offers.
-const QStringList WantedCaps = {QStringLiteral("server-time"), QStringLiteral("echo-message"),
-                                QStringLiteral("multi-prefix"), QStringLiteral("away-notify"),
-                                QStringLiteral("message-tags"), QStringLiteral("batch"),
-                                QStringLiteral("draft/chathistory"), QStringLiteral("draft/read-marker")};
+const QStringList WantedCaps
+    = {QStringLiteral("server-time"),       QStringLiteral("echo-message"),     QStringLiteral("multi-prefix"),
+       QStringLiteral("away-notify"),       QStringLiteral("message-tags"),     QStringLiteral("batch"),
+       QStringLiteral("draft/chathistory"), QStringLiteral("draft/read-marker")};
 } // namespace
 
 CapNegotiation::CapNegotiation(Send send, Report report)
@@ -59,7 +59,8 @@ void CapNegotiation::onCap(const IrcMessage &msg, bool registering)
                 request.append(QStringLiteral("sasl"));
             else
                 m_report(QObject::tr("This server offers no SASL login; connected without logging in as %1")
-                             .arg(m_credentials.account.isEmpty() ? QObject::tr("your certificate") : m_credentials.account));
+                             .arg(m_credentials.account.isEmpty() ? QObject::tr("your certificate")
+                                                                  : m_credentials.account));
         }
         if (request.isEmpty()) {
             m_send("CAP END");

@@ -47,10 +47,10 @@ private:
     Report m_report;
     SaslClient::Credentials m_credentials;
     bool m_login = false;
-    bool m_gaveUp = false;         // a login failed: not again until forgetFailure()
+    bool m_gaveUp = false; // a login failed: not again until forgetFailure()
     QSet<QString> m_enabled;
     QStringList m_offered;
-    QStringList m_mechanisms;      // from "sasl=..." in CAP LS
+    QStringList m_mechanisms;           // from "sasl=..." in CAP LS
     std::unique_ptr<SaslClient> m_sasl; // the login in progress
-    QString m_lastError;           // why this client gave the login up
+    QString m_lastError;                // why this client gave the login up
 };

@@ -5,7 +5,6 @@
 
 #include <QRegularExpression>
 
-
 ChatController::ChatController(QObject *parent)
     : QObject(parent)
 {
@@ -125,13 +124,15 @@ void ChatController::onSessionEvent(const ChatEvent &ev)
     if (ev.type == T::Message && !ev.own && isIgnored(ev.nick))
         return;
     if (ev.type == T::ChannelListed && e->listFilter && !e->listFilter->isEmpty()
-        && !ev.channel.contains(*e->listFilter, Qt::CaseInsensitive) && !ev.text.contains(*e->listFilter, Qt::CaseInsensitive))
+        && !ev.channel.contains(*e->listFilter, Qt::CaseInsensitive)
+        && !ev.text.contains(*e->listFilter, Qt::CaseInsensitive))
         return;
     // What the controller keeps of its own (the current conversation) follows the event before
     // a view renders it.
     if (ev.type == T::Join && ev.own)
         e->current = ev.channel;
-    if ((ev.type == T::Part || ev.type == T::Kick) && ev.own && e->current.compare(ev.channel, Qt::CaseInsensitive) == 0)
+    if ((ev.type == T::Part || ev.type == T::Kick) && ev.own
+        && e->current.compare(ev.channel, Qt::CaseInsensitive) == 0)
         e->current = e->session->channels().value(0);
     Q_EMIT event(ev);
     switch (ev.type) {

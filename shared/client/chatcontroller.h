@@ -54,7 +54,7 @@ private:
         int id;
         ClientSession *session;
         QString current;
-        QSet<QString> pendingNames; // /names of channels we are not in, asked of the server
+        QSet<QString> pendingNames;        // /names of channels we are not in, asked of the server
         std::optional<QString> listFilter; // a /list in progress, and what it is filtered by
     };
     Entry *entry(int id);

@@ -4,11 +4,16 @@
 QString sessionStateName(SessionState state)
 {
     switch (state) {
-    case SessionState::Disconnected: return QStringLiteral("disconnected");
-    case SessionState::Connecting: return QStringLiteral("connecting");
-    case SessionState::Registering: return QStringLiteral("registering");
-    case SessionState::Connected: return QStringLiteral("connected");
-    case SessionState::Reconnecting: return QStringLiteral("reconnecting");
+    case SessionState::Disconnected:
+        return QStringLiteral("disconnected");
+    case SessionState::Connecting:
+        return QStringLiteral("connecting");
+    case SessionState::Registering:
+        return QStringLiteral("registering");
+    case SessionState::Connected:
+        return QStringLiteral("connected");
+    case SessionState::Reconnecting:
+        return QStringLiteral("reconnecting");
     }
     return {};
 }

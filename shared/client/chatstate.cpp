@@ -61,7 +61,7 @@ void ChatState::join(const QString &channel, const QString &nick, bool own)
 {
     Channel &c = m_channels[key(channel)];
     if (own) {
-        c = Channel{};
+        c = Channel {};
         c.joined = true;
     }
     c.name = channel;
@@ -295,8 +295,9 @@ QStringList ChatState::channelsWith(const QString &nick) const
 {
     QStringList out;
     for (const Channel &c : m_channels)
-        if (c.joined && std::any_of(c.members.cbegin(), c.members.cend(),
-                                    [&](const Member &m) { return m.nick.compare(nick, Qt::CaseInsensitive) == 0; }))
+        if (c.joined && std::any_of(c.members.cbegin(), c.members.cend(), [&](const Member &m) {
+                return m.nick.compare(nick, Qt::CaseInsensitive) == 0;
+            }))
             out.append(c.name);
     return out;
 }

@@ -20,7 +20,8 @@ ClientSession::ClientSession(QObject *parent)
     : QObject(parent)
     , m_connection(new ServerConnection(this))
     , m_reconnectTimer(new QTimer(this))
-    , m_cap([this](const QByteArray &line) { sendLine(line); }, [this](const QString &why) { say(ChatEvent::Type::Error, why); })
+    , m_cap([this](const QByteArray &line) { sendLine(line); },
+            [this](const QString &why) { say(ChatEvent::Type::Error, why); })
     , m_outbox({[this] {
                     if (m_state == State::Connected)
                         return Outbox::Mode::Send;
@@ -45,13 +46,11 @@ ClientSession::ClientSession(QObject *parent)
     connect(m_connection, &ServerConnection::opened, this, &ClientSession::onConnected);
     connect(m_connection, &ServerConnection::lineReceived, this, &ClientSession::handle);
     connect(m_connection, &ServerConnection::closed, this, &ClientSession::onConnectionClosed);
-    connect(m_connection, &ServerConnection::warning, this, [this](const QString &text) { say(ChatEvent::Type::Error, text); });
+    connect(m_connection, &ServerConnection::warning, this,
+            [this](const QString &text) { say(ChatEvent::Type::Error, text); });
 }
 
-ClientSession::~ClientSession()
-{
-    m_connection->disconnect(this);
-}
+ClientSession::~ClientSession() { m_connection->disconnect(this); }
 
 void ClientSession::emitEvent(ChatEvent event)
 {
@@ -65,7 +64,8 @@ void ClientSession::setState(State state, const QString &reason)
     if (m_state == state)
         return;
     m_state = state;
-    ChatEvent ev = ChatEvent::make(ChatEvent::Type::State, reason, m_nick.isEmpty() ? m_options.nick : m_nick, address());
+    ChatEvent ev
+        = ChatEvent::make(ChatEvent::Type::State, reason, m_nick.isEmpty() ? m_options.nick : m_nick, address());
     ev.state = state;
     emitEvent(ev);
 }
@@ -145,12 +145,13 @@ void ClientSession::scheduleReconnect(const QString &why)
     ++m_attempt;
     // Exponential back-off with jitter, so that a restarted server is not hit by every client
     // at the same instant.
-    const qint64 base = std::min<qint64>(qint64(m_options.reconnectMinMs) << std::min(m_attempt - 1, 16),
-                                         m_options.reconnectMaxMs);
+    const qint64 base
+        = std::min<qint64>(qint64(m_options.reconnectMinMs) << std::min(m_attempt - 1, 16), m_options.reconnectMaxMs);
     const int delay = int(base / 2 + QRandomGenerator::global()->bounded(base / 2 + 1));
     if (m_attempt == 1)
-        say(ChatEvent::Type::Connection, tr("Reconnecting in %1 s, then again less and less often until the server is back")
-                                             .arg(delay / 1000.0, 0, 'f', 1));
+        say(ChatEvent::Type::Connection,
+            tr("Reconnecting in %1 s, then again less and less often until the server is back")
+                .arg(delay / 1000.0, 0, 'f', 1));
     setState(State::Reconnecting, why);
     m_reconnectTimer->start(delay);
 }
@@ -183,7 +184,8 @@ void ClientSession::handleCtcp(const ChatMessage &m)
         bool isTime = false;
         const qint64 sent = ctcp->command == u"PING" ? ctcp->args.toLongLong(&isTime) : 0;
         if (isTime)
-            say(ChatEvent::Type::Info, tr("PING reply from %1: %2 ms").arg(m.from).arg(QDateTime::currentMSecsSinceEpoch() - sent));
+            say(ChatEvent::Type::Info,
+                tr("PING reply from %1: %2 ms").arg(m.from).arg(QDateTime::currentMSecsSinceEpoch() - sent));
         else
             say(ChatEvent::Type::Info, tr("CTCP %1 reply from %2: %3").arg(ctcp->command, m.from, ctcp->args));
         return;
@@ -284,8 +286,9 @@ void ClientSession::handleEvent(const ChatEvent &ev, const IrcMessage &msg)
     switch (ev.type) {
     case T::Message: {
         const ChatMessage &m = ev.message;
-        if (m.from.isEmpty() || (!msg.source.contains('!') && !msg.source.isEmpty() && m.kind == ChatMessage::Kind::Notice
-                                 && !isChannel(m.target) && m_state != State::Connected)) {
+        if (m.from.isEmpty()
+            || (!msg.source.contains('!') && !msg.source.isEmpty() && m.kind == ChatMessage::Kind::Notice
+                && !isChannel(m.target) && m_state != State::Connected)) {
             // Server notices during registration ("*** Looking up your hostname").
             say(T::Info, m.text);
             return;

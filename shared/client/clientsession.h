@@ -47,7 +47,7 @@ public:
         bool tls = false;
         QString tlsFingerprint;
         bool tlsInsecure = false;
-        QStringList channels{QStringLiteral("#lobby")};
+        QStringList channels {QStringLiteral("#lobby")};
         bool autoReconnect = true;
         // Whether a first connection that never registered is retried too. Scripts want an
         // immediate answer instead.
@@ -176,18 +176,18 @@ private:
     State m_state = State::Disconnected;
     bool m_userQuit = false;
     bool m_everRegistered = false;
-    int m_attempt = 0;                           // reconnect attempts since the last registration
+    int m_attempt = 0; // reconnect attempts since the last registration
     int m_nickAttempt = 0;
     QString m_nick;
     QString m_serverName;
     QString m_lastError;
     CapNegotiation m_cap;
     QString m_account;
-    QStringList m_channelOrder;                  // channels we are in (or rejoin), as named
-    ChatState m_chat;                            // members with their status, topics
-    QHash<QString, QStringList> m_names;         // NAMES replies in progress, by channel
-    QSet<QString> m_topicAsked;                  // channels whose topic /topic asked for
-    Ctcp m_ctcp;                                 // the rate of CTCP answers
-    HistoryRequests m_history;                   // history and search answers, read markers
-    Outbox m_outbox;                             // what the user sends, held while away
+    QStringList m_channelOrder;          // channels we are in (or rejoin), as named
+    ChatState m_chat;                    // members with their status, topics
+    QHash<QString, QStringList> m_names; // NAMES replies in progress, by channel
+    QSet<QString> m_topicAsked;          // channels whose topic /topic asked for
+    Ctcp m_ctcp;                         // the rate of CTCP answers
+    HistoryRequests m_history;           // history and search answers, read markers
+    Outbox m_outbox;                     // what the user sends, held while away
 };

@@ -14,28 +14,36 @@ void ConnectionOptions::addTo(QCommandLineParser &parser, const Help &help)
     parser.addPositionalArgument(QStringLiteral("server"), help.server, QStringLiteral("[HOST[:PORT]]"));
     parser.addOptions({
         {{QStringLiteral("n"), QStringLiteral("nick")}, help.nick, QStringLiteral("NICK")},
-        {{QStringLiteral("c"), QStringLiteral("channel")}, QStringLiteral("Channel to join (default #lobby)."), QStringLiteral("CHANNEL")},
+        {{QStringLiteral("c"), QStringLiteral("channel")},
+         QStringLiteral("Channel to join (default #lobby)."),
+         QStringLiteral("CHANNEL")},
         {QStringLiteral("password"), QStringLiteral("Server password."), QStringLiteral("PASS")},
-        {QStringLiteral("tls"),
-         QStringLiteral("Connect with TLS (default port %1); the certificate is verified.").arg(ServerAddress::DefaultTlsPort)},
+        {QStringLiteral("tls"), QStringLiteral("Connect with TLS (default port %1); the certificate is verified.")
+                                    .arg(ServerAddress::DefaultTlsPort)},
         {QStringLiteral("tls-fingerprint"),
-         QStringLiteral("Trust exactly the certificate with this SHA-256 fingerprint (for a self-signed server; implies --tls)."),
+         QStringLiteral(
+             "Trust exactly the certificate with this SHA-256 fingerprint (for a self-signed server; implies --tls)."),
          QStringLiteral("SHA256")},
         {QStringLiteral("insecure"),
-         QStringLiteral("TLS without checking the certificate at all. Anyone on the way can then read and change the conversation.")},
+         QStringLiteral(
+             "TLS without checking the certificate at all. Anyone on the way can then read and change the conversation.")},
         {QStringLiteral("account"),
          QStringLiteral("Log in to this account while connecting (SASL). The password comes from --password-file, "
                         "CONFAB_PASSWORD, or %1; never from the command line.")
              .arg(help.accountPassword),
          QStringLiteral("NAME")},
-        {QStringLiteral("password-file"), QStringLiteral("Read the account password from the first line of FILE."), QStringLiteral("FILE")},
-        {QStringLiteral("sasl-mechanism"),
-         QStringLiteral("SCRAM-SHA-256, PLAIN or EXTERNAL (default: SCRAM-SHA-256 when the server offers it, else PLAIN; "
-                        "EXTERNAL with --tls-cert and no --account)."),
-         QStringLiteral("MECH")},
-        {QStringLiteral("tls-cert"), QStringLiteral("Client certificate (PEM) to show the server, for SASL EXTERNAL; implies --tls."),
+        {QStringLiteral("password-file"), QStringLiteral("Read the account password from the first line of FILE."),
          QStringLiteral("FILE")},
-        {QStringLiteral("tls-key"), QStringLiteral("Its unencrypted private key (PEM; default: in the --tls-cert file)."), QStringLiteral("FILE")},
+        {QStringLiteral("sasl-mechanism"),
+         QStringLiteral(
+             "SCRAM-SHA-256, PLAIN or EXTERNAL (default: SCRAM-SHA-256 when the server offers it, else PLAIN; "
+             "EXTERNAL with --tls-cert and no --account)."),
+         QStringLiteral("MECH")},
+        {QStringLiteral("tls-cert"),
+         QStringLiteral("Client certificate (PEM) to show the server, for SASL EXTERNAL; implies --tls."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("tls-key"),
+         QStringLiteral("Its unencrypted private key (PEM; default: in the --tls-cert file)."), QStringLiteral("FILE")},
     });
 }
 
@@ -88,13 +96,14 @@ bool ConnectionOptions::read(const QCommandLineParser &parser, Result *result, Q
         if (!TlsPolicy::loadClientCertificate(options.tlsCertFile, options.tlsKeyFile, &certificate, &key, error))
             return false;
     }
-    options.tls = addressTls || parser.isSet(QStringLiteral("tls")) || !options.tlsFingerprint.isEmpty() || options.tlsInsecure
-                  || !options.tlsCertFile.isEmpty();
+    options.tls = addressTls || parser.isSet(QStringLiteral("tls")) || !options.tlsFingerprint.isEmpty()
+                  || options.tlsInsecure || !options.tlsCertFile.isEmpty();
     options.port = port ? port : ServerAddress::defaultPort(options.tls);
 
     options.saslMechanism = parser.value(QStringLiteral("sasl-mechanism")).toUpper();
     if (!options.saslMechanism.isEmpty()
-        && !QStringList{QStringLiteral("SCRAM-SHA-256"), QStringLiteral("PLAIN"), QStringLiteral("EXTERNAL")}.contains(options.saslMechanism)) {
+        && !QStringList {QStringLiteral("SCRAM-SHA-256"), QStringLiteral("PLAIN"), QStringLiteral("EXTERNAL")}.contains(
+            options.saslMechanism)) {
         *error = QStringLiteral("--sasl-mechanism is SCRAM-SHA-256, PLAIN or EXTERNAL");
         return false;
     }

@@ -11,7 +11,7 @@ std::optional<Ctcp::Message> Ctcp::parse(const QString &text)
     if (body.endsWith(QChar(1)))
         body.chop(1);
     const qsizetype space = body.indexOf(u' ');
-    Message m{(space < 0 ? body : body.left(space)).toUpper(), space < 0 ? QString() : body.mid(space + 1)};
+    Message m {(space < 0 ? body : body.left(space)).toUpper(), space < 0 ? QString() : body.mid(space + 1)};
     if (m.command.isEmpty())
         return std::nullopt;
     return m;
@@ -30,7 +30,7 @@ std::optional<QString> Ctcp::answer(const Message &request, const QDateTime &now
         return QStringLiteral("confab %1 (Qt %2)").arg(QStringLiteral(CONFAB_VERSION), QString::fromLatin1(qVersion()));
     if (request.command == u"PING")
         return request.args.left(64); // the token back, so the asker can time the round trip
-    if (request.command == u"TIME") // RFC 2822's form, in English whatever the locale
+    if (request.command == u"TIME")   // RFC 2822's form, in English whatever the locale
         return now.toString(Qt::RFC2822Date);
     if (request.command == u"CLIENTINFO")
         return supported();

@@ -19,7 +19,7 @@ std::optional<ChatEvent> HistoryRequests::batch(const IrcMessage &msg)
 {
     const QByteArray name = msg.param(0);
     if (name.startsWith('+') && name.size() > 1) {
-        m_batches.insert(name.mid(1), Batch{msg.param(1), IrcText::decode(msg.param(2)), {}});
+        m_batches.insert(name.mid(1), Batch {msg.param(1), IrcText::decode(msg.param(2)), {}});
         return std::nullopt;
     }
     if (!name.startsWith('-'))

@@ -41,7 +41,7 @@ private:
     };
     static bool isHistory(const QByteArray &type) { return type == "chathistory" || type == "confab/search"; }
 
-    QHash<QByteArray, Batch> m_batches;    // open batches, by reference
-    QHash<QString, QStringList> m_asked;   // folded target -> kinds asked, in order
-    QHash<QString, QDateTime> m_markers;   // folded target -> read up to
+    QHash<QByteArray, Batch> m_batches;  // open batches, by reference
+    QHash<QString, QStringList> m_asked; // folded target -> kinds asked, in order
+    QHash<QString, QDateTime> m_markers; // folded target -> read up to
 };

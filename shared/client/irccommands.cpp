@@ -47,7 +47,9 @@ QList<IrcMessage> privmsg(const QString &target, const QString &text)
 
 IrcMessage action(const QString &target, const QString &text)
 {
-    return withText("PRIVMSG", {utf8(target), "\x01" "ACTION " + utf8(text) + "\x01"});
+    return withText("PRIVMSG", {utf8(target), "\x01"
+                                              "ACTION "
+                                                  + utf8(text) + "\x01"});
 }
 
 IrcMessage notice(const QString &target, const QString &text) { return withText("NOTICE", {utf8(target), utf8(text)}); }
@@ -97,7 +99,10 @@ IrcMessage kick(const QString &channel, const QString &nick, const QString &reas
     return withText("KICK", {utf8(channel), utf8(nick), utf8(reason)});
 }
 
-IrcMessage invite(const QString &nick, const QString &channel) { return IrcMessage("INVITE", {utf8(nick), utf8(channel)}); }
+IrcMessage invite(const QString &nick, const QString &channel)
+{
+    return IrcMessage("INVITE", {utf8(nick), utf8(channel)});
+}
 
 IrcMessage mode(const QString &target, const QString &change)
 {
@@ -131,9 +136,15 @@ IrcMessage historyBefore(const QString &target, const QString &msgid, const QDat
     return IrcMessage("CHATHISTORY", {"BEFORE", utf8(target), bound, QByteArray::number(limit)});
 }
 
-IrcMessage search(const QString &target, const QString &words) { return withText("SEARCH", {utf8(target), utf8(words)}); }
+IrcMessage search(const QString &target, const QString &words)
+{
+    return withText("SEARCH", {utf8(target), utf8(words)});
+}
 
-IrcMessage markRead(const QString &target, const QDateTime &time) { return IrcMessage("MARKREAD", {utf8(target), timestamp(time)}); }
+IrcMessage markRead(const QString &target, const QDateTime &time)
+{
+    return IrcMessage("MARKREAD", {utf8(target), timestamp(time)});
+}
 
 IrcMessage version() { return IrcMessage("VERSION"); }
 

@@ -28,5 +28,5 @@ std::optional<NickCompleter::Result> NickCompleter::complete(const QString &text
     QString out = text;
     out.replace(m_start, cursor - m_start, word);
     m_end = int(m_start + word.size());
-    return Result{out, m_end};
+    return Result {out, m_end};
 }

@@ -48,7 +48,9 @@ bool Outbox::deliver(const QByteArray &line, const QString &what, const std::opt
         break;
     }
     if (m_held.size() >= m_limit) {
-        m_hooks.error(QObject::tr("Still reconnecting and %1 messages are waiting: %2 was not sent").arg(m_held.size()).arg(what));
+        m_hooks.error(QObject::tr("Still reconnecting and %1 messages are waiting: %2 was not sent")
+                          .arg(m_held.size())
+                          .arg(what));
         return false;
     }
     m_held.append({line, own});

@@ -21,7 +21,7 @@ public:
     enum class Mode { Send, Hold, Refuse }; // registered; on the way back; not connected at all
     struct Hooks {
         std::function<Mode()> mode;
-        std::function<QString()> nick;                    // our nick, for our own messages
+        std::function<QString()> nick;                     // our nick, for our own messages
         std::function<void(const QByteArray &line)> write; // one line, without CR LF
         std::function<void(const ChatMessage &own)> sent;  // our own message went out
         std::function<void(const QString &text)> error;

@@ -5,7 +5,8 @@
 
 QString SaslClient::choose(const Credentials &credentials, const QStringList &offered, QString *error)
 {
-    const auto isOffered = [&](const QString &m) { return offered.isEmpty() || offered.contains(m, Qt::CaseInsensitive); };
+    const auto isOffered
+        = [&](const QString &m) { return offered.isEmpty() || offered.contains(m, Qt::CaseInsensitive); };
     if (!credentials.mechanism.isEmpty()) {
         const QString wanted = credentials.mechanism.toUpper();
         if (isOffered(wanted))

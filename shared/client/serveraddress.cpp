@@ -10,7 +10,8 @@ QByteArray ServerAddress::normalizeFingerprint(const QString &text)
     if (hex.startsWith("sha256:"))
         hex = hex.mid(7);
     hex.replace(':', "");
-    const bool isHex = std::all_of(hex.begin(), hex.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    const bool isHex
+        = std::all_of(hex.begin(), hex.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
     return hex.size() == 64 && isHex ? hex : QByteArray();
 }
 

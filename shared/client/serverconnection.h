@@ -68,6 +68,6 @@ private:
     QTcpSocket *m_socket = nullptr;
     Endpoint m_endpoint;
     LineReader m_reader;
-    bool m_live = false;  // open() was called and closed() has not been emitted since
-    QString m_refusal;    // the certificate was refused: why
+    bool m_live = false; // open() was called and closed() has not been emitted since
+    QString m_refusal;   // the certificate was refused: why
 };

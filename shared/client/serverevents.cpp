@@ -43,7 +43,11 @@ ChatMessage message(const IrcMessage &msg, const QString &ownNick)
     m.target = IrcText::decode(msg.param(0));
     QByteArray text = msg.param(1);
     m.kind = msg.command == "NOTICE" ? ChatMessage::Kind::Notice : ChatMessage::Kind::Message;
-    if (text.startsWith("\x01" "ACTION ") || text == "\x01" "ACTION\x01") {
+    if (text.startsWith("\x01"
+                        "ACTION ")
+        || text
+               == "\x01"
+                  "ACTION\x01") {
         m.kind = ChatMessage::Kind::Action;
         text = text.mid(8);
         if (text.endsWith('\x01'))
@@ -79,7 +83,7 @@ std::optional<ChatEvent> fromCommand(const IrcMessage &msg, const QString &ownNi
         return ChatEvent::make(T::Part, param(1), from, param(0), isOwn(from));
     if (cmd == "KICK") {
         ChatEvent ev = ChatEvent::make(T::Kick, param(2), param(1), param(0), isOwn(param(1)));
-        ev.list = QStringList{from};
+        ev.list = QStringList {from};
         return ev;
     }
     if (cmd == "QUIT")
@@ -107,11 +111,12 @@ std::optional<ChatEvent> fromCommand(const IrcMessage &msg, const QString &ownNi
         return ev;
     }
     if (cmd == "REGISTER" && msg.param(0) == "SUCCESS")
-        return ChatEvent::make(T::Info, QObject::tr("Account %1 registered; log in with it next time: confab --account %1")
-                                            .arg(param(1)));
+        return ChatEvent::make(
+            T::Info, QObject::tr("Account %1 registered; log in with it next time: confab --account %1").arg(param(1)));
     if (cmd == "FAIL" && msg.params.size() >= 3) {
         // IRCv3 standard replies: FAIL <command> <code> [context...] :<description>
-        return ChatEvent::make(T::Error, QObject::tr("%1 refused: %2").arg(param(0), IrcText::decode(msg.params.last())));
+        return ChatEvent::make(T::Error,
+                               QObject::tr("%1 refused: %2").arg(param(0), IrcText::decode(msg.params.last())));
     }
     return std::nullopt;
 }

@@ -36,10 +36,12 @@ bool TlsPolicy::pinMatches(const QSslCertificate &certificate) const
 
 QString TlsPolicy::pinMismatch(const QSslCertificate &certificate) const
 {
-    return tr("TLS certificate of %1 does not match --tls-fingerprint (it is SHA-256 %2)").arg(m_host, fingerprintOf(certificate));
+    return tr("TLS certificate of %1 does not match --tls-fingerprint (it is SHA-256 %2)")
+        .arg(m_host, fingerprintOf(certificate));
 }
 
-TlsPolicy::Verdict TlsPolicy::judge(const QSslCertificate &certificate, const QList<QSslError> &errors, QString *why) const
+TlsPolicy::Verdict TlsPolicy::judge(const QSslCertificate &certificate, const QList<QSslError> &errors,
+                                    QString *why) const
 {
     if (!m_pin.isEmpty() && !certificate.isNull()) {
         if (pinMatches(certificate))
@@ -49,7 +51,8 @@ TlsPolicy::Verdict TlsPolicy::judge(const QSslCertificate &certificate, const QL
     }
     if (m_insecure) {
         *why = tr("TLS certificate NOT verified (--insecure): anyone between you and %1 can read and change "
-                  "this conversation").arg(m_host);
+                  "this conversation")
+                   .arg(m_host);
         return Verdict::AcceptUnverified;
     }
     QStringList reasons;

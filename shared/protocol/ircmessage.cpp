@@ -70,8 +70,7 @@ bool parseTags(QByteArrayView section, QList<IrcTag> &out)
             const QByteArrayView key = eq < 0 ? item : item.first(eq);
             if (!isValidTagKey(key))
                 return false;
-            IrcTag tag{key.toByteArray(),
-                       eq < 0 ? QByteArray() : IrcMessage::unescapeTagValue(item.sliced(eq + 1))};
+            IrcTag tag {key.toByteArray(), eq < 0 ? QByteArray() : IrcMessage::unescapeTagValue(item.sliced(eq + 1))};
             // A repeated key: the last one wins, per the specification.
             bool replaced = false;
             for (IrcTag &existing : out) {
@@ -238,12 +237,23 @@ QByteArray IrcMessage::escapeTagValue(QByteArrayView value)
     out.reserve(value.size());
     for (char c : value) {
         switch (c) {
-        case ';': out.append("\\:"); break;
-        case ' ': out.append("\\s"); break;
-        case '\\': out.append("\\\\"); break;
-        case '\r': out.append("\\r"); break;
-        case '\n': out.append("\\n"); break;
-        default: out.append(c);
+        case ';':
+            out.append("\\:");
+            break;
+        case ' ':
+            out.append("\\s");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        default:
+            out.append(c);
         }
     }
     return out;
@@ -262,11 +272,20 @@ QByteArray IrcMessage::unescapeTagValue(QByteArrayView value)
         if (++i == value.size())
             break; // a lone trailing backslash is dropped
         switch (const char e = value.at(i)) {
-        case ':': out.append(';'); break;
-        case 's': out.append(' '); break;
-        case 'r': out.append('\r'); break;
-        case 'n': out.append('\n'); break;
-        default: out.append(e); // "\\" and any unknown escape give the character itself
+        case ':':
+            out.append(';');
+            break;
+        case 's':
+            out.append(' ');
+            break;
+        case 'r':
+            out.append('\r');
+            break;
+        case 'n':
+            out.append('\n');
+            break;
+        default:
+            out.append(e); // "\\" and any unknown escape give the character itself
         }
     }
     return out;

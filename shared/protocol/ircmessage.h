@@ -28,7 +28,9 @@ public:
 
     IrcMessage() = default;
     explicit IrcMessage(QByteArray command, QList<QByteArray> params = {}, QByteArray source = {})
-        : source(std::move(source)), command(std::move(command)), params(std::move(params))
+        : source(std::move(source))
+        , command(std::move(command))
+        , params(std::move(params))
     {
     }
 

@@ -10,7 +10,15 @@ bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isSpecial(char c)
 {
     switch (c) {
-    case '[': case ']': case '\\': case '`': case '_': case '^': case '{': case '|': case '}':
+    case '[':
+    case ']':
+    case '\\':
+    case '`':
+    case '_':
+    case '^':
+    case '{':
+    case '|':
+    case '}':
         return true;
     default:
         return false;
@@ -56,7 +64,13 @@ bool isValidChannel(QByteArrayView name, int maxLen)
         return false;
     for (char c : name) {
         switch (c) {
-        case '\0': case '\a': case '\r': case '\n': case ' ': case ',': case ':':
+        case '\0':
+        case '\a':
+        case '\r':
+        case '\n':
+        case ' ':
+        case ',':
+        case ':':
             return false;
         default:
             break;

@@ -133,8 +133,7 @@ enum Code : int {
 // The three-digit wire form ("001").
 inline QByteArray code(int numeric)
 {
-    const char digits[3] = {char('0' + numeric / 100 % 10), char('0' + numeric / 10 % 10),
-                            char('0' + numeric % 10)};
+    const char digits[3] = {char('0' + numeric / 100 % 10), char('0' + numeric / 10 % 10), char('0' + numeric % 10)};
     return QByteArray(digits, 3);
 }
 } // namespace Numeric

@@ -59,7 +59,8 @@ void CrossThread::track(QThread *thread)
         },
         Qt::DirectConnection);
 #if defined(__SANITIZE_THREAD__)
-    QObject::connect(thread, &QThread::finished, thread, [] { Tsan::sync(); }, Qt::DirectConnection);
+    QObject::connect(
+        thread, &QThread::finished, thread, [] { Tsan::sync(); }, Qt::DirectConnection);
 #endif
 }
 

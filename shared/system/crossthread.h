@@ -30,13 +30,12 @@ namespace Tsan {
 std::mutex &lock();
 // Held by this thread for the queued call being posted now (see connect).
 bool &holding();
-inline void sync() { std::lock_guard<std::mutex>{lock()}; }
+inline void sync() { std::lock_guard<std::mutex> {lock()}; }
 } // namespace Tsan
 #endif
 
 // Runs fn() in target's thread, later. Calls from one thread to one target run in order.
-template <typename Fn>
-void post(QObject *target, Fn &&fn)
+template <typename Fn> void post(QObject *target, Fn &&fn)
 {
 #if defined(__SANITIZE_THREAD__)
     const std::lock_guard<std::mutex> held(Tsan::lock());
@@ -53,8 +52,7 @@ void post(QObject *target, Fn &&fn)
 }
 
 // Runs fn() on one of pool's threads, later, with the hand-over made visible the same way.
-template <typename Fn>
-void run(QThreadPool &pool, Fn &&fn)
+template <typename Fn> void run(QThreadPool &pool, Fn &&fn)
 {
 #if defined(__SANITIZE_THREAD__)
     const std::lock_guard<std::mutex> held(Tsan::lock());
@@ -108,7 +106,7 @@ QMetaObject::Connection connect(const Sender *sender, Signal signal, Receiver *r
 // meanwhile (in Confab the main thread does both, one after the other). The wait is a
 // std::promise rather than Qt's blocking connection, so the hand-back is visible to TSan too.
 template <typename Fn>
-    requires std::is_invocable_v<Fn &>
+requires std::is_invocable_v<Fn &>
 bool call(QObject *target, Fn &&fn)
 {
     QThread *thread = target->thread();
@@ -154,7 +152,7 @@ bool call(QObject *target, Fn &&fn)
 // (for a function without a result: whether it ran). For the questions whose answer is needed
 // at once (the server's operator console) and for stopping what lives in another thread.
 template <typename Target, typename Method, typename... Args>
-    requires std::is_member_function_pointer_v<Method>
+requires std::is_member_function_pointer_v<Method>
 auto call(Target *target, Method method, Args &&...args)
 {
     using Result = std::invoke_result_t<Method, Target *, Args...>;

@@ -28,7 +28,7 @@ std::optional<QByteArray> fromTerminal(const char *prompt)
 {
     if (!isatty(STDIN_FILENO))
         return std::nullopt;
-    termios saved{};
+    termios saved {};
     const bool hide = tcgetattr(STDIN_FILENO, &saved) == 0;
     if (hide) {
         termios quiet = saved;
@@ -71,8 +71,9 @@ std::optional<QByteArray> accountPassword(const QString &file, bool mayPrompt, Q
         if (auto typed = fromTerminal("Account password: "))
             return typed;
     }
-    *error = QStringLiteral("--account needs a password: --password-file FILE, the CONFAB_PASSWORD environment variable, "
-                            "or a terminal to type it on");
+    *error
+        = QStringLiteral("--account needs a password: --password-file FILE, the CONFAB_PASSWORD environment variable, "
+                         "or a terminal to type it on");
     return std::nullopt;
 }
 } // namespace SecretInput

@@ -65,8 +65,8 @@ void SignalWatcher::handler(int signal)
     const unsigned char sig = static_cast<unsigned char>(signal);
     for (auto &slot : s_writeFds) {
         const int fd = slot.load();
-        if (fd >= 0)
-            [[maybe_unused]] const auto n = ::write(fd, &sig, 1);
+        if (fd >= 0) [[maybe_unused]]
+            const auto n = ::write(fd, &sig, 1);
     }
     errno = savedErrno;
 }

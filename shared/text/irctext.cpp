@@ -35,7 +35,9 @@ QList<Span> spans(const QString &text)
     // One or two ASCII digits after text[j]; -2 when there are none.
     auto number = [&](qsizetype &j) {
         int value = -2;
-        for (int n = 0; n < 2 && j + 1 < text.size() && text.at(j + 1).unicode() >= u'0' && text.at(j + 1).unicode() <= u'9'; ++n) {
+        for (int n = 0;
+             n < 2 && j + 1 < text.size() && text.at(j + 1).unicode() >= u'0' && text.at(j + 1).unicode() <= u'9';
+             ++n) {
             value = (value < 0 ? 0 : value * 10) + (text.at(j + 1).unicode() - u'0');
             ++j;
         }
@@ -43,7 +45,7 @@ QList<Span> spans(const QString &text)
     };
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char16_t c = text.at(i).unicode();
-        bool *toggle = c == 0x02 ? &format.bold
+        bool *toggle = c == 0x02   ? &format.bold
                        : c == 0x1d ? &format.italic
                        : c == 0x1f ? &format.underline
                        : c == 0x1e ? &format.strikethrough
@@ -165,7 +167,8 @@ constexpr int ClassicXterm[16] = {15, 0, 4, 2, 9, 1, 5, 3, 11, 10, 6, 14, 12, 13
 qint64 xtermRgb(int index)
 {
     if (index < 16)
-        return ClassicRgb[std::find(std::begin(ClassicXterm), std::end(ClassicXterm), index) - std::begin(ClassicXterm)];
+        return ClassicRgb[std::find(std::begin(ClassicXterm), std::end(ClassicXterm), index)
+                          - std::begin(ClassicXterm)];
     if (index >= 232) {
         const int v = 8 + (index - 232) * 10;
         return (qint64(v) << 16) | (v << 8) | v;

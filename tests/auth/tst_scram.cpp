@@ -13,8 +13,8 @@ const QByteArray ClientNonce = "rOprNGfwEbeRWgbNEkqO";
 const QByteArray ServerNonce = "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0";
 const QByteArray ClientFirst = "n,,n=user,r=rOprNGfwEbeRWgbNEkqO";
 const QByteArray ServerFirst = "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
-const QByteArray ClientFinal =
-    "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
+const QByteArray ClientFinal
+    = "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
 const QByteArray ServerFinal = "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=";
 
 Scram::Verifier rfcVerifier()
@@ -99,9 +99,11 @@ private Q_SLOTS:
         QTest::newRow("nonce not ours") << QByteArray("r=other%hv,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096");
         QTest::newRow("nonce not extended") << QByteArray("r=rOprNGfwEbeRWgbNEkqO,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096");
         QTest::newRow("too few iterations") << QByteArray("r=rOprNGfwEbeRWgbNEkqOxx,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4095");
-        QTest::newRow("huge iterations") << QByteArray("r=rOprNGfwEbeRWgbNEkqOxx,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=99999999999");
+        QTest::newRow("huge iterations") << QByteArray(
+            "r=rOprNGfwEbeRWgbNEkqOxx,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=99999999999");
         QTest::newRow("salt not base64") << QByteArray("r=rOprNGfwEbeRWgbNEkqOxx,s=***,i=4096");
-        QTest::newRow("mandatory extension") << QByteArray("m=x,r=rOprNGfwEbeRWgbNEkqOxx,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096");
+        QTest::newRow("mandatory extension")
+            << QByteArray("m=x,r=rOprNGfwEbeRWgbNEkqOxx,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096");
         QTest::newRow("empty") << QByteArray();
     }
     void clientRefusesBadChallenges()
@@ -199,7 +201,7 @@ private Q_SLOTS:
             QCOMPARE(plain->authcid, QByteArray("alice"));
             QCOMPARE(plain->password, QByteArray("pw"));
         }
-        QCOMPARE(*Sasl::parsePlain(Sasl::plainMessage("bob", "pass word")), (Sasl::Plain{"bob", "bob", "pass word"}));
+        QCOMPARE(*Sasl::parsePlain(Sasl::plainMessage("bob", "pass word")), (Sasl::Plain {"bob", "bob", "pass word"}));
     }
 
     void chunksRoundTrip_data()
@@ -222,7 +224,8 @@ private Q_SLOTS:
         QCOMPARE(lines.last() == "+", encoded % Sasl::ChunkSize == 0);
         Sasl::Collector collector;
         for (qsizetype i = 0; i < lines.size(); ++i)
-            QCOMPARE(collector.add(lines.at(i)), i + 1 < lines.size() ? Sasl::Collector::NeedMore : Sasl::Collector::Complete);
+            QCOMPARE(collector.add(lines.at(i)),
+                     i + 1 < lines.size() ? Sasl::Collector::NeedMore : Sasl::Collector::Complete);
         QCOMPARE(collector.payload(), payload);
     }
 

@@ -57,19 +57,19 @@ struct Options {
     int idleClients = 5000;
     int connectWindow = 200; // registrations in flight at once
     long historyMessages = 1'000'000;
-    int stormLogins = 200; // loginstorm: SASL logins started at once a quarter into the fanout run
-    int reconnectClients = 5000; // reconnect: clients that all connect at once
+    int stormLogins = 200;        // loginstorm: SASL logins started at once a quarter into the fanout run
+    int reconnectClients = 5000;  // reconnect: clients that all connect at once
     int bigChannelMembers = 5000; // bigchannel: members of the one channel
     int bigChannelRounds = 100;   // bigchannel: JOIN/PART pairs, WHOs and messages timed
-    std::string databaseFile; // the server's history database, to report its size
+    std::string databaseFile;     // the server's history database, to report its size
     bool progress = true;
-    bool tls = false;          // every connection speaks TLS (the server's --tls-listen port)
-    int handshakeWindow = 50;  // handshakes: new connections in flight at once
+    bool tls = false;         // every connection speaks TLS (the server's --tls-listen port)
+    int handshakeWindow = 50; // handshakes: new connections in flight at once
 };
 
 struct Conn {
     int fd = -1;
-    SSL *ssl = nullptr;      // with --tls
+    SSL *ssl = nullptr;       // with --tls
     bool handshaking = false; // TLS handshake not finished yet
     int index = 0;
     std::string in;
@@ -217,7 +217,7 @@ public:
             // became what the idle workload measured (7 s of its own system time for 20,000).
             // The port is still chosen at connect() (IP_BIND_ADDRESS_NO_PORT).
             if (m_addr.sin_addr.s_addr == htonl(INADDR_LOOPBACK)) {
-                sockaddr_in source{};
+                sockaddr_in source {};
                 source.sin_family = AF_INET;
                 source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 9 + uint32_t(i / 1000));
                 setsockopt(c.fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
@@ -238,7 +238,7 @@ public:
                 SSL_set_mode(c.ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
                 c.handshaking = true;
             }
-            epoll_event ev{};
+            epoll_event ev {};
             ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
             ev.data.u32 = uint32_t(i);
             epoll_ctl(m_ep, EPOLL_CTL_ADD, c.fd, &ev);
@@ -495,7 +495,8 @@ double connectAndRegister(Loop &loop, int n, bool join, double timeoutS, int win
             ++registered;
             if (join)
                 loop.send(c, "JOIN #bench\r\n");
-        } else if (join && !c.joined && rest.compare(0, 4, "366 ") == 0 && rest.find("#bench") != std::string_view::npos) {
+        } else if (join && !c.joined && rest.compare(0, 4, "366 ") == 0
+                   && rest.find("#bench") != std::string_view::npos) {
             c.joined = true;
             ++joined;
         }
@@ -545,8 +546,8 @@ bool parseBenchMessage(std::string_view line, int *sender, long *seq, Ns *stamp)
 std::string benchMessage(int sender, long seq)
 {
     char buf[128];
-    const int n = std::snprintf(buf, sizeof buf, "PRIVMSG #bench :%d %ld %lld padding-to-a-realistic-chat-line-length\r\n",
-                                sender, seq, now());
+    const int n = std::snprintf(
+        buf, sizeof buf, "PRIVMSG #bench :%d %ld %lld padding-to-a-realistic-chat-line-length\r\n", sender, seq, now());
     return std::string(buf, size_t(n));
 }
 
@@ -560,8 +561,8 @@ void progress(const Options &o, const char *name, double elapsed, long deliverie
 {
     if (!o.progress)
         return;
-    std::fprintf(stderr, "\r[%s] %-10s %6.1f s  %11ld deliveries  %9.0f/s   ", o.label.c_str(), name, elapsed, deliveries,
-                 elapsed > 0 ? double(deliveries) / elapsed : 0.0);
+    std::fprintf(stderr, "\r[%s] %-10s %6.1f s  %11ld deliveries  %9.0f/s   ", o.label.c_str(), name, elapsed,
+                 deliveries, elapsed > 0 ? double(deliveries) / elapsed : 0.0);
     std::fflush(stderr);
 }
 
@@ -622,8 +623,9 @@ Result runSeed(const Options &o, int users, int messages)
                   "\"deliveries\":%ld,\"expected\":%ld,\"mean_ms\":%.3f,\"p99_ms\":%.3f,\"bench_cpu_pct\":%.0f}",
                   o.label.c_str(), name, users, messages, total, deliveries, expected, lat.mean() / 1000,
                   lat.pct(99) / 1000, cpu);
-    std::snprintf(table, sizeof table, "%-18s total %8.3f s   mean %7.3f ms   p99 %7.3f ms   %ld/%ld delivered   bench cpu %3.0f%%",
-                  name, total, lat.mean() / 1000, lat.pct(99) / 1000, deliveries, expected, cpu);
+    std::snprintf(table, sizeof table,
+                  "%-18s total %8.3f s   mean %7.3f ms   p99 %7.3f ms   %ld/%ld delivered   bench cpu %3.0f%%", name,
+                  total, lat.mean() / 1000, lat.pct(99) / 1000, deliveries, expected, cpu);
     r.json = json;
     r.table = table;
     return r;
@@ -668,7 +670,8 @@ bool registerStormAccount(Loop &loop, const std::string &account, const std::str
             return;
         if (line.find(" 001 ") != std::string_view::npos)
             loop.send(c, "REGISTER * * :" + password + "\r\n");
-        else if (line.find("REGISTER SUCCESS") != std::string_view::npos || line.find("ACCOUNT_EXISTS") != std::string_view::npos)
+        else if (line.find("REGISTER SUCCESS") != std::string_view::npos
+                 || line.find("ACCOUNT_EXISTS") != std::string_view::npos)
             done = ok = true;
         else if (line.find(" FAIL REGISTER ") != std::string_view::npos)
             done = true;
@@ -780,26 +783,30 @@ Result runFanout(const Options &o, bool storm = false)
     char stormJson[256] = "", stormTable[160] = "";
     if (storm) {
         const double stormSeconds = lastLogin ? double(lastLogin - stormStarted.front()) / 1e9 : 0;
-        std::snprintf(stormJson, sizeof stormJson,
-                      ",\"logins\":%d,\"logins_ok\":%d,\"logins_failed\":%d,\"login_p50_ms\":%.1f,\"login_p99_ms\":%.1f,"
-                      "\"storm_s\":%.2f",
-                      o.stormLogins, loggedIn, loginFailed, loginLat.pct(50) / 1000, loginLat.pct(99) / 1000, stormSeconds);
-        std::snprintf(stormTable, sizeof stormTable, "\n  %-18s %d of %d logged in in %.2f s   login p50 %.1f ms   p99 %.1f ms",
-                      "login storm", loggedIn, o.stormLogins, stormSeconds, loginLat.pct(50) / 1000,
-                      loginLat.pct(99) / 1000);
+        std::snprintf(
+            stormJson, sizeof stormJson,
+            ",\"logins\":%d,\"logins_ok\":%d,\"logins_failed\":%d,\"login_p50_ms\":%.1f,\"login_p99_ms\":%.1f,"
+            "\"storm_s\":%.2f",
+            o.stormLogins, loggedIn, loginFailed, loginLat.pct(50) / 1000, loginLat.pct(99) / 1000, stormSeconds);
+        std::snprintf(stormTable, sizeof stormTable,
+                      "\n  %-18s %d of %d logged in in %.2f s   login p50 %.1f ms   p99 %.1f ms", "login storm",
+                      loggedIn, o.stormLogins, stormSeconds, loginLat.pct(50) / 1000, loginLat.pct(99) / 1000);
     }
-    std::snprintf(json, sizeof json,
-                  "{\"server\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"senders\":%d,\"rate\":%d,\"duration_s\":%.1f,"
-                  "\"deliveries\":%ld,\"expected\":%ld,\"lost\":%ld,\"deliveries_per_s\":%.0f,\"p50_ms\":%.3f,"
-                  "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"bench_cpu_pct\":%.0f%s}",
-                  o.label.c_str(), r.workload.c_str(), n, senders, o.fanoutRate, o.duration, deliveries, expected,
-                  expected - deliveries, rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000, cpu, stormJson);
-    std::snprintf(table, sizeof table,
-                  "%-18s %9.0f deliveries/s   p50 %7.3f ms   p99 %7.3f ms   max %8.3f ms   lost %ld   bench cpu %3.0f%%%s",
-                  r.workload.c_str(), rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000,
-                  expected - deliveries, cpu, stormTable);
+    std::snprintf(
+        json, sizeof json,
+        "{\"server\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"senders\":%d,\"rate\":%d,\"duration_s\":%.1f,"
+        "\"deliveries\":%ld,\"expected\":%ld,\"lost\":%ld,\"deliveries_per_s\":%.0f,\"p50_ms\":%.3f,"
+        "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"bench_cpu_pct\":%.0f%s}",
+        o.label.c_str(), r.workload.c_str(), n, senders, o.fanoutRate, o.duration, deliveries, expected,
+        expected - deliveries, rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000, cpu, stormJson);
+    std::snprintf(
+        table, sizeof table,
+        "%-18s %9.0f deliveries/s   p50 %7.3f ms   p99 %7.3f ms   max %8.3f ms   lost %ld   bench cpu %3.0f%%%s",
+        r.workload.c_str(), rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000, expected - deliveries, cpu,
+        stormTable);
     if (storm && loggedIn < o.stormLogins) {
-        std::fprintf(stderr, "\nonly %d of %d storm logins succeeded (%d failed)\n", loggedIn, o.stormLogins, loginFailed);
+        std::fprintf(stderr, "\nonly %d of %d storm logins succeeded (%d failed)\n", loggedIn, o.stormLogins,
+                     loginFailed);
         r.json.clear();
         r.table = table;
         return r;
@@ -866,9 +873,8 @@ Result runSaturation(const Options &o)
     const double cpu = (cpuSeconds() - cpu0) / wall * 100;
     const double serverCpu1 = processCpuSeconds(o.serverPid);
     // The server's CPU time (all its threads) per delivery; -1 without --server-pid.
-    const double serverUs = serverCpu0 >= 0 && serverCpu1 >= 0 && counted > 0
-        ? (serverCpu1 - serverCpu0) * 1e6 / double(counted)
-        : -1;
+    const double serverUs
+        = serverCpu0 >= 0 && serverCpu1 >= 0 && counted > 0 ? (serverCpu1 - serverCpu0) * 1e6 / double(counted) : -1;
     const double rate = double(counted) / wall;
     char json[512], table[256];
     std::snprintf(json, sizeof json,
@@ -876,9 +882,10 @@ Result runSaturation(const Options &o)
                   "\"deliveries\":%ld,\"deliveries_per_s\":%.0f,\"closed\":%d,\"bench_cpu_pct\":%.0f,"
                   "\"server_cpu_us_per_delivery\":%.3f}",
                   o.label.c_str(), n, w, wall, counted, rate, loop.closedCount(), cpu, serverUs);
-    std::snprintf(table, sizeof table,
-                  "%-18s %9.0f deliveries/s   (%d clients, window %d, %.0f s)   server cpu %.3f us/delivery   bench cpu %3.0f%%",
-                  "saturation", rate, n, w, wall, serverUs, cpu);
+    std::snprintf(
+        table, sizeof table,
+        "%-18s %9.0f deliveries/s   (%d clients, window %d, %.0f s)   server cpu %.3f us/delivery   bench cpu %3.0f%%",
+        "saturation", rate, n, w, wall, serverUs, cpu);
     r.json = json;
     r.table = table;
     return r;
@@ -907,11 +914,12 @@ Result runIdle(const Options &o)
                   "\"rss_after_kb\":%ld,\"bytes_per_connection\":%.0f,\"server_threads\":%d}",
                   o.label.c_str(), n, seconds, rss0, rss1, perConn, threads);
     if (perConn >= 0)
-        std::snprintf(table, sizeof table, "%-18s %d connected in %.3f s   server memory %.1f KB per connection   %d threads",
-                      "idle", n, seconds, perConn / 1024, threads);
+        std::snprintf(table, sizeof table,
+                      "%-18s %d connected in %.3f s   server memory %.1f KB per connection   %d threads", "idle", n,
+                      seconds, perConn / 1024, threads);
     else
-        std::snprintf(table, sizeof table, "%-18s %d connected in %.3f s   (no --server-pid: memory not measured)", "idle",
-                      n, seconds);
+        std::snprintf(table, sizeof table, "%-18s %d connected in %.3f s   (no --server-pid: memory not measured)",
+                      "idle", n, seconds);
     r.json = json;
     r.table = table;
     return r;
@@ -1065,29 +1073,35 @@ Result runBigChannel(const Options &o)
     Stats join, part, who, fanout;
     bool ok = true;
     for (int i = 0; ok && i < rounds; ++i) {
-        ok = timeOne(join, 1, "JOIN #bench\r\n",
-                     [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 366 "); }, 30)
-             && timeOne(part, 1, "PART #bench\r\n",
-                        [&](Conn &c, std::string_view line) {
-                            return fromProbe(c) && line.compare(0, 10, ":bigprobe!") == 0 && has(line, " PART #bench");
-                        },
-                        30);
+        ok = timeOne(
+                 join, 1, "JOIN #bench\r\n",
+                 [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 366 "); }, 30)
+             && timeOne(
+                 part, 1, "PART #bench\r\n",
+                 [&](Conn &c, std::string_view line) {
+                     return fromProbe(c) && line.compare(0, 10, ":bigprobe!") == 0 && has(line, " PART #bench");
+                 },
+                 30);
     }
     // WHO as a member would ask it, then one message at a time to everyone.
-    ok = ok && timeOne(join, 1, "JOIN #bench\r\n",
-                       [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 366 "); }, 30);
+    ok = ok
+         && timeOne(
+             join, 1, "JOIN #bench\r\n",
+             [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 366 "); }, 30);
     for (int i = 0; ok && i < rounds; ++i)
-        ok = timeOne(who, 1, "WHO #bench\r\n",
-                     [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 315 "); }, 30);
+        ok = timeOne(
+            who, 1, "WHO #bench\r\n",
+            [&](Conn &c, std::string_view line) { return fromProbe(c) && has(line, " 315 "); }, 30);
     for (int i = 0; ok && i < rounds; ++i) {
-        ok = timeOne(fanout, n, benchMessage(probe, i),
-                     [&](Conn &c, std::string_view line) {
-                         int s;
-                         long q;
-                         Ns t;
-                         return !fromProbe(c) && parseBenchMessage(line, &s, &q, &t) && s == probe && q == i;
-                     },
-                     30);
+        ok = timeOne(
+            fanout, n, benchMessage(probe, i),
+            [&](Conn &c, std::string_view line) {
+                int s;
+                long q;
+                Ns t;
+                return !fromProbe(c) && parseBenchMessage(line, &s, &q, &t) && s == probe && q == i;
+            },
+            30);
     }
     if (!ok) {
         std::fprintf(stderr, "\nbigchannel: no answer in time (%s)\n", loop.firstError().c_str());
@@ -1102,10 +1116,10 @@ Result runBigChannel(const Options &o)
                   o.label.c_str(), n, rounds, join.pct(50) / 1000, join.pct(99) / 1000, part.pct(50) / 1000,
                   part.pct(99) / 1000, who.pct(50) / 1000, who.pct(99) / 1000, fanout.pct(50) / 1000,
                   fanout.pct(99) / 1000, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1.0);
-    std::snprintf(table, sizeof table,
-                  "%-18s %d members   JOIN p99 %.2f ms   PART p99 %.2f ms   WHO p99 %.2f ms   message to all p99 %.2f ms",
-                  "bigchannel", n, join.pct(99) / 1000, part.pct(99) / 1000, who.pct(99) / 1000,
-                  fanout.pct(99) / 1000);
+    std::snprintf(
+        table, sizeof table,
+        "%-18s %d members   JOIN p99 %.2f ms   PART p99 %.2f ms   WHO p99 %.2f ms   message to all p99 %.2f ms",
+        "bigchannel", n, join.pct(99) / 1000, part.pct(99) / 1000, who.pct(99) / 1000, fanout.pct(99) / 1000);
     r.json = json;
     r.table = table;
     return r;
@@ -1164,7 +1178,8 @@ Result runHandshakes(const Options &o)
     }
     const double wall = double(now() - t0) / 1e9;
     const double serverCpu1 = processCpuSeconds(o.serverPid);
-    const double serverMs = serverCpu0 >= 0 && serverCpu1 >= 0 && done > 0 ? (serverCpu1 - serverCpu0) * 1e3 / double(done) : -1;
+    const double serverMs
+        = serverCpu0 >= 0 && serverCpu1 >= 0 && done > 0 ? (serverCpu1 - serverCpu0) * 1e3 / double(done) : -1;
     char json[512], table[256];
     std::snprintf(json, sizeof json,
                   "{\"server\":\"%s\",\"workload\":\"handshakes\",\"window\":%d,\"duration_s\":%.1f,\"handshakes\":%ld,"
@@ -1218,7 +1233,8 @@ Result runHistory(const Options &o)
         return words[(rng >> 8) % words.size()];
     };
     Expect expect(loop);
-    auto contains = [](std::string_view line, std::string_view what) { return line.find(what) != std::string_view::npos; };
+    auto contains
+        = [](std::string_view line, std::string_view what) { return line.find(what) != std::string_view::npos; };
     // Joins and capabilities.
     expect.set(Writers + 2, [&](Conn &, std::string_view line) { return contains(line, " 366 "); });
     for (int w = 0; w < Writers; ++w)
@@ -1250,7 +1266,8 @@ Result runHistory(const Options &o)
             loop.send(loop.conns[size_t(w)], line);
         }
         sent += round;
-        expect.set(Writers, [&](Conn &c, std::string_view line) { return c.index < Writers && contains(line, "PONG"); });
+        expect.set(Writers,
+                   [&](Conn &c, std::string_view line) { return c.index < Writers && contains(line, "PONG"); });
         for (int w = 0; w < Writers; ++w)
             loop.send(loop.conns[size_t(w)], "PING :fill\r\n");
         if (!expect.wait(60))
@@ -1272,31 +1289,33 @@ Result runHistory(const Options &o)
     auto timeEach = [&](int count, Stats &stats, int conn, const std::function<std::string(int)> &command,
                         const std::function<bool(std::string_view)> &done) {
         for (int i = 0; i < count; ++i) {
-            if (!expect.time(stats, conn, command(i), 1,
-                             [&](Conn &c, std::string_view line) { return c.index == conn && done(line); }, 30))
+            if (!expect.time(
+                    stats, conn, command(i), 1,
+                    [&](Conn &c, std::string_view line) { return c.index == conn && done(line); }, 30))
                 return false;
         }
         return true;
     };
     Stats latest, playback, search;
-    bool ok = timeEach(200, latest, querier, [](int) { return std::string("CHATHISTORY LATEST #h0 * 100\r\n"); },
-                       batchEnd);
+    bool ok = timeEach(
+        200, latest, querier, [](int) { return std::string("CHATHISTORY LATEST #h0 * 100\r\n"); }, batchEnd);
     // A JOIN to a channel with history, until its playback has ended (leaving the last one first).
-    ok = ok && timeEach(
-                   200, playback, joiner,
-                   [](int i) {
-                       std::string command = i > 0 ? "PART #h" + std::to_string((i - 1) % Writers) + "\r\n" : "";
-                       return command + "JOIN #h" + std::to_string(i % Writers) + "\r\n";
-                   },
-                   [&](std::string_view line) { return contains(line, ":End of replay"); });
-    ok = ok && timeEach(
-                   100, search, searcher, [&](int) { return "SEARCH #h0 " + word() + " 20\r\n"; }, batchEnd);
+    ok = ok
+         && timeEach(
+             200, playback, joiner,
+             [](int i) {
+                 std::string command = i > 0 ? "PART #h" + std::to_string((i - 1) % Writers) + "\r\n" : "";
+                 return command + "JOIN #h" + std::to_string(i % Writers) + "\r\n";
+             },
+             [&](std::string_view line) { return contains(line, ":End of replay"); });
+    ok = ok
+         && timeEach(
+             100, search, searcher, [&](int) { return "SEARCH #h0 " + word() + " 20\r\n"; }, batchEnd);
     if (!ok) {
         std::fprintf(stderr, "\nhistory: a question went unanswered\n");
         return r;
     }
-    const long dbBytes = o.databaseFile.empty() ? -1
-                                                : fileSize(o.databaseFile) + fileSize(o.databaseFile + "-wal");
+    const long dbBytes = o.databaseFile.empty() ? -1 : fileSize(o.databaseFile) + fileSize(o.databaseFile + "-wal");
     const double perMillion = dbBytes < 0 ? -1 : double(dbBytes) * 1e6 / double(o.historyMessages);
     char json[768], table[384];
     std::snprintf(json, sizeof json,
@@ -1319,31 +1338,30 @@ Result runHistory(const Options &o)
 
 void usage()
 {
-    std::puts(
-        "usage: confab-bench [--host 127.0.0.1] [--port 6667] [--workload NAME[,NAME...]] [--label NAME]\n"
-        "                    [--server-pid PID] [--duration S] [--fanout-clients N] [--senders N] [--rate N]\n"
-        "                    [--saturation-clients N] [--window N] [--idle-clients N] [--connect-window N]\n"
-        "                    [--history-messages N] [--database-file PATH] [--storm-logins N]\n"
-        "                    [--reconnect-clients N] [--big-channel N] [--rounds N] [--tls]\n"
-        "                    [--handshake-window N] [--no-progress]\n"
-        "Drives an IRC server over real TCP connections on loopback and prints a table, then one JSON\n"
-        "line per workload. Workloads (several, comma-separated, run in this order on one server):\n"
-        "  all          seed, fanout, saturation and idle\n"
-        "  seed         seed 003's rounds: 10 x 5, 50 x 10, 60 x 25 messages, each after the last arrived\n"
-        "  fanout       --fanout-clients in one channel, --senders sending --rate messages/s each\n"
-        "  saturation   --saturation-clients sending as fast as --window allows\n"
-        "  idle         --idle-clients registered connections: connect time, server memory per connection\n"
-        "  reconnect    --reconnect-clients connect, register and join #lobby all at once\n"
-        "  bigchannel   --big-channel members in one channel, then --rounds timed JOIN/PART pairs,\n"
-        "               WHOs and messages to all of them\n"
-        "  handshakes   new TLS connections (needs --tls), --handshake-window in flight, each closed\n"
-        "               once its handshake has ended\n"
-        "  history      Confab's CHATHISTORY, playback and SEARCH after --history-messages are stored\n"
-        "               (--database-file: report the database's size)\n"
-        "  loginstorm   Confab's SASL: the fanout twice, the second time with --storm-logins SASL PLAIN\n"
-        "               logins started at once\n"
-        "--tls: every connection speaks TLS (the server's certificate is not checked). --server-pid lets\n"
-        "the bench read the server's memory and CPU time.");
+    std::puts("usage: confab-bench [--host 127.0.0.1] [--port 6667] [--workload NAME[,NAME...]] [--label NAME]\n"
+              "                    [--server-pid PID] [--duration S] [--fanout-clients N] [--senders N] [--rate N]\n"
+              "                    [--saturation-clients N] [--window N] [--idle-clients N] [--connect-window N]\n"
+              "                    [--history-messages N] [--database-file PATH] [--storm-logins N]\n"
+              "                    [--reconnect-clients N] [--big-channel N] [--rounds N] [--tls]\n"
+              "                    [--handshake-window N] [--no-progress]\n"
+              "Drives an IRC server over real TCP connections on loopback and prints a table, then one JSON\n"
+              "line per workload. Workloads (several, comma-separated, run in this order on one server):\n"
+              "  all          seed, fanout, saturation and idle\n"
+              "  seed         seed 003's rounds: 10 x 5, 50 x 10, 60 x 25 messages, each after the last arrived\n"
+              "  fanout       --fanout-clients in one channel, --senders sending --rate messages/s each\n"
+              "  saturation   --saturation-clients sending as fast as --window allows\n"
+              "  idle         --idle-clients registered connections: connect time, server memory per connection\n"
+              "  reconnect    --reconnect-clients connect, register and join #lobby all at once\n"
+              "  bigchannel   --big-channel members in one channel, then --rounds timed JOIN/PART pairs,\n"
+              "               WHOs and messages to all of them\n"
+              "  handshakes   new TLS connections (needs --tls), --handshake-window in flight, each closed\n"
+              "               once its handshake has ended\n"
+              "  history      Confab's CHATHISTORY, playback and SEARCH after --history-messages are stored\n"
+              "               (--database-file: report the database's size)\n"
+              "  loginstorm   Confab's SASL: the fanout twice, the second time with --storm-logins SASL PLAIN\n"
+              "               logins started at once\n"
+              "--tls: every connection speaks TLS (the server's certificate is not checked). --server-pid lets\n"
+              "the bench read the server's memory and CPU time.");
 }
 
 } // namespace
@@ -1360,28 +1378,50 @@ int main(int argc, char **argv)
             }
             return argv[++i];
         };
-        if (a == "--host") o.host = value();
-        else if (a == "--port") o.port = std::atoi(value().c_str());
-        else if (a == "--workload") o.workload = value();
-        else if (a == "--label") o.label = value();
-        else if (a == "--server-pid") o.serverPid = std::atoi(value().c_str());
-        else if (a == "--duration") o.duration = std::atof(value().c_str());
-        else if (a == "--fanout-clients") o.fanoutClients = std::atoi(value().c_str());
-        else if (a == "--senders") o.fanoutSenders = std::atoi(value().c_str());
-        else if (a == "--rate") o.fanoutRate = std::atoi(value().c_str());
-        else if (a == "--saturation-clients") o.saturationClients = std::atoi(value().c_str());
-        else if (a == "--window") o.window = std::atoi(value().c_str());
-        else if (a == "--idle-clients") o.idleClients = std::atoi(value().c_str());
-        else if (a == "--connect-window") o.connectWindow = std::max(1, std::atoi(value().c_str()));
-        else if (a == "--history-messages") o.historyMessages = std::atol(value().c_str());
-        else if (a == "--database-file") o.databaseFile = value();
-        else if (a == "--storm-logins") o.stormLogins = std::atoi(value().c_str());
-        else if (a == "--reconnect-clients") o.reconnectClients = std::atoi(value().c_str());
-        else if (a == "--big-channel") o.bigChannelMembers = std::atoi(value().c_str());
-        else if (a == "--rounds") o.bigChannelRounds = std::atoi(value().c_str());
-        else if (a == "--tls") o.tls = true;
-        else if (a == "--handshake-window") o.handshakeWindow = std::atoi(value().c_str());
-        else if (a == "--no-progress") o.progress = false;
+        if (a == "--host")
+            o.host = value();
+        else if (a == "--port")
+            o.port = std::atoi(value().c_str());
+        else if (a == "--workload")
+            o.workload = value();
+        else if (a == "--label")
+            o.label = value();
+        else if (a == "--server-pid")
+            o.serverPid = std::atoi(value().c_str());
+        else if (a == "--duration")
+            o.duration = std::atof(value().c_str());
+        else if (a == "--fanout-clients")
+            o.fanoutClients = std::atoi(value().c_str());
+        else if (a == "--senders")
+            o.fanoutSenders = std::atoi(value().c_str());
+        else if (a == "--rate")
+            o.fanoutRate = std::atoi(value().c_str());
+        else if (a == "--saturation-clients")
+            o.saturationClients = std::atoi(value().c_str());
+        else if (a == "--window")
+            o.window = std::atoi(value().c_str());
+        else if (a == "--idle-clients")
+            o.idleClients = std::atoi(value().c_str());
+        else if (a == "--connect-window")
+            o.connectWindow = std::max(1, std::atoi(value().c_str()));
+        else if (a == "--history-messages")
+            o.historyMessages = std::atol(value().c_str());
+        else if (a == "--database-file")
+            o.databaseFile = value();
+        else if (a == "--storm-logins")
+            o.stormLogins = std::atoi(value().c_str());
+        else if (a == "--reconnect-clients")
+            o.reconnectClients = std::atoi(value().c_str());
+        else if (a == "--big-channel")
+            o.bigChannelMembers = std::atoi(value().c_str());
+        else if (a == "--rounds")
+            o.bigChannelRounds = std::atoi(value().c_str());
+        else if (a == "--tls")
+            o.tls = true;
+        else if (a == "--handshake-window")
+            o.handshakeWindow = std::atoi(value().c_str());
+        else if (a == "--no-progress")
+            o.progress = false;
         else if (a == "--help" || a == "-h") {
             usage();
             return 0;
@@ -1401,8 +1441,8 @@ int main(int argc, char **argv)
     if (o.duration <= 0 || o.duration > 300 || o.idleClients > 50000 || o.fanoutClients > 10000
         || o.historyMessages < 1000 || o.historyMessages > 10'000'000 || o.stormLogins < 1 || o.stormLogins > 5000
         || o.reconnectClients < 1 || o.reconnectClients > 50000 || o.bigChannelMembers < 1
-        || o.bigChannelMembers > 50000 || o.bigChannelRounds < 1 || o.bigChannelRounds > 10000
-        || o.handshakeWindow < 1 || o.handshakeWindow > 1000) {
+        || o.bigChannelMembers > 50000 || o.bigChannelRounds < 1 || o.bigChannelRounds > 10000 || o.handshakeWindow < 1
+        || o.handshakeWindow > 1000) {
         std::fprintf(stderr, "confab-bench: bounds: duration 0-300 s, at most 50000 idle and 10000 fanout clients, "
                              "1000 to 10 million history messages, 1 to 5000 storm logins, 1 to 50000 reconnecting "
                              "clients and big-channel members, 1 to 10000 rounds, 1 to 1000 handshakes in flight\n");

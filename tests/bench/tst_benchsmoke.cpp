@@ -30,24 +30,29 @@ void TestBenchSmoke::workload_data()
     // The JSON fields that must be there, and those that must equal another one.
     QTest::addColumn<QStringList>("fields");
     QTest::addColumn<QStringList>("equal");
-    const QStringList memory{QStringLiteral("--no-history")};
-    QTest::newRow("seed") << QStringList{"--workload", "seed"} << memory << QStringList{"total_s", "mean_ms"}
-                          << QStringList{"deliveries=expected"};
-    QTest::newRow("fanout") << QStringList{"--workload", "fanout", "--fanout-clients", "20", "--senders", "2", "--duration", "1"}
-                            << memory << QStringList{"p99_ms", "deliveries_per_s"} << QStringList{"deliveries=expected"};
-    QTest::newRow("saturation") << QStringList{"--workload", "saturation", "--saturation-clients", "10", "--duration", "1"}
-                                << memory << QStringList{"deliveries_per_s", "server_cpu_us_per_delivery"} << QStringList{};
-    QTest::newRow("idle") << QStringList{"--workload", "idle", "--idle-clients", "50"} << memory
-                          << QStringList{"bytes_per_connection", "connect_s"} << QStringList{};
-    QTest::newRow("reconnect") << QStringList{"--workload", "reconnect", "--reconnect-clients", "50"} << memory
-                               << QStringList{"all_in_s", "register_p99_ms"} << QStringList{"joined=clients"};
-    QTest::newRow("bigchannel") << QStringList{"--workload", "bigchannel", "--big-channel", "50", "--rounds", "3"}
-                                << memory << QStringList{"join_p99_ms", "who_p99_ms", "fanout_p99_ms"} << QStringList{};
-    QTest::newRow("history") << QStringList{"--workload", "history", "--history-messages", "1000"} << QStringList{}
-                             << QStringList{"latest_p99_ms", "search_p99_ms"} << QStringList{};
-    QTest::newRow("loginstorm") << QStringList{"--workload", "loginstorm", "--fanout-clients", "10", "--senders", "2",
-                                               "--duration", "1", "--storm-logins", "2"}
-                                << QStringList{} << QStringList{"p99_ms"} << QStringList{"deliveries=expected"};
+    const QStringList memory {QStringLiteral("--no-history")};
+    QTest::newRow("seed") << QStringList {"--workload", "seed"} << memory << QStringList {"total_s", "mean_ms"}
+                          << QStringList {"deliveries=expected"};
+    QTest::newRow("fanout") << QStringList {"--workload", "fanout", "--fanout-clients", "20",
+                                            "--senders",  "2",      "--duration",       "1"}
+                            << memory << QStringList {"p99_ms", "deliveries_per_s"}
+                            << QStringList {"deliveries=expected"};
+    QTest::newRow("saturation") << QStringList {"--workload", "saturation", "--saturation-clients",
+                                                "10",         "--duration", "1"}
+                                << memory << QStringList {"deliveries_per_s", "server_cpu_us_per_delivery"}
+                                << QStringList {};
+    QTest::newRow("idle") << QStringList {"--workload", "idle", "--idle-clients", "50"} << memory
+                          << QStringList {"bytes_per_connection", "connect_s"} << QStringList {};
+    QTest::newRow("reconnect") << QStringList {"--workload", "reconnect", "--reconnect-clients", "50"} << memory
+                               << QStringList {"all_in_s", "register_p99_ms"} << QStringList {"joined=clients"};
+    QTest::newRow("bigchannel") << QStringList {"--workload", "bigchannel", "--big-channel", "50", "--rounds", "3"}
+                                << memory << QStringList {"join_p99_ms", "who_p99_ms", "fanout_p99_ms"}
+                                << QStringList {};
+    QTest::newRow("history") << QStringList {"--workload", "history", "--history-messages", "1000"} << QStringList {}
+                             << QStringList {"latest_p99_ms", "search_p99_ms"} << QStringList {};
+    QTest::newRow("loginstorm") << QStringList {"--workload", "loginstorm", "--fanout-clients", "10", "--senders", "2",
+                                                "--duration", "1",          "--storm-logins",   "2"}
+                                << QStringList {} << QStringList {"p99_ms"} << QStringList {"deliveries=expected"};
 }
 
 void TestBenchSmoke::workload()
@@ -66,14 +71,14 @@ void TestBenchSmoke::workload()
     quint16 port = 0;
     // The bench's clients are one local user on loopback: flood control and the per-user limit
     // would pace and refuse them.
-    QVERIFY(ServerProcess::start(server, Server,
-                                 QStringList{"--listen", "127.0.0.1:0", "--autojoin", "", "--flood-exempt", "127.0.0.0/8",
-                                             "--max-per-ip", "0"}
-                                     + serverArgs,
-                                 &host, &port));
+    QVERIFY(ServerProcess::start(
+        server, Server,
+        QStringList {"--listen", "127.0.0.1:0", "--autojoin", "", "--flood-exempt", "127.0.0.0/8", "--max-per-ip", "0"}
+            + serverArgs,
+        &host, &port));
     QProcess bench;
-    bench.start(Bench, QStringList{"--port", QString::number(port), "--server-pid", QString::number(server.processId()),
-                                   "--label", "smoke"}
+    bench.start(Bench, QStringList {"--port", QString::number(port), "--server-pid",
+                                    QString::number(server.processId()), "--label", "smoke"}
                            + benchArgs);
     QVERIFY(bench.waitForFinished(120'000));
     const QByteArray out = bench.readAllStandardOutput();

@@ -30,76 +30,76 @@ void TestChatCommand::parse_data()
     QTest::addColumn<ChatCommand::Kind>("kind");
     QTest::addColumn<QStringList>("args");
 
-    QTest::newRow("empty") << "" << K::None << QStringList{};
-    QTest::newRow("blank") << "   " << K::None << QStringList{};
-    QTest::newRow("text") << "hello world" << K::Say << QStringList{"hello world"};
-    QTest::newRow("text keeps spacing") << "  a  b " << K::Say << QStringList{"  a  b "};
-    QTest::newRow("double slash") << "//not a command" << K::Say << QStringList{"/not a command"};
-    QTest::newRow("/msg") << "/msg bob hi there" << K::Msg << QStringList{"bob", "hi there"};
-    QTest::newRow("@nick (seed 001)") << "@bob hi there" << K::Msg << QStringList{"bob", "hi there"};
-    QTest::newRow("!msg (seed 003)") << "!msg bob hi there" << K::Msg << QStringList{"bob", "hi there"};
-    QTest::newRow("/kick") << "/kick bob stop that now" << K::Kick << QStringList{"bob", "stop that now"};
-    QTest::newRow("/invite") << "/invite carol #den" << K::Invite << QStringList{"carol", "#den"};
-    QTest::newRow("/mode") << "/mode +o bob" << K::Mode << QStringList{"+o bob"};
-    QTest::newRow("/mode query") << "/mode" << K::Mode << QStringList{};
-    QTest::newRow("/oper") << "/oper admin s3cret" << K::Oper << QStringList{"admin", "s3cret"};
-    QTest::newRow("/MSG case-insensitive") << "/MSG bob x" << K::Msg << QStringList{"bob", "x"};
-    QTest::newRow("/me") << "/me waves hello" << K::Me << QStringList{"waves hello"};
-    QTest::newRow("/who") << "/who" << K::Who << QStringList{};
-    QTest::newRow("/who mask") << "/who a*" << K::Who << QStringList{"a*"};
-    QTest::newRow("!who (seed 003)") << "!who" << K::Who << QStringList{};
-    QTest::newRow("/join") << "/join #dev" << K::Join << QStringList{"#dev"};
-    QTest::newRow("/part") << "/part" << K::Part << QStringList{};
-    QTest::newRow("/part channel reason") << "/part #dev see you" << K::Part << QStringList{"#dev", "see you"};
-    QTest::newRow("/part reason only") << "/part see you" << K::Part << QStringList{"", "see you"};
-    QTest::newRow("/nick") << "/nick robert" << K::Nick << QStringList{"robert"};
-    QTest::newRow("/topic") << "/topic new topic" << K::Topic << QStringList{"new topic"};
-    QTest::newRow("/away") << "/away lunch" << K::Away << QStringList{"lunch"};
-    QTest::newRow("/away back") << "/away" << K::Away << QStringList{};
-    QTest::newRow("/quit") << "/quit" << K::Quit << QStringList{};
-    QTest::newRow("/quit reason") << "/quit gone fishing" << K::Quit << QStringList{"gone fishing"};
-    QTest::newRow("\\q (seed 001)") << "\\q" << K::Quit << QStringList{};
-    QTest::newRow("QUIT (seed 004)") << "QUIT" << K::Quit << QStringList{};
-    QTest::newRow("!logout (seed 003)") << "!logout" << K::Quit << QStringList{};
-    QTest::newRow("/exit") << "/exit" << K::Quit << QStringList{};
-    QTest::newRow("quit as a word is text") << "quit" << K::Say << QStringList{"quit"};
-    QTest::newRow("/help") << "/help" << K::Help << QStringList{};
-    QTest::newRow("/raw") << "/raw PRIVMSG #a :b c" << K::Raw << QStringList{"PRIVMSG #a :b c"};
-    QTest::newRow("/connect (seed 002)") << "/connect 10.0.0.1 6667" << K::Connect << QStringList{"10.0.0.1", "6667"};
-    QTest::newRow("/connect host only") << "/connect example.org" << K::Connect << QStringList{"example.org"};
-    QTest::newRow("/sessions") << "/sessions" << K::Sessions << QStringList{};
-    QTest::newRow("/list") << "/list" << K::ChannelList << QStringList{};
-    QTest::newRow("/list filter") << "/list rust" << K::ChannelList << QStringList{"rust"};
-    QTest::newRow("/version") << "/version" << K::Version << QStringList{};
-    QTest::newRow("/version nick") << "/version bob" << K::Version << QStringList{"bob"};
-    QTest::newRow("/ignore") << "/ignore" << K::Ignore << QStringList{};
-    QTest::newRow("/ignore nick") << "/ignore spammer*" << K::Ignore << QStringList{"spammer*"};
-    QTest::newRow("/unignore") << "/unignore bob" << K::Unignore << QStringList{"bob"};
-    QTest::newRow("/window") << "/window 3" << K::Window << QStringList{"3"};
-    QTest::newRow("/window close") << "/window close" << K::Window << QStringList{"close"};
-    QTest::newRow("/close") << "/close" << K::Close << QStringList{};
-    QTest::newRow("/wc") << "/wc" << K::Close << QStringList{};
-    QTest::newRow("/clear") << "/clear" << K::Clear << QStringList{};
-    QTest::newRow("/c") << "/c" << K::Clear << QStringList{};
-    QTest::newRow("/lastlog") << "/lastlog two words" << K::Lastlog << QStringList{"two words"};
-    QTest::newRow("/set") << "/set nicklist on" << K::Set << QStringList{"nicklist", "on"};
-    QTest::newRow("/terminate") << "/terminate 2" << K::Terminate << QStringList{"2"};
-    QTest::newRow("/send") << "/send 2 hello there" << K::Send << QStringList{"2", "hello there"};
-    QTest::newRow("/myip") << "/myip" << K::MyIp << QStringList{};
-    QTest::newRow("/myport") << "/myport" << K::MyPort << QStringList{};
-    QTest::newRow("trailing newline") << "hi\r\n" << K::Say << QStringList{"hi"};
-    QTest::newRow("/j") << "/j #rust" << K::Join << QStringList{"#rust"};
-    QTest::newRow("/q") << "/q bob" << K::Query << QStringList{"bob"};
-    QTest::newRow("/w") << "/w" << K::Who << QStringList{};
-    QTest::newRow("/wi") << "/wi bob" << K::Whois << QStringList{"bob"};
-    QTest::newRow("/n") << "/n #a" << K::Names << QStringList{"#a"};
-    QTest::newRow("/t") << "/t new topic" << K::Topic << QStringList{"new topic"};
-    QTest::newRow("/m") << "/m bob hi there" << K::Msg << QStringList{"bob", "hi there"};
-    QTest::newRow("/k") << "/k bob go away" << K::Kick << QStringList{"bob", "go away"};
-    QTest::newRow("/bye") << "/bye" << K::Quit << QStringList{};
-    QTest::newRow("/ctcp") << "/ctcp bob version now" << K::Ctcp << QStringList{"bob", "version", "now"};
-    QTest::newRow("/ping") << "/ping bob" << K::Ping << QStringList{"bob"};
-    QTest::newRow("/names") << "/names" << K::Names << QStringList{};
+    QTest::newRow("empty") << "" << K::None << QStringList {};
+    QTest::newRow("blank") << "   " << K::None << QStringList {};
+    QTest::newRow("text") << "hello world" << K::Say << QStringList {"hello world"};
+    QTest::newRow("text keeps spacing") << "  a  b " << K::Say << QStringList {"  a  b "};
+    QTest::newRow("double slash") << "//not a command" << K::Say << QStringList {"/not a command"};
+    QTest::newRow("/msg") << "/msg bob hi there" << K::Msg << QStringList {"bob", "hi there"};
+    QTest::newRow("@nick (seed 001)") << "@bob hi there" << K::Msg << QStringList {"bob", "hi there"};
+    QTest::newRow("!msg (seed 003)") << "!msg bob hi there" << K::Msg << QStringList {"bob", "hi there"};
+    QTest::newRow("/kick") << "/kick bob stop that now" << K::Kick << QStringList {"bob", "stop that now"};
+    QTest::newRow("/invite") << "/invite carol #den" << K::Invite << QStringList {"carol", "#den"};
+    QTest::newRow("/mode") << "/mode +o bob" << K::Mode << QStringList {"+o bob"};
+    QTest::newRow("/mode query") << "/mode" << K::Mode << QStringList {};
+    QTest::newRow("/oper") << "/oper admin s3cret" << K::Oper << QStringList {"admin", "s3cret"};
+    QTest::newRow("/MSG case-insensitive") << "/MSG bob x" << K::Msg << QStringList {"bob", "x"};
+    QTest::newRow("/me") << "/me waves hello" << K::Me << QStringList {"waves hello"};
+    QTest::newRow("/who") << "/who" << K::Who << QStringList {};
+    QTest::newRow("/who mask") << "/who a*" << K::Who << QStringList {"a*"};
+    QTest::newRow("!who (seed 003)") << "!who" << K::Who << QStringList {};
+    QTest::newRow("/join") << "/join #dev" << K::Join << QStringList {"#dev"};
+    QTest::newRow("/part") << "/part" << K::Part << QStringList {};
+    QTest::newRow("/part channel reason") << "/part #dev see you" << K::Part << QStringList {"#dev", "see you"};
+    QTest::newRow("/part reason only") << "/part see you" << K::Part << QStringList {"", "see you"};
+    QTest::newRow("/nick") << "/nick robert" << K::Nick << QStringList {"robert"};
+    QTest::newRow("/topic") << "/topic new topic" << K::Topic << QStringList {"new topic"};
+    QTest::newRow("/away") << "/away lunch" << K::Away << QStringList {"lunch"};
+    QTest::newRow("/away back") << "/away" << K::Away << QStringList {};
+    QTest::newRow("/quit") << "/quit" << K::Quit << QStringList {};
+    QTest::newRow("/quit reason") << "/quit gone fishing" << K::Quit << QStringList {"gone fishing"};
+    QTest::newRow("\\q (seed 001)") << "\\q" << K::Quit << QStringList {};
+    QTest::newRow("QUIT (seed 004)") << "QUIT" << K::Quit << QStringList {};
+    QTest::newRow("!logout (seed 003)") << "!logout" << K::Quit << QStringList {};
+    QTest::newRow("/exit") << "/exit" << K::Quit << QStringList {};
+    QTest::newRow("quit as a word is text") << "quit" << K::Say << QStringList {"quit"};
+    QTest::newRow("/help") << "/help" << K::Help << QStringList {};
+    QTest::newRow("/raw") << "/raw PRIVMSG #a :b c" << K::Raw << QStringList {"PRIVMSG #a :b c"};
+    QTest::newRow("/connect (seed 002)") << "/connect 10.0.0.1 6667" << K::Connect << QStringList {"10.0.0.1", "6667"};
+    QTest::newRow("/connect host only") << "/connect example.org" << K::Connect << QStringList {"example.org"};
+    QTest::newRow("/sessions") << "/sessions" << K::Sessions << QStringList {};
+    QTest::newRow("/list") << "/list" << K::ChannelList << QStringList {};
+    QTest::newRow("/list filter") << "/list rust" << K::ChannelList << QStringList {"rust"};
+    QTest::newRow("/version") << "/version" << K::Version << QStringList {};
+    QTest::newRow("/version nick") << "/version bob" << K::Version << QStringList {"bob"};
+    QTest::newRow("/ignore") << "/ignore" << K::Ignore << QStringList {};
+    QTest::newRow("/ignore nick") << "/ignore spammer*" << K::Ignore << QStringList {"spammer*"};
+    QTest::newRow("/unignore") << "/unignore bob" << K::Unignore << QStringList {"bob"};
+    QTest::newRow("/window") << "/window 3" << K::Window << QStringList {"3"};
+    QTest::newRow("/window close") << "/window close" << K::Window << QStringList {"close"};
+    QTest::newRow("/close") << "/close" << K::Close << QStringList {};
+    QTest::newRow("/wc") << "/wc" << K::Close << QStringList {};
+    QTest::newRow("/clear") << "/clear" << K::Clear << QStringList {};
+    QTest::newRow("/c") << "/c" << K::Clear << QStringList {};
+    QTest::newRow("/lastlog") << "/lastlog two words" << K::Lastlog << QStringList {"two words"};
+    QTest::newRow("/set") << "/set nicklist on" << K::Set << QStringList {"nicklist", "on"};
+    QTest::newRow("/terminate") << "/terminate 2" << K::Terminate << QStringList {"2"};
+    QTest::newRow("/send") << "/send 2 hello there" << K::Send << QStringList {"2", "hello there"};
+    QTest::newRow("/myip") << "/myip" << K::MyIp << QStringList {};
+    QTest::newRow("/myport") << "/myport" << K::MyPort << QStringList {};
+    QTest::newRow("trailing newline") << "hi\r\n" << K::Say << QStringList {"hi"};
+    QTest::newRow("/j") << "/j #rust" << K::Join << QStringList {"#rust"};
+    QTest::newRow("/q") << "/q bob" << K::Query << QStringList {"bob"};
+    QTest::newRow("/w") << "/w" << K::Who << QStringList {};
+    QTest::newRow("/wi") << "/wi bob" << K::Whois << QStringList {"bob"};
+    QTest::newRow("/n") << "/n #a" << K::Names << QStringList {"#a"};
+    QTest::newRow("/t") << "/t new topic" << K::Topic << QStringList {"new topic"};
+    QTest::newRow("/m") << "/m bob hi there" << K::Msg << QStringList {"bob", "hi there"};
+    QTest::newRow("/k") << "/k bob go away" << K::Kick << QStringList {"bob", "go away"};
+    QTest::newRow("/bye") << "/bye" << K::Quit << QStringList {};
+    QTest::newRow("/ctcp") << "/ctcp bob version now" << K::Ctcp << QStringList {"bob", "version", "now"};
+    QTest::newRow("/ping") << "/ping bob" << K::Ping << QStringList {"bob"};
+    QTest::newRow("/names") << "/names" << K::Names << QStringList {};
 }
 
 void TestChatCommand::parse()
@@ -116,15 +116,24 @@ void TestChatCommand::invalid_data()
 {
     QTest::addColumn<QString>("line");
     QTest::addColumn<QString>("mentions");
-    QTest::newRow("unknown") << "/frobnicate" << "/frobnicate";
-    QTest::newRow("/msg without text") << "/msg bob" << "/msg NICK TEXT";
-    QTest::newRow("@nick without text") << "@bob" << "@NICK TEXT";
-    QTest::newRow("!msg without text") << "!msg bob" << "!msg NICK TEXT";
-    QTest::newRow("/join without channel") << "/join" << "/join";
-    QTest::newRow("/send without text") << "/send 1" << "/send ID TEXT";
-    QTest::newRow("/sessions with args") << "/sessions now" << "/sessions";
-    QTest::newRow("/window without a number") << "/window" << "/window N";
-    QTest::newRow("/lastlog without words") << "/lastlog" << "/lastlog WORDS";
+    QTest::newRow("unknown") << "/frobnicate"
+                             << "/frobnicate";
+    QTest::newRow("/msg without text") << "/msg bob"
+                                       << "/msg NICK TEXT";
+    QTest::newRow("@nick without text") << "@bob"
+                                        << "@NICK TEXT";
+    QTest::newRow("!msg without text") << "!msg bob"
+                                       << "!msg NICK TEXT";
+    QTest::newRow("/join without channel") << "/join"
+                                           << "/join";
+    QTest::newRow("/send without text") << "/send 1"
+                                        << "/send ID TEXT";
+    QTest::newRow("/sessions with args") << "/sessions now"
+                                         << "/sessions";
+    QTest::newRow("/window without a number") << "/window"
+                                              << "/window N";
+    QTest::newRow("/lastlog without words") << "/lastlog"
+                                            << "/lastlog WORDS";
 }
 
 void TestChatCommand::invalid()
@@ -143,8 +152,11 @@ void TestChatCommand::ctcpParse_data()
     QTest::addColumn<QString>("command");
     QTest::addColumn<QString>("args");
     QTest::newRow("bare") << QString("\x01VERSION\x01") << true << QString("VERSION") << QString();
-    QTest::newRow("lower case, args, no closing") << QString("\x01ping 1 2") << true << QString("PING") << QString("1 2");
-    QTest::newRow("action") << QString("\x01" "ACTION waves\x01") << true << QString("ACTION") << QString("waves");
+    QTest::newRow("lower case, args, no closing")
+        << QString("\x01ping 1 2") << true << QString("PING") << QString("1 2");
+    QTest::newRow("action") << QString("\x01"
+                                       "ACTION waves\x01")
+                            << true << QString("ACTION") << QString("waves");
     QTest::newRow("plain text") << QString("VERSION") << false << QString() << QString();
     QTest::newRow("empty") << QString("\x01\x01") << false << QString() << QString();
 }
@@ -188,7 +200,9 @@ void TestChatCommand::builders_data()
     QTest::addColumn<QByteArray>("wire");
     using namespace IrcCommands;
     QTest::newRow("privmsg") << privmsg("#c", "hi there").first() << QByteArray("PRIVMSG #c :hi there");
-    QTest::newRow("action") << action("bob", "waves") << QByteArray("PRIVMSG bob :\x01" "ACTION waves\x01");
+    QTest::newRow("action") << action("bob", "waves")
+                            << QByteArray("PRIVMSG bob :\x01"
+                                          "ACTION waves\x01");
     QTest::newRow("notice") << notice("#c", "n") << QByteArray("NOTICE #c :n");
     QTest::newRow("ctcp upper-cases") << ctcp("bob", "version", {}) << QByteArray("PRIVMSG bob :\x01VERSION\x01");
     QTest::newRow("ctcp reply") << ctcpReply("bob", "PING", "123") << QByteArray("NOTICE bob :\x01PING 123\x01");
@@ -207,7 +221,8 @@ void TestChatCommand::builders_data()
     QTest::newRow("mode query") << mode("#c") << QByteArray("MODE #c");
     QTest::newRow("ban mask") << mode("#c", "+b bob!*@*") << QByteArray("MODE #c +b bob!*@*");
     QTest::newRow("register") << registerAccount("pw d", true) << QByteArray("REGISTER * * :pw d");
-    QTest::newRow("register through NickServ") << registerAccount("pw", false) << QByteArray("PRIVMSG NickServ :REGISTER pw");
+    QTest::newRow("register through NickServ")
+        << registerAccount("pw", false) << QByteArray("PRIVMSG NickServ :REGISTER pw");
     QTest::newRow("oper") << oper("root", "s3cret") << QByteArray("OPER root :s3cret");
     QTest::newRow("who") << who("#c") << QByteArray("WHO #c");
     // What would break the line or add a parameter is refused, not sent.
@@ -242,7 +257,7 @@ void TestChatCommand::longTextIsSplitNeverCut()
     QVERIFY(parts.size() >= 2);
     QString joined;
     for (const IrcMessage &m : parts) {
-        QVERIFY(m.serialize()->size() <= 512 - 100); // room for the server's prefix
+        QVERIFY(m.serialize()->size() <= 512 - 100);                   // room for the server's prefix
         QVERIFY(QString::fromUtf8(m.param(1)).toUtf8() == m.param(1)); // whole characters
         joined += QString::fromUtf8(m.param(1));
     }

@@ -28,13 +28,14 @@ void TestChatState::namesAreSortedByStatusThenNick_data()
     QTest::addColumn<QStringList>("names");
     QTest::addColumn<QStringList>("members");
     QTest::addColumn<QString>("prefixesOfSecond");
-    QTest::newRow("default (ov)@+") << QString() << QStringList{"carol", "+bob", "@alice", "@+dave", "Erin"}
-                                    << QStringList{"@alice", "@dave", "+bob", "carol", "Erin"} << QString("@+");
-    QTest::newRow("multi-prefix: all of them kept") << QString() << QStringList{"+@dave"} << QStringList{"@dave"} << QString();
-    QTest::newRow("(qaohv)~&@%+") << QString("(qaohv)~&@%+") << QStringList{"+v", "%h", "o", "@op", "&a", "~q"}
-                                  << QStringList{"~q", "&a", "@op", "%h", "+v", "o"} << QString("&");
-    QTest::newRow("userhost-in-names") << QString() << QStringList{"@alice!al@example.org", "bob!b@h"}
-                                       << QStringList{"@alice", "bob"} << QString();
+    QTest::newRow("default (ov)@+") << QString() << QStringList {"carol", "+bob", "@alice", "@+dave", "Erin"}
+                                    << QStringList {"@alice", "@dave", "+bob", "carol", "Erin"} << QString("@+");
+    QTest::newRow("multi-prefix: all of them kept")
+        << QString() << QStringList {"+@dave"} << QStringList {"@dave"} << QString();
+    QTest::newRow("(qaohv)~&@%+") << QString("(qaohv)~&@%+") << QStringList {"+v", "%h", "o", "@op", "&a", "~q"}
+                                  << QStringList {"~q", "&a", "@op", "%h", "+v", "o"} << QString("&");
+    QTest::newRow("userhost-in-names") << QString() << QStringList {"@alice!al@example.org", "bob!b@h"}
+                                       << QStringList {"@alice", "bob"} << QString();
 }
 
 void TestChatState::namesAreSortedByStatusThenNick()
@@ -48,8 +49,8 @@ void TestChatState::namesAreSortedByStatusThenNick()
         state.setPrefix(prefix);
     state.join("#c", "me", true);
     state.addNames("#c", names.mid(0, 2));
-    state.addNames("#c", names.mid(2)); // NAMES may come in several lines
-    QCOMPARE(state.members("#c"), QStringList{"me"}); // until the end of NAMES
+    state.addNames("#c", names.mid(2));                // NAMES may come in several lines
+    QCOMPARE(state.members("#c"), QStringList {"me"}); // until the end of NAMES
     state.endNames("#C");
     QCOMPARE(state.members("#c"), members);
     QStringList bare;
@@ -67,20 +68,21 @@ void TestChatState::modeChangesStatus_data()
     QTest::addColumn<QStringList>("mode");
     QTest::addColumn<bool>("changed");
     QTest::addColumn<QStringList>("members");
-    QTest::newRow("+o") << QStringList{"+o", "bob"} << true << QStringList{"@bob", "alice", "carol"};
-    QTest::newRow("+v") << QStringList{"+v", "carol"} << true << QStringList{"+carol", "alice", "bob"};
+    QTest::newRow("+o") << QStringList {"+o", "bob"} << true << QStringList {"@bob", "alice", "carol"};
+    QTest::newRow("+v") << QStringList {"+v", "carol"} << true << QStringList {"+carol", "alice", "bob"};
     // Changed and changed back: reported (a view redraws once for nothing), and right.
-    QTest::newRow("+o-o") << QStringList{"+o-o", "bob", "bob"} << true << QStringList{"alice", "bob", "carol"};
-    QTest::newRow("a ban's mask is not a member") << QStringList{"+bo", "bob!*@*", "carol"} << true
-                                                  << QStringList{"@carol", "alice", "bob"};
-    QTest::newRow("key and limit take arguments") << QStringList{"+klv", "secret", "10", "alice"} << true
-                                                  << QStringList{"+alice", "bob", "carol"};
-    QTest::newRow("-l takes none, -k does") << QStringList{"-lk+o", "secret", "bob"} << true
-                                            << QStringList{"@bob", "alice", "carol"};
-    QTest::newRow("flags take none") << QStringList{"+mntv", "bob"} << true << QStringList{"+bob", "alice", "carol"};
-    QTest::newRow("missing argument") << QStringList{"+oo", "alice"} << true << QStringList{"@alice", "bob", "carol"};
-    QTest::newRow("not a member") << QStringList{"+o", "zed"} << false << QStringList{"alice", "bob", "carol"};
-    QTest::newRow("case-insensitive nick") << QStringList{"+o", "BOB"} << true << QStringList{"@bob", "alice", "carol"};
+    QTest::newRow("+o-o") << QStringList {"+o-o", "bob", "bob"} << true << QStringList {"alice", "bob", "carol"};
+    QTest::newRow("a ban's mask is not a member")
+        << QStringList {"+bo", "bob!*@*", "carol"} << true << QStringList {"@carol", "alice", "bob"};
+    QTest::newRow("key and limit take arguments")
+        << QStringList {"+klv", "secret", "10", "alice"} << true << QStringList {"+alice", "bob", "carol"};
+    QTest::newRow("-l takes none, -k does")
+        << QStringList {"-lk+o", "secret", "bob"} << true << QStringList {"@bob", "alice", "carol"};
+    QTest::newRow("flags take none") << QStringList {"+mntv", "bob"} << true << QStringList {"+bob", "alice", "carol"};
+    QTest::newRow("missing argument") << QStringList {"+oo", "alice"} << true << QStringList {"@alice", "bob", "carol"};
+    QTest::newRow("not a member") << QStringList {"+o", "zed"} << false << QStringList {"alice", "bob", "carol"};
+    QTest::newRow("case-insensitive nick")
+        << QStringList {"+o", "BOB"} << true << QStringList {"@bob", "alice", "carol"};
 }
 
 void TestChatState::modeChangesStatus()
@@ -99,7 +101,7 @@ void TestChatState::modeChangesStatus()
     state.applyMode("#c", {"-ov", "alice", "alice"});
     state.applyMode("#c", {"-ov", "bob", "bob"});
     state.applyMode("#c", {"-ov", "carol", "carol"});
-    QCOMPARE(state.members("#c"), (QStringList{"alice", "bob", "carol"}));
+    QCOMPARE(state.members("#c"), (QStringList {"alice", "bob", "carol"}));
 }
 
 void TestChatState::membershipFollowsJoinPartQuitNick()
@@ -110,25 +112,25 @@ void TestChatState::membershipFollowsJoinPartQuitNick()
     state.addNames("#a", {"@me", "bob", "+carol"});
     state.endNames("#a");
     state.join("#b", "bob", false);
-    QCOMPARE(state.members("#b"), (QStringList{"bob", "me"}));
+    QCOMPARE(state.members("#b"), (QStringList {"bob", "me"}));
     QStringList with = state.channelsWith("BOB");
     with.sort();
-    QCOMPARE(with, (QStringList{"#a", "#b"}));
-    QCOMPARE(state.channelsWith("carol"), QStringList{"#a"});
+    QCOMPARE(with, (QStringList {"#a", "#b"}));
+    QCOMPARE(state.channelsWith("carol"), QStringList {"#a"});
     QVERIFY(state.channelsWith("nobody").isEmpty());
     // NICK keeps the status and re-sorts.
-    QCOMPARE(state.rename("carol", "aaron"), QStringList{"#a"});
-    QCOMPARE(state.members("#a"), (QStringList{"@me", "+aaron", "bob"}));
+    QCOMPARE(state.rename("carol", "aaron"), QStringList {"#a"});
+    QCOMPARE(state.members("#a"), (QStringList {"@me", "+aaron", "bob"}));
     QCOMPARE(state.rename("bob", "zack").size(), 2);
-    QCOMPARE(state.members("#b"), (QStringList{"me", "zack"}));
+    QCOMPARE(state.members("#b"), (QStringList {"me", "zack"}));
     // PART and KICK of others.
     state.leave("#a", "AARON", false);
-    QCOMPARE(state.members("#a"), (QStringList{"@me", "zack"}));
+    QCOMPARE(state.members("#a"), (QStringList {"@me", "zack"}));
     // QUIT says where they were.
     QStringList where = state.quit("zack");
     where.sort();
-    QCOMPARE(where, (QStringList{"#a", "#b"}));
-    QCOMPARE(state.members("#a"), QStringList{"@me"});
+    QCOMPARE(where, (QStringList {"#a", "#b"}));
+    QCOMPARE(state.members("#a"), QStringList {"@me"});
     QVERIFY(state.quit("nobody").isEmpty());
 }
 
@@ -138,20 +140,20 @@ void TestChatState::ownJoinAndPartStartAndForgetAChannel()
     state.join("#Lobby", "me", true);
     state.setTopic("#lobby", "hello");
     QCOMPARE(state.topic("#LOBBY"), QString("hello"));
-    QCOMPARE(state.channels(), QStringList{"#Lobby"});
+    QCOMPARE(state.channels(), QStringList {"#Lobby"});
     // NAMES or a topic of a channel we are not in is kept, but it is not one of ours.
     state.addNames("#other", {"x"});
     state.endNames("#other");
-    QCOMPARE(state.members("#other"), QStringList{"x"});
+    QCOMPARE(state.members("#other"), QStringList {"x"});
     QVERIFY(!state.contains("#other"));
-    QCOMPARE(state.channels(), QStringList{"#Lobby"});
+    QCOMPARE(state.channels(), QStringList {"#Lobby"});
     state.leave("#lobby", "me", true);
     QVERIFY(!state.contains("#lobby"));
     QVERIFY(state.members("#lobby").isEmpty());
     QVERIFY(state.topic("#lobby").isEmpty());
     // Joining again starts afresh.
     state.join("#lobby", "me", true);
-    QCOMPARE(state.members("#lobby"), QStringList{"me"});
+    QCOMPARE(state.members("#lobby"), QStringList {"me"});
     state.clear();
     QVERIFY(state.channels().isEmpty());
 }
@@ -164,7 +166,7 @@ void TestChatState::badPrefixTokenIsIgnored()
     state.join("#c", "me", true);
     state.addNames("#c", {"+v", "@o"});
     state.endNames("#c");
-    QCOMPARE(state.members("#c"), (QStringList{"@o", "+v"}));
+    QCOMPARE(state.members("#c"), (QStringList {"@o", "+v"}));
 }
 
 namespace {
@@ -193,38 +195,38 @@ void TestChatState::eventsBuildTheState_data()
     QTest::addColumn<QStringList>("lastChanged");
     const ChatEvent join = ev(T::Join, "me", "#c", {}, true);
     const ChatEvent names = ev(T::Names, {}, "#c", {}, false, {"@me", "bob", "+carol"});
-    QTest::newRow("join and names") << QList<ChatEvent>{join, names} << QStringList{"@me", "+carol", "bob"} << QString()
-                                    << QStringList{"#c"};
+    QTest::newRow("join and names") << QList<ChatEvent> {join, names} << QStringList {"@me", "+carol", "bob"}
+                                    << QString() << QStringList {"#c"};
     QTest::newRow("server's prefixes first")
-        << QList<ChatEvent>{ev(T::Support, {}, {}, {}, false, {"CHANTYPES=#", "PREFIX=(qov)~@+"}), join,
-                            ev(T::Names, {}, "#c", {}, false, {"@me", "~bob"})}
-        << QStringList{"~bob", "@me"} << QString() << QStringList{"#c"};
-    QTest::newRow("mode") << QList<ChatEvent>{join, names, ev(T::Mode, "me", "#c", "+o bob", false, {"+o", "bob"})}
-                          << QStringList{"@bob", "@me", "+carol"} << QString() << QStringList{"#c"};
+        << QList<ChatEvent> {ev(T::Support, {}, {}, {}, false, {"CHANTYPES=#", "PREFIX=(qov)~@+"}), join,
+                             ev(T::Names, {}, "#c", {}, false, {"@me", "~bob"})}
+        << QStringList {"~bob", "@me"} << QString() << QStringList {"#c"};
+    QTest::newRow("mode") << QList<ChatEvent> {join, names, ev(T::Mode, "me", "#c", "+o bob", false, {"+o", "bob"})}
+                          << QStringList {"@bob", "@me", "+carol"} << QString() << QStringList {"#c"};
     QTest::newRow("a user mode changes nothing")
-        << QList<ChatEvent>{join, names, ev(T::Mode, "me", "me", "+i", true, {"+i"})} << QStringList{"@me", "+carol", "bob"}
-        << QString() << QStringList();
-    QTest::newRow("kick of another") << QList<ChatEvent>{join, names, ev(T::Kick, "bob", "#c", "out", false, {"me"})}
-                                     << QStringList{"@me", "+carol"} << QString() << QStringList{"#c"};
+        << QList<ChatEvent> {join, names, ev(T::Mode, "me", "me", "+i", true, {"+i"})}
+        << QStringList {"@me", "+carol", "bob"} << QString() << QStringList();
+    QTest::newRow("kick of another") << QList<ChatEvent> {join, names, ev(T::Kick, "bob", "#c", "out", false, {"me"})}
+                                     << QStringList {"@me", "+carol"} << QString() << QStringList {"#c"};
     QTest::newRow("our own kick forgets the channel")
-        << QList<ChatEvent>{join, names, ev(T::Topic, "me", "#c", "hi"), ev(T::Kick, "me", "#c", "out", true, {"bob"})}
-        << QStringList() << QString() << QStringList{"#c"};
-    QTest::newRow("quit says where") << QList<ChatEvent>{join, names, ev(T::Quit, "CAROL", {}, "bye")}
-                                     << QStringList{"@me", "bob"} << QString() << QStringList{"#c"};
-    QTest::newRow("nick") << QList<ChatEvent>{join, names, ev(T::Nick, "bob", {}, "aaron")}
-                          << QStringList{"@me", "+carol", "aaron"} << QString() << QStringList{"#c"};
-    QTest::newRow("topic") << QList<ChatEvent>{join, names, ev(T::Topic, "bob", "#c", "news")}
-                           << QStringList{"@me", "+carol", "bob"} << QString("news") << QStringList{"#c"};
-    QTest::newRow("no topic") << QList<ChatEvent>{join, ev(T::Topic, "bob", "#c", "news"), ev(T::Topic, {}, "#c")}
-                              << QStringList{"me"} << QString() << QStringList{"#c"};
+        << QList<ChatEvent> {join, names, ev(T::Topic, "me", "#c", "hi"), ev(T::Kick, "me", "#c", "out", true, {"bob"})}
+        << QStringList() << QString() << QStringList {"#c"};
+    QTest::newRow("quit says where") << QList<ChatEvent> {join, names, ev(T::Quit, "CAROL", {}, "bye")}
+                                     << QStringList {"@me", "bob"} << QString() << QStringList {"#c"};
+    QTest::newRow("nick") << QList<ChatEvent> {join, names, ev(T::Nick, "bob", {}, "aaron")}
+                          << QStringList {"@me", "+carol", "aaron"} << QString() << QStringList {"#c"};
+    QTest::newRow("topic") << QList<ChatEvent> {join, names, ev(T::Topic, "bob", "#c", "news")}
+                           << QStringList {"@me", "+carol", "bob"} << QString("news") << QStringList {"#c"};
+    QTest::newRow("no topic") << QList<ChatEvent> {join, ev(T::Topic, "bob", "#c", "news"), ev(T::Topic, {}, "#c")}
+                              << QStringList {"me"} << QString() << QStringList {"#c"};
     QTest::newRow("a lost connection forgets everything")
-        << QList<ChatEvent>{join, names, stateEvent(SessionState::Reconnecting)} << QStringList() << QString()
-        << QStringList{"#c"};
-    QTest::newRow("connected keeps it") << QList<ChatEvent>{join, names, stateEvent(SessionState::Connected)}
-                                        << QStringList{"@me", "+carol", "bob"} << QString() << QStringList();
+        << QList<ChatEvent> {join, names, stateEvent(SessionState::Reconnecting)} << QStringList() << QString()
+        << QStringList {"#c"};
+    QTest::newRow("connected keeps it") << QList<ChatEvent> {join, names, stateEvent(SessionState::Connected)}
+                                        << QStringList {"@me", "+carol", "bob"} << QString() << QStringList();
     QTest::newRow("messages change nothing")
-        << QList<ChatEvent>{join, names, ev(T::Message, "bob", "#c", "hello"), ev(T::Info, {}, {}, "x")}
-        << QStringList{"@me", "+carol", "bob"} << QString() << QStringList();
+        << QList<ChatEvent> {join, names, ev(T::Message, "bob", "#c", "hello"), ev(T::Info, {}, {}, "x")}
+        << QStringList {"@me", "+carol", "bob"} << QString() << QStringList();
 }
 
 void TestChatState::eventsBuildTheState()

@@ -27,8 +27,8 @@ std::unique_ptr<ClientSession> makeSession(quint16 port, const QString &nick, QS
 
 bool waitRegistered(ClientSession &s, const QString &channel = QStringLiteral("#lobby"))
 {
-    return QTest::qWaitFor([&] { return s.state() == ClientSession::State::Connected && s.users(channel).contains(s.nick()); },
-                           5000);
+    return QTest::qWaitFor(
+        [&] { return s.state() == ClientSession::State::Connected && s.users(channel).contains(s.nick()); }, 5000);
 }
 
 using T = ChatEvent::Type;
@@ -51,8 +51,9 @@ struct EventLog {
     // Times the session became connected.
     qsizetype registrations() const
     {
-        return std::count_if(events.begin(), events.end(),
-                             [](const ChatEvent &e) { return e.type == T::State && e.state == SessionState::Connected; });
+        return std::count_if(events.begin(), events.end(), [](const ChatEvent &e) {
+            return e.type == T::State && e.state == SessionState::Connected;
+        });
     }
     QStringList texts(T type) const
     {
@@ -126,7 +127,7 @@ void TestClientSession::registersAndJoins()
     EventLog log(s.get());
     s->open();
     QVERIFY(waitRegistered(*s, "#extra"));
-    QCOMPARE(s->channels(), (QStringList{"#lobby", "#extra"}));
+    QCOMPARE(s->channels(), (QStringList {"#lobby", "#extra"}));
     const QList<ChatEvent> states = log.of(T::State);
     QCOMPARE(states.first().state, SessionState::Connecting);
     QCOMPARE(states.at(1).state, SessionState::Registering);
@@ -140,7 +141,7 @@ void TestClientSession::registersAndJoins()
     // One Names event per channel, with every member.
     QTRY_COMPARE(log.count(T::Names), 2);
     QCOMPARE(log.of(T::Names).last().channel, QStringLiteral("#extra"));
-    QCOMPARE(log.of(T::Names).last().list, QStringList{"@alice"});
+    QCOMPARE(log.of(T::Names).last().list, QStringList {"@alice"});
     QVERIFY(s->enabledCaps().contains("server-time"));
     QVERIFY(s->enabledCaps().contains("echo-message"));
     QCOMPARE(s->serverName(), QStringLiteral("test.confab"));
@@ -185,13 +186,15 @@ void TestClientSession::channelAndPrivateMessages()
     // A long message is split, never truncated.
     const QString longText = QString(900, u'x');
     a->sendMessage("#lobby", longText);
-    QVERIFY(QTest::qWaitFor([&] {
-        QString all;
-        for (const ChatMessage &m : inB.messages)
-            if (m.text.startsWith(u'x'))
-                all += m.text;
-        return all == longText;
-    }, 5000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            QString all;
+            for (const ChatMessage &m : inB.messages)
+                if (m.text.startsWith(u'x'))
+                    all += m.text;
+            return all == longText;
+        },
+        5000));
 }
 
 void TestClientSession::ownMessagesWithoutEchoCapability()
@@ -235,7 +238,9 @@ void TestClientSession::takenNickGetsUnderscore()
 namespace {
 RawClient::Predicate ctcpReplyFrom(const QByteArray &nick)
 {
-    return [nick](const IrcMessage &m) { return m.command == "NOTICE" && m.sourceNick() == nick && m.param(1).startsWith('\x01'); };
+    return [nick](const IrcMessage &m) {
+        return m.command == "NOTICE" && m.sourceNick() == nick && m.param(1).startsWith('\x01');
+    };
 }
 } // namespace
 
@@ -250,24 +255,33 @@ void TestClientSession::answersCtcp()
     auto bob = server.client("bob");
     QVERIFY(bob);
     // Unknown requests get no answer: the next answer is VERSION's.
-    bob->send("PRIVMSG alice :\x01" "FROBNICATE\x01");
-    bob->send("PRIVMSG alice :\x01" "VERSION\x01");
+    bob->send("PRIVMSG alice :\x01"
+              "FROBNICATE\x01");
+    bob->send("PRIVMSG alice :\x01"
+              "VERSION\x01");
     auto reply = bob->waitFor(ctcpReplyFrom("alice"));
     QVERIFY(reply);
-    QVERIFY2(reply->params.at(1).startsWith("\x01" "VERSION confab " CONFAB_VERSION " (Qt "), reply->params.at(1).constData());
-    bob->send("PRIVMSG alice :\x01" "PING 1234 5\x01");
+    QVERIFY2(reply->params.at(1).startsWith("\x01"
+                                            "VERSION confab " CONFAB_VERSION " (Qt "),
+             reply->params.at(1).constData());
+    bob->send("PRIVMSG alice :\x01"
+              "PING 1234 5\x01");
     reply = bob->waitFor(ctcpReplyFrom("alice"));
     QVERIFY(reply);
-    QCOMPARE(reply->params.at(1), QByteArray("\x01" "PING 1234 5\x01"));
-    bob->send("PRIVMSG alice :\x01" "TIME\x01");
+    QCOMPARE(reply->params.at(1), QByteArray("\x01"
+                                             "PING 1234 5\x01"));
+    bob->send("PRIVMSG alice :\x01"
+              "TIME\x01");
     reply = bob->waitFor(ctcpReplyFrom("alice"));
     QVERIFY(reply);
     QVERIFY2(QDateTime::fromString(QString::fromUtf8(reply->params.at(1).mid(6).chopped(1)), Qt::RFC2822Date).isValid(),
              reply->params.at(1).constData());
-    bob->send("PRIVMSG #lobby :\x01" "CLIENTINFO\x01"); // to a channel: answered privately
+    bob->send("PRIVMSG #lobby :\x01"
+              "CLIENTINFO\x01"); // to a channel: answered privately
     reply = bob->waitFor(ctcpReplyFrom("alice"));
     QVERIFY(reply);
-    QCOMPARE(reply->params, (QList<QByteArray>{"bob", "\x01" "CLIENTINFO ACTION CLIENTINFO PING TIME VERSION\x01"}));
+    QCOMPARE(reply->params, (QList<QByteArray> {"bob", "\x01"
+                                                       "CLIENTINFO ACTION CLIENTINFO PING TIME VERSION\x01"}));
     // Each request is one status line, never chat.
     const auto said = [&](const QString &text) { return log.texts(T::Info).contains(text); };
     QTRY_VERIFY(said("CTCP CLIENTINFO from bob to #lobby"));
@@ -289,7 +303,8 @@ void TestClientSession::ctcpAnswersAreRateLimited()
     clock.start();
     QByteArray flood;
     for (int i = 0; i < 20; ++i)
-        flood += "PRIVMSG carol :\x01" "VERSION\x01\r\n";
+        flood += "PRIVMSG carol :\x01"
+                 "VERSION\x01\r\n";
     bob->sendRaw(flood + "PRIVMSG carol :marker\r\n");
     // Once carol has read the marker she has answered what she will; what she says next comes
     // after those answers.
@@ -315,13 +330,18 @@ void TestClientSession::pingShowsTheRoundTrip()
     auto bob = server.client("bob");
     QVERIFY(bob);
     s->sendCtcp("bob", "ping");
-    const auto request = bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1).startsWith("\x01" "PING "); });
+    const auto request = bob->waitFor([](const IrcMessage &m) {
+        return m.command == "PRIVMSG"
+               && m.param(1).startsWith("\x01"
+                                        "PING ");
+    });
     QVERIFY(request);
     bob->send("NOTICE alice :" + request->params.at(1));
     static const QRegularExpression roundTrip(QStringLiteral("^PING reply from bob: \\d+ ms$"));
     QTRY_VERIFY(!log.texts(T::Info).filter(roundTrip).isEmpty());
     // Any other reply is shown as it came.
-    bob->send("NOTICE alice :\x01" "VERSION mIRC\x01");
+    bob->send("NOTICE alice :\x01"
+              "VERSION mIRC\x01");
     QTRY_VERIFY(log.texts(T::Info).contains(QStringLiteral("CTCP VERSION reply from bob: mIRC")));
 }
 
@@ -333,20 +353,20 @@ void TestClientSession::memberStatusFollowsTheServer()
     s->open();
     QVERIFY(waitRegistered(*s, "#fresh"));
     // The channel's creator is its operator, as NAMES says.
-    QCOMPARE(s->members("#fresh"), QStringList{"@alice"});
+    QCOMPARE(s->members("#fresh"), QStringList {"@alice"});
     auto bob = server.client("bob");
     QVERIFY(bob);
     bob->send("JOIN #fresh");
-    QTRY_COMPARE(s->members("#fresh"), (QStringList{"@alice", "bob"}));
+    QTRY_COMPARE(s->members("#fresh"), (QStringList {"@alice", "bob"}));
     s->send(IrcCommands::mode("#fresh", "+v bob"));
-    QTRY_COMPARE(s->members("#fresh"), (QStringList{"@alice", "+bob"}));
+    QTRY_COMPARE(s->members("#fresh"), (QStringList {"@alice", "+bob"}));
     bob->send("NICK aaron");
-    QTRY_COMPARE(s->members("#fresh"), (QStringList{"@alice", "+aaron"}));
+    QTRY_COMPARE(s->members("#fresh"), (QStringList {"@alice", "+aaron"}));
     s->send(IrcCommands::mode("#fresh", "+o-v aaron aaron"));
-    QTRY_COMPARE(s->members("#fresh"), (QStringList{"@aaron", "@alice"}));
-    QCOMPARE(s->users("#fresh"), (QStringList{"aaron", "alice"}));
+    QTRY_COMPARE(s->members("#fresh"), (QStringList {"@aaron", "@alice"}));
+    QCOMPARE(s->users("#fresh"), (QStringList {"aaron", "alice"}));
     bob->send("PART #fresh");
-    QTRY_COMPARE(s->members("#fresh"), QStringList{"@alice"});
+    QTRY_COMPARE(s->members("#fresh"), QStringList {"@alice"});
 }
 
 void TestClientSession::membershipEvents()
@@ -363,14 +383,14 @@ void TestClientSession::membershipEvents()
     QVERIFY(log.waitForNext(T::Join));
     QCOMPARE(log.of(T::Join).last().nick, QStringLiteral("bob"));
     QVERIFY(!log.of(T::Join).last().own);
-    QTRY_COMPARE(a->users("#lobby"), (QStringList{"alice", "bob"}));
+    QTRY_COMPARE(a->users("#lobby"), (QStringList {"alice", "bob"}));
 
     QVERIFY(waitRegistered(*b));
     b->changeNick("robert");
     QVERIFY(log.waitForNext(T::Nick));
     QCOMPARE(log.of(T::Nick).last().nick, QStringLiteral("bob"));
     QCOMPARE(log.of(T::Nick).last().text, QStringLiteral("robert"));
-    QTRY_COMPARE(a->users("#lobby"), (QStringList{"alice", "robert"}));
+    QTRY_COMPARE(a->users("#lobby"), (QStringList {"alice", "robert"}));
 
     b->send(IrcCommands::topic("#lobby", "new topic"));
     QVERIFY(log.waitForNext(T::Topic));
@@ -380,14 +400,14 @@ void TestClientSession::membershipEvents()
     b->send(IrcCommands::part("#lobby", "brb"));
     QVERIFY(log.waitForNext(T::Part));
     QCOMPARE(log.of(T::Part).last().text, QStringLiteral("brb"));
-    QTRY_COMPARE(a->users("#lobby"), QStringList{"alice"});
+    QTRY_COMPARE(a->users("#lobby"), QStringList {"alice"});
     b->join("#lobby");
     QVERIFY(log.waitForNext(T::Join));
     b->quit("bye now");
     QVERIFY(log.waitForNext(T::Quit));
     QCOMPARE(log.of(T::Quit).last().nick, QStringLiteral("robert"));
     QCOMPARE(log.of(T::Quit).last().text, QStringLiteral("Quit: bye now"));
-    QTRY_COMPARE(a->users("#lobby"), QStringList{"alice"});
+    QTRY_COMPARE(a->users("#lobby"), QStringList {"alice"});
 
     a->send(IrcCommands::who("#lobby"));
     QTRY_VERIFY(log.texts(T::Info).contains(QStringLiteral("End of /who #lobby")));
@@ -436,20 +456,20 @@ void TestClientSession::invitesAndModesAreShown()
     const ChatEvent mode = logA.of(T::Mode).last();
     QCOMPARE(mode.nick, QStringLiteral("alice"));
     QCOMPARE(mode.channel, QStringLiteral("#den"));
-    QCOMPARE(mode.list, (QStringList{"+l", "5"}));
+    QCOMPARE(mode.list, (QStringList {"+l", "5"}));
     QCOMPARE(mode.text, QStringLiteral("+l 5"));
     // A kick says who did it.
     b->join("#den");
-    QTRY_COMPARE(a->users("#den"), (QStringList{"alice", "bob"}));
+    QTRY_COMPARE(a->users("#den"), (QStringList {"alice", "bob"}));
     a->send(IrcCommands::kick("#den", "bob", "not now"));
     QVERIFY(logB.waitForNext(T::Kick));
     const ChatEvent kick = logB.of(T::Kick).last();
     QCOMPARE(kick.nick, QStringLiteral("bob"));
-    QCOMPARE(kick.list, QStringList{"alice"});
+    QCOMPARE(kick.list, QStringList {"alice"});
     QCOMPARE(kick.text, QStringLiteral("not now"));
     QVERIFY(kick.own);
     QVERIFY(!b->channels().contains(QStringLiteral("#den")));
-    QTRY_COMPARE(a->users("#den"), QStringList{"alice"});
+    QTRY_COMPARE(a->users("#den"), QStringList {"alice"});
 }
 
 void TestClientSession::reconnectsAfterServerRestart()
@@ -467,8 +487,7 @@ void TestClientSession::reconnectsAfterServerRestart()
     QVERIFY(log.texts(T::Connection).filter(QStringLiteral("Disconnected")).first().contains("shutting down"));
     QTRY_VERIFY(!log.texts(T::Connection).filter(QStringLiteral("Reconnecting in")).isEmpty());
     QVERIFY(s->members("#rebirth").isEmpty()); // nothing is known of a channel until it is back
-    QVERIFY(s->state() == ClientSession::State::Reconnecting
-            || s->state() == ClientSession::State::Connecting);
+    QVERIFY(s->state() == ClientSession::State::Reconnecting || s->state() == ClientSession::State::Connecting);
     // Typed while the server is down: queued, not lost.
     s->sendMessage("#rebirth", "sent while down");
 
@@ -483,14 +502,14 @@ void TestClientSession::reconnectsAfterServerRestart()
 
     QVERIFY(QTest::qWaitFor([&] { return log.registrations() == 2; }, 15000));
     QVERIFY(waitRegistered(*s, "#rebirth"));
-    QCOMPARE(s->channels(), (QStringList{"#lobby", "#rebirth"}));
+    QCOMPARE(s->channels(), (QStringList {"#lobby", "#rebirth"}));
     // The whole series of attempts was told once each way.
     QCOMPARE(log.texts(T::Connection).filter(QStringLiteral("Disconnected")).size(), 1);
     QCOMPARE(log.texts(T::Connection).filter(QStringLiteral("Reconnecting in")).size(), 1);
     QVERIFY(log.texts(T::Connection).last().startsWith(QStringLiteral("Connected to test.confab as phoenix")));
     const auto msg = watcher->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; }, 5000);
     QVERIFY(msg);
-    QCOMPARE(msg->params, (QList<QByteArray>{"#rebirth", "sent while down"}));
+    QCOMPARE(msg->params, (QList<QByteArray> {"#rebirth", "sent while down"}));
 }
 
 void TestClientSession::queueLimitRefusesVisibly()
@@ -596,7 +615,8 @@ void TestClientSession::failedLoginIsSaidOnceAndNotRetried()
     s->open();
     QVERIFY(waitRegistered(*s));
     QVERIFY(s->account().isEmpty());
-    const auto loginFailures = [&] { return log.texts(T::Error).filter(QStringLiteral("Login as yuri failed")).size(); };
+    const auto loginFailures
+        = [&] { return log.texts(T::Error).filter(QStringLiteral("Login as yuri failed")).size(); };
     QCOMPARE(loginFailures(), 1);
     // Thrown out and back: the wrong password is not sent again.
     QVERIFY(server.server().terminate(server.idOf("yuri2"), "bye"));

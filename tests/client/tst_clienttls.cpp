@@ -86,12 +86,18 @@ void TestClientTls::addressForms_data()
     QTest::addColumn<QString>("host");
     QTest::addColumn<int>("port"); // 0: left alone
     QTest::addColumn<bool>("tls");
-    QTest::newRow("plain") << "chat.example.org:6668" << "chat.example.org" << 6668 << false;
-    QTest::newRow("ircs default port") << "ircs://chat.example.org" << "chat.example.org" << 6697 << true;
-    QTest::newRow("ircs with port") << "ircs://chat.example.org:7000/" << "chat.example.org" << 7000 << true;
-    QTest::newRow("plus port") << "chat.example.org:+6697" << "chat.example.org" << 6697 << true;
-    QTest::newRow("irc scheme") << "irc://127.0.0.1" << "127.0.0.1" << 0 << false;
-    QTest::newRow("ipv6 plus port") << "[::1]:+6697" << "::1" << 6697 << true;
+    QTest::newRow("plain") << "chat.example.org:6668"
+                           << "chat.example.org" << 6668 << false;
+    QTest::newRow("ircs default port") << "ircs://chat.example.org"
+                                       << "chat.example.org" << 6697 << true;
+    QTest::newRow("ircs with port") << "ircs://chat.example.org:7000/"
+                                    << "chat.example.org" << 7000 << true;
+    QTest::newRow("plus port") << "chat.example.org:+6697"
+                               << "chat.example.org" << 6697 << true;
+    QTest::newRow("irc scheme") << "irc://127.0.0.1"
+                                << "127.0.0.1" << 0 << false;
+    QTest::newRow("ipv6 plus port") << "[::1]:+6697"
+                                    << "::1" << 6697 << true;
 }
 
 void TestClientTls::addressForms()
@@ -140,7 +146,8 @@ void TestClientTls::untrustedCertificateIsRefusedWithTheReason()
     QVERIFY(log.waitFor(SessionState::Disconnected));
     const QString reason = log.entered(SessionState::Disconnected).first().text;
     QVERIFY2(reason.contains(QStringLiteral("not trusted")), qPrintable(reason));
-    QVERIFY2(reason.contains(QStringLiteral("self signed"), Qt::CaseInsensitive) || reason.contains(QStringLiteral("self-signed"), Qt::CaseInsensitive),
+    QVERIFY2(reason.contains(QStringLiteral("self signed"), Qt::CaseInsensitive)
+                 || reason.contains(QStringLiteral("self-signed"), Qt::CaseInsensitive),
              qPrintable(reason));
     // It tells the user how to trust it, with the fingerprint to check.
     QVERIFY2(reason.contains(fingerprintOf(m_cert.certificate()), Qt::CaseInsensitive), qPrintable(reason));
@@ -192,7 +199,8 @@ void TestClientTls::clientCertificateLogsInWithExternal()
     auto owner = server.accountOwner("hana", "hana-password");
     QVERIFY(owner);
     owner->send("NS CERT ADD " + clientCert.certificate().digest(QCryptographicHash::Sha256).toHex(':'));
-    QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "NOTICE" && m.params.last().contains("added"); }));
+    QVERIFY(
+        owner->waitFor([](const IrcMessage &m) { return m.command == "NOTICE" && m.params.last().contains("added"); }));
     owner->send("NICK hana_away");
     QVERIFY(owner->sync());
 
@@ -242,7 +250,8 @@ void TestClientTls::plainConnectionMakesNoTlsSocket()
     auto plain = server.client("watcher");
     QVERIFY(plain);
     s.sendMessage(QStringLiteral("#lobby"), QStringLiteral("now encrypted"));
-    QVERIFY(plain->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1) == "now encrypted"; }));
+    QVERIFY(
+        plain->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1) == "now encrypted"; }));
 }
 
 QTEST_GUILESS_MAIN(TestClientTls)

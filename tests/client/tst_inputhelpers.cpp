@@ -52,7 +52,7 @@ void TestInputHelpers::completionAtLineStart()
 void TestInputHelpers::completionMidLineCycles()
 {
     NickCompleter c;
-    const QStringList nicks{QStringLiteral("carol"), QStringLiteral("caroline"), QStringLiteral("bob")};
+    const QStringList nicks {QStringLiteral("carol"), QStringLiteral("caroline"), QStringLiteral("bob")};
     const QString text = QStringLiteral("hi car, bye");
     auto r = c.complete(text, 6, nicks);
     QVERIFY(r);

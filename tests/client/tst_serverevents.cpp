@@ -29,9 +29,8 @@ void TestServerEvents::fromReply_data()
     QTest::addColumn<int>("type");
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("nick");
-    const auto row = [](const char *name, const QByteArray &line, T type, const QString &text, const QString &nick = {}) {
-        QTest::newRow(name) << line << true << int(type) << text << nick;
-    };
+    const auto row = [](const char *name, const QByteArray &line, T type, const QString &text,
+                        const QString &nick = {}) { QTest::newRow(name) << line << true << int(type) << text << nick; };
     row("welcome burst", ":srv 002 me :Your host is srv", T::Server, "Your host is srv");
     row("user counts repeat their numbers", ":srv 265 me 3 10 :Current local users 3, max 10", T::Server,
         "Current local users 3, max 10");
@@ -50,9 +49,12 @@ void TestServerEvents::fromReply_data()
     row("end of who", ":srv 315 me #c :End of WHO list", T::Info, "End of /who #c");
     row("error with a subject", ":srv 401 me nobody :No such nick/channel", T::Error, "nobody: No such nick/channel");
     row("error without", ":srv 421 me :Unknown command", T::Error, "Unknown command");
-    row("an unknown reply reads as its words", ":srv 391 me srv.example :Mon Nov 30", T::Info, "srv.example Mon Nov 30");
-    QTest::newRow("myinfo is bookkeeping") << QByteArray(":srv 004 me srv 1.0 io ntl") << false << 0 << QString() << QString();
-    QTest::newRow("topic time is bookkeeping") << QByteArray(":srv 333 me #c bob 0") << false << 0 << QString() << QString();
+    row("an unknown reply reads as its words", ":srv 391 me srv.example :Mon Nov 30", T::Info,
+        "srv.example Mon Nov 30");
+    QTest::newRow("myinfo is bookkeeping")
+        << QByteArray(":srv 004 me srv 1.0 io ntl") << false << 0 << QString() << QString();
+    QTest::newRow("topic time is bookkeeping")
+        << QByteArray(":srv 333 me #c bob 0") << false << 0 << QString() << QString();
 }
 
 void TestServerEvents::fromReply()
@@ -99,14 +101,15 @@ void TestServerEvents::fromCommand_data()
     row("topic", ":bob!b@h TOPIC #c :new", T::Topic, "bob", "#c", "new");
     row("away", ":bob!b@h AWAY :lunch", T::Away, "bob", {}, "lunch");
     row("back", ":bob!b@h AWAY", T::Away, "bob", {}, {});
-    row("channel mode", ":op!o@h MODE #c +ov bob bob", T::Mode, "op", "#c", "+ov bob bob", false, {"+ov", "bob", "bob"});
+    row("channel mode", ":op!o@h MODE #c +ov bob bob", T::Mode, "op", "#c", "+ov bob bob", false,
+        {"+ov", "bob", "bob"});
     row("invite", ":bob!b@h INVITE me #den", T::Info, {}, {}, "bob invites you to #den (/join #den)");
     row("standard reply", ":srv FAIL CHATHISTORY INVALID_TARGET #x :No such target", T::Error, {}, {},
         "CHATHISTORY refused: No such target");
-    QTest::newRow("ping is the session's") << QByteArray("PING :x") << -1 << QString() << QString() << QString() << false
-                                           << QStringList();
-    QTest::newRow("a message without text") << QByteArray(":bob!b@h PRIVMSG #c") << -1 << QString() << QString() << QString()
-                                            << false << QStringList();
+    QTest::newRow("ping is the session's")
+        << QByteArray("PING :x") << -1 << QString() << QString() << QString() << false << QStringList();
+    QTest::newRow("a message without text")
+        << QByteArray(":bob!b@h PRIVMSG #c") << -1 << QString() << QString() << QString() << false << QStringList();
 }
 
 void TestServerEvents::fromCommand()
@@ -151,10 +154,7 @@ void TestServerEvents::humanDuration()
 }
 
 namespace {
-IrcMessage line(const QByteArray &text)
-{
-    return *IrcMessage::parse(text);
-}
+IrcMessage line(const QByteArray &text) { return *IrcMessage::parse(text); }
 } // namespace
 
 void TestServerEvents::historyBatches()

@@ -21,9 +21,11 @@ public:
     {
         m_proc.setProcessEnvironment(env);
         m_proc.setProgram(QStringLiteral(CONFAB_CLIENT_BINARY));
-        m_proc.setArguments(QStringList{QStringLiteral("127.0.0.1:%1").arg(port)} + args);
-        QObject::connect(&m_proc, &QProcess::readyReadStandardOutput, [this] { m_out += m_proc.readAllStandardOutput(); });
-        QObject::connect(&m_proc, &QProcess::readyReadStandardError, [this] { m_err += m_proc.readAllStandardError(); });
+        m_proc.setArguments(QStringList {QStringLiteral("127.0.0.1:%1").arg(port)} + args);
+        QObject::connect(&m_proc, &QProcess::readyReadStandardOutput,
+                         [this] { m_out += m_proc.readAllStandardOutput(); });
+        QObject::connect(&m_proc, &QProcess::readyReadStandardError,
+                         [this] { m_err += m_proc.readAllStandardError(); });
         m_proc.start();
     }
     ~Client()
@@ -60,7 +62,8 @@ RawClient::Predicate privmsgTo(const QByteArray &target, const QByteArray &text)
 
 bool waitForJoin(RawClient &observer, const QByteArray &nick)
 {
-    return observer.waitFor([&](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == nick; }).has_value();
+    return observer.waitFor([&](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == nick; })
+        .has_value();
 }
 } // namespace
 
@@ -123,8 +126,10 @@ void TestConsolePlain::receivesAndFormats()
     QVERIFY(waitForJoin(*bob, "alice"));
     bob->send("PRIVMSG #lobby :hi alice");
     bob->send("PRIVMSG alice :a secret");
-    bob->send("PRIVMSG #lobby :\x01" "ACTION waves\x01");
-    bob->send("PRIVMSG alice :\x01" "ACTION winks\x01");
+    bob->send("PRIVMSG #lobby :\x01"
+              "ACTION waves\x01");
+    bob->send("PRIVMSG alice :\x01"
+              "ACTION winks\x01");
     bob->send("NICK robert");
     QVERIFY(alice.waitForOutput("] <bob> hi alice"));
     QVERIFY(alice.waitForOutput("] <- bob: a secret"));
@@ -188,8 +193,10 @@ void TestConsolePlain::queriesReadAsText()
     // Idle time and signon as a reader says them, not as seconds.
     QVERIFY(alice.waitForOutput("bob has been idle "));
     const QByteArray idle = alice.out().mid(alice.out().indexOf("bob has been idle ")).split('\n').first();
-    QVERIFY2(QRegularExpression(QStringLiteral("idle \\d+ (s|min \\d+ s), and connected \\w{3} \\d+ \\w{3} \\d{4} \\d\\d:\\d\\d$"))
-                 .match(QString::fromUtf8(idle)).hasMatch(),
+    QVERIFY2(QRegularExpression(
+                 QStringLiteral("idle \\d+ (s|min \\d+ s), and connected \\w{3} \\d+ \\w{3} \\d{4} \\d\\d:\\d\\d$"))
+                 .match(QString::fromUtf8(idle))
+                 .hasMatch(),
              idle.constData());
     alice.closeInput();
     QVERIFY(alice.waitForExit());
@@ -248,9 +255,10 @@ void TestConsolePlain::joinSwitchesToAJoinedChannel()
     alice.type("/join #LOBBY"); // joined already (the autojoin): go there, ask nothing
     QVERIFY(alice.waitForOutput("Talking in #lobby"));
     alice.type("in lobby");
-    const auto said = bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.sourceNick() == "alice"; });
+    const auto said
+        = bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.sourceNick() == "alice"; });
     QVERIFY(said);
-    QCOMPARE(said->params, (QList<QByteArray>{"#lobby", "in lobby"}));
+    QCOMPARE(said->params, (QList<QByteArray> {"#lobby", "in lobby"}));
     QCOMPARE(bob->count([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; }), 1);
     alice.closeInput();
     QVERIFY(alice.waitForExit());
@@ -287,9 +295,9 @@ void TestConsolePlain::reconnectAttemptsAreToldOnce()
     QCOMPARE(out.count("Reconnecting in"), 1);
     QCOMPARE(out.count("Disconnected:"), 1);
     // The hung-up attempts, the one that got through, and any that found nothing listening.
-    const QRegularExpressionMatch told =
-        QRegularExpression(QStringLiteral("Connected to test.confab as alice \\(after (\\d+) attempts\\)"))
-            .match(QString::fromUtf8(out));
+    const QRegularExpressionMatch told
+        = QRegularExpression(QStringLiteral("Connected to test.confab as alice \\(after (\\d+) attempts\\)"))
+              .match(QString::fromUtf8(out));
     QVERIFY2(told.hasMatch(), out.constData());
     QVERIFY(told.captured(1).toInt() >= attempts + 1);
     alice.closeInput();
@@ -407,7 +415,8 @@ void TestConsolePlain::hostileTextIsSanitised()
     Client json(server.port(), {"--nick", "carol", "--format", "json"});
     // Either may join first: count instead of consuming in order.
     QVERIFY(QTest::qWaitFor([&] { return mallory->count(RawClient::command("JOIN")) == 3; }, 10000));
-    const QByteArray evil = "\x1b[2J\x1b[H\x1b]0;pwned\x07 bell\x07 del\x7f c1:\xc2\x9b" "31m \x1bP+q\x1b\\ end";
+    const QByteArray evil = "\x1b[2J\x1b[H\x1b]0;pwned\x07 bell\x07 del\x7f c1:\xc2\x9b"
+                            "31m \x1bP+q\x1b\\ end";
     mallory->send("PRIVMSG #lobby :" + evil);
     mallory->send("TOPIC #lobby :\x1b[5mblink");
     QVERIFY(text.waitForOutput(" end"));
@@ -441,8 +450,9 @@ void TestConsolePlain::exitCodes()
     QCOMPARE(nobody.exitCode(), 1);
     QVERIFY(nobody.err().contains("cannot connect"));
 
-    for (const QStringList &bad : {QStringList{"--format", "xml"}, QStringList{"--bogus"}, QStringList{"a:b:c:d", "x"},
-                                   QStringList{"--scrollback", "5"}, QStringList{"--scrollback", "many"}}) {
+    for (const QStringList &bad :
+         {QStringList {"--format", "xml"}, QStringList {"--bogus"}, QStringList {"a:b:c:d", "x"},
+          QStringList {"--scrollback", "5"}, QStringList {"--scrollback", "many"}}) {
         QProcess p;
         p.start(QStringLiteral(CONFAB_CLIENT_BINARY), bad);
         QVERIFY(p.waitForFinished(5000));
@@ -541,7 +551,8 @@ void TestConsolePlain::tlsWithPinnedFingerprint()
     QVERIFY(cert.make());
     TestServer server(TestServer::tlsConfig(cert));
     QVERIFY(server.start());
-    const QString fingerprint = QString::fromLatin1(cert.certificate().digest(QCryptographicHash::Sha256).toHex(':')).toUpper();
+    const QString fingerprint
+        = QString::fromLatin1(cert.certificate().digest(QCryptographicHash::Sha256).toHex(':')).toUpper();
 
     Client refused(server.tlsPort(), {"--tls", "--nick", "careful", "--send", "hi"});
     QVERIFY(refused.waitForExit());
@@ -578,7 +589,7 @@ void TestConsolePlain::channelOperatorCommands()
     alice.type("/kick bob be nice");
     const auto kick = bob->waitFor([](const IrcMessage &m) { return m.command == "KICK"; });
     QVERIFY(kick);
-    QCOMPARE(kick->params, (QList<QByteArray>{"#ops", "bob", "be nice"}));
+    QCOMPARE(kick->params, (QList<QByteArray> {"#ops", "bob", "be nice"}));
     alice.type("/invite bob");
     QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "INVITE" && m.param(1) == "#ops"; }));
     alice.closeInput();
@@ -602,7 +613,7 @@ void TestConsolePlain::commandsAreTypedMessages()
     op.type("/mode +kl secret 5");
     auto mode = peer->waitFor([](const IrcMessage &m) { return m.command == "MODE"; });
     QVERIFY(mode);
-    QCOMPARE(mode->params, (QList<QByteArray>{"#typed", "+kl", "secret", "5"}));
+    QCOMPARE(mode->params, (QList<QByteArray> {"#typed", "+kl", "secret", "5"}));
     op.closeInput();
     QVERIFY(op.waitForExit());
 }
@@ -646,7 +657,8 @@ void TestConsolePlain::accountLogin()
     Client wrong(server.port(), {"--nick", "amy3", "--account", "amy"}, env);
     QVERIFY(QTest::qWaitFor([&] { return wrong.err().contains("Login as amy failed"); }, 20000));
     wrong.type("still here");
-    QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.params.last() == "still here"; }));
+    QVERIFY(
+        owner->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.params.last() == "still here"; }));
     wrong.closeInput();
     QVERIFY(wrong.waitForExit());
     QCOMPARE(wrong.err().count("Login as amy failed"), 1);

@@ -5,8 +5,8 @@
 
 #include <QCoreApplication>
 #include <QProcess>
-#include <QStandardPaths>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTest>
 
 namespace {
@@ -22,16 +22,16 @@ public:
 
     bool start(const QString &command, int width = 80, int height = 20)
     {
-        return run({"new-session", "-d", "-s", "t", "-x", QString::number(width), "-y", QString::number(height),
-                    command});
+        return run(
+            {"new-session", "-d", "-s", "t", "-x", QString::number(width), "-y", QString::number(height), command});
     }
-    bool keys(const QStringList &keys) { return run(QStringList{"send-keys", "-t", "t"} + keys); }
+    bool keys(const QStringList &keys) { return run(QStringList {"send-keys", "-t", "t"} + keys); }
     bool literal(const QString &text) { return run({"send-keys", "-t", "t", "-l", text}); }
     // With `attributes`, SGR sequences mark colours and reverse video (capture-pane -e).
     QString screen(bool attributes = false)
     {
         QProcess p;
-        QStringList args{"-L", m_socket, "capture-pane", "-t", "t", "-p"};
+        QStringList args {"-L", m_socket, "capture-pane", "-t", "t", "-p"};
         if (attributes)
             args << "-e";
         p.start(QStringLiteral("tmux"), args);
@@ -57,7 +57,7 @@ public:
     bool run(const QStringList &args)
     {
         QProcess p;
-        p.start(QStringLiteral("tmux"), QStringList{"-L", m_socket} + args);
+        p.start(QStringLiteral("tmux"), QStringList {"-L", m_socket} + args);
         return p.waitForFinished(5000) && p.exitCode() == 0;
     }
 
@@ -137,11 +137,13 @@ void TestConsoleScreen::typingWhileMessagesArrive()
     // Typing goes on where it left off.
     QVERIFY(s.tmux->literal(QStringLiteral(" finished")));
     QVERIFY(s.tmux->keys({"Enter"}));
-    const auto got = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.sourceNick() == "alice"; });
+    const auto got
+        = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.sourceNick() == "alice"; });
     QVERIFY(got);
     QCOMPARE(got->params.at(1), QByteArray("half-typed draft finished"));
     QVERIFY(s.tmux->waitFor(QStringLiteral("<alice> half-typed draft finished")));
-    QVERIFY(s.tmux->waitForScreen([](const QString &scr) { return scr.trimmed().endsWith(QStringLiteral("[#lobby]")); }));
+    QVERIFY(
+        s.tmux->waitForScreen([](const QString &scr) { return scr.trimmed().endsWith(QStringLiteral("[#lobby]")); }));
 }
 
 void TestConsoleScreen::wrapsAtSpacesUnderTheText()
@@ -154,7 +156,8 @@ void TestConsoleScreen::wrapsAtSpacesUnderTheText()
     QStringList rows = s.tmux->lines();
     for (QString &row : rows)
         row.remove(QRegularExpression(QStringLiteral("\\s+$")));
-    const qsizetype first = rows.indexOf(QRegularExpression(QStringLiteral("^\\[\\d\\d:\\d\\d\\] <bob> alpha beta gamma delta$")));
+    const qsizetype first
+        = rows.indexOf(QRegularExpression(QStringLiteral("^\\[\\d\\d:\\d\\d\\] <bob> alpha beta gamma delta$")));
     QVERIFY2(first >= 0, qPrintable(rows.join(u'\n')));
     QCOMPARE(rows.value(first + 1), QString(14, u' ') + QStringLiteral("epsilon zeta eta theta"));
     QCOMPARE(rows.value(first + 2), QString(14, u' ') + QStringLiteral("iota kappa lambda"));
@@ -164,7 +167,12 @@ void TestConsoleScreen::formattingIsDrawnAndTyped()
 {
     Setup s = start();
     QVERIFY(s.bob);
-    s.bob->send("PRIVMSG #lobby :plain \x02" "fat\x02 \x1d" "slanted\x1d \x1f" "lined\x1f \x03" "04,01hot\x03 \x16" "flip\x16 end");
+    s.bob->send("PRIVMSG #lobby :plain \x02"
+                "fat\x02 \x1d"
+                "slanted\x1d \x1f"
+                "lined\x1f \x03"
+                "04,01hot\x03 \x16"
+                "flip\x16 end");
     QVERIFY(s.tmux->waitFor(QStringLiteral("<bob> plain fat slanted lined hot flip end")));
     // Each run with its attributes (SGR before it): bold 1, italic 3, underline 4, reverse 7,
     // and red on black (tmux writes the colours as 30-37/90-97 and 40-47/100-107).
@@ -195,9 +203,11 @@ void TestConsoleScreen::formattingIsDrawnAndTyped()
     QVERIFY(s.tmux->literal(QStringLiteral("4red")));
     QVERIFY(s.tmux->waitFor(QStringLiteral("[#lobby] BstrongBC4red")));
     QVERIFY(s.tmux->keys({"Enter"}));
-    const auto sent = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.sourceNick() == "alice"; });
+    const auto sent
+        = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.sourceNick() == "alice"; });
     QVERIFY(sent);
-    QCOMPARE(sent->params.at(1), QByteArray("\x02strong\x02\x03" "4red"));
+    QCOMPARE(sent->params.at(1), QByteArray("\x02strong\x02\x03"
+                                            "4red"));
 }
 
 void TestConsoleScreen::statusLineAndCompletion()
@@ -205,7 +215,8 @@ void TestConsoleScreen::statusLineAndCompletion()
     Setup s = start();
     QVERIFY(s.bob);
     QVERIFY(s.tmux->waitForScreen([&](const QString &scr) {
-        return scr.contains(QStringLiteral("| alice | 127.0.0.1:%1 | 2:#lobby (2 users) | connected").arg(s.server->port()));
+        return scr.contains(
+            QStringLiteral("| alice | 127.0.0.1:%1 | 2:#lobby (2 users) | connected").arg(s.server->port()));
     }));
     auto carol = s.server->client("carol");
     QVERIFY(carol);
@@ -218,7 +229,8 @@ void TestConsoleScreen::statusLineAndCompletion()
     QVERIFY(s.tmux->keys({"F7"}));
     QVERIFY(s.tmux->waitForScreen([](const QString &scr) {
         const QStringList rows = scr.split(u'\n');
-        return rows.size() > 3 && rows.at(1).endsWith(QStringLiteral("\u2502 @bob")) && rows.at(2).endsWith(QStringLiteral("\u2502 alice"))
+        return rows.size() > 3 && rows.at(1).endsWith(QStringLiteral("\u2502 @bob"))
+               && rows.at(2).endsWith(QStringLiteral("\u2502 alice"))
                && rows.at(3).endsWith(QStringLiteral("\u2502 carol"));
     }));
     QVERIFY(s.tmux->literal(QStringLiteral("/set nicklist off")));
@@ -260,7 +272,8 @@ void TestConsoleScreen::windowsAndActivity()
     QVERIFY(s.bob);
     // The topic line at the top follows the current window.
     s.bob->send("TOPIC #lobby :welcome to the lobby");
-    QVERIFY(s.tmux->waitForScreen([](const QString &scr) { return scr.startsWith(QStringLiteral(" welcome to the lobby")); }));
+    QVERIFY(s.tmux->waitForScreen(
+        [](const QString &scr) { return scr.startsWith(QStringLiteral(" welcome to the lobby")); }));
     // A joined channel gets a window of its own, and becomes the current one.
     QVERIFY(s.tmux->literal(QStringLiteral("/join #second")));
     QVERIFY(s.tmux->keys({"Enter"}));
@@ -275,8 +288,10 @@ void TestConsoleScreen::windowsAndActivity()
     QVERIFY(s.tmux->waitFor(QStringLiteral("| Act: 2,4")));
     // Highlights are drawn apart from plain news (underlined; the plain one is bold).
     const QString attributes = s.tmux->screen(true);
-    QVERIFY2(attributes.contains(QRegularExpression(QStringLiteral("\x1b\[[0-9;]*4[0-9;]*m4"))), qPrintable(attributes));
-    QVERIFY2(!attributes.contains(QRegularExpression(QStringLiteral("\x1b\[[0-9;]*4[0-9;]*m2"))), qPrintable(attributes));
+    QVERIFY2(attributes.contains(QRegularExpression(QStringLiteral("\x1b\[[0-9;]*4[0-9;]*m4"))),
+             qPrintable(attributes));
+    QVERIFY2(!attributes.contains(QRegularExpression(QStringLiteral("\x1b\[[0-9;]*4[0-9;]*m2"))),
+             qPrintable(attributes));
     // Alt+2 goes to the lobby, and its news is read.
     QVERIFY(s.tmux->keys({"M-2"}));
     QVERIFY(s.tmux->waitFor(QStringLiteral("<bob> meanwhile in the lobby")));
@@ -294,7 +309,8 @@ void TestConsoleScreen::windowsAndActivity()
     QVERIFY(s.tmux->waitFor(QStringLiteral(" Private chat with bob")));
     QVERIFY(s.tmux->literal(QStringLiteral("hi back")));
     QVERIFY(s.tmux->keys({"Enter"}));
-    const auto reply = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "bob"; });
+    const auto reply
+        = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "bob"; });
     QVERIFY(reply);
     QCOMPARE(reply->params.at(1), QByteArray("hi back"));
     QVERIFY(s.tmux->waitFor(QStringLiteral("<alice> hi back")));
@@ -328,7 +344,8 @@ void TestConsoleScreen::lastlogClearAndClose()
     const QString scr = s.tmux->screen();
     QVERIFY2(scr.contains(QStringLiteral("Lastlog: BUILD (2 lines)")), qPrintable(scr));
     const QString found = scr.mid(scr.indexOf(QStringLiteral("Lastlog: BUILD")));
-    QVERIFY(found.contains(QStringLiteral("the build is green")) && found.contains(QStringLiteral("the build is red again")));
+    QVERIFY(found.contains(QStringLiteral("the build is green"))
+            && found.contains(QStringLiteral("the build is red again")));
     QVERIFY(!found.contains(QStringLiteral("coffee")));
     // /clear empties the window, and only it.
     QVERIFY(s.tmux->literal(QStringLiteral("/clear")));
@@ -339,7 +356,8 @@ void TestConsoleScreen::lastlogClearAndClose()
     // /close leaves the channel and closes its window; the status window stays.
     QVERIFY(s.tmux->literal(QStringLiteral("/close")));
     QVERIFY(s.tmux->keys({"Enter"}));
-    const auto part = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PART" && m.sourceNick() == "alice"; });
+    const auto part
+        = s.bob->waitFor([](const IrcMessage &m) { return m.command == "PART" && m.sourceNick() == "alice"; });
     QVERIFY(part);
     QVERIFY(s.tmux->waitFor(QStringLiteral("| 1:status")));
     QVERIFY(s.tmux->waitFor(QStringLiteral("alice left #lobby")));
@@ -432,7 +450,7 @@ void TestConsoleScreen::scrollbackAndResize()
     QVERIFY(s.tmux->waitFor(QStringLiteral("Scrollback: 21 lines per window")));
     // The setting's own notice is the newest line now: bob's lines 22 to 40 are left, and each
     // /lastlog adds two lines more (so 24 is the oldest left for the second).
-    for (const auto &[line, count] : {std::pair{"line 21", 0}, std::pair{"line 24", 1}}) {
+    for (const auto &[line, count] : {std::pair {"line 21", 0}, std::pair {"line 24", 1}}) {
         QVERIFY(s.tmux->literal(QStringLiteral("/lastlog <bob> %1").arg(QLatin1String(line))));
         QVERIFY(s.tmux->keys({"Enter"}));
         const QString header = QStringLiteral("Lastlog: <bob> %1 (%2 lines)").arg(QLatin1String(line)).arg(count);

@@ -31,12 +31,12 @@ bool sameSegments(const ScreenLine &a, const ScreenLine &b)
 void TestPackedLine::roundTrip()
 {
     ScreenLine line;
-    line.append(ScreenSegment{QStringLiteral("12:34 "), 3, false, true});
-    line.append(ScreenSegment{QStringLiteral("<"), 0});
-    line.append(ScreenSegment{QStringLiteral("zoë"), 517, true});
-    line.append(ScreenSegment{QStringLiteral("> "), 0});
-    line.append(ScreenSegment{QString(), 2}); // an empty piece stays a piece
-    line.append(ScreenSegment{QStringLiteral("héllo 🙂 wörld, e\u0301"), 9, false, false, true, true, true});
+    line.append(ScreenSegment {QStringLiteral("12:34 "), 3, false, true});
+    line.append(ScreenSegment {QStringLiteral("<"), 0});
+    line.append(ScreenSegment {QStringLiteral("zoë"), 517, true});
+    line.append(ScreenSegment {QStringLiteral("> "), 0});
+    line.append(ScreenSegment {QString(), 2}); // an empty piece stays a piece
+    line.append(ScreenSegment {QStringLiteral("héllo 🙂 wörld, e\u0301"), 9, false, false, true, true, true});
     line.indent = 13;
     line.msgid = QStringLiteral("lx0a1b-3kq9-7f");
     line.time = QDateTime::fromMSecsSinceEpoch(1764488400123, Qt::UTC);
@@ -59,7 +59,7 @@ void TestPackedLine::roundTrip()
 void TestPackedLine::plainLineHasNoTimeOrId()
 {
     ScreenLine line;
-    line.append(ScreenSegment{QStringLiteral("--- a notice"), 1});
+    line.append(ScreenSegment {QStringLiteral("--- a notice"), 1});
     const PackedLine packed(line);
     QVERIFY(!packed.hasTime());
     QVERIFY(!packed.time().isValid());
@@ -80,8 +80,8 @@ void TestPackedLine::segmentLongerThanARun()
     // More than a run's 65,535 UTF-16 units: it comes back whole, in pieces of the same look.
     ScreenLine line;
     const QString longText = QString(70000, u'x') + QStringLiteral("end");
-    line.append(ScreenSegment{longText, 4, true});
-    line.append(ScreenSegment{QStringLiteral(" after"), 5});
+    line.append(ScreenSegment {longText, 4, true});
+    line.append(ScreenSegment {QStringLiteral(" after"), 5});
     const ScreenLine back = PackedLine(line).unpack();
     QString whole;
     for (const ScreenSegment &s : back) {

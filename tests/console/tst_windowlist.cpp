@@ -48,30 +48,33 @@ void TestWindowList::routing_data()
     QTest::addColumn<QStringList>("windows");
     // Windows open before each row: status, #a, #b, and a private chat with carol (session 1);
     // #a of session 2. The current one is #b.
-    QTest::newRow("a channel message") << message("bob", "#a") << QStringList() << QStringList{"#a"};
-    QTest::newRow("a private message opens a window") << message("dave", "me") << QStringList() << QStringList{"dave"};
-    QTest::newRow("an existing private chat") << message("CAROL", "me") << QStringList() << QStringList{"carol"};
+    QTest::newRow("a channel message") << message("bob", "#a") << QStringList() << QStringList {"#a"};
+    QTest::newRow("a private message opens a window") << message("dave", "me") << QStringList() << QStringList {"dave"};
+    QTest::newRow("an existing private chat") << message("CAROL", "me") << QStringList() << QStringList {"carol"};
     QTest::newRow("our private message also shows where we are")
-        << message("me", "carol", true) << QStringList() << QStringList{"carol", "#b"};
-    QTest::newRow("our join") << chatEvent(T::Join, "me", "#new", true) << QStringList() << QStringList{"#new"};
-    QTest::newRow("another's join") << chatEvent(T::Join, "bob", "#a") << QStringList() << QStringList{"#a"};
-    QTest::newRow("our part goes to status") << chatEvent(T::Part, "me", "#a", true) << QStringList() << QStringList{"status"};
-    QTest::newRow("a quit, where they were") << chatEvent(T::Quit, "carol", {}) << QStringList{"#a"} << QStringList{"#a", "carol"};
-    QTest::newRow("a nick change, where they were") << chatEvent(T::Nick, "bob", {}) << QStringList{"#a", "#b"}
-                                                    << QStringList{"#a", "#b"};
+        << message("me", "carol", true) << QStringList() << QStringList {"carol", "#b"};
+    QTest::newRow("our join") << chatEvent(T::Join, "me", "#new", true) << QStringList() << QStringList {"#new"};
+    QTest::newRow("another's join") << chatEvent(T::Join, "bob", "#a") << QStringList() << QStringList {"#a"};
+    QTest::newRow("our part goes to status")
+        << chatEvent(T::Part, "me", "#a", true) << QStringList() << QStringList {"status"};
+    QTest::newRow("a quit, where they were")
+        << chatEvent(T::Quit, "carol", {}) << QStringList {"#a"} << QStringList {"#a", "carol"};
+    QTest::newRow("a nick change, where they were")
+        << chatEvent(T::Nick, "bob", {}) << QStringList {"#a", "#b"} << QStringList {"#a", "#b"};
     QTest::newRow("our nick change: every window of the session")
-        << chatEvent(T::Nick, "me", {}, true) << QStringList() << QStringList{"#a", "#b", "carol"};
-    QTest::newRow("a reply: where we are") << chatEvent(T::Info, {}) << QStringList() << QStringList{"#b"};
-    QTest::newRow("another session's reply: status") << chatEvent(T::Info, {}, {}, false, 2) << QStringList()
-                                                      << QStringList{"status"};
-    QTest::newRow("the server's welcome: status") << chatEvent(T::Server, {}) << QStringList() << QStringList{"status"};
+        << chatEvent(T::Nick, "me", {}, true) << QStringList() << QStringList {"#a", "#b", "carol"};
+    QTest::newRow("a reply: where we are") << chatEvent(T::Info, {}) << QStringList() << QStringList {"#b"};
+    QTest::newRow("another session's reply: status")
+        << chatEvent(T::Info, {}, {}, false, 2) << QStringList() << QStringList {"status"};
+    QTest::newRow("the server's welcome: status")
+        << chatEvent(T::Server, {}) << QStringList() << QStringList {"status"};
     QTest::newRow("a lost connection: status and the session's windows")
-        << chatEvent(T::Connection, {}) << QStringList() << QStringList{"status", "#a", "#b", "carol"};
+        << chatEvent(T::Connection, {}) << QStringList() << QStringList {"status", "#a", "#b", "carol"};
     QTest::newRow("the other session's #a") << [] {
         ChatEvent e = message("bob", "#a");
         e.session = 2;
         return e;
-    }() << QStringList() << QStringList{"#a"};
+    }() << QStringList() << QStringList {"#a"};
     QTest::newRow("NAMES is only state") << chatEvent(T::Names, {}, "#a") << QStringList() << QStringList();
 }
 
@@ -88,7 +91,7 @@ void TestWindowList::routing()
     const QList<qsizetype> routed = list.route(event, hadNick);
     QCOMPARE(names(list, routed), windows);
     if (event.session == 2 && event.type == T::Message)
-        QCOMPARE(routed, QList<qsizetype>{other});
+        QCOMPARE(routed, QList<qsizetype> {other});
 }
 
 void TestWindowList::activityAndClosing()
@@ -101,7 +104,7 @@ void TestWindowList::activityAndClosing()
     list.noteActivity(b, WindowList::Activity::Events);
     list.noteActivity(b, WindowList::activityOf(message("bob", "#b")));
     list.noteActivity(b, WindowList::Activity::Events); // news only rises
-    QCOMPARE(list.active(), QList<qsizetype>{b});
+    QCOMPARE(list.active(), QList<qsizetype> {b});
     QCOMPARE(list.at(b).activity, WindowList::Activity::Messages);
     QCOMPARE(WindowList::activityOf(message("bob", "#b", false, true)), WindowList::Activity::Highlight);
     QCOMPARE(WindowList::activityOf(message("bob", "me")), WindowList::Activity::Highlight);

@@ -17,9 +17,9 @@
 #include "auth/scram.h"
 #include "client/capnegotiation.h"
 #include "client/chatstate.h"
+#include "client/ctcp.h"
 #include "client/historyrequests.h"
 #include "client/serverevents.h"
-#include "client/ctcp.h"
 #include "protocol/ircmessage.h"
 #include "protocol/linereader.h"
 #include "storage/historyquery.h"
@@ -143,7 +143,7 @@ void checkAuthGrammar(const IrcMessage &msg)
                 break;
         }
         check(p.toBase64().size() > Sasl::MaxEncoded ? last == Sasl::Collector::TooLong
-                                                      : last == Sasl::Collector::Complete && again.payload() == p);
+                                                     : last == Sasl::Collector::Complete && again.payload() == p);
     }
 }
 
@@ -186,7 +186,8 @@ void checkClientParsers(const IrcMessage &msg)
     // Any numeric, read as a reply to show: never a line break in what is shown.
     bool isNumber = false;
     const int code = msg.command.toInt(&isNumber);
-    const auto oneLine = [](const QString &s) { return !s.contains(u'\r') && !s.contains(u'\n') && !s.contains(QChar(0)); };
+    const auto oneLine
+        = [](const QString &s) { return !s.contains(u'\r') && !s.contains(u'\n') && !s.contains(QChar(0)); };
     if (isNumber && msg.command.size() == 3) {
         if (const std::optional<ChatEvent> ev = ServerEvents::fromReply(code, msg))
             check(oneLine(ev->text));

@@ -4,11 +4,11 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QLineEdit>
-#include <QTimer>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 class TestConnectDialog : public QObject {
     Q_OBJECT
@@ -122,16 +122,16 @@ void TestConnectDialog::channelAndLoginNameNick()
         ConnectDialog dialog;
         // The login name, as far as IRC allows it in a nick; the usual channel.
         QCOMPARE(dialog.options().nick, QStringLiteral("jodoe-1"));
-        QCOMPARE(dialog.options().channels, QStringList{"#lobby"});
+        QCOMPARE(dialog.options().channels, QStringList {"#lobby"});
         auto *channel = dialog.findChild<QLineEdit *>(QStringLiteral("channel"));
         QVERIFY(channel);
         channel->setText(QStringLiteral("rust"));
-        QCOMPARE(dialog.options().channels, QStringList{"#rust"});
+        QCOMPARE(dialog.options().channels, QStringList {"#rust"});
         dialog.accept();
     }
     qputenv("USER", user);
     ConnectDialog again;
-    QCOMPARE(again.options().channels, QStringList{"#rust"});
+    QCOMPARE(again.options().channels, QStringList {"#rust"});
 }
 
 QTEST_MAIN(TestConnectDialog)

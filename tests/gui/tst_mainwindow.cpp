@@ -12,16 +12,16 @@
 #include <QApplication>
 #include <QIcon>
 #include <QLabel>
-#include <QListView>
-#include <QTableView>
-#include <QListWidget>
 #include <QLineEdit>
+#include <QListView>
+#include <QListWidget>
 #include <QMenu>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStringListModel>
+#include <QTableView>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextCursor>
@@ -51,12 +51,14 @@ QStringList shownLines(const MainWindow &w)
 
 bool showsLine(const MainWindow &w, const QString &needle)
 {
-    return QTest::qWaitFor([&] {
-        for (const QString &l : shownLines(w))
-            if (l.contains(needle))
-                return true;
-        return false;
-    }, 10000);
+    return QTest::qWaitFor(
+        [&] {
+            for (const QString &l : shownLines(w))
+                if (l.contains(needle))
+                    return true;
+            return false;
+        },
+        10000);
 }
 
 // A double-click as a user makes it. Qt 6.4's QTest::mouseDClick sends no press first, so an
@@ -84,8 +86,9 @@ Fixture start()
     f.window = std::make_unique<MainWindow>();
     f.window->show();
     f.window->connectTo(optionsFor(f.server->port(), QStringLiteral("alice")));
-    const bool joined = f.bob && f.bob->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "alice"; })
-                        && QTest::qWaitFor([&] { return f.window->users()->stringList().contains(QStringLiteral("@bob")); }, 10000);
+    const bool joined = f.bob && f.bob->waitFor([](const IrcMessage &m) {
+        return m.command == "JOIN" && m.sourceNick() == "alice";
+    }) && QTest::qWaitFor([&] { return f.window->users()->stringList().contains(QStringLiteral("@bob")); }, 10000);
     if (!joined)
         f.bob.reset();
     return f;
@@ -126,7 +129,7 @@ void TestMainWindow::connectsAndJoins()
     QTRY_VERIFY(f.window->statusText().contains(QStringLiteral("connected")));
     QVERIFY(f.window->statusText().contains(QStringLiteral("alice")));
     // bob made #lobby, so he runs it: operators first, with their prefix.
-    QCOMPARE(f.window->users()->stringList(), (QStringList{"@bob", "alice"}));
+    QCOMPARE(f.window->users()->stringList(), (QStringList {"@bob", "alice"}));
     // Status shows as an icon too, and everyone's name starts in the same place.
     const QIcon opIcon = f.window->users()->index(0).data(Qt::DecorationRole).value<QIcon>();
     const QIcon plainIcon = f.window->users()->index(1).data(Qt::DecorationRole).value<QIcon>();
@@ -142,7 +145,7 @@ void TestMainWindow::typedMessageReachesOtherClient()
     QTest::keyClick(f.window->inputLine(), Qt::Key_Return);
     const auto got = f.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; });
     QVERIFY(got);
-    QCOMPARE(got->params, (QList<QByteArray>{"#lobby", "hello from the window"}));
+    QCOMPARE(got->params, (QList<QByteArray> {"#lobby", "hello from the window"}));
     QVERIFY(f.window->inputLine()->text().isEmpty());
     QVERIFY(showsLine(*f.window, QStringLiteral("<alice> hello from the window")));
     // The seeds' aliases work here too.
@@ -212,15 +215,15 @@ void TestMainWindow::userListFollowsMembership()
     QVERIFY(f.bob);
     auto carol = f.server->client("carol");
     QVERIFY(carol);
-    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"@bob", "alice", "carol"}));
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList {"@bob", "alice", "carol"}));
     carol->send("NICK caroline");
-    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"@bob", "alice", "caroline"}));
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList {"@bob", "alice", "caroline"}));
     QVERIFY(showsLine(*f.window, QStringLiteral("carol is now known as caroline")));
     carol->send("QUIT :bye");
-    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"@bob", "alice"}));
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList {"@bob", "alice"}));
     QVERIFY(showsLine(*f.window, QStringLiteral("caroline quit")));
     f.bob->send("PART #lobby");
-    QTRY_COMPARE(f.window->users()->stringList(), QStringList{"alice"});
+    QTRY_COMPARE(f.window->users()->stringList(), QStringList {"alice"});
 }
 
 void TestMainWindow::privateConversations()
@@ -240,7 +243,8 @@ void TestMainWindow::privateConversations()
     QVERIFY(f.window->conversations()->index(lobby).data(Qt::DecorationRole).value<QIcon>().isNull());
     // Double-clicking a user opens (here: selects) the private conversation.
     QListView *users = f.window->userView();
-    const QModelIndex bobIndex = f.window->users()->index(int(f.window->users()->stringList().indexOf(QStringLiteral("@bob"))));
+    const QModelIndex bobIndex
+        = f.window->users()->index(int(f.window->users()->stringList().indexOf(QStringLiteral("@bob"))));
     doubleClick(users, bobIndex);
     QTRY_COMPARE(f.window->currentRow(), f.window->conversations()->find(1, QStringLiteral("bob")));
     QVERIFY(showsLine(*f.window, QStringLiteral("<bob> psst")));
@@ -250,13 +254,14 @@ void TestMainWindow::privateConversations()
     QTest::keyClick(f.window->inputLine(), Qt::Key_Return);
     const auto pm = f.bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; });
     QVERIFY(pm);
-    QCOMPARE(pm->params, (QList<QByteArray>{"bob", "only for bob"}));
+    QCOMPARE(pm->params, (QList<QByteArray> {"bob", "only for bob"}));
     // Double-click on a user with no conversation yet creates one.
     auto dave = f.server->client("dave");
     QVERIFY(dave);
     QVERIFY(f.window->selectConversation(QStringLiteral("#lobby")));
     QTRY_VERIFY(f.window->users()->stringList().contains(QStringLiteral("dave")));
-    const QModelIndex daveIndex = f.window->users()->index(int(f.window->users()->stringList().indexOf(QStringLiteral("dave"))));
+    const QModelIndex daveIndex
+        = f.window->users()->index(int(f.window->users()->stringList().indexOf(QStringLiteral("dave"))));
     doubleClick(users, daveIndex);
     QTRY_COMPARE(f.window->conversations()->at(f.window->currentRow()).name, QStringLiteral("dave"));
 }
@@ -265,7 +270,11 @@ void TestMainWindow::formattingIsDrawn()
 {
     Fixture f = start();
     QVERIFY(f.bob);
-    f.bob->send("PRIVMSG #lobby :plain \x02" "fat\x02 \x1d" "slanted\x1d \x1f" "lined\x1f \x03" "04,01hot\x03 <i>end</i>");
+    f.bob->send("PRIVMSG #lobby :plain \x02"
+                "fat\x02 \x1d"
+                "slanted\x1d \x1f"
+                "lined\x1f \x03"
+                "04,01hot\x03 <i>end</i>");
     // What copy and accessibility get is the text without the codes.
     QVERIFY(showsLine(*f.window, QStringLiteral("<bob> plain fat slanted lined hot <i>end</i>")));
     const QAbstractItemModel *m = f.window->messageView()->model();
@@ -302,7 +311,8 @@ void TestMainWindow::conversationInsertedAboveStaysOut()
     QTRY_VERIFY_WITH_TIMEOUT(window.conversations()->find(2, QStringLiteral("#lobby")) >= 0, 10000);
     // The second session's #lobby is current; then a private chat opens in the first session,
     // above it in the list.
-    window.conversationView()->setCurrentIndex(window.conversations()->index(window.conversations()->find(2, QStringLiteral("#lobby"))));
+    window.conversationView()->setCurrentIndex(
+        window.conversations()->index(window.conversations()->find(2, QStringLiteral("#lobby"))));
     const auto current = [&] {
         const ConversationModel::Conversation &c = window.conversations()->at(window.currentRow());
         return QStringLiteral("%1 %2").arg(c.session).arg(c.name);
@@ -310,12 +320,14 @@ void TestMainWindow::conversationInsertedAboveStaysOut()
     QCOMPARE(current(), QStringLiteral("2 #lobby"));
     bob->send("PRIVMSG alice :psst");
     QTRY_VERIFY(window.conversations()->find(1, QStringLiteral("bob")) >= 0);
-    QVERIFY(window.conversations()->find(1, QStringLiteral("bob")) < window.conversations()->find(2, QStringLiteral("#lobby")));
+    QVERIFY(window.conversations()->find(1, QStringLiteral("bob"))
+            < window.conversations()->find(2, QStringLiteral("#lobby")));
     QCOMPARE(current(), QStringLiteral("2 #lobby"));
     // What is typed still goes where the user is looking.
     QTest::keyClicks(window.inputLine(), QStringLiteral("from the second session"));
     QTest::keyClick(window.inputLine(), Qt::Key_Return);
-    const auto said = bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1) == "from the second session"; });
+    const auto said = bob->waitFor(
+        [](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1) == "from the second session"; });
     QVERIFY(said);
     QCOMPARE(said->sourceNick(), QByteArray("carol"));
     QCOMPARE(said->param(0), QByteArray("#lobby"));
@@ -361,7 +373,7 @@ void TestMainWindow::contextMenusAct()
     QTest::keyClick(f.window->inputLine(), Qt::Key_Return);
     QTRY_COMPARE(f.window->conversations()->at(f.window->currentRow()).name, QStringLiteral("#fresh"));
     f.bob->send("JOIN #fresh");
-    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"@alice", "bob"}));
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList {"@alice", "bob"}));
     const auto trigger = [](QMenu *menu, const QString &text) {
         std::unique_ptr<QMenu> owned(menu);
         for (QAction *a : menu->actions())
@@ -372,8 +384,10 @@ void TestMainWindow::contextMenusAct()
         return false;
     };
     QVERIFY(trigger(f.window->userMenu("bob"), QStringLiteral("Give voice")));
-    QVERIFY(f.bob->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.params == QList<QByteArray>{"#fresh", "+v", "bob"}; }));
-    QTRY_COMPARE(f.window->users()->stringList(), (QStringList{"@alice", "+bob"}));
+    QVERIFY(f.bob->waitFor([](const IrcMessage &m) {
+        return m.command == "MODE" && m.params == QList<QByteArray> {"#fresh", "+v", "bob"};
+    }));
+    QTRY_COMPARE(f.window->users()->stringList(), (QStringList {"@alice", "+bob"}));
     QVERIFY(trigger(f.window->userMenu("bob"), QStringLiteral("Kick")));
     QVERIFY(f.bob->waitFor([](const IrcMessage &m) { return m.command == "KICK" && m.param(1) == "bob"; }));
     QVERIFY(trigger(f.window->userMenu("bob"), QStringLiteral("Private chat")));
@@ -382,7 +396,8 @@ void TestMainWindow::contextMenusAct()
     const int fresh = f.window->conversations()->find(1, QStringLiteral("#fresh"));
     QVERIFY(trigger(f.window->conversationMenu(fresh), QStringLiteral("Leave #fresh")));
     QTRY_VERIFY(!f.window->conversations()->at(f.window->conversations()->find(1, QStringLiteral("#fresh"))).joined);
-    QVERIFY(trigger(f.window->conversationMenu(f.window->conversations()->find(1, QStringLiteral("bob"))), QStringLiteral("Close")));
+    QVERIFY(trigger(f.window->conversationMenu(f.window->conversations()->find(1, QStringLiteral("bob"))),
+                    QStringLiteral("Close")));
     QCOMPARE(f.window->conversations()->find(1, QStringLiteral("bob")), -1);
     // The console has neither.
     std::unique_ptr<QMenu> console(f.window->conversationMenu(0));
@@ -405,12 +420,14 @@ void TestMainWindow::networkTextIsNeverMarkup()
     QVERIFY(!doc.toHtml().contains(QStringLiteral("<img")));
     // The topic label never interprets markup either.
     f.bob->send("TOPIC #lobby :<i>topic</i>");
-    QVERIFY(QTest::qWaitFor([&] {
-        for (QLabel *l : f.window->findChildren<QLabel *>())
-            if (l->text() == QStringLiteral("<i>topic</i>") && l->textFormat() == Qt::PlainText)
-                return true;
-        return false;
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            for (QLabel *l : f.window->findChildren<QLabel *>())
+                if (l->text() == QStringLiteral("<i>topic</i>") && l->textFormat() == Qt::PlainText)
+                    return true;
+            return false;
+        },
+        10000));
 }
 
 void TestMainWindow::linksAreClickable()
@@ -506,7 +523,8 @@ void TestMainWindow::reconnectIsVisibleAndConversationsSurvive()
     QTRY_VERIFY_WITH_TIMEOUT(window.statusText().endsWith(QStringLiteral(": connected")), 10000);
     // Rejoining does not take the user away from what they were reading.
     const auto joins = [&] {
-        const MessageModel *lobby = window.conversations()->at(window.conversations()->find(1, QStringLiteral("#lobby"))).messages;
+        const MessageModel *lobby
+            = window.conversations()->at(window.conversations()->find(1, QStringLiteral("#lobby"))).messages;
         int n = 0;
         for (int i = 0; i < lobby->rowCount(); ++i)
             n += lobby->row(i).text.contains(QStringLiteral("alice joined #lobby"));
@@ -567,9 +585,10 @@ void TestMainWindow::commandLineUsageErrorsExitTwo()
     // before any window or dialog appears.
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    for (const QStringList &bad : {QStringList{"--bogus"}, QStringList{"--tls-fingerprint", "xyz"}, QStringList{"host:99999"},
-                                   QStringList{"--password-file", "/dev/null"}, QStringList{"one", "two"},
-                                   QStringList{"--scrollback", "5"}, QStringList{"--scrollback", "many"}}) {
+    for (const QStringList &bad :
+         {QStringList {"--bogus"}, QStringList {"--tls-fingerprint", "xyz"}, QStringList {"host:99999"},
+          QStringList {"--password-file", "/dev/null"}, QStringList {"one", "two"}, QStringList {"--scrollback", "5"},
+          QStringList {"--scrollback", "many"}}) {
         QProcess p;
         p.setProcessEnvironment(env);
         p.start(QStringLiteral(CONFAB_GUI_BINARY), bad);
@@ -663,7 +682,8 @@ void TestMainWindow::unreadSinceYouLeft()
                 return i;
         return qsizetype(-1);
     };
-    QVERIFY2(at(QStringLiteral("read this")) >= 0 && at(QStringLiteral("read this")) < at(QStringLiteral("unread since you left"))
+    QVERIFY2(at(QStringLiteral("read this")) >= 0
+                 && at(QStringLiteral("read this")) < at(QStringLiteral("unread since you left"))
                  && at(QStringLiteral("unread since you left")) < at(QStringLiteral("new while away")),
              qPrintable(lines.join(u'\n')));
 }

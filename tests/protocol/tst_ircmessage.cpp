@@ -41,16 +41,15 @@ void TestIrcMessage::parse_data()
     QTest::newRow("trailing with spaces")
         << QByteArray("PRIVMSG #chan :hello  world ") << make({}, {}, "PRIVMSG", {"#chan", "hello  world "}) << true;
     QTest::newRow("empty trailing") << QByteArray("TOPIC #c :") << make({}, {}, "TOPIC", {"#c", ""}) << true;
-    QTest::newRow("trailing with colons") << QByteArray("PRIVMSG #c ::-) :x")
-                                          << make({}, {}, "PRIVMSG", {"#c", ":-) :x"}) << true;
-    QTest::newRow("source") << QByteArray(":nick!user@host JOIN #c")
-                            << make({}, "nick!user@host", "JOIN", {"#c"}) << false;
-    QTest::newRow("numeric") << QByteArray(":srv 001 me :Welcome") << make({}, "srv", "001", {"me", "Welcome"})
-                             << true;
+    QTest::newRow("trailing with colons")
+        << QByteArray("PRIVMSG #c ::-) :x") << make({}, {}, "PRIVMSG", {"#c", ":-) :x"}) << true;
+    QTest::newRow("source") << QByteArray(":nick!user@host JOIN #c") << make({}, "nick!user@host", "JOIN", {"#c"})
+                            << false;
+    QTest::newRow("numeric") << QByteArray(":srv 001 me :Welcome") << make({}, "srv", "001", {"me", "Welcome"}) << true;
     QTest::newRow("extra spaces") << QByteArray(":srv   PRIVMSG   #c    x  ") << make({}, "srv", "PRIVMSG", {"#c", "x"})
                                   << false;
-    QTest::newRow("middle with colon inside") << QByteArray("MODE #c +k a:b")
-                                              << make({}, {}, "MODE", {"#c", "+k", "a:b"}) << false;
+    QTest::newRow("middle with colon inside")
+        << QByteArray("MODE #c +k a:b") << make({}, {}, "MODE", {"#c", "+k", "a:b"}) << false;
     QTest::newRow("tags") << QByteArray("@id=123;+example.com/x=y;flag :n!u@h PRIVMSG #c :hi")
                           << make({{"id", "123"}, {"+example.com/x", "y"}, {"flag", ""}}, "n!u@h", "PRIVMSG",
                                   {"#c", "hi"})
@@ -58,17 +57,17 @@ void TestIrcMessage::parse_data()
     QTest::newRow("escaped tag value") << QByteArray("@a=one\\stwo\\:three\\\\four\\r\\n TAGMSG #c")
                                        << make({{"a", "one two;three\\four\r\n"}}, {}, "TAGMSG", {"#c"}) << false;
     QTest::newRow("empty tag value") << QByteArray("@a= PING x") << make({{"a", ""}}, {}, "PING", {"x"}) << false;
-    QTest::newRow("duplicate tag, last wins") << QByteArray("@a=1;a=2 PING x") << make({{"a", "2"}}, {}, "PING", {"x"})
-                                              << false;
-    QTest::newRow("empty tag item skipped") << QByteArray("@a=1;;b PING x")
-                                            << make({{"a", "1"}, {"b", ""}}, {}, "PING", {"x"}) << false;
+    QTest::newRow("duplicate tag, last wins")
+        << QByteArray("@a=1;a=2 PING x") << make({{"a", "2"}}, {}, "PING", {"x"}) << false;
+    QTest::newRow("empty tag item skipped")
+        << QByteArray("@a=1;;b PING x") << make({{"a", "1"}, {"b", ""}}, {}, "PING", {"x"}) << false;
     QTest::newRow("many params") << QByteArray("CMD 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16")
                                  << make({}, {}, "CMD",
                                          {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14",
                                           "15", "16"})
                                  << false;
-    QTest::newRow("utf-8 and high bytes") << QByteArray("PRIVMSG #c :h\xc3\xa9llo \xff")
-                                          << make({}, {}, "PRIVMSG", {"#c", "h\xc3\xa9llo \xff"}) << true;
+    QTest::newRow("utf-8 and high bytes")
+        << QByteArray("PRIVMSG #c :h\xc3\xa9llo \xff") << make({}, {}, "PRIVMSG", {"#c", "h\xc3\xa9llo \xff"}) << true;
 }
 
 void TestIrcMessage::parse()
@@ -140,10 +139,10 @@ void TestIrcMessage::serialize_data()
                                      << QByteArray(":n!u@h PRIVMSG #c :hi\r\n");
     QTest::newRow("space needs colon") << make({}, {}, "PRIVMSG", {"#c", "a b"}) << false
                                        << QByteArray("PRIVMSG #c :a b\r\n");
-    QTest::newRow("leading colon needs colon") << make({}, {}, "PRIVMSG", {"#c", ":)"}) << false
-                                               << QByteArray("PRIVMSG #c ::)\r\n");
-    QTest::newRow("empty last needs colon") << make({}, {}, "TOPIC", {"#c", ""}) << false
-                                            << QByteArray("TOPIC #c :\r\n");
+    QTest::newRow("leading colon needs colon")
+        << make({}, {}, "PRIVMSG", {"#c", ":)"}) << false << QByteArray("PRIVMSG #c ::)\r\n");
+    QTest::newRow("empty last needs colon")
+        << make({}, {}, "TOPIC", {"#c", ""}) << false << QByteArray("TOPIC #c :\r\n");
     QTest::newRow("tags escaped") << make({{"time", "x y"}, {"+a", ""}}, "s", "TAGMSG", {"#c"}) << false
                                   << QByteArray("@time=x\\sy;+a :s TAGMSG #c\r\n");
 }
@@ -188,8 +187,8 @@ void TestIrcMessage::roundTrip_data()
     QTest::addColumn<IrcMessage>("message");
     QTest::newRow("plain") << make({}, {}, "PRIVMSG", {"#c", "hello"});
     QTest::newRow("tricky text") << make({}, "n!u@h", "PRIVMSG", {"#c", " :leading space and colon: "});
-    QTest::newRow("tags with every special") << make({{"+x", "; \\\r\n="}, {"time", "2026-01-01T00:00:00.000Z"}},
-                                                     "srv", "TAGMSG", {"#c"});
+    QTest::newRow("tags with every special")
+        << make({{"+x", "; \\\r\n="}, {"time", "2026-01-01T00:00:00.000Z"}}, "srv", "TAGMSG", {"#c"});
     QTest::newRow("numeric") << make({}, "srv", "353", {"me", "=", "#c", "@a b c"});
     QTest::newRow("empty last") << make({}, {}, "TOPIC", {"#c", ""});
 }

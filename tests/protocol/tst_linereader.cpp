@@ -43,9 +43,9 @@ void TestLineReader::crlfAndBareLf()
 {
     LineReader r;
     r.append("NICK a\r\nUSER b\nPING x\r\nPART");
-    QCOMPARE(drain(r), (QList<QByteArray>{"NICK a", "USER b", "PING x"}));
+    QCOMPARE(drain(r), (QList<QByteArray> {"NICK a", "USER b", "PING x"}));
     r.append(" #c\r\n");
-    QCOMPARE(drain(r), QList<QByteArray>{"PART #c"});
+    QCOMPARE(drain(r), QList<QByteArray> {"PART #c"});
     QCOMPARE(r.buffered(), 0);
 }
 
@@ -58,7 +58,7 @@ void TestLineReader::splitAcrossEveryByte()
         r.append(QByteArrayView(&c, 1));
         lines += drain(r);
     }
-    QCOMPARE(lines, (QList<QByteArray>{"@a=b :src PRIVMSG #c :hello", "QUIT"}));
+    QCOMPARE(lines, (QList<QByteArray> {"@a=b :src PRIVMSG #c :hello", "QUIT"}));
 }
 
 void TestLineReader::randomChunking()
@@ -95,7 +95,7 @@ void TestLineReader::limitsWithoutTags()
     LineReader r;
     int tooLong = 0;
     r.append(ok + "\r\n" + ok + "a\r\n" + "PING x\r\n");
-    QCOMPARE(drain(r, &tooLong), (QList<QByteArray>{ok, "PING x"}));
+    QCOMPARE(drain(r, &tooLong), (QList<QByteArray> {ok, "PING x"}));
     QCOMPARE(tooLong, 1);
 }
 
@@ -112,7 +112,7 @@ void TestLineReader::limitsWithTags()
     LineReader r;
     int tooLong = 0;
     r.append(tags + body + "\r\n");
-    QCOMPARE(drain(r, &tooLong), QList<QByteArray>{tags + body});
+    QCOMPARE(drain(r, &tooLong), QList<QByteArray> {tags + body});
     QCOMPARE(tooLong, 0);
 }
 
@@ -124,7 +124,7 @@ void TestLineReader::overlongLineIsDroppedAndReaderRecovers()
     r.append("PRIVMSG #c :" + QByteArray(3000, 'z'));
     r.append(QByteArray(3000, 'z'));
     r.append(QByteArray(3000, 'z') + "\r\nPING after\r\n");
-    QCOMPARE(drain(r, &tooLong), (QList<QByteArray>{"PING before", "PING after"}));
+    QCOMPARE(drain(r, &tooLong), (QList<QByteArray> {"PING before", "PING after"}));
     QCOMPARE(tooLong, 1); // reported once, however many reads the line took
 }
 
@@ -139,31 +139,31 @@ void TestLineReader::overlongWithoutTerminatorIsBounded()
     }
     QCOMPARE(tooLong, 1);
     r.append("\nPING ok\n");
-    QCOMPARE(drain(r, &tooLong), QList<QByteArray>{"PING ok"});
+    QCOMPARE(drain(r, &tooLong), QList<QByteArray> {"PING ok"});
 }
 
 void TestLineReader::emptyLines()
 {
     LineReader r;
     r.append("\r\n\n\r\nPING x\r\n");
-    QCOMPARE(drain(r), (QList<QByteArray>{"", "", "", "PING x"}));
+    QCOMPARE(drain(r), (QList<QByteArray> {"", "", "", "PING x"}));
 }
 
 void TestLineReader::squeezeFreesOnlyAnEmptyBuffer()
 {
     LineReader r;
     r.append("NICK a\r\nUSER");
-    QCOMPARE(drain(r), QList<QByteArray>{"NICK a"});
+    QCOMPARE(drain(r), QList<QByteArray> {"NICK a"});
     r.squeeze();
     QCOMPARE(r.buffered(), 4); // "USER" waits for the rest of its line
     QVERIFY(r.capacity() > 0);
     r.append(" b 0 * :x\r\n");
-    QCOMPARE(drain(r), QList<QByteArray>{"USER b 0 * :x"});
+    QCOMPARE(drain(r), QList<QByteArray> {"USER b 0 * :x"});
     QVERIFY(r.capacity() > 0); // kept until asked, so a busy reader does not allocate per read
     r.squeeze();
     QCOMPARE(r.capacity(), 0);
     r.append("PING x\r\n");
-    QCOMPARE(drain(r), QList<QByteArray>{"PING x"});
+    QCOMPARE(drain(r), QList<QByteArray> {"PING x"});
 }
 
 QTEST_GUILESS_MAIN(TestLineReader)

@@ -28,7 +28,8 @@ RawClient::Predicate numeric(const QByteArray &code) { return RawClient::command
 
 RawClient::Predicate failCode(const QByteArray &code)
 {
-    return [code](const IrcMessage &m) { return m.command == "FAIL" && m.param(0) == "REGISTER" && m.param(1) == code; };
+    return
+        [code](const IrcMessage &m) { return m.command == "FAIL" && m.param(0) == "REGISTER" && m.param(1) == code; };
 }
 
 // Connects, says CAP LS 302 and asks for `caps` (with sasl), and sends NICK and USER: registration
@@ -70,7 +71,8 @@ QByteArray decodeChallenge(RawClient &c)
 {
     QByteArray encoded;
     for (;;) {
-        const auto line = c.waitFor([](const IrcMessage &m) { return m.command == "AUTHENTICATE" || m.command == "904"; });
+        const auto line
+            = c.waitFor([](const IrcMessage &m) { return m.command == "AUTHENTICATE" || m.command == "904"; });
         if (!line || line->command != "AUTHENTICATE")
             return {};
         if (line->param(0) != "+")
@@ -112,7 +114,8 @@ std::unique_ptr<RawClient> registered(TestServer &server, const QByteArray &nick
     if (!c)
         return nullptr;
     c->send("REGISTER * * :" + password);
-    const auto answer = c->waitFor([](const IrcMessage &m) { return m.command == "REGISTER" || m.command == "FAIL"; }, 20000);
+    const auto answer
+        = c->waitFor([](const IrcMessage &m) { return m.command == "REGISTER" || m.command == "FAIL"; }, 20000);
     if (!answer || answer->command != "REGISTER" || answer->param(0) != "SUCCESS")
         return nullptr;
     return c;
@@ -157,7 +160,7 @@ private Q_SLOTS:
         alice->send("REGISTER * * :correct horse");
         auto success = alice->waitForCommand("REGISTER", 20000);
         QVERIFY(success);
-        QCOMPARE(success->params, (QList<QByteArray>{"SUCCESS", "alice", "Account created"}));
+        QCOMPARE(success->params, (QList<QByteArray> {"SUCCESS", "alice", "Account created"}));
         auto loggedIn = alice->waitFor(numeric("900"));
         QVERIFY(loggedIn);
         QCOMPARE(loggedIn->param(2), QByteArray("alice"));
@@ -294,7 +297,8 @@ private Q_SLOTS:
         QVERIFY(owner);
         const QByteArray fingerprint = clientCert.certificate().digest(QCryptographicHash::Sha256).toHex();
         owner->send("PRIVMSG NickServ :CERT ADD " + fingerprint);
-        QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "NOTICE" && m.params.last().contains("added"); }, 20000));
+        QVERIFY(owner->waitFor(
+            [](const IrcMessage &m) { return m.command == "NOTICE" && m.params.last().contains("added"); }, 20000));
 
         // PLAIN over TLS is accepted even when loopback does not count.
         RawClient tlsPlain;
@@ -445,16 +449,17 @@ private Q_SLOTS:
         // extended-join: the account and real name in the JOIN.
         leo->send("JOIN #other");
         watcher->send("JOIN #other");
-        auto joined = watcher->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.source.startsWith("watcher!"); });
+        auto joined = watcher->waitFor(
+            [](const IrcMessage &m) { return m.command == "JOIN" && m.source.startsWith("watcher!"); });
         QVERIFY(joined);
-        QCOMPARE(joined->params, (QList<QByteArray>{"#other", "*", "Test user watcher"}));
+        QCOMPARE(joined->params, (QList<QByteArray> {"#other", "*", "Test user watcher"}));
         auto mike = server.client("mike", {});
         mike->send("JOIN #other");
         auto mikeJoin = watcher->waitFor([](const IrcMessage &m) {
             return m.command == "JOIN" && m.source.startsWith("mike!") && m.param(0) == "#other";
         });
         QVERIFY(mikeJoin);
-        QCOMPARE(mikeJoin->params, (QList<QByteArray>{"#other", "*", "Test user mike"}));
+        QCOMPARE(mikeJoin->params, (QList<QByteArray> {"#other", "*", "Test user mike"}));
         leo->send("PART #other");
         leo->send("JOIN #other");
         auto leoJoin = watcher->waitFor([](const IrcMessage &m) {
@@ -465,9 +470,8 @@ private Q_SLOTS:
         plainWatcher->send("WHOIS leo");
         auto whois = plainWatcher->waitFor(numeric("330"));
         QVERIFY(whois);
-        QCOMPARE(whois->params.mid(1, 2), (QList<QByteArray>{"leo", "leo"}));
+        QCOMPARE(whois->params.mid(1, 2), (QList<QByteArray> {"leo", "leo"}));
     }
-
 
     void nickServCommands()
     {
@@ -550,7 +554,8 @@ private Q_SLOTS:
         auto warning = squatter->waitFor(serviceNotice("is registered"));
         QVERIFY(warning);
         QVERIFY(warning->params.last().contains("within 1 seconds"));
-        const auto renamedFromRita = [](const IrcMessage &m) { return m.command == "NICK" && m.source.startsWith("rita!"); };
+        const auto renamedFromRita
+            = [](const IrcMessage &m) { return m.command == "NICK" && m.source.startsWith("rita!"); };
         QVERIFY(squatter->waitFor(serviceNotice("did not log in"), 10000));
         auto renamed = squatter->waitFor(renamedFromRita);
         QVERIFY(renamed);
@@ -570,7 +575,9 @@ private Q_SLOTS:
         second->send("NICK rita");
         QVERIFY(second->waitFor(serviceNotice("is registered")));
         owner->send("REGAIN rita");
-        QVERIFY(owner->waitFor([](const IrcMessage &m) { return m.command == "NICK" && m.param(0) == "rita" && m.source.startsWith("ritaowner!"); }));
+        QVERIFY(owner->waitFor([](const IrcMessage &m) {
+            return m.command == "NICK" && m.param(0) == "rita" && m.source.startsWith("ritaowner!");
+        }));
         auto moved = second->waitFor(renamedFromRita);
         QVERIFY(moved);
         QVERIFY(moved->param(0).startsWith("Guest"));
@@ -700,7 +707,8 @@ private Q_SLOTS:
             db.setDatabaseName(path);
             QVERIFY(db.open());
             QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("SELECT name, iterations, length(stored_key), length(server_key) FROM accounts")));
+            QVERIFY(q.exec(
+                QStringLiteral("SELECT name, iterations, length(stored_key), length(server_key) FROM accounts")));
             QVERIFY(q.next());
             QCOMPARE(q.value(0).toString(), QStringLiteral("nina"));
             QCOMPARE(q.value(1).toInt(), Scram::DefaultIterations);

@@ -40,8 +40,7 @@ void TestConcurrency::everyMessageOnceInOrder()
         QVERIFY(clients.back());
     }
     // Everyone has seen everyone join before the chatter starts.
-    QVERIFY(QTest::qWaitFor(
-        [&] { return clients.front()->count(RawClient::command("JOIN")) == Clients; }, 10000));
+    QVERIFY(QTest::qWaitFor([&] { return clients.front()->count(RawClient::command("JOIN")) == Clients; }, 10000));
     std::vector<qsizetype> base;
     for (auto &c : clients) {
         QVERIFY(c->sync());

@@ -94,8 +94,8 @@ private Q_SLOTS:
         QCOMPARE(find(lines, "253")->param(1), QByteArray("1"));
         QCOMPARE(find(lines, "254")->param(1), QByteArray("2")); // #lobby and #second
         QCOMPARE(find(lines, "255")->params.last(), QByteArray("I have 3 clients and 0 servers"));
-        QCOMPARE(find(lines, "265")->params.mid(1, 2), (QList<QByteArray>{"3", "3"}));
-        QCOMPARE(find(lines, "266")->params.mid(1, 2), (QList<QByteArray>{"3", "3"}));
+        QCOMPARE(find(lines, "265")->params.mid(1, 2), (QList<QByteArray> {"3", "3"}));
+        QCOMPARE(find(lines, "266")->params.mid(1, 2), (QList<QByteArray> {"3", "3"}));
         // The welcome burst says the same.
         auto d = server.client();
         d->send("NICK lu4");
@@ -115,7 +115,7 @@ private Q_SLOTS:
         c->send("MODE um +iw");
         auto echoed = c->waitFor([](const IrcMessage &m) { return m.command == "MODE"; });
         QVERIFY(echoed);
-        QCOMPARE(echoed->params, (QList<QByteArray>{"um", "+iw"}));
+        QCOMPARE(echoed->params, (QList<QByteArray> {"um", "+iw"}));
         c->send("MODE um");
         QCOMPARE(c->waitFor(numeric("221"))->param(1), QByteArray("+iw"));
         c->send("MODE um -i+x");
@@ -187,7 +187,8 @@ private Q_SLOTS:
         stranger->send("WHO #haunt");
         QVERIFY(stranger->waitFor(numeric("315")));
         QCOMPARE(stranger->count([](const IrcMessage &m) { return m.command == "352" && m.param(5) == "ghost"; }), 0);
-        QCOMPARE(stranger->count([](const IrcMessage &m) { return m.command == "352" && m.param(5) == "friendly"; }), 1);
+        QCOMPARE(stranger->count([](const IrcMessage &m) { return m.command == "352" && m.param(5) == "friendly"; }),
+                 1);
         friendly->send("WHO ghost");
         QVERIFY(friendly->waitFor([](const IrcMessage &m) { return m.command == "352" && m.param(5) == "ghost"; }));
         ghost->send("WHO ghost");
@@ -213,10 +214,13 @@ private Q_SLOTS:
         }
         // Two entries for wasgone (the nick change away, then the quit), newest first.
         QTRY_VERIFY_WITH_TIMEOUT(([&] {
-            asker->send("WHOWAS wasgone");
-            const auto end = asker->waitFor(numeric("369"));
-            return end && asker->count([](const IrcMessage &m) { return m.command == "314" && m.param(1) == "wasgone"; }) >= 2;
-        }()), 5000);
+                                     asker->send("WHOWAS wasgone");
+                                     const auto end = asker->waitFor(numeric("369"));
+                                     return end && asker->count([](const IrcMessage &m) {
+                                         return m.command == "314" && m.param(1) == "wasgone";
+                                     }) >= 2;
+                                 }()),
+                                 5000);
         const int before = asker->count(numeric("314"));
         asker->send("WHOWAS wasgone 1");
         QVERIFY(asker->waitFor(numeric("369")));
@@ -225,7 +229,7 @@ private Q_SLOTS:
         QVERIFY(asker->waitFor(numeric("369")));
         QCOMPARE(asker->count(numeric("314")), before + 3);
         auto user = asker->all(numeric("314")).last();
-        QCOMPARE(user.params.mid(1, 4), (QList<QByteArray>{"wasgone", "~wasgone", "127.0.0.1", "*"}));
+        QCOMPARE(user.params.mid(1, 4), (QList<QByteArray> {"wasgone", "~wasgone", "127.0.0.1", "*"}));
         QCOMPARE(asker->all(numeric("312")).last().param(1), QByteArray("wasgone"));
         asker->send("WHOWAS wasnow");
         QVERIFY(asker->waitFor(numeric("314")));
@@ -333,7 +337,8 @@ private Q_SLOTS:
         c->send("HELP MODE");
         QVERIFY(c->waitFor(numeric("704")));
         QByteArray help;
-        while (const auto line = c->waitFor([](const IrcMessage &m) { return m.command == "705" || m.command == "706"; })) {
+        while (const auto line
+               = c->waitFor([](const IrcMessage &m) { return m.command == "705" || m.command == "706"; })) {
             if (line->command == "706")
                 break;
             help += line->params.last() + ' ';
@@ -346,7 +351,6 @@ private Q_SLOTS:
         QVERIFY(c->sync());
         QCOMPARE(c->count(numeric("472")), 0);
     }
-
 
     void setnameIsToldToThoseWhoAsked()
     {
@@ -371,7 +375,7 @@ private Q_SLOTS:
         renamer->send("SETNAME :" + QByteArray(201, 'x'));
         auto fail = renamer->waitForCommand("FAIL");
         QVERIFY(fail);
-        QCOMPARE(fail->params.mid(0, 2), (QList<QByteArray>{"SETNAME", "INVALID_REALNAME"}));
+        QCOMPARE(fail->params.mid(0, 2), (QList<QByteArray> {"SETNAME", "INVALID_REALNAME"}));
     }
 
     void inviteNotify()
@@ -390,7 +394,7 @@ private Q_SLOTS:
         QVERIFY(guest->waitForCommand("INVITE"));
         auto told = member->waitForCommand("INVITE");
         QVERIFY(told);
-        QCOMPARE(told->params, (QList<QByteArray>{"guest1", "#club"}));
+        QCOMPARE(told->params, (QList<QByteArray> {"guest1", "#club"}));
         QVERIFY(told->source.startsWith("inviter!"));
     }
 
@@ -433,12 +437,14 @@ private Q_SLOTS:
         plain->send("PRIVMSG @#status :ops only");
         auto got = op->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG"; });
         QVERIFY(got);
-        QCOMPARE(got->params, (QList<QByteArray>{"@#status", "ops only"}));
+        QCOMPARE(got->params, (QList<QByteArray> {"@#status", "ops only"}));
         plain->send("PRIVMSG +#status :voiced and ops");
-        QVERIFY(voiced->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "+#status"; }));
+        QVERIFY(
+            voiced->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "+#status"; }));
         QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "+#status"; }));
         QVERIFY(voiced->sync());
-        QCOMPARE(voiced->count([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "@#status"; }), 0);
+        QCOMPARE(voiced->count([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(0) == "@#status"; }),
+                 0);
         QVERIFY(plain->sync());
         QCOMPARE(plain->count(RawClient::command("PRIVMSG")), 0);
         // And it is not in the channel's history, which every member reads.
@@ -471,7 +477,6 @@ private Q_SLOTS:
         QVERIFY(!list->params.last().contains("server-time"));
         QVERIFY(list->params.last().contains("message-tags"));
     }
-
 
     void secretAndPrivateChannels()
     {
@@ -559,9 +564,12 @@ private Q_SLOTS:
         QVERIFY(talker->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#quiet"; }));
         talker->send("PRIVMSG #quiet :\x01VERSION\x01");
         QVERIFY(talker->waitFor(numeric("404")));
-        talker->send("PRIVMSG #quiet :\x01" "ACTION waves\x01");
-        QVERIFY(op->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1).contains("ACTION waves"); }));
-        QCOMPARE(op->count([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1).contains("VERSION"); }), 0);
+        talker->send("PRIVMSG #quiet :\x01"
+                     "ACTION waves\x01");
+        QVERIFY(op->waitFor(
+            [](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1).contains("ACTION waves"); }));
+        QCOMPARE(
+            op->count([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.param(1).contains("VERSION"); }), 0);
     }
 
     void elistFilters()
@@ -588,15 +596,14 @@ private Q_SLOTS:
             std::sort(names.begin(), names.end());
             return names;
         };
-        QCOMPARE(listed(">1"), (QList<QByteArray>{"#big", "#lobby"}));
-        QCOMPARE(listed("<2"), (QList<QByteArray>{"#other", "#small"}));
-        QCOMPARE(listed("#s*"), (QList<QByteArray>{"#small"}));
-        QCOMPARE(listed("#*,!#lobby,>1"), (QList<QByteArray>{"#big"}));
-        QCOMPARE(listed("C<5"), (QList<QByteArray>{"#big", "#lobby", "#other", "#small"}));
+        QCOMPARE(listed(">1"), (QList<QByteArray> {"#big", "#lobby"}));
+        QCOMPARE(listed("<2"), (QList<QByteArray> {"#other", "#small"}));
+        QCOMPARE(listed("#s*"), (QList<QByteArray> {"#small"}));
+        QCOMPARE(listed("#*,!#lobby,>1"), (QList<QByteArray> {"#big"}));
+        QCOMPARE(listed("C<5"), (QList<QByteArray> {"#big", "#lobby", "#other", "#small"}));
         QCOMPARE(listed("C>5"), QList<QByteArray>());
         QCOMPARE(listed("T<5"), QList<QByteArray>()); // no topics set
     }
-
 
     void newChannelModesSurviveRestart()
     {
@@ -627,7 +634,6 @@ private Q_SLOTS:
         QCOMPARE(op->waitFor(numeric("346"))->param(2), QByteArray("in!*@*"));
     }
 
-
     void whox()
     {
         TestServer server;
@@ -639,12 +645,12 @@ private Q_SLOTS:
         asker->send("WHO whoxacct %tnar,42");
         auto row = asker->waitFor(numeric("354"));
         QVERIFY(row);
-        QCOMPARE(row->params, (QList<QByteArray>{"whoxasker", "42", "whoxacct", "whoxacct", "Test user whoxacct"}));
+        QCOMPARE(row->params, (QList<QByteArray> {"whoxasker", "42", "whoxacct", "whoxacct", "Test user whoxacct"}));
         QVERIFY(asker->waitFor(numeric("315")));
         // Fields come in the fixed order whatever order they are asked in; "0" for no account.
         asker->send("WHO whoxasker %ahnuc");
         row = asker->waitFor(numeric("354"));
-        QCOMPARE(row->params, (QList<QByteArray>{"whoxasker", "#lobby", "~whoxasker", "127.0.0.1", "whoxasker", "0"}));
+        QCOMPARE(row->params, (QList<QByteArray> {"whoxasker", "#lobby", "~whoxasker", "127.0.0.1", "whoxasker", "0"}));
         // Without %, the classic 352.
         asker->send("WHO whoxacct");
         QVERIFY(asker->waitFor(numeric("352")));

@@ -122,7 +122,7 @@ void TestHistory::latestAndLimits()
 
     auto lines = history(*dave, "CHATHISTORY LATEST #lobby * 3");
     QVERIFY(lines);
-    QCOMPARE(texts(*lines), (QList<QByteArray>{"m3", "m4", "m5"}));
+    QCOMPARE(texts(*lines), (QList<QByteArray> {"m3", "m4", "m5"}));
     for (const IrcMessage &m : *lines) {
         QCOMPARE(m.source, QByteArray("alice!~alice@127.0.0.1"));
         QVERIFY(!m.tag("msgid").isEmpty());
@@ -131,7 +131,7 @@ void TestHistory::latestAndLimits()
     // Without event-playback only messages come back: no JOIN lines.
     lines = history(*dave, "CHATHISTORY LATEST #lobby * 100");
     QVERIFY(lines);
-    QCOMPARE(texts(*lines), (QList<QByteArray>{"m1", "m2", "m3", "m4", "m5"}));
+    QCOMPARE(texts(*lines), (QList<QByteArray> {"m1", "m2", "m3", "m4", "m5"}));
     // The batch names its target.
     dave->send("CHATHISTORY LATEST #LOBBY * 1");
     const auto batch = dave->waitForBatch("chathistory");
@@ -160,19 +160,19 @@ void TestHistory::selectorsByMsgid()
     auto ask = [&](const QByteArray &command) { return texts(history(*dave, command).value_or(QList<IrcMessage>())); };
     const QByteArray m1 = "msgid=" + ids[0], m2 = "msgid=" + ids[1], m3 = "msgid=" + ids[2], m5 = "msgid=" + ids[4];
     // Bounds are exclusive.
-    QCOMPARE(ask("CHATHISTORY BEFORE #lobby " + m3 + " 10"), (QList<QByteArray>{"m1", "m2"}));
-    QCOMPARE(ask("CHATHISTORY BEFORE #lobby " + m3 + " 1"), (QList<QByteArray>{"m2"}));
-    QCOMPARE(ask("CHATHISTORY AFTER #lobby " + m3 + " 10"), (QList<QByteArray>{"m4", "m5"}));
-    QCOMPARE(ask("CHATHISTORY AFTER #lobby " + m2 + " 2"), (QList<QByteArray>{"m3", "m4"}));
-    QCOMPARE(ask("CHATHISTORY LATEST #lobby " + m2 + " 10"), (QList<QByteArray>{"m3", "m4", "m5"}));
-    QCOMPARE(ask("CHATHISTORY LATEST #lobby " + m2 + " 2"), (QList<QByteArray>{"m4", "m5"}));
-    QCOMPARE(ask("CHATHISTORY AROUND #lobby " + m3 + " 3"), (QList<QByteArray>{"m2", "m3", "m4"}));
-    QCOMPARE(ask("CHATHISTORY AROUND #lobby " + m1 + " 3"), (QList<QByteArray>{"m1", "m2"}));
-    QCOMPARE(ask("CHATHISTORY BETWEEN #lobby " + m1 + " " + m5 + " 10"), (QList<QByteArray>{"m2", "m3", "m4"}));
-    QCOMPARE(ask("CHATHISTORY BETWEEN #lobby " + m1 + " " + m5 + " 2"), (QList<QByteArray>{"m2", "m3"}));
+    QCOMPARE(ask("CHATHISTORY BEFORE #lobby " + m3 + " 10"), (QList<QByteArray> {"m1", "m2"}));
+    QCOMPARE(ask("CHATHISTORY BEFORE #lobby " + m3 + " 1"), (QList<QByteArray> {"m2"}));
+    QCOMPARE(ask("CHATHISTORY AFTER #lobby " + m3 + " 10"), (QList<QByteArray> {"m4", "m5"}));
+    QCOMPARE(ask("CHATHISTORY AFTER #lobby " + m2 + " 2"), (QList<QByteArray> {"m3", "m4"}));
+    QCOMPARE(ask("CHATHISTORY LATEST #lobby " + m2 + " 10"), (QList<QByteArray> {"m3", "m4", "m5"}));
+    QCOMPARE(ask("CHATHISTORY LATEST #lobby " + m2 + " 2"), (QList<QByteArray> {"m4", "m5"}));
+    QCOMPARE(ask("CHATHISTORY AROUND #lobby " + m3 + " 3"), (QList<QByteArray> {"m2", "m3", "m4"}));
+    QCOMPARE(ask("CHATHISTORY AROUND #lobby " + m1 + " 3"), (QList<QByteArray> {"m1", "m2"}));
+    QCOMPARE(ask("CHATHISTORY BETWEEN #lobby " + m1 + " " + m5 + " 10"), (QList<QByteArray> {"m2", "m3", "m4"}));
+    QCOMPARE(ask("CHATHISTORY BETWEEN #lobby " + m1 + " " + m5 + " 2"), (QList<QByteArray> {"m2", "m3"}));
     // Backwards: from the later bound, still reported oldest first.
-    QCOMPARE(ask("CHATHISTORY BETWEEN #lobby " + m5 + " " + m1 + " 10"), (QList<QByteArray>{"m2", "m3", "m4"}));
-    QCOMPARE(ask("CHATHISTORY BETWEEN #lobby " + m5 + " " + m1 + " 2"), (QList<QByteArray>{"m3", "m4"}));
+    QCOMPARE(ask("CHATHISTORY BETWEEN #lobby " + m5 + " " + m1 + " 10"), (QList<QByteArray> {"m2", "m3", "m4"}));
+    QCOMPARE(ask("CHATHISTORY BETWEEN #lobby " + m5 + " " + m1 + " 2"), (QList<QByteArray> {"m3", "m4"}));
     // A msgid of another conversation is unknown here.
     dave->send("CHATHISTORY BEFORE #lobby msgid=nonexistent 10");
     const auto fail = dave->waitFor(failOf("CHATHISTORY"));
@@ -212,14 +212,14 @@ void TestHistory::selectorsByTimestamp()
     for (const IrcMessage &m : live)
         if (timeOf(m) > first - 1 && timeOf(m) < last + 1)
             inside.append(m.params.last());
-    QCOMPARE(texts(*history(*dave, "CHATHISTORY BETWEEN #lobby timestamp=" + isoTime(first - 1) + " timestamp="
-                                       + isoTime(last + 1) + " 100")),
+    QCOMPARE(texts(*history(*dave, "CHATHISTORY BETWEEN #lobby timestamp=" + isoTime(first - 1)
+                                       + " timestamp=" + isoTime(last + 1) + " 100")),
              inside);
     // A time before everything, and one after everything.
     QCOMPARE(texts(*history(*dave, "CHATHISTORY BEFORE #lobby timestamp=2000-01-01T00:00:00.000Z 10")),
              QList<QByteArray>());
     QCOMPARE(texts(*history(*dave, "CHATHISTORY AFTER #lobby timestamp=2000-01-01T00:00:00.000Z 2")),
-             (QList<QByteArray>{"t1", "t2"}));
+             (QList<QByteArray> {"t1", "t2"}));
     // A timestamp the time tag of each line can be fed back as.
     QCOMPARE(live[0].tag("time"), isoTime(timeOf(live[0])));
 }
@@ -257,15 +257,15 @@ void TestHistory::eventPlayback()
     const auto all = history(*events, "CHATHISTORY LATEST #ev * 100");
     QVERIFY(all);
     QVERIFY2(all->size() == 10, commands(*all).join(' ').constData());
-    QCOMPARE(commands(*all), (QList<QByteArray>{"JOIN", "JOIN", "JOIN", "JOIN", "TOPIC", "MODE", "PRIVMSG", "NICK",
-                                                 "KICK", "PART"}));
-    QCOMPARE(all->at(4).params, (QList<QByteArray>{"#ev", "a topic"}));
-    QCOMPARE(all->at(7).params, (QList<QByteArray>{"robert"}));
-    QCOMPARE(all->at(8).params, (QList<QByteArray>{"#ev", "robert", "out"}));
+    QCOMPARE(commands(*all),
+             (QList<QByteArray> {"JOIN", "JOIN", "JOIN", "JOIN", "TOPIC", "MODE", "PRIVMSG", "NICK", "KICK", "PART"}));
+    QCOMPARE(all->at(4).params, (QList<QByteArray> {"#ev", "a topic"}));
+    QCOMPARE(all->at(7).params, (QList<QByteArray> {"robert"}));
+    QCOMPARE(all->at(8).params, (QList<QByteArray> {"#ev", "robert", "out"}));
     // Without draft/event-playback: PRIVMSG and NOTICE only.
     const auto messages = history(*plain, "CHATHISTORY LATEST #ev * 100");
     QVERIFY(messages);
-    QCOMPARE(commands(*messages), (QList<QByteArray>{"PRIVMSG"}));
+    QCOMPARE(commands(*messages), (QList<QByteArray> {"PRIVMSG"}));
 }
 
 void TestHistory::errors()
@@ -329,7 +329,7 @@ void TestHistory::permissions()
     QVERIFY(carol->waitFor([](const IrcMessage &m) { return m.command == "366" && m.param(1) == "#secret"; }));
     const auto lines = history(*carol, "CHATHISTORY LATEST #secret * 10");
     QVERIFY(lines);
-    QCOMPARE(texts(*lines), (QList<QByteArray>{"the plan"}));
+    QCOMPARE(texts(*lines), (QList<QByteArray> {"the plan"}));
     // After leaving, no longer.
     carol->send("PART #secret");
     carol->send("CHATHISTORY BEFORE #secret timestamp=2100-01-01T00:00:00.000Z 10");
@@ -356,17 +356,17 @@ void TestHistory::privateConversations()
     // Each side reads the whole conversation, both directions, by naming the other.
     auto lines = history(*alice, "CHATHISTORY LATEST bob * 10");
     QVERIFY(lines);
-    QCOMPARE(texts(*lines), (QList<QByteArray>{"hi bob", "hi alice"}));
+    QCOMPARE(texts(*lines), (QList<QByteArray> {"hi bob", "hi alice"}));
     lines = history(*bob, "CHATHISTORY LATEST ALICE * 10");
     QVERIFY(lines);
-    QCOMPARE(texts(*lines), (QList<QByteArray>{"hi bob", "hi alice"}));
+    QCOMPARE(texts(*lines), (QList<QByteArray> {"hi bob", "hi alice"}));
     QCOMPARE(lines->at(0).params.at(0), QByteArray("bob"));
     QCOMPARE(lines->at(0).source, QByteArray("alice!~alice@127.0.0.1"));
     // A third person asking for alice gets their own conversation with alice, never alice's
     // with bob; asking for bob, nothing.
     lines = history(*carol, "CHATHISTORY LATEST alice * 10");
     QVERIFY(lines);
-    QCOMPARE(texts(*lines), (QList<QByteArray>{"carol here"}));
+    QCOMPARE(texts(*lines), (QList<QByteArray> {"carol here"}));
     lines = history(*carol, "CHATHISTORY LATEST bob * 10");
     QVERIFY(lines);
     QVERIFY(lines->isEmpty());
@@ -415,7 +415,7 @@ void TestHistory::targets()
     }
     std::sort(names.begin(), names.end());
     // #quiet has no messages.
-    QCOMPARE(names, (QList<QByteArray>{"#busy", "#lobby", "bob"}));
+    QCOMPARE(names, (QList<QByteArray> {"#busy", "#lobby", "bob"}));
     alice->send("CHATHISTORY TARGETS " + window + " 1");
     batch = alice->waitForBatch("draft/chathistory-targets");
     QVERIFY(batch);
@@ -551,7 +551,8 @@ void TestHistory::playbackForPlainClients()
     QVERIFY(alice);
     for (int i = 1; i <= 4; ++i)
         alice->send("PRIVMSG #lobby :p" + QByteArray::number(i));
-    alice->send("PRIVMSG #lobby :\x01" "ACTION waves\x01");
+    alice->send("PRIVMSG #lobby :\x01"
+                "ACTION waves\x01");
     QVERIFY(alice->sync());
     auto carol = server.client("carol");
     QVERIFY(carol);
@@ -572,7 +573,8 @@ void TestHistory::playbackForPlainClients()
     }
     const auto action = carol->waitForCommand("PRIVMSG");
     QVERIFY(action);
-    QVERIFY2(QRegularExpression(QStringLiteral("^\x01" "ACTION \\[\\d\\d:\\d\\d\\] waves\x01$"))
+    QVERIFY2(QRegularExpression(QStringLiteral("^\x01"
+                                               "ACTION \\[\\d\\d:\\d\\d\\] waves\x01$"))
                  .match(QString::fromUtf8(action->params.last()))
                  .hasMatch(),
              action->params.last().constData());
@@ -609,7 +611,7 @@ void TestHistory::playbackForServerTimeClients()
     const auto batch = batched->waitForBatch("chathistory");
     QVERIFY(batch);
     QCOMPARE(batch->start.param(2), QByteArray("#lobby"));
-    QCOMPARE(texts(batch->lines), (QList<QByteArray>{"first", "second"}));
+    QCOMPARE(texts(batch->lines), (QList<QByteArray> {"first", "second"}));
     QCOMPARE(batch->lines.last().tag("time"), original->tag("time"));
     QCOMPARE(batch->lines.last().tag("msgid"), original->tag("msgid"));
     // Without batch: the same lines with their time, no notices.
@@ -645,22 +647,22 @@ void TestHistory::search()
     auto dave = capClient(server, "dave", "batch server-time message-tags confab/search");
     auto plain = server.client("plain");
     QVERIFY(alice && dave && plain);
-    for (const QByteArray &text : {QByteArray("the quick brown fox"), QByteArray("a lazy dog"),
-                                  QByteArray("quick thinking"), QByteArray("un café crème"),
-                                  QByteArray("日本語のテキスト"), QByteArray("Quick again")})
+    for (const QByteArray &text :
+         {QByteArray("the quick brown fox"), QByteArray("a lazy dog"), QByteArray("quick thinking"),
+          QByteArray("un café crème"), QByteArray("日本語のテキスト"), QByteArray("Quick again")})
         alice->send("PRIVMSG #lobby :" + text);
     QVERIFY(dave->waitFor(privmsg("Quick again")));
     auto found = [&](const QByteArray &command) {
         dave->send(command);
         const auto batch = dave->waitForBatch("confab/search");
-        return batch ? texts(batch->lines) : QList<QByteArray>{"(no batch)"};
+        return batch ? texts(batch->lines) : QList<QByteArray> {"(no batch)"};
     };
     QCOMPARE(found("SEARCH #lobby quick"),
-             (QList<QByteArray>{"the quick brown fox", "quick thinking", "Quick again"}));
-    QCOMPARE(found("SEARCH #lobby :quick fox"), (QList<QByteArray>{"the quick brown fox"}));
-    QCOMPARE(found("SEARCH #lobby quick 2"), (QList<QByteArray>{"quick thinking", "Quick again"}));
-    QCOMPARE(found("SEARCH #lobby café"), (QList<QByteArray>{"un café crème"}));
-    QCOMPARE(found("SEARCH #lobby crème"), (QList<QByteArray>{"un café crème"}));
+             (QList<QByteArray> {"the quick brown fox", "quick thinking", "Quick again"}));
+    QCOMPARE(found("SEARCH #lobby :quick fox"), (QList<QByteArray> {"the quick brown fox"}));
+    QCOMPARE(found("SEARCH #lobby quick 2"), (QList<QByteArray> {"quick thinking", "Quick again"}));
+    QCOMPARE(found("SEARCH #lobby café"), (QList<QByteArray> {"un café crème"}));
+    QCOMPARE(found("SEARCH #lobby crème"), (QList<QByteArray> {"un café crème"}));
     QCOMPARE(found("SEARCH #lobby nothinglikethis"), QList<QByteArray>());
     // Each match with its msgid and time.
     dave->send("SEARCH #lobby dog");
@@ -672,18 +674,19 @@ void TestHistory::search()
     QVERIFY(!batch->lines.first().tag("time").isEmpty());
     // Without batch: notices.
     plain->send("SEARCH #lobby quick");
-    const auto head = plain->waitFor([](const IrcMessage &m) {
-        return m.command == "NOTICE" && m.params.last().startsWith("Search in #lobby");
-    });
+    const auto head = plain->waitFor(
+        [](const IrcMessage &m) { return m.command == "NOTICE" && m.params.last().startsWith("Search in #lobby"); });
     QVERIFY(head);
     QVERIFY(head->params.last().contains("3 matches"));
     const auto first = plain->waitForCommand("NOTICE");
     QVERIFY(first);
-    QVERIFY2(QRegularExpression(QStringLiteral("^\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\] <alice> the quick brown fox$"))
-                 .match(QString::fromUtf8(first->params.last()))
-                 .hasMatch(),
-             first->params.last().constData());
-    QVERIFY(plain->waitFor([](const IrcMessage &m) { return m.command == "NOTICE" && m.params.last() == "End of search"; }));
+    QVERIFY2(
+        QRegularExpression(QStringLiteral("^\\[\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\] <alice> the quick brown fox$"))
+            .match(QString::fromUtf8(first->params.last()))
+            .hasMatch(),
+        first->params.last().constData());
+    QVERIFY(plain->waitFor(
+        [](const IrcMessage &m) { return m.command == "NOTICE" && m.params.last() == "End of search"; }));
 }
 
 void TestHistory::searchTreatsOperatorsAsText()
@@ -700,15 +703,15 @@ void TestHistory::searchTreatsOperatorsAsText()
     auto found = [&](const QByteArray &command) {
         dave->send(command);
         const auto batch = dave->waitForBatch("confab/search");
-        return batch ? texts(batch->lines) : QList<QByteArray>{"(no batch)"};
+        return batch ? texts(batch->lines) : QList<QByteArray> {"(no batch)"};
     };
     // "OR" is a word here, not FTS syntax: all three words must be there.
-    QCOMPARE(found("SEARCH #lobby :apples OR pears"), (QList<QByteArray>{"apples OR pears"}));
+    QCOMPARE(found("SEARCH #lobby :apples OR pears"), (QList<QByteArray> {"apples OR pears"}));
     QCOMPARE(found("SEARCH #lobby :apples NOT pears"), QList<QByteArray>());
     // Query syntax typed as text is matched as text (or not at all), never an error.
-    for (const QByteArray &query : {QByteArray(":\"apples"), QByteArray(":apples*"), QByteArray(":NEAR(apples pears)"),
-                                   QByteArray(":text:apples"), QByteArray(":^apples"), QByteArray(":a\"b\"\"c"),
-                                   QByteArray(":(((")}) {
+    for (const QByteArray &query :
+         {QByteArray(":\"apples"), QByteArray(":apples*"), QByteArray(":NEAR(apples pears)"),
+          QByteArray(":text:apples"), QByteArray(":^apples"), QByteArray(":a\"b\"\"c"), QByteArray(":(((")}) {
         dave->send("SEARCH #lobby " + query);
         const auto batch = dave->waitForBatch("confab/search");
         QVERIFY2(batch, query.constData());
@@ -731,7 +734,7 @@ void TestHistory::searchPermissionsAndErrors()
         QByteArray line;
         QByteArray code;
     };
-    for (const Case &c : QList<Case>{{"SEARCH", "NEED_MORE_PARAMS"},
+    for (const Case &c : QList<Case> {{"SEARCH", "NEED_MORE_PARAMS"},
                                       {"SEARCH #lobby", "NEED_MORE_PARAMS"},
                                       {"SEARCH #private hidden", "INVALID_TARGET"},
                                       {"SEARCH #nowhere hidden", "INVALID_TARGET"},
@@ -810,13 +813,12 @@ void TestHistory::channelsPersistAcrossRestart()
     QVERIFY(setter);
     QCOMPARE(setter->param(2), QByteArray("alice!~alice@127.0.0.1"));
     // Its last lines come back for playback too.
-    QVERIFY(bob->waitFor([](const IrcMessage &m) {
-        return m.command == "PRIVMSG" && m.params.last().endsWith("before the restart");
-    }));
+    QVERIFY(bob->waitFor(
+        [](const IrcMessage &m) { return m.command == "PRIVMSG" && m.params.last().endsWith("before the restart"); }));
     bob->send("MODE #kept");
     const auto modes = bob->waitForCommand("324");
     QVERIFY(modes);
-    QCOMPARE(modes->params.mid(2), (QList<QByteArray>{"+nmtkl", "secret", "7"}));
+    QCOMPARE(modes->params.mid(2), (QList<QByteArray> {"+nmtkl", "secret", "7"}));
     bob->send("MODE #kept +b");
     const auto ban = bob->waitForCommand("367");
     QVERIFY(ban);
@@ -907,7 +909,8 @@ void TestHistory::storeFallingBehind()
     // A store allowed to be one event behind: any larger hand-over is dropped, and counted.
     ServerConfig config = historyConfig();
     config.historyBacklog = 1;
-    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("^history: the database is \\d+ events behind")));
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(QStringLiteral("^history: the database is \\d+ events behind")));
     auto server = std::make_unique<TestServer>(config);
     QVERIFY(server->start());
     auto alice = server->client("alice");
@@ -945,7 +948,8 @@ std::unique_ptr<RawClient> markerClient(TestServer &server, const QByteArray &ni
         return nullptr;
     if (account.isEmpty())
         return c;
-    c->send("PRIVMSG NickServ :" + QByteArray(create ? "REGISTER " : "IDENTIFY " + account + ' ') + account + "-password");
+    c->send("PRIVMSG NickServ :" + QByteArray(create ? "REGISTER " : "IDENTIFY " + account + ' ') + account
+            + "-password");
     if (!c->waitFor(RawClient::command("900"), 20000))
         return nullptr;
     return c;
@@ -969,7 +973,7 @@ void TestHistory::readMarkers()
         for (qsizetype i = 0; i < laptop->receivedCount(); ++i)
             if (laptop->message(i).command == "MARKREAD" || laptop->message(i).command == "366")
                 joinBurst.append(laptop->message(i).command + ' ' + laptop->message(i).params.mid(0).join(' '));
-        QCOMPARE(joinBurst, (QList<QByteArray>{"MARKREAD #lobby *", "366 mara #lobby End of /NAMES list"}));
+        QCOMPARE(joinBurst, (QList<QByteArray> {"MARKREAD #lobby *", "366 mara #lobby End of /NAMES list"}));
         laptop->send("PRIVMSG NickServ :REGISTER mara-password");
         QVERIFY(laptop->waitFor(RawClient::command("900"), 20000));
         auto phone = markerClient(server, "mara_phone", "mara", false);
@@ -1008,7 +1012,8 @@ void TestHistory::readMarkers()
         QCOMPARE(bob->waitFor(markread("mara"))->param(1), earlier);
         // Errors.
         bob->send("MARKREAD");
-        QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "FAIL" && m.param(1) == "NEED_MORE_PARAMS"; }));
+        QVERIFY(
+            bob->waitFor([](const IrcMessage &m) { return m.command == "FAIL" && m.param(1) == "NEED_MORE_PARAMS"; }));
         for (const QByteArray bad : {"msgid=abc", "timestamp=yesterday", "*"}) {
             bob->send("MARKREAD #lobby " + bad);
             const auto fail = bob->waitFor(failOf("MARKREAD"));

@@ -59,7 +59,8 @@ public:
     QString integrity() const
     {
         QSqlQuery q(db());
-        return q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next() ? q.value(0).toString() : q.lastError().text();
+        return q.exec(QStringLiteral("PRAGMA integrity_check")) && q.next() ? q.value(0).toString()
+                                                                            : q.lastError().text();
     }
     int countOf(const QList<QByteArray> &msgids) const
     {
@@ -80,8 +81,8 @@ private:
 
 bool startServer(QProcess &proc, const QStringList &args, QHostAddress *host, quint16 *port)
 {
-    return ServerProcess::start(proc, Binary, QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} + args,
-                                host, port);
+    return ServerProcess::start(
+        proc, Binary, QStringList {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")} + args, host, port);
 }
 
 // A server on `database` that has alice say `text` in #lobby, then stops cleanly.
@@ -94,7 +95,7 @@ bool sayOnce(const QString &database, const QByteArray &text)
         return false;
     RawClient alice;
     const bool said = alice.connectTo(host, port) && alice.registerAs("alice")
-        && (alice.send("PRIVMSG #lobby :" + text), alice.sync());
+                      && (alice.send("PRIVMSG #lobby :" + text), alice.sync());
     proc.terminate();
     return proc.waitForFinished(10000) && said;
 }
@@ -104,7 +105,8 @@ void expectRefused(const QString &database, const QString &why)
 {
     const Snapshot before = Snapshot::of(database);
     QProcess proc;
-    proc.start(Binary, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--database"), database});
+    proc.start(Binary,
+               {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--database"), database});
     QVERIFY(proc.waitForFinished(10000));
     QCOMPARE(proc.exitStatus(), QProcess::NormalExit);
     QCOMPARE(proc.exitCode(), 1);
@@ -292,9 +294,9 @@ bool namespacesWork(const QString &dir)
 // namespace; its port once it listens.
 bool startInNamespace(QProcess &proc, const QString &script, const QString &dir, QByteArray *out, quint16 *port)
 {
-    proc.start(QStringLiteral("unshare"), {QStringLiteral("--user"), QStringLiteral("--map-root-user"),
-                                           QStringLiteral("--mount"), QStringLiteral("sh"), QStringLiteral("-c"),
-                                           script, QStringLiteral("sh"), dir, Binary});
+    proc.start(QStringLiteral("unshare"),
+               {QStringLiteral("--user"), QStringLiteral("--map-root-user"), QStringLiteral("--mount"),
+                QStringLiteral("sh"), QStringLiteral("-c"), script, QStringLiteral("sh"), dir, Binary});
     const QRegularExpression listening(QStringLiteral("listening on 127.0.0.1:(\\d+)"));
     const bool ok = QTest::qWaitFor(
         [&] {
@@ -321,8 +323,9 @@ bool isKept(RawClient &reader, const QByteArray &text)
 {
     reader.send("CHATHISTORY LATEST #lobby * 100");
     const auto batch = reader.waitForBatch("chathistory");
-    return batch && std::any_of(batch->lines.cbegin(), batch->lines.cend(),
-                                [&](const IrcMessage &m) { return m.params.last() == text; });
+    return batch && std::any_of(batch->lines.cbegin(), batch->lines.cend(), [&](const IrcMessage &m) {
+               return m.params.last() == text;
+           });
 }
 } // namespace
 

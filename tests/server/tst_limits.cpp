@@ -95,7 +95,8 @@ void TestLimits::sustainedFloodIsDroppedWithExcessFlood()
     QVERIFY(error);
     QVERIFY2(error->params.last().contains("Excess Flood"), error->params.last().constData());
     QVERIFY(flooder->waitForDisconnected());
-    const auto quit = reader->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.sourceNick() == "flooder"; });
+    const auto quit
+        = reader->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.sourceNick() == "flooder"; });
     QVERIFY(quit);
     QCOMPARE(quit->params.at(0), QByteArray("Excess Flood"));
     // What the burst allowed was delivered; the server and the reader carry on.
@@ -175,7 +176,8 @@ void TestLimits::exemptClientWaitsWhileTheHubIsBehind()
     QSemaphore gate;
     auto *blocker = new QObject;
     blocker->moveToThread(server.server().hubThread());
-    QMetaObject::invokeMethod(blocker, [&gate] { gate.acquire(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        blocker, [&gate] { gate.acquire(); }, Qt::QueuedConnection);
     bool held = true;
     const auto unblock = [&] {
         if (std::exchange(held, false)) {
@@ -251,7 +253,8 @@ void TestLimits::registrationTimeoutDropsSilentConnection()
     const auto error = lurker->waitForCommand("ERROR");
     QVERIFY(error);
     // Near the configured 300 ms, not a multiple of it.
-    QVERIFY2(clock.elapsed() >= 250 && clock.elapsed() <= 1500, qPrintable(QStringLiteral("%1 ms").arg(clock.elapsed())));
+    QVERIFY2(clock.elapsed() >= 250 && clock.elapsed() <= 1500,
+             qPrintable(QStringLiteral("%1 ms").arg(clock.elapsed())));
     QVERIFY2(error->params.last().contains("Registration timed out"), error->params.last().constData());
     QVERIFY(lurker->waitForDisconnected());
     // Registered clients are not affected, and the nick is free again.

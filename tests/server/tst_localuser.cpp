@@ -42,9 +42,11 @@ private Q_SLOTS:
         QCOMPARE(owner.name, myLoginName());
         // Not for a peer elsewhere, nor for a socket that does not exist.
         QVERIFY(!LocalUser::ofConnection(QHostAddress(QStringLiteral("192.0.2.1")), 1234, socket.peerAddress(),
-                                         socket.peerPort()).known);
+                                         socket.peerPort())
+                     .known);
         QVERIFY(!LocalUser::ofConnection(socket.localAddress(), quint16(socket.localPort() ^ 0x5555),
-                                         socket.peerAddress(), socket.peerPort()).known);
+                                         socket.peerAddress(), socket.peerPort())
+                     .known);
     }
 
     void usernameIsTheLoginName()
@@ -74,7 +76,8 @@ private Q_SLOTS:
         auto fourth = server.client();
         const auto error = fourth->waitForCommand("ERROR");
         QVERIFY(error);
-        QVERIFY2(error->params.last().contains("Too many connections from your user"), error->params.last().constData());
+        QVERIFY2(error->params.last().contains("Too many connections from your user"),
+                 error->params.last().constData());
         // One leaves: room for another.
         mine.pop_back();
         // Once the hub has seen it go (and so counts it no more), the next one is let in.

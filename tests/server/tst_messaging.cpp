@@ -112,7 +112,7 @@ void TestMessaging::privateMessageReachesOnlyTarget()
     auto bob = server.client("bob");
     auto carol = server.client("carol");
     QVERIFY(alice && bob && carol);
-    alice->send("PRIVMSG BOB :psst, only you");  // nicks are case-insensitive
+    alice->send("PRIVMSG BOB :psst, only you"); // nicks are case-insensitive
     const auto got = bob->waitFor(privmsg("psst, only you"));
     QVERIFY(got);
     QCOMPARE(got->params.at(0), QByteArray("bob"));
@@ -149,7 +149,8 @@ void TestMessaging::noticeAndTagmsgAreAsPrivate()
         QVERIFY(bystander->sync());
         QCOMPARE(bystander->count([](const IrcMessage &m) {
             return m.command == "PRIVMSG" || m.command == "NOTICE" || m.command == "TAGMSG";
-        }), 0);
+        }),
+                 0);
     }
 }
 
@@ -169,8 +170,10 @@ void TestMessaging::fastBroadcastEveryMemberEveryLine()
             c[i]->send("PRIVMSG #lobby :" + QByteArray::number(i) + ':' + QByteArray::number(line));
     for (int i = 0; i < Members; ++i) {
         RawClient &member = *c[i];
-        QVERIFY2(QTest::qWaitFor([&] { return member.count(RawClient::command("PRIVMSG")) >= (Members - 1) * Lines; }, 10000),
-                 qPrintable(QStringLiteral("member %1 got %2").arg(i).arg(member.count(RawClient::command("PRIVMSG")))));
+        QVERIFY2(
+            QTest::qWaitFor([&] { return member.count(RawClient::command("PRIVMSG")) >= (Members - 1) * Lines; },
+                            10000),
+            qPrintable(QStringLiteral("member %1 got %2").arg(i).arg(member.count(RawClient::command("PRIVMSG")))));
         QVERIFY(member.sync());
         // Every other member's every line, once, in the order each sent them.
         QList<int> next(Members, 0);
@@ -260,7 +263,7 @@ void TestMessaging::joinPartQuitNotices()
     const auto part = alice->waitForCommand("PART");
     QVERIFY(part);
     QCOMPARE(part->sourceNick(), QByteArray("bob"));
-    QCOMPARE(part->params, (QList<QByteArray>{"#lobby", "see you"}));
+    QCOMPARE(part->params, (QList<QByteArray> {"#lobby", "see you"}));
     QVERIFY(bob->waitForCommand("PART")); // the leaver sees its own PART
 
     bob->send("JOIN #lobby");
@@ -291,7 +294,8 @@ void TestMessaging::joinZeroAndMultipleChannels()
     for (const QByteArray ch : {"#a", "#b", "#c"})
         QVERIFY(alice->waitFor([&](const IrcMessage &m) { return m.command == "366" && m.param(1) == ch; }));
     bob->send("JOIN #B"); // channel names are case-insensitive too
-    const auto bobJoin = alice->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "bob"; });
+    const auto bobJoin
+        = alice->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.sourceNick() == "bob"; });
     QVERIFY(bobJoin);
     QCOMPARE(bobJoin->params.at(0), QByteArray("#b"));
     alice->send("JOIN 0");
@@ -316,7 +320,7 @@ void TestMessaging::topic()
     alice->send("TOPIC #lobby :Welcome to the lobby");
     const auto change = bob->waitForCommand("TOPIC");
     QVERIFY(change);
-    QCOMPARE(change->params, (QList<QByteArray>{"#lobby", "Welcome to the lobby"}));
+    QCOMPARE(change->params, (QList<QByteArray> {"#lobby", "Welcome to the lobby"}));
     QCOMPARE(change->sourceNick(), QByteArray("alice"));
     auto carol = server.client("carol");
     QVERIFY(carol);
@@ -325,7 +329,8 @@ void TestMessaging::topic()
     QCOMPARE(shown.first().params.last(), QByteArray("Welcome to the lobby"));
     QCOMPARE(carol->count(RawClient::command("333")), 1);
     carol->send("TOPIC #lobby :");
-    const auto cleared = alice->waitFor([](const IrcMessage &m) { return m.command == "TOPIC" && m.sourceNick() == "carol"; });
+    const auto cleared
+        = alice->waitFor([](const IrcMessage &m) { return m.command == "TOPIC" && m.sourceNick() == "carol"; });
     QVERIFY(cleared && cleared->params.at(1).isEmpty());
     carol->send("TOPIC #nope");
     QVERIFY(carol->waitForCommand("403"));
@@ -364,7 +369,7 @@ void TestMessaging::namesWhoWhoisList()
     bob->send("WHOIS alice");
     const auto user = bob->waitForCommand("311");
     QVERIFY(user);
-    QCOMPARE(user->params.mid(1, 3), (QList<QByteArray>{"alice", "~alice", "127.0.0.1"}));
+    QCOMPARE(user->params.mid(1, 3), (QList<QByteArray> {"alice", "~alice", "127.0.0.1"}));
     const auto chans = bob->waitForCommand("319");
     QVERIFY(chans && chans->params.last() == "@#lobby");
     QVERIFY(bob->waitForCommand("317"));

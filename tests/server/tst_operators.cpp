@@ -92,7 +92,9 @@ void TestOperators::operNeedsTheRightPassword()
     QVERIFY(umode && umode->params.last() == "+");
     c->send("OPER admin s3cret");
     QVERIFY(c->waitFor(numeric("381")));
-    QVERIFY(c->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.params == QList<QByteArray>{"carol", "+o"}; }));
+    QVERIFY(c->waitFor([](const IrcMessage &m) {
+        return m.command == "MODE" && m.params == QList<QByteArray> {"carol", "+o"};
+    }));
     c->send("MODE carol");
     umode = c->waitFor(numeric("221"));
     QVERIFY(umode && umode->params.last() == "+o");
@@ -122,7 +124,8 @@ void TestOperators::killIsForOperatorsOnly()
     QVERIFY(error);
     QVERIFY2(error->params.last().contains("Killed (op (spamming))"), error->params.last().constData());
     QVERIFY(bob->waitForDisconnected());
-    const auto quit = watcher->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.sourceNick() == "bob"; });
+    const auto quit
+        = watcher->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.sourceNick() == "bob"; });
     QVERIFY(quit);
     QCOMPARE(quit->params.at(0), QByteArray("Killed (op (spamming))"));
 }
@@ -144,11 +147,12 @@ void TestOperators::chghostChangesTheHostmask()
     QVERIFY(op->waitFor(numeric("381")));
     op->send("CHGHOST ghost cloak example.org");
     QVERIFY(op->waitFor(numeric("401")));
-    for (const QByteArray &bad : {QByteArray("CHGHOST target cloak :bad host"), QByteArray("CHGHOST target a@b example.org"),
-                                  QByteArray("CHGHOST target cloak exa!mple.org")}) {
+    for (const QByteArray &bad :
+         {QByteArray("CHGHOST target cloak :bad host"), QByteArray("CHGHOST target a@b example.org"),
+          QByteArray("CHGHOST target cloak exa!mple.org")}) {
         op->send(bad);
         const auto fail = op->waitForCommand("FAIL");
-        QVERIFY2(fail && fail->params.mid(0, 2) == (QList<QByteArray>{"CHGHOST", "INVALID_PARAMS"}), bad.constData());
+        QVERIFY2(fail && fail->params.mid(0, 2) == (QList<QByteArray> {"CHGHOST", "INVALID_PARAMS"}), bad.constData());
     }
 
     op->send("CHGHOST target cloak example.org");
@@ -157,7 +161,7 @@ void TestOperators::chghostChangesTheHostmask()
     QVERIFY(change);
     QCOMPARE(change->sourceNick(), QByteArray("target"));
     QVERIFY2(change->source.endsWith("@127.0.0.1"), change->source.constData());
-    QCOMPARE(change->params, (QList<QByteArray>{"cloak", "example.org"}));
+    QCOMPARE(change->params, (QList<QByteArray> {"cloak", "example.org"}));
     const auto visible = target->waitFor(numeric("396"));
     QVERIFY(visible);
     QCOMPARE(visible->params.at(1), QByteArray("example.org"));
@@ -177,7 +181,7 @@ void TestOperators::chghostChangesTheHostmask()
     plain->send("WHO target %uhi");
     const auto whox = plain->waitFor(numeric("354"));
     QVERIFY(whox);
-    QCOMPARE(whox->params.mid(1), (QList<QByteArray>{"cloak", "255.255.255.255", "example.org"}));
+    QCOMPARE(whox->params.mid(1), (QList<QByteArray> {"cloak", "255.255.255.255", "example.org"}));
     op->send("WHOIS target");
     const auto real = op->waitFor(numeric("378"));
     QVERIFY(real);
@@ -200,7 +204,7 @@ void TestOperators::kickByChannelOperator()
     for (RawClient *c : {room.alice.get(), &bob, &carol}) {
         const auto kick = c->waitForCommand("KICK");
         QVERIFY(kick);
-        QCOMPARE(kick->params, (QList<QByteArray>{"#room", "bob", "behave"}));
+        QCOMPARE(kick->params, (QList<QByteArray> {"#room", "bob", "behave"}));
         QCOMPARE(kick->sourceNick(), QByteArray("alice"));
     }
     bob.send("PRIVMSG #room :still here?");
@@ -231,10 +235,9 @@ void TestOperators::moderatedAndVoice()
     QCOMPARE(names->params.last(), QByteArray("@alice +bob"));
     // WHO and WHOIS show the same status as NAMES.
     bob.send("WHO #room");
-    for (const auto &[nick, flags] : {std::pair{"alice", "H@"}, std::pair{"bob", "H+"}}) {
-        const auto who = bob.waitFor([nick = QByteArray(nick)](const IrcMessage &m) {
-            return m.command == "352" && m.param(5) == nick;
-        });
+    for (const auto &[nick, flags] : {std::pair {"alice", "H@"}, std::pair {"bob", "H+"}}) {
+        const auto who = bob.waitFor(
+            [nick = QByteArray(nick)](const IrcMessage &m) { return m.command == "352" && m.param(5) == nick; });
         QVERIFY(who);
         QCOMPARE(who->param(6), QByteArray(flags));
     }
@@ -308,7 +311,7 @@ void TestOperators::keyAndLimit()
     carol->send("MODE #room");
     const auto shown = carol->waitFor(numeric("324"));
     QVERIFY(shown);
-    QCOMPARE(shown->params.mid(2), (QList<QByteArray>{"+nkl", "*", "3"})); // not a member: no key
+    QCOMPARE(shown->params.mid(2), (QList<QByteArray> {"+nkl", "*", "3"})); // not a member: no key
     carol->send("JOIN #room");
     QVERIFY(carol->waitFor(numeric("475")));
     carol->send("JOIN #room wrong");
@@ -348,7 +351,7 @@ void TestOperators::inviteOnly()
     QVERIFY(room.alice->waitFor(numeric("341")));
     const auto invite = carol->waitForCommand("INVITE");
     QVERIFY(invite);
-    QCOMPARE(invite->params, (QList<QByteArray>{"carol", "#room"}));
+    QCOMPARE(invite->params, (QList<QByteArray> {"carol", "#room"}));
     QCOMPARE(invite->sourceNick(), QByteArray("alice"));
     carol->send("JOIN #room");
     QVERIFY(carol->waitFor([](const IrcMessage &m) { return m.command == "JOIN"; }));

@@ -60,7 +60,7 @@ void TestRegistration::welcomeBurstAndAutojoin()
     // The seeds' single shared room with no command at all: the autojoin channel.
     const QList<IrcMessage> joins = alice->all(RawClient::command("JOIN"));
     QCOMPARE(joins.size(), 1);
-    QCOMPARE(joins.first().params, QList<QByteArray>{"#lobby"});
+    QCOMPARE(joins.first().params, QList<QByteArray> {"#lobby"});
     QCOMPARE(joins.first().source, QByteArray("alice!~alice@127.0.0.1"));
     const QList<IrcMessage> names = alice->all(RawClient::command("353"));
     QCOMPARE(names.size(), 1);
@@ -80,8 +80,8 @@ void TestRegistration::capLsIsAnsweredBeforeNick()
     QCOMPARE(ls->params.at(0), QByteArray("*"));
     QCOMPARE(ls->params.at(1), QByteArray("LS"));
     const QList<QByteArray> offered = ls->params.at(2).split(' ');
-    for (const QByteArray cap : {"multi-prefix", "server-time", "message-tags", "away-notify", "echo-message",
-                                 "userhost-in-names"})
+    for (const QByteArray cap :
+         {"multi-prefix", "server-time", "message-tags", "away-notify", "echo-message", "userhost-in-names"})
         QVERIFY2(offered.contains(cap), cap.constData());
 }
 

@@ -42,7 +42,7 @@ public:
     // Reads whatever has arrived within `ms` (at most one read); empty on timeout or end.
     QByteArray readSome(int ms)
     {
-        pollfd p{m_fd, POLLIN, 0};
+        pollfd p {m_fd, POLLIN, 0};
         if (::poll(&p, 1, ms) <= 0)
             return {};
         char buf[65536];
@@ -137,7 +137,8 @@ void TestRobustness::overlongLineGets417AndConnectionGoesOn()
     alice->send("@+big=" + QByteArray(5000, 't') + " PRIVMSG #lobby :tags too big");
     QVERIFY(alice->waitForCommand("417"));
     alice->send("PRIVMSG #lobby :still here");
-    QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.params.last() == "still here"; }));
+    QVERIFY(
+        bob->waitFor([](const IrcMessage &m) { return m.command == "PRIVMSG" && m.params.last() == "still here"; }));
     QVERIFY(bob->sync());
     QCOMPARE(bob->count(RawClient::command("PRIVMSG")), 1); // the long ones went nowhere
 }
@@ -323,7 +324,7 @@ void TestRobustness::slowReaderCatchesUpInOrder()
             got.remove(0, start);
         }
         QCOMPARE(next, sent);
-        QTRY_COMPARE(server.traffic(slowId).value_or(ConnectionTraffic{}).queuedBytes, 0);
+        QTRY_COMPARE(server.traffic(slowId).value_or(ConnectionTraffic {}).queuedBytes, 0);
     }
     QVERIFY(reader->count(quitOf("slow")) == 0);
 }

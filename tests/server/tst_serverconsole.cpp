@@ -91,11 +91,12 @@ void TestServerConsole::sendReachesOneClient()
     QVERIFY(alice && bob);
     const QString id = idOf(console, "alice");
     QVERIFY(!id.isEmpty());
-    QCOMPARE(console.execute(QStringLiteral("send ") + id + QStringLiteral(" maintenance at noon")), QStringLiteral("sent to ") + id + u'\n');
+    QCOMPARE(console.execute(QStringLiteral("send ") + id + QStringLiteral(" maintenance at noon")),
+             QStringLiteral("sent to ") + id + u'\n');
     const auto notice = alice->waitForCommand("NOTICE");
     QVERIFY(notice);
     QCOMPARE(notice->source, QByteArray("test.confab"));
-    QCOMPARE(notice->params, (QList<QByteArray>{"alice", "maintenance at noon"}));
+    QCOMPARE(notice->params, (QList<QByteArray> {"alice", "maintenance at noon"}));
     QVERIFY(bob->sync());
     QCOMPARE(bob->count(RawClient::command("NOTICE")), 0);
     QCOMPARE(console.execute(QStringLiteral("send 999 hello")), QStringLiteral("no connection 999\n"));
@@ -109,11 +110,12 @@ void TestServerConsole::broadcastReachesEveryone()
     auto alice = server.client("alice");
     auto bob = server.client("bob", {});
     QVERIFY(alice && bob);
-    QCOMPARE(console.execute(QStringLiteral("broadcast restarting in 5 minutes")), QStringLiteral("sent to 2 clients\n"));
+    QCOMPARE(console.execute(QStringLiteral("broadcast restarting in 5 minutes")),
+             QStringLiteral("sent to 2 clients\n"));
     for (RawClient *c : {alice.get(), bob.get()}) {
         const auto notice = c->waitForCommand("NOTICE");
         QVERIFY(notice);
-        QCOMPARE(notice->params, (QList<QByteArray>{"$test.confab", "restarting in 5 minutes"}));
+        QCOMPARE(notice->params, (QList<QByteArray> {"$test.confab", "restarting in 5 minutes"}));
     }
 }
 
@@ -126,10 +128,12 @@ void TestServerConsole::terminateClosesWithReason()
     auto bob = server.client("bob");
     QVERIFY(alice && bob);
     const QString id = idOf(console, "bob");
-    QCOMPARE(console.execute(QStringLiteral("terminate ") + id + QStringLiteral(" spamming")), QStringLiteral("terminated ") + id + u'\n');
+    QCOMPARE(console.execute(QStringLiteral("terminate ") + id + QStringLiteral(" spamming")),
+             QStringLiteral("terminated ") + id + u'\n');
     const auto error = bob->waitForCommand("ERROR");
     QVERIFY(error);
-    QVERIFY2(error->params.last().contains("Terminated by the server operator: spamming"), error->params.last().constData());
+    QVERIFY2(error->params.last().contains("Terminated by the server operator: spamming"),
+             error->params.last().constData());
     QVERIFY(bob->waitForDisconnected());
     const auto quit = alice->waitForCommand("QUIT");
     QVERIFY(quit);

@@ -5,15 +5,15 @@
 #include "serverprocess.h"
 #include "testcertificate.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTemporaryFile>
-#include <QElapsedTimer>
-#include <unistd.h>
 #include <QTest>
 #include <csignal>
+#include <unistd.h>
 
 namespace {
 const QString Binary = QStringLiteral(CONFAB_SERVER_BINARY);
@@ -69,18 +69,18 @@ void TestServerProcess::badArguments_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QByteArray>("complaint");
-    QTest::newRow("listen not an address") << QStringList{"--listen", "example.org:6667"} << QByteArray("--listen");
-    QTest::newRow("listen bad port") << QStringList{"--listen", "127.0.0.1:99999"} << QByteArray("port");
-    QTest::newRow("autojoin not a channel") << QStringList{"--autojoin", "lobby"} << QByteArray("--autojoin");
-    QTest::newRow("max-clients not a number") << QStringList{"--max-clients", "lots"} << QByteArray("--max-clients");
-    QTest::newRow("missing motd") << QStringList{"--motd", "/nonexistent/motd.txt"} << QByteArray("--motd");
-    QTest::newRow("stray argument") << QStringList{"extra"} << QByteArray("unexpected");
-    QTest::newRow("unknown option") << QStringList{"--frobnicate"} << QByteArray("frobnicate");
-    QTest::newRow("flood rate negative") << QStringList{"--flood-rate", "-1"} << QByteArray("--flood-rate");
-    QTest::newRow("exempt not a network") << QStringList{"--exempt", "localhost"} << QByteArray("--exempt");
-    QTest::newRow("nick-len too long") << QStringList{"--nick-len", "100"} << QByteArray("--nick-len");
-    QTest::newRow("log level") << QStringList{"--log-level", "chatty"} << QByteArray("--log-level");
-    QTest::newRow("missing config") << QStringList{"--config", "/nonexistent/confab.conf"} << QByteArray("--config");
+    QTest::newRow("listen not an address") << QStringList {"--listen", "example.org:6667"} << QByteArray("--listen");
+    QTest::newRow("listen bad port") << QStringList {"--listen", "127.0.0.1:99999"} << QByteArray("port");
+    QTest::newRow("autojoin not a channel") << QStringList {"--autojoin", "lobby"} << QByteArray("--autojoin");
+    QTest::newRow("max-clients not a number") << QStringList {"--max-clients", "lots"} << QByteArray("--max-clients");
+    QTest::newRow("missing motd") << QStringList {"--motd", "/nonexistent/motd.txt"} << QByteArray("--motd");
+    QTest::newRow("stray argument") << QStringList {"extra"} << QByteArray("unexpected");
+    QTest::newRow("unknown option") << QStringList {"--frobnicate"} << QByteArray("frobnicate");
+    QTest::newRow("flood rate negative") << QStringList {"--flood-rate", "-1"} << QByteArray("--flood-rate");
+    QTest::newRow("exempt not a network") << QStringList {"--exempt", "localhost"} << QByteArray("--exempt");
+    QTest::newRow("nick-len too long") << QStringList {"--nick-len", "100"} << QByteArray("--nick-len");
+    QTest::newRow("log level") << QStringList {"--log-level", "chatty"} << QByteArray("--log-level");
+    QTest::newRow("missing config") << QStringList {"--config", "/nonexistent/confab.conf"} << QByteArray("--config");
 }
 
 void TestServerProcess::badArguments()
@@ -141,8 +141,8 @@ void TestServerProcess::motdFileAndName()
     QProcess proc;
     QHostAddress host;
     quint16 port = 0;
-    QVERIFY(startServer(proc, {"--listen", "127.0.0.1:0", "--motd", motd.fileName(), "--name", "chat.example"},
-                        &host, &port));
+    QVERIFY(startServer(proc, {"--listen", "127.0.0.1:0", "--motd", motd.fileName(), "--name", "chat.example"}, &host,
+                        &port));
     RawClient c;
     QVERIFY(c.connectTo(host, port));
     QVERIFY(c.registerAs("reader"));
@@ -228,7 +228,8 @@ void TestServerProcess::configFileErrors_data()
 {
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QByteArray>("complaint");
-    QTest::newRow("unknown key") << QByteArray("listen = 127.0.0.1:0\nmax-clinets = 5\n") << QByteArray("unknown key 'max-clinets'");
+    QTest::newRow("unknown key") << QByteArray("listen = 127.0.0.1:0\nmax-clinets = 5\n")
+                                 << QByteArray("unknown key 'max-clinets'");
     QTest::newRow("bad value") << QByteArray("threads = many\n") << QByteArray("'threads' in");
 }
 
@@ -265,15 +266,18 @@ void TestServerProcess::logsConnectionsButNotMessages()
         QVERIFY(a.waitForDisconnected());
     }
     QByteArray err;
-    QVERIFY(QTest::qWaitFor([&] {
-        err += proc.readAllStandardError();
-        return err.count("disconnect #") >= 2;
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            err += proc.readAllStandardError();
+            return err.count("disconnect #") >= 2;
+        },
+        10000));
     QVERIFY2(err.contains("connect #1 from 127.0.0.1"), err.constData());
     QVERIFY2(err.contains("registered #1 as alice!"), err.constData());
     QVERIFY2(err.contains(" info "), err.constData());
-    QVERIFY2(QRegularExpression(QStringLiteral("disconnect #1 alice \\(Quit\\)")).match(QString::fromUtf8(err)).hasMatch(),
-             err.constData());
+    QVERIFY2(
+        QRegularExpression(QStringLiteral("disconnect #1 alice \\(Quit\\)")).match(QString::fromUtf8(err)).hasMatch(),
+        err.constData());
     QVERIFY(!err.contains("private remark"));
     QVERIFY(!err.contains("secret reason"));
     proc.terminate();
@@ -320,10 +324,12 @@ void TestServerProcess::tlsListenerAndSighupReload()
                         "--log-level", "info"});
     QByteArray out;
     const QRegularExpression re(QStringLiteral("listening on 127.0.0.1:(\\d+) \\(TLS\\)"));
-    QVERIFY(QTest::qWaitFor([&] {
-        out += proc.readAllStandardOutput();
-        return out.contains("SHA-256");
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            out += proc.readAllStandardOutput();
+            return out.contains("SHA-256");
+        },
+        10000));
     const QRegularExpressionMatch m = re.match(QString::fromUtf8(out));
     QVERIFY2(m.hasMatch(), out.constData());
     QVERIFY2(!out.contains("listening on 127.0.0.1:6667"), out.constData()); // TLS only: no plain default
@@ -343,10 +349,12 @@ void TestServerProcess::tlsListenerAndSighupReload()
     QVERIFY(QFile::copy(renewed.keyFile(), live.keyFile()));
     ::kill(pid_t(proc.processId()), SIGHUP);
     QByteArray err;
-    QVERIFY(QTest::qWaitFor([&] {
-        err += proc.readAllStandardError();
-        return err.contains("TLS certificate reloaded");
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            err += proc.readAllStandardError();
+            return err.contains("TLS certificate reloaded");
+        },
+        10000));
     RawClient after;
     QVERIFY(after.connectToTls(QHostAddress::LocalHost, port, renewed.certificate()));
     QVERIFY(after.registerAs("after"));
@@ -362,7 +370,8 @@ void TestServerProcess::tlsListenerAndSighupReload()
 void TestServerProcess::tlsStartupErrors()
 {
     QProcess missing;
-    missing.start(Binary, {"--tls-listen", "127.0.0.1:0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"});
+    missing.start(Binary, {"--tls-listen", "127.0.0.1:0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key",
+                           "/nonexistent/key.pem"});
     QVERIFY(missing.waitForFinished(5000));
     QCOMPARE(missing.exitCode(), 1);
     QVERIFY(missing.readAllStandardError().contains("cannot read certificate /nonexistent/cert.pem"));
@@ -389,7 +398,8 @@ void TestServerProcess::hashedOperPassword()
     QProcess proc;
     QHostAddress host;
     quint16 port = 0;
-    QVERIFY(startServer(proc, {"--listen", "127.0.0.1:0", "--oper", "admin:" + QString::fromLatin1(hashed)}, &host, &port));
+    QVERIFY(
+        startServer(proc, {"--listen", "127.0.0.1:0", "--oper", "admin:" + QString::fromLatin1(hashed)}, &host, &port));
     RawClient c;
     QVERIFY(c.connectTo(host, port));
     QVERIFY(c.registerAs("boss"));
@@ -443,9 +453,9 @@ void TestServerProcess::descriptorLimitTurnsAwayWithoutSpinning()
         clients.push_back(std::move(c));
     }
     // Those beyond the limit are told why and closed; the others stay.
-    QTRY_VERIFY_WITH_TIMEOUT(std::count_if(clients.begin(), clients.end(), [](const auto &c) {
-                                 return c->count(RawClient::command("ERROR")) > 0;
-                             }) > 0,
+    QTRY_VERIFY_WITH_TIMEOUT(std::count_if(clients.begin(), clients.end(),
+                                           [](const auto &c) { return c->count(RawClient::command("ERROR")) > 0; })
+                                 > 0,
                              10000);
     for (const auto &c : clients) {
         if (const auto error = c->waitFor(RawClient::command("ERROR"), 1)) {
@@ -462,7 +472,8 @@ void TestServerProcess::descriptorLimitTurnsAwayWithoutSpinning()
     knocking.connectTo(host, port);
     QTest::qWait(1000);
     const qint64 used = cpuTicks(server.processId()) - before;
-    QVERIFY2(used >= 0 && used < sysconf(_SC_CLK_TCK) / 2, qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(used).arg(clock.elapsed())));
+    QVERIFY2(used >= 0 && used < sysconf(_SC_CLK_TCK) / 2,
+             qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(used).arg(clock.elapsed())));
     // Descriptors free again: it serves new clients by itself, and said it all once.
     clients.clear();
     // Freed descriptors come back as the connections' threads end (a thread per connection

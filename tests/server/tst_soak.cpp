@@ -23,13 +23,14 @@ const QString Binary = QStringLiteral(CONFAB_SERVER_BINARY);
 const QList<QByteArray> Channels = {"#alpha", "#beta", "#gamma"};
 constexpr int Clients = 200;
 // CI runs 30 rounds (well under a minute); CONFAB_SOAK_ROUNDS=1000 makes it a real soak.
-const int Rounds = qEnvironmentVariableIsSet("CONFAB_SOAK_ROUNDS") ? qEnvironmentVariableIntValue("CONFAB_SOAK_ROUNDS") : 30;
+const int Rounds
+    = qEnvironmentVariableIsSet("CONFAB_SOAK_ROUNDS") ? qEnvironmentVariableIntValue("CONFAB_SOAK_ROUNDS") : 30;
 
 struct Peer {
     std::unique_ptr<RawClient> client;
     QByteArray nick;
     QSet<QByteArray> channels;
-    qsizetype seen = 0; // messages of this client already checked
+    qsizetype seen = 0;        // messages of this client already checked
     QSet<QByteArray> received; // message ids
 };
 
@@ -115,7 +116,8 @@ void TestSoak::churnKeepsDeliveryExactAndResourcesBounded()
         for (Peer &p : peers)
             p.client->send("PING :" + token);
         for (Peer &p : peers)
-            QVERIFY2(p.client->waitFor([&](const IrcMessage &m) { return m.command == "PONG" && m.params.endsWith(token); }, 10000),
+            QVERIFY2(p.client->waitFor(
+                         [&](const IrcMessage &m) { return m.command == "PONG" && m.params.endsWith(token); }, 10000),
                      p.nick.constData());
 
         // 3. Messages, and a few drops while they are in flight.
@@ -165,13 +167,17 @@ void TestSoak::churnKeepsDeliveryExactAndResourcesBounded()
                     p.received.insert(id);
                 }
             };
-            const bool complete = QTest::qWaitFor([&] {
-                collect();
-                return QTest::currentTestFailed() || (want - p.received).isEmpty();
-            }, 10000);
+            const bool complete = QTest::qWaitFor(
+                [&] {
+                    collect();
+                    return QTest::currentTestFailed() || (want - p.received).isEmpty();
+                },
+                10000);
             if (QTest::currentTestFailed())
                 return;
-            QVERIFY2(complete, qPrintable(p.nick + " is missing " + QList<QByteArray>((want - p.received).begin(), (want - p.received).end()).join(' ')));
+            QVERIFY2(complete,
+                     qPrintable(p.nick + " is missing "
+                                + QList<QByteArray>((want - p.received).begin(), (want - p.received).end()).join(' ')));
             // Messages from senders dropped mid-round may or may not have arrived; nothing else.
             for (const QByteArray &id : p.received)
                 QVERIFY(want.contains(id) || droppedNow.contains(sent.at(id).first));
@@ -207,7 +213,8 @@ void TestSoak::churnKeepsDeliveryExactAndResourcesBounded()
 #else
     // Freed memory is not always returned to the kernel, so allow slack; a leak of a few KB per
     // connection over the ~1000 connections made here would still show.
-    QVERIFY2(rss < baseRss + 8 * 1024 * 1024, qPrintable(QStringLiteral("%1 -> %2 KB").arg(baseRss / 1024).arg(rss / 1024)));
+    QVERIFY2(rss < baseRss + 8 * 1024 * 1024,
+             qPrintable(QStringLiteral("%1 -> %2 KB").arg(baseRss / 1024).arg(rss / 1024)));
 #endif
 
     server.terminate();

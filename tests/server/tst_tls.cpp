@@ -155,7 +155,8 @@ void TestTls::startupErrorsAreClear()
         ChatServer server(config);
         QString error;
         QVERIFY(!server.start(&error));
-        QVERIFY2(error.contains(QStringLiteral("cannot read certificate")) && error.contains(QStringLiteral("missing.pem")),
+        QVERIFY2(error.contains(QStringLiteral("cannot read certificate"))
+                     && error.contains(QStringLiteral("missing.pem")),
                  qPrintable(error));
         QVERIFY(server.boundAddresses().isEmpty());
     }

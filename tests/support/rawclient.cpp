@@ -57,7 +57,7 @@ std::optional<RawClient::Batch> RawClient::waitForBatch(const QByteArray &type, 
     if (!start)
         return std::nullopt;
     const QByteArray ref = start->param(0).mid(1);
-    Batch batch{*start, {}};
+    Batch batch {*start, {}};
     const auto end = waitFor(
         [&](const IrcMessage &m) {
             if (m.command == "BATCH" && m.param(0) == '-' + ref)

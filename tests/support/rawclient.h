@@ -21,8 +21,8 @@ public:
     bool connectTo(const QHostAddress &host, quint16 port);
     // TLS, trusting only `trusted` (the test's throw-away certificate); true once encrypted.
     bool connectToTls(const QHostAddress &host, quint16 port, const QSslCertificate &trusted);
-    void send(const QByteArray &line);          // "\r\n" is appended
-    void sendRaw(const QByteArray &bytes);      // exactly these bytes
+    void send(const QByteArray &line);     // "\r\n" is appended
+    void sendRaw(const QByteArray &bytes); // exactly these bytes
     // NICK + USER, then waits for the welcome and for the autojoin to finish (if any).
     bool registerAs(const QByteArray &nick, const QByteArray &autojoin = "#lobby");
     // The same after asking for IRCv3 capabilities (space-separated) and getting them.

@@ -7,8 +7,8 @@
 // thread as if the parent had made the calls, unordered with the parent's other threads. Under
 // TSan this produced a race report in tst_consoleplain (an in-process server plus client
 // processes): a hub-thread read against an older main-thread write, ordered by a lock that TSan
-// had seen; with this file the report is gone. Later Qt versions stop using vfork when Qt itself is built with a sanitizer; Debian's Qt
-// is not, so the test programs make the same choice here: such a clone becomes a fork(), which
+// had seen; with this file the report is gone. Later Qt versions stop using vfork when Qt itself is built with a
+// sanitizer; Debian's Qt is not, so the test programs make the same choice here: such a clone becomes a fork(), which
 // the sanitizers intercept and handle. Nothing else calls clone() with CLONE_VFORK in Confab.
 
 #include <cstdarg>

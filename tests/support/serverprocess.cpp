@@ -2,13 +2,14 @@
 #include "serverprocess.h"
 
 #include <QDir>
-#include <QSet>
 #include <QFile>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTest>
 #include <unistd.h>
 
-bool ServerProcess::start(QProcess &proc, const QString &binary, const QStringList &args, QHostAddress *host, quint16 *port)
+bool ServerProcess::start(QProcess &proc, const QString &binary, const QStringList &args, QHostAddress *host,
+                          quint16 *port)
 {
     // Each server keeps its history in memory unless the test says where (a --database, or a
     // data directory of its own for the default one): no test reads another's database.

@@ -71,8 +71,8 @@ std::unique_ptr<RawClient> TestServer::accountOwner(const QByteArray &nick, cons
     if (!c)
         return nullptr;
     c->send("REGISTER * * :" + password);
-    const auto answer =
-        c->waitFor([](const IrcMessage &m) { return m.command == "REGISTER" || m.command == "FAIL"; }, 20000);
+    const auto answer
+        = c->waitFor([](const IrcMessage &m) { return m.command == "REGISTER" || m.command == "FAIL"; }, 20000);
     if (!answer || answer->command != "REGISTER")
         return nullptr;
     if (!moveTo.isEmpty()) {

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "chatserver.h"
-#include "rawclient.h"
 #include "config/serverconfig.h"
+#include "rawclient.h"
 
 #include <memory>
 #include <optional>

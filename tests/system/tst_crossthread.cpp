@@ -10,7 +10,7 @@
 
 namespace {
 // Thread-exit work that outlasts QThread::wait(), as a library's per-thread cleanup does.
-std::atomic<bool> g_exitWorkDone{false};
+std::atomic<bool> g_exitWorkDone {false};
 struct SlowThreadExit {
     ~SlowThreadExit()
     {

@@ -12,7 +12,7 @@ class TestSignalWatcher : public QObject {
 private Q_SLOTS:
     void severalWatchersEachHearTheirOwn()
     {
-        auto first = std::make_unique<SignalWatcher>(QList<int>{SIGUSR1});
+        auto first = std::make_unique<SignalWatcher>(QList<int> {SIGUSR1});
         SignalWatcher second({SIGUSR1, SIGUSR2});
         QSignalSpy heardFirst(first.get(), &SignalWatcher::received);
         QSignalSpy heardSecond(&second, &SignalWatcher::received);

@@ -41,9 +41,12 @@ void TestIrcText::sanitize_data()
     QTest::newRow("C1 CSI") << QStringLiteral("a\u009b31m") << QStringLiteral("a<9b>31m");
     QTest::newRow("bidi override") << QStringLiteral("a\u202eb") << QStringLiteral("a<U+202E>b");
     QTest::newRow("tab becomes space") << QStringLiteral("a\tb") << QStringLiteral("a b");
-    QTest::newRow("irc bold and colour removed") << QStringLiteral("\x02" "bold\x02 \x03" "4,12red\x03 x")
+    QTest::newRow("irc bold and colour removed") << QStringLiteral("\x02"
+                                                                   "bold\x02 \x03"
+                                                                   "4,12red\x03 x")
                                                  << QStringLiteral("bold red x");
-    QTest::newRow("wide and emoji kept") << QStringLiteral("\u4f60\u597d \U0001F600") << QStringLiteral("\u4f60\u597d \U0001F600");
+    QTest::newRow("wide and emoji kept") << QStringLiteral("\u4f60\u597d \U0001F600")
+                                         << QStringLiteral("\u4f60\u597d \U0001F600");
 }
 
 void TestIrcText::sanitize()
@@ -75,12 +78,25 @@ void TestIrcText::stripFormatting_data()
 {
     QTest::addColumn<QString>("input");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("colour fg") << QStringLiteral("\x03" "12blue") << QStringLiteral("blue");
-    QTest::newRow("colour fg,bg") << QStringLiteral("\x03" "1,2x") << QStringLiteral("x");
-    QTest::newRow("colour then digits kept") << QStringLiteral("\x03" "04" "5") << QStringLiteral("5");
-    QTest::newRow("bare colour reset") << QStringLiteral("a\x03" "b") << QStringLiteral("ab");
-    QTest::newRow("comma not a colour") << QStringLiteral("\x03" "4,x") << QStringLiteral(",x");
-    QTest::newRow("hex colour") << QStringLiteral("\x04" "ff0000red") << QStringLiteral("red");
+    QTest::newRow("colour fg") << QStringLiteral("\x03"
+                                                 "12blue")
+                               << QStringLiteral("blue");
+    QTest::newRow("colour fg,bg") << QStringLiteral("\x03"
+                                                    "1,2x")
+                                  << QStringLiteral("x");
+    QTest::newRow("colour then digits kept") << QStringLiteral("\x03"
+                                                               "04"
+                                                               "5")
+                                             << QStringLiteral("5");
+    QTest::newRow("bare colour reset") << QStringLiteral("a\x03"
+                                                         "b")
+                                       << QStringLiteral("ab");
+    QTest::newRow("comma not a colour") << QStringLiteral("\x03"
+                                                          "4,x")
+                                        << QStringLiteral(",x");
+    QTest::newRow("hex colour") << QStringLiteral("\x04"
+                                                  "ff0000red")
+                                << QStringLiteral("red");
     QTest::newRow("control kept") << QStringLiteral("\x1b[1m") << QStringLiteral("\x1b[1m");
 }
 
@@ -96,23 +112,52 @@ void TestIrcText::spans_data()
     // Each span written as "text|flags|fg,bg" with flags from b i u s m r.
     QTest::addColumn<QString>("text");
     QTest::addColumn<QStringList>("expected");
-    QTest::newRow("plain") << QString("hello") << QStringList{"hello||-1,-1"};
-    QTest::newRow("bold toggles") << QString("a\x02" "b\x02" "c") << QStringList{"a||-1,-1", "b|b|-1,-1", "c||-1,-1"};
-    QTest::newRow("all the flags")
-        << QString("\x02\x1d\x1f\x1e\x11\x16x") << QStringList{"x|biusmr|-1,-1"};
-    QTest::newRow("reset") << QString("\x02\x1d" "a\x0f" "b") << QStringList{"a|bi|-1,-1", "b||-1,-1"};
-    QTest::newRow("colour fg") << QString("\x03" "4red") << QStringList{"red||4,-1"};
-    QTest::newRow("colour fg,bg two digits") << QString("\x03" "04,12x") << QStringList{"x||4,12"};
-    QTest::newRow("three digits: the third is text") << QString("\x03" "123") << QStringList{"3||12,-1"};
-    QTest::newRow("comma without a digit is text") << QString("\x03" "5,x") << QStringList{",x||5,-1"};
-    QTest::newRow("^C alone ends colours") << QString("\x03" "3,4a\x03" "b") << QStringList{"a||3,4", "b||-1,-1"};
-    QTest::newRow("fg only keeps bg") << QString("\x03" "3,4a\x03" "5b") << QStringList{"a||3,4", "b||5,4"};
-    QTest::newRow("99 is the default") << QString("\x03" "99,99x") << QStringList{"x||-1,-1"};
-    QTest::newRow("extended colours") << QString("\x03" "52,98x") << QStringList{"x||52,98"};
-    QTest::newRow("hex colour removed") << QString("\x04" "ff0000,00ff00x") << QStringList{"x||-1,-1"};
-    QTest::newRow("same format merges") << QString("a\x02\x02" "b") << QStringList{"ab||-1,-1"};
-    QTest::newRow("controls stay for sanitize") << QString("\x02\x1b[2J") << QStringList{"\x1b[2J|b|-1,-1"};
-    QTest::newRow("only codes") << QString("\x02\x03" "4\x0f") << QStringList{};
+    QTest::newRow("plain") << QString("hello") << QStringList {"hello||-1,-1"};
+    QTest::newRow("bold toggles") << QString("a\x02"
+                                             "b\x02"
+                                             "c")
+                                  << QStringList {"a||-1,-1", "b|b|-1,-1", "c||-1,-1"};
+    QTest::newRow("all the flags") << QString("\x02\x1d\x1f\x1e\x11\x16x") << QStringList {"x|biusmr|-1,-1"};
+    QTest::newRow("reset") << QString("\x02\x1d"
+                                      "a\x0f"
+                                      "b")
+                           << QStringList {"a|bi|-1,-1", "b||-1,-1"};
+    QTest::newRow("colour fg") << QString("\x03"
+                                          "4red")
+                               << QStringList {"red||4,-1"};
+    QTest::newRow("colour fg,bg two digits") << QString("\x03"
+                                                        "04,12x")
+                                             << QStringList {"x||4,12"};
+    QTest::newRow("three digits: the third is text") << QString("\x03"
+                                                                "123")
+                                                     << QStringList {"3||12,-1"};
+    QTest::newRow("comma without a digit is text") << QString("\x03"
+                                                              "5,x")
+                                                   << QStringList {",x||5,-1"};
+    QTest::newRow("^C alone ends colours") << QString("\x03"
+                                                      "3,4a\x03"
+                                                      "b")
+                                           << QStringList {"a||3,4", "b||-1,-1"};
+    QTest::newRow("fg only keeps bg") << QString("\x03"
+                                                 "3,4a\x03"
+                                                 "5b")
+                                      << QStringList {"a||3,4", "b||5,4"};
+    QTest::newRow("99 is the default") << QString("\x03"
+                                                  "99,99x")
+                                       << QStringList {"x||-1,-1"};
+    QTest::newRow("extended colours") << QString("\x03"
+                                                 "52,98x")
+                                      << QStringList {"x||52,98"};
+    QTest::newRow("hex colour removed") << QString("\x04"
+                                                   "ff0000,00ff00x")
+                                        << QStringList {"x||-1,-1"};
+    QTest::newRow("same format merges") << QString("a\x02\x02"
+                                                   "b")
+                                        << QStringList {"ab||-1,-1"};
+    QTest::newRow("controls stay for sanitize") << QString("\x02\x1b[2J") << QStringList {"\x1b[2J|b|-1,-1"};
+    QTest::newRow("only codes") << QString("\x02\x03"
+                                           "4\x0f")
+                                << QStringList {};
 }
 
 void TestIrcText::spans()
@@ -123,8 +168,12 @@ void TestIrcText::spans()
     for (const IrcText::Span &s : IrcText::spans(text)) {
         const IrcText::Format &f = s.format;
         QString flags;
-        for (auto [on, letter] : {std::pair{f.bold, 'b'}, {f.italic, 'i'}, {f.underline, 'u'}, {f.strikethrough, 's'},
-                                  {f.monospace, 'm'}, {f.reverse, 'r'}})
+        for (auto [on, letter] : {std::pair {f.bold, 'b'},
+                                  {f.italic, 'i'},
+                                  {f.underline, 'u'},
+                                  {f.strikethrough, 's'},
+                                  {f.monospace, 'm'},
+                                  {f.reverse, 'r'}})
             if (on)
                 flags += QLatin1Char(letter);
         got.append(QStringLiteral("%1|%2|%3,%4").arg(s.text, flags).arg(f.foreground).arg(f.background));

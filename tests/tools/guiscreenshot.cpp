@@ -59,9 +59,15 @@ int main(int argc, char *argv[])
     // The conversation, one step every 250 ms: a little before alice comes (her history), then
     // with her.
     const QList<std::function<void()>> script = {
-        [&] { bob->send(IrcCommands::topic(QStringLiteral("#lobby"), QStringLiteral("Release 0.1 this week | be nice"))); },
+        [&] {
+            bob->send(IrcCommands::topic(QStringLiteral("#lobby"), QStringLiteral("Release 0.1 this week | be nice")));
+        },
         [&] { bob->sendMessage(QStringLiteral("#lobby"), QStringLiteral("morning all")); },
-        [&] { carol->sendMessage(QStringLiteral("#lobby"), QStringLiteral("hi! the nightly build is \x02\x03" "03green\x0f: https://ci.example.org/runs/4217")); },
+        [&] {
+            carol->sendMessage(QStringLiteral("#lobby"),
+                               QStringLiteral("hi! the nightly build is \x02\x03"
+                                              "03green\x0f: https://ci.example.org/runs/4217"));
+        },
         [&] { window.connectTo(me); },
         [&] { bob->sendMessage(QStringLiteral("#lobby"), QStringLiteral("hey alice")); },
         [&] {
@@ -69,7 +75,10 @@ int main(int argc, char *argv[])
             Q_EMIT window.inputLine()->returnPressed();
         },
         [&] { bob->sendAction(QStringLiteral("#lobby"), QStringLiteral("puts the kettle on")); },
-        [&] { carol->sendMessage(QStringLiteral("#lobby"), QStringLiteral("alice: can you look at the <config> diff first?")); },
+        [&] {
+            carol->sendMessage(QStringLiteral("#lobby"),
+                               QStringLiteral("alice: can you look at the <config> diff first?"));
+        },
         [&] { carol->sendMessage(QStringLiteral("alice"), QStringLiteral("lunch at 12:30?")); },
         [&] {
             window.inputLine()->setText(QStringLiteral("sure, on it"));
@@ -93,7 +102,8 @@ int main(int argc, char *argv[])
     QObject::connect(&timer, &QTimer::timeout, [&] {
         // Start once bob and carol are in the channel (bob first: its operator), and go on once
         // alice is too.
-        if (step == 0 && (bob->members(QStringLiteral("#lobby")).size() < 2 || carol->state() != ClientSession::State::Connected))
+        if (step == 0
+            && (bob->members(QStringLiteral("#lobby")).size() < 2 || carol->state() != ClientSession::State::Connected))
             return;
         if (step == 4 && window.users()->stringList().size() < 3)
             return;

@@ -42,8 +42,8 @@ int main(int argc, char **argv)
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
-    const int lines = argc > 1 ? std::clamp(QString::fromLocal8Bit(argv[1]).toInt(), 100, MessageModel::MaxMaxRows)
-                               : 100000;
+    const int lines
+        = argc > 1 ? std::clamp(QString::fromLocal8Bit(argv[1]).toInt(), 100, MessageModel::MaxMaxRows) : 100000;
     MessageModel model;
     model.setMaxRows(lines);
     MessageView view;

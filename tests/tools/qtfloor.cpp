@@ -20,7 +20,8 @@ int main(int argc, char **argv)
     QTcpSocket socket;
     QObject::connect(&socket, &QTcpSocket::connected, [&] {
         const QByteArray nick = args.at(2).toUtf8();
-        socket.write("NICK " + nick + "\r\nUSER " + nick + " 0 * :" + nick + "\r\nJOIN " + args.at(3).toUtf8() + "\r\n");
+        socket.write("NICK " + nick + "\r\nUSER " + nick + " 0 * :" + nick + "\r\nJOIN " + args.at(3).toUtf8()
+                     + "\r\n");
     });
     QObject::connect(&socket, &QTcpSocket::readyRead, [&] {
         // Answers PING, so that the server keeps it; everything else is read and dropped.

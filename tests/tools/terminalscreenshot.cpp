@@ -132,8 +132,10 @@ int main(int argc, char **argv)
                                    : char32_t(line.at(i).unicode());
             const qsizetype length = c > 0xffff ? 2 : 1;
             const int width = std::max(1, ::wcwidth(wchar_t(c)));
-            QColor foreground = attributes.foreground >= 0 ? xterm(attributes.foreground + (attributes.bold && attributes.foreground < 8 ? 8 : 0))
-                                                           : defaultForeground;
+            QColor foreground
+                = attributes.foreground >= 0
+                      ? xterm(attributes.foreground + (attributes.bold && attributes.foreground < 8 ? 8 : 0))
+                      : defaultForeground;
             QColor background = attributes.background >= 0 ? xterm(attributes.background) : defaultBackground;
             if (attributes.reverse)
                 std::swap(foreground, background);
@@ -154,7 +156,8 @@ int main(int argc, char **argv)
         // A line's last attributes (a status bar's colour) fill the rest of its row.
         if (attributes.background >= 0 || attributes.reverse) {
             const QColor fill = attributes.reverse ? defaultForeground : xterm(attributes.background);
-            painter.fillRect(QRect(margin + x * cellWidth, margin + y * cellHeight, (columns - x) * cellWidth, cellHeight), fill);
+            painter.fillRect(
+                QRect(margin + x * cellWidth, margin + y * cellHeight, (columns - x) * cellWidth, cellHeight), fill);
         }
     }
     painter.end();
