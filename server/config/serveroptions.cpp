@@ -14,6 +14,8 @@
 
 namespace {
 
+const QString DefaultConfig = QStringLiteral(CONFAB_DEFAULT_CONFIG);
+
 struct OptionSpec {
     const char *name;
     const char *valueName; // nullptr: a flag
@@ -22,7 +24,9 @@ struct OptionSpec {
 
 // Every option, in --help order. Each is also a key of the configuration file.
 const OptionSpec Options[] = {
-    {"config", "FILE", "Read options from an INI file (keys as the long options); the command line wins."},
+    {"config", "FILE",
+     "Read options from an INI file (keys as the long options); the command line wins. Default " CONFAB_DEFAULT_CONFIG
+     " when it exists; '' for none."},
     {"listen", "HOST:PORT",
      "Listen on HOST:PORT ([V6]:PORT for IPv6); repeatable. Default 127.0.0.1:6667 when neither --listen nor --tls-listen is given."},
     {"tls-listen", "HOST:PORT",
@@ -218,11 +222,19 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
     }
 
     std::unique_ptr<QSettings> file;
-    const QString fileName = parser.value(QStringLiteral("config"));
+    // The installed configuration is read without --config, so that the service, an operator
+    // at a shell and a package's test all run the same server; an explicit '' reads none.
+    QString fileName = parser.value(QStringLiteral("config"));
+    const bool implicitFile = !parser.isSet(QStringLiteral("config")) && QFileInfo::exists(DefaultConfig);
+    if (implicitFile)
+        fileName = DefaultConfig;
     if (!fileName.isEmpty()) {
         const QFileInfo info(fileName);
         if (!info.isFile() || !info.isReadable()) {
-            m_message = QStringLiteral("--config: cannot read %1").arg(fileName);
+            m_message = implicitFile
+                            ? QStringLiteral("cannot read %1, the default configuration (--config '' reads none)")
+                                  .arg(fileName)
+                            : QStringLiteral("--config: cannot read %1").arg(fileName);
             return Outcome::Error;
         }
         file = std::make_unique<QSettings>(fileName, QSettings::IniFormat);

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void sigtermShutsDownCleanly_data();
     void sigtermShutsDownCleanly();
     void configFileAndCommandLinePrecedence();
+    void emptyConfigReadsNone();
     void configFileErrors_data();
     void configFileErrors();
     void logsConnectionsButNotMessages();
@@ -220,6 +221,21 @@ void TestServerProcess::configFileAndCommandLinePrecedence()
     QVERIFY(welcome.params.last().contains("FileNet"));
     const QList<QByteArray> isupport = c.isupport();
     QVERIFY(isupport.contains("NICKLEN=12"));
+    proc.terminate();
+    QTRY_COMPARE(proc.state(), QProcess::NotRunning);
+}
+
+void TestServerProcess::emptyConfigReadsNone()
+{
+    // --config '' is how to run without the installed configuration (read by default when present).
+    QProcess proc;
+    QHostAddress host;
+    quint16 port = 0;
+    QVERIFY(startServer(proc, {"--config", "", "--listen", "127.0.0.1:0"}, &host, &port));
+    RawClient c;
+    QVERIFY(c.connectTo(host, port));
+    QVERIFY(c.registerAs("plain"));
+    QCOMPARE(c.all(RawClient::command("001")).constFirst().source, QByteArray("confab.local"));
     proc.terminate();
     QTRY_COMPARE(proc.state(), QProcess::NotRunning);
 }
