@@ -80,7 +80,7 @@ int main(int argc, char *argv[])
     const bool fullScreen = interactive && !sendMode && !parser.isSet(QStringLiteral("plain"));
 
     if (options.nick.isEmpty() && interactive && !sendMode) {
-        // As the seeds do: ask.
+        // As the seeds do (docs/origins.md): ask.
         std::string answer;
         std::fputs("Enter your nickname: ", stdout);
         std::fflush(stdout);

@@ -6,7 +6,7 @@
 
 class ChatServer;
 
-// The operator's commands (seed 002's console, made for a server): help, myip, myport, list,
+// The operator's commands (seed 002's console, made for a server: docs/origins.md): help, myip, myport, list,
 // terminate, send, broadcast, exit. Reads nothing itself: main() feeds it lines from standard
 // input, which keeps it testable in-process.
 class ServerConsole : public QObject {

@@ -120,7 +120,7 @@ ChatCommand ChatCommand::parse(const QString &input)
     if (trimmed.isEmpty())
         return make(Kind::None);
 
-    // The seeds' aliases.
+    // The seeds' aliases (docs/origins.md).
     if (trimmed == u"\\q" || trimmed == u"QUIT" || trimmed == u"!logout")
         return make(Kind::Quit);
     if (trimmed == u"!who")

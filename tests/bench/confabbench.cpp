@@ -566,7 +566,7 @@ void progress(const Options &o, const char *name, double elapsed, long deliverie
     std::fflush(stderr);
 }
 
-// seed 003's benchmark: users x messages; each user sends its next message only once every
+// seed 003's benchmark (docs/origins.md): users x messages; each user sends its next message only once every
 // other user has received the previous one.
 Result runSeed(const Options &o, int users, int messages)
 {
