@@ -11,7 +11,8 @@
 //    quoted in the full-text expression so that none can act as query syntax;
 //  - SASL: AUTHENTICATE's chunks reassemble what was cut; PLAIN and the four SCRAM messages parse
 //    only into well-formed parts (names that escape back, nonces without commas, iteration counts
-//    within bounds, 32-byte proofs); no input proves a password to a server exchange.
+//    within bounds, 32-byte proofs); no input proves a password to a server exchange;
+//  - a --cluster Redis address that parses is in range and logs without its password.
 
 #include "auth/sasl.h"
 #include "auth/scram.h"
@@ -20,6 +21,7 @@
 #include "client/ctcp.h"
 #include "client/historyrequests.h"
 #include "client/serverevents.h"
+#include "cluster/redisaddress.h"
 #include "protocol/ircmessage.h"
 #include "protocol/linereader.h"
 #include "storage/historyquery.h"
@@ -242,6 +244,24 @@ void checkMessage(const IrcMessage &msg)
         check(terminalSafe(IrcText::sanitize(IrcText::decode(p), IrcText::Style::Marked).remove(IrcText::ControlMark)));
     }
 }
+// --cluster's Redis address: a URL that parses has a host, a port and a database in range, and
+// what it shows (for the log) parses back to the same place without the password in it.
+void checkRedisAddress(const QString &url)
+{
+    QString error;
+    const std::optional<RedisAddress> a = RedisAddress::parse(url, &error);
+    if (!a) {
+        check(!error.isEmpty());
+        return;
+    }
+    check(!a->host.isEmpty() && a->port != 0 && a->database >= 0 && a->database <= 65535);
+    const QString shown = a->toString();
+    check(!a->password.isEmpty() || !shown.contains(u'@'));
+    const std::optional<RedisAddress> again = RedisAddress::parse(shown, &error);
+    check(again.has_value());
+    check(again->host == a->host && again->port == a->port && again->database == a->database);
+    check(again->password.isEmpty() == a->password.isEmpty());
+}
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -270,5 +290,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     // The whole input as one line, as a client library would hand it over.
     if (const std::optional<IrcMessage> msg = IrcMessage::parse(input))
         checkMessage(*msg);
+    checkRedisAddress(QString::fromUtf8(input));
     return 0;
 }
