@@ -12,7 +12,8 @@
 //  - SASL: AUTHENTICATE's chunks reassemble what was cut; PLAIN and the four SCRAM messages parse
 //    only into well-formed parts (names that escape back, nonces without commas, iteration counts
 //    within bounds, 32-byte proofs); no input proves a password to a server exchange;
-//  - a --cluster Redis address that parses is in range and logs without its password.
+//  - a --cluster Redis address that parses is in range and logs without its password;
+//  - a cluster stream entry that decodes is well-formed and survives encoding and decoding.
 
 #include "auth/sasl.h"
 #include "auth/scram.h"
@@ -21,6 +22,7 @@
 #include "client/ctcp.h"
 #include "client/historyrequests.h"
 #include "client/serverevents.h"
+#include "cluster/clusterevent.h"
 #include "cluster/redisaddress.h"
 #include "protocol/ircmessage.h"
 #include "protocol/linereader.h"
@@ -262,6 +264,19 @@ void checkRedisAddress(const QString &url)
     check(again->host == a->host && again->port == a->port && again->database == a->database);
     check(again->password.isEmpty() == a->password.isEmpty());
 }
+// A cluster stream entry (its fields, here split at spaces): one that decodes encodes to an
+// entry that decodes to the same event.
+void checkClusterEvent(QByteArrayView input)
+{
+    const std::optional<ClusterEvent> e = ClusterEvent::decode(input.toByteArray().split(' '));
+    if (!e)
+        return;
+    check(ClusterEvent::isValidNodeName(e->node));
+    const std::optional<ClusterEvent> again = ClusterEvent::decode(e->encode());
+    check(again.has_value());
+    check(again->type == e->type && again->node == e->node && again->client == e->client && again->nick == e->nick
+          && again->claim == e->claim && again->lost == e->lost && again->incarnation == e->incarnation);
+}
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -291,5 +306,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (const std::optional<IrcMessage> msg = IrcMessage::parse(input))
         checkMessage(*msg);
     checkRedisAddress(QString::fromUtf8(input));
+    checkClusterEvent(input);
     return 0;
 }

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+#include "clusterregistry.h"
+
+#include "clusterstream.h"
+#include "protocol/ircnames.h"
+
+namespace {
+QByteArray clientKey(const QByteArray &node, quint64 client) { return node + '/' + QByteArray::number(client); }
+} // namespace
+
+ClusterRegistry::ClusterRegistry(QByteArray node, ClusterStream *stream, QObject *parent)
+    : QObject(parent)
+    , m_node(std::move(node))
+    , m_stream(stream)
+{
+    connect(m_stream, &ClusterStream::event, this, &ClusterRegistry::apply);
+}
+
+void ClusterRegistry::claimNick(quint64 client, const QByteArray &nick, std::function<void(Claim)> done)
+{
+    const quint64 claim = m_nextClaim++;
+    ClusterEvent e;
+    e.type = ClusterEvent::Type::NickTake;
+    e.node = m_node;
+    e.client = client;
+    e.nick = nick;
+    e.claim = claim;
+    m_claims.insert(claim, std::move(done));
+    m_stream->append(e, [this, claim](bool added) {
+        if (added)
+            return; // decided when it comes back
+        if (std::function<void(Claim)> done = m_claims.take(claim))
+            done(Claim::Unavailable);
+    });
+}
+
+void ClusterRegistry::releaseNick(quint64 client)
+{
+    ClusterEvent e;
+    e.type = ClusterEvent::Type::NickRelease;
+    e.node = m_node;
+    e.client = client;
+    m_stream->append(e);
+}
+
+void ClusterRegistry::reportNodeLost(const QByteArray &lost, qint64 incarnation)
+{
+    ClusterEvent e;
+    e.type = ClusterEvent::Type::NodeLost;
+    e.node = m_node;
+    e.lost = lost;
+    e.incarnation = incarnation;
+    m_stream->append(e);
+}
+
+std::optional<ClusterRegistry::Holder> ClusterRegistry::holderOf(QByteArrayView nick) const
+{
+    const auto it = m_nicks.constFind(IrcNames::fold(nick));
+    if (it == m_nicks.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+void ClusterRegistry::apply(const ClusterEvent &e)
+{
+    switch (e.type) {
+    case ClusterEvent::Type::NickTake: {
+        const QByteArray folded = IrcNames::fold(e.nick);
+        const QByteArray key = clientKey(e.node, e.client);
+        const auto held = m_nicks.constFind(folded);
+        const bool free = held == m_nicks.constEnd() || (held->node == e.node && held->client == e.client);
+        if (free) {
+            // Taking a nick gives up the one the client had, in the same step.
+            const QByteArray previous = m_nickOf.value(key);
+            QByteArray previousNick;
+            if (!previous.isEmpty() && previous != folded) {
+                previousNick = m_nicks.value(previous).nick;
+                m_nicks.remove(previous);
+            }
+            const Holder holder {e.node, e.client, e.nick};
+            m_nicks.insert(folded, holder);
+            m_nickOf.insert(key, folded);
+            Q_EMIT nickTaken(holder, previousNick);
+        }
+        if (e.node == m_node) {
+            if (std::function<void(Claim)> done = m_claims.take(e.claim))
+                done(free ? Claim::Won : Claim::Taken);
+        }
+        break;
+    }
+    case ClusterEvent::Type::NickRelease:
+        release(e.node, e.client);
+        break;
+    case ClusterEvent::Type::NodeLost: {
+        // Every survivor may report it; the first report applied does the work.
+        if (m_lostIncarnations.value(e.lost, -1) >= e.incarnation)
+            break;
+        m_lostIncarnations.insert(e.lost, e.incarnation);
+        const QByteArray prefix = e.lost + '/';
+        QList<quint64> clients;
+        for (auto it = m_nickOf.cbegin(); it != m_nickOf.cend(); ++it) {
+            if (it.key().startsWith(prefix))
+                clients.append(it.key().mid(prefix.size()).toULongLong());
+        }
+        for (quint64 client : std::as_const(clients))
+            release(e.lost, client);
+        break;
+    }
+    }
+}
+
+void ClusterRegistry::release(const QByteArray &node, quint64 client)
+{
+    const QByteArray folded = m_nickOf.take(clientKey(node, client));
+    if (folded.isEmpty())
+        return;
+    const Holder holder = m_nicks.take(folded);
+    Q_EMIT nickReleased(holder);
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+#include "clusterstream.h"
+
+#include "redisconnection.h"
+
+namespace {
+// A read waits this long for new entries, then asks again: a connection closing never waits on
+// a read that would never end.
+constexpr const char *BlockMs = "2000";
+constexpr const char *ReadCount = "1000";
+} // namespace
+
+ClusterStream::ClusterStream(const RedisAddress &address, QObject *parent)
+    : QObject(parent)
+    , m_writer(new RedisConnection(address, this))
+    , m_reader(new RedisConnection(address, this))
+{
+    connect(m_reader, &RedisConnection::ready, this, [this] {
+        readNext();
+        if (m_writer->isReady())
+            Q_EMIT ready();
+    });
+    connect(m_writer, &RedisConnection::ready, this, [this] {
+        if (m_reader->isReady())
+            Q_EMIT ready();
+    });
+    connect(m_reader, &RedisConnection::lost, this, &ClusterStream::lost);
+    connect(m_writer, &RedisConnection::lost, this, &ClusterStream::lost);
+}
+
+ClusterStream::~ClusterStream() = default;
+
+void ClusterStream::open()
+{
+    m_reader->open();
+    m_writer->open();
+}
+
+bool ClusterStream::isReady() const { return m_reader->isReady() && m_writer->isReady(); }
+
+void ClusterStream::append(const ClusterEvent &event, std::function<void(bool)> done)
+{
+    QList<QByteArray> args {"XADD", Key, "MAXLEN", "~", QByteArray::number(MaxLength), "*"};
+    args += event.encode();
+    m_writer->command(args, [done = std::move(done)](const RedisReply &reply) {
+        if (done)
+            done(reply.type == RedisReply::Type::String);
+    });
+}
+
+void ClusterStream::readNext()
+{
+    if (m_reading || !m_reader->isReady())
+        return;
+    m_reading = true;
+    m_reader->command({"XREAD", "COUNT", ReadCount, "BLOCK", BlockMs, "STREAMS", Key, m_lastId},
+                      [this](const RedisReply &reply) {
+                          m_reading = false;
+                          if (reply.isError())
+                              return; // lost: reading resumes on ready()
+                          takeEntries(reply);
+                          readNext();
+                      });
+}
+
+void ClusterStream::takeEntries(const RedisReply &reply)
+{
+    // [[key, [[id, [field, value, ...]], ...]]], or nil when nothing came within BlockMs.
+    if (reply.type != RedisReply::Type::Array)
+        return;
+    for (const RedisReply &stream : reply.elements) {
+        if (stream.elements.size() != 2)
+            continue;
+        for (const RedisReply &entry : stream.elements.at(1).elements) {
+            if (entry.elements.size() != 2 || entry.elements.at(0).type != RedisReply::Type::String)
+                continue;
+            m_lastId = entry.elements.at(0).string;
+            QList<QByteArray> fields;
+            fields.reserve(entry.elements.at(1).elements.size());
+            bool strings = true;
+            for (const RedisReply &f : entry.elements.at(1).elements) {
+                strings = strings && f.type == RedisReply::Type::String;
+                fields.append(f.string);
+            }
+            std::optional<ClusterEvent> e = strings ? ClusterEvent::decode(fields) : std::nullopt;
+            if (!e) {
+                ++m_dropped;
+                continue;
+            }
+            e->id = m_lastId;
+            Q_EMIT event(*e);
+        }
+    }
+}
