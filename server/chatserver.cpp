@@ -23,7 +23,7 @@
 #include "net/tlscontext.h"
 #include "net/workerhost.h"
 #include "storage/historybacklog.h"
-#include "storage/sqliteaccountstore.h"
+#include "storage/sqlaccountstore.h"
 #include "storage/sqlitehistorystore.h"
 #include "system/crossthread.h"
 
@@ -71,7 +71,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     // uses, accounts the other.
     auto *store = new SqliteHistoryStore(m_config, backlog);
     m_store = store;
-    m_accountStore = new SqliteAccountStore(*store);
+    m_accountStore = new SqlAccountStore(*store);
     m_storageThread = new QThread;
     m_storageThread->setObjectName(QStringLiteral("confab-storage"));
     CrossThread::track(m_storageThread);

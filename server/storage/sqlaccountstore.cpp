@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: MIT
-#include "sqliteaccountstore.h"
+#include "sqlaccountstore.h"
 
 #include "config/serverlog.h"
 #include "protocol/ircnames.h"
-#include "sqlitehistorystore.h"
+#include "sqlhistorystore.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
 #include <QVariant>
 
-SqliteAccountStore::SqliteAccountStore(SqliteHistoryStore &database, QObject *parent)
+SqlAccountStore::SqlAccountStore(SqlHistoryStore &database, QObject *parent)
     : AccountStore(parent)
     , m_database(database)
 {
 }
 
-bool SqliteAccountStore::load(QString *error, QList<AccountRecord> *accounts)
+bool SqlAccountStore::load(QString *error, QList<AccountRecord> *accounts)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     const QString connection = m_database.connectionName();
@@ -56,9 +56,9 @@ bool SqliteAccountStore::load(QString *error, QList<AccountRecord> *accounts)
     return true;
 }
 
-void SqliteAccountStore::close() { m_db = QSqlDatabase(); }
+void SqlAccountStore::close() { m_db = QSqlDatabase(); }
 
-void SqliteAccountStore::write(const AccountWrite &change)
+void SqlAccountStore::write(const AccountWrite &change)
 {
     const QString error = apply(change);
     if (!error.isEmpty())
@@ -66,7 +66,7 @@ void SqliteAccountStore::write(const AccountWrite &change)
     Q_EMIT written(change.request, error);
 }
 
-QString SqliteAccountStore::apply(const AccountWrite &change)
+QString SqlAccountStore::apply(const AccountWrite &change)
 {
     if (!m_db.isOpen())
         return QStringLiteral("no database is open");
@@ -92,8 +92,12 @@ QString SqliteAccountStore::apply(const AccountWrite &change)
             return failed();
     } else {
         const AccountRecord &r = change.record;
-        q.prepare(QStringLiteral("INSERT OR REPLACE INTO accounts (key, name, salt, iterations, stored_key, server_key,"
-                                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        q.prepare(
+            QStringLiteral("INSERT INTO accounts (key, name, salt, iterations, stored_key, server_key, created_at)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET name = excluded.name,"
+                           " salt = excluded.salt, iterations = excluded.iterations,"
+                           " stored_key = excluded.stored_key, server_key = excluded.server_key,"
+                           " created_at = excluded.created_at"));
         q.addBindValue(key);
         q.addBindValue(QString::fromUtf8(r.name));
         q.addBindValue(r.verifier.salt);
@@ -104,7 +108,8 @@ QString SqliteAccountStore::apply(const AccountWrite &change)
         if (!q.exec())
             return failed();
         for (const QByteArray &fingerprint : r.certificates) {
-            q.prepare(QStringLiteral("INSERT OR REPLACE INTO account_certs (fingerprint, account) VALUES (?, ?)"));
+            q.prepare(QStringLiteral("INSERT INTO account_certs (fingerprint, account) VALUES (?, ?)"
+                                     " ON CONFLICT (fingerprint) DO UPDATE SET account = excluded.account"));
             q.addBindValue(QString::fromLatin1(fingerprint));
             q.addBindValue(key);
             if (!q.exec())

@@ -5,14 +5,15 @@
 
 #include <QSqlDatabase>
 
-class SqliteHistoryStore;
+class SqlHistoryStore;
 
-// Accounts in the SQLite database that the history store opens: the same file and connection, in
-// the same storage thread, so that accounts and history share one schema version and one backup.
-class SqliteAccountStore final : public AccountStore {
+// Accounts in the database that the history store opens (SQLite or PostgreSQL): the same
+// connection, in the same storage thread, so that accounts and history share one schema version
+// and one backup. Its SQL is what both engines understand.
+class SqlAccountStore final : public AccountStore {
     Q_OBJECT
 public:
-    explicit SqliteAccountStore(SqliteHistoryStore &database, QObject *parent = nullptr);
+    explicit SqlAccountStore(SqlHistoryStore &database, QObject *parent = nullptr);
 
     // After the history store has opened the database.
     bool load(QString *error, QList<AccountRecord> *accounts) override;
@@ -24,6 +25,6 @@ public:
 private:
     QString apply(const AccountWrite &change);
 
-    SqliteHistoryStore &m_database;
+    SqlHistoryStore &m_database;
     QSqlDatabase m_db;
 };
