@@ -2,6 +2,7 @@
 #include "chatserver.h"
 
 #include "auth/passwordworker.h"
+#include "config/postgresaddress.h"
 #include "config/serverlog.h"
 #include "handlers/accountservice.h"
 #include "handlers/channelhandler.h"
@@ -23,6 +24,7 @@
 #include "net/tlscontext.h"
 #include "net/workerhost.h"
 #include "storage/historybacklog.h"
+#include "storage/postgreshistorystore.h"
 #include "storage/sqlaccountstore.h"
 #include "storage/sqlitehistorystore.h"
 #include "system/crossthread.h"
@@ -68,8 +70,10 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     nickserv->moveToThread(m_hubThread);
 
     // The database's stores own its connection in a thread of their own; history is one of its
-    // uses, accounts the other.
-    auto *store = new SqliteHistoryStore(m_config, backlog);
+    // uses, accounts the other. SQLite by default; PostgreSQL when --database is its URL.
+    SqlHistoryStore *store = PostgresAddress::looksLikeOne(m_config->database)
+                                 ? static_cast<SqlHistoryStore *>(new PostgresHistoryStore(m_config, backlog))
+                                 : new SqliteHistoryStore(m_config, backlog);
     m_store = store;
     m_accountStore = new SqlAccountStore(*store);
     m_storageThread = new QThread;

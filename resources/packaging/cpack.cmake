@@ -42,6 +42,8 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_NAME confab-server)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
 # The SQL driver is a plugin, which dpkg-shlibdeps cannot see; adduser makes the user confab.
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "libqt6sql6-sqlite, adduser")
+# PostgreSQL as the database (--database postgresql://...) needs Qt's driver for it.
+set(CPACK_DEBIAN_SERVER_PACKAGE_SUGGESTS "libqt6sql6-psql")
 set(CPACK_COMPONENT_SERVER_DESCRIPTION "lightweight self-hosted chat server (IRC)
  confab-server speaks IRC and IRCv3, keeps history and accounts in SQLite, and
  serves thousands of clients on a pool of threads. irssi, WeeChat, HexChat and

@@ -22,5 +22,5 @@ thread) build="$root/build-tsan"
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:die_after_fork=0:suppressions=$root/tests/tsan.supp:print_suppressions=0" ;;
 *) echo "usage: $0 address|thread" >&2; exit 2 ;;
 esac
-CONFAB_EXTRA_PACKAGES="tmux openssl redis-server" CONFAB_BUILD_DIR="$build" "$root/resources/scripts/build.sh" -DCONFAB_SANITIZE="$mode"
+CONFAB_EXTRA_PACKAGES="tmux openssl redis-server postgresql" CONFAB_BUILD_DIR="$build" "$root/resources/scripts/build.sh" -DCONFAB_SANITIZE="$mode"
 ctest --test-dir "$build" --output-on-failure --parallel "$(nproc)" --timeout 900

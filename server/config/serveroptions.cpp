@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "serveroptions.h"
 
+#include "postgresaddress.h"
 #include "protocol/ircnames.h"
 
 #include <QCommandLineParser>
@@ -61,8 +62,8 @@ const OptionSpec Options[] = {
     {"max-channels", "N", "Channels one client may join (default 50)."},
     {"nick-len", "N", "Longest nickname in bytes (default 30, at most 64)."},
     {"channel-len", "N", "Longest channel name in bytes (default 50, at most 64)."},
-    {"database", "FILE",
-     "The database of history and accounts (SQLite), created if missing. Default $XDG_DATA_HOME/confab/confab.db (~/.local/share/confab/confab.db); ':memory:' keeps them only while the server runs."},
+    {"database", "FILE|URL",
+     "The database of history and accounts: an SQLite file, created if missing, or postgresql://USER:PASSWORD@HOST:PORT/DB for PostgreSQL (several nodes). Default $XDG_DATA_HOME/confab/confab.db (~/.local/share/confab/confab.db); ':memory:' keeps them only while the server runs."},
     {"no-history", nullptr,
      "Keep no history: no CHATHISTORY, SEARCH or playback on join (the database keeps accounts only)."},
     {"history-days", "DAYS", "Days history is kept (default 30; 0: for ever)."},
@@ -386,6 +387,8 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
                                 + QStringLiteral("/confab/confab.db");
     if (config.database.isEmpty())
         return fail(QStringLiteral("%1 needs a file name (or :memory:)").arg(src.origin(QStringLiteral("database"))));
+    if (PostgresAddress::looksLikeOne(config.database) && !PostgresAddress::parse(config.database, &error))
+        return fail(QStringLiteral("%1: %2").arg(src.origin(QStringLiteral("database")), error));
     if (!readInt(src, QStringLiteral("history-days"), 0, 100'000, &config.historyDays, &error)
         || !readInt(src, QStringLiteral("history-playback"), 0, 1000, &config.historyPlayback, &error)
         || !readInt(src, QStringLiteral("history-per-target"), 1, 1'000'000'000, &config.historyPerTarget, &error))

@@ -175,6 +175,13 @@ QList<ChannelState> SqlHistoryStore::loadChannels()
     return out;
 }
 
+void SqlHistoryStore::dropStatements()
+{
+    releaseStatements();
+    m_saveChannel.reset();
+    m_touchChannel.reset();
+}
+
 void SqlHistoryStore::closeShared()
 {
     Q_ASSERT(QThread::currentThread() == thread());
@@ -184,9 +191,7 @@ void SqlHistoryStore::closeShared()
     m_flushTimer = nullptr;
     delete m_expireTimer;
     m_expireTimer = nullptr;
-    releaseStatements();
-    m_saveChannel.reset();
-    m_touchChannel.reset();
+    dropStatements();
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connection);
@@ -267,7 +272,8 @@ void SqlHistoryStore::flush()
             return true;
         });
     }
-    bool ok = m_db.transaction();
+    const bool began = m_db.transaction();
+    bool ok = began;
     QString why = ok ? QString() : m_db.lastError().text();
     auto run = [&](QSqlQuery &q) {
         ok = q.exec();
@@ -310,7 +316,8 @@ void SqlHistoryStore::flush()
     }
     m_backlog->done(count);
     if (!ok) {
-        m_db.rollback();
+        if (began)
+            m_db.rollback();
         writeFailed(why, count);
         return;
     }
@@ -330,7 +337,7 @@ void SqlHistoryStore::writeFailed(const QString &what, qsizetype lost)
     qCWarning(lcServer,
               "history: cannot write to the database (%s); chat goes on, but events are not recorded "
               "until writing works again",
-              qPrintable(what));
+              qPrintable(what.simplified())); // an engine's message may run over several lines
 }
 
 void SqlHistoryStore::expire()

@@ -64,6 +64,8 @@ protected:
     void startTimers();
     // For the engines' close(): writes what is pending and closes the connection.
     void closeShared();
+    // Every prepared statement, the engine's and the shared ones, before the connection goes.
+    void dropStatements();
     void flush();
     void writeFailed(const QString &what, qsizetype lost);
 

@@ -12,7 +12,8 @@
 //  - SASL: AUTHENTICATE's chunks reassemble what was cut; PLAIN and the four SCRAM messages parse
 //    only into well-formed parts (names that escape back, nonces without commas, iteration counts
 //    within bounds, 32-byte proofs); no input proves a password to a server exchange;
-//  - a --cluster Redis address that parses is in range and logs without its password;
+//  - a --cluster Redis or --database PostgreSQL address that parses is in range and logs
+//    without its password;
 //  - a cluster stream entry that decodes is well-formed and survives encoding and decoding.
 
 #include "auth/sasl.h"
@@ -24,6 +25,7 @@
 #include "client/serverevents.h"
 #include "cluster/clusterevent.h"
 #include "cluster/redisaddress.h"
+#include "config/postgresaddress.h"
 #include "protocol/ircmessage.h"
 #include "protocol/linereader.h"
 #include "storage/historyquery.h"
@@ -264,6 +266,23 @@ void checkRedisAddress(const QString &url)
     check(again->host == a->host && again->port == a->port && again->database == a->database);
     check(again->password.isEmpty() == a->password.isEmpty());
 }
+// --database's PostgreSQL address, as the Redis one.
+void checkPostgresAddress(const QString &url)
+{
+    QString error;
+    const std::optional<PostgresAddress> a = PostgresAddress::parse(url, &error);
+    if (!a) {
+        check(!error.isEmpty());
+        return;
+    }
+    check(!a->host.isEmpty() && a->port != 0 && !a->user.isEmpty() && !a->database.isEmpty());
+    const QString shown = a->toString();
+    const std::optional<PostgresAddress> again = PostgresAddress::parse(shown, &error);
+    check(again.has_value());
+    check(again->host == a->host && again->port == a->port && again->user == a->user && again->database == a->database);
+    check(again->password.isEmpty() == a->password.isEmpty());
+}
+
 // A cluster stream entry (its fields, here split at spaces): one that decodes encodes to an
 // entry that decodes to the same event.
 void checkClusterEvent(QByteArrayView input)
@@ -306,6 +325,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (const std::optional<IrcMessage> msg = IrcMessage::parse(input))
         checkMessage(*msg);
     checkRedisAddress(QString::fromUtf8(input));
+    checkPostgresAddress(QString::fromUtf8(input));
     checkClusterEvent(input);
     return 0;
 }

@@ -7,6 +7,7 @@
 #include "auth/sasl.h"
 #include "auth/scram.h"
 #include "testcertificate.h"
+#include "testdatabase.h"
 #include "testserver.h"
 
 #include <QSqlDatabase>
@@ -16,7 +17,7 @@
 
 namespace {
 
-ServerConfig accountConfig(const QString &database = QStringLiteral(":memory:"))
+ServerConfig accountConfig(const QString &database = TestDatabase::fresh())
 {
     ServerConfig config = TestServer::defaultConfig();
     config.database = database;
@@ -133,6 +134,8 @@ RawClient::Predicate serviceNotice(const QByteArray &contains)
 class TestAccounts : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void cleanupTestCase() { TestDatabase::stop(); }
+
     void capabilityShowsMechanisms()
     {
         TestServer server(accountConfig());

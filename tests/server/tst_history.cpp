@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// History against a real server on port 0 with a real SQLite store on its own thread:
+// History against a real server on port 0 with a real store on its own thread (SQLite; PostgreSQL
+// in tst_history_postgres):
 // CHATHISTORY and its selectors, limits and permissions, event playback, batch and
 // labeled-response, playback on join, msgids, SEARCH, channels and retention across restarts.
 
+#include "testdatabase.h"
 #include "testserver.h"
 
 #include <QDateTime>
@@ -72,7 +74,7 @@ std::optional<QList<IrcMessage>> history(RawClient &c, const QByteArray &command
     return batch->lines;
 }
 
-ServerConfig historyConfig(const QString &database = QStringLiteral(":memory:"))
+ServerConfig historyConfig(const QString &database = TestDatabase::fresh())
 {
     ServerConfig config = TestServer::defaultConfig();
     config.database = database;
@@ -85,6 +87,7 @@ class TestHistory : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void init() { QTest::failOnWarning(QRegularExpression(QStringLiteral("."))); }
+    void cleanupTestCase() { TestDatabase::stop(); }
     void latestAndLimits();
     void selectorsByMsgid();
     void selectorsByTimestamp();

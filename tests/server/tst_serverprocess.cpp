@@ -82,6 +82,8 @@ void TestServerProcess::badArguments_data()
     QTest::newRow("nick-len too long") << QStringList {"--nick-len", "100"} << QByteArray("--nick-len");
     QTest::newRow("log level") << QStringList {"--log-level", "chatty"} << QByteArray("--log-level");
     QTest::newRow("missing config") << QStringList {"--config", "/nonexistent/confab.conf"} << QByteArray("--config");
+    QTest::newRow("postgresql without a database")
+        << QStringList {"--database", "postgresql://confab:secret@db.example"} << QByteArray("needs a database");
 }
 
 void TestServerProcess::badArguments()
