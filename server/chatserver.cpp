@@ -2,6 +2,7 @@
 #include "chatserver.h"
 
 #include "auth/passwordworker.h"
+#include "cluster/clusternode.h"
 #include "config/postgresaddress.h"
 #include "config/serverlog.h"
 #include "handlers/accountservice.h"
@@ -108,6 +109,20 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     m_handlers.push_back(std::move(history));
     m_handlers.push_back(std::move(nickserv));
 
+    if (m_config->isClustered()) {
+        // One node of several (docs/cluster.md): the registry they share, in a thread of its own.
+        m_hub->setClustered(true);
+        m_clusterNode = new ClusterNode(m_config);
+        m_clusterThread = new QThread;
+        m_clusterThread->setObjectName(QStringLiteral("confab-cluster"));
+        CrossThread::track(m_clusterThread);
+        m_clusterNode->moveToThread(m_clusterThread);
+        CrossThread::connect(m_hub, &Hub::nickClaimRequested, m_clusterNode, &ClusterNode::claimNick);
+        CrossThread::connect(m_hub, &Hub::nickReleased, m_clusterNode, &ClusterNode::releaseNick);
+        CrossThread::connect(m_clusterNode, &ClusterNode::nickClaimAnswered, m_hub, &Hub::nickClaimAnswered);
+        m_clusterThread->start();
+    }
+
     m_policy = new ThreadPolicy(m_config->threads, m_stages, this);
     connect(m_policy, &ThreadPolicy::hostStarted, this, &ChatServer::wireHost);
     m_policy->startPool();
@@ -142,6 +157,9 @@ bool ChatServer::start(QString *error)
         else
             qCWarning(lcServer, "accounts: unavailable (%s); nobody can log in or register", qPrintable(why));
     }
+    // The node connects in the background: until Redis answers, new nicks get 437.
+    if (m_clusterNode)
+        CrossThread::call(m_clusterNode, &ClusterNode::start);
     if (m_config->hasTls()) {
         m_tls = std::make_shared<TlsContext>(m_config->tlsCertFile, m_config->tlsKeyFile);
         if (!m_tls->load(error)) {
@@ -294,6 +312,15 @@ void ChatServer::shutdown(const QByteArray &reason)
     // Every thread that relayed has added its timings by now (docs/performance.md reads this line).
     if (const QByteArray stages = m_stages->summary(); !stages.isEmpty())
         qCInfo(lcServer, "%s", stages.constData());
+    if (m_clusterNode) {
+        // After the hub: every client's nick was given back, and the node leaves the cluster.
+        CrossThread::call(m_clusterNode, &ClusterNode::stop);
+        CrossThread::stop(m_clusterThread);
+        delete m_clusterNode;
+        m_clusterNode = nullptr;
+        delete m_clusterThread;
+        m_clusterThread = nullptr;
+    }
     // Password work still queued is for clients that are gone.
     CrossThread::stop(m_authThread);
     delete m_passwords;

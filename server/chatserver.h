@@ -13,6 +13,7 @@
 
 class AccountService;
 class AccountStore;
+class ClusterNode;
 class CommandHandler;
 class ConnectionListener;
 class HistoryStore;
@@ -99,6 +100,9 @@ private:
     // Password work (PBKDF2) in a thread of its own, off the hub's.
     QThread *m_authThread = nullptr;
     PasswordWorker *m_passwords = nullptr;
+    // A node of a cluster: its part of the shared registry, in a thread of its own.
+    QThread *m_clusterThread = nullptr;
+    ClusterNode *m_clusterNode = nullptr;
     ThreadPolicy *m_policy = nullptr;
     ClientId m_nextId = 0;
     bool m_stopped = false;

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "clusterevent.h"
 
+#include "config/serverconfig.h"
 #include "protocol/ircnames.h"
 
 #include <algorithm>
 #include <limits>
 
 namespace {
-
-constexpr int MaxNodeName = 32;
 
 const char *typeName(ClusterEvent::Type type)
 {
@@ -39,17 +38,7 @@ std::optional<quint64> number(const QByteArray &text)
 
 } // namespace
 
-bool ClusterEvent::isValidNodeName(QByteArrayView name)
-{
-    if (name.isEmpty() || name.size() > MaxNodeName)
-        return false;
-    for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-        if (!ok)
-            return false;
-    }
-    return true;
-}
+bool ClusterEvent::isValidNodeName(QByteArrayView name) { return ServerConfig::isValidNodeName(name); }
 
 QList<QByteArray> ClusterEvent::encode() const
 {

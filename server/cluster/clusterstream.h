@@ -2,7 +2,7 @@
 #pragma once
 
 #include "clusterevent.h"
-#include "redisaddress.h"
+#include "config/redisaddress.h"
 
 #include <QObject>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "redisaddress.h"
+#include "config/redisaddress.h"
 
 #include <QHash>
 #include <QObject>

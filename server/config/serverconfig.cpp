@@ -5,6 +5,7 @@
 
 #include <QRandomGenerator>
 #include <QThread>
+#include <algorithm>
 
 namespace {
 constexpr char HashPrefix[] = "pbkdf2-sha256$";
@@ -54,6 +55,15 @@ bool ServerConfig::inAny(const QList<QPair<QHostAddress, int>> &networks, const 
         if (plain.isInSubnet(subnet))
             return true;
     return false;
+}
+
+bool ServerConfig::isValidNodeName(QByteArrayView name)
+{
+    if (name.isEmpty() || name.size() > 32)
+        return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    });
 }
 
 bool ServerConfig::hasTls() const

@@ -105,6 +105,14 @@ struct ServerConfig {
     int nickLen = IrcNames::NickLen;
     int channelLen = IrcNames::ChannelLen;
     QByteArray createdAt;
+    // Several nodes as one network (docs/cluster.md): the Redis they share (a redis:// URL;
+    // empty: this server alone), this node's name in it, and how long its lease lasts.
+    QString cluster;
+    QByteArray node;
+    int nodeLeaseMs = 10'000;
+    bool isClustered() const { return !cluster.isEmpty(); }
+    // A node's name: 1 to 32 of A-Z, a-z, 0-9 and '-'.
+    static bool isValidNodeName(QByteArrayView name);
 
     static constexpr quint16 DefaultPort = 6667;
     static constexpr quint16 DefaultTlsPort = 6697;

@@ -3,6 +3,7 @@
 
 #include "postgresaddress.h"
 #include "protocol/ircnames.h"
+#include "redisaddress.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -78,6 +79,11 @@ const OptionSpec Options[] = {
      "Accept SASL PLAIN over unencrypted connections from other machines (by default only TLS and loopback connections may send a password that way)."},
     {"nick-grace", "SECONDS",
      "Seconds someone using a registered nick has to log in before being renamed (default 30)."},
+    {"cluster", "URL",
+     "Run as one node of a network of servers sharing this Redis: redis://[:PASSWORD@]HOST:PORT[/DB] (docs/cluster.md). Needs --node."},
+    {"node", "NAME", "This node's name in the cluster: 1 to 32 letters, digits and '-', unique in it."},
+    {"node-lease", "SECONDS",
+     "How long this node's lease in Redis lasts: after a crash, its users quit everywhere within that (default 10)."},
     {"log-level", "LEVEL", "error, warning, info (default: connections, registrations, disconnects) or debug."},
     {"console", nullptr, "Read operator commands from standard input even when it is not a terminal."},
 };
@@ -389,6 +395,24 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
         return fail(QStringLiteral("%1 needs a file name (or :memory:)").arg(src.origin(QStringLiteral("database"))));
     if (PostgresAddress::looksLikeOne(config.database) && !PostgresAddress::parse(config.database, &error))
         return fail(QStringLiteral("%1: %2").arg(src.origin(QStringLiteral("database")), error));
+    if (src.isSet(QStringLiteral("cluster"))) {
+        config.cluster = src.value(QStringLiteral("cluster"));
+        if (!RedisAddress::parse(config.cluster, &error))
+            return fail(QStringLiteral("%1: %2").arg(src.origin(QStringLiteral("cluster")), error));
+        if (!src.isSet(QStringLiteral("node")))
+            return fail(QStringLiteral("--cluster needs --node NAME, this node's name in the cluster"));
+    }
+    if (src.isSet(QStringLiteral("node"))) {
+        config.node = src.value(QStringLiteral("node")).toUtf8();
+        if (!config.isClustered())
+            return fail(QStringLiteral("%1 is only for a node of a cluster (--cluster)")
+                            .arg(src.origin(QStringLiteral("node"))));
+        if (!ServerConfig::isValidNodeName(config.node))
+            return fail(
+                QStringLiteral("%1 must be 1 to 32 letters, digits and '-'").arg(src.origin(QStringLiteral("node"))));
+    }
+    if (!readSeconds(src, QStringLiteral("node-lease"), &config.nodeLeaseMs, &error))
+        return fail(error);
     if (!readInt(src, QStringLiteral("history-days"), 0, 100'000, &config.historyDays, &error)
         || !readInt(src, QStringLiteral("history-playback"), 0, 1000, &config.historyPlayback, &error)
         || !readInt(src, QStringLiteral("history-per-target"), 1, 1'000'000'000, &config.historyPerTarget, &error))

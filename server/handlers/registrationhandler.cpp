@@ -108,6 +108,28 @@ void RegistrationHandler::nick(HubClient &client, const IrcMessage &msg)
     }
     if (wanted == client.nick)
         return;
+    if (m_hub.isClustered()) {
+        // Taken here already: no need to ask the other nodes.
+        const HubClient *holder = m_hub.findNick(wanted);
+        if ((holder && holder != &client) || m_hub.findService(wanted)) {
+            m_hub.reply(client, Numeric::ERR_NICKNAMEINUSE, {wanted, "Nickname is already in use"});
+            return;
+        }
+        m_hub.claimNick(client, wanted, [this, wanted](HubClient &c, Hub::NickClaim answer) {
+            if (answer == Hub::NickClaim::Won)
+                takeNick(c, wanted);
+            else if (answer == Hub::NickClaim::Taken)
+                m_hub.reply(c, Numeric::ERR_NICKNAMEINUSE, {wanted, "Nickname is already in use"});
+            else
+                m_hub.reply(c, Numeric::ERR_UNAVAILRESOURCE, {wanted, "Nick/channel is temporarily unavailable"});
+        });
+        return;
+    }
+    takeNick(client, wanted);
+}
+
+void RegistrationHandler::takeNick(HubClient &client, const QByteArray &wanted)
+{
     const bool taken = client.registered ? m_hub.changeNick(client, wanted) : m_hub.setNick(client, wanted);
     if (!taken) {
         m_hub.reply(client, Numeric::ERR_NICKNAMEINUSE, {wanted, "Nickname is already in use"});

@@ -33,6 +33,8 @@ private:
     void cap(HubClient &client, const IrcMessage &msg);
     void pass(HubClient &client, const IrcMessage &msg);
     void nick(HubClient &client, const IrcMessage &msg);
+    // The nick is the client's to take (alone, or confirmed by the cluster).
+    void takeNick(HubClient &client, const QByteArray &wanted);
     void user(HubClient &client, const IrcMessage &msg);
     void quit(HubClient &client, const IrcMessage &msg);
     void ping(HubClient &client, const IrcMessage &msg);

@@ -171,6 +171,15 @@ void Hub::clientLines(ClientId id, const QList<InboundLine> &lines)
         bytes += line.size;
         if (client.closing)
             continue;
+        if (client.awaitingCluster) {
+            // Behind a nick the cluster is deciding; a client that floods meanwhile goes.
+            if (client.held.size() >= MaxHeldLines) {
+                disconnect(client, "Excess Flood");
+                continue;
+            }
+            client.held.append(line);
+            continue;
+        }
         m_lineStartNs = relayed(line) ? LatencyHistogram::now() : 0;
         handleLine(client, line);
     }
@@ -274,6 +283,8 @@ void Hub::clientGone(ClientId id, const QByteArray &reason)
     for (const auto &hook : std::as_const(m_goneHooks))
         hook(client);
     monitorClear(client);
+    if (m_clustered && !client.nick.isEmpty())
+        Q_EMIT nickReleased(id);
     if (client.registered) {
         notifyMonitors(client.nick, {}, false);
         --m_registered;
@@ -601,6 +612,37 @@ const Hub::ServiceFn *Hub::findService(QByteArrayView nick) const
 {
     const auto it = m_services.constFind(IrcNames::fold(nick));
     return it == m_services.constEnd() ? nullptr : &*it;
+}
+
+void Hub::claimNick(HubClient &client, const QByteArray &nick, std::function<void(HubClient &, NickClaim)> done)
+{
+    const quint64 ticket = m_nextTicket++;
+    m_claims.insert(ticket, {client.id, std::move(done)});
+    client.awaitingCluster = true;
+    Q_EMIT nickClaimRequested(client.id, nick, ticket);
+}
+
+void Hub::nickClaimAnswered(quint64 ticket, int result)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    const PendingClaim claim = m_claims.take(ticket);
+    if (!claim.done)
+        return;
+    const NickClaim answer = NickClaim(result);
+    HubClient *client = findClient(claim.client);
+    if (!client || client->closing) {
+        // Gone meanwhile: a nick it won goes back at once.
+        if (answer == NickClaim::Won)
+            Q_EMIT nickReleased(claim.client);
+        return;
+    }
+    client->awaitingCluster = false;
+    claim.done(*client, answer);
+    // Its lines that waited, in order, until the next one that waits again.
+    while (!client->awaitingCluster && !client->closing && !client->held.isEmpty())
+        handleLine(*client, client->held.takeFirst());
+    if (client->closing)
+        client->held.clear();
 }
 
 bool Hub::setNick(HubClient &client, const QByteArray &nick)

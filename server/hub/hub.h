@@ -49,6 +49,8 @@ public Q_SLOTS:
     void clientSecured(ClientId id, const QByteArray &certificate);
     void clientLines(ClientId id, const QList<InboundLine> &lines);
     void clientGone(ClientId id, const QByteArray &reason);
+    // From the cluster's thread, queued: the answer to nickClaimRequested.
+    void nickClaimAnswered(quint64 ticket, int result);
 
 public:
     // The server's and the operator console's questions, run in the hub's thread while the main
@@ -145,6 +147,15 @@ public:
 
     HubChannel *joinChannel(HubClient &client, const QByteArray &name);
     void leaveChannel(HubClient &client, HubChannel *channel);
+    // Several nodes as one network (docs/cluster.md): a nick is claimed network-wide before a
+    // client takes it. claimNick() asks the cluster (nickClaimRequested) and holds the client's
+    // further lines until done() has run with the answer.
+    void setClustered(bool clustered) { m_clustered = clustered; }
+    bool isClustered() const { return m_clustered; }
+    enum class NickClaim { Won, Taken, Unavailable }; // as ClusterRegistry::Claim
+    // Lines a client may send while its nick is being decided.
+    static constexpr int MaxHeldLines = 512;
+    void claimNick(HubClient &client, const QByteArray &nick, std::function<void(HubClient &, NickClaim)> done);
     // Takes the nick if it is free (or the client's own under another case).
     bool setNick(HubClient &client, const QByteArray &nick);
     // setNick() for a registered client, told to everyone who shares a channel with it and kept
@@ -191,6 +202,10 @@ Q_SIGNALS:
     // A connection is gone for good: nothing is routed to it any more, and the thread that
     // hosted it may be retired.
     void routeReleased(HostLink *route);
+    // To the cluster's thread (when clustered): a nick to claim for a client, answered with
+    // nickClaimAnswered(ticket); a client that gave up its nick (it is gone).
+    void nickClaimRequested(quint64 client, const QByteArray &nick, quint64 ticket);
+    void nickReleased(quint64 client);
     // To the history store: what to keep, gathered for up to 20 ms.
     void historyRecorded(const HistoryBatch &events);
     void channelSaved(const ChannelState &state);
@@ -275,4 +290,11 @@ private:
     // After shutdown() the worker threads go away; a connection accepted just before may still
     // report in, and must not be routed to a host that no longer exists.
     bool m_shutDown = false;
+    bool m_clustered = false;
+    struct PendingClaim {
+        ClientId client;
+        std::function<void(HubClient &, NickClaim)> done;
+    };
+    QHash<quint64, PendingClaim> m_claims; // by ticket
+    quint64 m_nextTicket = 1;
 };

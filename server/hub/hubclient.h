@@ -4,6 +4,7 @@
 #include "capabilities.h"
 #include "net/clientid.h"
 #include "net/inboundbacklog.h"
+#include "net/inboundline.h"
 
 #include <QByteArray>
 #include <QList>
@@ -39,6 +40,10 @@ struct HubClient {
     // A password is being checked off the hub's thread (SASL PLAIN, REGISTER): registration and
     // further authentication wait for the answer.
     bool authPending = false;
+    // The cluster is deciding a nick for it (docs/cluster.md): its lines wait in `held`, in
+    // order, until the answer has been applied.
+    bool awaitingCluster = false;
+    QList<InboundLine> held;
     bool registered = false;
     QByteArray operName;      // set once OPER succeeded: an IRC operator (user mode +o)
     bool invisible = false;   // user mode +i: hidden from WHO and LUSERS' visible count

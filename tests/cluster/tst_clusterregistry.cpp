@@ -8,8 +8,8 @@
 #include "cluster/clusterevent.h"
 #include "cluster/clusterregistry.h"
 #include "cluster/clusterstream.h"
-#include "cluster/redisaddress.h"
 #include "cluster/redisconnection.h"
+#include "config/redisaddress.h"
 #include "throwawayredis.h"
 
 #include <QRandomGenerator>

@@ -5,8 +5,8 @@
 // loss; a node whose registration was taken away learns it.
 
 #include "cluster/nodelease.h"
-#include "cluster/redisaddress.h"
 #include "cluster/redisconnection.h"
+#include "config/redisaddress.h"
 #include "throwawayredis.h"
 
 #include <QSignalSpy>

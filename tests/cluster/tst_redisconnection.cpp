@@ -3,8 +3,8 @@
 // every type, AUTH and SELECT from the address, publish/subscribe, and a Redis that goes away
 // and comes back. RedisAddress's parsing of --cluster URLs.
 
-#include "cluster/redisaddress.h"
 #include "cluster/redisconnection.h"
+#include "config/redisaddress.h"
 #include "throwawayredis.h"
 
 #include <QSignalSpy>

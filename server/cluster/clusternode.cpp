@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+#include "clusternode.h"
+
+#include "clusterstream.h"
+#include "config/redisaddress.h"
+#include "config/serverconfig.h"
+#include "config/serverlog.h"
+#include "nodelease.h"
+
+#include <QDateTime>
+#include <QDeadlineTimer>
+#include <QEventLoop>
+#include <QThread>
+#include <QTimer>
+
+ClusterNode::ClusterNode(std::shared_ptr<const ServerConfig> config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_incarnation(QDateTime::currentMSecsSinceEpoch())
+{
+}
+
+ClusterNode::~ClusterNode() = default;
+
+void ClusterNode::start()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    QString error;
+    const std::optional<RedisAddress> address = RedisAddress::parse(m_config->cluster, &error);
+    Q_ASSERT(address); // checked with the options
+    m_stream = new ClusterStream(*address, this);
+    m_registry = new ClusterRegistry(m_config->node, m_stream, this);
+    NodeLease::Timing timing;
+    timing.leaseMs = m_config->nodeLeaseMs;
+    timing.refreshMs = qMax(100, m_config->nodeLeaseMs / 3);
+    timing.checkMs = qMax(100, qMin(1000, m_config->nodeLeaseMs / 5));
+    m_lease = new NodeLease(*address, m_config->node, m_incarnation, timing, this);
+
+    const QString where = address->toString();
+    connect(m_stream, &ClusterStream::ready, this, [this, where] {
+        qCInfo(lcServer, "cluster: node %s connected to %s", m_config->node.constData(), qPrintable(where));
+        if (!m_startedClean) {
+            // Whatever an earlier incarnation of this node left in the registry goes first.
+            m_startedClean = true;
+            m_registry->reportNodeLost(m_config->node, m_incarnation - 1);
+        }
+    });
+    connect(m_stream, &ClusterStream::lost, this, [](const QString &why) {
+        qCWarning(lcServer, "cluster: %s; new nicks are refused until Redis is back", qPrintable(why));
+    });
+    connect(m_lease, &NodeLease::nodeLost, this, [this](const QByteArray &node, qint64 incarnation) {
+        qCWarning(lcServer, "cluster: node %s lost (its lease expired); its users quit", node.constData());
+        m_registry->reportNodeLost(node, incarnation);
+    });
+    connect(m_lease, &NodeLease::selfLost, this, [this] {
+        qCWarning(lcServer, "cluster: this node's lease was lost (paused too long?); it is no longer in the cluster");
+    });
+    m_stream->open();
+    m_lease->start();
+}
+
+void ClusterNode::stop()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (!m_stream)
+        return;
+    // The others free this node's nicks at once rather than after its lease: the report is
+    // waited for here (briefly), since nothing runs in this thread after stop().
+    if (m_stream->isReady()) {
+        bool done = false;
+        ClusterEvent e;
+        e.type = ClusterEvent::Type::NodeLost;
+        e.node = m_config->node;
+        e.lost = m_config->node;
+        e.incarnation = m_incarnation;
+        m_stream->append(e, [&done](bool) { done = true; });
+        QEventLoop loop;
+        QTimer::singleShot(2000, &loop, &QEventLoop::quit);
+        const QDeadlineTimer deadline(2000);
+        while (!done && !deadline.hasExpired())
+            loop.processEvents(QEventLoop::WaitForMoreEvents, int(deadline.remainingTime()));
+    }
+    m_lease->stop(true);
+}
+
+void ClusterNode::claimNick(quint64 client, const QByteArray &nick, quint64 ticket)
+{
+    if (!m_registry) {
+        Q_EMIT nickClaimAnswered(ticket, int(ClusterRegistry::Claim::Unavailable));
+        return;
+    }
+    m_registry->claimNick(client, nick,
+                          [this, ticket](ClusterRegistry::Claim c) { Q_EMIT nickClaimAnswered(ticket, int(c)); });
+}
+
+void ClusterNode::releaseNick(quint64 client)
+{
+    if (m_registry)
+        m_registry->releaseNick(client);
+}
