@@ -85,7 +85,9 @@ void ClusterNode::stop()
 
 void ClusterNode::claimNick(quint64 client, const QByteArray &nick, quint64 ticket)
 {
-    if (!m_registry) {
+    // Not before this incarnation's clean start is in the stream: a claim appended ahead of it
+    // would be undone by it.
+    if (!m_registry || !m_startedClean) {
         Q_EMIT nickClaimAnswered(ticket, int(ClusterRegistry::Claim::Unavailable));
         return;
     }
