@@ -364,29 +364,19 @@ void RedisConnection::onSubscription(redisAsyncContext *context, void *reply, vo
     Q_EMIT self->message(QByteArray(channel->str, int(channel->len)), QByteArray(payload->str, int(payload->len)));
 }
 
-void RedisConnection::addRead(void *privdata)
+void RedisConnection::enable(void *privdata, bool read, bool on)
 {
-    if (auto *self = static_cast<RedisConnection *>(privdata); self && self->m_readNotifier)
-        self->m_readNotifier->setEnabled(true);
+    auto *self = static_cast<RedisConnection *>(privdata);
+    if (!self)
+        return; // detached: the context is going
+    if (QSocketNotifier *n = read ? self->m_readNotifier : self->m_writeNotifier)
+        n->setEnabled(on);
 }
 
-void RedisConnection::delRead(void *privdata)
-{
-    if (auto *self = static_cast<RedisConnection *>(privdata); self && self->m_readNotifier)
-        self->m_readNotifier->setEnabled(false);
-}
-
-void RedisConnection::addWrite(void *privdata)
-{
-    if (auto *self = static_cast<RedisConnection *>(privdata); self && self->m_writeNotifier)
-        self->m_writeNotifier->setEnabled(true);
-}
-
-void RedisConnection::delWrite(void *privdata)
-{
-    if (auto *self = static_cast<RedisConnection *>(privdata); self && self->m_writeNotifier)
-        self->m_writeNotifier->setEnabled(false);
-}
+void RedisConnection::addRead(void *privdata) { enable(privdata, true, true); }
+void RedisConnection::delRead(void *privdata) { enable(privdata, true, false); }
+void RedisConnection::addWrite(void *privdata) { enable(privdata, false, true); }
+void RedisConnection::delWrite(void *privdata) { enable(privdata, false, false); }
 
 void RedisConnection::cleanup(void *privdata)
 {

@@ -52,6 +52,8 @@ private:
     static void onDisconnect(const redisAsyncContext *context, int status);
     static void onReply(redisAsyncContext *context, void *reply, void *privdata);
     static void onSubscription(redisAsyncContext *context, void *reply, void *privdata);
+    // hiredis's event hooks: the notifiers on its socket, on and off.
+    static void enable(void *privdata, bool read, bool on);
     static void addRead(void *privdata);
     static void delRead(void *privdata);
     static void addWrite(void *privdata);

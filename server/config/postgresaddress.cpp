@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "postgresaddress.h"
 
-#include <QHostAddress>
+#include "hostname.h"
+
 #include <QUrl>
 
 namespace {
@@ -12,17 +13,6 @@ bool validName(const QString &name, int max)
         return false;
     for (QChar c : name) {
         if (c.unicode() < 0x21 || c.unicode() == 0x7f)
-            return false;
-    }
-    return true;
-}
-
-bool validHostName(const QString &host)
-{
-    if (host.isEmpty() || host.size() > 253)
-        return false;
-    for (QChar c : host) {
-        if (!(c.isLetterOrNumber() && c.unicode() < 0x80) && c != u'-' && c != u'.')
             return false;
     }
     return true;
@@ -51,8 +41,7 @@ std::optional<PostgresAddress> PostgresAddress::parse(const QString &text, QStri
         return fail(QStringLiteral("a PostgreSQL address has no ?query or #fragment"));
     PostgresAddress a;
     a.host = url.host();
-    const QHostAddress ip(a.host);
-    if ((ip.isNull() && !validHostName(a.host)) || (!ip.isNull() && !ip.scopeId().isEmpty()))
+    if (!HostName::isValid(a.host))
         return fail(QStringLiteral("no valid host in the PostgreSQL address"));
     if (url.port() == 0)
         return fail(QStringLiteral("port 0 in the PostgreSQL address"));

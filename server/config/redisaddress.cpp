@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "redisaddress.h"
 
-#include <QHostAddress>
+#include "hostname.h"
+
 #include <QUrl>
 
 namespace {
@@ -9,17 +10,6 @@ namespace {
 // Redis's own limit is 16 databases by default; a configured server may have more, but no
 // sensible one has millions.
 constexpr int MaxDatabase = 65535;
-
-bool validHostName(const QString &host)
-{
-    if (host.isEmpty() || host.size() > 253)
-        return false;
-    for (QChar c : host) {
-        if (!(c.isLetterOrNumber() && c.unicode() < 0x80) && c != u'-' && c != u'.')
-            return false;
-    }
-    return true;
-}
 
 } // namespace
 
@@ -39,11 +29,8 @@ std::optional<RedisAddress> RedisAddress::parse(const QString &text, QString *er
 
     RedisAddress address;
     address.host = url.host();
-    const QHostAddress ip(address.host);
-    if (ip.isNull() && !validHostName(address.host))
+    if (!HostName::isValid(address.host))
         return fail(QStringLiteral("no valid host in the Redis address"));
-    if (!ip.scopeId().isEmpty())
-        return fail(QStringLiteral("no scoped (link-local) IPv6 host in the Redis address"));
     if (url.port() == 0)
         return fail(QStringLiteral("port 0 in the Redis address"));
     if (url.port() > 0)

@@ -21,18 +21,9 @@
 
 namespace {
 
-RedisAddress addressOf(const QString &url)
-{
-    QString error;
-    const std::optional<RedisAddress> a = RedisAddress::parse(url, &error);
-    if (!a)
-        qFatal("bad test address %s: %s", qPrintable(url), qPrintable(error));
-    return *a;
-}
-
 struct Node {
-    Node(const QByteArray &name, const QString &url)
-        : stream(addressOf(url))
+    Node(const QByteArray &name, const RedisAddress &address)
+        : stream(address)
         , registry(name, &stream)
     {
         stream.open();
@@ -80,7 +71,7 @@ void TestClusterRegistry::cleanup()
 bool TestClusterRegistry::startNodes(int count)
 {
     for (int i = 0; i < count; ++i)
-        m_nodes.push_back(std::make_unique<Node>("node-" + QByteArray::number(i + 1), m_redis->url()));
+        m_nodes.push_back(std::make_unique<Node>("node-" + QByteArray::number(i + 1), m_redis->address()));
     return QTest::qWaitFor(
         [&] {
             for (const auto &n : m_nodes) {
@@ -230,7 +221,7 @@ void TestClusterRegistry::lateNodeCatchesUp()
     m_nodes[0]->registry.releaseNick(7);
     QTRY_COMPARE(m_nodes[0]->registry.nickCount(), 49);
 
-    Node late("node-9", m_redis->url());
+    Node late("node-9", m_redis->address());
     QTRY_COMPARE_WITH_TIMEOUT(late.registry.nickCount(), 49, 5000);
     QVERIFY(!late.registry.holderOf("early7"));
     QCOMPARE(late.registry.holderOf("early8")->node, QByteArray("node-1"));
@@ -244,7 +235,7 @@ void TestClusterRegistry::malformedEntriesAreDropped()
 {
     QVERIFY(startNodes(2));
     // Written straight into the stream, as a confused or hostile client of Redis could.
-    RedisConnection raw(addressOf(m_redis->url()));
+    RedisConnection raw(m_redis->address());
     QSignalSpy rawReady(&raw, &RedisConnection::ready);
     raw.open();
     QVERIFY(rawReady.wait(5000));

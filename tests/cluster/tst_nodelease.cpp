@@ -16,15 +16,6 @@
 
 namespace {
 
-RedisAddress addressOf(const QString &url)
-{
-    QString error;
-    const std::optional<RedisAddress> a = RedisAddress::parse(url, &error);
-    if (!a)
-        qFatal("bad test address %s: %s", qPrintable(url), qPrintable(error));
-    return *a;
-}
-
 const NodeLease::Timing Quick {1500, 300, 200};
 
 } // namespace
@@ -43,8 +34,7 @@ void TestNodeLease::silentNodeIsReapedOnce()
     QVERIFY2(redis.start(), qPrintable(redis.error()));
     std::vector<std::unique_ptr<NodeLease>> nodes;
     for (int i = 1; i <= 3; ++i)
-        nodes.push_back(
-            std::make_unique<NodeLease>(addressOf(redis.url()), "node-" + QByteArray::number(i), 1000 + i, Quick));
+        nodes.push_back(std::make_unique<NodeLease>(redis.address(), "node-" + QByteArray::number(i), 1000 + i, Quick));
     QList<QPair<QByteArray, qint64>> lost;
     int registered = 0;
     for (auto &n : nodes) {
@@ -81,8 +71,8 @@ void TestNodeLease::cleanStopIsNoLoss()
 {
     ThrowawayRedis redis;
     QVERIFY2(redis.start(), qPrintable(redis.error()));
-    NodeLease a(addressOf(redis.url()), "a", 1, Quick);
-    NodeLease b(addressOf(redis.url()), "b", 2, Quick);
+    NodeLease a(redis.address(), "a", 1, Quick);
+    NodeLease b(redis.address(), "b", 2, Quick);
     QSignalSpy lostByA(&a, &NodeLease::nodeLost);
     QSignalSpy registeredB(&b, &NodeLease::registered);
     a.start();
@@ -98,13 +88,13 @@ void TestNodeLease::reapedNodeLearnsIt()
 {
     ThrowawayRedis redis;
     QVERIFY2(redis.start(), qPrintable(redis.error()));
-    NodeLease a(addressOf(redis.url()), "a", 1, Quick);
+    NodeLease a(redis.address(), "a", 1, Quick);
     QSignalSpy registered(&a, &NodeLease::registered);
     QSignalSpy selfLost(&a, &NodeLease::selfLost);
     a.start();
     QVERIFY(registered.wait(5000));
     // As another node would after a's lease ran out while it was paused.
-    RedisConnection raw(addressOf(redis.url()));
+    RedisConnection raw(redis.address());
     QSignalSpy rawReady(&raw, &RedisConnection::ready);
     raw.open();
     QVERIFY(rawReady.wait(5000));

@@ -14,15 +14,6 @@
 
 namespace {
 
-RedisAddress addressOf(const QString &url)
-{
-    QString error;
-    const std::optional<RedisAddress> a = RedisAddress::parse(url, &error);
-    if (!a)
-        qFatal("bad test address %s: %s", qPrintable(url), qPrintable(error));
-    return *a;
-}
-
 // Sends a command and waits for its reply.
 class Caller {
 public:
@@ -111,7 +102,7 @@ void TestRedisConnection::repliesOfEveryType()
 {
     ThrowawayRedis redis;
     QVERIFY2(redis.start(), qPrintable(redis.error()));
-    RedisConnection c(addressOf(redis.url()));
+    RedisConnection c(redis.address());
     QSignalSpy ready(&c, &RedisConnection::ready);
     c.open();
     QVERIFY(ready.wait(5000));
@@ -149,8 +140,8 @@ void TestRedisConnection::authAndDatabase()
 {
     ThrowawayRedis redis("pa:ss@word");
     QVERIFY2(redis.start(), qPrintable(redis.error()));
-    RedisConnection inThree(addressOf(redis.url(3)));
-    RedisConnection inZero(addressOf(redis.url(0)));
+    RedisConnection inThree(redis.address(3));
+    RedisConnection inZero(redis.address(0));
     QSignalSpy readyThree(&inThree, &RedisConnection::ready);
     QSignalSpy readyZero(&inZero, &RedisConnection::ready);
     inThree.open();
@@ -166,7 +157,7 @@ void TestRedisConnection::wrongPasswordIsSaidOnce()
 {
     ThrowawayRedis redis("right");
     QVERIFY2(redis.start(), qPrintable(redis.error()));
-    RedisAddress address = addressOf(redis.url());
+    RedisAddress address = redis.address();
     address.password = "wrong";
     RedisConnection c(address);
     QSignalSpy lost(&c, &RedisConnection::lost);
@@ -189,8 +180,8 @@ void TestRedisConnection::publishSubscribeInOrder()
 {
     ThrowawayRedis redis;
     QVERIFY2(redis.start(), qPrintable(redis.error()));
-    RedisConnection subscriber(addressOf(redis.url()));
-    RedisConnection publisher(addressOf(redis.url()));
+    RedisConnection subscriber(redis.address());
+    RedisConnection publisher(redis.address());
     QSignalSpy subscriberReady(&subscriber, &RedisConnection::ready);
     QSignalSpy publisherReady(&publisher, &RedisConnection::ready);
     subscriber.subscribe("confab:test");
@@ -233,8 +224,8 @@ void TestRedisConnection::survivesRedisRestart()
 {
     ThrowawayRedis redis;
     QVERIFY2(redis.start(), qPrintable(redis.error()));
-    RedisConnection subscriber(addressOf(redis.url()));
-    RedisConnection c(addressOf(redis.url()));
+    RedisConnection subscriber(redis.address());
+    RedisConnection c(redis.address());
     QSignalSpy ready(&c, &RedisConnection::ready);
     QSignalSpy lost(&c, &RedisConnection::lost);
     QSignalSpy subscriberReady(&subscriber, &RedisConnection::ready);

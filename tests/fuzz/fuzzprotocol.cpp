@@ -248,39 +248,37 @@ void checkMessage(const IrcMessage &msg)
         check(terminalSafe(IrcText::sanitize(IrcText::decode(p), IrcText::Style::Marked).remove(IrcText::ControlMark)));
     }
 }
-// --cluster's Redis address: a URL that parses has a host, a port and a database in range, and
-// what it shows (for the log) parses back to the same place without the password in it.
-void checkRedisAddress(const QString &url)
+// An engine's address (--cluster's Redis, --database's PostgreSQL): one that parses has a host,
+// a port and the rest in range, and what it shows (for the log) parses back to the same place,
+// without the password in it.
+template <typename Address, typename InRange, typename SamePlace>
+void checkAddress(const QString &url, InRange inRange, SamePlace samePlace)
 {
     QString error;
-    const std::optional<RedisAddress> a = RedisAddress::parse(url, &error);
+    const std::optional<Address> a = Address::parse(url, &error);
     if (!a) {
         check(!error.isEmpty());
         return;
     }
-    check(!a->host.isEmpty() && a->port != 0 && a->database >= 0 && a->database <= 65535);
+    check(!a->host.isEmpty() && a->port != 0 && inRange(*a));
     const QString shown = a->toString();
-    check(!a->password.isEmpty() || !shown.contains(u'@'));
-    const std::optional<RedisAddress> again = RedisAddress::parse(shown, &error);
+    check(a->password.isEmpty() || !shown.contains(u"@") || shown.contains(u":***@"));
+    const std::optional<Address> again = Address::parse(shown, &error);
     check(again.has_value());
-    check(again->host == a->host && again->port == a->port && again->database == a->database);
+    check(again->host == a->host && again->port == a->port && samePlace(*a, *again));
     check(again->password.isEmpty() == a->password.isEmpty());
 }
-// --database's PostgreSQL address, as the Redis one.
-void checkPostgresAddress(const QString &url)
+
+void checkAddresses(const QString &url)
 {
-    QString error;
-    const std::optional<PostgresAddress> a = PostgresAddress::parse(url, &error);
-    if (!a) {
-        check(!error.isEmpty());
-        return;
-    }
-    check(!a->host.isEmpty() && a->port != 0 && !a->user.isEmpty() && !a->database.isEmpty());
-    const QString shown = a->toString();
-    const std::optional<PostgresAddress> again = PostgresAddress::parse(shown, &error);
-    check(again.has_value());
-    check(again->host == a->host && again->port == a->port && again->user == a->user && again->database == a->database);
-    check(again->password.isEmpty() == a->password.isEmpty());
+    checkAddress<RedisAddress>(
+        url, [](const RedisAddress &a) { return a.database >= 0 && a.database <= 65535; },
+        [](const RedisAddress &a, const RedisAddress &b) { return a.database == b.database; });
+    checkAddress<PostgresAddress>(
+        url, [](const PostgresAddress &a) { return !a.user.isEmpty() && !a.database.isEmpty(); },
+        [](const PostgresAddress &a, const PostgresAddress &b) {
+            return a.user == b.user && a.database == b.database;
+        });
 }
 
 // A cluster stream entry (its fields, here split at spaces): one that decodes encodes to an
@@ -324,8 +322,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     // The whole input as one line, as a client library would hand it over.
     if (const std::optional<IrcMessage> msg = IrcMessage::parse(input))
         checkMessage(*msg);
-    checkRedisAddress(QString::fromUtf8(input));
-    checkPostgresAddress(QString::fromUtf8(input));
+    checkAddresses(QString::fromUtf8(input));
     checkClusterEvent(input);
     return 0;
 }

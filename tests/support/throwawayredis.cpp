@@ -85,3 +85,11 @@ QString ThrowawayRedis::url(int database) const
         out += u'/' + QString::number(database);
     return out;
 }
+
+RedisAddress ThrowawayRedis::address(int database) const
+{
+    QString error;
+    const std::optional<RedisAddress> a = RedisAddress::parse(url(database), &error);
+    Q_ASSERT_X(a, "ThrowawayRedis::address", qPrintable(error));
+    return *a;
+}

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "config/redisaddress.h"
+
 #include <QByteArray>
 #include <QProcess>
 #include <QString>
@@ -19,6 +21,7 @@ public:
     void stop();
     quint16 port() const { return m_port; }
     QString url(int database = 0) const;
+    RedisAddress address(int database = 0) const;
     QString error() const { return m_error; }
 
 private:
