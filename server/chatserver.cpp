@@ -34,6 +34,18 @@
 #include <unistd.h>
 
 namespace {
+
+// A thread of the server's own (not yet started), named for the debugger and `top -H`, known to
+// CrossThread, with these objects moved into it.
+QThread *threadFor(const char *name, std::initializer_list<QObject *> objects)
+{
+    auto *thread = new QThread;
+    thread->setObjectName(QLatin1String(name));
+    CrossThread::track(thread);
+    for (QObject *o : objects)
+        o->moveToThread(thread);
+    return thread;
+}
 // A burst of thousands of connects must not overflow the kernel's accept queue.
 constexpr int ListenBacklog = 4096;
 } // namespace
@@ -62,13 +74,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     m_handlers.push_back(std::make_unique<QueryHandler>(*m_hub));
     m_handlers.push_back(std::make_unique<ModeHandler>(*m_hub));
     m_handlers.push_back(std::make_unique<OperatorHandler>(*m_hub, *m_accountService));
-    m_hubThread = new QThread;
-    m_hubThread->setObjectName(QStringLiteral("confab-hub"));
-    CrossThread::track(m_hubThread);
-    m_hub->moveToThread(m_hubThread);
-    history->moveToThread(m_hubThread);
-    m_accountService->moveToThread(m_hubThread);
-    nickserv->moveToThread(m_hubThread);
+    m_hubThread = threadFor("confab-hub", {m_hub, history.get(), m_accountService.get(), nickserv.get()});
 
     // The database's stores own its connection in a thread of their own; history is one of its
     // uses, accounts the other. SQLite by default; PostgreSQL when --database is its URL.
@@ -77,11 +83,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
                                  : new SqliteHistoryStore(m_config, backlog);
     m_store = store;
     m_accountStore = new SqlAccountStore(*store);
-    m_storageThread = new QThread;
-    m_storageThread->setObjectName(QStringLiteral("confab-storage"));
-    CrossThread::track(m_storageThread);
-    m_store->moveToThread(m_storageThread);
-    m_accountStore->moveToThread(m_storageThread);
+    m_storageThread = threadFor("confab-storage", {m_store, m_accountStore});
     if (m_config->history) {
         // hub -> storage thread: what to keep, and channels' state.
         CrossThread::connect(m_hub, &Hub::historyRecorded, m_store, &HistoryStore::append);
@@ -99,10 +101,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
 
     // hub thread <-> password thread: passwords to check and verifiers to make.
     m_passwords = new PasswordWorker;
-    m_authThread = new QThread;
-    m_authThread->setObjectName(QStringLiteral("confab-auth"));
-    CrossThread::track(m_authThread);
-    m_passwords->moveToThread(m_authThread);
+    m_authThread = threadFor("confab-auth", {m_passwords});
     CrossThread::connect(accounts, &AccountService::passwordWork, m_passwords, &PasswordWorker::run);
     CrossThread::connect(m_passwords, &PasswordWorker::done, accounts, &AccountService::passwordDone);
     m_authThread->start();
@@ -113,10 +112,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
         // One node of several (docs/cluster.md): the registry they share, in a thread of its own.
         m_hub->setClustered(true);
         m_clusterNode = new ClusterNode(m_config);
-        m_clusterThread = new QThread;
-        m_clusterThread->setObjectName(QStringLiteral("confab-cluster"));
-        CrossThread::track(m_clusterThread);
-        m_clusterNode->moveToThread(m_clusterThread);
+        m_clusterThread = threadFor("confab-cluster", {m_clusterNode});
         CrossThread::connect(m_hub, &Hub::nickClaimRequested, m_clusterNode, &ClusterNode::claimNick);
         CrossThread::connect(m_hub, &Hub::nickReleased, m_clusterNode, &ClusterNode::releaseNick);
         CrossThread::connect(m_clusterNode, &ClusterNode::nickClaimAnswered, m_hub, &Hub::nickClaimAnswered);
