@@ -40,7 +40,10 @@ bool ClusterStream::isReady() const { return m_reader->isReady() && m_writer->is
 
 void ClusterStream::append(const ClusterEvent &event, std::function<void(bool)> done)
 {
-    QList<QByteArray> args {"XADD", Key, "MAXLEN", "~", QByteArray::number(MaxLength), "*"};
+    // Never trimmed yet: a node that starts replays the stream from its first entry, and one
+    // cut off at the front would leave its registry short of nicks taken long ago (trimming
+    // waits for snapshots, docs/cluster.md).
+    QList<QByteArray> args {"XADD", Key, "*"};
     args += event.encode();
     m_writer->command(args, [done = std::move(done)](const RedisReply &reply) {
         if (done)

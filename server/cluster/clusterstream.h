@@ -20,8 +20,6 @@ class ClusterStream : public QObject {
     Q_OBJECT
 public:
     static constexpr const char *Key = "confab:events";
-    // Entries kept in Redis (approximately: XADD MAXLEN ~).
-    static constexpr int MaxLength = 100000;
 
     explicit ClusterStream(const RedisAddress &address, QObject *parent = nullptr);
     ~ClusterStream() override;
