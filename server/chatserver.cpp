@@ -116,6 +116,12 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
         CrossThread::connect(m_hub, &Hub::nickClaimRequested, m_clusterNode, &ClusterNode::claimNick);
         CrossThread::connect(m_hub, &Hub::nickReleased, m_clusterNode, &ClusterNode::releaseNick);
         CrossThread::connect(m_clusterNode, &ClusterNode::nickClaimAnswered, m_hub, &Hub::nickClaimAnswered);
+        // Accounts live in the shared database; a change made on one node is read again by the
+        // others (hub -> cluster -> the other nodes' storage -> their hubs).
+        CrossThread::connect(accounts, &AccountService::accountChanged, m_clusterNode, &ClusterNode::announceAccount);
+        CrossThread::connect(m_clusterNode, &ClusterNode::accountChangedElsewhere, m_accountStore,
+                             &AccountStore::reload);
+        CrossThread::connect(m_accountStore, &AccountStore::reloaded, accounts, &AccountService::accountReloaded);
         m_clusterThread->start();
     }
 

@@ -18,6 +18,8 @@ const char *typeName(ClusterEvent::Type type)
         return "unnick";
     case ClusterEvent::Type::NodeLost:
         return "lost";
+    case ClusterEvent::Type::Account:
+        return "account";
     }
     return "";
 }
@@ -53,6 +55,9 @@ QList<QByteArray> ClusterEvent::encode() const
     case Type::NodeLost:
         out << "l" << lost << "i" << QByteArray::number(incarnation);
         break;
+    case Type::Account:
+        out << "a" << account;
+        break;
     }
     return out;
 }
@@ -62,7 +67,7 @@ std::optional<ClusterEvent> ClusterEvent::decode(const QList<QByteArray> &fields
     if (fields.size() % 2 != 0 || fields.size() > 32)
         return std::nullopt;
     // Each field at most once; an unknown one makes the entry unknown (a newer node's).
-    QByteArray t, n, c, k, s, l, i;
+    QByteArray t, n, c, k, s, l, i, a;
     for (qsizetype at = 0; at < fields.size(); at += 2) {
         QByteArray *slot = nullptr;
         const QByteArray &name = fields.at(at);
@@ -90,6 +95,9 @@ std::optional<ClusterEvent> ClusterEvent::decode(const QList<QByteArray> &fields
         case 'i':
             slot = &i;
             break;
+        case 'a':
+            slot = &a;
+            break;
         default:
             return std::nullopt;
         }
@@ -102,7 +110,7 @@ std::optional<ClusterEvent> ClusterEvent::decode(const QList<QByteArray> &fields
         return std::nullopt;
     e.node = n;
     auto only = [&](std::initializer_list<const QByteArray *> allowed) {
-        for (const QByteArray *f : {&c, &k, &s, &l, &i}) {
+        for (const QByteArray *f : {&c, &k, &s, &l, &i, &a}) {
             if (!f->isNull() && std::find(allowed.begin(), allowed.end(), f) == allowed.end())
                 return false;
         }
@@ -130,6 +138,11 @@ std::optional<ClusterEvent> ClusterEvent::decode(const QList<QByteArray> &fields
         e.type = Type::NodeLost;
         e.lost = l;
         e.incarnation = qint64(*incarnation);
+    } else if (t == "account") {
+        if (!IrcNames::isValidNick(a, IrcNames::MaxNameLen) || !only({&a}))
+            return std::nullopt;
+        e.type = Type::Account;
+        e.account = a;
     } else {
         return std::nullopt;
     }

@@ -16,6 +16,7 @@ struct ClusterEvent {
         NickTake,    // node's client takes nick (giving up the one it had); claim: the node's sequence
         NickRelease, // node's client gives up its nick (it quit, or went back to none)
         NodeLost,    // node found lost's lease expired: everything of lost (that incarnation) goes
+        Account,     // node changed the account (registered, dropped, a new password or certificate)
     };
 
     Type type = Type::NickTake;
@@ -25,7 +26,8 @@ struct ClusterEvent {
     quint64 claim = 0;
     QByteArray lost;
     qint64 incarnation = 0; // the lost node's start time, from its lease
-    QByteArray id;          // the stream's id for it, once read
+    QByteArray account;
+    QByteArray id; // the stream's id for it, once read
 
     QList<QByteArray> encode() const;
     static std::optional<ClusterEvent> decode(const QList<QByteArray> &fields);

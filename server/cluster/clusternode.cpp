@@ -35,6 +35,7 @@ void ClusterNode::start()
     timing.refreshMs = qMax(100, m_config->nodeLeaseMs / 3);
     timing.checkMs = qMax(100, qMin(1000, m_config->nodeLeaseMs / 5));
     m_lease = new NodeLease(*address, m_config->node, m_incarnation, timing, this);
+    connect(m_registry, &ClusterRegistry::accountChangedElsewhere, this, &ClusterNode::accountChangedElsewhere);
 
     const QString where = address->toString();
     connect(m_stream, &ClusterStream::ready, this, [this, where] {
@@ -93,6 +94,12 @@ void ClusterNode::claimNick(quint64 client, const QByteArray &nick, quint64 tick
     }
     m_registry->claimNick(client, nick,
                           [this, ticket](ClusterRegistry::Claim c) { Q_EMIT nickClaimAnswered(ticket, int(c)); });
+}
+
+void ClusterNode::announceAccount(const QByteArray &account)
+{
+    if (m_registry)
+        m_registry->announceAccount(account);
 }
 
 void ClusterNode::releaseNick(quint64 client)

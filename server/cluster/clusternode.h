@@ -31,10 +31,14 @@ public Q_SLOTS:
     // From the hub: claim `nick` for the client; answered with nickClaimAnswered(ticket, ...).
     void claimNick(quint64 client, const QByteArray &nick, quint64 ticket);
     void releaseNick(quint64 client);
+    // From the hub: an account change this node wrote, for the other nodes.
+    void announceAccount(const QByteArray &account);
 
 Q_SIGNALS:
     // `result` is a ClusterRegistry::Claim.
     void nickClaimAnswered(quint64 ticket, int result);
+    // Another node changed this account in the shared database: read it again.
+    void accountChangedElsewhere(const QByteArray &account);
 
 private:
     std::shared_ptr<const ServerConfig> m_config;

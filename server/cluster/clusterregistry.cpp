@@ -53,6 +53,15 @@ void ClusterRegistry::reportNodeLost(const QByteArray &lost, qint64 incarnation)
     m_stream->append(e);
 }
 
+void ClusterRegistry::announceAccount(const QByteArray &account)
+{
+    ClusterEvent e;
+    e.type = ClusterEvent::Type::Account;
+    e.node = m_node;
+    e.account = account;
+    m_stream->append(e);
+}
+
 std::optional<ClusterRegistry::Holder> ClusterRegistry::holderOf(QByteArrayView nick) const
 {
     const auto it = m_nicks.constFind(IrcNames::fold(nick));
@@ -90,6 +99,10 @@ void ClusterRegistry::apply(const ClusterEvent &e)
     }
     case ClusterEvent::Type::NickRelease:
         release(e.node, e.client);
+        break;
+    case ClusterEvent::Type::Account:
+        if (e.node != m_node)
+            Q_EMIT accountChangedElsewhere(e.account);
         break;
     case ClusterEvent::Type::NodeLost: {
         // Every survivor may report it; the first report applied does the work.

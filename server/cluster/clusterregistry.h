@@ -35,6 +35,8 @@ public:
     // The node lost, in that incarnation: its clients' nicks are freed, once, by whichever node
     // reports it first (the others' reports are no-ops when applied).
     void reportNodeLost(const QByteArray &lost, qint64 incarnation);
+    // This node changed `account` in the shared database: the others read it again.
+    void announceAccount(const QByteArray &account);
 
     std::optional<Holder> holderOf(QByteArrayView nick) const;
     int nickCount() const { return int(m_nicks.size()); }
@@ -44,6 +46,8 @@ Q_SIGNALS:
     // Applied from the stream, this node's own changes included.
     void nickTaken(const ClusterRegistry::Holder &holder, const QByteArray &previousNick);
     void nickReleased(const ClusterRegistry::Holder &holder);
+    // Another node changed this account.
+    void accountChangedElsewhere(const QByteArray &account);
 
 private:
     void apply(const ClusterEvent &event);

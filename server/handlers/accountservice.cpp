@@ -70,7 +70,7 @@ void AccountService::runPassword(HubClient &client, PasswordJob job, PasswordDon
 void AccountService::write(HubClient *client, AccountWrite change, WriteDone done)
 {
     change.request = ++m_nextRequest;
-    m_writePending.insert(change.request, {client ? client->id : 0, std::move(done)});
+    m_writePending.insert(change.request, {client ? client->id : 0, change.record.name, std::move(done)});
     if (client)
         client->authPending = true;
     Q_EMIT accountWrite(change);
@@ -94,12 +94,27 @@ void AccountService::passwordDone(const PasswordJob &job)
 
 void AccountService::accountWritten(quint64 request, const QString &error)
 {
-    const auto [id, done] = m_writePending.take(request);
-    HubClient *client = liveClient(id);
+    const PendingWrite pending = m_writePending.take(request);
+    HubClient *client = liveClient(pending.client);
     if (client)
         client->authPending = false;
-    if (done)
-        done(client, error);
+    if (pending.done)
+        pending.done(client, error);
+    if (error.isEmpty() && !pending.account.isEmpty())
+        Q_EMIT accountChanged(pending.account);
+}
+
+void AccountService::accountReloaded(const QByteArray &name, const AccountRecord &record, bool exists)
+{
+    AccountRegistry &accounts = m_hub.accounts();
+    if (exists) {
+        accounts.put(record);
+        return;
+    }
+    if (accounts.exists(name)) {
+        accounts.remove(name);
+        logOutEverywhere(name);
+    }
 }
 
 Scram::Verifier AccountService::decoy(const QByteArray &name) const

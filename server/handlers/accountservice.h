@@ -52,10 +52,14 @@ public:
 public Q_SLOTS:
     void passwordDone(const PasswordJob &job);
     void accountWritten(quint64 request, const QString &error);
+    // Another node changed an account (docs/cluster.md): as the database has it now, or gone.
+    void accountReloaded(const QByteArray &name, const AccountRecord &record, bool exists);
 
 Q_SIGNALS:
     void passwordWork(const PasswordJob &job);
     void accountWrite(const AccountWrite &change);
+    // An account change is written: for the other nodes of a cluster.
+    void accountChanged(const QByteArray &name);
 
 private:
     void runPassword(HubClient &client, PasswordJob job, PasswordDone done);
@@ -64,7 +68,12 @@ private:
 
     Hub &m_hub;
     QHash<quint64, std::pair<ClientId, PasswordDone>> m_passwordPending;
-    QHash<quint64, std::pair<ClientId, WriteDone>> m_writePending;
+    struct PendingWrite {
+        ClientId client = 0;
+        QByteArray account;
+        WriteDone done;
+    };
+    QHash<quint64, PendingWrite> m_writePending;
     quint64 m_nextRequest = 0;
     LoginThrottle m_throttle;
     QElapsedTimer m_clock;

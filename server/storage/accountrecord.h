@@ -24,4 +24,5 @@ struct AccountWrite {
     AccountRecord record; // all of it for Save (it replaces what was there); the name for Drop
 };
 
+Q_DECLARE_METATYPE(AccountRecord)
 Q_DECLARE_METATYPE(AccountWrite)

@@ -24,8 +24,13 @@ public:
 
 public Q_SLOTS:
     virtual void write(const AccountWrite &change) = 0;
+    // Reads one account again (another node changed it): answered with reloaded(), unless it
+    // cannot be read (then the log says so and the registry keeps what it had).
+    virtual void reload(const QByteArray &name) = 0;
 
 Q_SIGNALS:
     // `error` is empty when the change is written.
     void written(quint64 request, const QString &error);
+    // `exists` false: there is no such account (any more), or it could not be read.
+    void reloaded(const QByteArray &name, const AccountRecord &record, bool exists);
 };

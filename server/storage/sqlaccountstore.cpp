@@ -25,13 +25,26 @@ bool SqlAccountStore::load(QString *error, QList<AccountRecord> *accounts)
         return false;
     }
     m_db = QSqlDatabase::database(connection, false);
+    if (!read({}, accounts, error)) {
+        m_db = QSqlDatabase();
+        return false;
+    }
+    return true;
+}
+
+bool SqlAccountStore::read(const QString &key, QList<AccountRecord> *accounts, QString *error)
+{
+    // Every account, or the one whose key is `key`.
+    const QString where = key.isNull() ? QString() : QStringLiteral(" WHERE key = ?");
     QHash<QByteArray, qsizetype> byKey;
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    if (!q.exec(
-            QStringLiteral("SELECT key, name, salt, iterations, stored_key, server_key, created_at FROM accounts"))) {
+    q.prepare(QStringLiteral("SELECT key, name, salt, iterations, stored_key, server_key, created_at FROM accounts")
+              + where);
+    if (!key.isNull())
+        q.addBindValue(key);
+    if (!q.exec()) {
         *error = q.lastError().text();
-        m_db = QSqlDatabase();
         return false;
     }
     while (q.next()) {
@@ -43,9 +56,12 @@ bool SqlAccountStore::load(QString *error, QList<AccountRecord> *accounts)
         byKey.insert(q.value(0).toString().toUtf8(), accounts->size());
         accounts->append(record);
     }
-    if (!q.exec(QStringLiteral("SELECT account, fingerprint FROM account_certs"))) {
+    q.prepare(QStringLiteral("SELECT account, fingerprint FROM account_certs")
+              + (key.isNull() ? QString() : QStringLiteral(" WHERE account = ?")));
+    if (!key.isNull())
+        q.addBindValue(key);
+    if (!q.exec()) {
         *error = q.lastError().text();
-        m_db = QSqlDatabase();
         return false;
     }
     while (q.next()) {
@@ -54,6 +70,18 @@ bool SqlAccountStore::load(QString *error, QList<AccountRecord> *accounts)
             (*accounts)[index].certificates.append(q.value(1).toString().toUtf8());
     }
     return true;
+}
+
+void SqlAccountStore::reload(const QByteArray &name)
+{
+    QList<AccountRecord> found;
+    QString error;
+    if (!m_db.isOpen() || !read(QString::fromUtf8(IrcNames::fold(name)), &found, &error)) {
+        qCWarning(lcServer, "accounts: cannot read account %s again: %s", name.constData(),
+                  qPrintable(error.isEmpty() ? QStringLiteral("no database is open") : error));
+        return; // the registry keeps what it had
+    }
+    Q_EMIT reloaded(name, found.value(0), !found.isEmpty());
 }
 
 void SqlAccountStore::close() { m_db = QSqlDatabase(); }

@@ -21,9 +21,12 @@ public:
     void close() override;
 
     void write(const AccountWrite &change) override;
+    void reload(const QByteArray &name) override;
 
 private:
     QString apply(const AccountWrite &change);
+    // Appends every account (key null) or the one with this folded key.
+    bool read(const QString &key, QList<AccountRecord> *accounts, QString *error);
 
     SqlHistoryStore &m_database;
     QSqlDatabase m_db;

@@ -7,6 +7,7 @@
 
 #include "rawclient.h"
 #include "serverprocess.h"
+#include "throwawaypostgres.h"
 #include "throwawayredis.h"
 
 #include <QProcess>
@@ -55,9 +56,10 @@ private Q_SLOTS:
     void nickGivenUpIsFreeElsewhere();
     void killedNodesNicksAreFreed();
     void redisAwayRefusesNewNicksOnly();
+    void accountsAcrossNodes();
 
 private:
-    bool startNodes(int count);
+    bool startNodes(int count, const QString &database = QStringLiteral(":memory:"));
     // Waits until the node takes nicks (its cluster connection is up).
     bool waitForCluster(Node &node);
     std::unique_ptr<RawClient> clientOf(Node &node);
@@ -87,12 +89,12 @@ void TestClusterProcess::cleanup()
     m_redis.reset();
 }
 
-bool TestClusterProcess::startNodes(int count)
+bool TestClusterProcess::startNodes(int count, const QString &database)
 {
     for (int i = 1; i <= count; ++i) {
         auto node = std::make_unique<Node>();
         const QStringList args {"--cluster",    m_redis->url(), "--node",     "node-" + QString::number(i),
-                                "--listen",     "127.0.0.1:0",  "--database", ":memory:",
+                                "--listen",     "127.0.0.1:0",  "--database", database,
                                 "--node-lease", "1.5",          "--autojoin", "#lobby"};
         if (!ServerProcess::start(node->process, Binary, args, &node->host, &node->port))
             return false;
@@ -206,6 +208,41 @@ void TestClusterProcess::redisAwayRefusesNewNicksOnly()
     QVERIFY(bob->waitFor(privmsg("still here")));
     QVERIFY2(m_redis->start(), qPrintable(m_redis->error()));
     QVERIFY(QTest::qWaitFor([&] { return tryNick(*carol, "carol") == "001"; }, 10000));
+}
+
+void TestClusterProcess::accountsAcrossNodes()
+{
+    // Accounts live in the PostgreSQL database the nodes share; a change on one node is read
+    // again by the others, however long they have run.
+    ThrowawayPostgres pg;
+    QVERIFY2(pg.start(), qPrintable(pg.error()));
+    QVERIFY2(pg.createDatabase("shared"), qPrintable(pg.error()));
+    QVERIFY(startNodes(2, pg.url("shared")));
+    auto visitor = clientOf(*m_nodes[1]);
+    QVERIFY(visitor);
+    QCOMPARE(tryNick(*visitor, "visitor"), QByteArray("001"));
+    auto info = [&] {
+        visitor->send("PRIVMSG NickServ :INFO alice");
+        const auto reply = visitor->waitFor([](const IrcMessage &m) {
+            return m.command == "NOTICE" && m.source.startsWith("NickServ!")
+                   && (m.params.last().contains("registered") || m.params.last().startsWith("Account"));
+        });
+        return reply ? reply->params.last() : QByteArray();
+    };
+    QVERIFY(info().contains("is not registered"));
+
+    auto alice = clientOf(*m_nodes[0]);
+    QVERIFY(alice);
+    QCOMPARE(tryNick(*alice, "alice"), QByteArray("001"));
+    alice->send("REGISTER * * :alice-password");
+    QVERIFY(
+        alice->waitFor([](const IrcMessage &m) { return m.command == "REGISTER" && m.param(0) == "SUCCESS"; }, 20000));
+    QVERIFY(QTest::qWaitFor([&] { return info().startsWith("Account alice"); }, 10000));
+    visitor->send("PRIVMSG NickServ :IDENTIFY alice alice-password");
+    QVERIFY(visitor->waitFor([](const IrcMessage &m) { return m.command == "900"; }, 20000));
+    // The nodes stop (cleanup()) before the database they use.
+    cleanup();
+    pg.stop();
 }
 
 QTEST_GUILESS_MAIN(TestClusterProcess)

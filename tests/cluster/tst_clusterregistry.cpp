@@ -91,6 +91,8 @@ void TestClusterRegistry::eventCodec_data()
     QTest::newRow("nick") << L {"t", "nick", "n", "a-1", "c", "7", "k", "alice", "s", "1"} << true;
     QTest::newRow("unnick") << L {"t", "unnick", "n", "a", "c", "0"} << true;
     QTest::newRow("lost") << L {"t", "lost", "n", "a", "l", "b", "i", "1700000000000"} << true;
+    QTest::newRow("account") << L {"t", "account", "n", "a", "a", "alice"} << true;
+    QTest::newRow("account, bad name") << L {"t", "account", "n", "a", "a", "#x"} << false;
     QTest::newRow("unknown type") << L {"t", "nope", "n", "a"} << false;
     QTest::newRow("odd count") << L {"t", "unnick", "n", "a", "c"} << false;
     QTest::newRow("duplicate field") << L {"t", "unnick", "n", "a", "c", "1", "c", "2"} << false;
