@@ -292,7 +292,8 @@ void checkClusterEvent(QByteArrayView input)
     const std::optional<ClusterEvent> again = ClusterEvent::decode(e->encode());
     check(again.has_value());
     check(again->type == e->type && again->node == e->node && again->client == e->client && again->nick == e->nick
-          && again->claim == e->claim && again->lost == e->lost && again->incarnation == e->incarnation);
+          && again->claim == e->claim && again->lost == e->lost && again->incarnation == e->incarnation
+          && again->account == e->account);
 }
 } // namespace
 
