@@ -382,22 +382,25 @@ void NickServHandler::regain(HubClient &client, const QByteArray &nick,
         return say("You may only regain the nick of the account you are logged in to.");
     if (sameName(client.nick, nick)) {
         if (client.nick != nick)
-            m_hub.changeNick(client, nick);
+            m_hub.giveNick(client, nick);
         return;
     }
     if (HubClient *holder = m_hub.findNick(nick); holder && holder != &client) {
         const QByteArray guest = guestNick();
         notice(*holder, "The owner of " + holder->nick + " has regained it; your nick is now " + guest + '.');
-        if (holder->registered)
-            m_hub.changeNick(*holder, guest);
-        else
-            m_hub.setNick(*holder, guest);
+        m_hub.giveNick(*holder, guest, [this](HubClient &c, bool renamed) {
+            if (!renamed)
+                m_hub.disconnect(c, "Nick regained by its owner");
+        });
         m_graceEnds.remove(holder->id);
     }
-    if (!m_hub.changeNick(client, nick))
-        return say("The nick could not be regained.");
-    m_graceEnds.remove(client.id);
-    say("You have regained " + nick + '.');
+    // In a cluster the holder's rename is in the registry's order before this claim.
+    m_hub.giveNick(client, nick, [this, say, nick](HubClient &c, bool regained) {
+        if (!regained)
+            return say("The nick could not be regained (it is in use on another server, or the network is busy).");
+        m_graceEnds.remove(c.id);
+        say("You have regained " + nick + '.');
+    });
 }
 
 void NickServHandler::help(HubClient &client)
@@ -450,9 +453,15 @@ void NickServHandler::enforce()
         const QByteArray guest = guestNick();
         const QByteArray old = client->nick;
         notice(*client, "You did not log in to " + old + " in time; your nick is now " + guest + '.');
-        m_hub.changeNick(*client, guest);
-        qCInfo(lcServer, "renamed #%llu from %s to %s: registered nick", qulonglong(client->id), old.constData(),
-               guest.constData());
+        m_hub.giveNick(*client, guest, [this, old, guest](HubClient &c, bool renamed) {
+            if (!renamed) {
+                // Taken on another node, or Redis away: the nick is not theirs to keep.
+                m_hub.disconnect(c, "Registered nick; log in to use it");
+                return;
+            }
+            qCInfo(lcServer, "renamed #%llu from %s to %s: registered nick", qulonglong(c.id), old.constData(),
+                   guest.constData());
+        });
     }
     if (m_graceEnds.isEmpty())
         m_graceTimer->stop();

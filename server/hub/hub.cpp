@@ -645,6 +645,19 @@ void Hub::nickClaimAnswered(quint64 ticket, int result)
         client->held.clear();
 }
 
+void Hub::giveNick(HubClient &client, const QByteArray &nick, std::function<void(HubClient &, bool)> done)
+{
+    auto take = [this, nick, done = std::move(done)](HubClient &c, NickClaim answer) {
+        const bool ok = answer == NickClaim::Won && (c.registered ? changeNick(c, nick) : setNick(c, nick));
+        if (done)
+            done(c, ok);
+    };
+    if (m_clustered)
+        claimNick(client, nick, std::move(take));
+    else
+        take(client, NickClaim::Won);
+}
+
 bool Hub::setNick(HubClient &client, const QByteArray &nick)
 {
     const QByteArray key = IrcNames::fold(nick);

@@ -156,6 +156,10 @@ public:
     // Lines a client may send while its nick is being decided.
     static constexpr int MaxHeldLines = 512;
     void claimNick(HubClient &client, const QByteArray &nick, std::function<void(HubClient &, NickClaim)> done);
+    // A nick the server gives (a rename to Guest<number>, a regained nick): at once when alone;
+    // in a cluster once the registry agrees. done(client, false) when it does not (taken on
+    // another node, or Redis away).
+    void giveNick(HubClient &client, const QByteArray &nick, std::function<void(HubClient &, bool)> done = {});
     // Takes the nick if it is free (or the client's own under another case).
     bool setNick(HubClient &client, const QByteArray &nick);
     // setNick() for a registered client, told to everyone who shares a channel with it and kept

@@ -93,9 +93,10 @@ bool TestClusterProcess::startNodes(int count, const QString &database)
 {
     for (int i = 1; i <= count; ++i) {
         auto node = std::make_unique<Node>();
-        const QStringList args {"--cluster",    m_redis->url(), "--node",     "node-" + QString::number(i),
-                                "--listen",     "127.0.0.1:0",  "--database", database,
-                                "--node-lease", "1.5",          "--autojoin", "#lobby"};
+        const QStringList args {"--cluster",    m_redis->url(), "--node",       "node-" + QString::number(i),
+                                "--listen",     "127.0.0.1:0",  "--database",   database,
+                                "--node-lease", "1.5",          "--nick-grace", "1",
+                                "--autojoin",   "#lobby"};
         if (!ServerProcess::start(node->process, Binary, args, &node->host, &node->port))
             return false;
         if (!waitForCluster(*node))
@@ -240,6 +241,18 @@ void TestClusterProcess::accountsAcrossNodes()
     QVERIFY(QTest::qWaitFor([&] { return info().startsWith("Account alice"); }, 10000));
     visitor->send("PRIVMSG NickServ :IDENTIFY alice alice-password");
     QVERIFY(visitor->waitFor([](const IrcMessage &m) { return m.command == "900"; }, 20000));
+
+    // Someone on node 2 takes the registered nick while its owner uses another: renamed to
+    // Guest<number> when the grace runs out, through the registry, so that the owner on node 1
+    // can take it back.
+    QCOMPARE(tryNick(*alice, "alice-away", false), QByteArray("NICK"));
+    auto impostor = clientOf(*m_nodes[1]);
+    QVERIFY(impostor);
+    QVERIFY(QTest::qWaitFor([&] { return tryNick(*impostor, "alice") == "001"; }, 5000));
+    const auto renamed = impostor->waitFor(
+        [](const IrcMessage &m) { return m.command == "NICK" && m.params.last().startsWith("Guest"); }, 10000);
+    QVERIFY(renamed);
+    QVERIFY(QTest::qWaitFor([&] { return tryNick(*alice, "alice", false) == "NICK"; }, 5000));
     // The nodes stop (cleanup()) before the database they use.
     cleanup();
     pg.stop();
