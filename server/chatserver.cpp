@@ -32,6 +32,7 @@
 
 #include <QThread>
 #include <unistd.h>
+#include <utility>
 
 namespace {
 
@@ -45,6 +46,15 @@ QThread *threadFor(const char *name, std::initializer_list<QObject *> objects)
     for (QObject *o : objects)
         o->moveToThread(thread);
     return thread;
+}
+
+// The other end: stops the thread (its events run out, it is waited for), then deletes what
+// lived in it, then the thread, and clears the pointer.
+void retire(QThread *&thread, std::initializer_list<QObject *> objects)
+{
+    CrossThread::stop(thread);
+    qDeleteAll(objects);
+    delete std::exchange(thread, nullptr);
 }
 // A burst of thousands of connects must not overflow the kernel's accept queue.
 constexpr int ListenBacklog = 4096;
@@ -306,40 +316,22 @@ void ChatServer::shutdown(const QByteArray &reason)
     // closeAll then runs behind those events in every worker thread.
     CrossThread::call(m_hub, &Hub::shutdown, reason);
     m_policy->shutdown();
-    CrossThread::stop(m_hubThread);
-    delete m_hub;
-    m_hub = nullptr;
-    delete m_hubThread;
-    m_hubThread = nullptr;
+    retire(m_hubThread, {std::exchange(m_hub, nullptr)});
     // Every thread that relayed has added its timings by now (docs/performance.md reads this line).
     if (const QByteArray stages = m_stages->summary(); !stages.isEmpty())
         qCInfo(lcServer, "%s", stages.constData());
     if (m_clusterNode) {
         // After the hub: every client's nick was given back, and the node leaves the cluster.
         CrossThread::call(m_clusterNode, &ClusterNode::stop);
-        CrossThread::stop(m_clusterThread);
-        delete m_clusterNode;
-        m_clusterNode = nullptr;
-        delete m_clusterThread;
-        m_clusterThread = nullptr;
+        retire(m_clusterThread, {std::exchange(m_clusterNode, nullptr)});
     }
     // Password work still queued is for clients that are gone.
-    CrossThread::stop(m_authThread);
-    delete m_passwords;
-    m_passwords = nullptr;
-    delete m_authThread;
-    m_authThread = nullptr;
+    retire(m_authThread, {std::exchange(m_passwords, nullptr)});
     if (m_store) {
         // Everything the hub recorded is queued to the store by now: it is written, then closed
         // (the accounts' use of the connection ends first).
         CrossThread::call(m_accountStore, &AccountStore::close);
         CrossThread::call(m_store, &HistoryStore::close);
-        CrossThread::stop(m_storageThread);
-        delete m_accountStore;
-        m_accountStore = nullptr;
-        delete m_store;
-        m_store = nullptr;
-        delete m_storageThread;
-        m_storageThread = nullptr;
+        retire(m_storageThread, {std::exchange(m_accountStore, nullptr), std::exchange(m_store, nullptr)});
     }
 }

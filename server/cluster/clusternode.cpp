@@ -13,6 +13,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <utility>
+
 ClusterNode::ClusterNode(std::shared_ptr<const ServerConfig> config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
@@ -82,6 +84,10 @@ void ClusterNode::stop()
             loop.processEvents(QEventLoop::WaitForMoreEvents, int(deadline.remainingTime()));
     }
     m_lease->stop(true);
+    // Deleted here, in their thread: their sockets, notifiers and timers are this thread's.
+    delete std::exchange(m_lease, nullptr);
+    delete std::exchange(m_registry, nullptr);
+    delete std::exchange(m_stream, nullptr);
 }
 
 void ClusterNode::claimNick(quint64 client, const QByteArray &nick, quint64 ticket)

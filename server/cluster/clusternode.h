@@ -24,7 +24,7 @@ public:
     // incarnation (a crash, a restart) is cleared from the registry first.
     void start();
     // In the node's thread, last: this node's users leave the registry (waiting a moment for
-    // Redis to have it), and its lease is given up.
+    // Redis to have it), its lease is given up, and its connections to Redis are closed.
     void stop();
 
 public Q_SLOTS:

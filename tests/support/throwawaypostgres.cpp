@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "throwawaypostgres.h"
 
+#include "loopbackport.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -8,19 +10,12 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTcpServer>
 
 #include <algorithm>
 #include <pwd.h>
 #include <unistd.h>
 
 namespace {
-
-quint16 freeLoopbackPort()
-{
-    QTcpServer probe;
-    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
-}
 
 // The newest installed major version's programs (/usr/lib/postgresql/15/bin on Debian 12).
 QString findBinDir()

@@ -1,19 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "throwawayredis.h"
 
+#include "loopbackport.h"
+
 #include <QDeadlineTimer>
 #include <QStandardPaths>
-#include <QTcpServer>
-
-namespace {
-
-quint16 freeLoopbackPort()
-{
-    QTcpServer probe;
-    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
-}
-
-} // namespace
 
 ThrowawayRedis::ThrowawayRedis(QByteArray password)
     : m_password(std::move(password))
