@@ -60,10 +60,10 @@ std::optional<PostgresAddress> PostgresAddress::parse(const QString &text, QStri
 
 QString PostgresAddress::toString() const
 {
+    // Concatenated, not QString::arg(): a percent-encoded user ("%3D") would be taken for a
+    // placeholder by a later arg().
     const QString shownHost = host.contains(u':') ? u'[' + host + u']' : host;
-    return QStringLiteral("postgresql://%1%2@%3:%4/%5")
-        .arg(QString::fromLatin1(QUrl::toPercentEncoding(user)),
-             password.isEmpty() ? QString() : QStringLiteral(":***"), shownHost)
-        .arg(port)
-        .arg(QString::fromLatin1(QUrl::toPercentEncoding(database)));
+    return QStringLiteral("postgresql://") + QString::fromLatin1(QUrl::toPercentEncoding(user))
+           + (password.isEmpty() ? QString() : QStringLiteral(":***")) + u'@' + shownHost + u':' + QString::number(port)
+           + u'/' + QString::fromLatin1(QUrl::toPercentEncoding(database));
 }

@@ -161,9 +161,7 @@ bool PostgresHistoryStore::checkExisting(QString *error)
     if (version > SchemaVersion) {
         *error = QStringLiteral("%1 is from a newer Confab (schema version %2; this one knows up to %3); it was not "
                                 "changed")
-                     .arg(m_address.toString())
-                     .arg(version)
-                     .arg(SchemaVersion);
+                     .arg(m_address.toString(), QString::number(version), QString::number(SchemaVersion));
         return false;
     }
     return true;

@@ -105,6 +105,8 @@ void TestPostgres::addressParsing_data()
     QTest::newRow("default port, no password")
         << "postgres://confab@10.0.0.2/chat" << true << "postgresql://confab@10.0.0.2:5432/chat";
     QTest::newRow("escaped password") << "postgresql://u:p%40ss@h/db" << true << "postgresql://u:***@h:5432/db";
+    QTest::newRow("user with a percent escape")
+        << "postgresql://m=n:p@h/db" << true << "postgresql://m%3Dn:***@h:5432/db";
     QTest::newRow("no user") << "postgresql://h/db" << false << "user";
     QTest::newRow("no database") << "postgresql://u@h" << false << "database";
     QTest::newRow("nested path") << "postgresql://u@h/a/b" << false << "database";
