@@ -16,6 +16,7 @@
 #include "handlers/queryhandler.h"
 #include "handlers/registrationhandler.h"
 #include "handlers/saslhandler.h"
+#include "hub/clusterrouter.h"
 #include "hub/hub.h"
 #include "hub/localrouter.h"
 #include "net/connectionlistener.h"
@@ -68,7 +69,19 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     // command handler is one more line here.
     std::shared_ptr<HistoryBacklog> backlog
         = m_config->history ? std::make_shared<HistoryBacklog>(m_config->historyBacklog) : nullptr;
-    m_hub = new Hub(m_config, std::make_unique<LocalRouter>(), backlog, m_stages);
+    std::unique_ptr<Router> router = std::make_unique<LocalRouter>();
+    if (m_config->isClustered()) {
+        // Other nodes' users are reached through their nodes: the hub hands a line to the
+        // cluster's thread, which publishes it (docs/cluster.md).
+        m_clusterNode = new ClusterNode(m_config);
+        ClusterNode *node = m_clusterNode;
+        router = std::make_unique<ClusterRouter>(
+            std::move(router), [node](const QByteArray &to, const QList<quint64> &ids, const QByteArray &line) {
+                QMetaObject::invokeMethod(
+                    node, [node, to, ids, line] { node->publishFrame(to, ids, line); }, Qt::QueuedConnection);
+            });
+    }
+    m_hub = new Hub(m_config, std::move(router), backlog, m_stages);
     auto history = std::make_unique<HistoryHandler>(*m_hub);
     m_historyHandler = history.get();
     auto channels = std::make_unique<ChannelHandler>(*m_hub, *history);
@@ -121,11 +134,14 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
     if (m_config->isClustered()) {
         // One node of several (docs/cluster.md): the registry they share, in a thread of its own.
         m_hub->setClustered(true);
-        m_clusterNode = new ClusterNode(m_config);
         m_clusterThread = threadFor("confab-cluster", {m_clusterNode});
         CrossThread::connect(m_hub, &Hub::nickClaimRequested, m_clusterNode, &ClusterNode::claimNick);
         CrossThread::connect(m_hub, &Hub::nickReleased, m_clusterNode, &ClusterNode::releaseNick);
         CrossThread::connect(m_clusterNode, &ClusterNode::nickClaimAnswered, m_hub, &Hub::nickClaimAnswered);
+        // The other nodes' users and channels, and the lines they relay to this node's users.
+        CrossThread::connect(m_hub, &Hub::clusterEventMade, m_clusterNode, &ClusterNode::publishEvent);
+        CrossThread::connect(m_clusterNode, &ClusterNode::eventApplied, m_hub, &Hub::clusterEventApplied);
+        CrossThread::connect(m_clusterNode, &ClusterNode::frameArrived, m_hub, &Hub::clusterFrameArrived);
         // Accounts live in the shared database; a change made on one node is read again by the
         // others (hub -> cluster -> the other nodes' storage -> their hubs).
         CrossThread::connect(accounts, &AccountService::accountChanged, m_clusterNode, &ClusterNode::announceAccount);

@@ -6,6 +6,7 @@
 #include "config/serverconfig.h"
 #include "config/serverlog.h"
 #include "nodelease.h"
+#include "redisconnection.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -38,6 +39,12 @@ void ClusterNode::start()
     timing.checkMs = qMax(100, qMin(1000, m_config->nodeLeaseMs / 5));
     m_lease = new NodeLease(*address, m_config->node, m_incarnation, timing, this);
     connect(m_registry, &ClusterRegistry::accountChangedElsewhere, this, &ClusterNode::accountChangedElsewhere);
+    connect(m_registry, &ClusterRegistry::applied, this, &ClusterNode::eventApplied);
+    m_publisher = new RedisConnection(*address, this);
+    m_subscriber = new RedisConnection(*address, this);
+    connect(m_subscriber, &RedisConnection::message, this,
+            [this](const QByteArray &, const QByteArray &payload) { takeFrame(payload); });
+    m_subscriber->subscribe("confab:to:" + m_config->node);
 
     const QString where = address->toString();
     connect(m_stream, &ClusterStream::ready, this, [this, where] {
@@ -59,6 +66,8 @@ void ClusterNode::start()
         qCWarning(lcServer, "cluster: this node's lease was lost (paused too long?); it is no longer in the cluster");
     });
     m_stream->open();
+    m_publisher->open();
+    m_subscriber->open();
     m_lease->start();
 }
 
@@ -85,6 +94,11 @@ void ClusterNode::stop()
     }
     m_lease->stop(true);
     // Deleted here, in their thread: their sockets, notifiers and timers are this thread's.
+    if (m_framesDropped || m_framesMissed || m_framesUnsent)
+        qCInfo(lcServer, "cluster: relayed messages: %llu dropped (malformed or twice), %llu missed, %llu unsent",
+               m_framesDropped, m_framesMissed, m_framesUnsent);
+    delete std::exchange(m_subscriber, nullptr);
+    delete std::exchange(m_publisher, nullptr);
     delete std::exchange(m_lease, nullptr);
     delete std::exchange(m_registry, nullptr);
     delete std::exchange(m_stream, nullptr);
@@ -112,4 +126,57 @@ void ClusterNode::releaseNick(quint64 client)
 {
     if (m_registry)
         m_registry->releaseNick(client);
+}
+
+void ClusterNode::publishEvent(const ClusterEvent &event)
+{
+    if (m_registry && m_startedClean)
+        m_registry->publish(event);
+}
+
+void ClusterNode::publishFrame(const QByteArray &node, const QList<quint64> &recipients, const QByteArray &line)
+{
+    if (!m_publisher || !m_publisher->isReady()) {
+        // Not queued to arrive late and out of order (docs/cluster.md); counted and logged.
+        if (m_framesUnsent++ % 1000 == 0)
+            qCWarning(lcServer, "cluster: Redis unreachable, %llu message(s) to other nodes not relayed",
+                      m_framesUnsent);
+        return;
+    }
+    const quint64 sequence = ++m_sent[node];
+    m_publisher->command({"PUBLISH", "confab:to:" + node,
+                          ClusterFrame::encode(m_config->node, m_incarnation, sequence, recipients, line)});
+}
+
+void ClusterNode::takeFrame(const QByteArray &payload)
+{
+    std::optional<ClusterFrame> frame = ClusterFrame::decode(payload);
+    if (!frame || frame->node == m_config->node) {
+        if (m_framesDropped++ % 1000 == 0)
+            qCWarning(lcServer, "cluster: a relayed message that does not parse was dropped (%llu so far)",
+                      m_framesDropped);
+        return;
+    }
+    Heard &heard = m_heard[frame->node];
+    if (frame->incarnation != heard.incarnation) {
+        // The first frame heard from a node (or from a new incarnation of it) sets where its
+        // sequence stands: it counts from wherever it was when this node started listening.
+        if (frame->incarnation < heard.incarnation) {
+            ++m_framesDropped;
+            return;
+        }
+        heard = {frame->incarnation, frame->sequence - 1};
+    }
+    if (frame->sequence <= heard.sequence) {
+        ++m_framesDropped; // seen already
+        return;
+    }
+    if (frame->sequence != heard.sequence + 1) {
+        const quint64 missed = frame->sequence - heard.sequence - 1;
+        m_framesMissed += missed;
+        qCWarning(lcServer, "cluster: %llu message(s) from node %s were lost on the way (Redis was away?)", missed,
+                  frame->node.constData());
+    }
+    heard.sequence = frame->sequence;
+    Q_EMIT frameArrived(*frame);
 }

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "clusterframe.h"
 #include "clusterregistry.h"
 
+#include <QHash>
 #include <QObject>
 
 #include <memory>
 
 class ClusterStream;
 class NodeLease;
+class RedisConnection;
 struct ServerConfig;
 
 // This server as one node of a cluster (docs/cluster.md), in a thread of its own: the event
@@ -33,18 +36,41 @@ public Q_SLOTS:
     void releaseNick(quint64 client);
     // From the hub: an account change this node wrote, for the other nodes.
     void announceAccount(const QByteArray &account);
+    // From the hub: a change of its users or channels, for the other nodes' hubs.
+    void publishEvent(const ClusterEvent &event);
+    // From the hub: a line for `recipients` (their ids on `node`), serialised with every tag.
+    void publishFrame(const QByteArray &node, const QList<quint64> &recipients, const QByteArray &line);
 
 Q_SIGNALS:
     // `result` is a ClusterRegistry::Claim.
     void nickClaimAnswered(quint64 ticket, int result);
     // Another node changed this account in the shared database: read it again.
     void accountChangedElsewhere(const QByteArray &account);
+    // To the hub, in the stream's order: what it applies (ClusterRegistry::applied).
+    void eventApplied(const ClusterEvent &event);
+    // To the hub: a line another node relayed to users of this one, checked and in order.
+    void frameArrived(const ClusterFrame &frame);
 
 private:
+    void takeFrame(const QByteArray &payload);
+
     std::shared_ptr<const ServerConfig> m_config;
     qint64 m_incarnation;
     ClusterStream *m_stream = nullptr;
     ClusterRegistry *m_registry = nullptr;
     NodeLease *m_lease = nullptr;
+    // Messages to other nodes' users: published on one connection (so that Redis keeps their
+    // order), received on another (a subscriber can do nothing else).
+    RedisConnection *m_publisher = nullptr;
+    RedisConnection *m_subscriber = nullptr;
+    QHash<QByteArray, quint64> m_sent; // by node: the last sequence number published to it
+    struct Heard {
+        qint64 incarnation = 0;
+        quint64 sequence = 0;
+    };
+    QHash<QByteArray, Heard> m_heard; // by node: the last frame taken from it
+    quint64 m_framesDropped = 0;      // did not decode, or came twice
+    quint64 m_framesMissed = 0;       // gaps in a node's sequence
+    quint64 m_framesUnsent = 0;       // Redis was away
     bool m_startedClean = false;
 };

@@ -90,6 +90,8 @@ void ClusterRegistry::apply(const ClusterEvent &e)
             m_nicks.insert(folded, holder);
             m_nickOf.insert(key, folded);
             Q_EMIT nickTaken(holder, previousNick);
+            if (e.node != m_node)
+                Q_EMIT applied(e);
         }
         if (e.node == m_node) {
             if (std::function<void(Claim)> done = m_claims.take(e.claim))
@@ -98,7 +100,8 @@ void ClusterRegistry::apply(const ClusterEvent &e)
         break;
     }
     case ClusterEvent::Type::NickRelease:
-        release(e.node, e.client);
+        if (release(e.node, e.client) && e.node != m_node)
+            Q_EMIT applied(e);
         break;
     case ClusterEvent::Type::Account:
         if (e.node != m_node)
@@ -117,16 +120,34 @@ void ClusterRegistry::apply(const ClusterEvent &e)
         }
         for (quint64 client : std::as_const(clients))
             release(e.lost, client);
+        Q_EMIT applied(e);
         break;
     }
+    case ClusterEvent::Type::User:
+    case ClusterEvent::Type::Join:
+    case ClusterEvent::Type::Part:
+    case ClusterEvent::Type::Kill:
+    case ClusterEvent::Type::Channel:
+    case ClusterEvent::Type::Member:
+        // The hubs keep users and channels; this node's own were applied when they were made.
+        if (e.node != m_node)
+            Q_EMIT applied(e);
+        break;
     }
 }
 
-void ClusterRegistry::release(const QByteArray &node, quint64 client)
+bool ClusterRegistry::release(const QByteArray &node, quint64 client)
 {
     const QByteArray folded = m_nickOf.take(clientKey(node, client));
     if (folded.isEmpty())
-        return;
+        return false;
     const Holder holder = m_nicks.take(folded);
     Q_EMIT nickReleased(holder);
+    return true;
+}
+
+void ClusterRegistry::publish(ClusterEvent event)
+{
+    event.node = m_node;
+    m_stream->append(event);
 }

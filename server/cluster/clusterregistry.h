@@ -14,7 +14,7 @@ class ClusterStream;
 // One node's copy of the network's registry (docs/cluster.md), built only by applying the
 // cluster's event stream in order, so that every node's copy agrees. A claim (a nick) is
 // appended to the stream and decided when it comes back: whoever's entry is first wins, on
-// every node alike. So far it keeps nicks; channels follow the same pattern.
+// every node alike. It keeps nicks; users and channels are the hubs', which it hands on.
 class ClusterRegistry : public QObject {
     Q_OBJECT
 public:
@@ -37,6 +37,8 @@ public:
     void reportNodeLost(const QByteArray &lost, qint64 incarnation);
     // This node changed `account` in the shared database: the others read it again.
     void announceAccount(const QByteArray &account);
+    // A change of this node's users or channels (a user, a join, a part, ...), made by its hub.
+    void publish(ClusterEvent event);
 
     std::optional<Holder> holderOf(QByteArrayView nick) const;
     int nickCount() const { return int(m_nicks.size()); }
@@ -48,10 +50,13 @@ Q_SIGNALS:
     void nickReleased(const ClusterRegistry::Holder &holder);
     // Another node changed this account.
     void accountChangedElsewhere(const QByteArray &account);
+    // What the hub applies, in the stream's order: another node's nick taken (won) or given up,
+    // a node lost (by anyone), and every change of another node's users and channels.
+    void applied(const ClusterEvent &event);
 
 private:
     void apply(const ClusterEvent &event);
-    void release(const QByteArray &node, quint64 client);
+    bool release(const QByteArray &node, quint64 client);
 
     QByteArray m_node;
     ClusterStream *m_stream;

@@ -216,4 +216,5 @@ void MessageHandler::away(HubClient &client, const IrcMessage &msg)
     const QList<HubClient *> peers = m_hub.interestedIn(client, Capability::AwayNotify, false);
     OutboundFrame frame(std::move(notify));
     m_hub.deliver(peers, frame);
+    m_hub.userChanged(client);
 }

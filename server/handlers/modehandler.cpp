@@ -151,6 +151,7 @@ void ModeHandler::channelMode(HubClient &client, HubChannel &channel, const IrcM
             if (flag != adding) {
                 flag = adding;
                 record(sign, mode, who->nick);
+                m_hub.memberChanged(channel, *who);
             }
             break;
         }
@@ -305,6 +306,8 @@ void ModeHandler::userMode(HubClient &client, const IrcMessage &msg)
     }
     if (unknown)
         m_hub.reply(client, Numeric::ERR_UMODEUNKNOWNFLAG, {"Unknown MODE flag"});
-    if (!applied.isEmpty())
+    if (!applied.isEmpty()) {
         m_hub.send(client, IrcMessage("MODE", {client.nick, applied}, client.prefix));
+        m_hub.userChanged(client);
+    }
 }

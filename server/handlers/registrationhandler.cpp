@@ -64,6 +64,7 @@ void RegistrationHandler::cap(HubClient &client, const IrcMessage &msg)
             IrcMessage ack("CAP", {nick, "ACK", requested});
             ack.trailing = true;
             m_hub.send(client, std::move(ack));
+            m_hub.userChanged(client);
         } else {
             IrcMessage nak("CAP", {nick, "NAK", requested});
             nak.trailing = true;

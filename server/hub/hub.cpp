@@ -312,13 +312,14 @@ void Hub::shutdown(const QByteArray &reason)
     flushHistory(); // stops its timer too
     reportDroppedHistory(true);
     for (auto &[id, client] : m_clients) {
-        if (client->closing)
+        if (client->closing || client->isRemote())
             continue;
         sendClosingLink(*client, reason);
         client->closing = true;
         m_router->close(*client);
     }
     m_clients.clear();
+    m_remote.clear();
     m_perAddress.clear();
     m_registered = m_invisible = m_opers = m_unregistered = 0;
     m_nicks.clear();
@@ -330,7 +331,7 @@ QList<Hub::ClientSummary> Hub::clientSummaries() const
 {
     QList<ClientSummary> out;
     for (const auto &[id, c] : m_clients)
-        if (!c->closing)
+        if (!c->closing && !c->isRemote())
             out.append({id, c->nick, c->address, c->port, c->signonTime});
     std::sort(out.begin(), out.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
     return out;
@@ -396,6 +397,7 @@ void Hub::setInvisible(HubClient &client, bool invisible)
     client.invisible = invisible;
     if (client.registered)
         m_invisible += invisible ? 1 : -1;
+    userChanged(client);
 }
 
 void Hub::setOperName(HubClient &client, const QByteArray &name)
@@ -404,6 +406,7 @@ void Hub::setOperName(HubClient &client, const QByteArray &name)
     client.operName = name;
     if (client.registered && was != client.isOper())
         m_opers += client.isOper() ? 1 : -1;
+    userChanged(client);
 }
 
 QList<HubClient *> Hub::registeredClients() const
@@ -444,6 +447,13 @@ void Hub::deliver(const QList<HubClient *> &recipients, OutboundFrame &frame, co
 {
     if (recipients.isEmpty())
         return;
+    if (m_applying) {
+        QList<HubClient *> local = recipients;
+        local.removeIf([except](const HubClient *c) { return c->isRemote() || c == except; });
+        if (!local.isEmpty())
+            m_router->deliver(local, frame);
+        return;
+    }
     if (m_lineStartNs) {
         const qint64 routed = LatencyHistogram::now();
         m_stages[DeliveryStages::InHub].record(routed - m_lineStartNs);
@@ -536,6 +546,7 @@ void Hub::clientRegistered(HubClient &client)
     m_invisible += client.invisible;
     m_opers += client.isOper();
     notifyMonitors(client.nick, client.prefix, true);
+    userChanged(client);
 }
 
 QList<HubClient *> Hub::peersOf(const HubClient &client, bool includeSelf) const
@@ -561,33 +572,64 @@ QList<HubClient *> Hub::peersOf(const HubClient &client, bool includeSelf) const
     return out;
 }
 
-HubChannel *Hub::joinChannel(HubClient &client, const QByteArray &name)
+HubChannel *Hub::channelFor(const QByteArray &name, bool *created)
 {
     const QByteArray key = IrcNames::fold(name);
     HubChannel *&channel = m_channels[key];
-    bool created = false;
+    *created = false;
     if (!channel) {
         channel = new HubChannel;
         channel->name = name;
         channel->folded = key;
         channel->createdAt = QDateTime::currentSecsSinceEpoch();
-        created = true;
+        *created = true;
         // A channel that was used before (even before a restart) comes back as it was left.
         if (const auto it = m_dormant.constFind(key); it != m_dormant.cend()) {
             channel->restore(*it);
             m_dormant.erase(it);
         }
     }
+    return channel;
+}
+
+void Hub::addMember(HubClient &client, HubChannel &channel, bool op)
+{
+    channel.members.append({&client, op, false});
+    channel.invited.removeOne(client.id); // an invitation is good for one join
+    channel.memberClients.append(&client);
+    client.channels.append(&channel);
+}
+
+HubChannel *Hub::joinChannel(HubClient &client, const QByteArray &name)
+{
+    bool created = false;
+    HubChannel *channel = channelFor(name, &created);
     // Whoever creates a channel runs it, as on every IRC network.
-    channel->members.append({&client, created, false});
-    channel->invited.removeOne(client.id); // an invitation is good for one join
-    channel->memberClients.append(&client);
-    client.channels.append(channel);
+    addMember(client, *channel, created);
+    if (m_clustered && !client.isRemote() && !m_applying) {
+        ClusterEvent e;
+        e.type = ClusterEvent::Type::Join;
+        e.client = client.id;
+        e.channel = channel->name;
+        e.op = created;
+        publish(std::move(e));
+        // What was restored with it (a topic, modes) is the other nodes' too.
+        if (created && channel->state().worthKeeping())
+            channelChanged(*channel);
+    }
     return channel;
 }
 
 void Hub::leaveChannel(HubClient &client, HubChannel *channel)
 {
+    if (m_clustered && !m_applying && !m_detaching) {
+        ClusterEvent e;
+        e.type = ClusterEvent::Type::Part;
+        e.client = client.isRemote() ? client.remoteId : client.id;
+        e.target = client.node;
+        e.channel = channel->name;
+        publish(std::move(e));
+    }
     const qsizetype i = channel->indexOf(&client);
     if (i >= 0) {
         channel->members.removeAt(i);
@@ -705,6 +747,16 @@ void Hub::disconnect(HubClient &client, const QByteArray &quitReason)
 {
     if (client.closing)
         return;
+    if (client.isRemote()) {
+        // Its own node disconnects it and tells everyone; until then it is still there.
+        ClusterEvent e;
+        e.type = ClusterEvent::Type::Kill;
+        e.client = client.remoteId;
+        e.target = client.node;
+        e.reason = quitReason;
+        publish(std::move(e));
+        return;
+    }
     announceQuit(client, quitReason);
     sendClosingLink(client, quitReason);
     detach(client);
@@ -736,8 +788,10 @@ void Hub::sendClosingLink(HubClient &client, const QByteArray &reason)
 void Hub::detach(HubClient &client)
 {
     const auto channels = client.channels;
+    const bool wasDetaching = std::exchange(m_detaching, true);
     for (HubChannel *ch : channels)
         leaveChannel(client, ch);
+    m_detaching = wasDetaching;
     if (!client.nick.isEmpty() && m_nicks.value(IrcNames::fold(client.nick)) == &client)
         m_nicks.remove(IrcNames::fold(client.nick));
 }
@@ -750,7 +804,8 @@ Hub::Stamp Hub::stamp()
 
 void Hub::record(HubChannel &channel, const IrcMessage &message, const Stamp &stamp, const QByteArray &clientTags)
 {
-    if (!keepsHistory())
+    // Another node's change is kept in the shared history by that node.
+    if (!keepsHistory() || m_applying)
         return;
     const bool isMessage = message.command == "PRIVMSG" || message.command == "NOTICE";
     if (!isMessage && !m_config->keepsEvent(message.command))
@@ -804,6 +859,7 @@ void Hub::setAccount(HubClient &client, const QByteArray &account)
     OutboundFrame frame(std::move(change));
     frame.setAccount(account);
     deliver(notified, frame);
+    userChanged(client);
 }
 
 void Hub::changeHost(HubClient &client, const QByteArray &user, const QByteArray &host)
@@ -817,6 +873,7 @@ void Hub::changeHost(HubClient &client, const QByteArray &user, const QByteArray
     client.user = user;
     client.host = host;
     client.updatePrefix();
+    userChanged(client);
     reply(client, Numeric::RPL_VISIBLEHOST, {host, "is now your displayed host"});
 }
 
@@ -881,7 +938,30 @@ void Hub::reportDroppedHistory(bool now)
 
 void Hub::channelChanged(const HubChannel &channel)
 {
-    if (!keepsHistory())
+    if (m_clustered && !m_applying) {
+        ClusterEvent e;
+        e.type = ClusterEvent::Type::Channel;
+        e.channel = channel.name;
+        e.topic = channel.topic;
+        e.topicSetBy = channel.topicSetBy;
+        e.topicSetAt = channel.topicSetAt;
+        e.modes = QByteArray(channel.topicLocked ? "t" : "") + (channel.moderated ? "m" : "")
+                  + (channel.inviteOnly ? "i" : "") + (channel.accountsOnly ? "R" : "") + (channel.secret ? "s" : "")
+                  + (channel.privateChannel ? "p" : "") + (channel.noCtcp ? "C" : "");
+        e.key = channel.key;
+        e.limit = channel.limit;
+        auto masks = [](const QList<HubChannel::Ban> &list) {
+            QList<QByteArray> out;
+            for (const HubChannel::Ban &b : list)
+                out.append(b.mask + ' ' + b.setBy + ' ' + QByteArray::number(b.setAt));
+            return out;
+        };
+        e.bans = masks(channel.bans);
+        e.exceptions = masks(channel.exceptions);
+        e.inviteExceptions = masks(channel.inviteExceptions);
+        publish(std::move(e));
+    }
+    if (!keepsHistory() || m_applying)
         return;
     ChannelState state = channel.state();
     state.recent.clear(); // the store has the messages already
@@ -903,4 +983,275 @@ void Hub::forgetOldChannels()
         return;
     const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - qint64(m_config->historyDays) * 86'400'000;
     m_dormant.removeIf([cutoff](const auto &it) { return it.value().usedAtMs < cutoff; });
+}
+
+void Hub::publish(ClusterEvent event)
+{
+    if (m_clustered && !m_applying && !m_shutDown)
+        Q_EMIT clusterEventMade(event);
+}
+
+void Hub::userChanged(const HubClient &client)
+{
+    if (!m_clustered || client.isRemote() || !client.registered || client.closing)
+        return;
+    ClusterEvent e;
+    e.type = ClusterEvent::Type::User;
+    e.client = client.id;
+    e.nick = client.nick;
+    e.user = client.user;
+    e.host = client.host;
+    e.realname = client.realname;
+    e.account = client.account;
+    e.away = client.away;
+    e.modes = client.userModes().mid(1);
+    e.caps = client.caps;
+    publish(std::move(e));
+}
+
+void Hub::memberChanged(const HubChannel &channel, const HubClient &client)
+{
+    const HubChannel::Member *m = channel.member(&client);
+    if (!m_clustered || !m)
+        return;
+    ClusterEvent e;
+    e.type = ClusterEvent::Type::Member;
+    e.client = client.isRemote() ? client.remoteId : client.id;
+    e.target = client.isRemote() ? client.node : m_config->node;
+    e.channel = channel.name;
+    e.modes = QByteArray(m->op ? "o" : "") + (m->voice ? "v" : "");
+    publish(std::move(e));
+}
+
+HubClient *Hub::remoteClient(const QByteArray &node, quint64 id) const
+{
+    const auto it = m_remote.constFind(node + '/' + QByteArray::number(id));
+    return it == m_remote.constEnd() ? nullptr : findClient(*it);
+}
+
+HubClient *Hub::subjectOf(const ClusterEvent &event) const
+{
+    const QByteArray &node = event.subjectNode();
+    if (node == m_config->node) {
+        HubClient *c = findClient(event.client);
+        return c && !c->isRemote() ? c : nullptr;
+    }
+    return remoteClient(node, event.client);
+}
+
+void Hub::clusterEventApplied(const ClusterEvent &event)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_shutDown || !m_clustered)
+        return;
+    using Type = ClusterEvent::Type;
+    if (event.type == Type::Kill) {
+        // This node's user, disconnected by an operator of another: this node says so to all.
+        if (HubClient *c = subjectOf(event); c && !c->isRemote())
+            disconnect(*c, event.reason);
+        return;
+    }
+    const bool wasApplying = std::exchange(m_applying, true);
+    switch (event.type) {
+    case Type::NickTake:
+        if (HubClient *c = remoteClient(event.node, event.client); c && c->nick != event.nick) {
+            const QByteArray key = IrcNames::fold(event.nick);
+            if (HubClient *holder = m_nicks.value(key); holder && holder != c) {
+                qCWarning(lcServer, "cluster: %s on node %s took a nick held here", event.nick.constData(),
+                          event.node.constData());
+                break;
+            }
+            const QByteArray oldNick = c->nick;
+            m_nicks.remove(IrcNames::fold(oldNick));
+            m_nicks.insert(key, c);
+            c->nick = event.nick;
+            c->updatePrefix();
+            notifyMonitors(oldNick, {}, false);
+            notifyMonitors(c->nick, c->prefix, true);
+        }
+        break;
+    case Type::NickRelease:
+        if (HubClient *c = remoteClient(event.node, event.client))
+            forgetRemote(*c, nullptr);
+        break;
+    case Type::NodeLost: {
+        QList<HubClient *> lost;
+        for (const auto &[id, c] : m_clients)
+            if (c->node == event.lost)
+                lost.append(c.get());
+        const QByteArray reason = "Node " + event.lost + " lost";
+        for (HubClient *c : std::as_const(lost))
+            forgetRemote(*c, &reason);
+        break;
+    }
+    case Type::User:
+        applyUser(event);
+        break;
+    case Type::Join: {
+        HubClient *c = remoteClient(event.node, event.client);
+        if (!c)
+            break;
+        bool created = false;
+        HubChannel *channel = channelFor(event.channel, &created);
+        if (!channel->contains(c))
+            addMember(*c, *channel, event.op);
+        break;
+    }
+    case Type::Part: {
+        HubClient *c = subjectOf(event);
+        HubChannel *channel = findChannel(event.channel);
+        if (c && channel && channel->contains(c))
+            leaveChannel(*c, channel);
+        break;
+    }
+    case Type::Channel:
+        applyChannel(event);
+        break;
+    case Type::Member: {
+        HubClient *c = subjectOf(event);
+        HubChannel *channel = findChannel(event.channel);
+        if (HubChannel::Member *m = c && channel ? channel->member(c) : nullptr) {
+            m->op = event.modes.contains('o');
+            m->voice = event.modes.contains('v');
+        }
+        break;
+    }
+    case Type::Account:
+    case Type::Kill:
+        break;
+    }
+    m_applying = wasApplying;
+}
+
+void Hub::applyUser(const ClusterEvent &e)
+{
+    HubClient *c = remoteClient(e.node, e.client);
+    if (!c) {
+        const QByteArray key = IrcNames::fold(e.nick);
+        if (m_nicks.contains(key) || m_services.contains(key)) {
+            // The registry gave the nick to that node; this hub disagrees (it was applied out of
+            // order). Its user is not shown here rather than shown twice.
+            qCWarning(lcServer, "cluster: user %s of node %s not added: the nick is held here", e.nick.constData(),
+                      e.node.constData());
+            return;
+        }
+        auto owned = std::make_unique<HubClient>();
+        c = owned.get();
+        c->id = m_nextRemoteId++;
+        c->node = e.node;
+        c->remoteId = e.client;
+        c->registered = true;
+        c->nick = e.nick;
+        c->signonTime = QDateTime::currentSecsSinceEpoch();
+        c->connectedMs = c->lastMessageMs = m_clock.elapsed();
+        m_clients.emplace(c->id, std::move(owned));
+        m_remote.insert(e.node + '/' + QByteArray::number(e.client), c->id);
+        m_nicks.insert(key, c);
+        ++m_registered;
+    }
+    const bool wasInvisible = c->invisible, wasOper = c->isOper();
+    c->user = e.user;
+    c->host = c->address = e.host;
+    c->realname = e.realname;
+    c->account = e.account;
+    c->away = e.away;
+    c->caps = Capability::Mask(e.caps);
+    c->invisible = e.modes.contains('i');
+    c->operName = e.modes.contains('o') ? QByteArray("*") : QByteArray();
+    c->wallops = e.modes.contains('w');
+    c->bot = e.modes.contains('B');
+    const bool added = c->prefix.isEmpty();
+    c->updatePrefix();
+    m_invisible += int(c->invisible) - int(wasInvisible && !added);
+    m_opers += int(c->isOper()) - int(wasOper && !added);
+    if (added)
+        notifyMonitors(c->nick, c->prefix, true);
+}
+
+void Hub::applyChannel(const ClusterEvent &e)
+{
+    HubChannel *channel = findChannel(e.channel);
+    if (!channel)
+        return; // nobody is in it as far as this node knows; its creator sends it again
+    channel->topic = e.topic;
+    channel->topicSetBy = e.topicSetBy;
+    channel->topicSetAt = e.topicSetAt;
+    channel->topicLocked = e.modes.contains('t');
+    channel->moderated = e.modes.contains('m');
+    channel->inviteOnly = e.modes.contains('i');
+    channel->accountsOnly = e.modes.contains('R');
+    channel->secret = e.modes.contains('s');
+    channel->privateChannel = e.modes.contains('p');
+    channel->noCtcp = e.modes.contains('C');
+    channel->key = e.key;
+    channel->limit = e.limit;
+    auto masks = [](const QList<QByteArray> &list) {
+        QList<HubChannel::Ban> out;
+        for (const QByteArray &entry : list) {
+            const QList<QByteArray> parts = entry.split(' ');
+            out.append({parts.value(0), parts.value(1), parts.value(2).toLongLong()});
+        }
+        return out;
+    };
+    channel->bans = masks(e.bans);
+    channel->exceptions = masks(e.exceptions);
+    channel->inviteExceptions = masks(e.inviteExceptions);
+}
+
+void Hub::forgetRemote(HubClient &client, const QByteArray *quitReason)
+{
+    if (quitReason)
+        announceQuit(client, *quitReason); // to this node's users: m_applying holds
+    detach(client);
+    for (const auto &hook : std::as_const(m_goneHooks))
+        hook(client);
+    notifyMonitors(client.nick, {}, false);
+    --m_registered;
+    m_invisible -= client.invisible;
+    m_opers -= client.isOper();
+    m_remote.remove(client.node + '/' + QByteArray::number(client.remoteId));
+    m_clients.erase(client.id);
+}
+
+void Hub::clusterFrameArrived(const ClusterFrame &relayed)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_shutDown)
+        return;
+    QList<HubClient *> recipients;
+    recipients.reserve(relayed.recipients.size());
+    for (quint64 id : relayed.recipients) {
+        HubClient *c = findClient(id);
+        if (c && !c->isRemote() && !c->closing)
+            recipients.append(c);
+    }
+    if (recipients.isEmpty())
+        return;
+    IrcMessage message = relayed.message;
+    QList<IrcTag> clientTags;
+    QByteArray msgid, account;
+    qint64 timeMs = -1;
+    bool bot = false;
+    for (const IrcTag &tag : std::as_const(message.tags)) {
+        if (tag.key == "time") {
+            const QDateTime at = QDateTime::fromString(QString::fromLatin1(tag.value), Qt::ISODateWithMs);
+            if (at.isValid())
+                timeMs = at.toMSecsSinceEpoch();
+        } else if (tag.key == "msgid") {
+            msgid = tag.value;
+        } else if (tag.key == "account") {
+            account = tag.value;
+        } else if (tag.key == "bot") {
+            bot = true;
+        } else {
+            clientTags.append(tag);
+        }
+    }
+    message.tags.clear();
+    OutboundFrame frame(std::move(message), std::move(clientTags));
+    if (timeMs >= 0)
+        frame.setStamp(msgid, timeMs);
+    frame.setAccount(account);
+    frame.setBot(bot);
+    m_router->deliver(recipients, frame);
 }

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "accountregistry.h"
+#include "cluster/clusterevent.h"
+#include "cluster/clusterframe.h"
 #include "hubchannel.h"
 #include "hubclient.h"
 #include "net/clientid.h"
@@ -51,6 +53,11 @@ public Q_SLOTS:
     void clientGone(ClientId id, const QByteArray &reason);
     // From the cluster's thread, queued: the answer to nickClaimRequested.
     void nickClaimAnswered(quint64 ticket, int result);
+    // From the cluster's thread, queued, in the stream's order: another node's user or channel
+    // changed (docs/cluster.md). Applied to this hub's copy; its users were told by that node.
+    void clusterEventApplied(const ClusterEvent &event);
+    // From the cluster's thread, queued: a line another node relayed to users of this one.
+    void clusterFrameArrived(const ClusterFrame &frame);
 
 public:
     // The server's and the operator console's questions, run in the hub's thread while the main
@@ -160,6 +167,11 @@ public:
     // in a cluster once the registry agrees. done(client, false) when it does not (taken on
     // another node, or Redis away).
     void giveNick(HubClient &client, const QByteArray &nick, std::function<void(HubClient &, bool)> done = {});
+    // What other nodes show of a registered client of this one changed (away, modes, account,
+    // host, real name, capabilities): they are told. A no-op without a cluster.
+    void userChanged(const HubClient &client);
+    // A member's status (+o, +v) in a channel changed: the other nodes are told.
+    void memberChanged(const HubChannel &channel, const HubClient &client);
     // Takes the nick if it is free (or the client's own under another case).
     bool setNick(HubClient &client, const QByteArray &nick);
     // setNick() for a registered client, told to everyone who shares a channel with it and kept
@@ -210,6 +222,8 @@ Q_SIGNALS:
     // nickClaimAnswered(ticket); a client that gave up its nick (it is gone).
     void nickClaimRequested(quint64 client, const QByteArray &nick, quint64 ticket);
     void nickReleased(quint64 client);
+    // To the cluster's thread: a change of this node's users or channels, for the other nodes.
+    void clusterEventMade(const ClusterEvent &event);
     // To the history store: what to keep, gathered for up to 20 ms.
     void historyRecorded(const HistoryBatch &events);
     void channelSaved(const ChannelState &state);
@@ -220,6 +234,18 @@ private:
     void checkRegistrationTimeouts();
     void detach(HubClient &client);
     void announceQuit(HubClient &client, const QByteArray &reason);
+    // The cluster: this hub's record of another node's user, by its node and its id there.
+    HubClient *remoteClient(const QByteArray &node, quint64 id) const;
+    // The client an event is about: this node's, or another's.
+    HubClient *subjectOf(const ClusterEvent &event) const;
+    void applyUser(const ClusterEvent &event);
+    void applyChannel(const ClusterEvent &event);
+    // Another node's user is gone: out of every channel and the registry; its QUIT told to this
+    // node's users when `quitReason` is given (its own node could not: it was lost).
+    void forgetRemote(HubClient &client, const QByteArray *quitReason);
+    void publish(ClusterEvent event);
+    void addMember(HubClient &client, HubChannel &channel, bool op);
+    HubChannel *channelFor(const QByteArray &name, bool *created);
     // `message` (from `client`) to everyone who shares a channel with it, stamped once and kept
     // in each of its channels' history.
     void announceToPeers(HubClient &client, IrcMessage message, bool includeSelf, const QByteArray &account = {});
@@ -301,4 +327,10 @@ private:
     };
     QHash<quint64, PendingClaim> m_claims; // by ticket
     quint64 m_nextTicket = 1;
+    QHash<QByteArray, ClientId> m_remote;        // node + '/' + its id there -> the id here
+    ClientId m_nextRemoteId = ClientId(1) << 62; // other nodes' users: ids no connection here has
+    // Applying another node's change: nothing of it goes back to the cluster, and what is
+    // delivered meanwhile goes to this node's users only (that node told its own and the rest).
+    bool m_applying = false;
+    bool m_detaching = false; // a quit: its nick's release says it all, not a part per channel
 };

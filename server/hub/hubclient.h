@@ -13,10 +13,14 @@
 class HostLink;
 struct HubChannel;
 
-// The hub's record of one connection. Owned and touched only by the hub's thread.
+// The hub's record of one connection. Owned and touched only by the hub's thread. In a cluster
+// (docs/cluster.md) the hub also keeps one for every user of the other nodes: it has no route,
+// and what is delivered to it goes to its node.
 struct HubClient {
     ClientId id = 0;
-    HostLink *route = nullptr; // the link into the thread that hosts its worker
+    HostLink *route = nullptr; // the link into the thread that hosts its worker; null for another node's
+    QByteArray node;           // another node's user: that node's name; empty for this node's
+    ClientId remoteId = 0;     // another node's user: its id there
     InboundBacklogPtr backlog; // its lines not yet handled here: lowered as they are
     QByteArray address;        // peer IP
     QByteArray host;           // shown in hostmasks: the address, unless an operator set another (CHGHOST)
@@ -59,6 +63,7 @@ struct HubClient {
     QSet<QByteArray> monitoring; // MONITOR: folded nicks this client watches
 
     bool isOper() const { return !operName.isEmpty(); }
+    bool isRemote() const { return !node.isEmpty(); }
     // "+iow" and the like.
     QByteArray userModes() const
     {

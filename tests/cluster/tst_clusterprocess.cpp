@@ -2,8 +2,10 @@
 // confab-server processes as nodes of one network (--cluster) on a throw-away redis-server: two
 // clients on two nodes racing for one nick end with exactly one winner, a hundred times over; a
 // nick given up on one node is free on the others; the nicks of a node killed with SIGKILL are
-// freed once its lease runs out; while Redis is away, new nicks get 437 and chat on a node goes
-// on, and nicks work again once Redis is back.
+// freed once its lease runs out, and its users quit everywhere; users of three nodes chat in
+// channels and privately, see each other in NAMES, WHO, WHOIS and LIST, and an operator of one
+// node runs a channel with members on another (topic, key, voice, kick); while Redis is away, new nicks get 437 and
+// chat on a node goes on, and nicks work again once Redis is back.
 
 #include "rawclient.h"
 #include "serverprocess.h"
@@ -45,6 +47,32 @@ RawClient::Predicate privmsg(const QByteArray &text)
     return [text](const IrcMessage &m) { return m.command == "PRIVMSG" && m.params.last() == text; };
 }
 
+// The nicks NAMES lists in `channel`, as `c` sees them (prefixes such as '@' dropped).
+QList<QByteArray> names(RawClient &c, const QByteArray &channel)
+{
+    c.send("NAMES " + channel);
+    QList<QByteArray> out;
+    const auto end = c.waitFor([&](const IrcMessage &m) {
+        if (m.command == "353" && m.param(2) == channel) {
+            for (QByteArray nick : m.params.last().split(' ')) {
+                while (!nick.isEmpty() && (nick.front() == '@' || nick.front() == '+'))
+                    nick.remove(0, 1);
+                if (!nick.isEmpty())
+                    out.append(nick);
+            }
+        }
+        return m.command == "366" && m.param(1) == channel;
+    });
+    return end ? out : QList<QByteArray>();
+}
+
+// Registers and waits for its autojoin (#lobby) to be done.
+bool join(RawClient &c, const QByteArray &channel)
+{
+    c.send("JOIN " + channel);
+    return c.waitFor([&](const IrcMessage &m) { return m.command == "366" && m.param(1) == channel; }).has_value();
+}
+
 } // namespace
 
 class TestClusterProcess : public QObject {
@@ -55,6 +83,8 @@ private Q_SLOTS:
     void nickRaceAcrossNodes();
     void nickGivenUpIsFreeElsewhere();
     void killedNodesNicksAreFreed();
+    void chatAcrossNodes();
+    void channelsAcrossNodes();
     void redisAwayRefusesNewNicksOnly();
     void accountsAcrossNodes();
 
@@ -184,11 +214,154 @@ void TestClusterProcess::killedNodesNicksAreFreed()
     auto taker = clientOf(*m_nodes[0]);
     QVERIFY(taker);
     QCOMPARE(tryNick(*taker, "victim"), QByteArray("433"));
+    auto witness = clientOf(*m_nodes[1]);
+    QVERIFY(witness);
+    QVERIFY(witness->registerAs("witness"));
+    QVERIFY(QTest::qWaitFor([&] { return names(*witness, "#lobby").contains("victim"); }, 5000));
     m_nodes[2]->process.kill(); // no goodbye: only its lease expiring tells the others
     QVERIFY(m_nodes[2]->process.waitForFinished(5000));
-    // Its lease is 1.5 s here: within a few seconds one of the others reaps it.
+    // Its lease is 1.5 s here: within a few seconds one of the others reaps it, and every node
+    // tells its own users that the lost node's users quit.
+    const auto quit = witness->waitFor(RawClient::command("QUIT"), 10000);
+    QVERIFY(quit);
+    QVERIFY(quit->source.startsWith("victim!"));
+    QCOMPARE(quit->params.last(), QByteArray("Node node-3 lost"));
+    QVERIFY(!names(*witness, "#lobby").contains("victim"));
     QVERIFY(QTest::qWaitFor([&] { return tryNick(*taker, "victim", false) == "001"; }, 10000));
     m_nodes.pop_back();
+}
+
+void TestClusterProcess::chatAcrossNodes()
+{
+    QVERIFY(startNodes(3));
+    auto alice = clientOf(*m_nodes[0]);
+    auto bob = clientOf(*m_nodes[1]);
+    auto carol = clientOf(*m_nodes[2]);
+    QVERIFY(alice && bob && carol);
+    QVERIFY(alice->registerWithCaps("alice", "server-time message-tags"));
+    QVERIFY(bob->registerAs("bob"));
+    QVERIFY(carol->registerAs("carol"));
+    // Every node sees every user in #lobby (the autojoin) once the stream has been applied.
+    for (auto *c : {alice.get(), bob.get(), carol.get()})
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const QList<QByteArray> seen = names(*c, "#lobby");
+                return seen.contains("alice") && seen.contains("bob") && seen.contains("carol");
+            },
+            5000));
+
+    // A channel message reaches every member on every node, once, in the sender's order.
+    for (int i = 0; i < 20; ++i)
+        alice->send("PRIVMSG #lobby :line " + QByteArray::number(i));
+    alice->send("PRIVMSG #lobby :done");
+    for (auto *c : {bob.get(), carol.get()}) {
+        QVERIFY(c->waitFor(privmsg("done")));
+        QList<QByteArray> got;
+        for (const IrcMessage &m : c->all(RawClient::command("PRIVMSG")))
+            if (m.param(0) == "#lobby")
+                got.append(m.params.last());
+        QCOMPARE(got.size(), 21);
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(got.at(i), "line " + QByteArray::number(i));
+    }
+    QCOMPARE(alice->count(privmsg("done")), 0); // no echo without echo-message
+
+    // Private, and to several targets on several nodes; the client's tags go with it.
+    bob->send("PRIVMSG alice :just you");
+    const auto priv = alice->waitFor(privmsg("just you"));
+    QVERIFY(priv);
+    QVERIFY(priv->source.startsWith("bob!"));
+    QVERIFY(priv->hasTag("time"));
+    QVERIFY(priv->hasTag("msgid"));
+    carol->send("@+draft/react=x TAGMSG alice");
+    const auto tagged = alice->waitFor(RawClient::command("TAGMSG"));
+    QVERIFY(tagged);
+    QCOMPARE(tagged->tag("+draft/react"), QByteArray("x"));
+    alice->send("PRIVMSG bob,carol :both of you");
+    QVERIFY(bob->waitFor(privmsg("both of you")));
+    QVERIFY(carol->waitFor(privmsg("both of you")));
+
+    // WHOIS, WHO and away of a user of another node.
+    bob->send("AWAY :at lunch");
+    QVERIFY(bob->waitFor(RawClient::command("306")));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            alice->send("WHOIS bob");
+            const auto user = alice->waitFor(RawClient::command("311"));
+            const auto end
+                = alice->waitFor([](const IrcMessage &m) { return m.command == "301" || m.command == "318"; });
+            return user && end && end->command == "301" && end->params.last() == "at lunch";
+        },
+        5000));
+    carol->send("WHO #lobby");
+    QStringList who;
+    QVERIFY(carol->waitFor([&](const IrcMessage &m) {
+        if (m.command == "352")
+            who.append(QString::fromUtf8(m.param(5)));
+        return m.command == "315";
+    }));
+    QVERIFY2(who.contains("alice") && who.contains("bob") && who.contains("carol"), qPrintable(who.join(' ')));
+
+    // A nick change on one node is seen on the others; a QUIT too.
+    bob->send("NICK robert");
+    QVERIFY(alice->waitFor([](const IrcMessage &m) { return m.command == "NICK" && m.param(0) == "robert"; }));
+    QVERIFY(QTest::qWaitFor([&] { return names(*carol, "#lobby").contains("robert"); }, 5000));
+    bob->send("QUIT :gone home");
+    const auto quit = carol->waitFor(RawClient::command("QUIT"));
+    QVERIFY(quit);
+    QVERIFY(quit->source.startsWith("robert!"));
+    QVERIFY(QTest::qWaitFor([&] { return !names(*alice, "#lobby").contains("robert"); }, 5000));
+}
+
+void TestClusterProcess::channelsAcrossNodes()
+{
+    QVERIFY(startNodes(2));
+    auto alice = clientOf(*m_nodes[0]);
+    auto bob = clientOf(*m_nodes[1]);
+    QVERIFY(alice && bob);
+    QVERIFY(alice->registerAs("alice"));
+    QVERIFY(bob->registerAs("bob"));
+    QVERIFY(join(*alice, "#room"));
+    alice->send("TOPIC #room :the topic");
+    alice->send("MODE #room +k sesame");
+    QVERIFY(alice->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+k"; }));
+    // Node 2 learns the channel, its topic and its key from the stream.
+    QVERIFY(QTest::qWaitFor([&] { return names(*bob, "#room").contains("alice"); }, 5000));
+    bob->send("JOIN #room");
+    QVERIFY(bob->waitFor(
+        [](const IrcMessage &m) { return m.command == "475" || (m.command == "JOIN" && m.param(0) == "#room"); }));
+    QCOMPARE(bob->count(RawClient::command("475")), 1);
+    bob->send("JOIN #room sesame");
+    const auto topic = bob->waitFor(RawClient::command("332"));
+    QVERIFY(topic);
+    QCOMPARE(topic->params.last(), QByteArray("the topic"));
+    QVERIFY(alice->waitFor([](const IrcMessage &m) { return m.command == "JOIN" && m.source.startsWith("bob!"); }));
+    // LIST on either node counts both.
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            alice->send("LIST #room");
+            const auto entry
+                = alice->waitFor([](const IrcMessage &m) { return m.command == "322" || m.command == "323"; });
+            return entry && entry->command == "322" && entry->param(2) == "2";
+        },
+        5000));
+    // The channel's operator on node 1 gives voice to, then kicks, a user of node 2.
+    alice->send("MODE #room +v bob");
+    QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+v"; }));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            bob->send("NAMES #room");
+            const auto list = bob->waitFor(RawClient::command("353"));
+            return list && list->params.last().split(' ').contains("+bob");
+        },
+        5000));
+    alice->send("KICK #room bob :out");
+    const auto kick = bob->waitFor(RawClient::command("KICK"));
+    QVERIFY(kick);
+    QCOMPARE(kick->param(1), QByteArray("bob"));
+    QVERIFY(QTest::qWaitFor([&] { return !names(*bob, "#room").contains("bob"); }, 5000));
+    bob->send("PRIVMSG #room :still in?");
+    QVERIFY(bob->waitFor(RawClient::command("404")));
 }
 
 void TestClusterProcess::redisAwayRefusesNewNicksOnly()

@@ -6,6 +6,7 @@
 // and counted by every node, never applied.
 
 #include "cluster/clusterevent.h"
+#include "cluster/clusterframe.h"
 #include "cluster/clusterregistry.h"
 #include "cluster/clusterstream.h"
 #include "cluster/redisconnection.h"
@@ -43,6 +44,8 @@ private Q_SLOTS:
     void cleanup();
     void eventCodec_data();
     void eventCodec();
+    void frameCodec_data();
+    void frameCodec();
     void nickRaceHasOneWinner();
     void changesAndReleasesApplyEverywhere();
     void lostNodeFreesItsNicksOnce();
@@ -105,6 +108,35 @@ void TestClusterRegistry::eventCodec_data()
     QTest::newRow("leading zero") << L {"t", "unnick", "n", "a", "c", "01"} << false;
     QTest::newRow("client too big") << L {"t", "unnick", "n", "a", "c", "99999999999999999999"} << false;
     QTest::newRow("missing claim") << L {"t", "nick", "n", "a", "c", "7", "k", "alice"} << false;
+    QTest::newRow("user") << L {"t", "user",         "n", "a",         "c", "7",   "k", "bob",      "u", "bob",
+                                "h", "host.example", "r", "Bob Smith", "a", "bob", "w", "at lunch", "m", "iw",
+                                "p", "8194"}
+                          << true;
+    QTest::newRow("user, no account") << L {"t", "user", "n", "a", "c", "7", "k", "bob", "u", "bob", "h", "h", "p", "0"}
+                                      << true;
+    QTest::newRow("user, empty account given")
+        << L {"t", "user", "n", "a", "c", "7", "k", "bob", "u", "bob", "h", "h", "a", "", "p", "0"} << false;
+    QTest::newRow("user, unknown mode") << L {"t", "user", "n", "a", "c", "7", "k", "bob",
+                                              "u", "bob",  "h", "h", "m", "x", "p", "0"}
+                                        << false;
+    QTest::newRow("user, CR in real name")
+        << L {"t", "user", "n", "a", "c", "7", "k", "bob", "u", "bob", "h", "h", "r", "a\rb", "p", "0"} << false;
+    QTest::newRow("join") << L {"t", "join", "n", "a", "c", "1", "j", "#room", "o", "1"} << true;
+    QTest::newRow("join, not a channel") << L {"t", "join", "n", "a", "c", "1", "j", "room", "o", "1"} << false;
+    QTest::newRow("join, op not a flag") << L {"t", "join", "n", "a", "c", "1", "j", "#room", "o", "yes"} << false;
+    QTest::newRow("part, kicked elsewhere") << L {"t", "part", "n", "a", "c", "1", "j", "#room", "v", "b"} << true;
+    QTest::newRow("kill") << L {"t", "kill", "n", "a", "c", "1", "v", "b", "q", "Killed (op (bye))"} << true;
+    QTest::newRow("kill, LF in reason") << L {"t", "kill", "n", "a", "c", "1", "v", "b", "q", "a\nb"} << false;
+    QTest::newRow("channel") << L {"t",      "channel",    "n",       "a",   "j",
+                                   "#room",  "x",          "a topic", "b",   "alice",
+                                   "e",      "1700000000", "m",       "tiC", "y",
+                                   "sesame", "z",          "10",      "g",   "*!*@x alice 1700000000\n*!*@y bob 1"}
+                             << true;
+    QTest::newRow("channel, bad ban") << L {"t", "channel", "n", "a", "j", "#room", "g", "*!*@x alice"} << false;
+    QTest::newRow("channel, key with a space") << L {"t", "channel", "n", "a", "j", "#room", "y", "a b"} << false;
+    QTest::newRow("member") << L {"t", "member", "n", "a", "c", "1", "v", "b", "j", "#room", "m", "ov"} << true;
+    QTest::newRow("member, unknown status")
+        << L {"t", "member", "n", "a", "c", "1", "v", "b", "j", "#room", "m", "q"} << false;
 }
 
 void TestClusterRegistry::eventCodec()
@@ -115,6 +147,49 @@ void TestClusterRegistry::eventCodec()
     QCOMPARE(e.has_value(), valid);
     if (valid)
         QCOMPARE(e->encode(), fields); // and back, field for field
+}
+
+void TestClusterRegistry::frameCodec_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("message") << QByteArray(
+        "@confab/n=b;confab/i=17;confab/s=3;confab/r=1,2;time=2026-11-30T10:00:00.000Z;msgid=x;"
+        "account=bob;bot;+draft/react=y :bob!b@h PRIVMSG #room :hello there")
+                             << true;
+    QTest::newRow("no tags of its own") << QByteArray("@confab/n=b;confab/i=1;confab/s=1;confab/r=5 :s NOTICE x :y")
+                                        << true;
+    QTest::newRow("no recipients") << QByteArray("@confab/n=b;confab/i=1;confab/s=1 :s NOTICE x :y") << false;
+    QTest::newRow("no sequence") << QByteArray("@confab/n=b;confab/i=1;confab/r=1 :s NOTICE x :y") << false;
+    QTest::newRow("bad node") << QByteArray("@confab/n=b_c;confab/i=1;confab/s=1;confab/r=1 :s NOTICE x :y") << false;
+    QTest::newRow("bad recipient") << QByteArray("@confab/n=b;confab/i=1;confab/s=1;confab/r=1,,2 :s NOTICE x :y")
+                                   << false;
+    QTest::newRow("a tag no node relays")
+        << QByteArray("@confab/n=b;confab/i=1;confab/s=1;confab/r=1;batch=x :s NOTICE x :y") << false;
+    QTest::newRow("no source") << QByteArray("@confab/n=b;confab/i=1;confab/s=1;confab/r=1 NOTICE x :y") << false;
+    QTest::newRow("not a line") << QByteArray("@confab/n=b;confab/i=1;confab/s=1;confab/r=1") << false;
+}
+
+void TestClusterRegistry::frameCodec()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(bool, valid);
+    const std::optional<ClusterFrame> f = ClusterFrame::decode(payload);
+    QCOMPARE(f.has_value(), valid);
+    if (!valid)
+        return;
+    QCOMPARE(f->node, QByteArray("b"));
+    for (const IrcTag &tag : f->message.tags)
+        QVERIFY(!tag.key.startsWith("confab/"));
+    // Encoded again from its line, it is the same frame.
+    const QByteArray line = f->message.serialize().value();
+    const std::optional<ClusterFrame> again
+        = ClusterFrame::decode(ClusterFrame::encode(f->node, f->incarnation, f->sequence, f->recipients, line));
+    QVERIFY(again);
+    QCOMPARE(again->recipients, f->recipients);
+    QCOMPARE(again->sequence, f->sequence);
+    QCOMPARE(again->incarnation, f->incarnation);
+    QCOMPARE(again->message, f->message);
 }
 
 void TestClusterRegistry::nickRaceHasOneWinner()

@@ -14,7 +14,9 @@
 //    within bounds, 32-byte proofs); no input proves a password to a server exchange;
 //  - a --cluster Redis or --database PostgreSQL address that parses is in range and logs
 //    without its password;
-//  - a cluster stream entry that decodes is well-formed and survives encoding and decoding.
+//  - a cluster stream entry that decodes is well-formed and survives encoding and decoding;
+//  - a message relayed between nodes that decodes carries only relayable tags and survives the
+//    same.
 
 #include "auth/sasl.h"
 #include "auth/scram.h"
@@ -24,6 +26,7 @@
 #include "client/historyrequests.h"
 #include "client/serverevents.h"
 #include "cluster/clusterevent.h"
+#include "cluster/clusterframe.h"
 #include "config/postgresaddress.h"
 #include "config/redisaddress.h"
 #include "protocol/ircmessage.h"
@@ -291,9 +294,28 @@ void checkClusterEvent(QByteArrayView input)
     check(ClusterEvent::isValidNodeName(e->node));
     const std::optional<ClusterEvent> again = ClusterEvent::decode(e->encode());
     check(again.has_value());
-    check(again->type == e->type && again->node == e->node && again->client == e->client && again->nick == e->nick
-          && again->claim == e->claim && again->lost == e->lost && again->incarnation == e->incarnation
-          && again->account == e->account);
+    check(*again == *e);
+}
+
+// A message relayed between nodes: one that decodes names a valid node, carries only tags a
+// receiver may be sent, serialises, and survives encoding and decoding.
+void checkClusterFrame(QByteArrayView input)
+{
+    const std::optional<ClusterFrame> f = ClusterFrame::decode(input);
+    if (!f)
+        return;
+    check(ClusterEvent::isValidNodeName(f->node));
+    check(f->recipients.size() <= ClusterFrame::MaxRecipients);
+    for (const IrcTag &tag : f->message.tags)
+        check(tag.key.startsWith('+') || tag.key == "time" || tag.key == "msgid" || tag.key == "account"
+              || tag.key == "bot");
+    const std::optional<QByteArray> line = f->message.serialize();
+    check(line.has_value());
+    const std::optional<ClusterFrame> again
+        = ClusterFrame::decode(ClusterFrame::encode(f->node, f->incarnation, f->sequence, f->recipients, *line));
+    check(again.has_value());
+    check(again->node == f->node && again->incarnation == f->incarnation && again->sequence == f->sequence
+          && again->recipients == f->recipients && again->message == f->message);
 }
 } // namespace
 
@@ -325,5 +347,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         checkMessage(*msg);
     checkAddresses(QString::fromUtf8(input));
     checkClusterEvent(input);
+    checkClusterFrame(input);
     return 0;
 }
