@@ -142,6 +142,8 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
         CrossThread::connect(m_hub, &Hub::clusterEventMade, m_clusterNode, &ClusterNode::publishEvent);
         CrossThread::connect(m_clusterNode, &ClusterNode::eventApplied, m_hub, &Hub::clusterEventApplied);
         CrossThread::connect(m_clusterNode, &ClusterNode::frameArrived, m_hub, &Hub::clusterFrameArrived);
+        CrossThread::connect(m_clusterNode, &ClusterNode::availabilityChanged, m_hub, &Hub::clusterAvailable);
+        CrossThread::connect(m_clusterNode, &ClusterNode::resyncNeeded, m_hub, &Hub::clusterResync);
         // Accounts live in the shared database; a change made on one node is read again by the
         // others (hub -> cluster -> the other nodes' storage -> their hubs).
         CrossThread::connect(accounts, &AccountService::accountChanged, m_clusterNode, &ClusterNode::announceAccount);

@@ -22,7 +22,7 @@ constexpr TypeName Types[] = {
     {ClusterEvent::Type::NodeLost, "lost", "li", "li"},
     {ClusterEvent::Type::Account, "account", "a", "a"},
     {ClusterEvent::Type::User, "user", "ckuhrawmp", "ckuhp"},
-    {ClusterEvent::Type::Join, "join", "cjo", "cjo"},
+    {ClusterEvent::Type::Join, "join", "cjos", "cjo"},
     {ClusterEvent::Type::Part, "part", "cjv", "cj"},
     {ClusterEvent::Type::Kill, "kill", "cvq", "cv"},
     {ClusterEvent::Type::Channel, "channel", "jxbemyzgfd", "j"},
@@ -113,7 +113,8 @@ QList<QByteArray> ClusterEvent::encode() const
             value = nick;
             break;
         case 's':
-            value = QByteArray::number(claim);
+            // A join's "s" says it is a rejoin; a nick's is its claim.
+            value = type == Type::Join ? QByteArray(rejoin ? "1" : "") : QByteArray::number(claim);
             break;
         case 'l':
             value = lost;
@@ -238,7 +239,11 @@ std::optional<ClusterEvent> ClusterEvent::decode(const QList<QByteArray> &fields
             return std::nullopt;
         e.nick = get('k');
     }
-    if (has('s')) {
+    if (has('s') && e.type == Type::Join) {
+        if (get('s') != "1")
+            return std::nullopt;
+        e.rejoin = true;
+    } else if (has('s')) {
         const std::optional<quint64> claim = number(get('s'));
         if (!claim)
             return std::nullopt;

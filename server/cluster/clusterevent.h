@@ -19,7 +19,7 @@ struct ClusterEvent {
         NodeLost,    // node found lost's lease expired: everything of lost (that incarnation) goes
         Account,     // node changed the account (registered, dropped, a new password or certificate)
         User,        // node's client registered, or what others see of it changed (away, modes, ...)
-        Join,        // node's client joined channel (op: it created it)
+        Join,        // node's client joined channel (op: it created it; rejoin: after a split, told again)
         Part,        // target's client left channel (it parted, or node kicked it)
         Kill,        // node disconnects target's client (KILL), with reason
         Channel,     // channel's topic, modes or lists changed on node: the whole of them
@@ -44,7 +44,8 @@ struct ClusterEvent {
     // Join, Part, Kill, Channel, Member.
     QByteArray channel;
     bool op = false;
-    QByteArray target; // the node whose client it is (Part, Kill, Member); the event's node if empty
+    bool rejoin = false; // Join: made again after a split (docs/cluster.md): announced where applied
+    QByteArray target;   // the node whose client it is (Part, Kill, Member); the event's node if empty
     QByteArray reason;
     // Channel: its state.
     QByteArray topic;

@@ -53,17 +53,43 @@ void ClusterNode::start()
             // Whatever an earlier incarnation of this node left in the registry goes first.
             m_startedClean = true;
             m_registry->reportNodeLost(m_config->node, m_incarnation - 1);
+        } else if (std::exchange(m_streamReset, false)) {
+            qCWarning(lcServer, "cluster: Redis came back without the event stream; every node joins again");
+            resync(true);
+        } else if (m_stream->takeAppendFailed()) {
+            // Changes made while Redis was away are missing from the stream: this incarnation is
+            // reported lost (its users leave the other nodes), and the next one joins again when
+            // that report is applied (below).
+            qCWarning(lcServer, "cluster: changes were lost while Redis was away; this node joins again");
+            m_registry->reportNodeLost(m_config->node, m_incarnation);
         }
+        setAvailable(true);
     });
-    connect(m_stream, &ClusterStream::lost, this, [](const QString &why) {
-        qCWarning(lcServer, "cluster: %s; new nicks are refused until Redis is back", qPrintable(why));
+    connect(m_stream, &ClusterStream::reset, this, [this] {
+        m_registry->reset();
+        m_streamReset = true;
+    });
+    connect(m_stream, &ClusterStream::lost, this, [this](const QString &why) {
+        if (m_available)
+            qCWarning(lcServer,
+                      "cluster: %s; new nicks, joins of shared channels and messages to other nodes are "
+                      "refused until Redis is back",
+                      qPrintable(why));
+        setAvailable(false);
+    });
+    connect(m_registry, &ClusterRegistry::applied, this, [this](const ClusterEvent &e) {
+        // This incarnation lost (reported by this node or by another that found its lease gone).
+        if (e.type == ClusterEvent::Type::NodeLost && e.lost == m_config->node && e.incarnation == m_incarnation)
+            resync(false);
     });
     connect(m_lease, &NodeLease::nodeLost, this, [this](const QByteArray &node, qint64 incarnation) {
         qCWarning(lcServer, "cluster: node %s lost (its lease expired); its users quit", node.constData());
         m_registry->reportNodeLost(node, incarnation);
     });
-    connect(m_lease, &NodeLease::selfLost, this, [this] {
-        qCWarning(lcServer, "cluster: this node's lease was lost (paused too long?); it is no longer in the cluster");
+    connect(m_lease, &NodeLease::selfLost, this, [] {
+        // Its users were (or are being) reported lost by another node; the report, applied here,
+        // makes this node join again.
+        qCWarning(lcServer, "cluster: this node's lease was lost (Redis away, or paused too long)");
     });
     m_stream->open();
     m_publisher->open();
@@ -76,6 +102,7 @@ void ClusterNode::stop()
     Q_ASSERT(QThread::currentThread() == thread());
     if (!m_stream)
         return;
+    m_stopping = true;
     // The others free this node's nicks at once rather than after its lease: the report is
     // waited for here (briefly), since nothing runs in this thread after stop().
     if (m_stream->isReady()) {
@@ -179,4 +206,27 @@ void ClusterNode::takeFrame(const QByteArray &payload)
     }
     heard.sequence = frame->sequence;
     Q_EMIT frameArrived(*frame);
+}
+
+void ClusterNode::setAvailable(bool available)
+{
+    if (m_available == available)
+        return;
+    m_available = available;
+    Q_EMIT availabilityChanged(available);
+}
+
+void ClusterNode::resync(bool streamLost)
+{
+    if (m_stopping)
+        return; // its own goodbye, read back
+
+    // A new incarnation: a later report of this one lost is told apart from the last, and the
+    // other nodes count its messages afresh.
+    m_incarnation = qMax(m_incarnation + 1, QDateTime::currentMSecsSinceEpoch());
+    m_sent.clear();
+    if (streamLost)
+        m_heard.clear();
+    m_lease->renew(m_incarnation);
+    Q_EMIT resyncNeeded(streamLost);
 }

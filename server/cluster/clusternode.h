@@ -50,9 +50,17 @@ Q_SIGNALS:
     void eventApplied(const ClusterEvent &event);
     // To the hub: a line another node relayed to users of this one, checked and in order.
     void frameArrived(const ClusterFrame &frame);
+    // To the hub: Redis is reachable (what needs the other nodes works) or not.
+    void availabilityChanged(bool available);
+    // To the hub: after a split this node's users are in the registry no more; it claims their
+    // nicks again and tells their channels (docs/cluster.md). `streamLost`: Redis lost its data,
+    // and with it every other node's users too.
+    void resyncNeeded(bool streamLost);
 
 private:
     void takeFrame(const QByteArray &payload);
+    void setAvailable(bool available);
+    void resync(bool streamLost);
 
     std::shared_ptr<const ServerConfig> m_config;
     qint64 m_incarnation;
@@ -73,4 +81,7 @@ private:
     quint64 m_framesMissed = 0;       // gaps in a node's sequence
     quint64 m_framesUnsent = 0;       // Redis was away
     bool m_startedClean = false;
+    bool m_available = false;
+    bool m_stopping = false;
+    bool m_streamReset = false; // Redis came back without the stream: a resync once it is ready
 };

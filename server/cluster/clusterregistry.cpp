@@ -4,6 +4,8 @@
 #include "clusterstream.h"
 #include "protocol/ircnames.h"
 
+#include <utility>
+
 namespace {
 QByteArray clientKey(const QByteArray &node, quint64 client) { return node + '/' + QByteArray::number(client); }
 } // namespace
@@ -60,6 +62,17 @@ void ClusterRegistry::announceAccount(const QByteArray &account)
     e.node = m_node;
     e.account = account;
     m_stream->append(e);
+}
+
+void ClusterRegistry::reset()
+{
+    m_nicks.clear();
+    m_nickOf.clear();
+    m_lostIncarnations.clear();
+    // Their entries went with the stream: they will never come back.
+    const auto claims = std::exchange(m_claims, {});
+    for (const auto &done : claims)
+        done(Claim::Unavailable);
 }
 
 std::optional<ClusterRegistry::Holder> ClusterRegistry::holderOf(QByteArrayView nick) const

@@ -37,6 +37,9 @@ public:
     void reportNodeLost(const QByteArray &lost, qint64 incarnation);
     // This node changed `account` in the shared database: the others read it again.
     void announceAccount(const QByteArray &account);
+    // The stream was lost with Redis's data: nothing known from it holds any more; claims in
+    // flight are answered Unavailable.
+    void reset();
     // A change of this node's users or channels (a user, a join, a part, ...), made by its hub.
     void publish(ClusterEvent event);
 

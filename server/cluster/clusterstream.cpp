@@ -3,6 +3,8 @@
 
 #include "redisconnection.h"
 
+#include <utility>
+
 namespace {
 // A read waits this long for new entries, then asks again: a connection closing never waits on
 // a read that would never end.
@@ -16,12 +18,31 @@ ClusterStream::ClusterStream(const RedisAddress &address, QObject *parent)
     , m_reader(new RedisConnection(address, this))
 {
     connect(m_reader, &RedisConnection::ready, this, [this] {
-        readNext();
-        if (m_writer->isReady())
-            Q_EMIT ready();
+        if (m_lastId == "0-0") {
+            m_checked = true;
+            readNext();
+            if (m_writer->isReady())
+                Q_EMIT ready();
+            return;
+        }
+        // Back after an outage: is the last entry read still there? If not, Redis lost the
+        // stream (it restarted without its data) and everything is read again from its start.
+        m_checked = false;
+        m_reader->command({"XRANGE", Key, m_lastId, m_lastId}, [this](const RedisReply &reply) {
+            if (reply.isError())
+                return; // lost again: checked on the next ready()
+            m_checked = true;
+            if (reply.type == RedisReply::Type::Array && reply.elements.isEmpty()) {
+                m_lastId = "0-0";
+                Q_EMIT reset();
+            }
+            readNext();
+            if (m_writer->isReady())
+                Q_EMIT ready();
+        });
     });
     connect(m_writer, &RedisConnection::ready, this, [this] {
-        if (m_reader->isReady())
+        if (m_reader->isReady() && m_checked)
             Q_EMIT ready();
     });
     connect(m_reader, &RedisConnection::lost, this, &ClusterStream::lost);
@@ -36,7 +57,9 @@ void ClusterStream::open()
     m_writer->open();
 }
 
-bool ClusterStream::isReady() const { return m_reader->isReady() && m_writer->isReady(); }
+bool ClusterStream::isReady() const { return m_reader->isReady() && m_writer->isReady() && m_checked; }
+
+bool ClusterStream::takeAppendFailed() { return std::exchange(m_appendFailed, false); }
 
 void ClusterStream::append(const ClusterEvent &event, std::function<void(bool)> done)
 {
@@ -45,15 +68,17 @@ void ClusterStream::append(const ClusterEvent &event, std::function<void(bool)> 
     // waits for snapshots, docs/cluster.md).
     QList<QByteArray> args {"XADD", Key, "*"};
     args += event.encode();
-    m_writer->command(args, [done = std::move(done)](const RedisReply &reply) {
+    m_writer->command(args, [this, done = std::move(done)](const RedisReply &reply) {
+        const bool added = reply.type == RedisReply::Type::String;
+        m_appendFailed = m_appendFailed || !added;
         if (done)
-            done(reply.type == RedisReply::Type::String);
+            done(added);
     });
 }
 
 void ClusterStream::readNext()
 {
-    if (m_reading || !m_reader->isReady())
+    if (m_reading || !m_reader->isReady() || !m_checked)
         return;
     m_reading = true;
     m_reader->command({"XREAD", "COUNT", ReadCount, "BLOCK", BlockMs, "STREAMS", Key, m_lastId},

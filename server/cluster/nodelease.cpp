@@ -61,6 +61,16 @@ void NodeLease::stop(bool deregister)
     m_registered = false;
 }
 
+void NodeLease::renew(qint64 incarnation)
+{
+    m_refresh.stop();
+    m_check.stop();
+    m_registered = false;
+    m_incarnation = incarnation;
+    if (m_redis->isReady())
+        registerSelf(); // else on ready()
+}
+
 void NodeLease::registerSelf()
 {
     const QByteArray incarnation = QByteArray::number(m_incarnation);

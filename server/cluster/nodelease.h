@@ -37,6 +37,9 @@ public:
     void start();
     // Stops refreshing and watching (a clean stop also takes the node off the register).
     void stop(bool deregister);
+    // The node goes on as a new incarnation (after a split, docs/cluster.md): registered again
+    // under it, refreshed and watching as before.
+    void renew(qint64 incarnation);
     const QByteArray &node() const { return m_node; }
     qint64 incarnation() const { return m_incarnation; }
     // The other nodes registered at the last check, with their incarnations.

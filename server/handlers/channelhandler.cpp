@@ -57,6 +57,9 @@ void ChannelHandler::join(HubClient &client, const QByteArray &name, const QByte
         const bool invited = existing->invited.contains(client.id) || client.isOper();
         const bool excepted = invited || existing->isInviteException(client);
         auto refuse = [&](int numeric, const char *why) { m_hub.reply(client, numeric, {existing->name, why}); };
+        if (!m_hub.reaches(*existing))
+            return refuse(Numeric::ERR_UNAVAILRESOURCE,
+                          "Nick/channel is temporarily unavailable (the cluster is unreachable)");
         if (!existing->key.isEmpty() && key != existing->key && !client.isOper())
             return refuse(Numeric::ERR_BADCHANNELKEY, "Cannot join channel (+k)");
         if (!excepted && existing->inviteOnly)

@@ -156,6 +156,12 @@ void MessageHandler::relay(HubClient &client, const IrcMessage &msg)
                 error(Numeric::ERR_NOSUCHNICK, {target, "No such nick/channel"});
                 continue;
             }
+            if (peer->isRemote() && !m_hub.clusterReachable()) {
+                // Not queued to arrive late and out of order (docs/cluster.md).
+                error(Numeric::ERR_UNAVAILRESOURCE,
+                      {peer->nick, "Nick/channel is temporarily unavailable (the cluster is unreachable)"});
+                continue;
+            }
             shownTarget = peer->nick;
             recipients.append(peer);
             if (peer != &client && (client.caps & Capability::EchoMessage))

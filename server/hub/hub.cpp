@@ -11,9 +11,11 @@
 #include "storage/historykey.h"
 
 #include <QDateTime>
+
 #include <QRandomGenerator>
 #include <QThread>
 #include <QTimer>
+#include <algorithm>
 
 namespace {
 // Remembered channels nobody is in are checked for expiry this often.
@@ -1056,7 +1058,9 @@ void Hub::clusterEventApplied(const ClusterEvent &event)
     case Type::NickTake:
         if (HubClient *c = remoteClient(event.node, event.client); c && c->nick != event.nick) {
             const QByteArray key = IrcNames::fold(event.nick);
-            if (HubClient *holder = m_nicks.value(key); holder && holder != c) {
+            if (HubClient *holder = m_nicks.value(key); holder && holder != c)
+                settleCollision(event.nick);
+            if (m_nicks.contains(key)) {
                 qCWarning(lcServer, "cluster: %s on node %s took a nick held here", event.nick.constData(),
                           event.node.constData());
                 break;
@@ -1093,8 +1097,24 @@ void Hub::clusterEventApplied(const ClusterEvent &event)
             break;
         bool created = false;
         HubChannel *channel = channelFor(event.channel, &created);
-        if (!channel->contains(c))
-            addMember(*c, *channel, event.op);
+        if (channel->contains(c))
+            break;
+        addMember(*c, *channel, event.op);
+        if (event.rejoin) {
+            // Back after a split: its node cannot tell this node's users (they were not in its
+            // list), so this node does, as for any join.
+            IrcMessage plain("JOIN", {channel->name}, c->prefix);
+            IrcMessage extended(
+                "JOIN", {channel->name, c->account.isEmpty() ? QByteArray("*") : c->account, c->realname}, c->prefix);
+            extended.trailing = true;
+            OutboundFrame plainFrame(std::move(plain)), extendedFrame(std::move(extended));
+            QList<HubClient *> toPlain, toExtended;
+            for (HubClient *m : std::as_const(channel->memberClients))
+                if (m != c)
+                    ((m->caps & Capability::ExtendedJoin) ? toExtended : toPlain).append(m);
+            deliver(toPlain, plainFrame);
+            deliver(toExtended, extendedFrame);
+        }
         break;
     }
     case Type::Part: {
@@ -1128,6 +1148,8 @@ void Hub::applyUser(const ClusterEvent &e)
     HubClient *c = remoteClient(e.node, e.client);
     if (!c) {
         const QByteArray key = IrcNames::fold(e.nick);
+        if (m_nicks.contains(key))
+            settleCollision(e.nick);
         if (m_nicks.contains(key) || m_services.contains(key)) {
             // The registry gave the nick to that node; this hub disagrees (it was applied out of
             // order). Its user is not shown here rather than shown twice.
@@ -1254,4 +1276,103 @@ void Hub::clusterFrameArrived(const ClusterFrame &relayed)
     frame.setAccount(account);
     frame.setBot(bot);
     m_router->deliver(recipients, frame);
+}
+
+bool Hub::reaches(const HubChannel &channel) const
+{
+    if (clusterReachable())
+        return true;
+    for (const HubClient *c : channel.memberClients)
+        if (c->isRemote())
+            return false;
+    return true;
+}
+
+void Hub::settleCollision(const QByteArray &nick)
+{
+    HubClient *holder = findNick(nick);
+    if (!holder)
+        return;
+    if (holder->isRemote()) {
+        // Two users of other nodes: the one the registry did not name goes from this hub's copy
+        // (its own node settles it).
+        forgetRemote(*holder, nullptr);
+        return;
+    }
+    qCWarning(lcServer, "cluster: nick collision on %s after a split: this node's user is disconnected",
+              nick.constData());
+    const bool wasApplying = std::exchange(m_applying, false); // everyone is told it quit
+    disconnect(*holder, "Nick collision");
+    m_applying = wasApplying;
+}
+
+void Hub::clusterAvailable(bool available)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_shutDown || m_clusterUp == available)
+        return;
+    m_clusterUp = available;
+    const QByteArray text = available ? "*** Notice -- The cluster is reachable again (Redis is back)"
+                                      : "*** Notice -- The cluster is unreachable (Redis is away): new nicks, joins of "
+                                        "shared channels and messages to other nodes are refused until it is back";
+    for (const auto &[id, c] : m_clients) {
+        if (c->isOper() && !c->isRemote() && !c->closing) {
+            IrcMessage notice("NOTICE", {c->nick, text}, m_config->name);
+            notice.trailing = true;
+            send(*c, std::move(notice));
+        }
+    }
+}
+
+void Hub::clusterResync(bool streamLost)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_shutDown)
+        return;
+    if (streamLost) {
+        // Every other node's users went with the stream: they quit here, and come back as their
+        // nodes join again.
+        const bool wasApplying = std::exchange(m_applying, true);
+        QList<HubClient *> remote;
+        for (const auto &[id, c] : m_clients)
+            if (c->isRemote())
+                remote.append(c.get());
+        const QByteArray reason = "Network split";
+        for (HubClient *c : std::as_const(remote))
+            forgetRemote(*c, &reason);
+        m_applying = wasApplying;
+    }
+    QList<ClientId> local;
+    for (const auto &[id, c] : m_clients)
+        if (!c->isRemote() && c->registered && !c->closing)
+            local.append(id);
+    std::sort(local.begin(), local.end()); // the oldest connections claim first
+    for (ClientId id : std::as_const(local)) {
+        HubClient *c = findClient(id);
+        claimNick(*c, c->nick, [this](HubClient &client, NickClaim answer) {
+            if (answer == NickClaim::Won)
+                rejoin(client);
+            else if (answer == NickClaim::Taken)
+                disconnect(client, "Nick collision");
+            // Unavailable: Redis went again; the next resync claims it.
+        });
+    }
+}
+
+void Hub::rejoin(HubClient &client)
+{
+    userChanged(client);
+    for (HubChannel *channel : std::as_const(client.channels)) {
+        const HubChannel::Member *m = channel->member(&client);
+        ClusterEvent e;
+        e.type = ClusterEvent::Type::Join;
+        e.client = client.id;
+        e.channel = channel->name;
+        e.op = m && m->op;
+        e.rejoin = true;
+        publish(std::move(e));
+        if (m && m->voice)
+            memberChanged(*channel, client);
+        channelChanged(*channel);
+    }
 }

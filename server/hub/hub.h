@@ -58,6 +58,11 @@ public Q_SLOTS:
     void clusterEventApplied(const ClusterEvent &event);
     // From the cluster's thread, queued: a line another node relayed to users of this one.
     void clusterFrameArrived(const ClusterFrame &frame);
+    // From the cluster's thread, queued: Redis reachable or not. Operators are told.
+    void clusterAvailable(bool available);
+    // From the cluster's thread, queued: after a split, this node's users join the network
+    // again (ClusterNode::resyncNeeded).
+    void clusterResync(bool streamLost);
 
 public:
     // The server's and the operator console's questions, run in the hub's thread while the main
@@ -159,6 +164,10 @@ public:
     // further lines until done() has run with the answer.
     void setClustered(bool clustered) { m_clustered = clustered; }
     bool isClustered() const { return m_clustered; }
+    // Whether users of other nodes can be reached now: false while Redis is away. A channel is
+    // reachable when it has no members elsewhere or they can be reached.
+    bool clusterReachable() const { return !m_clustered || m_clusterUp; }
+    bool reaches(const HubChannel &channel) const;
     enum class NickClaim { Won, Taken, Unavailable }; // as ClusterRegistry::Claim
     // Lines a client may send while its nick is being decided.
     static constexpr int MaxHeldLines = 512;
@@ -245,6 +254,11 @@ private:
     void forgetRemote(HubClient &client, const QByteArray *quitReason);
     void publish(ClusterEvent event);
     void addMember(HubClient &client, HubChannel &channel, bool op);
+    // After a split: what the other nodes must learn again of one of this node's users.
+    void rejoin(HubClient &client);
+    // A nick the registry gave to another node's user is held here (after a split): the local
+    // holder goes, as IRC has always settled nick collisions.
+    void settleCollision(const QByteArray &nick);
     HubChannel *channelFor(const QByteArray &name, bool *created);
     // `message` (from `client`) to everyone who shares a channel with it, stamped once and kept
     // in each of its channels' history.
@@ -332,5 +346,6 @@ private:
     // Applying another node's change: nothing of it goes back to the cluster, and what is
     // delivered meanwhile goes to this node's users only (that node told its own and the rest).
     bool m_applying = false;
+    bool m_clusterUp = true;  // until the cluster's thread says otherwise
     bool m_detaching = false; // a quit: its nick's release says it all, not a part per channel
 };

@@ -86,6 +86,7 @@ private Q_SLOTS:
     void chatAcrossNodes();
     void channelsAcrossNodes();
     void redisAwayRefusesNewNicksOnly();
+    void redisRestartJoinsNodesAgain();
     void accountsAcrossNodes();
 
 private:
@@ -382,6 +383,55 @@ void TestClusterProcess::redisAwayRefusesNewNicksOnly()
     QVERIFY(bob->waitFor(privmsg("still here")));
     QVERIFY2(m_redis->start(), qPrintable(m_redis->error()));
     QVERIFY(QTest::qWaitFor([&] { return tryNick(*carol, "carol") == "001"; }, 10000));
+}
+
+void TestClusterProcess::redisRestartJoinsNodesAgain()
+{
+    QVERIFY(startNodes(2));
+    auto alice = clientOf(*m_nodes[0]);
+    auto bob = clientOf(*m_nodes[1]);
+    QVERIFY(alice && bob);
+    QVERIFY(alice->registerAs("alice"));
+    QVERIFY(bob->registerAs("bob"));
+    QVERIFY(join(*bob, "#room"));
+    QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#lobby").contains("bob"); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#room").contains("bob"); }, 5000));
+
+    // Redis away: what needs another node is refused with 437, not queued.
+    m_redis->stop();
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            alice->send("PRIVMSG bob :are you there?");
+            const auto answer = alice->waitFor(RawClient::command("437"), 1000);
+            return answer && answer->param(1) == "bob";
+        },
+        10000));
+    alice->send("JOIN #room");
+    const auto refused = alice->waitFor(
+        [](const IrcMessage &m) { return m.command == "437" || (m.command == "JOIN" && m.param(0) == "#room"); });
+    QVERIFY(refused);
+    QCOMPARE(refused->command, QByteArray("437"));
+
+    // Redis back, empty (the throw-away one keeps nothing): every node joins again. The users of
+    // the other node quit (the split) and join again, as on any IRC network.
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->error()));
+    const auto split
+        = alice->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.source.startsWith("bob!"); }, 15000);
+    QVERIFY(split);
+    QCOMPARE(split->params.last(), QByteArray("Network split"));
+    QVERIFY(alice->waitFor(
+        [](const IrcMessage &m) {
+            return m.command == "JOIN" && m.source.startsWith("bob!") && m.param(0) == "#lobby";
+        },
+        15000));
+    QVERIFY(QTest::qWaitFor([&] { return names(*bob, "#lobby").contains("alice"); }, 10000));
+    QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#room").contains("bob"); }, 10000));
+    alice->send("PRIVMSG bob :welcome back");
+    QVERIFY(bob->waitFor(privmsg("welcome back")));
+    // The registry was rebuilt: alice's nick is hers on every node again.
+    auto carol = clientOf(*m_nodes[1]);
+    QVERIFY(carol);
+    QCOMPARE(tryNick(*carol, "alice"), QByteArray("433"));
 }
 
 void TestClusterProcess::accountsAcrossNodes()

@@ -122,6 +122,9 @@ void TestClusterRegistry::eventCodec_data()
     QTest::newRow("user, CR in real name")
         << L {"t", "user", "n", "a", "c", "7", "k", "bob", "u", "bob", "h", "h", "r", "a\rb", "p", "0"} << false;
     QTest::newRow("join") << L {"t", "join", "n", "a", "c", "1", "j", "#room", "o", "1"} << true;
+    QTest::newRow("rejoin") << L {"t", "join", "n", "a", "c", "1", "j", "#room", "o", "0", "s", "1"} << true;
+    QTest::newRow("rejoin, not a flag") << L {"t", "join", "n", "a", "c", "1", "j", "#room", "o", "0", "s", "2"}
+                                        << false;
     QTest::newRow("join, not a channel") << L {"t", "join", "n", "a", "c", "1", "j", "room", "o", "1"} << false;
     QTest::newRow("join, op not a flag") << L {"t", "join", "n", "a", "c", "1", "j", "#room", "o", "yes"} << false;
     QTest::newRow("part, kicked elsewhere") << L {"t", "part", "n", "a", "c", "1", "j", "#room", "v", "b"} << true;
