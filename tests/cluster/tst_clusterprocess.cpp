@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 namespace {
@@ -88,6 +89,7 @@ private Q_SLOTS:
     void redisAwayRefusesNewNicksOnly();
     void redisRestartJoinsNodesAgain();
     void accountsAcrossNodes();
+    void historyMonitorAndKillAcrossNodes();
 
 private:
     bool startNodes(int count, const QString &database = QStringLiteral(":memory:"));
@@ -127,7 +129,7 @@ bool TestClusterProcess::startNodes(int count, const QString &database)
         const QStringList args {"--cluster",    m_redis->url(), "--node",       "node-" + QString::number(i),
                                 "--listen",     "127.0.0.1:0",  "--database",   database,
                                 "--node-lease", "1.5",          "--nick-grace", "1",
-                                "--autojoin",   "#lobby"};
+                                "--autojoin",   "#lobby",       "--oper",       "boss:secret"};
         if (!ServerProcess::start(node->process, Binary, args, &node->host, &node->port))
             return false;
         if (!waitForCluster(*node))
@@ -477,6 +479,56 @@ void TestClusterProcess::accountsAcrossNodes()
     QVERIFY(renamed);
     QVERIFY(QTest::qWaitFor([&] { return tryNick(*alice, "alice", false) == "NICK"; }, 5000));
     // The nodes stop (cleanup()) before the database they use.
+    cleanup();
+    pg.stop();
+}
+
+void TestClusterProcess::historyMonitorAndKillAcrossNodes()
+{
+    ThrowawayPostgres pg;
+    QVERIFY2(pg.start(), qPrintable(pg.error()));
+    QVERIFY2(pg.createDatabase("shared"), qPrintable(pg.error()));
+    QVERIFY(startNodes(2, pg.url("shared")));
+    auto alice = clientOf(*m_nodes[0]);
+    auto bob = clientOf(*m_nodes[1]);
+    QVERIFY(alice && bob);
+    QVERIFY(alice->registerAs("alice"));
+    QVERIFY(bob->registerWithCaps("bob", "draft/chathistory batch server-time message-tags"));
+
+    // MONITOR sees users of other nodes come and go.
+    bob->send("MONITOR + carol");
+    QVERIFY(bob->waitFor(RawClient::command("731")));
+    auto carol = clientOf(*m_nodes[0]);
+    QVERIFY(carol && carol->registerAs("carol"));
+    const auto online = bob->waitFor(RawClient::command("730"));
+    QVERIFY(online);
+    QVERIFY(online->params.last().startsWith("carol!"));
+
+    // Written by node 1 into the shared database, read by node 2.
+    QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#lobby").contains("bob"); }, 5000));
+    alice->send("PRIVMSG #lobby :kept for later");
+    QVERIFY(bob->waitFor(privmsg("kept for later")));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            bob->send("CHATHISTORY LATEST #lobby * 10");
+            const auto batch = bob->waitForBatch("chathistory");
+            return batch && std::any_of(batch->lines.cbegin(), batch->lines.cend(), [](const IrcMessage &m) {
+                       return m.params.last() == "kept for later";
+                   });
+        },
+        10000));
+
+    // An operator on node 2 kills a user of node 1: its node disconnects it and tells everyone.
+    bob->send("OPER boss secret");
+    QVERIFY(bob->waitFor(RawClient::command("381")));
+    bob->send("KILL alice :flooding");
+    QVERIFY(alice->waitFor(RawClient::command("ERROR")));
+    QVERIFY(alice->waitForDisconnected());
+    const auto quit
+        = carol->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.source.startsWith("alice!"); });
+    QVERIFY(quit);
+    QCOMPARE(quit->params.last(), QByteArray("Killed (bob (flooding))"));
+    QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.source.startsWith("alice!"); }));
     cleanup();
     pg.stop();
 }
