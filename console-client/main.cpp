@@ -40,7 +40,8 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     ConnectionOptions::addTo(
-        parser, {QStringLiteral("HOST[:PORT] (default 127.0.0.1:%1); ircs://HOST[:PORT] or HOST:+PORT for TLS")
+        parser, {QStringLiteral("HOST[:PORT] (default 127.0.0.1:%1); ircs://HOST[:PORT] or HOST:+PORT for TLS; "
+                                "HOST1:PORT,HOST2:PORT for nodes of one network, tried in turn")
                      .arg(ServerAddress::DefaultPort),
                  QStringLiteral("Nickname (asked for on a terminal when missing)."),
                  QStringLiteral("is asked for on the terminal")});

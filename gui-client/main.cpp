@@ -26,7 +26,8 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     ConnectionOptions::addTo(
         parser,
-        {QStringLiteral("HOST[:PORT] (ircs://HOST[:PORT] or HOST:+PORT for TLS); without it, a connect dialog asks."),
+        {QStringLiteral("HOST[:PORT] (ircs://HOST[:PORT] or HOST:+PORT for TLS; HOST1:PORT,HOST2:PORT for nodes of "
+                        "one network, tried in turn); without it, a connect dialog asks."),
          QStringLiteral("Nickname."), QStringLiteral("else the connect dialog asks")});
     parser.addOption({QStringLiteral("scrollback"),
                       QStringLiteral("Lines each conversation keeps (%1 to %2; default %3).")

@@ -70,17 +70,27 @@ void ClientSession::setState(State state, const QString &reason)
     emitEvent(ev);
 }
 
+ClientSession::Endpoint ClientSession::currentEndpoint() const
+{
+    if (m_endpoint > 0 && m_endpoint <= m_options.alternates.size())
+        return m_options.alternates.at(m_endpoint - 1);
+    return {m_options.host, m_options.port};
+}
+
 void ClientSession::open()
 {
     m_userQuit = false;
     m_reconnectTimer->stop();
     m_lastError.clear();
-    // Said once per series of attempts: the state says that it is still trying.
-    if (m_attempt == 0)
+    const Endpoint at = currentEndpoint();
+    ++m_triedInSeries;
+    // Said once per series of attempts (the state says that it is still trying), and for each
+    // other address tried.
+    if (m_attempt == 0 || !m_options.alternates.isEmpty())
         say(ChatEvent::Type::Connection,
-            tr("Connecting to %1 port %2 as %3").arg(m_options.host).arg(m_options.port).arg(m_options.nick));
+            tr("Connecting to %1 port %2 as %3").arg(at.host, QString::number(at.port), m_options.nick));
     setState(State::Connecting);
-    m_connection->open({m_options.host, m_options.port, m_options.tls, m_options.tlsFingerprint, m_options.tlsInsecure,
+    m_connection->open({at.host, at.port, m_options.tls, m_options.tlsFingerprint, m_options.tlsInsecure,
                         m_options.tlsCertFile, m_options.tlsKeyFile});
 }
 
@@ -96,6 +106,7 @@ void ClientSession::quit(const QString &reason)
         m_connection->abort();
         if (m_state != State::Disconnected) {
             m_attempt = 0;
+            m_triedInSeries = 0;
             say(ChatEvent::Type::Connection, tr("Disconnected: %1").arg(QStringLiteral("Quit")));
             setState(State::Disconnected, QStringLiteral("Quit"));
         }
@@ -131,9 +142,21 @@ void ClientSession::onConnectionClosed(const QString &reason, bool final)
     // A series of reconnect attempts is told once when it starts and once when it ends.
     if (m_attempt == 0)
         say(ChatEvent::Type::Connection, tr("Disconnected: %1").arg(why));
+    // The next attempt goes to the next address, if there are others.
+    const int addresses = int(m_options.alternates.size()) + 1;
+    if (addresses > 1)
+        m_endpoint = (m_endpoint + 1) % addresses;
+    // A script's first connection tries every address once, at once, before it gives up.
+    const bool scriptGivesUp = !m_everRegistered && !m_options.retryFirstConnection;
+    if (!m_userQuit && !final && m_options.autoReconnect && scriptGivesUp && m_triedInSeries < addresses) {
+        setState(State::Reconnecting, why);
+        m_reconnectTimer->start(0);
+        return;
+    }
     // A certificate that failed verification fails again: retrying would only hide the reason.
-    if (m_userQuit || final || !m_options.autoReconnect || (!m_everRegistered && !m_options.retryFirstConnection)) {
+    if (m_userQuit || final || !m_options.autoReconnect || scriptGivesUp) {
         m_attempt = 0;
+        m_triedInSeries = 0;
         setState(State::Disconnected, why);
         return;
     }
@@ -365,9 +388,12 @@ void ClientSession::completeRegistration(const QString &nick)
     // Only a registration ends a series of attempts: a server that accepts and hangs up at once
     // is backed off from like one that refuses.
     const int attempts = std::exchange(m_attempt, 0);
+    m_triedInSeries = 0;
+    // One arg() call: the server's name is the server's text, and may hold a "%1".
     say(ChatEvent::Type::Connection,
-        attempts > 1 ? tr("Connected to %1 as %2 (after %3 attempts)").arg(m_serverName, nick).arg(attempts)
-                     : tr("Connected to %1 as %2").arg(m_serverName, nick));
+        attempts > 1
+            ? tr("Connected to %1 as %2 (after %3 attempts)").arg(m_serverName, nick, QString::number(attempts))
+            : tr("Connected to %1 as %2").arg(m_serverName, nick));
     setState(State::Connected);
     // Rejoin (or first join) every channel we should be in, then what was typed meanwhile.
     const QStringList channels = m_channelOrder.isEmpty() ? m_options.channels : m_channelOrder;

@@ -34,9 +34,18 @@ class ClientSession : public QObject {
 public:
     using State = SessionState;
 
+    struct Endpoint {
+        QString host;
+        quint16 port = ServerAddress::DefaultPort;
+        friend bool operator==(const Endpoint &, const Endpoint &) = default;
+    };
     struct Options {
         QString host = QStringLiteral("127.0.0.1");
         quint16 port = ServerAddress::DefaultPort;
+        // Other servers of the same network (nodes of one cluster, docs/cluster.md): when a
+        // connection fails or drops, the next attempt goes to the next address in turn, host:port
+        // first. A session that registered stays with the address that worked.
+        QList<Endpoint> alternates;
         QString nick;
         QString user;     // defaults to the nick
         QString realName; // defaults to the nick
@@ -177,6 +186,11 @@ private:
     bool m_userQuit = false;
     bool m_everRegistered = false;
     int m_attempt = 0; // reconnect attempts since the last registration
+    // The address in use: 0 is host:port, then the alternates. How many of them the current
+    // series of attempts has tried (a script's first connection tries each once).
+    int m_endpoint = 0;
+    int m_triedInSeries = 0;
+    Endpoint currentEndpoint() const;
     int m_nickAttempt = 0;
     QString m_nick;
     QString m_serverName;

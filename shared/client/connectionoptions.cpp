@@ -11,7 +11,8 @@
 
 void ConnectionOptions::addTo(QCommandLineParser &parser, const Help &help)
 {
-    parser.addPositionalArgument(QStringLiteral("server"), help.server, QStringLiteral("[HOST[:PORT]]"));
+    parser.addPositionalArgument(QStringLiteral("server"), help.server,
+                                 QStringLiteral("[HOST[:PORT][,HOST[:PORT]...]]"));
     parser.addOptions({
         {{QStringLiteral("n"), QStringLiteral("nick")}, help.nick, QStringLiteral("NICK")},
         {{QStringLiteral("c"), QStringLiteral("channel")},
@@ -74,9 +75,23 @@ bool ConnectionOptions::read(const QCommandLineParser &parser, Result *result, Q
     quint16 port = 0;
     bool addressTls = false;
     result->serverGiven = !positional.isEmpty();
-    if (result->serverGiven && !ServerAddress::parse(positional.first(), &options.host, &port, &addressTls)) {
-        *error = QStringLiteral("'%1' is not HOST[:PORT]").arg(positional.first());
-        return false;
+    // "host1:6667,host2:6667": nodes of one network, tried in turn (ClientSession::Options).
+    const QStringList addresses = result->serverGiven ? positional.first().split(u',') : QStringList();
+    for (qsizetype i = 0; i < addresses.size(); ++i) {
+        QString host;
+        quint16 givenPort = 0;
+        bool tls = false;
+        if (!ServerAddress::parse(addresses.at(i), &host, &givenPort, &tls)) {
+            *error = QStringLiteral("'%1' is not HOST[:PORT]").arg(addresses.at(i));
+            return false;
+        }
+        addressTls = addressTls || tls;
+        if (i == 0) {
+            options.host = host;
+            port = givenPort;
+        } else {
+            options.alternates.append({host, givenPort});
+        }
     }
     options.tlsFingerprint = parser.value(QStringLiteral("tls-fingerprint"));
     if (!options.tlsFingerprint.isEmpty() && ServerAddress::normalizeFingerprint(options.tlsFingerprint).isEmpty()) {
@@ -99,6 +114,9 @@ bool ConnectionOptions::read(const QCommandLineParser &parser, Result *result, Q
     options.tls = addressTls || parser.isSet(QStringLiteral("tls")) || !options.tlsFingerprint.isEmpty()
                   || options.tlsInsecure || !options.tlsCertFile.isEmpty();
     options.port = port ? port : ServerAddress::defaultPort(options.tls);
+    for (ClientSession::Endpoint &alternate : options.alternates)
+        if (!alternate.port)
+            alternate.port = ServerAddress::defaultPort(options.tls);
 
     options.saslMechanism = parser.value(QStringLiteral("sasl-mechanism")).toUpper();
     if (!options.saslMechanism.isEmpty()

@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 
 namespace {
@@ -112,6 +113,7 @@ private Q_SLOTS:
     void reconnectsAfterServerRestart();
     void queueLimitRefusesVisibly();
     void quitDoesNotReconnect();
+    void triesTheNextAddress();
     void refusesInjection();
     void logsInWithSasl();
     void failedLoginIsSaidOnceAndNotRetried();
@@ -533,6 +535,36 @@ void TestClientSession::queueLimitRefusesVisibly()
     s->sendMessage("#lobby", "3");
     QCOMPARE(log.count(T::Error), 1);
     QVERIFY(log.texts(T::Error).first().contains("not sent"));
+}
+
+void TestClientSession::triesTheNextAddress()
+{
+    // host:port has nobody listening; the second address is a server; when that one goes, the
+    // session goes on to the next address in turn (the first again), where a server now is.
+    auto second = std::make_unique<TestServer>();
+    QVERIFY(second->start());
+    QTcpServer reserved; // a port nobody answers on: taken, then closed
+    QVERIFY(reserved.listen(QHostAddress::LocalHost));
+    const quint16 deadPort = reserved.serverPort();
+    reserved.close();
+    auto s = makeSession(deadPort, QStringLiteral("hopper"));
+    ClientSession::Options o = s->options();
+    o.alternates = {{QStringLiteral("127.0.0.1"), second->port()}};
+    o.retryFirstConnection = false; // as a script: each address once, at once
+    s->setOptions(o);
+    EventLog log(s.get());
+    s->open();
+    QVERIFY(waitRegistered(*s));
+    QVERIFY(!log.texts(T::Connection).filter(QString::number(deadPort)).isEmpty());
+
+    ServerConfig firstConfig = TestServer::defaultConfig();
+    firstConfig.listen = {{QHostAddress(QHostAddress::LocalHost), deadPort, false}};
+    TestServer first(firstConfig);
+    QVERIFY(first.start());
+    second.reset();
+    QVERIFY(QTest::qWaitFor([&] { return s->state() != ClientSession::State::Connected; }, 5000));
+    QVERIFY(waitRegistered(*s));
+    QVERIFY(first.idOf("hopper") != 0);
 }
 
 void TestClientSession::quitDoesNotReconnect()

@@ -449,10 +449,19 @@ void TestConsolePlain::exitCodes()
     QVERIFY(nobody.waitForExit());
     QCOMPARE(nobody.exitCode(), 1);
     QVERIFY(nobody.err().contains("cannot connect"));
+    // Nodes of one network: the dead address is passed over for the next one.
+    TestServer node;
+    QVERIFY(node.start());
+    QProcess hop;
+    hop.start(QStringLiteral(CONFAB_CLIENT_BINARY),
+              {QStringLiteral("127.0.0.1:%1,127.0.0.1:%2").arg(deadPort).arg(node.port()), "--nick", "hopper", "--send",
+               "hi"});
+    QVERIFY(QTest::qWaitFor([&] { return hop.state() == QProcess::NotRunning; }, 10000)); // the server is ours
+    QVERIFY2(hop.exitCode() == 0, hop.readAllStandardError().constData());
 
-    for (const QStringList &bad :
-         {QStringList {"--format", "xml"}, QStringList {"--bogus"}, QStringList {"a:b:c:d", "x"},
-          QStringList {"--scrollback", "5"}, QStringList {"--scrollback", "many"}}) {
+    for (const QStringList &bad : {QStringList {"--format", "xml"}, QStringList {"--bogus"},
+                                   QStringList {"a:b:c:d", "x"}, QStringList {"127.0.0.1:1,host:port"},
+                                   QStringList {"--scrollback", "5"}, QStringList {"--scrollback", "many"}}) {
         QProcess p;
         p.start(QStringLiteral(CONFAB_CLIENT_BINARY), bad);
         QVERIFY(p.waitForFinished(5000));
