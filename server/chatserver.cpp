@@ -32,6 +32,7 @@
 #include "system/crossthread.h"
 
 #include <QThread>
+#include <algorithm>
 #include <unistd.h>
 #include <utility>
 
@@ -282,6 +283,32 @@ bool ChatServer::notice(ClientId id, const QByteArray &text)
 QList<QByteArray> ChatServer::commandNames() const
 {
     return m_hub ? CrossThread::call(m_hub, &Hub::commandNames).value_or(QList<QByteArray>()) : QList<QByteArray>();
+}
+
+bool ChatServer::clusterInfo(ClusterInfo *info) const
+{
+    if (!m_clusterNode || !m_hub)
+        return false;
+    const std::optional<ClusterNode::Status> status = CrossThread::call(m_clusterNode, &ClusterNode::status);
+    const QHash<QByteArray, int> users = CrossThread::call(m_hub, &Hub::usersByNode).value_or(QHash<QByteArray, int>());
+    if (!status)
+        return false;
+    info->redisReachable = status->available;
+    info->eventsDropped = status->eventsDropped;
+    info->framesDropped = status->framesDropped;
+    info->framesMissed = status->framesMissed;
+    info->framesUnsent = status->framesUnsent;
+    info->nodes.clear();
+    for (const NodeLease::NodeInfo &n : status->nodes)
+        info->nodes.append({n.name, n.incarnation, n.leaseLeftMs, users.value(n.name), n.name == status->node});
+    // Nodes this one still has users of, but no longer sees registered (their loss not yet applied).
+    for (auto it = users.cbegin(); it != users.cend(); ++it) {
+        const bool listed = std::any_of(info->nodes.cbegin(), info->nodes.cend(),
+                                        [&](const NodeInfo &n) { return n.name == it.key(); });
+        if (!listed)
+            info->nodes.append({it.key(), 0, -1, it.value(), it.key() == status->node});
+    }
+    return true;
 }
 
 int ChatServer::broadcast(const QByteArray &text)

@@ -73,6 +73,23 @@ public:
     int broadcast(const QByteArray &text);
     // Every command the hub knows (for HELP's completeness, and tests).
     QList<QByteArray> commandNames() const;
+    // The operator console's "nodes": the cluster as this node sees it; false without a cluster.
+    struct NodeInfo {
+        QByteArray name;
+        qint64 startedMs = 0;    // its incarnation: when it (last) joined
+        qint64 leaseLeftMs = -1; // at the last check; -1: expired or gone
+        int users = 0;           // as this node's registry has them
+        bool self = false;
+    };
+    struct ClusterInfo {
+        bool redisReachable = false;
+        QList<NodeInfo> nodes;
+        quint64 eventsDropped = 0;
+        quint64 framesDropped = 0;
+        quint64 framesMissed = 0;
+        quint64 framesUnsent = 0;
+    };
+    bool clusterInfo(ClusterInfo *info) const;
 
 private:
     // A new connection from a listener: its worker, handed to a worker thread.

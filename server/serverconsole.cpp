@@ -35,6 +35,7 @@ const char HelpText[] = "help                 this list\n"
                         "terminate ID [WHY]   close connection ID, telling it why\n"
                         "send ID TEXT         a server notice to connection ID\n"
                         "broadcast TEXT       a server notice to everyone\n"
+                        "nodes                the cluster: its nodes, their leases and users\n"
                         "exit                 tell every client and shut the server down\n";
 
 } // namespace
@@ -86,6 +87,8 @@ QString ServerConsole::execute(const QString &line)
         return m_server->notice(id, text.toUtf8()) ? QStringLiteral("sent to %1\n").arg(id)
                                                    : QStringLiteral("no connection %1\n").arg(id);
     }
+    if (command == u"nodes")
+        return nodes();
     if (command == u"broadcast") {
         if (rest.isEmpty())
             return QStringLiteral("usage: broadcast TEXT\n");
@@ -97,6 +100,35 @@ QString ServerConsole::execute(const QString &line)
         return QStringLiteral("shutting down\n");
     }
     return QStringLiteral("unknown command '%1' (try 'help')\n").arg(command);
+}
+
+QString ServerConsole::nodes() const
+{
+    ChatServer::ClusterInfo info;
+    if (!m_server->clusterInfo(&info))
+        return QStringLiteral("not in a cluster (--cluster joins one)\n");
+    QString out = QStringLiteral("%1 %2 %3 %4\n")
+                      .arg(QStringLiteral("NODE").leftJustified(20), QStringLiteral("STARTED").leftJustified(20),
+                           QStringLiteral("LEASE").rightJustified(8), QStringLiteral("USERS").rightJustified(7));
+    for (const ChatServer::NodeInfo &n : std::as_const(info.nodes)) {
+        const QString name = QString::fromUtf8(n.name) + (n.self ? QStringLiteral(" (this)") : QString());
+        const QString started = n.startedMs > 0 ? QDateTime::fromMSecsSinceEpoch(n.startedMs)
+                                                      .toLocalTime()
+                                                      .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                                                : QStringLiteral("-");
+        const QString lease
+            = n.leaseLeftMs >= 0 ? QString::number(n.leaseLeftMs / 1000.0, 'f', 1) + u's' : QStringLiteral("expired");
+        out += QStringLiteral("%1 %2 %3 %4\n")
+                   .arg(name.leftJustified(20), started.leftJustified(20), lease.rightJustified(8),
+                        QString::number(n.users).rightJustified(7));
+    }
+    out += QStringLiteral("Redis %1; stream entries dropped: %2; relayed messages dropped %3, missed %4, unsent %5\n")
+               .arg(info.redisReachable ? QStringLiteral("reachable") : QStringLiteral("UNREACHABLE"))
+               .arg(info.eventsDropped)
+               .arg(info.framesDropped)
+               .arg(info.framesMissed)
+               .arg(info.framesUnsent);
+    return out;
 }
 
 QString ServerConsole::list() const

@@ -22,6 +22,7 @@ Q_SIGNALS:
 
 private:
     QString list() const;
+    QString nodes() const;
     QString myIp() const;
     QString myPort() const;
 

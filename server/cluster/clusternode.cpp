@@ -230,3 +230,18 @@ void ClusterNode::resync(bool streamLost)
     m_lease->renew(m_incarnation);
     Q_EMIT resyncNeeded(streamLost);
 }
+
+ClusterNode::Status ClusterNode::status() const
+{
+    Status s;
+    s.node = m_config->node;
+    s.available = m_available;
+    if (m_lease)
+        s.nodes = m_lease->nodes();
+    if (m_stream)
+        s.eventsDropped = m_stream->dropped();
+    s.framesDropped = m_framesDropped;
+    s.framesMissed = m_framesMissed;
+    s.framesUnsent = m_framesUnsent;
+    return s;
+}

@@ -3,6 +3,7 @@
 
 #include "clusterframe.h"
 #include "clusterregistry.h"
+#include "nodelease.h"
 
 #include <QHash>
 #include <QObject>
@@ -10,7 +11,6 @@
 #include <memory>
 
 class ClusterStream;
-class NodeLease;
 class RedisConnection;
 struct ServerConfig;
 
@@ -29,6 +29,18 @@ public:
     // In the node's thread, last: this node's users leave the registry (waiting a moment for
     // Redis to have it), its lease is given up, and its connections to Redis are closed.
     void stop();
+
+    // For the operator console, in the node's thread.
+    struct Status {
+        QByteArray node;
+        bool available = false;
+        QList<NodeLease::NodeInfo> nodes;
+        quint64 eventsDropped = 0; // stream entries that did not decode
+        quint64 framesDropped = 0;
+        quint64 framesMissed = 0;
+        quint64 framesUnsent = 0;
+    };
+    Status status() const;
 
 public Q_SLOTS:
     // From the hub: claim `nick` for the client; answered with nickClaimAnswered(ticket, ...).

@@ -3,6 +3,8 @@
 
 #include "redisconnection.h"
 
+#include <algorithm>
+
 namespace {
 
 QByteArray leaseKey(const QByteArray &node) { return "confab:node:" + node; }
@@ -114,6 +116,18 @@ void NodeLease::check()
                 others.insert(name, incarnation);
         }
         m_others = others;
+        QHash<QByteArray, NodeInfo> seen;
+        for (auto it = others.cbegin(); it != others.cend(); ++it)
+            seen.insert(it.key(), {it.key(), it.value(), -1});
+        seen.insert(m_node, {m_node, m_incarnation, -1});
+        m_seen = seen;
+        for (const NodeInfo &n : std::as_const(seen)) {
+            const QByteArray name = n.name;
+            m_redis->command({"PTTL", leaseKey(name)}, [this, name](const RedisReply &ttl) {
+                if (ttl.type == RedisReply::Type::Integer && m_seen.contains(name))
+                    m_seen[name].leaseLeftMs = qMax<qint64>(-1, ttl.integer);
+            });
+        }
         for (auto it = others.cbegin(); it != others.cend(); ++it) {
             const QByteArray name = it.key();
             const qint64 incarnation = it.value();
@@ -128,4 +142,11 @@ void NodeLease::check()
         // Replies come in order: this one's comes after every reap above.
         m_redis->command({"PING"}, [this](const RedisReply &) { Q_EMIT checked(); });
     });
+}
+
+QList<NodeLease::NodeInfo> NodeLease::nodes() const
+{
+    QList<NodeInfo> out = m_seen.values();
+    std::sort(out.begin(), out.end(), [](const NodeInfo &a, const NodeInfo &b) { return a.name < b.name; });
+    return out;
 }

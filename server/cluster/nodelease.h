@@ -44,6 +44,14 @@ public:
     qint64 incarnation() const { return m_incarnation; }
     // The other nodes registered at the last check, with their incarnations.
     const QHash<QByteArray, qint64> &others() const { return m_others; }
+    // Every node registered at the last check, this one included, with what was left of its
+    // lease then (-1: none, it is expired or gone), for the operator console.
+    struct NodeInfo {
+        QByteArray name;
+        qint64 incarnation = 0;
+        qint64 leaseLeftMs = -1;
+    };
+    QList<NodeInfo> nodes() const;
 
 Q_SIGNALS:
     void registered();
@@ -63,6 +71,7 @@ private:
     Timing m_timing;
     QTimer m_refresh;
     QTimer m_check;
+    QHash<QByteArray, NodeInfo> m_seen; // by name, at the last check
     bool m_registered = false;
     QHash<QByteArray, qint64> m_others;
 };

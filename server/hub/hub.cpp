@@ -339,6 +339,15 @@ QList<Hub::ClientSummary> Hub::clientSummaries() const
     return out;
 }
 
+QHash<QByteArray, int> Hub::usersByNode() const
+{
+    QHash<QByteArray, int> out;
+    for (const auto &[id, c] : m_clients)
+        if (c->registered && !c->closing)
+            ++out[c->isRemote() ? c->node : m_config->node];
+    return out;
+}
+
 bool Hub::terminate(ClientId id, const QByteArray &reason)
 {
     auto it = m_clients.find(id);

@@ -77,6 +77,8 @@ public:
         qint64 signonTime;
     };
     QList<ClientSummary> clientSummaries() const;
+    // Registered users by node (this node's under its own name), for the operator console.
+    QHash<QByteArray, int> usersByNode() const;
     bool terminate(ClientId id, const QByteArray &reason);
     bool noticeTo(ClientId id, const QByteArray &text);
     // A server notice to every registered client, serialised once. Returns how many.

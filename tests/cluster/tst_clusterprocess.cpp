@@ -90,6 +90,7 @@ private Q_SLOTS:
     void redisRestartJoinsNodesAgain();
     void accountsAcrossNodes();
     void historyMonitorAndKillAcrossNodes();
+    void operatorConsoleShowsNodes();
 
 private:
     bool startNodes(int count, const QString &database = QStringLiteral(":memory:"));
@@ -129,7 +130,8 @@ bool TestClusterProcess::startNodes(int count, const QString &database)
         const QStringList args {"--cluster",    m_redis->url(), "--node",       "node-" + QString::number(i),
                                 "--listen",     "127.0.0.1:0",  "--database",   database,
                                 "--node-lease", "1.5",          "--nick-grace", "1",
-                                "--autojoin",   "#lobby",       "--oper",       "boss:secret"};
+                                "--autojoin",   "#lobby",       "--oper",       "boss:secret",
+                                "--console"};
         if (!ServerProcess::start(node->process, Binary, args, &node->host, &node->port))
             return false;
         if (!waitForCluster(*node))
@@ -531,6 +533,34 @@ void TestClusterProcess::historyMonitorAndKillAcrossNodes()
     QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.source.startsWith("alice!"); }));
     cleanup();
     pg.stop();
+}
+
+void TestClusterProcess::operatorConsoleShowsNodes()
+{
+    QVERIFY(startNodes(2));
+    auto alice = clientOf(*m_nodes[1]);
+    QVERIFY(alice && alice->registerAs("alice"));
+    QProcess &console = m_nodes[0]->process;
+    console.readAllStandardOutput();
+    // "node-2 ... LEASE USERS": its lease is alive, and node 1 counts alice there.
+    QByteArray out;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            console.write("nodes\n");
+            if (!console.waitForReadyRead(1000))
+                return false;
+            out = console.readAllStandardOutput();
+            const QList<QByteArray> lines = out.split('\n');
+            const bool self = std::any_of(lines.cbegin(), lines.cend(), [](const QByteArray &l) {
+                return l.startsWith("node-1 (this)") && l.contains("s ");
+            });
+            const bool other = std::any_of(lines.cbegin(), lines.cend(), [](const QByteArray &l) {
+                const QList<QByteArray> f = l.simplified().split(' ');
+                return f.value(0) == "node-2" && f.size() >= 5 && f.at(f.size() - 2).endsWith('s') && f.last() == "1";
+            });
+            return self && other && out.contains("Redis reachable");
+        },
+        10000));
 }
 
 QTEST_GUILESS_MAIN(TestClusterProcess)

@@ -42,12 +42,14 @@ void TestServerConsole::helpAndUnknown()
     QVERIFY(server.start());
     ServerConsole console(&server.server());
     const QString help = console.execute(QStringLiteral("help"));
-    for (const char *cmd : {"myip", "myport", "list", "terminate", "send", "broadcast", "exit"})
+    for (const char *cmd : {"myip", "myport", "list", "terminate", "send", "broadcast", "nodes", "exit"})
         QVERIFY2(help.contains(QLatin1String(cmd)), cmd);
     QVERIFY(console.execute(QStringLiteral("frobnicate")).contains(QStringLiteral("unknown command 'frobnicate'")));
     QVERIFY(console.execute(QStringLiteral("send")).startsWith(QStringLiteral("usage:")));
     QVERIFY(console.execute(QStringLiteral("terminate x")).startsWith(QStringLiteral("usage:")));
     QCOMPARE(console.execute(QStringLiteral("   ")), QString());
+    // One server alone: no cluster to show (tests/cluster shows one).
+    QVERIFY(console.execute(QStringLiteral("nodes")).startsWith(QStringLiteral("not in a cluster")));
 }
 
 void TestServerConsole::myPortAndMyIp()
