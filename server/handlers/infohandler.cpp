@@ -180,17 +180,23 @@ void InfoHandler::sendLusers(HubClient &client)
     const int users = counts.registered, visible = users - invisible;
     m_maxUsers = std::max(m_maxUsers, users);
     const int unknown = m_hub.unregisteredCount();
+    // In a cluster the network is every node's users; this server's are its own.
+    const int local = users - counts.remote;
+    m_maxLocal = std::max(m_maxLocal, local);
     const QByteArray n = QByteArray::number(users), max = QByteArray::number(m_maxUsers);
+    const QByteArray l = QByteArray::number(local), maxLocal = QByteArray::number(m_maxLocal);
+    const QByteArray servers = QByteArray::number(counts.servers);
     m_hub.reply(client, Numeric::RPL_LUSERCLIENT,
                 {"There are " + QByteArray::number(visible) + " users and " + QByteArray::number(invisible)
-                 + " invisible on 1 servers"});
+                 + " invisible on " + servers + " servers"});
     if (opers > 0)
         m_hub.reply(client, Numeric::RPL_LUSEROP, {QByteArray::number(opers), "operator(s) online"});
     if (unknown > 0)
         m_hub.reply(client, Numeric::RPL_LUSERUNKNOWN, {QByteArray::number(unknown), "unknown connection(s)"});
     m_hub.reply(client, Numeric::RPL_LUSERCHANNELS, {QByteArray::number(m_hub.channels().size()), "channels formed"});
-    m_hub.reply(client, Numeric::RPL_LUSERME, {"I have " + n + " clients and 0 servers"});
-    m_hub.reply(client, Numeric::RPL_LOCALUSERS, {n, max, "Current local users " + n + ", max " + max});
+    m_hub.reply(client, Numeric::RPL_LUSERME,
+                {"I have " + l + " clients and " + QByteArray::number(counts.servers - 1) + " servers"});
+    m_hub.reply(client, Numeric::RPL_LOCALUSERS, {l, maxLocal, "Current local users " + l + ", max " + maxLocal});
     m_hub.reply(client, Numeric::RPL_GLOBALUSERS, {n, max, "Current global users " + n + ", max " + max});
 }
 

@@ -32,4 +32,5 @@ private:
     void wallops(HubClient &client, const IrcMessage &msg);
 
     int m_maxUsers = 0; // the most registered users seen at once
+    int m_maxLocal = 0; // of this node alone (in a cluster)
 };

@@ -322,6 +322,8 @@ void Hub::shutdown(const QByteArray &reason)
     }
     m_clients.clear();
     m_remote.clear();
+    m_remoteByNode.clear();
+    m_remoteCount = 0;
     m_perAddress.clear();
     m_registered = m_invisible = m_opers = m_unregistered = 0;
     m_nicks.clear();
@@ -1179,6 +1181,8 @@ void Hub::applyUser(const ClusterEvent &e)
         m_remote.insert(e.node + '/' + QByteArray::number(e.client), c->id);
         m_nicks.insert(key, c);
         ++m_registered;
+        ++m_remoteCount;
+        ++m_remoteByNode[e.node];
     }
     const bool wasInvisible = c->invisible, wasOper = c->isOper();
     c->user = e.user;
@@ -1241,6 +1245,9 @@ void Hub::forgetRemote(HubClient &client, const QByteArray *quitReason)
     m_invisible -= client.invisible;
     m_opers -= client.isOper();
     m_remote.remove(client.node + '/' + QByteArray::number(client.remoteId));
+    --m_remoteCount;
+    if (auto it = m_remoteByNode.find(client.node); it != m_remoteByNode.end() && --*it <= 0)
+        m_remoteByNode.erase(it);
     m_clients.erase(client.id);
 }
 

@@ -113,11 +113,16 @@ public:
     // LUSERS' numbers, kept as clients come, register, change modes and go: a welcome burst
     // never walks every client (a storm of connects would be quadratic).
     struct UserCounts {
-        int registered = 0;
+        int registered = 0; // in the whole network
         int invisible = 0;
         int opers = 0;
+        int remote = 0;  // of those, the users of other nodes
+        int servers = 1; // this node, and the others that have users
     };
-    UserCounts userCounts() const { return {m_registered, m_invisible, m_opers}; }
+    UserCounts userCounts() const
+    {
+        return {m_registered, m_invisible, m_opers, m_remoteCount, int(m_remoteByNode.size()) + 1};
+    }
     // The only ways to change what those numbers count.
     void setInvisible(HubClient &client, bool invisible);
     void setOperName(HubClient &client, const QByteArray &name);
@@ -343,7 +348,9 @@ private:
     };
     QHash<quint64, PendingClaim> m_claims; // by ticket
     quint64 m_nextTicket = 1;
-    QHash<QByteArray, ClientId> m_remote;        // node + '/' + its id there -> the id here
+    QHash<QByteArray, ClientId> m_remote;  // node + '/' + its id there -> the id here
+    QHash<QByteArray, int> m_remoteByNode; // users of each other node, for LUSERS
+    int m_remoteCount = 0;
     ClientId m_nextRemoteId = ClientId(1) << 62; // other nodes' users: ids no connection here has
     // Applying another node's change: nothing of it goes back to the cluster, and what is
     // delivered meanwhile goes to this node's users only (that node told its own and the rest).

@@ -13,11 +13,13 @@
 #include "throwawayredis.h"
 
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
 
 #include <algorithm>
 #include <memory>
+#include <numeric>
 
 namespace {
 
@@ -91,9 +93,10 @@ private Q_SLOTS:
     void accountsAcrossNodes();
     void historyMonitorAndKillAcrossNodes();
     void operatorConsoleShowsNodes();
+    void soakAcrossThreeNodes();
 
 private:
-    bool startNodes(int count, const QString &database = QStringLiteral(":memory:"));
+    bool startNodes(int count, const QString &database = QStringLiteral(":memory:"), const QStringList &extra = {});
     // Waits until the node takes nicks (its cluster connection is up).
     bool waitForCluster(Node &node);
     std::unique_ptr<RawClient> clientOf(Node &node);
@@ -123,15 +126,15 @@ void TestClusterProcess::cleanup()
     m_redis.reset();
 }
 
-bool TestClusterProcess::startNodes(int count, const QString &database)
+bool TestClusterProcess::startNodes(int count, const QString &database, const QStringList &extra)
 {
     for (int i = 1; i <= count; ++i) {
         auto node = std::make_unique<Node>();
-        const QStringList args {"--cluster",    m_redis->url(), "--node",       "node-" + QString::number(i),
-                                "--listen",     "127.0.0.1:0",  "--database",   database,
-                                "--node-lease", "1.5",          "--nick-grace", "1",
-                                "--autojoin",   "#lobby",       "--oper",       "boss:secret",
-                                "--console"};
+        QStringList args {"--cluster",    m_redis->url(), "--node",       "node-" + QString::number(i),
+                          "--listen",     "127.0.0.1:0",  "--database",   database,
+                          "--node-lease", "1.5",          "--nick-grace", "1",
+                          "--autojoin",   "#lobby",       "--oper",       "boss:secret",
+                          "--console"};
         if (!ServerProcess::start(node->process, Binary, args, &node->host, &node->port))
             return false;
         if (!waitForCluster(*node))
@@ -306,6 +309,13 @@ void TestClusterProcess::chatAcrossNodes()
         return m.command == "315";
     }));
     QVERIFY2(who.contains("alice") && who.contains("bob") && who.contains("carol"), qPrintable(who.join(' ')));
+    // LUSERS counts the network, and this node's own apart.
+    carol->send("LUSERS");
+    const auto global = carol->waitFor(RawClient::command("251"));
+    const auto mine = carol->waitFor(RawClient::command("255"));
+    QVERIFY(global && mine);
+    QCOMPARE(global->params.last(), QByteArray("There are 3 users and 0 invisible on 3 servers"));
+    QCOMPARE(mine->params.last(), QByteArray("I have 1 clients and 2 servers"));
 
     // A nick change on one node is seen on the others; a QUIT too.
     bob->send("NICK robert");
@@ -561,6 +571,100 @@ void TestClusterProcess::operatorConsoleShowsNodes()
             return self && other && out.contains("Redis reachable");
         },
         10000));
+}
+
+void TestClusterProcess::soakAcrossThreeNodes()
+{
+    // Six users, two on each of three nodes, each sending to the channel and to one user of
+    // another node, while three more come and go (QUIT, or the connection dropped) on every
+    // node: every message of a user who stayed reaches every other such user exactly once and in
+    // its order, and no message of those who came and went arrives twice or out of order.
+    QVERIFY(startNodes(3, QStringLiteral(":memory:"), {"--flood-exempt", "127.0.0.0/8"}));
+    constexpr int Stable = 6;
+    constexpr int Rounds = 400;
+    const quint32 seed = QRandomGenerator::global()->generate();
+    qInfo("soak seed %u", seed);
+    QRandomGenerator random(seed);
+    std::vector<std::unique_ptr<RawClient>> stable;
+    for (int i = 0; i < Stable; ++i) {
+        auto c = clientOf(*m_nodes[size_t(i % 3)]);
+        QVERIFY(c && c->registerAs("s" + QByteArray::number(i)));
+        stable.push_back(std::move(c));
+    }
+    for (auto &c : stable)
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                const QList<QByteArray> seen = names(*c, "#lobby");
+                return std::all_of(stable.cbegin(), stable.cend(), [&](const auto &other) {
+                    return seen.contains("s" + QByteArray::number(&other - &stable.front()));
+                });
+            },
+            5000));
+
+    std::vector<std::unique_ptr<RawClient>> churners(3);
+    int churnCount = 0;
+    auto churn = [&](size_t k) {
+        if (churners[k]) {
+            if (random.bounded(2))
+                churners[k]->send("QUIT :churn");
+            else
+                churners[k]->socket().abort(); // half of them just vanish
+            churners[k].reset();
+            return true;
+        }
+        auto c = clientOf(*m_nodes[k]);
+        const QByteArray nick = "c" + QByteArray::number(k) + "x" + QByteArray::number(++churnCount);
+        if (!c || !c->registerAs(nick))
+            return false;
+        for (int j = 0; j < 5; ++j)
+            c->send("PRIVMSG #lobby :C " + nick + " " + QByteArray::number(j));
+        churners[k] = std::move(c);
+        return true;
+    };
+    for (int r = 0; r < Rounds; ++r) {
+        for (int i = 0; i < Stable; ++i) {
+            const QByteArray n = QByteArray::number(i), round = QByteArray::number(r);
+            stable[size_t(i)]->send("PRIVMSG #lobby :S " + n + " " + round);
+            stable[size_t(i)]->send("PRIVMSG s" + QByteArray::number((i + 1) % Stable) + " :P " + n + " " + round);
+        }
+        if (r % 5 == 0)
+            QVERIFY(churn(size_t(random.bounded(3))));
+    }
+    for (int i = 0; i < Stable; ++i)
+        stable[size_t(i)]->send("PRIVMSG #lobby :S " + QByteArray::number(i) + " end");
+
+    for (int i = 0; i < Stable; ++i) {
+        RawClient &c = *stable[size_t(i)];
+        for (int j = 0; j < Stable; ++j) {
+            if (j == i)
+                continue;
+            const QByteArray end = "S " + QByteArray::number(j) + " end";
+            // Counted, not waited for in turn: the ends arrive in any order.
+            QVERIFY2(QTest::qWaitFor([&] { return c.count(privmsg(end)) == 1; }, 20000), end.constData());
+        }
+        QHash<QByteArray, QList<int>> bySender; // "S j" and "P j": the rounds, as received
+        QHash<QByteArray, QList<int>> byChurner;
+        for (const IrcMessage &m : c.all(RawClient::command("PRIVMSG"))) {
+            const QList<QByteArray> words = m.params.last().split(' ');
+            if (words.size() != 3 || words.at(2) == "end")
+                continue;
+            if (words.at(0) == "C")
+                byChurner[words.at(1)].append(words.at(2).toInt());
+            else
+                bySender[words.at(0) + ' ' + words.at(1)].append(words.at(2).toInt());
+        }
+        QList<int> all(Rounds);
+        std::iota(all.begin(), all.end(), 0);
+        for (int j = 0; j < Stable; ++j) {
+            if (j != i)
+                QCOMPARE(bySender.value("S " + QByteArray::number(j)), all);
+        }
+        QCOMPARE(bySender.value("P " + QByteArray::number((i + Stable - 1) % Stable)), all);
+        for (auto it = byChurner.cbegin(); it != byChurner.cend(); ++it) {
+            QVERIFY2(std::is_sorted(it->cbegin(), it->cend()), it.key().constData());
+            QVERIFY2(std::adjacent_find(it->cbegin(), it->cend()) == it->cend(), it.key().constData());
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestClusterProcess)
