@@ -82,6 +82,9 @@ struct ServerConfig {
     // ":memory:" keeps it in memory only (for tests); the command line's default is a file in the
     // user's data directory ($XDG_DATA_HOME/confab/confab.db).
     QString database = QStringLiteral(":memory:");
+    // PostgreSQL's password, read from --database-password-file (it wins over one in the URL);
+    // never logged.
+    QString databasePassword;
     int historyDays = 30;           // older events are deleted; 0 keeps them forever
     int historyPlayback = 25;       // lines replayed on JOIN to clients that do not fetch history
     int historyPerTarget = 100'000; // at most this many events kept per conversation

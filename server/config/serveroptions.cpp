@@ -63,6 +63,8 @@ const OptionSpec Options[] = {
     {"max-channels", "N", "Channels one client may join (default 50)."},
     {"nick-len", "N", "Longest nickname in bytes (default 30, at most 64)."},
     {"channel-len", "N", "Longest channel name in bytes (default 50, at most 64)."},
+    {"database-password-file", "FILE",
+     "Read the password of a postgresql:// --database from FILE (its first line), so that it is not on the command line or in the configuration file."},
     {"database", "FILE|URL",
      "The database of history and accounts: an SQLite file, created if missing, or postgresql://USER:PASSWORD@HOST:PORT/DB for PostgreSQL (several nodes). Default $XDG_DATA_HOME/confab/confab.db (~/.local/share/confab/confab.db); ':memory:' keeps them only while the server runs."},
     {"no-history", nullptr,
@@ -395,6 +397,18 @@ ServerOptions::Outcome ServerOptions::parse(const QStringList &args)
         return fail(QStringLiteral("%1 needs a file name (or :memory:)").arg(src.origin(QStringLiteral("database"))));
     if (PostgresAddress::looksLikeOne(config.database) && !PostgresAddress::parse(config.database, &error))
         return fail(QStringLiteral("%1: %2").arg(src.origin(QStringLiteral("database")), error));
+    if (src.isSet(QStringLiteral("database-password-file"))) {
+        const QString origin = src.origin(QStringLiteral("database-password-file"));
+        if (!PostgresAddress::looksLikeOne(config.database))
+            return fail(QStringLiteral("%1 is for a postgresql:// --database").arg(origin));
+        QFile file(src.value(QStringLiteral("database-password-file")));
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(QStringLiteral("%1: cannot read %2: %3").arg(origin, file.fileName(), file.errorString()));
+        const QByteArray line = file.readLine(4096);
+        config.databasePassword = QString::fromUtf8(line).remove(u'\n').remove(u'\r');
+        if (config.databasePassword.isEmpty())
+            return fail(QStringLiteral("%1: %2 holds no password").arg(origin, file.fileName()));
+    }
     if (src.isSet(QStringLiteral("cluster"))) {
         config.cluster = src.value(QStringLiteral("cluster"));
         if (!RedisAddress::parse(config.cluster, &error))

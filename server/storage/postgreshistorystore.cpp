@@ -117,6 +117,8 @@ bool PostgresHistoryStore::open(QString *error, QList<ChannelState> *channels, Q
     if (!address)
         return false;
     m_address = *address;
+    if (!m_config->databasePassword.isEmpty())
+        m_address.password = m_config->databasePassword;
     auto refuse = [&] {
         close();
         return false;

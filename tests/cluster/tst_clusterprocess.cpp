@@ -12,9 +12,11 @@
 #include "throwawaypostgres.h"
 #include "throwawayredis.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -135,8 +137,11 @@ bool TestClusterProcess::startNodes(int count, const QString &database, const QS
                           "--node-lease", "1.5",          "--nick-grace", "1",
                           "--autojoin",   "#lobby",       "--oper",       "boss:secret",
                           "--console"};
-        if (!ServerProcess::start(node->process, Binary, args, &node->host, &node->port))
+        args += extra;
+        if (!ServerProcess::start(node->process, Binary, args, &node->host, &node->port)) {
+            qWarning("node %d did not start: %s", i, node->process.readAllStandardError().constData());
             return false;
+        }
         if (!waitForCluster(*node))
             return false;
         m_nodes.push_back(std::move(node));
@@ -500,7 +505,15 @@ void TestClusterProcess::historyMonitorAndKillAcrossNodes()
     ThrowawayPostgres pg;
     QVERIFY2(pg.start(), qPrintable(pg.error()));
     QVERIFY2(pg.createDatabase("shared"), qPrintable(pg.error()));
-    QVERIFY(startNodes(2, pg.url("shared")));
+    // The password in a file of its own, not in the URL (--database-password-file).
+    QTemporaryDir dir;
+    QFile secret(dir.filePath(QStringLiteral("password")));
+    QVERIFY(secret.open(QIODevice::WriteOnly));
+    secret.write(QByteArray(ThrowawayPostgres::Password) + '\n');
+    secret.close();
+    const QString url = pg.url("shared").replace(u':' + QLatin1String(ThrowawayPostgres::Password) + u'@', u"@"_qs);
+    QVERIFY(!url.contains(QLatin1String(ThrowawayPostgres::Password)));
+    QVERIFY(startNodes(2, url, {"--database-password-file", secret.fileName()}));
     auto alice = clientOf(*m_nodes[0]);
     auto bob = clientOf(*m_nodes[1]);
     QVERIFY(alice && bob);

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void newerSchemaIsRefusedUntouched();
     void foreignDatabaseIsRefusedUntouched();
     void unreachableServerIsAClearError();
+    void passwordFromItsOwnFile();
     void chatGoesOnWhilePostgresIsAway();
 
 private:
@@ -203,6 +204,26 @@ void TestPostgres::unreachableServerIsAClearError()
     QVERIFY(!server.start(&error));
     QVERIFY2(error.contains(u"cannot connect to postgresql://confab:***@127.0.0.1:1/none"), qPrintable(error));
     QVERIFY(!error.contains(u"hidden"));
+}
+
+void TestPostgres::passwordFromItsOwnFile()
+{
+    // The URL without its password, which --database-password-file gives instead (its reading is
+    // tested with the command line, tst_serverprocess).
+    const QString url = m_pg.url(newDatabase());
+    ServerConfig config = configFor(QString(url).replace(
+        QStringLiteral(":") + QLatin1String(ThrowawayPostgres::Password) + u'@', QStringLiteral("@")));
+    QVERIFY(!config.database.contains(QLatin1String(ThrowawayPostgres::Password)));
+    {
+        ChatServer without(config);
+        QString error;
+        QVERIFY(!without.start(&error)); // scram-sha-256: no password, no entry
+    }
+    config.databasePassword = QLatin1String(ThrowawayPostgres::Password);
+    TestServer server(config);
+    QVERIFY(server.start());
+    auto alice = server.client("alice");
+    QVERIFY(alice);
 }
 
 void TestPostgres::chatGoesOnWhilePostgresIsAway()

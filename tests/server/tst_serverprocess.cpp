@@ -84,6 +84,12 @@ void TestServerProcess::badArguments_data()
     QTest::newRow("missing config") << QStringList {"--config", "/nonexistent/confab.conf"} << QByteArray("--config");
     QTest::newRow("postgresql without a database")
         << QStringList {"--database", "postgresql://confab:secret@db.example"} << QByteArray("needs a database");
+    QTest::newRow("password file without postgresql")
+        << QStringList {"--database", ":memory:", "--database-password-file", "/etc/hostname"}
+        << QByteArray("--database-password-file is for a postgresql://");
+    QTest::newRow("missing password file") << QStringList {"--database", "postgresql://confab@db.example/confab",
+                                                           "--database-password-file", "/nonexistent/password"}
+                                           << QByteArray("cannot read /nonexistent/password");
 }
 
 void TestServerProcess::badArguments()
