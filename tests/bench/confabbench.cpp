@@ -48,6 +48,11 @@ struct Options {
     std::string workload = "all";
     std::string label = "server";
     int serverPid = 0;
+    // Nodes of one cluster (--port P1,P2 and --server-pid A,B): connection i goes to ports[i %
+    // n], and the servers' CPU time is theirs together. --redis-pid: Redis's CPU time too.
+    std::vector<int> ports;
+    std::vector<int> serverPids;
+    int redisPid = 0;
     double duration = 10; // fanout and saturation, seconds
     int fanoutClients = 500;
     int fanoutSenders = 10;
@@ -124,6 +129,23 @@ long procStatusField(int pid, const char *field)
 }
 
 // The CPU time (user and system) the process has used so far, in seconds, or -1.
+double processCpuSeconds(int pid);
+
+// The CPU time of every server the bench drives (one, or a cluster's nodes); -1 if any is unknown.
+double serversCpuSeconds(const Options &o)
+{
+    if (o.serverPids.empty())
+        return processCpuSeconds(o.serverPid);
+    double total = 0;
+    for (int pid : o.serverPids) {
+        const double one = processCpuSeconds(pid);
+        if (one < 0)
+            return -1;
+        total += one;
+    }
+    return total;
+}
+
 double processCpuSeconds(int pid)
 {
     if (pid <= 0)
@@ -158,10 +180,14 @@ public:
         : m_opt(o)
     {
         m_ep = epoll_create1(EPOLL_CLOEXEC);
-        std::memset(&m_addr, 0, sizeof m_addr);
-        m_addr.sin_family = AF_INET;
-        m_addr.sin_port = htons(uint16_t(o.port));
-        inet_pton(AF_INET, o.host.c_str(), &m_addr.sin_addr);
+        for (int port : o.ports.empty() ? std::vector<int> {o.port} : o.ports) {
+            sockaddr_in addr;
+            std::memset(&addr, 0, sizeof addr);
+            addr.sin_family = AF_INET;
+            addr.sin_port = htons(uint16_t(port));
+            inet_pton(AF_INET, o.host.c_str(), &addr.sin_addr);
+            m_addrs.push_back(addr);
+        }
         if (o.tls) {
             // The server's certificate is a throw-away one: not verified, as a benchmark of the
             // transport, not of trust.
@@ -216,7 +242,8 @@ public:
             // in connect() takes longer with every connection, and the bench, not the server,
             // became what the idle workload measured (7 s of its own system time for 20,000).
             // The port is still chosen at connect() (IP_BIND_ADDRESS_NO_PORT).
-            if (m_addr.sin_addr.s_addr == htonl(INADDR_LOOPBACK)) {
+            const sockaddr_in &addr = m_addrs[size_t(i) % m_addrs.size()];
+            if (addr.sin_addr.s_addr == htonl(INADDR_LOOPBACK)) {
                 sockaddr_in source {};
                 source.sin_family = AF_INET;
                 source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 9 + uint32_t(i / 1000));
@@ -226,7 +253,7 @@ public:
                     return false;
                 }
             }
-            if (::connect(c.fd, reinterpret_cast<sockaddr *>(&m_addr), sizeof m_addr) < 0 && errno != EINPROGRESS) {
+            if (::connect(c.fd, reinterpret_cast<const sockaddr *>(&addr), sizeof addr) < 0 && errno != EINPROGRESS) {
                 std::fprintf(stderr, "connect: %s\n", std::strerror(errno));
                 return false;
             }
@@ -456,7 +483,7 @@ private:
     const Options &m_opt;
     SSL_CTX *m_tls = nullptr;
     int m_ep;
-    sockaddr_in m_addr;
+    std::vector<sockaddr_in> m_addrs; // one per node
     std::vector<int> m_dirty;
     std::vector<bool> m_dirtyFlag;
 };
@@ -556,6 +583,17 @@ struct Result {
     std::string json;
     std::string table;
 };
+
+// Nodes of a cluster learn of each other's joins through Redis: the first messages would miss
+// members another node has not applied yet, and be counted lost. A second settles it.
+void settle(const Options &o, Loop &loop)
+{
+    if (o.ports.size() < 2)
+        return;
+    const Ns end = now() + 1'000'000'000;
+    while (now() < end)
+        loop.pass(10);
+}
 
 void progress(const Options &o, const char *name, double elapsed, long deliveries)
 {
@@ -700,6 +738,7 @@ Result runFanout(const Options &o, bool storm = false)
     const std::string account = "stormacct", password = "storm-password";
     if (storm && !registerStormAccount(loop, account, password))
         return r;
+    settle(o, loop);
     const int firstStorm = int(loop.conns.size());
     const std::string payload = base64(account + '\0' + account + '\0' + password);
     std::vector<Ns> stormStarted;
@@ -733,6 +772,7 @@ Result runFanout(const Options &o, bool storm = false)
     const Ns interval = Ns(1e9 / o.fanoutRate);
     std::vector<Ns> due(static_cast<size_t>(senders));
     const double cpu0 = cpuSeconds();
+    const double serverCpu0 = serversCpuSeconds(o), redisCpu0 = processCpuSeconds(o.redisPid);
     const Ns t0 = now();
     for (int s = 0; s < senders; ++s)
         due[size_t(s)] = t0 + interval * s / senders; // spread the senders out
@@ -773,6 +813,11 @@ Result runFanout(const Options &o, bool storm = false)
     while (deliveries < expected && now() < drainEnd)
         loop.pass(10);
     const double wall = double(now() - t0) / 1e9;
+    const double serverCpu1 = serversCpuSeconds(o), redisCpu1 = processCpuSeconds(o.redisPid);
+    auto perDelivery = [deliveries](double a, double b) {
+        return a >= 0 && b >= 0 && deliveries > 0 ? (b - a) * 1e6 / double(deliveries) : -1;
+    };
+    const double serverUs = perDelivery(serverCpu0, serverCpu1), redisUs = perDelivery(redisCpu0, redisCpu1);
     // The logins the run did not see end: waited for (bounded), outside the measurement.
     const Ns loginEnd = now() + Ns(120e9);
     while (storm && loggedIn + loginFailed < o.stormLogins && now() < loginEnd)
@@ -796,9 +841,11 @@ Result runFanout(const Options &o, bool storm = false)
         json, sizeof json,
         "{\"server\":\"%s\",\"workload\":\"%s\",\"clients\":%d,\"senders\":%d,\"rate\":%d,\"duration_s\":%.1f,"
         "\"deliveries\":%ld,\"expected\":%ld,\"lost\":%ld,\"deliveries_per_s\":%.0f,\"p50_ms\":%.3f,"
-        "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"bench_cpu_pct\":%.0f%s}",
+        "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"bench_cpu_pct\":%.0f,\"nodes\":%d,\"server_cpu_us_per_delivery\":%.3f,"
+        "\"redis_cpu_us_per_delivery\":%.3f%s}",
         o.label.c_str(), r.workload.c_str(), n, senders, o.fanoutRate, o.duration, deliveries, expected,
-        expected - deliveries, rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000, cpu, stormJson);
+        expected - deliveries, rate, lat.pct(50) / 1000, lat.pct(99) / 1000, lat.max() / 1000, cpu,
+        int(std::max<size_t>(1, o.ports.size())), serverUs, redisUs, stormJson);
     std::snprintf(
         table, sizeof table,
         "%-18s %9.0f deliveries/s   p50 %7.3f ms   p99 %7.3f ms   max %8.3f ms   lost %ld   bench cpu %3.0f%%%s",
@@ -827,6 +874,7 @@ Result runSaturation(const Options &o)
     const int w = o.window;
     if (connectAndRegister(loop, n, true, 60, o.connectWindow) < 0)
         return r;
+    settle(o, loop);
     // received[s][q % w]: how many have this sender's message q; messages complete in order
     // per sender, since every receiver gets one sender's messages in order.
     std::vector<std::vector<int>> received(size_t(n), std::vector<int>(size_t(w), 0));
@@ -854,7 +902,7 @@ Result runSaturation(const Options &o)
         }
     };
     const double cpu0 = cpuSeconds();
-    const double serverCpu0 = processCpuSeconds(o.serverPid);
+    const double serverCpu0 = serversCpuSeconds(o), redisCpu0 = processCpuSeconds(o.redisPid);
     const Ns t0 = now();
     for (int s = 0; s < n; ++s)
         refill(s);
@@ -871,17 +919,21 @@ Result runSaturation(const Options &o)
     const long counted = deliveries;
     sending = false;
     const double cpu = (cpuSeconds() - cpu0) / wall * 100;
-    const double serverCpu1 = processCpuSeconds(o.serverPid);
-    // The server's CPU time (all its threads) per delivery; -1 without --server-pid.
-    const double serverUs
-        = serverCpu0 >= 0 && serverCpu1 >= 0 && counted > 0 ? (serverCpu1 - serverCpu0) * 1e6 / double(counted) : -1;
+    const double serverCpu1 = serversCpuSeconds(o), redisCpu1 = processCpuSeconds(o.redisPid);
+    // The servers' CPU time (all their threads) per delivery; -1 without --server-pid. Redis's
+    // the same way, with --redis-pid.
+    auto perDelivery = [counted](double a, double b) {
+        return a >= 0 && b >= 0 && counted > 0 ? (b - a) * 1e6 / double(counted) : -1;
+    };
+    const double serverUs = perDelivery(serverCpu0, serverCpu1), redisUs = perDelivery(redisCpu0, redisCpu1);
     const double rate = double(counted) / wall;
     char json[512], table[256];
     std::snprintf(json, sizeof json,
                   "{\"server\":\"%s\",\"workload\":\"saturation\",\"clients\":%d,\"window\":%d,\"duration_s\":%.1f,"
                   "\"deliveries\":%ld,\"deliveries_per_s\":%.0f,\"closed\":%d,\"bench_cpu_pct\":%.0f,"
-                  "\"server_cpu_us_per_delivery\":%.3f}",
-                  o.label.c_str(), n, w, wall, counted, rate, loop.closedCount(), cpu, serverUs);
+                  "\"server_cpu_us_per_delivery\":%.3f,\"nodes\":%d,\"redis_cpu_us_per_delivery\":%.3f}",
+                  o.label.c_str(), n, w, wall, counted, rate, loop.closedCount(), cpu, serverUs,
+                  int(std::max<size_t>(1, o.ports.size())), redisUs);
     std::snprintf(
         table, sizeof table,
         "%-18s %9.0f deliveries/s   (%d clients, window %d, %.0f s)   server cpu %.3f us/delivery   bench cpu %3.0f%%",
@@ -1338,8 +1390,9 @@ Result runHistory(const Options &o)
 
 void usage()
 {
-    std::puts("usage: confab-bench [--host 127.0.0.1] [--port 6667] [--workload NAME[,NAME...]] [--label NAME]\n"
-              "                    [--server-pid PID] [--duration S] [--fanout-clients N] [--senders N] [--rate N]\n"
+    std::puts("usage: confab-bench [--host 127.0.0.1] [--port 6667[,PORT...]] [--workload NAME[,NAME...]]\n"
+              "                    [--label NAME] [--server-pid PID[,PID...]] [--redis-pid PID] [--duration S]\n"
+              "                    [--fanout-clients N] [--senders N] [--rate N]\n"
               "                    [--saturation-clients N] [--window N] [--idle-clients N] [--connect-window N]\n"
               "                    [--history-messages N] [--database-file PATH] [--storm-logins N]\n"
               "                    [--reconnect-clients N] [--big-channel N] [--rounds N] [--tls]\n"
@@ -1361,7 +1414,9 @@ void usage()
               "  loginstorm   Confab's SASL: the fanout twice, the second time with --storm-logins SASL PLAIN\n"
               "               logins started at once\n"
               "--tls: every connection speaks TLS (the server's certificate is not checked). --server-pid lets\n"
-              "the bench read the server's memory and CPU time.");
+              "the bench read the server's memory and CPU time. Nodes of one cluster: --port P1,P2 spreads the\n"
+              "connections over them in turn, --server-pid A,B adds their CPU time, --redis-pid measures Redis's\n"
+              "(fanout and saturation report each per delivery).");
 }
 
 } // namespace
@@ -1380,14 +1435,28 @@ int main(int argc, char **argv)
         };
         if (a == "--host")
             o.host = value();
-        else if (a == "--port")
-            o.port = std::atoi(value().c_str());
+        else if (a == "--port" || a == "--server-pid") {
+            // One, or a cluster's nodes: "P1,P2".
+            std::vector<int> list;
+            const std::string v = value();
+            for (size_t at = 0; at <= v.size();) {
+                const size_t comma = std::min(v.find(',', at), v.size());
+                list.push_back(std::atoi(v.substr(at, comma - at).c_str()));
+                at = comma + 1;
+            }
+            if (a == "--port") {
+                o.port = list.front();
+                o.ports = list.size() > 1 ? list : std::vector<int>();
+            } else {
+                o.serverPid = list.front();
+                o.serverPids = list.size() > 1 ? list : std::vector<int>();
+            }
+        } else if (a == "--redis-pid")
+            o.redisPid = std::atoi(value().c_str());
         else if (a == "--workload")
             o.workload = value();
         else if (a == "--label")
             o.label = value();
-        else if (a == "--server-pid")
-            o.serverPid = std::atoi(value().c_str());
         else if (a == "--duration")
             o.duration = std::atof(value().c_str());
         else if (a == "--fanout-clients")

@@ -13,6 +13,8 @@
 #include "throwawayredis.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -96,6 +98,7 @@ private Q_SLOTS:
     void historyMonitorAndKillAcrossNodes();
     void operatorConsoleShowsNodes();
     void soakAcrossThreeNodes();
+    void benchAcrossTwoNodes();
 
 private:
     bool startNodes(int count, const QString &database = QStringLiteral(":memory:"), const QStringList &extra = {});
@@ -678,6 +681,30 @@ void TestClusterProcess::soakAcrossThreeNodes()
             QVERIFY2(std::adjacent_find(it->cbegin(), it->cend()) == it->cend(), it.key().constData());
         }
     }
+}
+
+void TestClusterProcess::benchAcrossTwoNodes()
+{
+    // confab-bench spreads its clients over two nodes (resources/scripts/bench-cluster.sh): every
+    // message reaches every client once, half of them through the other node. Nothing is timed.
+    QVERIFY(startNodes(2, QStringLiteral(":memory:"), {"--flood-exempt", "127.0.0.0/8", "--max-per-ip", "0"}));
+    QProcess bench;
+    bench.start(QStringLiteral(CONFAB_BENCH_BINARY),
+                {"--port", QStringLiteral("%1,%2").arg(m_nodes[0]->port).arg(m_nodes[1]->port), "--server-pid",
+                 QStringLiteral("%1,%2").arg(m_nodes[0]->process.processId()).arg(m_nodes[1]->process.processId()),
+                 "--redis-pid", QString::number(m_redis->processId()), "--workload", "fanout", "--fanout-clients", "20",
+                 "--senders", "2", "--duration", "1", "--no-progress"});
+    QVERIFY(bench.waitForFinished(60000));
+    QCOMPARE(bench.exitCode(), 0);
+    QJsonObject result;
+    for (const QByteArray &line : bench.readAllStandardOutput().split('\n'))
+        if (line.startsWith('{'))
+            result = QJsonDocument::fromJson(line).object();
+    QCOMPARE(result.value("nodes").toInt(), 2);
+    QVERIFY(result.value("deliveries").toInt() > 0);
+    QCOMPARE(result.value("deliveries").toInt(), result.value("expected").toInt());
+    QVERIFY(result.value("redis_cpu_us_per_delivery").toDouble() >= 0);
+    QVERIFY(result.value("server_cpu_us_per_delivery").toDouble() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestClusterProcess)

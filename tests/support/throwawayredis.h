@@ -20,6 +20,7 @@ public:
     bool start();
     void stop();
     quint16 port() const { return m_port; }
+    qint64 processId() const { return m_process.processId(); }
     QString url(int database = 0) const;
     RedisAddress address(int database = 0) const;
     QString error() const { return m_error; }
