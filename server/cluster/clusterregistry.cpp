@@ -140,11 +140,16 @@ void ClusterRegistry::apply(const ClusterEvent &e)
     case ClusterEvent::Type::Join:
     case ClusterEvent::Type::Part:
     case ClusterEvent::Type::Kill:
-    case ClusterEvent::Type::Channel:
-    case ClusterEvent::Type::Member:
         // The hubs keep users and channels; this node's own were applied when they were made.
         if (e.node != m_node)
             Q_EMIT applied(e);
+        break;
+    case ClusterEvent::Type::Channel:
+    case ClusterEvent::Type::Member:
+        // A channel's state and a member's status are whole values: applied by every node in the
+        // stream's order, this node's own too, so that two changes made at once on two nodes end
+        // the same everywhere (the later in the stream wins).
+        Q_EMIT applied(e);
         break;
     }
 }

@@ -54,7 +54,8 @@ Q_SIGNALS:
     // Another node changed this account.
     void accountChangedElsewhere(const QByteArray &account);
     // What the hub applies, in the stream's order: another node's nick taken (won) or given up,
-    // a node lost (by anyone), and every change of another node's users and channels.
+    // a node lost (by anyone), every change of another node's users and memberships, and every
+    // node's channel states and member statuses (this node's own included).
     void applied(const ClusterEvent &event);
 
 private:

@@ -368,6 +368,32 @@ void TestClusterProcess::channelsAcrossNodes()
             return entry && entry->command == "322" && entry->param(2) == "2";
         },
         5000));
+    // Two topics set at once on two nodes end the same on both (the later in the stream's order).
+    alice->send("MODE #room +o bob");
+    QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+o"; }));
+    QVERIFY(QTest::qWaitFor([&] {
+        bob->send("TOPIC #room :probe");
+        return bob->waitFor([](const IrcMessage &m) {
+                      return (m.command == "TOPIC" && m.params.last() == "probe") || m.command == "482";
+                  })
+                   ->command
+               == "TOPIC";
+    }));
+    alice->send("TOPIC #room :from alice");
+    bob->send("TOPIC #room :from bob");
+    auto topicOf = [](RawClient &c) {
+        c.send("TOPIC #room");
+        const auto t = c.waitFor([](const IrcMessage &m) { return m.command == "332" || m.command == "331"; });
+        return t ? t->params.last() : QByteArray();
+    };
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const QByteArray a = topicOf(*alice), b = topicOf(*bob);
+            return a == b && (a == "from alice" || a == "from bob");
+        },
+        5000));
+    alice->send("MODE #room -o bob");
+    QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "-o"; }));
     // The channel's operator on node 1 gives voice to, then kicks, a user of node 2.
     alice->send("MODE #room +v bob");
     QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+v"; }));
