@@ -373,11 +373,10 @@ void TestClusterProcess::channelsAcrossNodes()
     QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+o"; }));
     QVERIFY(QTest::qWaitFor([&] {
         bob->send("TOPIC #room :probe");
-        return bob->waitFor([](const IrcMessage &m) {
-                      return (m.command == "TOPIC" && m.params.last() == "probe") || m.command == "482";
-                  })
-                   ->command
-               == "TOPIC";
+        const auto answer = bob->waitFor([](const IrcMessage &m) {
+            return (m.command == "TOPIC" && m.params.last() == "probe") || m.command == "482";
+        });
+        return answer && answer->command == "TOPIC";
     }));
     alice->send("TOPIC #room :from alice");
     bob->send("TOPIC #room :from bob");
