@@ -112,6 +112,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
         // hub -> storage thread: what to keep, and channels' state.
         CrossThread::connect(m_hub, &Hub::historyRecorded, m_store, &HistoryStore::append);
         CrossThread::connect(m_hub, &Hub::channelSaved, m_store, &HistoryStore::saveChannel);
+        CrossThread::connect(m_store, &HistoryStore::availabilityChanged, m_hub, &Hub::storeAvailable);
         // hub thread <-> storage thread: CHATHISTORY and SEARCH questions, and their answers.
         CrossThread::connect(history.get(), &HistoryHandler::queryRequested, m_store, &HistoryStore::query);
         CrossThread::connect(m_store, &HistoryStore::answered, history.get(), &HistoryHandler::answer);

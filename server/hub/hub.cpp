@@ -1331,6 +1331,11 @@ void Hub::clusterAvailable(bool available)
     const QByteArray text = available ? "*** Notice -- The cluster is reachable again (Redis is back)"
                                       : "*** Notice -- The cluster is unreachable (Redis is away): new nicks, joins of "
                                         "shared channels and messages to other nodes are refused until it is back";
+    noticeOperators(text);
+}
+
+void Hub::noticeOperators(const QByteArray &text)
+{
     for (const auto &[id, c] : m_clients) {
         if (c->isOper() && !c->isRemote() && !c->closing) {
             IrcMessage notice("NOTICE", {c->nick, text}, m_config->name);
@@ -1338,6 +1343,16 @@ void Hub::clusterAvailable(bool available)
             send(*c, std::move(notice));
         }
     }
+}
+
+void Hub::storeAvailable(bool available)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_shutDown)
+        return;
+    noticeOperators(available ? "*** Notice -- The database is written to again; what was held meanwhile is kept"
+                              : "*** Notice -- The database cannot be written to: chat goes on, history is held in "
+                                "memory until it is back");
 }
 
 void Hub::clusterResync(bool streamLost)

@@ -60,6 +60,8 @@ public Q_SLOTS:
     void clusterFrameArrived(const ClusterFrame &frame);
     // From the cluster's thread, queued: Redis reachable or not. Operators are told.
     void clusterAvailable(bool available);
+    // From the storage thread, queued: the database can be written to, or not. Operators are told.
+    void storeAvailable(bool available);
     // From the cluster's thread, queued: after a split, this node's users join the network
     // again (ClusterNode::resyncNeeded).
     void clusterResync(bool streamLost);
@@ -266,6 +268,8 @@ private:
     // A nick the registry gave to another node's user is held here (after a split): the local
     // holder goes, as IRC has always settled nick collisions.
     void settleCollision(const QByteArray &nick);
+    // A server notice to this node's operators.
+    void noticeOperators(const QByteArray &text);
     HubChannel *channelFor(const QByteArray &name, bool *created);
     // `message` (from `client`) to everyone who shares a channel with it, stamped once and kept
     // in each of its channels' history.

@@ -40,4 +40,6 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void answered(const HistoryAnswer &answer);
+    // Writing stopped working (the disk, the database server), or works again.
+    void availabilityChanged(bool available);
 };

@@ -187,6 +187,9 @@ void SqlHistoryStore::closeShared()
     Q_ASSERT(QThread::currentThread() == thread());
     if (m_db.isOpen())
         flush();
+    if (m_heldCount > 0)
+        qCWarning(lcServer, "history: %lld events held while the database was unavailable are lost: the server stops",
+                  qlonglong(m_heldCount));
     delete m_flushTimer;
     m_flushTimer = nullptr;
     delete m_expireTimer;
@@ -245,15 +248,96 @@ void SqlHistoryStore::flush()
         m_flushTimer->stop();
     const QList<HistoryBatch> batches = std::exchange(m_pending, {});
     const qsizetype count = std::exchange(m_pendingCount, 0);
-    const QHash<QByteArray, ChannelState> channels = std::exchange(m_pendingChannels, {});
-    const QHash<std::pair<QByteArray, QByteArray>, qint64> markers = std::exchange(m_pendingMarkers, {});
-    if (count == 0 && channels.isEmpty() && markers.isEmpty())
-        return;
-    if (!canWrite()) { // no database, or a read-only one
+    QHash<QByteArray, ChannelState> channels = std::exchange(m_pendingChannels, {});
+    QHash<std::pair<QByteArray, QByteArray>, qint64> markers = std::exchange(m_pendingMarkers, {});
+    // The hub counts what it handed over until the store has taken it, written or held.
+    if (m_backlog)
         m_backlog->done(count);
+    if (count == 0 && channels.isEmpty() && markers.isEmpty() && m_held.isEmpty())
+        return;
+    if (!m_writable) { // no database, or a read-only one: nothing will ever be written
         writeFailed(QStringLiteral("not writable"), count);
         return;
     }
+    if (count > 0) {
+        m_held.append({batches, count, false});
+        m_heldCount += count;
+    }
+    // Written in the order they were flushed, one transaction each (as they would have been),
+    // then the channels' state and the read markers.
+    QString why;
+    bool ok = canWrite();
+    if (!ok)
+        why = QStringLiteral("no connection");
+    while (ok && !m_held.isEmpty()) {
+        HeldWrite &unit = m_held.first();
+        bool committing = false;
+        if (!(unit.maybeWritten && alreadyWritten(unit.batches)))
+            ok = writeUnit(unit.batches, &why, &committing);
+        if (!ok) {
+            // A commit that failed may have happened all the same: looked up before it is tried again.
+            unit.maybeWritten = unit.maybeWritten || committing;
+            break;
+        }
+        m_heldCount -= unit.count;
+        m_written += unit.count;
+        m_held.removeFirst();
+    }
+    if (ok && (!channels.isEmpty() || !markers.isEmpty()))
+        ok = writeState(channels, markers, &why);
+    if (!ok) {
+        // Kept for the next try, unless newer ones came meanwhile.
+        for (auto it = channels.cbegin(); it != channels.cend(); ++it)
+            if (!m_pendingChannels.contains(it.key()))
+                m_pendingChannels.insert(it.key(), it.value());
+        for (auto it = markers.cbegin(); it != markers.cend(); ++it) {
+            qint64 &time = m_pendingMarkers[it.key()];
+            time = std::max(time, it.value());
+        }
+        // Held within a bound: past it, the oldest go, counted.
+        while (m_heldCount > m_config->historyBacklog && m_held.size() > 1) {
+            m_heldCount -= m_held.first().count;
+            m_dropped += m_held.first().count;
+            m_held.removeFirst();
+        }
+        writeFailed(why, 0);
+        if (m_flushTimer)
+            m_flushTimer->start(RetryIntervalMs); // without waiting for the next event
+        return;
+    }
+    if (m_failing) {
+        qCWarning(lcServer,
+                  "history: recording again; %lld events held meanwhile were written, %lld could not be held and "
+                  "were not recorded",
+                  m_written, m_dropped);
+        m_failing = false;
+        m_dropped = 0;
+        Q_EMIT availabilityChanged(true);
+    }
+    m_written = 0;
+}
+
+bool SqlHistoryStore::alreadyWritten(const QList<HistoryBatch> &batches)
+{
+    QByteArray msgid, target;
+    for (const HistoryBatch &events : batches) {
+        events.forEach([&](const HistoryBatch::Entry &e) {
+            msgid = e.msgid.toByteArray();
+            target = e.target.toByteArray();
+            return false;
+        });
+        if (!msgid.isEmpty())
+            break;
+    }
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT 1 FROM messages WHERE msgid = ? AND target = ?"));
+    q.addBindValue(str(msgid));
+    q.addBindValue(str(target));
+    return q.exec() && q.next();
+}
+
+bool SqlHistoryStore::writeUnit(const QList<HistoryBatch> &batches, QString *why, bool *committing)
+{
     // Channels with something new: their last use, for what is remembered across restarts. A
     // batch is mostly runs of one channel: one lookup per run.
     QHash<QByteArray, std::pair<QByteArray, qint64>> used;
@@ -272,16 +356,43 @@ void SqlHistoryStore::flush()
             return true;
         });
     }
-    const bool began = m_db.transaction();
-    bool ok = began;
-    QString why = ok ? QString() : m_db.lastError().text();
+    if (!m_db.transaction()) {
+        *why = m_db.lastError().text();
+        return false;
+    }
+    bool ok = writeEvents(batches, why);
+    for (auto it = used.cbegin(); ok && it != used.cend(); ++it) {
+        m_touchChannel->addBindValue(str(it.key()));
+        m_touchChannel->addBindValue(str(it.value().first));
+        m_touchChannel->addBindValue(it.value().second);
+        ok = m_touchChannel->exec();
+        if (!ok)
+            *why = m_touchChannel->lastError().text();
+    }
+    if (ok) {
+        *committing = true;
+        ok = m_db.commit();
+        if (!ok)
+            *why = m_db.lastError().text();
+    }
+    if (!ok)
+        m_db.rollback();
+    return ok;
+}
+
+bool SqlHistoryStore::writeState(const QHash<QByteArray, ChannelState> &channels,
+                                 const QHash<std::pair<QByteArray, QByteArray>, qint64> &markers, QString *why)
+{
+    if (!m_db.transaction()) {
+        *why = m_db.lastError().text();
+        return false;
+    }
+    bool ok = true;
     auto run = [&](QSqlQuery &q) {
         ok = q.exec();
         if (!ok)
-            why = q.lastError().text();
+            *why = q.lastError().text();
     };
-    if (ok && count > 0)
-        ok = writeEvents(batches, &why);
     for (auto it = channels.cbegin(); ok && it != channels.cend(); ++it) {
         const ChannelState &s = it.value();
         for (const QVariant &v :
@@ -290,13 +401,7 @@ void SqlHistoryStore::flush()
             m_saveChannel->addBindValue(v);
         run(*m_saveChannel);
     }
-    for (auto it = used.cbegin(); ok && it != used.cend(); ++it) {
-        m_touchChannel->addBindValue(str(it.key()));
-        m_touchChannel->addBindValue(str(it.value().first));
-        m_touchChannel->addBindValue(it.value().second);
-        run(*m_touchChannel);
-    }
-    if (!markers.isEmpty()) {
+    if (ok && !markers.isEmpty()) {
         // Only ever forwards, whatever order the writes come in.
         QSqlQuery mark(m_db);
         mark.prepare(QStringLiteral("INSERT INTO read_markers (owner, target, time) VALUES (?, ?, ?)"
@@ -312,20 +417,11 @@ void SqlHistoryStore::flush()
     if (ok) {
         ok = m_db.commit();
         if (!ok)
-            why = m_db.lastError().text();
+            *why = m_db.lastError().text();
     }
-    m_backlog->done(count);
-    if (!ok) {
-        if (began)
-            m_db.rollback();
-        writeFailed(why, count);
-        return;
-    }
-    if (m_failing) {
-        qCWarning(lcServer, "history: recording again; %lld events were not recorded meanwhile", m_dropped);
-        m_failing = false;
-        m_dropped = 0;
-    }
+    if (!ok)
+        m_db.rollback();
+    return ok;
 }
 
 void SqlHistoryStore::writeFailed(const QString &what, qsizetype lost)
@@ -334,10 +430,17 @@ void SqlHistoryStore::writeFailed(const QString &what, qsizetype lost)
     if (m_failing)
         return;
     m_failing = true;
+    if (!m_writable) {
+        qCWarning(lcServer, "history: cannot write to the database (%s); chat goes on, but events are not recorded",
+                  qPrintable(what.simplified()));
+        return;
+    }
     qCWarning(lcServer,
-              "history: cannot write to the database (%s); chat goes on, but events are not recorded "
-              "until writing works again",
-              qPrintable(what.simplified())); // an engine's message may run over several lines
+              "history: cannot write to the database (%s); chat goes on, and events are held in memory (up to "
+              "%lld) until writing works again",
+              qPrintable(what.simplified()), // an engine's message may run over several lines
+              m_config->historyBacklog);
+    Q_EMIT availabilityChanged(false);
 }
 
 void SqlHistoryStore::expire()

@@ -18,14 +18,17 @@ struct ServerConfig;
 // FlushIntervalMs, or sooner once FlushEvents are waiting), channels' state and read markers,
 // expiry, and every question of CHATHISTORY and SEARCH, in SQL both understand. An engine opens
 // and upgrades its database, writes the events themselves as fast as it can, and says how it
-// searches. When a write fails (disk full, read-only, the server gone) the batch is dropped and
-// counted, the log says so once per episode, and the next flush tries again.
+// searches. When a write fails (disk full, the server gone) the log and the operators are told
+// once per episode, what was to be written is held in memory (at most the history backlog, the
+// oldest dropped and counted past it) and tried again every second, in order, until it is
+// written; a commit whose outcome is unknown is looked up first, so nothing is written twice.
 class SqlHistoryStore : public HistoryStore {
     Q_OBJECT
 public:
     static constexpr int FlushIntervalMs = 100;
     static constexpr int FlushEvents = 20000;
     static constexpr int FirstExpireMs = 2000;
+    static constexpr int RetryIntervalMs = 1000;
 
     ~SqlHistoryStore() override;
 
@@ -68,6 +71,12 @@ protected:
     void dropStatements();
     void flush();
     void writeFailed(const QString &what, qsizetype lost);
+    // One flush's events in one transaction; *committing once the commit was asked for.
+    bool writeUnit(const QList<HistoryBatch> &batches, QString *why, bool *committing);
+    bool writeState(const QHash<QByteArray, ChannelState> &channels,
+                    const QHash<std::pair<QByteArray, QByteArray>, qint64> &markers, QString *why);
+    // Whether a flush whose commit failed was written after all (its first event is there).
+    bool alreadyWritten(const QList<HistoryBatch> &batches);
 
     static constexpr const char *EventColumns = "msgid, time, target, command, source, params, text, tags";
 
@@ -93,5 +102,13 @@ private:
     QHash<QByteArray, ChannelState> m_pendingChannels; // by key: only the latest counts
     QTimer *m_flushTimer = nullptr;
     QTimer *m_expireTimer = nullptr;
-    qint64 m_dropped = 0; // in the current failure episode
+    qint64 m_dropped = 0; // in the current failure episode: not held (past the bound)
+    qint64 m_written = 0; // in the current failure episode: held, then written
+    struct HeldWrite {
+        QList<HistoryBatch> batches;
+        qsizetype count = 0;
+        bool maybeWritten = false;
+    };
+    QList<HeldWrite> m_held; // flushes not written yet, oldest first
+    qsizetype m_heldCount = 0;
 };
