@@ -94,6 +94,7 @@ private Q_SLOTS:
     void channelsAcrossNodes();
     void redisAwayRefusesNewNicksOnly();
     void redisRestartJoinsNodesAgain();
+    void redisBackWithItsDataJoinsAChangedNodeAgain();
     void accountsAcrossNodes();
     void historyMonitorAndKillAcrossNodes();
     void operatorConsoleShowsNodes();
@@ -479,6 +480,58 @@ void TestClusterProcess::redisRestartJoinsNodesAgain()
     auto carol = clientOf(*m_nodes[1]);
     QVERIFY(carol);
     QCOMPARE(tryNick(*carol, "alice"), QByteArray("433"));
+}
+
+void TestClusterProcess::redisBackWithItsDataJoinsAChangedNodeAgain()
+{
+    // A Redis that keeps its data: the stream is there when it comes back, but a user who quit on
+    // node 1 meanwhile never reached it. Node 1 joins again: node 2's users see node 1's users
+    // quit (the one who left among them) and those still there join again.
+    m_redis.reset();
+    m_redis = std::make_unique<ThrowawayRedis>();
+    m_redis->setPersistent(true);
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->error()));
+    QVERIFY(startNodes(2));
+    auto alice = clientOf(*m_nodes[0]);
+    auto ghost = clientOf(*m_nodes[0]);
+    auto bob = clientOf(*m_nodes[1]);
+    QVERIFY(alice && ghost && bob);
+    QVERIFY(alice->registerAs("alice"));
+    QVERIFY(ghost->registerAs("ghost"));
+    QVERIFY(bob->registerAs("bob"));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const QList<QByteArray> seen = names(*bob, "#lobby");
+            return seen.contains("alice") && seen.contains("ghost");
+        },
+        5000));
+
+    m_redis->stop();
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            alice->send("PRIVMSG bob :there?");
+            return alice->waitFor(RawClient::command("437"), 1000).has_value();
+        },
+        10000));
+    ghost->send("QUIT :while Redis is away");
+    QVERIFY(ghost->waitForDisconnected());
+    QVERIFY2(m_redis->start(), qPrintable(m_redis->error()));
+
+    QVERIFY(
+        bob->waitFor([](const IrcMessage &m) { return m.command == "QUIT" && m.source.startsWith("ghost!"); }, 15000));
+    QVERIFY(bob->waitFor(
+        [](const IrcMessage &m) {
+            return m.command == "JOIN" && m.source.startsWith("alice!") && m.param(0) == "#lobby";
+        },
+        15000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const QList<QByteArray> seen = names(*bob, "#lobby");
+            return seen.contains("alice") && !seen.contains("ghost");
+        },
+        10000));
+    alice->send("PRIVMSG bob :back");
+    QVERIFY(bob->waitFor(privmsg("back")));
 }
 
 void TestClusterProcess::accountsAcrossNodes()

@@ -27,12 +27,14 @@ bool ThrowawayRedis::start()
         QStringList args {QStringLiteral("--bind"),       QStringLiteral("127.0.0.1"),
                           QStringLiteral("--port"),       QString::number(m_port),
                           QStringLiteral("--save"),       QString(),
-                          QStringLiteral("--appendonly"), QStringLiteral("no"),
+                          QStringLiteral("--appendonly"), m_persistent ? QStringLiteral("yes") : QStringLiteral("no"),
                           QStringLiteral("--dir"),        m_dir.path(),
                           QStringLiteral("--daemonize"),  QStringLiteral("no"),
                           QStringLiteral("--logfile"),    QString()};
         if (!m_password.isEmpty())
             args << QStringLiteral("--requirepass") << QString::fromUtf8(m_password);
+        if (m_persistent)
+            args << QStringLiteral("--appendfsync") << QStringLiteral("always");
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         m_process.start(binary, args);
         if (!m_process.waitForStarted(5000)) {
