@@ -54,20 +54,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout "$
 { cat "$ngircd_conf"; printf '[SSL]\n\tCertFile = %s\n\tKeyFile = %s\n\tPorts = 27697\n' "$scratch/cert.pem" "$scratch/key.pem"; } \
     > "$scratch/ngircd.conf"
 
-wait_port() { # PORT: wait (bounded) until something listens
-    for _ in $(seq 100); do
-        (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "nothing listens on port $1" >&2
-    return 1
-}
-
-stop() { # PID
-    kill -TERM "$1" 2>/dev/null || true
-    for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-    kill -KILL "$1" 2>/dev/null || true
-}
+# shellcheck source=processes.sh
+source "$root/resources/scripts/processes.sh"
 
 pid=""
 start_server() { # KIND PLAIN-PORT TLS-PORT: a fresh server; sets $pid

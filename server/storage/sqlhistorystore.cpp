@@ -369,15 +369,9 @@ bool SqlHistoryStore::writeUnit(const QList<HistoryBatch> &batches, QString *why
         if (!ok)
             *why = m_touchChannel->lastError().text();
     }
-    if (ok) {
+    if (ok)
         *committing = true;
-        ok = m_db.commit();
-        if (!ok)
-            *why = m_db.lastError().text();
-    }
-    if (!ok)
-        m_db.rollback();
-    return ok;
+    return finish(ok, why);
 }
 
 bool SqlHistoryStore::writeState(const QHash<QByteArray, ChannelState> &channels,
@@ -414,6 +408,11 @@ bool SqlHistoryStore::writeState(const QHash<QByteArray, ChannelState> &channels
             run(mark);
         }
     }
+    return finish(ok, why);
+}
+
+bool SqlHistoryStore::finish(bool ok, QString *why)
+{
     if (ok) {
         ok = m_db.commit();
         if (!ok)

@@ -75,6 +75,8 @@ protected:
     bool writeUnit(const QList<HistoryBatch> &batches, QString *why, bool *committing);
     bool writeState(const QHash<QByteArray, ChannelState> &channels,
                     const QHash<std::pair<QByteArray, QByteArray>, qint64> &markers, QString *why);
+    // Commits the transaction if all went well (else rolls it back); false with *why if not.
+    bool finish(bool ok, QString *why);
     // Whether a flush whose commit failed was written after all (its first event is there).
     bool alreadyWritten(const QList<HistoryBatch> &batches);
 

@@ -106,6 +106,8 @@ private:
     // Waits until the node takes nicks (its cluster connection is up).
     bool waitForCluster(Node &node);
     std::unique_ptr<RawClient> clientOf(Node &node);
+    // Two nodes, alice registered on the first and bob on the second.
+    bool aliceAndBob(std::unique_ptr<RawClient> &alice, std::unique_ptr<RawClient> &bob);
 
     std::unique_ptr<ThrowawayRedis> m_redis;
     std::vector<std::unique_ptr<Node>> m_nodes;
@@ -171,6 +173,15 @@ std::unique_ptr<RawClient> TestClusterProcess::clientOf(Node &node)
     if (!c->connectTo(node.host, node.port))
         return nullptr;
     return c;
+}
+
+bool TestClusterProcess::aliceAndBob(std::unique_ptr<RawClient> &alice, std::unique_ptr<RawClient> &bob)
+{
+    if (!startNodes(2))
+        return false;
+    alice = clientOf(*m_nodes[0]);
+    bob = clientOf(*m_nodes[1]);
+    return alice && bob && alice->registerAs("alice") && bob->registerAs("bob");
 }
 
 void TestClusterProcess::nickRaceAcrossNodes()
@@ -339,12 +350,8 @@ void TestClusterProcess::chatAcrossNodes()
 
 void TestClusterProcess::channelsAcrossNodes()
 {
-    QVERIFY(startNodes(2));
-    auto alice = clientOf(*m_nodes[0]);
-    auto bob = clientOf(*m_nodes[1]);
-    QVERIFY(alice && bob);
-    QVERIFY(alice->registerAs("alice"));
-    QVERIFY(bob->registerAs("bob"));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(aliceAndBob(alice, bob));
     QVERIFY(join(*alice, "#room"));
     alice->send("TOPIC #room :the topic");
     alice->send("MODE #room +k sesame");
@@ -435,12 +442,8 @@ void TestClusterProcess::redisAwayRefusesNewNicksOnly()
 
 void TestClusterProcess::redisRestartJoinsNodesAgain()
 {
-    QVERIFY(startNodes(2));
-    auto alice = clientOf(*m_nodes[0]);
-    auto bob = clientOf(*m_nodes[1]);
-    QVERIFY(alice && bob);
-    QVERIFY(alice->registerAs("alice"));
-    QVERIFY(bob->registerAs("bob"));
+    std::unique_ptr<RawClient> alice, bob;
+    QVERIFY(aliceAndBob(alice, bob));
     QVERIFY(join(*bob, "#room"));
     QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#lobby").contains("bob"); }, 5000));
     QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#room").contains("bob"); }, 5000));
