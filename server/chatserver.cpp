@@ -78,8 +78,7 @@ ChatServer::ChatServer(ServerConfig config, QObject *parent)
         ClusterNode *node = m_clusterNode;
         router = std::make_unique<ClusterRouter>(
             std::move(router), [node](const QByteArray &to, const QList<quint64> &ids, const QByteArray &line) {
-                QMetaObject::invokeMethod(
-                    node, [node, to, ids, line] { node->publishFrame(to, ids, line); }, Qt::QueuedConnection);
+                CrossThread::post(node, [node, to, ids, line] { node->publishFrame(to, ids, line); });
             });
     }
     m_hub = new Hub(m_config, std::move(router), backlog, m_stages);

@@ -103,6 +103,9 @@ void ClusterNode::stop()
     if (!m_stream)
         return;
     m_stopping = true;
+    // Those it told are gone or going (the hub stops first): what the stream still brings while
+    // this node says goodbye goes to nobody.
+    disconnect(this, nullptr, nullptr, nullptr);
     // The others free this node's nicks at once rather than after its lease: the report is
     // waited for here (briefly), since nothing runs in this thread after stop().
     if (m_stream->isReady()) {

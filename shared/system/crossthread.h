@@ -3,6 +3,7 @@
 
 #include <QMetaObject>
 #include <QObject>
+#include <QPointer>
 #include <QThread>
 #include <QThreadPool>
 #include <functional>
@@ -75,8 +76,9 @@ QMetaObject::Connection connect(const Sender *sender, Signal signal, Receiver *r
     // bracket around the queued delivery: lock, Qt copies the arguments and posts, unlock.
     QObject::connect(
         sender, signal, sender,
-        [receiver] {
-            if (receiver->thread() != QThread::currentThread()) {
+        [receiver = QPointer<QObject>(receiver)] {
+            // A receiver deleted before its sender: Qt drops the queued call, and so does this.
+            if (receiver && receiver->thread() != QThread::currentThread()) {
                 Tsan::lock().lock();
                 Tsan::holding() = true;
             }

@@ -28,6 +28,9 @@
 namespace {
 
 const QString Binary = QStringLiteral(CONFAB_SERVER_BINARY);
+// How long a test waits for the nodes to agree: a bound, never a delay, and generous, for nodes
+// running under a sanitizer (ten times slower) on a busy machine.
+constexpr int Settle = 20000;
 
 struct Node {
     QProcess process;
@@ -45,7 +48,7 @@ QByteArray tryNick(RawClient &c, const QByteArray &nick, bool withUser = true)
         [](const IrcMessage &m) {
             return m.command == "001" || m.command == "433" || m.command == "437" || m.command == "NICK";
         },
-        5000);
+        Settle);
     return answer ? answer->command : QByteArray("timeout");
 }
 
@@ -127,7 +130,12 @@ void TestClusterProcess::cleanup()
             n->process.terminate();
             QVERIFY(n->process.waitForFinished(10000));
             QByteArray why;
-            QVERIFY2(ServerProcess::exitedCleanly(n->process, &why), why.constData());
+            if (!ServerProcess::exitedCleanly(n->process, &why)) {
+                // Whole, line by line: a sanitizer's report is longer than a failure message.
+                for (const QByteArray &line : why.split('\n'))
+                    qWarning("%s", line.constData());
+            }
+            QVERIFY2(ServerProcess::exitedCleanly(n->process, &why), "see the node's report above");
         }
     }
     m_nodes.clear();
@@ -203,7 +211,8 @@ void TestClusterProcess::nickRaceAcrossNodes()
             a->sendRaw(lines);
         }
         auto outcome = [](RawClient &c) {
-            const auto m = c.waitFor([](const IrcMessage &m) { return m.command == "001" || m.command == "433"; });
+            const auto m
+                = c.waitFor([](const IrcMessage &m) { return m.command == "001" || m.command == "433"; }, Settle);
             return m ? m->command : QByteArray("timeout");
         };
         const QByteArray ra = outcome(*a), rb = outcome(*b);
@@ -225,12 +234,12 @@ void TestClusterProcess::nickGivenUpIsFreeElsewhere()
     QCOMPARE(tryNick(*other, "keeper"), QByteArray("433"));
     // A nick change on node 1 frees the old nick everywhere.
     QCOMPARE(tryNick(*holder, "kept", false), QByteArray("NICK"));
-    QVERIFY(QTest::qWaitFor([&] { return tryNick(*other, "keeper", false) == "001"; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return tryNick(*other, "keeper", false) == "001"; }, Settle));
     // And a QUIT frees the new one.
     holder->send("QUIT :bye");
     QVERIFY(holder->waitForDisconnected());
     auto third = clientOf(*m_nodes[1]);
-    QVERIFY(QTest::qWaitFor([&] { return tryNick(*third, "kept") == "001"; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return tryNick(*third, "kept") == "001"; }, Settle));
 }
 
 void TestClusterProcess::killedNodesNicksAreFreed()
@@ -245,7 +254,7 @@ void TestClusterProcess::killedNodesNicksAreFreed()
     auto witness = clientOf(*m_nodes[1]);
     QVERIFY(witness);
     QVERIFY(witness->registerAs("witness"));
-    QVERIFY(QTest::qWaitFor([&] { return names(*witness, "#lobby").contains("victim"); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return names(*witness, "#lobby").contains("victim"); }, Settle));
     m_nodes[2]->process.kill(); // no goodbye: only its lease expiring tells the others
     QVERIFY(m_nodes[2]->process.waitForFinished(5000));
     // Its lease is 1.5 s here: within a few seconds one of the others reaps it, and every node
@@ -276,7 +285,7 @@ void TestClusterProcess::chatAcrossNodes()
                 const QList<QByteArray> seen = names(*c, "#lobby");
                 return seen.contains("alice") && seen.contains("bob") && seen.contains("carol");
             },
-            5000));
+            Settle));
 
     // A channel message reaches every member on every node, once, in the sender's order.
     for (int i = 0; i < 20; ++i)
@@ -320,7 +329,7 @@ void TestClusterProcess::chatAcrossNodes()
                 = alice->waitFor([](const IrcMessage &m) { return m.command == "301" || m.command == "318"; });
             return user && end && end->command == "301" && end->params.last() == "at lunch";
         },
-        5000));
+        Settle));
     carol->send("WHO #lobby");
     QStringList who;
     QVERIFY(carol->waitFor([&](const IrcMessage &m) {
@@ -340,12 +349,12 @@ void TestClusterProcess::chatAcrossNodes()
     // A nick change on one node is seen on the others; a QUIT too.
     bob->send("NICK robert");
     QVERIFY(alice->waitFor([](const IrcMessage &m) { return m.command == "NICK" && m.param(0) == "robert"; }));
-    QVERIFY(QTest::qWaitFor([&] { return names(*carol, "#lobby").contains("robert"); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return names(*carol, "#lobby").contains("robert"); }, Settle));
     bob->send("QUIT :gone home");
     const auto quit = carol->waitFor(RawClient::command("QUIT"));
     QVERIFY(quit);
     QVERIFY(quit->source.startsWith("robert!"));
-    QVERIFY(QTest::qWaitFor([&] { return !names(*alice, "#lobby").contains("robert"); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return !names(*alice, "#lobby").contains("robert"); }, Settle));
 }
 
 void TestClusterProcess::channelsAcrossNodes()
@@ -357,7 +366,7 @@ void TestClusterProcess::channelsAcrossNodes()
     alice->send("MODE #room +k sesame");
     QVERIFY(alice->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+k"; }));
     // Node 2 learns the channel, its topic and its key from the stream.
-    QVERIFY(QTest::qWaitFor([&] { return names(*bob, "#room").contains("alice"); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return names(*bob, "#room").contains("alice"); }, Settle));
     bob->send("JOIN #room");
     QVERIFY(bob->waitFor(
         [](const IrcMessage &m) { return m.command == "475" || (m.command == "JOIN" && m.param(0) == "#room"); }));
@@ -375,7 +384,7 @@ void TestClusterProcess::channelsAcrossNodes()
                 = alice->waitFor([](const IrcMessage &m) { return m.command == "322" || m.command == "323"; });
             return entry && entry->command == "322" && entry->param(2) == "2";
         },
-        5000));
+        Settle));
     // Two topics set at once on two nodes end the same on both (the later in the stream's order).
     alice->send("MODE #room +o bob");
     QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "+o"; }));
@@ -398,7 +407,7 @@ void TestClusterProcess::channelsAcrossNodes()
             const QByteArray a = topicOf(*alice), b = topicOf(*bob);
             return a == b && (a == "from alice" || a == "from bob");
         },
-        5000));
+        Settle));
     alice->send("MODE #room -o bob");
     QVERIFY(bob->waitFor([](const IrcMessage &m) { return m.command == "MODE" && m.param(1) == "-o"; }));
     // The channel's operator on node 1 gives voice to, then kicks, a user of node 2.
@@ -410,12 +419,12 @@ void TestClusterProcess::channelsAcrossNodes()
             const auto list = bob->waitFor(RawClient::command("353"));
             return list && list->params.last().split(' ').contains("+bob");
         },
-        5000));
+        Settle));
     alice->send("KICK #room bob :out");
     const auto kick = bob->waitFor(RawClient::command("KICK"));
     QVERIFY(kick);
     QCOMPARE(kick->param(1), QByteArray("bob"));
-    QVERIFY(QTest::qWaitFor([&] { return !names(*bob, "#room").contains("bob"); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return !names(*bob, "#room").contains("bob"); }, Settle));
     bob->send("PRIVMSG #room :still in?");
     QVERIFY(bob->waitFor(RawClient::command("404")));
 }
@@ -432,7 +441,7 @@ void TestClusterProcess::redisAwayRefusesNewNicksOnly()
     m_redis->stop();
     auto carol = clientOf(*m_nodes[0]);
     QVERIFY(carol);
-    QVERIFY(QTest::qWaitFor([&] { return tryNick(*carol, "carol", false) == "437"; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return tryNick(*carol, "carol", false) == "437"; }, Settle));
     // Those already here chat on.
     alice->send("PRIVMSG bob :still here");
     QVERIFY(bob->waitFor(privmsg("still here")));
@@ -445,8 +454,8 @@ void TestClusterProcess::redisRestartJoinsNodesAgain()
     std::unique_ptr<RawClient> alice, bob;
     QVERIFY(aliceAndBob(alice, bob));
     QVERIFY(join(*bob, "#room"));
-    QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#lobby").contains("bob"); }, 5000));
-    QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#room").contains("bob"); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#lobby").contains("bob"); }, Settle));
+    QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#room").contains("bob"); }, Settle));
 
     // Redis away: what needs another node is refused with 437, not queued.
     m_redis->stop();
@@ -507,7 +516,7 @@ void TestClusterProcess::redisBackWithItsDataJoinsAChangedNodeAgain()
             const QList<QByteArray> seen = names(*bob, "#lobby");
             return seen.contains("alice") && seen.contains("ghost");
         },
-        5000));
+        Settle));
 
     m_redis->stop();
     QVERIFY(QTest::qWaitFor(
@@ -574,11 +583,11 @@ void TestClusterProcess::accountsAcrossNodes()
     QCOMPARE(tryNick(*alice, "alice-away", false), QByteArray("NICK"));
     auto impostor = clientOf(*m_nodes[1]);
     QVERIFY(impostor);
-    QVERIFY(QTest::qWaitFor([&] { return tryNick(*impostor, "alice") == "001"; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return tryNick(*impostor, "alice") == "001"; }, Settle));
     const auto renamed = impostor->waitFor(
         [](const IrcMessage &m) { return m.command == "NICK" && m.params.last().startsWith("Guest"); }, 10000);
     QVERIFY(renamed);
-    QVERIFY(QTest::qWaitFor([&] { return tryNick(*alice, "alice", false) == "NICK"; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return tryNick(*alice, "alice", false) == "NICK"; }, Settle));
     // The nodes stop (cleanup()) before the database they use.
     cleanup();
     pg.stop();
@@ -614,7 +623,7 @@ void TestClusterProcess::historyMonitorAndKillAcrossNodes()
     QVERIFY(online->params.last().startsWith("carol!"));
 
     // Written by node 1 into the shared database, read by node 2.
-    QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#lobby").contains("bob"); }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return names(*alice, "#lobby").contains("bob"); }, Settle));
     alice->send("PRIVMSG #lobby :kept for later");
     QVERIFY(bob->waitFor(privmsg("kept for later")));
     QVERIFY(QTest::qWaitFor(
@@ -696,7 +705,7 @@ void TestClusterProcess::soakAcrossThreeNodes()
                     return seen.contains("s" + QByteArray::number(&other - &stable.front()));
                 });
             },
-            5000));
+            Settle));
 
     std::vector<std::unique_ptr<RawClient>> churners(3);
     int churnCount = 0;
