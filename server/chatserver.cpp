@@ -361,6 +361,13 @@ void ChatServer::shutdown(const QByteArray &reason)
     // closeAll then runs behind those events in every worker thread.
     CrossThread::call(m_hub, &Hub::shutdown, reason);
     m_policy->shutdown();
+    // The threads that outlive the hub (the cluster's, the store's) tell it nothing more: what
+    // they posted before this is ordered before the hub's deletion (CrossThread::stop), nothing
+    // after it can race with that.
+    if (m_clusterNode)
+        QObject::disconnect(m_clusterNode, nullptr, m_hub, nullptr);
+    if (m_store)
+        QObject::disconnect(m_store, nullptr, m_hub, nullptr);
     retire(m_hubThread, {std::exchange(m_hub, nullptr)});
     // Every thread that relayed has added its timings by now (docs/performance.md reads this line).
     if (const QByteArray stages = m_stages->summary(); !stages.isEmpty())
